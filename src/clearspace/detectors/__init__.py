@@ -1,0 +1,1 @@
+"""Detectors turn a :class:`~clearspace.text.document.Document` into signals."""

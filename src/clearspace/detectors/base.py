@@ -1,0 +1,31 @@
+"""The contract every detector follows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from clearspace.text.document import Document
+from clearspace.types import Signal
+
+
+@runtime_checkable
+class Detector(Protocol):
+    """A named, versioned function from a document and its context to signals.
+
+    Detectors are pure: the same document and context always give the same signals.
+    ``__init__`` only stores parameters; anything loaded from disk is loaded lazily and
+    kept in attributes whose names end in ``_``.
+    """
+
+    name: str
+    version: str
+
+    def detect(self, doc: Document, context: Mapping[str, Any]) -> list[Signal]:
+        """Return the signals seen in ``doc`` (an empty list when nothing was seen)."""
+        ...
+
+
+def detector_id(detector: Detector) -> str:
+    """``name@version``, as recorded in every signal and decision."""
+    return f"{detector.name}@{detector.version}"

@@ -1,0 +1,154 @@
+"""Lexicon detector: Aho-Corasick over the normalized text and over its pinyin form.
+
+Lexicons are TSV data files (``term<TAB>category<TAB>severity[<TAB>flags]``); the defaults
+ship in ``clearspace/data/lexicons`` and operators add their own with ``extra_paths``.
+A term flagged ``pinyin`` also matches its homophones (``沙比`` for ``傻逼``), found by
+matching the pinyin-encoded text, at a slightly lower score.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ahocorasick_rs
+
+from clearspace.errors import LexiconError
+from clearspace.text.document import Document
+from clearspace.text.pinyin import PinyinTable
+from clearspace.text.tables import data_path, read_tsv
+from clearspace.types import Signal, Span
+
+CATEGORIES = ("insult", "slur", "sexual", "threat", "self_harm", "profanity", "harassment")
+HOMOPHONE_DISCOUNT = 0.8
+DEFAULT_FILES = ("lexicons/zh.tsv", "lexicons/en.tsv")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon term."""
+
+    term: str
+    category: str
+    severity: float
+    pinyin: bool = False
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def load_entries(paths: Iterable[str | Path]) -> list[Entry]:
+    """Read lexicon files; later files override earlier ones for the same term."""
+    entries: dict[str, Entry] = {}
+    for path in paths:
+        for number, cols in read_tsv(path, 3):
+            term = unicodedata.normalize("NFKC", cols[0]).lower()
+            category = cols[1]
+            if category not in CATEGORIES:
+                raise LexiconError(f"{path}:{number}: unknown category {category!r} (valid: {', '.join(CATEGORIES)})")
+            try:
+                severity = float(cols[2])
+            except ValueError:
+                raise LexiconError(f"{path}:{number}: severity {cols[2]!r} is not a number") from None
+            if not 0.0 <= severity <= 1.0:
+                raise LexiconError(f"{path}:{number}: severity {severity} outside [0, 1]")
+            flags = {f.strip() for f in cols[3].split(",")} if len(cols) > 3 else set()
+            entries[term] = Entry(term, category, severity, pinyin="pinyin" in flags)
+    return list(entries.values())
+
+
+class LexiconDetector:
+    """Finds lexicon terms; one signal per category (``lexicon.insult`` ...)."""
+
+    name = "lexicon"
+    version = "1"
+
+    def __init__(
+        self,
+        paths: Sequence[str | Path] | None = None,
+        extra_paths: Sequence[str | Path] = (),
+        pinyin: PinyinTable | None = None,
+        match_pinyin: bool = True,
+    ) -> None:
+        self.paths = paths
+        self.extra_paths = tuple(extra_paths)
+        self.pinyin = pinyin
+        self.match_pinyin = match_pinyin
+        self._ready = False
+
+    def entries(self) -> list[Entry]:
+        """All loaded entries (loads the files on first use)."""
+        self._setup()
+        return self.entries_
+
+    def homophone_terms(self) -> list[str]:
+        """Terms whose homophones should be matched (and may be rewritten by the normalizer)."""
+        return [e.term for e in self.entries() if e.pinyin]
+
+    def _setup(self) -> None:
+        if self._ready:
+            return
+        paths = list(self.paths) if self.paths is not None else [data_path(f) for f in DEFAULT_FILES]
+        self.entries_ = load_entries([*paths, *self.extra_paths])
+        self.matcher_ = ahocorasick_rs.AhoCorasick(
+            [e.term for e in self.entries_], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+        )
+        self.pinyin_ = self.pinyin or PinyinTable()
+        self.pinyin_entries_ = [e for e in self.entries_ if e.pinyin and self.match_pinyin]
+        codes = [self.pinyin_.encode(e.term) for e in self.pinyin_entries_]
+        self.pinyin_matcher_ = (
+            ahocorasick_rs.AhoCorasick(codes, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if codes else None
+        )
+        self._ready = True
+
+    def detect(self, doc: Document, context: Mapping[str, Any]) -> list[Signal]:
+        self._setup()
+        text = doc.text
+        hits: dict[Span, tuple[Entry, float, bool]] = {}
+        for idx, start, end in self.matcher_.find_matches_as_indexes(text):
+            entry = self.entries_[idx]
+            if entry.term.isascii() and not _bounded(text, start, end):
+                continue
+            hits[(start, end)] = (entry, entry.severity, False)
+        if self.pinyin_matcher_ is not None and not text.isascii():
+            code = self.pinyin_.encode(text)
+            for idx, start, end in self.pinyin_matcher_.find_matches_as_indexes(code):
+                if (start, end) not in hits:
+                    entry = self.pinyin_entries_[idx]
+                    hits[(start, end)] = (entry, entry.severity * HOMOPHONE_DISCOUNT, True)
+        return self._signals(doc, hits) if hits else []
+
+    def _signals(self, doc: Document, hits: Mapping[Span, tuple[Entry, float, bool]]) -> list[Signal]:
+        by_category: dict[str, list[tuple[Span, Entry, float, bool]]] = {}
+        for span, (entry, score, via_pinyin) in sorted(hits.items()):
+            by_category.setdefault(entry.category, []).append((span, entry, score, via_pinyin))
+        signals = []
+        for category, items in by_category.items():
+            signals.append(
+                Signal(
+                    kind=f"lexicon.{category}",
+                    score=max(score for _, _, score, _ in items),
+                    spans=tuple(doc.to_original(*span) for span, _, _, _ in items),
+                    detector=f"{self.name}@{self.version}",
+                    details={
+                        "terms": [entry.term for _, entry, _, _ in items],
+                        "homophone": [via for _, _, _, via in items],
+                    },
+                )
+            )
+        return signals
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """An ASCII term must stand as a whole word (a plural ``s`` or ``es`` may follow)."""
+    if start > 0 and _word_char(text[start - 1]):
+        return False
+    for suffix in ("", "s", "es"):
+        stop = end + len(suffix)
+        if text.startswith(suffix, end) and (stop == len(text) or not _word_char(text[stop])):
+            return True
+    return False

@@ -1,0 +1,217 @@
+"""The policy's value types: rules, rule hits, verdicts and the policy itself.
+
+A :class:`Policy` is an ordered tuple of :class:`Rule` objects plus a default action.
+:meth:`Policy.evaluate` runs every rule against one event's signals and context and returns
+a :class:`Verdict`: the most severe action among the rules that fired, and a
+:class:`RuleHit` (``name@version``, action, formatted reason) for *every* rule that fired, so
+each effect records the rules that caused it.
+
+Everything here is immutable and built by :mod:`clearspace.policy.loader`; nothing happens at
+import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Final
+
+from clearspace.policy.conditions import Condition, Context, ScoreMap
+from clearspace.types import Signal
+
+ACTIONS: Final[tuple[str, ...]] = ("allow", "label", "nudge", "hold", "limit", "remove")
+"""Every action a rule can take, least severe first."""
+
+SEVERITY: Final[Mapping[str, int]] = MappingProxyType({a: i for i, a in enumerate(ACTIONS)})
+"""``action -> rank`` (``allow`` is 0, ``remove`` is 5)."""
+
+REASON_FIELDS: Final[tuple[str, ...]] = ("signals", "score", "rule", "category")
+"""Placeholders a rule's ``reason`` template may use."""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleHit:
+    """One rule that fired: ``rule`` is ``name@version``, ``reason`` is already formatted.
+
+    ``signals`` names the signal kinds that satisfied the rule's lower bounds and ``score``
+    is the highest of their scores (``0.0`` when the rule fired on context alone).
+    """
+
+    rule: str
+    action: str
+    reason: str
+    category: str = ""
+    signals: tuple[str, ...] = ()
+    score: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "rule": self.rule,
+            "action": self.action,
+            "reason": self.reason,
+            "category": self.category,
+            "signals": list(self.signals),
+            "score": round(float(self.score), 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the policy decided for one event.
+
+    ``action`` is the most severe action among the rules that fired (the policy's default
+    action when none fired). ``rules`` holds every rule that fired, in policy order.
+    ``labels`` is the union of the labels of every fired rule. ``reasons`` and ``priority``
+    come from the *deciding* rules, those whose action equals ``action``. ``policy`` is the
+    policy's ``name@version``.
+    """
+
+    action: str
+    rules: tuple[RuleHit, ...] = ()
+    labels: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    policy: str = ""
+    priority: int = 0
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """``name@version`` of every rule that fired, in policy order."""
+        return tuple(hit.rule for hit in self.rules)
+
+    @property
+    def deciding(self) -> tuple[RuleHit, ...]:
+        """The fired rules whose action is the verdict's action."""
+        return tuple(hit for hit in self.rules if hit.action == self.action)
+
+    @property
+    def fired(self) -> bool:
+        """Whether any rule fired (``False`` means the default action applied)."""
+        return bool(self.rules)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "action": self.action,
+            "policy": self.policy,
+            "priority": self.priority,
+            "labels": list(self.labels),
+            "reasons": list(self.reasons),
+            "rules": [hit.to_dict() for hit in self.rules],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A named, versioned rule: when ``when`` holds, take ``action`` for ``reason``.
+
+    ``reason`` is a template for the statement of reasons; it may use ``{signals}`` (comma
+    list of the signal kinds that satisfied the condition), ``{score}`` (their highest
+    score, rounded to 2 places), ``{rule}`` (``name@version``) and ``{category}``.
+    ``priority`` orders review-queue lanes (higher is reviewed sooner). ``line`` is where
+    the rule starts in its policy file (1-based, 0 when built in code).
+    """
+
+    name: str
+    version: int
+    when: Condition
+    action: str
+    reason: str = ""
+    description: str = ""
+    category: str = ""
+    labels: tuple[str, ...] = ()
+    priority: int = 0
+    line: int = 0
+
+    @property
+    def id(self) -> str:
+        """``name@version``, as recorded in every verdict."""
+        return f"{self.name}@{self.version}"
+
+    def hit(self, scores: ScoreMap, context: Context) -> RuleHit:
+        """The :class:`RuleHit` for this rule, given that ``when`` holds for these inputs."""
+        evidence = self.when.evidence(scores, context)
+        score = max(evidence.values(), default=0.0)
+        kinds = tuple(evidence)
+        template = self.reason or self.description or "Matched rule {rule}"
+        reason = template.format(
+            signals=", ".join(kinds), score=round(score, 2), rule=self.id, category=self.category
+        )
+        return RuleHit(self.id, self.action, reason, self.category, kinds, score)
+
+
+def max_scores(signals: Sequence[Signal]) -> dict[str, float]:
+    """``kind -> highest score`` over ``signals``; NaN scores are ignored."""
+    scores: dict[str, float] = {}
+    get = scores.get
+    for sig in signals:
+        score = sig.score
+        if score > get(sig.kind, -1.0):
+            scores[sig.kind] = score
+    return scores
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """An ordered set of rules and a default action; build one with ``load_policy``."""
+
+    name: str
+    version: int
+    rules: tuple[Rule, ...]
+    default_action: str = "allow"
+    description: str = ""
+    source: str = ""
+    _plan: tuple[tuple[Any, Rule, int], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        plan = tuple((r.when.test, r, SEVERITY[r.action]) for r in self.rules)
+        object.__setattr__(self, "_plan", plan)
+
+    @property
+    def id(self) -> str:
+        """``name@version`` of the policy."""
+        return f"{self.name}@{self.version}"
+
+    def rule(self, name: str) -> Rule:
+        """The rule called ``name``; ``KeyError`` when there is none."""
+        for rule in self.rules:
+            if rule.name == name:
+                return rule
+        raise KeyError(name)
+
+    def evaluate(self, signals: Sequence[Signal], context: Mapping[str, Any]) -> Verdict:
+        """Run every rule on ``signals`` and ``context`` and return the verdict.
+
+        A signal kind that is absent scores 0; when a kind appears more than once its
+        highest score counts. Never raises for well-typed input.
+        """
+        return self.evaluate_scores(max_scores(signals), context)
+
+    def evaluate_scores(self, scores: ScoreMap, context: Mapping[str, Any]) -> Verdict:
+        """Like :meth:`evaluate`, from a precomputed ``kind -> max score`` mapping."""
+        fired: list[tuple[Rule, int]] = []
+        best = -1
+        for test, rule, severity in self._plan:
+            if test(scores, context):
+                fired.append((rule, severity))
+                if severity > best:
+                    best = severity
+        if not fired:
+            return Verdict(self.default_action, policy=self.id)
+        return self._verdict(fired, best, scores, context)
+
+    def _verdict(
+        self, fired: list[tuple[Rule, int]], best: int, scores: ScoreMap, context: Context
+    ) -> Verdict:
+        hits = tuple(rule.hit(scores, context) for rule, _ in fired)
+        deciding = [(rule, hit) for (rule, sev), hit in zip(fired, hits) if sev == best]
+        labels = dict.fromkeys(label for rule, _ in fired for label in rule.labels)
+        return Verdict(
+            action=ACTIONS[best],
+            rules=hits,
+            labels=tuple(labels),
+            reasons=tuple(dict.fromkeys(hit.reason for _, hit in deciding)),
+            policy=self.id,
+            priority=max(rule.priority for rule, _ in deciding),
+        )

@@ -1,0 +1,90 @@
+"""The character-level step of normalization, computed lazily one character at a time.
+
+Each character is mapped through NFKC (full-width to half-width and compatibility forms),
+lower case, traditional to simplified Chinese (OpenCC ``t2s``) and the emoji table; format
+characters (zero-width, bidi controls, variation selectors) and control characters are
+removed. Results are cached, so a character costs one computation per process.
+
+Most characters map to exactly one character, which lets :meth:`CharMap.apply` use
+``str.translate`` and keep offsets unchanged. The few that map to zero or several
+characters are "irregular" and take a slower path that records offsets.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping
+
+from clearspace.text.offsets import OffsetMap
+
+_KEEP_CONTROL = "\t\n"
+
+
+class CharMap:
+    """Per-character normalization with a lazily filled cache.
+
+    ``t2s`` converts a string from traditional to simplified Chinese (injected so tests can
+    run without OpenCC); ``extra`` maps characters to replacements (the emoji table).
+    """
+
+    def __init__(self, t2s: Callable[[str], str] | None = None, extra: Mapping[str, str] | None = None) -> None:
+        self.t2s = t2s
+        self.extra = dict(extra or {})
+        self._cache: dict[str, str] = {}
+        self._irregular: set[str] = set()
+        self._known: set[str] = set()
+        self._table: dict[int, int] = {}
+
+    def lookup(self, ch: str) -> str:
+        """The normalized form of one character (possibly empty or several characters)."""
+        hit = self._cache.get(ch)
+        if hit is not None:
+            return hit
+        out = self._fixpoint(ch)
+        self._cache[ch] = out
+        if len(out) != 1:
+            self._irregular.add(ch)
+        return out
+
+    def _fixpoint(self, ch: str) -> str:
+        out = ch
+        for _ in range(4):
+            nxt = "".join(self._once(c) for c in out)
+            if nxt == out:
+                break
+            out = nxt
+        return out
+
+    def _once(self, ch: str) -> str:
+        if ch in self.extra:
+            return self.extra[ch]
+        cat = unicodedata.category(ch)
+        if cat == "Cf" or (cat == "Cc" and ch not in _KEEP_CONTROL) or 0xFE00 <= ord(ch) <= 0xFE0F:
+            return ""
+        out = unicodedata.normalize("NFKC", ch).lower()
+        if self.t2s is not None and any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in out):
+            out = self.t2s(out)
+        return out
+
+    def _learn(self, text: str) -> None:
+        for ch in set(text) - self._known:
+            mapped = self.lookup(ch)
+            self._table[ord(ch)] = ord(mapped) if len(mapped) == 1 else ord(ch)
+            self._known.add(ch)
+
+    def apply(self, text: str) -> tuple[str, OffsetMap | None]:
+        """Normalize every character of ``text``; the map is ``None`` when lengths match 1:1."""
+        if not self._known.issuperset(text):
+            self._learn(text)
+        fast = text.translate(self._table)
+        if self._irregular.isdisjoint(text):
+            return fast, None
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        for i, ch in enumerate(text):
+            out = self._cache[ch] if ch in self._irregular else fast[i]
+            pieces.append(out)
+            starts.extend([i] * len(out))
+            ends.extend([i + 1] * len(out))
+        return "".join(pieces), (starts, ends)

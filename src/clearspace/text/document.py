@@ -1,0 +1,34 @@
+"""A normalized text that remembers where each of its characters came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clearspace.types import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Original text, its normalized form and an offset map between them.
+
+    ``starts[i]`` and ``ends[i]`` give the ``[start, end)`` range of the original text that
+    produced normalized character ``i``. ``starts`` and ``ends`` are ``None`` when the
+    normalized text is aligned one-to-one with the original (the common fast path).
+    """
+
+    original: str
+    text: str
+    starts: tuple[int, ...] | None = None
+    ends: tuple[int, ...] | None = None
+
+    def to_original(self, start: int, end: int) -> Span:
+        """Map a ``[start, end)`` span of the normalized text back into the original."""
+        n = len(self.text)
+        if start < 0 or end > n or start > end:
+            raise ValueError(f"span [{start}, {end}) outside normalized text of length {n}")
+        if self.starts is None or self.ends is None:
+            return (start, end)
+        if start == end:
+            pos = self.starts[start] if start < n else len(self.original)
+            return (pos, pos)
+        return (self.starts[start], self.ends[end - 1])

@@ -1,0 +1,186 @@
+"""Normalization against evasion, keeping an offset map back to the original text.
+
+Steps, in order (each keeps offsets):
+
+1. characters: NFKC (full-width to half-width), lower case, traditional to simplified,
+   emoji stand-ins (``🐴`` to ``妈``), zero-width, bidi and control characters removed;
+2. confusable letters (Cyrillic/Greek look-alikes) inside Latin words;
+3. leetspeak digits and symbols between letters (``b1tch`` to ``bitch``);
+4. separators stuffed inside words (``傻-逼``, ``傻 逼``, ``s.b``, ``f u c k``);
+5. runs of one character (three or more Latin letters become one, anything else two;
+   digits and whitespace are left alone);
+6. Latin spellings of Chinese abuse (``nmsl``, ``sb``, ``cnm``, ``caonima``);
+7. homophones of lexicon terms (``沙比`` to ``傻逼``), through the precomputed pinyin table.
+
+Steps 4 to 6 can create new opportunities for each other, so they are repeated until the
+text stops changing; :meth:`Normalizer.normalize` is therefore idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from clearspace.errors import InputError
+from clearspace.text.charmap import CharMap
+from clearspace.text.document import Document
+from clearspace.text.offsets import OffsetMap, compose, sub_with_map
+from clearspace.text.pinyin import PinyinTable
+from clearspace.text.tables import data_path, read_mapping
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SEP = r"[\s\-_.·•*/\\|~^+=#'\"`]"
+_CJK_SEP = re.compile(rf"(?<=[{CJK}]){_SEP}{{1,3}}(?=[{CJK}])")
+_LATIN_SPACED = re.compile(rf"\b([a-z])\1*(?:{_SEP}{{1,3}}([a-z])\2*)+\b", re.ASCII)
+_RUN = re.compile(r"([^\d\s])\1\1+")
+_LEET = re.compile(r"(?<=[a-z])[013457@$!](?=[a-z])")
+_LEET_MAP = str.maketrans("013457@$!", "oieastasi")
+_HAS_CJK = re.compile(f"[{CJK}]")
+_CONFUSABLES = {
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ɡ": "g", "ո": "n",
+    "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+    "υ": "u", "χ": "x", "ı": "i",
+}
+_CONF_CLASS = "".join(_CONFUSABLES)
+_CONFUSED_WORD = re.compile(
+    rf"[a-z{_CONF_CLASS}]*(?:[a-z][a-z{_CONF_CLASS}]*[{_CONF_CLASS}]|[{_CONF_CLASS}][a-z{_CONF_CLASS}]*[a-z])[a-z{_CONF_CLASS}]*"
+)
+_CONF_TABLE = str.maketrans(_CONFUSABLES)
+_CONF_SET = frozenset(_CONFUSABLES)
+_SHORT_ALIAS = 3
+DEFAULT_MAX_CHARS = 2_000_000
+
+Step = Callable[[str], "tuple[str, OffsetMap] | None"]
+
+
+def _opencc_t2s() -> Callable[[str], str]:
+    import opencc
+
+    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+
+
+class Normalizer:
+    """Turns text into a :class:`Document` whose ``text`` is normalized against evasion.
+
+    ``aliases`` and ``emoji`` are TSV files (defaults ship with the package);
+    ``homophone_terms`` are Chinese lexicon terms whose homophones are rewritten to them;
+    ``t2s`` turns traditional into simplified Chinese (OpenCC by default).
+    """
+
+    name = "normalize"
+    version = "1"
+
+    def __init__(
+        self,
+        *,
+        aliases: str | Path | None = None,
+        emoji: str | Path | None = None,
+        homophone_terms: Iterable[str] = (),
+        homophone_exceptions: Iterable[str] = (),
+        pinyin: PinyinTable | None = None,
+        t2s: Callable[[str], str] | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        max_passes: int = 4,
+    ) -> None:
+        self.aliases = aliases
+        self.emoji = emoji
+        self.homophone_terms = tuple(homophone_terms)
+        self.homophone_exceptions = frozenset(homophone_exceptions)
+        self.pinyin = pinyin
+        self.t2s = t2s
+        self.max_chars = max_chars
+        self.max_passes = max_passes
+        self._ready = False
+
+    def _setup(self) -> None:
+        emoji = read_mapping(self.emoji or data_path("emoji.tsv"))
+        self.charmap_ = CharMap(t2s=self.t2s or _opencc_t2s(), extra=emoji)
+        aliases = read_mapping(self.aliases or data_path("aliases.tsv"))
+        self.aliases_ = aliases
+        self.long_alias_re_ = _alias_regex(a for a in aliases if len(a) > _SHORT_ALIAS)
+        self.short_alias_re_ = _alias_regex(a for a in aliases if len(a) <= _SHORT_ALIAS)
+        self.homophones_ = None
+        if self.homophone_terms:
+            from clearspace.text.homophones import HomophoneRewriter
+
+            self.homophones_ = HomophoneRewriter(
+                self.homophone_terms, self.pinyin or PinyinTable(), self.homophone_exceptions
+            )
+        self._ready = True
+
+    def normalize(self, text: str) -> Document:
+        """Normalize ``text``; raises :class:`InputError` if it is not a ``str`` or too long."""
+        if not isinstance(text, str):
+            raise InputError(f"text must be a string, got {type(text).__name__}")
+        if len(text) > self.max_chars:
+            raise InputError(f"text has {len(text)} characters; the limit is {self.max_chars}")
+        if not self._ready:
+            self._setup()
+        out, omap = self.charmap_.apply(text)
+        for _ in range(self.max_passes):
+            out = _one_to_one(out)
+            changed = False
+            for step in (self._separators, self._runs, self._aliases):
+                res = step(out)
+                if res is not None:
+                    out, step_map = res
+                    omap = compose(omap, step_map)
+                    changed = True
+            if not changed:
+                break
+        if self.homophones_ is not None and _HAS_CJK.search(out):
+            out = self.homophones_.rewrite(out)
+        if omap is None:
+            return Document(original=text, text=out)
+        return Document(original=text, text=out, starts=tuple(omap[0]), ends=tuple(omap[1]))
+
+    def _separators(self, text: str) -> tuple[str, OffsetMap] | None:
+        res = sub_with_map(_CJK_SEP, lambda m: "", text)
+        spaced = sub_with_map(_LATIN_SPACED, _join_letters, res[0] if res else text)
+        if spaced is None:
+            return res
+        return spaced[0], compose(res[1] if res else None, spaced[1])  # type: ignore[return-value]
+
+    def _runs(self, text: str) -> tuple[str, OffsetMap] | None:
+        return sub_with_map(_RUN, _shorten_run, text)
+
+    def _aliases(self, text: str) -> tuple[str, OffsetMap] | None:
+        expand = lambda m: self.aliases_[m.group(0)]  # noqa: E731
+        res = sub_with_map(self.long_alias_re_, expand, text) if self.long_alias_re_ else None
+        current = res[0] if res else text
+        if self.short_alias_re_ is not None and _HAS_CJK.search(current):
+            short = sub_with_map(self.short_alias_re_, expand, current)
+            if short is not None:
+                return short[0], compose(res[1] if res else None, short[1])  # type: ignore[return-value]
+        return res
+
+
+def _one_to_one(text: str) -> str:
+    """Steps that replace characters one for one: confusables, then leetspeak."""
+    if not text.isascii() and not _CONF_SET.isdisjoint(text):
+        text = _CONFUSED_WORD.sub(lambda m: m.group(0).translate(_CONF_TABLE), text)
+    if _LEET.search(text) is None:
+        return text
+    return _LEET.sub(lambda m: m.group(0).translate(_LEET_MAP), text)
+
+
+def _alias_regex(forms: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted(set(forms), key=lambda f: (-len(f), f))
+    if not ordered:
+        return None
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b", re.ASCII)
+
+
+def _join_letters(m: re.Match[str]) -> str:
+    whole = m.group(0)
+    letters = "".join(re.findall(r"[a-z]+", whole))
+    if len(re.findall(r"[a-z]+", whole)) == 2 and not re.search(r"[^a-z\s]", whole):
+        return whole  # "a b": two letters and only spaces is too ambiguous in English
+    return letters
+
+
+def _shorten_run(m: re.Match[str]) -> str:
+    ch = m.group(1)
+    return ch if "a" <= ch <= "z" else ch * 2
