@@ -111,8 +111,10 @@ class LexiconDetector:
         hits: dict[Span, tuple[Entry, float, bool]] = {}
         for idx, start, end in self.matcher_.find_matches_as_indexes(text):
             entry = self.entries_[idx]
-            if entry.term.isascii() and not _bounded(text, start, end):
-                continue
+            if entry.term.isascii():
+                end = _word_end(text, start, end)
+                if end < 0:
+                    continue
             hits[(start, end)] = (entry, entry.severity, False)
         if self.pinyin_matcher_ is not None and not text.isascii():
             code = self.pinyin_.encode(text)
@@ -143,12 +145,15 @@ class LexiconDetector:
         return signals
 
 
-def _bounded(text: str, start: int, end: int) -> bool:
-    """An ASCII term must stand as a whole word (a plural ``s`` or ``es`` may follow)."""
+def _word_end(text: str, start: int, end: int) -> int:
+    """Where an ASCII term found at ``[start, end)`` ends as a whole word, or -1.
+
+    A plural ``s`` or ``es`` may follow the term and becomes part of the hit.
+    """
     if start > 0 and _word_char(text[start - 1]):
-        return False
+        return -1
     for suffix in ("", "s", "es"):
         stop = end + len(suffix)
         if text.startswith(suffix, end) and (stop == len(text) or not _word_char(text[stop])):
-            return True
-    return False
+            return stop
+    return -1

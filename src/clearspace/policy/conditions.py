@@ -111,10 +111,11 @@ def _exact_at_least(kind: str, lo: float) -> Test:
 
 
 def _exact_within(kind: str, lo: float | None, hi: float | None) -> Test:
-    within = _within(lo, hi)
+    low = float("-inf") if lo is None else lo
+    high = float("inf") if hi is None else hi
 
     def test(scores: ScoreMap, context: Context) -> bool:
-        return within(scores.get(kind, 0.0))
+        return low <= scores.get(kind, 0.0) <= high
 
     return test
 
@@ -214,11 +215,7 @@ def context_range(key: str, lo: float | None = None, hi: float | None = None) ->
 
     def test(scores: ScoreMap, context: Context) -> bool:
         value = context.get(key)
-        return (
-            isinstance(value, (int, float))
-            and not isinstance(value, bool)
-            and within(value)
-        )
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and within(value)
 
     return Condition(test, _no_evidence, _bounds_text(f"context.{key}", lo, hi))
 
@@ -240,13 +237,7 @@ def all_of(children: Sequence[Condition]) -> Condition:
     """True when every child is true (and for no children)."""
     if len(children) == 1:
         return children[0]
-    tests = tuple(child.test for child in children)
-
-    def test(scores: ScoreMap, context: Context) -> bool:
-        for child_test in tests:
-            if not child_test(scores, context):
-                return False
-        return True
+    test = _all_tests(tuple(child.test for child in children))
 
     def explain(scores: ScoreMap, context: Context, out: dict[str, float]) -> None:
         for child in children:
@@ -255,17 +246,47 @@ def all_of(children: Sequence[Condition]) -> Condition:
     return Condition(test, explain, "all(" + ", ".join(c.text for c in children) + ")")
 
 
+def _all_tests(tests: tuple[Test, ...]) -> Test:
+    """One closure for ``all``; two and three children are unrolled (the common cases)."""
+    if len(tests) == 2:
+        first, second = tests
+        return lambda scores, context: first(scores, context) and second(scores, context)
+    if len(tests) == 3:
+        one, two, three = tests
+        return lambda scores, context: one(scores, context) and two(scores, context) and three(scores, context)
+
+    def test(scores: ScoreMap, context: Context) -> bool:
+        for child_test in tests:  # noqa: SIM110 - hot path: a loop beats all(<genexpr>)
+            if not child_test(scores, context):
+                return False
+        return True
+
+    return test
+
+
+def _any_tests(tests: tuple[Test, ...]) -> Test:
+    """One closure for ``any``; two and three children are unrolled (the common cases)."""
+    if len(tests) == 2:
+        first, second = tests
+        return lambda scores, context: first(scores, context) or second(scores, context)
+    if len(tests) == 3:
+        one, two, three = tests
+        return lambda scores, context: one(scores, context) or two(scores, context) or three(scores, context)
+
+    def test(scores: ScoreMap, context: Context) -> bool:
+        for child_test in tests:  # noqa: SIM110 - hot path: a loop beats any(<genexpr>)
+            if child_test(scores, context):
+                return True
+        return False
+
+    return test
+
+
 def any_of(children: Sequence[Condition]) -> Condition:
     """True when at least one child is true; evidence comes from every true child."""
     if len(children) == 1:
         return children[0]
-    tests = tuple(child.test for child in children)
-
-    def test(scores: ScoreMap, context: Context) -> bool:
-        for child_test in tests:
-            if child_test(scores, context):
-                return True
-        return False
+    test = _any_tests(tuple(child.test for child in children))
 
     def explain(scores: ScoreMap, context: Context, out: dict[str, float]) -> None:
         for child in children:

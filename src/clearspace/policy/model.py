@@ -12,12 +12,13 @@ import time.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
-from clearspace.policy.conditions import Condition, Context, ScoreMap
+from clearspace.policy.conditions import Condition, Context, ScoreMap, Test
 from clearspace.types import Signal
 
 ACTIONS: Final[tuple[str, ...]] = ("allow", "label", "nudge", "hold", "limit", "remove")
@@ -28,6 +29,20 @@ SEVERITY: Final[Mapping[str, int]] = MappingProxyType({a: i for i, a in enumerat
 
 REASON_FIELDS: Final[tuple[str, ...]] = ("signals", "score", "rule", "category")
 """Placeholders a rule's ``reason`` template may use."""
+
+
+def reason_problem(template: str) -> str | None:
+    """Why ``template`` is not a valid reason template (``None`` when it is)."""
+    allowed = ", ".join("{" + name + "}" for name in REASON_FIELDS)
+    try:
+        for _, field_name, _, _ in string.Formatter().parse(template):
+            if field_name is not None and field_name not in REASON_FIELDS:
+                shown = "{" + field_name + "}"
+                return f"reason uses unknown placeholder {shown} (available: {allowed})"
+        template.format(signals="abuse", score=0.5, rule="rule@1", category="insult")
+    except (ValueError, KeyError, IndexError) as exc:
+        return f"reason is not a valid template: {exc} (write '{{{{' and '}}}}' for literal braces)"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,19 +138,27 @@ class Rule:
     labels: tuple[str, ...] = ()
     priority: int = 0
     line: int = 0
+    id: str = field(init=False, compare=False)
+    """``name@version``, as recorded in every verdict."""
+    _template: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def id(self) -> str:
-        """``name@version``, as recorded in every verdict."""
-        return f"{self.name}@{self.version}"
+    def __post_init__(self) -> None:
+        if self.action not in SEVERITY:
+            raise ValueError(f"unknown action {self.action!r} (valid: {', '.join(ACTIONS)})")
+        problem = reason_problem(self.reason) if self.reason else None
+        if problem is not None:
+            raise ValueError(problem)
+        literal = self.description.replace("{", "{{").replace("}", "}}")
+        object.__setattr__(self, "id", f"{self.name}@{self.version}")
+        object.__setattr__(self, "_template", self.reason or literal or "Matched rule {rule}")
 
     def hit(self, scores: ScoreMap, context: Context) -> RuleHit:
         """The :class:`RuleHit` for this rule, given that ``when`` holds for these inputs."""
-        evidence = self.when.evidence(scores, context)
+        evidence: dict[str, float] = {}
+        self.when.explain(scores, context, evidence)
         score = max(evidence.values(), default=0.0)
         kinds = tuple(evidence)
-        template = self.reason or self.description or "Matched rule {rule}"
-        reason = template.format(
+        reason = self._template.format(
             signals=", ".join(kinds), score=round(score, 2), rule=self.id, category=self.category
         )
         return RuleHit(self.id, self.action, reason, self.category, kinds, score)
@@ -162,7 +185,7 @@ class Policy:
     default_action: str = "allow"
     description: str = ""
     source: str = ""
-    _plan: tuple[tuple[Any, Rule, int], ...] = field(init=False, repr=False, compare=False)
+    _plan: tuple[tuple[Test, Rule, int], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         plan = tuple((r.when.test, r, SEVERITY[r.action]) for r in self.rules)
@@ -201,11 +224,9 @@ class Policy:
             return Verdict(self.default_action, policy=self.id)
         return self._verdict(fired, best, scores, context)
 
-    def _verdict(
-        self, fired: list[tuple[Rule, int]], best: int, scores: ScoreMap, context: Context
-    ) -> Verdict:
+    def _verdict(self, fired: list[tuple[Rule, int]], best: int, scores: ScoreMap, context: Context) -> Verdict:
         hits = tuple(rule.hit(scores, context) for rule, _ in fired)
-        deciding = [(rule, hit) for (rule, sev), hit in zip(fired, hits) if sev == best]
+        deciding = [(rule, hit) for (rule, sev), hit in zip(fired, hits, strict=True) if sev == best]
         labels = dict.fromkeys(label for rule, _ in fired for label in rule.labels)
         return Verdict(
             action=ACTIONS[best],

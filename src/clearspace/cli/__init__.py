@@ -1,0 +1,1 @@
+"""The ``clearspace`` command: a thin shell over the library."""

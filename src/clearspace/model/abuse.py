@@ -1,0 +1,146 @@
+"""The abuse model at inference time: hashed n-grams and optional embeddings, linear heads.
+
+Weights live in one ``.npz`` file with a JSON ``meta`` entry (see :func:`save_model`).
+Each head ``h`` (``abuse``, ``insult``, ...) scores a text as::
+
+    z_ngram = x @ coef[:, h] + intercept[h]                 # sparse hashed n-grams
+    z_embed = e @ emb_coef[:, h] + emb_intercept[h]         # only with an encoder
+    p = sigmoid(stack[h] . [z_ngram, z_embed, 1])           # calibrated probability
+
+Without an encoder the model uses ``stack_fast[h] . [z_ngram, 1]``. The ``abuse`` head
+has a decision threshold per configuration, chosen on development data at training time.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from clearspace.errors import ModelError
+from clearspace.model.features import NgramHasher
+from clearspace.text.tables import data_path
+
+FORMAT = "clearspace-abuse/1"
+DEFAULT_MODEL = "models/abuse.npz"
+FloatArray = npt.NDArray[np.float32]
+
+
+def sigmoid(z: npt.NDArray[Any]) -> FloatArray:
+    return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+
+
+@dataclass
+class AbuseModel:
+    """Weights and metadata of a trained model; see the module docstring for the maths."""
+
+    heads: list[str]
+    hasher: NgramHasher
+    coef: FloatArray  # (n_features, H), dense in memory
+    intercept: FloatArray  # (H,)
+    stack_fast: FloatArray  # (H, 2)
+    thresholds: dict[str, float]
+    encoder: str | None = None
+    emb_coef: FloatArray | None = None  # (dim, H)
+    emb_intercept: FloatArray | None = None
+    stack_embed: FloatArray | None = None  # (H, 3)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_embed(self) -> bool:
+        return self.emb_coef is not None and self.stack_embed is not None
+
+    def ngram_logits(self, texts: Sequence[str]) -> FloatArray:
+        x = self.hasher.transform(texts)
+        return np.asarray(x @ self.coef, dtype=np.float32) + self.intercept
+
+    def predict(self, texts: Sequence[str], embeddings: FloatArray | None = None) -> FloatArray:
+        """Calibrated probabilities, shape ``(len(texts), len(heads))``."""
+        if not texts:
+            return np.zeros((0, len(self.heads)), dtype=np.float32)
+        z = self.ngram_logits(texts)
+        if embeddings is None:
+            return sigmoid(z * self.stack_fast[:, 0] + self.stack_fast[:, 1])
+        if self.emb_coef is None or self.stack_embed is None or self.emb_intercept is None:
+            raise ModelError("this model has no embedding head; score without an encoder")
+        ze = embeddings @ self.emb_coef + self.emb_intercept
+        s = self.stack_embed
+        return sigmoid(z * s[:, 0] + ze * s[:, 1] + s[:, 2])
+
+    def threshold(self, embed: bool) -> float:
+        return self.thresholds["embed" if embed else "fast"]
+
+
+def save_model(model: AbuseModel, path: str | Path) -> None:
+    """Write a model compactly: only non-zero n-gram rows, quantized to int8 per head."""
+    rows = np.flatnonzero(np.any(model.coef != 0, axis=1)).astype(np.int32)
+    kept = model.coef[rows]
+    scale = np.maximum(np.abs(kept).max(axis=0), 1e-12) / 127.0
+    idf = model.hasher.idf_ if model.hasher.idf_ is not None else np.ones(model.hasher.n_features, np.float32)
+    idf_rows = np.flatnonzero(idf).astype(np.int32)
+    meta = {
+        **model.meta,
+        "format": FORMAT,
+        "heads": model.heads,
+        "ngram_range": list(model.hasher.ngram_range),
+        "n_features": model.hasher.n_features,
+        "thresholds": model.thresholds,
+        "encoder": model.encoder,
+    }
+    arrays: dict[str, Any] = {
+        "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
+        "rows": rows,
+        "coef": np.round(kept / scale).astype(np.int8),
+        "coef_scale": scale.astype(np.float32),
+        "intercept": model.intercept,
+        "stack_fast": model.stack_fast,
+        "idf_rows": idf_rows,
+        "idf": idf[idf_rows].astype(np.float16),
+    }
+    if model.has_embed:
+        arrays |= {"emb_coef": model.emb_coef, "emb_intercept": model.emb_intercept, "stack_embed": model.stack_embed}
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    Path(path).write_bytes(buf.getvalue())
+
+
+def load_model(path: str | Path | None = None) -> AbuseModel:
+    """Load a model file (the shipped one by default)."""
+    source = Path(path) if path is not None else data_path(DEFAULT_MODEL)
+    try:
+        with np.load(source) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot read model {source}: {exc}") from exc
+    try:
+        meta = json.loads(arrays["meta"].tobytes().decode())
+        if meta.get("format") != FORMAT:
+            raise ModelError(f"{source}: format {meta.get('format')!r}, expected {FORMAT!r}")
+        n_features = int(meta["n_features"])
+        hasher = NgramHasher(tuple(meta["ngram_range"]), n_features)  # type: ignore[arg-type]
+        idf = np.zeros(n_features, dtype=np.float32)
+        idf[arrays["idf_rows"]] = arrays["idf"]
+        hasher.idf_ = idf
+        coef = np.zeros((n_features, len(meta["heads"])), dtype=np.float32)
+        coef[arrays["rows"]] = arrays["coef"].astype(np.float32) * arrays["coef_scale"]
+        return AbuseModel(
+            heads=list(meta["heads"]),
+            hasher=hasher,
+            coef=coef,
+            intercept=arrays["intercept"].astype(np.float32),
+            stack_fast=arrays["stack_fast"].astype(np.float32),
+            thresholds={k: float(v) for k, v in meta["thresholds"].items()},
+            encoder=meta.get("encoder"),
+            emb_coef=arrays.get("emb_coef"),
+            emb_intercept=arrays.get("emb_intercept"),
+            stack_embed=arrays.get("stack_embed"),
+            meta=meta,
+        )
+    except KeyError as exc:
+        raise ModelError(f"{source}: missing entry {exc}") from exc

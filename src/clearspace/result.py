@@ -1,0 +1,61 @@
+"""What scoring one post returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from clearspace.types import Signal
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreResult:
+    """Scores, signals and the policy's action for one text.
+
+    ``abusive`` is the model's own decision at its calibrated threshold; ``action`` is what
+    the policy decided from all signals and the context; ``rules`` lists the policy rules
+    that fired as ``name@version`` and ``reasons`` their statements.
+    """
+
+    id: Any
+    abusive: bool
+    action: str
+    scores: dict[str, float]
+    signals: tuple[Signal, ...]
+    rules: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    language: str = "und"
+    detectors: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "abusive": self.abusive,
+            "action": self.action,
+            "scores": {k: round(float(v), 4) for k, v in self.scores.items()},
+            "signals": [s.to_dict() for s in self.signals],
+            "rules": list(self.rules),
+            "reasons": list(self.reasons),
+            "language": self.language,
+        }
+        if self.labels:
+            out["labels"] = list(self.labels)
+        out.update(self.extra)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ItemError:
+    """An item of a batch that could not be scored; the rest of the batch goes on."""
+
+    index: int
+    id: Any
+    error: str
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"index": self.index, "error": self.error}
+        if self.id is not None:
+            out["id"] = self.id
+        return out
