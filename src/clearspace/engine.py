@@ -32,6 +32,7 @@ from clearspace.text.normalize import DEFAULT_MAX_CHARS, Normalizer
 from clearspace.types import Signal
 
 DETECTOR_SCORES = {"doxxing": "doxxing", "incitement": "incitement"}
+THREAT_KINDS = ("lexicon.threat", "lexicon.self_harm")
 Item = str | Mapping[str, Any]
 
 
@@ -176,11 +177,17 @@ def _unpack(item: Item) -> tuple[str, dict[str, Any]]:
 
 
 def _detector_scores(signals: Sequence[Signal]) -> dict[str, float]:
-    scores = {"doxxing": 0.0, "incitement": 0.0, "lexicon": 0.0}
+    """Scores that come from rule-based detectors rather than the model's heads.
+
+    ``threat`` has no labelled training data, so it is the lexicon's threat score.
+    """
+    scores = {"doxxing": 0.0, "incitement": 0.0, "lexicon": 0.0, "threat": 0.0}
     for s in signals:
         if s.kind in DETECTOR_SCORES:
             key = DETECTOR_SCORES[s.kind]
             scores[key] = max(scores[key], s.score)
         elif s.kind.startswith("lexicon."):
             scores["lexicon"] = max(scores["lexicon"], s.score)
+            if s.kind in THREAT_KINDS:
+                scores["threat"] = max(scores["threat"], s.score)
     return scores

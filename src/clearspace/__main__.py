@@ -1,0 +1,5 @@
+"""``python -m clearspace`` runs the CLI."""
+
+from clearspace.cli.main import main
+
+main()
