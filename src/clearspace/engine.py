@@ -139,8 +139,8 @@ class Engine:
         threshold = self.model_.threshold()
         heads = self.model_.model.heads
         results = []
-        for doc, context, p in zip(docs, contexts, probs):
-            signals = self.model_.signals(doc, p)
+        model_signals = self.model_.signals(docs, probs)
+        for doc, context, p, signals in zip(docs, contexts, probs, model_signals):
             for detector in self.detectors_:
                 signals.extend(detector.detect(doc, context))
             scores = {head: float(p[h]) for h, head in enumerate(heads)}

@@ -18,7 +18,7 @@ Three things keep counter-speech and ordinary reporting quiet:
 * a third person right before the verb with no call to action (他骂她) is narration.
 
 Cue spans point into the original text. Nothing happens at import time; the patterns are
-compiled on first use and kept in ``regex_``.
+compiled on first use and kept in ``compiled_``.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from clearspace.detectors.pii import phrase_pattern
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
 
@@ -92,10 +93,10 @@ _CLAUSE = r"[，,、。！？!?；;\n…~～]"
 _SENTENCE = r"[。！？!?；;\n…]"
 _FIRST_PERSON = r"(?<!给)我(?!们)|已|(?<![a-z])i(?:'(?:ll|ve|m|d))?(?![a-z'])"
 _NARRATION_OK = "把给去冲让往对向找骂"  # 把他挂出来 is not narration
-_ORDER = ("ign", "strong", "neg", "verb", "cta", "imp", "tgt")
 _NEAR_CTA = 24
 _NEAR_TARGET_AFTER = 16
 _NEAR_TARGET_BEFORE = 12
+_MAX_SPANS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,37 +119,44 @@ class _Hit:
     target: bool
 
 
-def _phrase(phrase: str) -> str:
-    pattern = re.escape(phrase)
-    if phrase[0].isascii() and phrase[0].isalnum():
-        pattern = "(?<![a-z0-9])" + pattern
-    if phrase[-1].isascii() and phrase[-1].isalnum():
-        pattern += "(?![a-z0-9])"
-    return pattern
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    """Patterns and the phrase table, built on first use."""
+
+    gate: re.Pattern[str]
+    cues: re.Pattern[str]
+    mention: re.Pattern[str]
+    clause: re.Pattern[str]
+    sentence: re.Pattern[str]
+    first_person: re.Pattern[str]
+    category: dict[str, str]
 
 
-def _alternation(phrases: Sequence[str]) -> str:
-    return "|".join(_phrase(p) for p in sorted(set(phrases), key=len, reverse=True))
+def _compile() -> _Compiled:
+    table: dict[str, str] = {}  # phrase -> category; on a clash the earlier category wins
+    for category, phrases in (("ign", _IGNORE), ("strong", tuple(_STRONG)), ("neg", _NEGATORS),
+                              ("verb", tuple(_VERBS)), ("cta", _CTA), ("imp", _IMPERATIVE),
+                              ("tgt", _TARGETS)):
+        for phrase in phrases:
+            table.setdefault(phrase, category)
+    return _Compiled(
+        gate=re.compile(phrase_pattern((*_STRONG, *_VERBS))),
+        cues=re.compile(phrase_pattern(table)),
+        mention=re.compile(_MENTION),
+        clause=re.compile(_CLAUSE),
+        sentence=re.compile(_SENTENCE),
+        first_person=re.compile(_FIRST_PERSON),
+        category=table,
+    )
 
 
-def _build_regex() -> dict[str, re.Pattern[str]]:
-    groups = {
-        "ign": _alternation(_IGNORE), "strong": _alternation(tuple(_STRONG)),
-        "neg": _alternation(_NEGATORS), "verb": _alternation(tuple(_VERBS)),
-        "cta": _alternation(_CTA), "imp": _alternation(_IMPERATIVE),
-        "tgt": _alternation(_TARGETS) + "|" + _MENTION,
-    }
-    flags = re.IGNORECASE
-    return {
-        "gate": re.compile(_alternation((*_STRONG, *_VERBS)), flags),
-        "cues": re.compile("|".join(f"(?P<{k}>{groups[k]})" for k in _ORDER), flags),
-        "clause": re.compile(_CLAUSE),
-        "sentence": re.compile(_SENTENCE),
-        "first_person": re.compile(_FIRST_PERSON, flags),
-    }
+def _lower(text: str) -> str:
+    """``text`` lowercased, unless lowercasing would change its length (and so its offsets)."""
+    low = text.lower()
+    return low if len(low) == len(text) else text
 
 
-def _bounds(marks: Sequence[int], pos: int, length: int) -> tuple[int, int]:
+def _bounds(marks: Sequence[int], pos: int, length: int) -> Span:
     """The ``[start, end)`` of the stretch between punctuation marks that holds ``pos``."""
     i = bisect_right(marks, pos - 1)
     start = marks[i - 1] + 1 if i else 0
@@ -164,86 +172,86 @@ class IncitementDetector:
 
     name = "incitement"
     version = "1"
-    regex_: dict[str, re.Pattern[str]]
+    compiled_: _Compiled
 
     def __init__(self, min_score: float = 0.45) -> None:
         self.min_score = min_score
 
     @property
-    def _rx(self) -> dict[str, re.Pattern[str]]:
-        compiled: dict[str, re.Pattern[str]] | None = getattr(self, "regex_", None)
+    def _rx(self) -> _Compiled:
+        compiled: _Compiled | None = getattr(self, "compiled_", None)
         if compiled is None:
-            compiled = _build_regex()
-            self.regex_ = compiled
+            compiled = _compile()
+            self.compiled_ = compiled
         return compiled
 
     def detect(self, doc: Document, context: Mapping[str, Any]) -> list[Signal]:
         """Return one ``incitement`` signal, or nothing."""
-        text = doc.text
+        text = _lower(doc.text)
         rx = self._rx
-        if not text or rx["gate"].search(text) is None:
+        if not text or rx.gate.search(text) is None:
             return []
-        toks = [
-            _Tok(m.lastgroup, m.start(), m.end(), m.group().lower())
-            for m in rx["cues"].finditer(text)
-            if m.lastgroup is not None and m.lastgroup != "ign"
-        ]
-        hits = self._hits(text, toks)
-        fired = [h for h in hits if h.score >= self.min_score]
-        if not fired:
-            return []
-        return [self._signal(doc, fired)]
-
-    def _hits(self, text: str, toks: Sequence[_Tok]) -> list[_Hit]:
-        rx = self._rx
-        clauses = [m.start() for m in rx["clause"].finditer(text)]
-        sentences = [m.start() for m in rx["sentence"].finditer(text)]
+        toks = self._tokens(text)
+        clauses = [m.start() for m in rx.clause.finditer(text)]
+        sentences = [m.start() for m in rx.sentence.finditer(text)]
         starts = [t.start for t in toks]
-        hits = []
-        for tok in toks:
+        fired = []
+        for i, tok in enumerate(toks):
             if tok.cat not in ("verb", "strong"):
                 continue
-            lo = bisect_left(starts, tok.start - _NEAR_CTA - 16)
-            hi = bisect_left(starts, tok.end + _NEAR_CTA)
-            near = toks[lo:hi]
-            clause = _bounds(clauses, tok.start, len(text))
-            sentence = _bounds(sentences, tok.start, len(text))
-            hit = self._score(text, tok, near, clause, sentence)
-            if hit is not None:
-                hits.append(hit)
-        return hits
+            near = toks[bisect_left(starts, tok.start - _NEAR_CTA - 16):i + 12]
+            hit = self._score(text, tok, near, _bounds(clauses, tok.start, len(text)),
+                              _bounds(sentences, tok.start, len(text)))
+            if hit is not None and hit.score >= self.min_score:
+                fired.append(hit)
+        return [self._signal(doc, fired)] if fired else []
+
+    def _tokens(self, text: str) -> list[_Tok]:
+        rx = self._rx
+        toks = []
+        for m in rx.cues.finditer(text):
+            category = rx.category[m.group()]
+            if category != "ign":
+                toks.append(_Tok(category, m.start(), m.end(), m.group()))
+        if "@" in text:
+            toks += [_Tok("tgt", m.start(), m.end(), m.group()) for m in rx.mention.finditer(text)]
+            toks.sort(key=lambda t: t.start)
+        return toks
 
     def _score(self, text: str, tok: _Tok, near: Sequence[_Tok], clause: Span,
                sentence: Span) -> _Hit | None:
         """Score one verb or fixed phrase, or ``None`` when it does not count."""
-        before = [t for t in near if clause[0] <= t.start and t.end <= tok.start]
-        if any(t.cat == "neg" for t in before):
-            return None
-        cta = [t for t in near if t.cat == "cta" and sentence[0] <= t.start < sentence[1]]
-        imp = [t for t in before if t.cat == "imp" and tok.start - t.end <= 6]
-        targets = [t for t in near if t.cat == "tgt" and sentence[0] <= t.start < sentence[1]
-                   and (0 <= t.start - tok.end <= _NEAR_TARGET_AFTER
-                        or 0 <= tok.start - t.end <= _NEAR_TARGET_BEFORE)]
+        before, cta, imp, targets = [], [], [], []
+        for t in near:
+            if clause[0] <= t.start and t.end <= tok.start:
+                before.append(t)
+                if t.cat == "neg":
+                    return None
+                if t.cat == "imp" and tok.start - t.end <= 6:
+                    imp.append(t)
+            if not sentence[0] <= t.start < sentence[1]:
+                continue
+            if t.cat == "cta" and abs(t.start - tok.start) <= _NEAR_CTA:
+                cta.append(t)
+            elif t.cat == "tgt" and (0 <= t.start - tok.end <= _NEAR_TARGET_AFTER
+                                     or 0 <= tok.start - t.end <= _NEAR_TARGET_BEFORE):
+                targets.append(t)
         if not cta and self._is_own_or_narrated(text, tok, before, clause, bool(imp)):
             return None
         if tok.cat == "strong":
-            base, needs_target = _STRONG[tok.word], False
+            score = _STRONG[tok.word] + (0.1 if cta else 0.0) + (0.05 if targets else 0.0)
         else:
             base, needs_target = _VERBS[tok.word]
-        if needs_target and not targets:
-            return None
-        score = base + (0.3 if cta else 0.0) + (0.2 if targets else 0.0) + (0.1 if imp else 0.0)
-        if tok.cat == "strong":
-            score = base + (0.1 if cta else 0.0) + (0.05 if targets else 0.0)
+            if needs_target and not targets:
+                return None
+            score = base + (0.3 if cta else 0.0) + (0.2 if targets else 0.0) + (0.1 if imp else 0.0)
         return _Hit(min(score, 0.99), (tok, *cta[:2], *targets[:2], *imp[:1]), bool(cta), bool(targets))
 
     def _is_own_or_narrated(self, text: str, tok: _Tok, before: Sequence[_Tok], clause: Span,
                             imperative: bool) -> bool:
         """我已经举报了 (one's own act), 他骂她 (narration) or 被骂 (passive)."""
         window = text[max(clause[0], tok.start - 12):tok.start]
-        if self._rx["first_person"].search(window):
-            return True
-        if window.endswith(("被", "挨", "遭")):
+        if self._rx.first_person.search(window) or window.endswith(("被", "挨", "遭")):
             return True
         subject = next((t for t in reversed(before) if t.cat == "tgt" and t.end == tok.start), None)
         if subject is None or imperative:
@@ -260,5 +268,5 @@ class IncitementDetector:
             "target": any(h.target for h in fired),
         }
         score = max(h.score for h in fired)
-        return Signal("incitement", round(score, 4), tuple(spans[:200]),
+        return Signal("incitement", round(score, 4), tuple(spans[:_MAX_SPANS]),
                       f"{self.name}@{self.version}", details)

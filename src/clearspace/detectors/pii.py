@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -46,45 +46,56 @@ from clearspace.errors import LexiconError
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
 
-__all__ = ["PiiDetector"]
+__all__ = ["PiiDetector", "phrase_pattern"]
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-_WECHAT_ZH = r"(?:微信|v信|威信|薇信)号?"
-_WECHAT_EN = r"(?<![a-z])(?:wechat|weixin|vx|wx)(?: ?id)?(?![a-z])"
 _ZH_UNIT = r"(?:号楼|号院|号|栋|幢|座|单元|室|弄|楼|层|户)"
 _EN_STREET = (
     r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
     r"terrace|crescent|close|square|sq|parkway|pkwy|highway|hwy"
 )
-
-# Cheap pre-check: a post that matches none of these cannot contain any PII we look for.
-_GATE = (
-    r"[0-9]{3}|[0-9][ \-.)][0-9(]|[0-9][a-z]?(?:号|栋|幢|座|单元|室|弄)|[0-9] [a-z]|@"
-    rf"|(?:apt|apartment|suite)\.? ?#? ?[0-9]|{_WECHAT_ZH}|{_WECHAT_EN}|[{_PROVINCES}][a-z]"
+_WECHAT_CUE = (
+    r"(?:微信号?|v(?<![a-z]v)信|威信|薇信|w(?<![a-z]w)(?:echat|eixin|x)(?: ?id)?(?![a-z])"
+    r"|v(?<![a-z]v)x(?: ?id)?(?![a-z]))"
 )
 
-# Finders, tried in this order; a later hit that overlaps an earlier one is dropped.
+# The patterns run on lowercased text. Most start with a character (class) and put their
+# "no digit before me" check in a lookbehind after it, so that the regex engine can skip
+# ahead to candidate characters instead of trying every position.
 _PATTERNS: dict[str, str] = {
-    "id18": r"(?<![0-9])[1-9][0-9]{5} ?(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
+    "gate_digits": r"[0-9@]",
+    "gate_wechat": r"微信|v信|威信|薇信|wechat|weixin|vx|wx",
+    "id18": r"[1-9](?<![0-9].)[0-9]{5} ?(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
     r"(?:0[1-9]|[12][0-9]|3[01]) ?[0-9]{3}[0-9x](?![0-9])",
-    "card": r"(?<![0-9+])(?=[1-9])(?:[0-9]{13,19}|[0-9]{4}(?:[ \-][0-9]{4}){2}[ \-][0-9]{1,7}"
-    r"(?:[ \-][0-9]{1,4})?|[0-9]{4}[ \-][0-9]{6}[ \-][0-9]{5})(?![0-9])",
-    "id15": r"(?<![0-9])[1-8][0-9]{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}(?![0-9])",
-    "mobile": r"(?<![0-9])(?:\(?(?:\+|00)86\)?[ \-]?)?1[3-9][0-9](?:[ \-]?[0-9]{4}){2}(?![0-9])",
-    "service": r"(?<![0-9])[48]00[ \-]?[0-9]{3}[ \-]?[0-9]{4}(?![0-9])",
-    "intl": r"(?<![0-9a-z+])\+[1-9][0-9 ().\-]{5,22}[0-9](?![0-9])",
-    "landline": r"(?<![0-9])(?:\(0[1-9][0-9]{1,2}\)|0[1-9][0-9]{1,2})[ \-]?"
+    "card": r"[1-9](?<![0-9+].)(?:[0-9]{12,18}|[0-9]{3}(?:[ \-][0-9]{4}){2}[ \-][0-9]{1,7}"
+    r"(?:[ \-][0-9]{1,4})?|[0-9]{3}[ \-][0-9]{6}[ \-][0-9]{5})(?![0-9])",
+    "id15": r"[1-8](?<![0-9].)[0-9]{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}(?![0-9])",
+    "mobile_cc": r"(?:\((?:\+|00)86\)|\+86|0(?<![0-9]0)086)[ \-]?1[3-9][0-9](?:[ \-]?[0-9]{4}){2}"
+    r"(?![0-9])",
+    "mobile": r"1(?<![0-9]1)[3-9][0-9](?:[ \-]?[0-9]{4}){2}(?![0-9])",
+    "service": r"[48](?<![0-9].)00[ \-]?[0-9]{3}[ \-]?[0-9]{4}(?![0-9])",
+    "intl": r"\+(?<![0-9a-z+]\+)[1-9][0-9 ().\-]{5,22}[0-9](?![0-9])",
+    "landline": r"(?:\(0[1-9][0-9]{1,2}\)|0(?<![0-9]0)[1-9][0-9]{1,2})[ \-]?"
     r"[2-9][0-9]{2,3}[ \-]?[0-9]{4}(?![0-9])",
-    "nanp": r"(?<![0-9])(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[ .\-])[2-9][0-9]{2}[ .\-][0-9]{4}(?![0-9])",
-    "qq": r"(?<![a-z])(?:qq|扣扣|企鹅|q号)(?:号码|号|账号)?([^0-9\n]{0,5})([1-9][0-9]{4,10})(?![0-9])",
-    "wechat": rf"(?:{_WECHAT_ZH}|{_WECHAT_EN})(?:id)?[ :：是为\-]{{0,4}}([a-z][a-z0-9_\-]{{5,19}})"
-    r"(?![a-z0-9_\-])",
+    "nanp": r"(?:\([2-9][0-9]{2}\) ?|[2-9](?<![0-9].)[0-9]{2}[ .\-])[2-9][0-9]{2}[ .\-][0-9]{4}"
+    r"(?![0-9])",
+    "qq": r"(?:q(?<![a-z]q)q|q(?<![a-z]q)号|扣扣|企鹅)(?:号码|号|账号)?([^0-9\n]{0,5})"
+    r"([1-9][0-9]{4,10})(?![0-9])",
+    "wechat": rf"{_WECHAT_CUE}(?:id)?[ :：是为\-]{{0,4}}([a-z][a-z0-9_\-]{{5,19}})(?![a-z0-9_\-])",
     "plate": rf"[{_PROVINCES}][a-hj-np-z][ ·・.\-]?(?:[a-hj-np-z0-9]{{4}}[挂学警港澳领]"
     r"|[a-hj-np-z0-9]{5,6})(?![a-z0-9])",
-    "addr_zh": rf"(?<![0-9第])(?:[0-9]{{1,5}}[a-z]?{_ZH_UNIT}[\-#]?){{1,6}}(?!厅)",
-    "addr_en": rf"(?<![0-9a-z])[0-9]{{1,5}}[a-z]?(?: [a-z0-9]+\.?){{1,4}} (?:{_EN_STREET})(?![a-z])\.?"
+    "addr_zh": rf"[0-9](?<![0-9第].)[0-9]{{0,4}}[a-z]?{_ZH_UNIT}[\-#]?"
+    rf"(?:[0-9]{{1,5}}[a-z]?{_ZH_UNIT}[\-#]?){{0,5}}",
+    "addr_en": r"[0-9](?<![0-9a-z].)[0-9]{0,4}[a-z]?(?: [a-z0-9]+\.?){1,4} "
+    rf"(?:{_EN_STREET})(?![a-z])\.?"
     r"(?:,? (?:apt|apartment|suite|unit|flat|#)\.? ?#?[0-9]{1,5}[a-z]?(?![0-9a-z]))?",
-    "apt": r"(?<![a-z])(?:apt|apartment|suite)\.? ?#? ?[0-9]{1,5}[a-z]?(?![0-9a-z])",
+    "apt": r"(?:a(?<![a-z]a)pt|a(?<![a-z]a)partment|s(?<![a-z]s)uite)\.? ?#? ?[0-9]{1,5}[a-z]?"
+    r"(?![0-9a-z])",
+    "email_local": r"[a-z0-9._%+\-]{1,64}\Z",
+    "email_domain": r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}"
+    r"[a-z0-9])?){1,8}",
+    "digit": r"[0-9]",
+    "digit_run": r"[0-9](?:[ \-.()]?[0-9]){4}",
 }
 
 _ZH_PLACE_END = (  # longest first: 小区 before 区
@@ -93,16 +104,17 @@ _ZH_PLACE_END = (  # longest first: 小区 before 区
     "湾", "府", "省", "市", "县", "乡",
 )
 _ZH_ADMIN = ("省", "市", "区", "县", "镇", "乡")
-_NOT_NAME_CHARS = frozenset("了去来的在是到和与跟从往我你他她们说住家就也都还又把被给对向于址这那哪")
+_NOT_NAME_CHARS = frozenset("了去来的在是到和与跟从往我你他她们说住家就也都还又把被给对向于址这那哪号栋幢座室楼层户")
 _ZH_STRONG_UNITS = ("栋", "幢", "单元", "室", "号楼", "号院")
-_EN_STOPWORDS = frozenset(
-    "the a an of to in on at down up my his her your our their and or for with from by "
-    "miles mile km minutes hours times years days people is was are be".split()
-)
-_WECHAT_STOPWORDS = frozenset(
-    "account group groups official message messages contact public payment payments support "
-    "please number channel moments friend friends".split()
-)
+_EN_STOPWORDS = frozenset((
+    "the", "a", "an", "of", "to", "in", "on", "at", "down", "up", "my", "his", "her", "your",
+    "our", "their", "and", "or", "for", "with", "from", "by", "miles", "mile", "km", "minutes",
+    "hours", "times", "years", "days", "people", "is", "was", "are", "be",
+))
+_WECHAT_STOPWORDS = frozenset((
+    "account", "group", "groups", "official", "message", "messages", "contact", "public",
+    "payment", "payments", "support", "please", "number", "channel", "moments", "friend",
+))
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -217,43 +229,65 @@ def _parse_cues(text: str, source: str, into: dict[str, list[str]]) -> None:
         into.setdefault(section, []).append(line.lower())
 
 
-def _phrase_pattern(phrase: str) -> str:
-    """Escape a phrase; ASCII words only match as whole words."""
-    pattern = re.escape(phrase)
-    if phrase[0].isascii() and phrase[0].isalnum():
-        pattern = "(?<![a-z0-9])" + pattern
-    if phrase[-1].isascii() and phrase[-1].isalnum():
-        pattern += "(?![a-z0-9])"
-    return pattern
+def phrase_pattern(phrases: Iterable[str]) -> str:
+    """A regex source matching any of ``phrases`` (leftmost, then longest), built as a trie.
+
+    A trie keeps matching fast with thousands of phrases, and because every branch starts
+    with a literal character the regex engine skips straight to candidate positions. Phrases
+    that start or end with an ASCII letter or digit only match at word boundaries. The text
+    searched should be lowercased, as the normalizer does.
+    """
+    trie: dict[str, Any] = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        if phrase:
+            node[""] = {}
+    return _trie_pattern(trie, "") or r"(?!)"
 
 
-def _alternation(phrases: Sequence[str]) -> str:
-    return "|".join(_phrase_pattern(p) for p in sorted(set(phrases), key=len, reverse=True))
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
-def _combo(subjects: Sequence[str], nouns: Sequence[str]) -> str:
-    """``subject (的| )? noun`` phrases, e.g. 他的电话, 她手机号, his address."""
-    if not subjects or not nouns:
-        return ""
-    subj = "|".join(re.escape(s) for s in sorted(set(subjects), key=len, reverse=True))
-    noun = "|".join(re.escape(n) for n in sorted(set(nouns), key=len, reverse=True))
-    return f"(?<![a-z0-9])(?:{subj})(?:的| )?(?:{noun})(?![a-z0-9])"
+def _trie_pattern(node: Mapping[str, Any], prev: str) -> str:
+    alternatives = []
+    for ch in sorted(k for k in node if k):
+        head = re.escape(ch)
+        if not prev and _is_word(ch):
+            head += f"(?<![a-z0-9]{head})"
+        alternatives.append(head + _trie_pattern(node[ch], ch))
+    end = "(?![a-z0-9])" if _is_word(prev) else ""
+    if "" in node:
+        alternatives.append(end)
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return "(?:" + "|".join(alternatives) + ")"
 
 
-def _cue_regex(cues: Mapping[str, Sequence[str]]) -> re.Pattern[str]:
-    """One alternation with a named group per category; earlier groups win ties."""
+def _cue_table(cues: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Phrase -> category; a phrase listed in two sections keeps the first one in order."""
     nouns = cues.get("pii_noun", ())
-    extra = {
-        "self": _combo(cues.get("self_subject", ()), nouns),
-        "framing": _combo(cues.get("third_subject", ()), nouns),
+    combos = {
+        "self": _combos(cues.get("self_subject", ()), nouns),
+        "framing": _combos(cues.get("third_subject", ()), nouns),
     }
-    groups = []
+    table: dict[str, str] = {}
     for category in ("ignore", "self", "business", "exposure", "action", "framing", "hostile",
                      "pronoun"):
-        parts = [p for p in (extra.get(category, ""), _alternation(cues.get(category, ()))) if p]
-        if parts:
-            groups.append(f"(?P<{category}>{'|'.join(parts)})")
-    return re.compile("|".join(groups) or r"(?!)", re.IGNORECASE)
+        for phrase in (*cues.get(category, ()), *combos.get(category, ())):
+            table.setdefault(phrase, category)
+    return table
+
+
+def _combos(subjects: Sequence[str], nouns: Sequence[str]) -> list[str]:
+    """``subject (的| )? noun`` phrases: 他的电话, 她手机号, his address."""
+    out: list[str] = []
+    for subject in subjects:
+        joiners = (" ",) if _is_word(subject[-1]) else ("", "的")
+        out.extend(subject + j + noun for j in joiners for noun in nouns)
+    return out
 
 
 # --- the detector ------------------------------------------------------------------------
@@ -270,7 +304,7 @@ class PiiDetector:
     name = "pii"
     version = "1"
     regexes_: dict[str, re.Pattern[str]]
-    cue_regex_: re.Pattern[str]
+    cues_: tuple[re.Pattern[str], dict[str, str]]
 
     def __init__(self, extra_cue_paths: Sequence[str | PathLike[str]] = (), window: int = 100) -> None:
         self.extra_cue_paths = tuple(extra_cue_paths)
@@ -279,18 +313,17 @@ class PiiDetector:
     # lazily built state -------------------------------------------------------------------
 
     @property
-    def _regexes(self) -> dict[str, re.Pattern[str]]:
+    def _rx(self) -> dict[str, re.Pattern[str]]:
         compiled: dict[str, re.Pattern[str]] | None = getattr(self, "regexes_", None)
         if compiled is None:
-            compiled = {k: re.compile(v, re.IGNORECASE) for k, v in _PATTERNS.items()}
-            compiled["gate"] = re.compile(_GATE, re.IGNORECASE)
+            compiled = {k: re.compile(v) for k, v in _PATTERNS.items()}
             self.regexes_ = compiled
         return compiled
 
     @property
-    def _cue_re(self) -> re.Pattern[str]:
-        pattern: re.Pattern[str] | None = getattr(self, "cue_regex_", None)
-        if pattern is None:
+    def _cues(self) -> tuple[re.Pattern[str], dict[str, str]]:
+        loaded: tuple[re.Pattern[str], dict[str, str]] | None = getattr(self, "cues_", None)
+        if loaded is None:
             cues: dict[str, list[str]] = {}
             builtin = resources.files("clearspace") / "data" / "pii_cues.txt"
             _parse_cues(builtin.read_text(encoding="utf-8"), "pii_cues.txt", cues)
@@ -300,16 +333,18 @@ class PiiDetector:
                 except OSError as exc:
                     raise LexiconError(f"{path}: cannot read cue file: {exc}") from exc
                 _parse_cues(text, str(path), cues)
-            pattern = _cue_regex(cues)
-            self.cue_regex_ = pattern
-        return pattern
+            table = _cue_table(cues)
+            loaded = (re.compile(phrase_pattern(table)), table)
+            self.cues_ = loaded
+        return loaded
 
     # detection ----------------------------------------------------------------------------
 
     def detect(self, doc: Document, context: Mapping[str, Any]) -> list[Signal]:
         """Return ``pii.<type>`` signals and, when PII was found, one ``doxxing`` signal."""
-        text = doc.text
-        if not text or self._regexes["gate"].search(text) is None:
+        text = _lower(doc.text)
+        rx = self._rx
+        if not text or not (rx["gate_digits"].search(text) or rx["gate_wechat"].search(text)):
             return []
         items = self._find_items(text)
         if not items:
@@ -331,11 +366,22 @@ class PiiDetector:
         return signals
 
     def _find_items(self, text: str) -> list[_Item]:
-        """Run every finder in priority order; drop hits that overlap an earlier one."""
+        """Run the finders that can match in priority order; drop hits overlapping earlier ones."""
+        rx = self._rx
+        finders: list[Callable[[str], Iterator[_Item]]] = []
+        long_number = rx["digit_run"].search(text) is not None
+        if long_number:
+            finders += [self._ids, self._cards, self._phones]
+        if "@" in text:
+            finders.append(self._emails)
+        if long_number:
+            finders.append(self._qq)
+        if rx["gate_wechat"].search(text):
+            finders.append(self._wechat)
+        finders += [self._plates, self._zh_addresses, self._en_addresses]
         claimed = bytearray(len(text))
         items: list[_Item] = []
-        for finder in (self._ids, self._cards, self._phones, self._emails, self._qq,
-                       self._wechat, self._plates, self._zh_addresses, self._en_addresses):
+        for finder in finders:
             for item in finder(text):
                 if claimed.find(1, item.start, item.end) != -1:
                     continue
@@ -345,28 +391,29 @@ class PiiDetector:
         return items
 
     def _ids(self, text: str) -> Iterator[_Item]:
-        for m in self._regexes["id18"].finditer(text):
+        for m in self._rx["id18"].finditer(text):
             value = m.group().replace(" ", "").upper()
             if _id18_valid(value):
                 yield _Item("id_card", "resident_id", m.start(), m.end(), 0.97, _mask(value, 3, 2))
 
     def _cards(self, text: str) -> Iterator[_Item]:
-        for m in self._regexes["card"].finditer(text):
+        for m in self._rx["card"].finditer(text):
             digits = _digits(m.group())
             if 13 <= len(digits) <= 19 and _luhn(digits):
                 known = digits[0] in "3456" and len(digits) in (15, 16, 19)
                 yield _Item("bank_card", "card", m.start(), m.end(), 0.8 if known else 0.55,
                             _mask(digits, 0, 4))
-        for m in self._regexes["id15"].finditer(text):
+        for m in self._rx["id15"].finditer(text):
             if _id15_valid(m.group()):
                 yield _Item("id_card", "resident_id_15", m.start(), m.end(), 0.6,
                             _mask(m.group(), 3, 2))
 
     def _phones(self, text: str) -> Iterator[_Item]:
-        rx = self._regexes
-        for m in rx["mobile"].finditer(text):
-            national = _digits(m.group())[-11:]
-            yield _Item("phone", "mobile", m.start(), m.end(), 0.9, _mask(national, 3, 4))
+        rx = self._rx
+        for kind in ("mobile_cc", "mobile"):
+            for m in rx[kind].finditer(text):
+                national = _digits(m.group())[-11:]
+                yield _Item("phone", "mobile", m.start(), m.end(), 0.9, _mask(national, 3, 4))
         for m in rx["service"].finditer(text):
             yield _Item("phone", "service", m.start(), m.end(), 0.9, _mask(_digits(m.group()), 3, 4))
         for m in rx["intl"].finditer(text):
@@ -381,57 +428,60 @@ class PiiDetector:
     def _emails(self, text: str) -> Iterator[_Item]:
         at = text.find("@")
         while at != -1:
-            item = _email_at(text, at)
+            item = _email_at(self._rx, text, at)
             if item is not None:
                 yield item
             at = text.find("@", at + 1)
 
     def _qq(self, text: str) -> Iterator[_Item]:
-        for m in self._regexes["qq"].finditer(text):
+        for m in self._rx["qq"].finditer(text):
             group = "群" in m.group(1)
             yield _Item("qq", "group" if group else "account", m.start(2), m.end(2),
                         0.6 if group else 0.85, _mask(m.group(2), 2, 2))
 
     def _wechat(self, text: str) -> Iterator[_Item]:
-        for m in self._regexes["wechat"].finditer(text):
+        for m in self._rx["wechat"].finditer(text):
             value = m.group(1)
             plain = value.isalpha()
-            if plain and value.lower() in _WECHAT_STOPWORDS:
+            if plain and value in _WECHAT_STOPWORDS:
                 continue
             yield _Item("wechat", "id", m.start(1), m.end(1), 0.55 if plain else 0.8,
                         _mask(value, 2, 1))
 
     def _plates(self, text: str) -> Iterator[_Item]:
-        for m in self._regexes["plate"].finditer(text):
+        for m in self._rx["plate"].finditer(text):
             value = re.sub(r"[ ·・.\-]", "", m.group()).upper()
             if len(_digits(value)) >= 3:
                 yield _Item("plate", "cn", m.start(), m.end(), 0.8, _mask(value, 2, 2))
 
     def _zh_addresses(self, text: str) -> Iterator[_Item]:
-        for m in self._regexes["addr_zh"].finditer(text):
+        for m in self._rx["addr_zh"].finditer(text):
             found = _zh_address(text, m.start(), m.end())
             if found is not None:
                 start, score = found
-                masked = re.sub(r"[0-9]", "*", text[start:m.end()])
+                masked = self._rx["digit"].sub("*", text[start:m.end()])
                 yield _Item("address", "zh", start, m.end(), score, masked)
 
     def _en_addresses(self, text: str) -> Iterator[_Item]:
-        for m in self._regexes["addr_en"].finditer(text):
-            words = m.group().lower().replace(".", "").replace(",", "").split()
+        star = self._rx["digit"]
+        for m in self._rx["addr_en"].finditer(text):
+            words = m.group().replace(".", "").replace(",", "").split()
             if any(w in _EN_STOPWORDS for w in words[1:-1]):
                 continue
-            yield _Item("address", "en", m.start(), m.end(), 0.65, re.sub(r"[0-9]", "*", m.group()))
-        for m in self._regexes["apt"].finditer(text):
-            yield _Item("address", "unit", m.start(), m.end(), 0.4, re.sub(r"[0-9]", "*", m.group()))
+            yield _Item("address", "en", m.start(), m.end(), 0.65, star.sub("*", m.group()))
+        for m in self._rx["apt"].finditer(text):
+            yield _Item("address", "unit", m.start(), m.end(), 0.4, star.sub("*", m.group()))
 
     # doxxing ------------------------------------------------------------------------------
 
     def _find_cues(self, text: str) -> list[_Cue]:
-        return [
-            _Cue(m.lastgroup, m.start(), m.end())
-            for m in self._cue_re.finditer(text)
-            if m.lastgroup is not None and m.lastgroup != "ignore" and m.end() > m.start()
-        ]
+        pattern, table = self._cues
+        found = []
+        for m in pattern.finditer(text):
+            category = table.get(m.group(), "ignore")
+            if category != "ignore":
+                found.append(_Cue(category, m.start(), m.end()))
+        return found
 
     def _assess(self, item: _Item, cues: Sequence[_Cue], context: Mapping[str, Any]) -> _Assessment:
         near = _cues_near(cues, item, self.window)
@@ -444,24 +494,28 @@ class PiiDetector:
                         context: Mapping[str, Any], detector: str) -> Signal:
         top = max(found, key=lambda a: a.score)
         chosen = [a for a in found if a.reason == top.reason]
-        wanted = (*_BENIGN,) if top.reason in _BENIGN else ("exposure", "action", "framing",
-                                                            "hostile")
+        wanted = _BENIGN if top.reason in _BENIGN else ("exposure", "action", "framing", "hostile")
         spans: set[Span] = set()
         for a in chosen:
             spans.add(doc.to_original(a.item.start, a.item.end))
             spans.update(doc.to_original(c.start, c.end) for c in a.cues if c.category in wanted)
-        ordered = tuple(sorted(spans))[:_MAX_SPANS]
-        categories = sorted({c for a in chosen for c in a.categories})
         details = {
             "reason": top.reason,
             "pii_types": sorted({a.item.type for a in found}),
-            "cues": categories,
+            "cues": sorted({c for a in chosen for c in a.categories}),
             "minor": bool(context.get("minor")),
         }
-        return Signal("doxxing", round(top.score, 4), ordered, detector, details)
+        return Signal("doxxing", round(top.score, 4), tuple(sorted(spans))[:_MAX_SPANS], detector,
+                      details)
 
 
 # --- helpers used by the finders and the doxxing decision --------------------------------
+
+
+def _lower(text: str) -> str:
+    """``text`` lowercased, unless lowercasing would change its length (and so its offsets)."""
+    low = text.lower()
+    return low if len(low) == len(text) else text
 
 
 def _trim_international(text: str, start: int, end: int) -> int:
@@ -477,17 +531,15 @@ def _trim_international(text: str, start: int, end: int) -> int:
     return start + len(value)
 
 
-def _email_at(text: str, at: int) -> _Item | None:
+def _email_at(rx: Mapping[str, re.Pattern[str]], text: str, at: int) -> _Item | None:
     """The e-mail address around the ``@`` at index ``at``, if there is one."""
-    local = re.search(r"[a-z0-9._%+\-]{1,64}\Z", text[max(0, at - 64):at], re.IGNORECASE)
-    domain = re.match(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]{0,61}"
-                      r"[a-z0-9])?){1,8}", text[at + 1:at + 300], re.IGNORECASE)
+    local = rx["email_local"].search(text, max(0, at - 64), at)
+    domain = rx["email_domain"].match(text, at + 1, at + 300)
     if local is None or domain is None:
         return None
     name = local.group().lstrip(".")
-    host = domain.group()
-    labels = host.split(".")
-    while len(labels) > 1 and not (labels[-1].isascii() and labels[-1].isalpha()):
+    labels = domain.group().split(".")
+    while len(labels) > 1 and not labels[-1].isalpha():
         labels.pop()
     if len(labels) < 2 or len(labels[-1]) < 2 or not name:
         return None
@@ -519,14 +571,13 @@ def _place_start(text: str, start: int) -> tuple[int, bool]:
     """
     pos, admin = start, False
     for index in range(6):
-        keyword = next((k for k in _ZH_PLACE_END if text.endswith(k, 0, pos)), None)
-        if keyword is None:
+        if not text.endswith(_ZH_PLACE_END, 0, pos):
             break
+        keyword = next(k for k in _ZH_PLACE_END if text.endswith(k, 0, pos))
         end = pos - len(keyword)
         name_start = end
-        while end - name_start < 4 and _is_name_char(text[name_start - 1] if name_start else ""):
-            if any(text.endswith(k, 0, name_start) for k in _ZH_PLACE_END):
-                break
+        while (end - name_start < 4 and name_start > 0 and _is_name_char(text[name_start - 1])
+               and not text.endswith(_ZH_PLACE_END, 0, name_start)):
             name_start -= 1
         if index == 0 and name_start == end and len(keyword) == 1:
             return start, False
@@ -536,10 +587,8 @@ def _place_start(text: str, start: int) -> tuple[int, bool]:
 
 
 def _is_name_char(ch: str) -> bool:
-    """A character that can be part of a place name (not a function word like 在/了/的)."""
-    if ch in _NOT_NAME_CHARS or not ch:
-        return False
-    return "\u4e00" <= ch <= "\u9fff" or ch.isascii() and ch.isalnum()
+    """A character that can be part of a place name (not 在/了/的, not a digit or 号)."""
+    return ("\u4e00" <= ch <= "\u9fff" or "a" <= ch <= "z") and ch not in _NOT_NAME_CHARS
 
 
 def _cues_near(cues: Sequence[_Cue], item: _Item, window: int) -> tuple[_Cue, ...]:

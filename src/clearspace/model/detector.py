@@ -56,36 +56,42 @@ class ModelDetector:
     def threshold(self) -> float:
         return self.model.threshold(self.embed)
 
-    def signals(self, doc: Document, probs: FloatArray) -> list[Signal]:
-        """One signal per head; the ``abuse`` signal carries evidence spans when it is high."""
+    def signals(self, docs: Sequence[Document], probs: FloatArray) -> list[list[Signal]]:
+        """One signal per head and document; a high ``abuse`` signal carries evidence spans."""
         model = self.model
         ident = f"{self.name}@{self.version}"
+        abuse = model.heads.index("abuse") if "abuse" in model.heads else -1
+        flagged = [i for i in range(len(docs)) if abuse >= 0 and probs[i, abuse] >= self.threshold()]
+        evidence = self.evidence([docs[i].text for i in flagged], abuse) if flagged else []
+        spans_of = {i: tuple(docs[i].to_original(s, e) for s, e in ev) for i, ev in zip(flagged, evidence)}
         out = []
-        for h, head in enumerate(model.heads):
-            spans: tuple[Span, ...] = ()
-            if head == "abuse" and probs[h] >= self.threshold():
-                spans = tuple(doc.to_original(s, e) for s, e in self.evidence(doc.text, h))
-            out.append(Signal(kind=head, score=float(probs[h]), spans=spans, detector=ident))
+        for i in range(len(docs)):
+            row = []
+            for h, head in enumerate(model.heads):
+                spans = spans_of.get(i, ()) if h == abuse else ()
+                row.append(Signal(kind=head, score=float(probs[i, h]), spans=spans, detector=ident))
+            out.append(row)
         return out
 
-    def evidence(self, text: str, head: int) -> list[Span]:
-        """Up to three spans of ``text`` whose n-grams push the head's score up the most."""
+    def evidence(self, texts: Sequence[str], head: int) -> list[list[Span]]:
+        """For each text, up to three spans whose n-grams push the head's score up the most."""
         model = self.model
-        grams = model.hasher.ngrams_with_positions(text)
-        if not grams:
-            return []
-        idf = model.hasher.idf_ if model.hasher.idf_ is not None else np.ones(model.hasher.n_features, np.float32)
-        cols = np.fromiter((c for _, _, c in grams), dtype=np.int64, count=len(grams))
-        weight = model.coef[cols, head] * idf[cols]
-        order = np.argsort(-weight)
-        chosen: list[Span] = []
-        for i in order[: 4 * MAX_EVIDENCE * 4]:
-            if weight[i] <= 0 or len(chosen) >= MAX_EVIDENCE:
-                break
-            s, e, _ = grams[i]
-            if e - s < 2 and len(text) > 2:
-                continue
-            if any(s < ce and cs < e for cs, ce in chosen):
-                continue
-            chosen.append((s, e))
-        return sorted(chosen)
+        rows, cols, starts, ends = model.hasher.hashes_with_spans(texts)
+        weight = model.coef[cols, head]
+        if model.hasher.idf_ is not None:
+            weight = weight * model.hasher.idf_[cols]
+        # single characters explain little: prefer longer n-grams
+        weight = np.where((ends - starts) >= 2, weight, weight * 0.5)
+        order = np.lexsort((-weight, rows))  # by text, best weight first
+        bounds = np.searchsorted(rows[order], np.arange(len(texts) + 1))
+        out: list[list[Span]] = []
+        for t in range(len(texts)):
+            chosen: list[Span] = []
+            for i in order[bounds[t] : bounds[t + 1]][: 8 * MAX_EVIDENCE]:
+                if weight[i] <= 0 or len(chosen) >= MAX_EVIDENCE:
+                    break
+                s, e = int(starts[i]), int(ends[i])
+                if not any(s < ce and cs < e for cs, ce in chosen):
+                    chosen.append((s, e))
+            out.append(sorted(chosen))
+        return out

@@ -45,6 +45,13 @@ class NgramHasher:
 
     def hashes(self, texts: Sequence[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Row index and column index of every n-gram occurrence in the batch."""
+        rows, cols, _, _ = self.hashes_with_spans(texts)
+        return rows, cols
+
+    def hashes_with_spans(
+        self, texts: Sequence[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Row, column and ``[start, end)`` within its text of every n-gram occurrence."""
         cps, starts = codepoints(texts)
         total = len(cps)
         # the row of each position: which text it belongs to
@@ -52,6 +59,10 @@ class NgramHasher:
         is_boundary = cps == _BOUNDARY
         rows_all: list[npt.NDArray[np.int64]] = []
         cols_all: list[npt.NDArray[np.int64]] = []
+        begin_all: list[npt.NDArray[np.int64]] = []
+        end_all: list[npt.NDArray[np.int64]] = []
+        # position of each array index inside its own text (the boundary marker is -1)
+        local = np.arange(total, dtype=np.int64) - starts[:-1].repeat(np.diff(starts)) - 1
         lo, hi = self.ngram_range
         h = np.zeros(total, dtype=np.uint64)
         crosses = np.zeros(total, dtype=bool)
@@ -73,26 +84,15 @@ class NgramHasher:
                 mixed ^= mixed >> np.uint64(29)
                 cols_all.append((mixed[keep] % np.uint64(self.n_features)).astype(np.int64))
                 rows_all.append(row_of[:width][keep])
-        rows = np.concatenate(rows_all) if rows_all else np.zeros(0, dtype=np.int64)
-        cols = np.concatenate(cols_all) if cols_all else np.zeros(0, dtype=np.int64)
-        return rows, cols
+                first = local[:width][keep]
+                begin_all.append(np.maximum(first, 0))
+                end_all.append(first + n)
+        empty = np.zeros(0, dtype=np.int64)
 
-    def ngrams_with_positions(self, text: str) -> list[tuple[int, int, int]]:
-        """``(start, end, column)`` of every n-gram of one text (for explanations)."""
-        out: list[tuple[int, int, int]] = []
-        rows, cols = self.hashes([text])
-        # hashes() emits n-grams order by order, each in position order, skipping the
-        # boundary character that precedes the text; rebuild the positions the same way.
-        lo, hi = self.ngram_range
-        i = 0
-        for n in range(lo, hi + 1):
-            first = 0 if n > 1 else 1  # a unigram at the boundary marker is skipped
-            for start in range(first, len(text) + 2 - n):
-                if i >= len(cols):
-                    break
-                out.append((start - 1, start - 1 + n, int(cols[i])))
-                i += 1
-        return [(max(s, 0), e, c) for s, e, c in out]
+        def cat(parts: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+            return np.concatenate(parts) if parts else empty
+
+        return cat(rows_all), cat(cols_all), cat(begin_all), cat(end_all)
 
     def counts(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Raw n-gram counts per text and column."""

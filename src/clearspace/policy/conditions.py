@@ -11,10 +11,10 @@ A condition is a tree of leaves and combinators (see the policy schema in
     all: [cond, ...]   any: [cond, ...]   not: cond
 
 Each builder here returns a :class:`Condition` holding two closures: ``test(scores,
-context) -> bool``, which is the hot path (no regex, no allocation), and ``explain``,
+context) -> bool``, which is the hot path (no regex, no parsing, no eval), and ``explain``,
 which runs only for a rule that fired and collects the signals that satisfied its lower
-bounds (for the ``{signals}`` and ``{score}`` placeholders of the reason). No ``eval``:
-the language has no way to run code.
+bounds (for the ``{signals}`` and ``{score}`` placeholders of the reason). The language
+has no way to run code.
 
 Context semantics: a key that is missing or ``None`` makes every context leaf false
 except ``exists: false``. ``min``/``max`` need a number (``bool`` is not a number);
@@ -150,29 +150,28 @@ def count_signals(
     """How many distinct kinds matching ``pattern`` score at least ``score_min`` (or > 0)."""
     prefix, exact = (pattern[:-1], False) if pattern.endswith(WILDCARD) else (pattern, True)
     counts = _within(lo, hi)
+    floor = score_min
 
-    def matching(scores: ScoreMap) -> list[tuple[str, float]]:
-        found = []
-        for kind, score in scores.items():
-            if (kind == prefix if exact else kind.startswith(prefix)) and (
-                score >= score_min if score_min is not None else score > 0.0
-            ):
-                found.append((kind, score))
-        return found
+    def counted(kind: str, score: float) -> bool:
+        if not (kind == prefix if exact else kind.startswith(prefix)):
+            return False
+        return score > 0.0 if floor is None else score >= floor
 
     def test(scores: ScoreMap, context: Context) -> bool:
-        return counts(len(matching(scores)))
+        total = 0
+        for kind, score in scores.items():
+            if counted(kind, score):
+                total += 1
+        return counts(total)
 
     def explain(scores: ScoreMap, context: Context, out: dict[str, float]) -> None:
         if lo is not None:
-            out.update(matching(scores))
+            out.update((kind, score) for kind, score in scores.items() if counted(kind, score))
 
     return Condition(test, explain, _bounds_text(f"count({pattern})", lo, hi))
 
 
 # ---------------------------------------------------------------- context leaves
-
-_MISSING: Final = object()
 
 
 def _tag(value: object) -> tuple[str, object] | None:
