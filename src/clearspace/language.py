@@ -9,9 +9,8 @@ _LATIN = re.compile("[a-zA-Z]")
 
 
 def guess_language(text: str) -> str:
-    """``zh`` when Chinese characters are present in number, ``en`` for Latin text, else ``und``."""
-    cjk = len(_CJK.findall(text[:2000]))
-    if cjk >= 2 or (cjk and len(text) < 8):
+    """``zh`` when the text has Chinese characters, ``en`` for Latin text, else ``und``."""
+    if _CJK.search(text):
         return "zh"
     if _LATIN.search(text):
         return "en"

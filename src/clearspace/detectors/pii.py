@@ -361,7 +361,8 @@ class PiiDetector:
             for it in items
         ]
         cues = self._find_cues(text)
-        assessments = [self._assess(it, cues, context) for it in items]
+        starts = [c.start for c in cues]
+        assessments = [self._assess(it, cues, starts, context) for it in items]
         signals.append(self._doxxing_signal(doc, assessments, context, detector))
         return signals
 
@@ -483,8 +484,14 @@ class PiiDetector:
                 found.append(_Cue(category, m.start(), m.end()))
         return found
 
-    def _assess(self, item: _Item, cues: Sequence[_Cue], context: Mapping[str, Any]) -> _Assessment:
-        near = _cues_near(cues, item, self.window)
+    def _assess(self, item: _Item, cues: Sequence[_Cue], starts: Sequence[int],
+                context: Mapping[str, Any]) -> _Assessment:
+        lo = bisect_left(starts, item.start - self.window - 64)
+        hi = bisect_left(starts, item.end + self.window)
+        near = tuple(
+            c for c in cues[lo:hi]
+            if c.end > item.start - self.window and not (c.start < item.end and c.end > item.start)
+        )
         categories = frozenset(c.category for c in near)
         reason = _reason(item, near)
         score = _doxxing_score(item, reason, categories, context)
@@ -495,18 +502,18 @@ class PiiDetector:
         top = max(found, key=lambda a: a.score)
         chosen = [a for a in found if a.reason == top.reason]
         wanted = _BENIGN if top.reason in _BENIGN else ("exposure", "action", "framing", "hostile")
-        spans: set[Span] = set()
+        spans: set[Span] = set()  # in normalized text; mapped once at the end
         for a in chosen:
-            spans.add(doc.to_original(a.item.start, a.item.end))
-            spans.update(doc.to_original(c.start, c.end) for c in a.cues if c.category in wanted)
+            spans.add((a.item.start, a.item.end))
+            spans.update((c.start, c.end) for c in a.cues if c.category in wanted)
+        mapped = tuple(sorted({doc.to_original(s, e) for s, e in sorted(spans)[:_MAX_SPANS]}))
         details = {
             "reason": top.reason,
             "pii_types": sorted({a.item.type for a in found}),
             "cues": sorted({c for a in chosen for c in a.categories}),
             "minor": bool(context.get("minor")),
         }
-        return Signal("doxxing", round(top.score, 4), tuple(sorted(spans))[:_MAX_SPANS], detector,
-                      details)
+        return Signal("doxxing", round(top.score, 4), mapped, detector, details)
 
 
 # --- helpers used by the finders and the doxxing decision --------------------------------
@@ -589,15 +596,6 @@ def _place_start(text: str, start: int) -> tuple[int, bool]:
 def _is_name_char(ch: str) -> bool:
     """A character that can be part of a place name (not 在/了/的, not a digit or 号)."""
     return ("\u4e00" <= ch <= "\u9fff" or "a" <= ch <= "z") and ch not in _NOT_NAME_CHARS
-
-
-def _cues_near(cues: Sequence[_Cue], item: _Item, window: int) -> tuple[_Cue, ...]:
-    lo = bisect_left(cues, item.start - window - 64, key=lambda c: c.start)
-    hi = bisect_left(cues, item.end + window, key=lambda c: c.start)
-    return tuple(
-        c for c in cues[lo:hi]
-        if c.end > item.start - window and not (c.start < item.end and c.end > item.start)
-    )
 
 
 def _distance(cue: _Cue, item: _Item) -> int:

@@ -83,14 +83,15 @@ class ModelDetector:
         # single characters explain little: prefer longer n-grams
         weight = np.where((ends - starts) >= 2, weight, weight * 0.5)
         order = np.lexsort((-weight, rows))  # by text, best weight first
-        bounds = np.searchsorted(rows[order], np.arange(len(texts) + 1))
+        bounds = np.searchsorted(rows[order], np.arange(len(texts) + 1)).tolist()
+        w, st, en = weight[order].tolist(), starts[order].tolist(), ends[order].tolist()
         out: list[list[Span]] = []
         for t in range(len(texts)):
             chosen: list[Span] = []
-            for i in order[bounds[t] : bounds[t + 1]][: 8 * MAX_EVIDENCE]:
-                if weight[i] <= 0 or len(chosen) >= MAX_EVIDENCE:
+            for i in range(bounds[t], min(bounds[t + 1], bounds[t] + 8 * MAX_EVIDENCE)):
+                if w[i] <= 0 or len(chosen) >= MAX_EVIDENCE:
                     break
-                s, e = int(starts[i]), int(ends[i])
+                s, e = st[i], en[i]
                 if not any(s < ce and cs < e for cs, ce in chosen):
                     chosen.append((s, e))
             out.append(sorted(chosen))
