@@ -7,7 +7,13 @@
     ├── PolicyError           a policy file that does not validate (carries file:line:col)
     ├── LexiconError          a lexicon data file that cannot be parsed
     ├── ModelError            model weights missing, corrupt or incompatible
-    └── DatasetError          an evaluation/training dataset is missing or malformed
+    ├── DatasetError          an evaluation/training dataset is missing or malformed
+    ├── NotFound              the service has no such event, decision, case, appeal, key ...
+    ├── Conflict              the request clashes with current state (lease held, already decided)
+    ├── Unauthenticated       no API key, or an unknown or revoked one
+    ├── PermissionDenied      the API key's role may not do this
+    ├── RateLimited           the API key went over its rate limit (carries ``retry_after``)
+    └── StoreError            the database cannot be opened, migrated or written
 """
 
 from __future__ import annotations
@@ -42,3 +48,31 @@ class ModelError(ClearspaceError):
 
 class DatasetError(ClearspaceError):
     """A dataset folder or file needed for evaluation or training is missing or malformed."""
+
+
+class NotFound(ClearspaceError, LookupError):
+    """The service has no such event, decision, case, appeal, key or webhook."""
+
+
+class Conflict(ClearspaceError):
+    """The request clashes with the current state (a lease someone else holds, a closed case)."""
+
+
+class Unauthenticated(ClearspaceError):
+    """No API key was given, or the key is unknown or revoked."""
+
+
+class PermissionDenied(ClearspaceError):
+    """The API key's role does not allow this operation."""
+
+
+class RateLimited(ClearspaceError):
+    """The API key made more requests than its rate limit allows; retry after ``retry_after`` s."""
+
+    def __init__(self, message: str, *, retry_after: float = 1.0) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class StoreError(ClearspaceError):
+    """The database cannot be opened, migrated or written."""

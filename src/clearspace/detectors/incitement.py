@@ -35,6 +35,7 @@ from clearspace.types import Signal, Span
 
 __all__ = ["IncitementDetector"]
 
+# fmt: off
 _STRONG: dict[str, float] = {
     "往死里骂": 0.85, "往死里喷": 0.85, "往死里打": 0.8, "骂到他删号": 0.8, "骂到她删号": 0.8,
     "让他社死": 0.8, "让她社死": 0.8, "让ta社死": 0.8, "帝吧出征": 0.9, "出征": 0.5,
@@ -88,6 +89,7 @@ _IGNORE = (
     "report card", "news report", "weather report", "bug report", "spam filter",
     "spam folder", "flood warning", "heart attack", "panic attack", "not only",
 )
+# fmt: on
 _MENTION = r"(?<![a-z0-9._%+\-])@[^\s@，,。:：!！?？;；]{1,30}"
 _CLAUSE = r"[，,、。！？!?；;\n…~～]"
 _SENTENCE = r"[。！？!?；;\n…]"
@@ -119,6 +121,29 @@ class _Hit:
     target: bool
 
 
+class _Index:
+    """Cue tokens grouped by category and sorted by position, for range look-ups."""
+
+    def __init__(self, toks: Sequence[_Tok]) -> None:
+        self._toks: dict[str, list[_Tok]] = {}
+        for tok in sorted(toks, key=lambda t: t.start):
+            self._toks.setdefault(tok.cat, []).append(tok)
+        self._starts = {cat: [t.start for t in ts] for cat, ts in self._toks.items()}
+
+    def of(self, cat: str) -> list[_Tok]:
+        return self._toks.get(cat, [])
+
+    def within(self, cat: str, lo: int, hi: int) -> list[_Tok]:
+        """Tokens of ``cat`` that start in ``[lo, hi)``."""
+        starts = self._starts.get(cat, [])
+        return self.of(cat)[bisect_left(starts, lo) : bisect_left(starts, hi)]
+
+    def last_before(self, cat: str, pos: int) -> _Tok | None:
+        """The last token of ``cat`` that starts before ``pos``."""
+        i = bisect_left(self._starts.get(cat, []), pos)
+        return self.of(cat)[i - 1] if i else None
+
+
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     """Patterns and the phrase table, built on first use."""
@@ -134,9 +159,15 @@ class _Compiled:
 
 def _compile() -> _Compiled:
     table: dict[str, str] = {}  # phrase -> category; on a clash the earlier category wins
-    for category, phrases in (("ign", _IGNORE), ("strong", tuple(_STRONG)), ("neg", _NEGATORS),
-                              ("verb", tuple(_VERBS)), ("cta", _CTA), ("imp", _IMPERATIVE),
-                              ("tgt", _TARGETS)):
+    for category, phrases in (
+        ("ign", _IGNORE),
+        ("strong", tuple(_STRONG)),
+        ("neg", _NEGATORS),
+        ("verb", tuple(_VERBS)),
+        ("cta", _CTA),
+        ("imp", _IMPERATIVE),
+        ("tgt", _TARGETS),
+    ):
         for phrase in phrases:
             table.setdefault(phrase, category)
     return _Compiled(
@@ -191,17 +222,14 @@ class IncitementDetector:
         rx = self._rx
         if not text or rx.gate.search(text) is None:
             return []
-        toks = self._tokens(text)
+        index = _Index(self._tokens(text))
         clauses = [m.start() for m in rx.clause.finditer(text)]
         sentences = [m.start() for m in rx.sentence.finditer(text)]
-        starts = [t.start for t in toks]
         fired = []
-        for i, tok in enumerate(toks):
-            if tok.cat not in ("verb", "strong"):
-                continue
-            near = toks[bisect_left(starts, tok.start - _NEAR_CTA - 16):i + 12]
-            hit = self._score(text, tok, near, _bounds(clauses, tok.start, len(text)),
-                              _bounds(sentences, tok.start, len(text)))
+        for tok in (*index.of("verb"), *index.of("strong")):
+            hit = self._score(
+                text, tok, index, _bounds(clauses, tok.start, len(text)), _bounds(sentences, tok.start, len(text))
+            )
             if hit is not None and hit.score >= self.min_score:
                 fired.append(hit)
         return [self._signal(doc, fired)] if fired else []
@@ -215,28 +243,29 @@ class IncitementDetector:
                 toks.append(_Tok(category, m.start(), m.end(), m.group()))
         if "@" in text:
             toks += [_Tok("tgt", m.start(), m.end(), m.group()) for m in rx.mention.finditer(text)]
-            toks.sort(key=lambda t: t.start)
         return toks
 
-    def _score(self, text: str, tok: _Tok, near: Sequence[_Tok], clause: Span,
-               sentence: Span) -> _Hit | None:
+    def _score(self, text: str, tok: _Tok, index: _Index, clause: Span, sentence: Span) -> _Hit | None:
         """Score one verb or fixed phrase, or ``None`` when it does not count."""
-        before, cta, imp, targets = [], [], [], []
-        for t in near:
-            if clause[0] <= t.start and t.end <= tok.start:
-                before.append(t)
-                if t.cat == "neg":
-                    return None
-                if t.cat == "imp" and tok.start - t.end <= 6:
-                    imp.append(t)
-            if not sentence[0] <= t.start < sentence[1]:
-                continue
-            if t.cat == "cta" and abs(t.start - tok.start) <= _NEAR_CTA:
-                cta.append(t)
-            elif t.cat == "tgt" and (0 <= t.start - tok.end <= _NEAR_TARGET_AFTER
-                                     or 0 <= tok.start - t.end <= _NEAR_TARGET_BEFORE):
-                targets.append(t)
-        if not cta and self._is_own_or_narrated(text, tok, before, clause, bool(imp)):
+        negator = index.last_before("neg", tok.start)
+        if negator is not None and negator.start >= clause[0]:
+            return None
+        cta = index.within("cta", max(sentence[0], tok.start - _NEAR_CTA), min(sentence[1], tok.start + _NEAR_CTA + 1))
+        imp = [
+            t
+            for t in index.within("imp", max(clause[0], tok.start - 8), tok.start)
+            if t.end <= tok.start and tok.start - t.end <= 6
+        ]
+        targets = [
+            t
+            for t in index.within(
+                "tgt",
+                max(sentence[0], tok.start - _NEAR_TARGET_BEFORE - 32),
+                min(sentence[1], tok.end + _NEAR_TARGET_AFTER + 1),
+            )
+            if 0 <= t.start - tok.end <= _NEAR_TARGET_AFTER or 0 <= tok.start - t.end <= _NEAR_TARGET_BEFORE
+        ]
+        if not cta and self._is_own_or_narrated(text, tok, targets, clause, bool(imp)):
             return None
         if tok.cat == "strong":
             score = _STRONG[tok.word] + (0.1 if cta else 0.0) + (0.05 if targets else 0.0)
@@ -247,13 +276,14 @@ class IncitementDetector:
             score = base + (0.3 if cta else 0.0) + (0.2 if targets else 0.0) + (0.1 if imp else 0.0)
         return _Hit(min(score, 0.99), (tok, *cta[:2], *targets[:2], *imp[:1]), bool(cta), bool(targets))
 
-    def _is_own_or_narrated(self, text: str, tok: _Tok, before: Sequence[_Tok], clause: Span,
-                            imperative: bool) -> bool:
+    def _is_own_or_narrated(
+        self, text: str, tok: _Tok, targets: Sequence[_Tok], clause: Span, imperative: bool
+    ) -> bool:
         """我已经举报了 (one's own act), 他骂她 (narration) or 被骂 (passive)."""
-        window = text[max(clause[0], tok.start - 12):tok.start]
+        window = text[max(clause[0], tok.start - 12) : tok.start]
         if self._rx.first_person.search(window) or window.endswith(("被", "挨", "遭")):
             return True
-        subject = next((t for t in reversed(before) if t.cat == "tgt" and t.end == tok.start), None)
+        subject = next((t for t in targets if t.end == tok.start and t.start >= clause[0]), None)
         if subject is None or imperative:
             return False
         prev = text[subject.start - 1] if subject.start > clause[0] else ""
@@ -268,5 +298,4 @@ class IncitementDetector:
             "target": any(h.target for h in fired),
         }
         score = max(h.score for h in fired)
-        return Signal("incitement", round(score, 4), tuple(spans[:_MAX_SPANS]),
-                      f"{self.name}@{self.version}", details)
+        return Signal("incitement", round(score, 4), tuple(spans[:_MAX_SPANS]), f"{self.name}@{self.version}", details)

@@ -82,6 +82,7 @@ _PATTERNS: dict[str, str] = {
     "qq": r"(?:q(?<![a-z]q)q|q(?<![a-z]q)号|扣扣|企鹅)(?:号码|号|账号)?([^0-9\n]{0,5})"
     r"([1-9][0-9]{4,10})(?![0-9])",
     "wechat": rf"{_WECHAT_CUE}(?:id)?[ :：是为\-]{{0,4}}([a-z][a-z0-9_\-]{{5,19}})(?![a-z0-9_\-])",
+    "wxid": r"w(?<![a-z0-9_]w)xid_[a-z0-9_\-]{4,24}(?![a-z0-9_\-])",
     "plate": rf"[{_PROVINCES}][a-hj-np-z][ ·・.\-]?(?:[a-hj-np-z0-9]{{4}}[挂学警港澳领]"
     r"|[a-hj-np-z0-9]{5,6})(?![a-z0-9])",
     "addr_zh": rf"[0-9](?<![0-9第].)[0-9]{{0,4}}[a-z]?{_ZH_UNIT}[\-#]?"
@@ -98,6 +99,7 @@ _PATTERNS: dict[str, str] = {
     "digit_run": r"[0-9](?:[ \-.()]?[0-9]){4}",
 }
 
+# fmt: off
 _ZH_PLACE_END = (  # longest first: 小区 before 区
     "胡同", "小区", "花园", "公寓", "大厦", "广场", "社区", "家园", "新村", "中心", "大道", "大街",
     "路", "街", "道", "巷", "弄", "里", "村", "院", "苑", "园", "城", "庄", "区", "镇", "坊",
@@ -126,6 +128,7 @@ _SECTIONS = (
     "ignore", "self", "business", "exposure", "action", "framing", "hostile", "pronoun",
     "third_subject", "self_subject", "pii_noun",
 )
+# fmt: on
 _THIRD = ("framing", "action", "pronoun", "exposure")
 _BENIGN = ("self", "business")
 _MAX_SPANS = 200
@@ -221,8 +224,7 @@ def _parse_cues(text: str, source: str, into: dict[str, list[str]]) -> None:
         if line.startswith("[") and line.endswith("]"):
             section = line[1:-1].strip()
             if section not in _SECTIONS:
-                raise LexiconError(f"{source}:{lineno}: unknown section [{section}]; "
-                                   f"use one of {', '.join(_SECTIONS)}")
+                raise LexiconError(f"{source}:{lineno}: unknown section [{section}]; use one of {', '.join(_SECTIONS)}")
             continue
         if section is None:
             raise LexiconError(f"{source}:{lineno}: phrase {line!r} before any [section] header")
@@ -244,7 +246,7 @@ def phrase_pattern(phrases: Iterable[str]) -> str:
             node = node.setdefault(ch, {})
         if phrase:
             node[""] = {}
-    return _trie_pattern(trie, "") or r"(?!)"
+    return _trie_pattern(trie, "") if trie else r"(?!)"
 
 
 def _is_word(ch: str) -> bool:
@@ -274,8 +276,7 @@ def _cue_table(cues: Mapping[str, Sequence[str]]) -> dict[str, str]:
         "framing": _combos(cues.get("third_subject", ()), nouns),
     }
     table: dict[str, str] = {}
-    for category in ("ignore", "self", "business", "exposure", "action", "framing", "hostile",
-                     "pronoun"):
+    for category in ("ignore", "self", "business", "exposure", "action", "framing", "hostile", "pronoun"):
         for phrase in (*cues.get(category, ()), *combos.get(category, ())):
             table.setdefault(phrase, category)
     return table
@@ -386,7 +387,7 @@ class PiiDetector:
             for item in finder(text):
                 if claimed.find(1, item.start, item.end) != -1:
                     continue
-                claimed[item.start:item.end] = b"\x01" * (item.end - item.start)
+                claimed[item.start : item.end] = b"\x01" * (item.end - item.start)
                 items.append(item)
         items.sort(key=lambda it: (it.start, it.end))
         return items
@@ -402,12 +403,10 @@ class PiiDetector:
             digits = _digits(m.group())
             if 13 <= len(digits) <= 19 and _luhn(digits):
                 known = digits[0] in "3456" and len(digits) in (15, 16, 19)
-                yield _Item("bank_card", "card", m.start(), m.end(), 0.8 if known else 0.55,
-                            _mask(digits, 0, 4))
+                yield _Item("bank_card", "card", m.start(), m.end(), 0.8 if known else 0.55, _mask(digits, 0, 4))
         for m in self._rx["id15"].finditer(text):
             if _id15_valid(m.group()):
-                yield _Item("id_card", "resident_id_15", m.start(), m.end(), 0.6,
-                            _mask(m.group(), 3, 2))
+                yield _Item("id_card", "resident_id_15", m.start(), m.end(), 0.6, _mask(m.group(), 3, 2))
 
     def _phones(self, text: str) -> Iterator[_Item]:
         rx = self._rx
@@ -420,7 +419,7 @@ class PiiDetector:
         for m in rx["intl"].finditer(text):
             end = _trim_international(text, m.start(), m.end())
             if end:
-                masked = "+" + _mask(_digits(text[m.start():end]), 2, 4)
+                masked = "+" + _mask(_digits(text[m.start() : end]), 2, 4)
                 yield _Item("phone", "international", m.start(), end, 0.75, masked)
         for kind, score in (("landline", 0.7), ("nanp", 0.6)):
             for m in rx[kind].finditer(text):
@@ -437,8 +436,14 @@ class PiiDetector:
     def _qq(self, text: str) -> Iterator[_Item]:
         for m in self._rx["qq"].finditer(text):
             group = "群" in m.group(1)
-            yield _Item("qq", "group" if group else "account", m.start(2), m.end(2),
-                        0.6 if group else 0.85, _mask(m.group(2), 2, 2))
+            yield _Item(
+                "qq",
+                "group" if group else "account",
+                m.start(2),
+                m.end(2),
+                0.6 if group else 0.85,
+                _mask(m.group(2), 2, 2),
+            )
 
     def _wechat(self, text: str) -> Iterator[_Item]:
         for m in self._rx["wechat"].finditer(text):
@@ -446,8 +451,9 @@ class PiiDetector:
             plain = value.isalpha()
             if plain and value in _WECHAT_STOPWORDS:
                 continue
-            yield _Item("wechat", "id", m.start(1), m.end(1), 0.55 if plain else 0.8,
-                        _mask(value, 2, 1))
+            yield _Item("wechat", "id", m.start(1), m.end(1), 0.55 if plain else 0.8, _mask(value, 2, 1))
+        for m in self._rx["wxid"].finditer(text):  # default IDs need no cue: wxid_...
+            yield _Item("wechat", "id", m.start(), m.end(), 0.85, _mask(m.group(), 5, 1))
 
     def _plates(self, text: str) -> Iterator[_Item]:
         for m in self._rx["plate"].finditer(text):
@@ -460,7 +466,7 @@ class PiiDetector:
             found = _zh_address(text, m.start(), m.end())
             if found is not None:
                 start, score = found
-                masked = self._rx["digit"].sub("*", text[start:m.end()])
+                masked = self._rx["digit"].sub("*", text[start : m.end()])
                 yield _Item("address", "zh", start, m.end(), score, masked)
 
     def _en_addresses(self, text: str) -> Iterator[_Item]:
@@ -484,12 +490,14 @@ class PiiDetector:
                 found.append(_Cue(category, m.start(), m.end()))
         return found
 
-    def _assess(self, item: _Item, cues: Sequence[_Cue], starts: Sequence[int],
-                context: Mapping[str, Any]) -> _Assessment:
+    def _assess(
+        self, item: _Item, cues: Sequence[_Cue], starts: Sequence[int], context: Mapping[str, Any]
+    ) -> _Assessment:
         lo = bisect_left(starts, item.start - self.window - 64)
         hi = bisect_left(starts, item.end + self.window)
         near = tuple(
-            c for c in cues[lo:hi]
+            c
+            for c in cues[lo:hi]
             if c.end > item.start - self.window and not (c.start < item.end and c.end > item.start)
         )
         categories = frozenset(c.category for c in near)
@@ -497,8 +505,9 @@ class PiiDetector:
         score = _doxxing_score(item, reason, categories, context)
         return _Assessment(item, reason, score, categories, near)
 
-    def _doxxing_signal(self, doc: Document, found: Sequence[_Assessment],
-                        context: Mapping[str, Any], detector: str) -> Signal:
+    def _doxxing_signal(
+        self, doc: Document, found: Sequence[_Assessment], context: Mapping[str, Any], detector: str
+    ) -> Signal:
         top = max(found, key=lambda a: a.score)
         chosen = [a for a in found if a.reason == top.reason]
         wanted = _BENIGN if top.reason in _BENIGN else ("exposure", "action", "framing", "hostile")
@@ -551,13 +560,12 @@ def _email_at(rx: Mapping[str, re.Pattern[str]], text: str, at: int) -> _Item | 
     if len(labels) < 2 or len(labels[-1]) < 2 or not name:
         return None
     host = ".".join(labels)
-    return _Item("email", "email", at - len(name), at + 1 + len(host), 0.95,
-                 f"{name[0]}***@{host}")
+    return _Item("email", "email", at - len(name), at + 1 + len(host), 0.95, f"{name[0]}***@{host}")
 
 
 def _zh_address(text: str, start: int, end: int) -> tuple[int, float] | None:
     """Start and confidence of a Chinese address whose number part is ``text[start:end]``."""
-    if re.match(r"[0-9一二三四五六]厅", text[end:end + 2]):
+    if re.match(r"[0-9一二三四五六]厅", text[end : end + 2]):
         return None  # 3室2厅 describes a flat's layout, not where it is
     chain = text[start:end]
     units = len(re.findall(_ZH_UNIT, chain))
@@ -583,8 +591,12 @@ def _place_start(text: str, start: int) -> tuple[int, bool]:
         keyword = next(k for k in _ZH_PLACE_END if text.endswith(k, 0, pos))
         end = pos - len(keyword)
         name_start = end
-        while (end - name_start < 4 and name_start > 0 and _is_name_char(text[name_start - 1])
-               and not text.endswith(_ZH_PLACE_END, 0, name_start)):
+        while (
+            end - name_start < 4
+            and name_start > 0
+            and _is_name_char(text[name_start - 1])
+            and not text.endswith(_ZH_PLACE_END, 0, name_start)
+        ):
             name_start -= 1
         if index == 0 and name_start == end and len(keyword) == 1:
             return start, False
@@ -619,8 +631,7 @@ def _reason(item: _Item, near: Sequence[_Cue]) -> str:
     return "third_party" if nearest_third is not None else "unclear"
 
 
-def _doxxing_score(item: _Item, reason: str, categories: frozenset[str],
-                   context: Mapping[str, Any]) -> float:
+def _doxxing_score(item: _Item, reason: str, categories: frozenset[str], context: Mapping[str, Any]) -> float:
     grave = item.type in ("id_card", "bank_card")
     if reason == "business":
         return 0.05

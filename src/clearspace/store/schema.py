@@ -1,0 +1,125 @@
+"""The database schema as numbered migrations, plus which columns hold JSON.
+
+The SQL is deliberately plain (TEXT, INTEGER, REAL, no engine-specific types or functions)
+so a PostgreSQL store can run the same migrations. Timestamps are ISO-8601 UTC strings
+(``2026-01-02T03:04:05.000000Z``), which sort correctly as text. Never edit a migration
+that has shipped: append a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
+    (
+        1,
+        "events, decisions, statements of reasons, audit log, api keys",
+        (
+            """CREATE TABLE events (
+                id TEXT PRIMARY KEY, type TEXT NOT NULL, author TEXT, target_user TEXT, parent TEXT,
+                surface TEXT, lang TEXT, text TEXT NOT NULL, ts TEXT, received_at TEXT NOT NULL,
+                context TEXT NOT NULL)""",
+            "CREATE INDEX events_target ON events (target_user, received_at)",
+            "CREATE INDEX events_author ON events (author, received_at)",
+            """CREATE TABLE decisions (
+                id TEXT PRIMARY KEY, event_id TEXT, account TEXT, action TEXT NOT NULL, category TEXT,
+                automated INTEGER NOT NULL, decided_by TEXT, source_type TEXT NOT NULL,
+                status TEXT NOT NULL, scores TEXT NOT NULL, signals TEXT NOT NULL, rules TEXT NOT NULL,
+                reasons TEXT NOT NULL, labels TEXT NOT NULL, created_at TEXT NOT NULL, supersedes TEXT)""",
+            "CREATE INDEX decisions_event ON decisions (event_id)",
+            "CREATE INDEX decisions_account ON decisions (account, created_at)",
+            """CREATE TABLE statements (
+                id TEXT PRIMARY KEY, decision_id TEXT NOT NULL, account TEXT, created_at TEXT NOT NULL,
+                body TEXT NOT NULL)""",
+            "CREATE INDEX statements_decision ON statements (decision_id)",
+            """CREATE TABLE audit (
+                seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL,
+                subject TEXT NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)""",
+            "CREATE INDEX audit_ts ON audit (ts)",
+            """CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL, role TEXT NOT NULL,
+                name TEXT NOT NULL, rate_limit REAL NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT)""",
+        ),
+    ),
+    (
+        2,
+        "reports, reporters, cases, appeals",
+        (
+            """CREATE TABLE reports (
+                id TEXT PRIMARY KEY, reporter TEXT NOT NULL, item_id TEXT, target_user TEXT,
+                category TEXT NOT NULL, explanation TEXT NOT NULL, good_faith INTEGER NOT NULL,
+                weight REAL NOT NULL, brigade INTEGER NOT NULL, case_id TEXT, status TEXT NOT NULL,
+                outcome TEXT, created_at TEXT NOT NULL, resolved_at TEXT)""",
+            "CREATE INDEX reports_item ON reports (item_id, created_at)",
+            "CREATE INDEX reports_target ON reports (target_user, created_at)",
+            "CREATE INDEX reports_case ON reports (case_id)",
+            """CREATE TABLE reporters (
+                id TEXT PRIMARY KEY, upheld INTEGER NOT NULL, rejected INTEGER NOT NULL,
+                trusted INTEGER NOT NULL)""",
+            """CREATE TABLE cases (
+                id TEXT PRIMARY KEY, subject_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, event_id TEXT,
+                account TEXT, lane TEXT NOT NULL, priority INTEGER NOT NULL, status TEXT NOT NULL,
+                reports INTEGER NOT NULL, brigade INTEGER NOT NULL, opened_at TEXT NOT NULL,
+                due_at TEXT NOT NULL, lease_owner TEXT, lease_until TEXT, closed_at TEXT, decision_id TEXT)""",
+            "CREATE INDEX cases_status ON cases (status, lane, priority)",
+            """CREATE TABLE appeals (
+                id TEXT PRIMARY KEY, decision_id TEXT NOT NULL, appellant TEXT NOT NULL,
+                appellant_role TEXT NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL,
+                created_at TEXT NOT NULL, decided_at TEXT, decided_by TEXT, outcome TEXT, explanation TEXT)""",
+            "CREATE INDEX appeals_decision ON appeals (decision_id)",
+        ),
+    ),
+    (
+        3,
+        "strikes, restrictions, notifications, webhooks, outbox",
+        (
+            """CREATE TABLE strikes (
+                id TEXT PRIMARY KEY, account TEXT NOT NULL, category TEXT NOT NULL, weight REAL NOT NULL,
+                decision_id TEXT, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, lifted_at TEXT)""",
+            "CREATE INDEX strikes_account ON strikes (account, expires_at)",
+            """CREATE TABLE restrictions (
+                id TEXT PRIMARY KEY, account TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL,
+                decision_id TEXT, starts_at TEXT NOT NULL, ends_at TEXT NOT NULL, lifted_at TEXT)""",
+            "CREATE INDEX restrictions_account ON restrictions (account, ends_at)",
+            """CREATE TABLE notifications (
+                id TEXT PRIMARY KEY, recipient TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL,
+                created_at TEXT NOT NULL)""",
+            "CREATE INDEX notifications_recipient ON notifications (recipient, created_at)",
+            """CREATE TABLE webhooks (
+                id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, topics TEXT NOT NULL,
+                created_at TEXT NOT NULL, active INTEGER NOT NULL)""",
+            """CREATE TABLE outbox (
+                id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL, topic TEXT NOT NULL, payload TEXT NOT NULL,
+                created_at TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt_at TEXT NOT NULL,
+                delivered_at TEXT, failed_at TEXT, last_error TEXT)""",
+            "CREATE INDEX outbox_pending ON outbox (delivered_at, next_attempt_at)",
+        ),
+    ),
+)
+"""``(version, description, statements)``, oldest first."""
+
+JSON_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        "events": frozenset({"context"}),
+        "decisions": frozenset({"scores", "signals", "rules", "reasons", "labels"}),
+        "statements": frozenset({"body"}),
+        "audit": frozenset({"payload"}),
+        "notifications": frozenset({"payload"}),
+        "webhooks": frozenset({"topics"}),
+        "outbox": frozenset({"payload"}),
+    }
+)
+"""Columns stored as JSON text and handed back decoded."""
+
+KEYS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "events": "id", "decisions": "id", "statements": "id", "audit": "seq", "api_keys": "id",
+        "reports": "id", "reporters": "id", "cases": "id", "appeals": "id", "strikes": "id",
+        "restrictions": "id", "notifications": "id", "webhooks": "id", "outbox": "id",
+    }
+)
+"""Every table and its primary key column; the store refuses any other table name."""
+
+LATEST: Final[int] = MIGRATIONS[-1][0]

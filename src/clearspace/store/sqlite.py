@@ -1,0 +1,208 @@
+"""The SQLite store: one connection in WAL mode, writes serialized by a lock.
+
+``synchronous=NORMAL`` in WAL mode keeps every committed transaction across a crash of the
+process (not necessarily across a power cut; pass ``durable=True`` for ``FULL``).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from clearspace.errors import StoreError
+from clearspace.store.base import Op, Row, Where
+from clearspace.store.schema import JSON_COLUMNS, KEYS, MIGRATIONS
+
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+_OPS = frozenset({"<", "<=", ">", ">=", "!="})
+
+
+def _column(name: str) -> str:
+    if not _IDENT.match(name):
+        raise StoreError(f"invalid column name {name!r}")
+    return name
+
+
+def _table(name: str) -> str:
+    if name not in KEYS:
+        raise StoreError(f"unknown table {name!r} (known: {', '.join(sorted(KEYS))})")
+    return name
+
+
+def _encode(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    json_cols = JSON_COLUMNS.get(table, frozenset())
+    return {k: orjson.dumps(v).decode() if k in json_cols else v for k, v in row.items()}
+
+
+def _decode(table: str, row: sqlite3.Row) -> Row:
+    json_cols = JSON_COLUMNS.get(table, frozenset())
+    return {k: orjson.loads(row[k]) if k in json_cols and row[k] is not None else row[k] for k in row.keys()}
+
+
+def _where_sql(where: Where | None) -> tuple[str, list[Any]]:
+    if not where:
+        return "", []
+    parts: list[str] = []
+    params: list[Any] = []
+    for name, value in where.items():
+        col = _column(name)
+        if value is None:
+            parts.append(f"{col} IS NULL")
+        elif isinstance(value, Op) and value.op == "in":
+            values = list(value.value)
+            if not values:
+                parts.append("1 = 0")
+                continue
+            parts.append(f"{col} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+        elif isinstance(value, Op):
+            if value.op not in _OPS:
+                raise StoreError(f"unknown operator {value.op!r}")
+            parts.append(f"{col} {value.op} ?")
+            params.append(value.value)
+        else:
+            parts.append(f"{col} = ?")
+            params.append(value)
+    return " WHERE " + " AND ".join(parts), params
+
+
+def _order_sql(order_by: Sequence[str]) -> str:
+    if not order_by:
+        return ""
+    terms = [f"{_column(o[1:])} DESC" if o.startswith("-") else f"{_column(o)} ASC" for o in order_by]
+    return " ORDER BY " + ", ".join(terms)
+
+
+class SQLiteTx:
+    """A transaction (or a read view) on the store's connection."""
+
+    def __init__(self, conn: sqlite3.Connection, *, readonly: bool) -> None:
+        self._conn = conn
+        self._readonly = readonly
+
+    def _writable(self) -> None:
+        if self._readonly:
+            raise StoreError("this is a read-only view; use store.transaction() to write")
+
+    def insert(self, table: str, row: Mapping[str, Any], *, ignore_conflict: bool = False) -> bool:
+        self._writable()
+        data = _encode(_table(table), row)
+        cols = ", ".join(_column(c) for c in data)
+        marks = ", ".join("?" * len(data))
+        conflict = f" ON CONFLICT ({KEYS[table]}) DO NOTHING" if ignore_conflict else ""
+        cur = self._conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks}){conflict}", list(data.values()))
+        return cur.rowcount == 1
+
+    def update(self, table: str, where: Where, changes: Mapping[str, Any]) -> int:
+        self._writable()
+        data = _encode(_table(table), changes)
+        sets = ", ".join(f"{_column(c)} = ?" for c in data)
+        clause, params = _where_sql(where)
+        cur = self._conn.execute(f"UPDATE {table} SET {sets}{clause}", [*data.values(), *params])
+        return cur.rowcount
+
+    def get(self, table: str, key: Any) -> Row | None:
+        rows = self.select(table, {KEYS[_table(table)]: key}, limit=1)
+        return rows[0] if rows else None
+
+    def select(self, table: str, where: Where | None = None, *, order_by: Sequence[str] = (),
+               limit: int | None = None) -> list[Row]:
+        clause, params = _where_sql(where)
+        sql = f"SELECT * FROM {_table(table)}{clause}{_order_sql(order_by)}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [_decode(table, r) for r in self._conn.execute(sql, params)]
+
+    def count(self, table: str, where: Where | None = None) -> int:
+        clause, params = _where_sql(where)
+        return int(self._conn.execute(f"SELECT COUNT(*) FROM {_table(table)}{clause}", params).fetchone()[0])
+
+    def last(self, table: str, order_column: str) -> Row | None:
+        rows = self.select(table, order_by=[f"-{order_column}"], limit=1)
+        return rows[0] if rows else None
+
+
+class SQLiteStore:
+    """A :class:`~clearspace.store.base.Store` in one SQLite file (``":memory:"`` for tests)."""
+
+    def __init__(self, path: str | Path, *, durable: bool = False) -> None:
+        self.path = str(path)
+        self.durable = durable
+        self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+            self._conn.execute("PRAGMA busy_timeout=5000")
+            self.migrate()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+
+    def migrate(self) -> int:
+        """Apply every migration not applied yet; returns the schema version."""
+        with self._lock:
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT)"
+            )
+            done = {r[0] for r in self._conn.execute("SELECT version FROM schema_migrations")}
+            for version, description, statements in MIGRATIONS:
+                if version in done:
+                    continue
+                with self._begin():
+                    for sql in statements:
+                        self._conn.execute(sql)
+                    self._conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, description))
+            return self.schema_version()
+
+    def schema_version(self) -> int:
+        with self._lock:
+            row = self._conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+            return int(row[0] or 0)
+
+    @contextmanager
+    def _begin(self) -> Iterator[None]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    @contextmanager
+    def transaction(self) -> Iterator[SQLiteTx]:
+        with self._lock:
+            try:
+                with self._begin():
+                    yield SQLiteTx(self._conn, readonly=False)
+            except sqlite3.Error as exc:
+                raise StoreError(f"database write failed: {exc}") from exc
+
+    @contextmanager
+    def read(self) -> Iterator[SQLiteTx]:
+        with self._lock:
+            try:
+                yield SQLiteTx(self._conn, readonly=True)
+            except sqlite3.Error as exc:
+                raise StoreError(f"database read failed: {exc}") from exc
+
+    def iterate(self, table: str, where: Where | None = None, *, order_by: Sequence[str] = (),
+                batch: int = 1000) -> Iterator[Row]:
+        clause, params = _where_sql(where)
+        sql = f"SELECT * FROM {_table(table)}{clause}{_order_sql(order_by)}"
+        with self._lock:
+            cur = self._conn.execute(sql, params)
+            while rows := cur.fetchmany(batch):
+                yield from (_decode(table, r) for r in rows)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

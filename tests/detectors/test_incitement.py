@@ -1,0 +1,182 @@
+"""Behaviour of the incitement (pile-on / mass-report) detector."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clearspace.detectors.base import Detector
+from clearspace.detectors.incitement import IncitementDetector
+from clearspace.text.document import Document
+from clearspace.types import Signal
+
+
+def doc(s: str) -> Document:
+    return Document(original=s, text=s)
+
+
+@pytest.fixture(scope="module")
+def detector() -> IncitementDetector:
+    return IncitementDetector()
+
+
+def run(detector: IncitementDetector, s: str | Document) -> list[Signal]:
+    return detector.detect(s if isinstance(s, Document) else doc(s), {})
+
+
+def score(detector: IncitementDetector, s: str) -> float:
+    signals = run(detector, s)
+    return signals[0].score if signals else 0.0
+
+
+def texts(original: str, signal: Signal) -> list[str]:
+    return [original[a:b] for a, b in signal.spans]
+
+
+def test_follows_detector_protocol() -> None:
+    det = IncitementDetector()
+    assert isinstance(det, Detector)
+    assert (det.name, det.version) == ("incitement", "1")
+    assert set(vars(det)) == {"min_score"}
+
+
+# fmt: off
+INCITEMENT = [
+    "大家去骂他", "兄弟们冲", "冲他", "冲了！", "去他微博骂", "一起举报", "都去举报", "举报他",
+    "给我往死里骂", "网暴他", "挂他", "让他社死", "兄弟们集合", "帝吧出征", "爆破他的评论区",
+    "大家把他挂出来", "姐妹们一起去@某某 的微博骂她", "冲啊兄弟们", "兄弟们，冲！",
+    "everyone report this account", "mass report", "Mass Report her now", "go after him",
+    "let's flood her mentions", "let's raid her stream", "dogpile", "ratio him",
+]
+
+# fmt: on
+
+
+@pytest.mark.parametrize("s", INCITEMENT)
+def test_incitement_fires(detector: IncitementDetector, s: str) -> None:
+    (sig,) = run(detector, s)
+    assert sig.kind == "incitement"
+    assert sig.detector == "incitement@1"
+    assert 0.45 <= sig.score <= 1
+    assert sig.spans
+    assert set(sig.details) == {"cues", "call_to_action", "target"}
+
+
+# fmt: off
+NOT_INCITEMENT = [
+    "", "今天天气真不错，我们一起去公园散步吧", "我已经举报了", "我举报他了", "已举报",
+    "请大家理性", "不要网暴", "请大家理性，不要网暴他", "大家别骂了", "大家不要去骂他", "拒绝网暴",
+    "他骂她", "我去骂他", "网暴是不对的", "我被骂了", "冲突很激烈", "举报电话是12345", "挂号排队",
+    "集合时间是八点", "集合！", "他冲了过来", "其他人都在排队", "骂人是不对的",
+    "the news report says it rained", "i reported it", "I will report this account",
+    "don't pile on her", "please don't report him", "stop the dogpile", "the raid boss dropped loot",
+    "flood warning for tonight", "he had a heart attack",
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("s", NOT_INCITEMENT)
+def test_counter_speech_and_ordinary_text_do_not_fire(detector: IncitementDetector, s: str) -> None:
+    assert run(detector, s) == []
+
+
+def test_call_to_action_and_target_raise_the_score(detector: IncitementDetector) -> None:
+    assert score(detector, "大家去骂他") > score(detector, "骂他") > 0
+    assert score(detector, "everyone report this account") > score(detector, "report this account")
+    assert score(detector, "大家去骂他") >= 0.9
+
+
+def test_details(detector: IncitementDetector) -> None:
+    (sig,) = run(detector, "兄弟们，大家去骂他")
+    assert sig.details["call_to_action"] is True
+    assert sig.details["target"] is True
+    assert {"兄弟们", "大家", "骂"} <= set(sig.details["cues"])
+    (alone,) = run(detector, "帝吧出征")
+    assert alone.details == {"cues": ["帝吧出征"], "call_to_action": False, "target": False}
+
+
+def test_spans_point_at_cues(detector: IncitementDetector) -> None:
+    s = "太过分了！大家去骂他"
+    (sig,) = run(detector, s)
+    assert texts(s, sig) == ["大家", "去", "骂", "他"]
+
+
+def test_spans_map_through_offset_map(detector: IncitementDetector) -> None:
+    # original: traditional characters and a zero-width space inside 大家
+    original = "大\u200b家去罵他"
+    d = Document(original=original, text="大家去骂他", starts=(0, 2, 3, 4, 5), ends=(1, 3, 4, 5, 6))
+    (sig,) = detector.detect(d, {})
+    assert texts(original, sig) == ["大\u200b家", "去", "罵", "他"]
+
+
+def test_negation_is_clause_bound(detector: IncitementDetector) -> None:
+    assert run(detector, "不要怂，兄弟们冲")
+    assert not run(detector, "兄弟们不要冲")
+
+
+def test_min_score_parameter() -> None:
+    assert IncitementDetector(min_score=0.0).detect(doc("骂他"), {})
+    assert not IncitementDetector(min_score=0.99).detect(doc("大家去骂他"), {})
+
+
+def test_non_bmp_and_emoji(detector: IncitementDetector) -> None:
+    s = "😡😡𠀀大家去骂他🔥"
+    (sig,) = run(detector, s)
+    assert "骂" in texts(s, sig)
+
+
+def test_uppercase_identity_document(detector: IncitementDetector) -> None:
+    assert run(detector, "EVERYONE REPORT THIS ACCOUNT")
+
+
+@pytest.mark.parametrize(
+    "s",
+    [
+        "骂" * 100_000,
+        "人肉" * 50_000,
+        "大家去骂他" * 20_000,
+        "1" * 100_000,
+        "x" * 1_000_000,
+        "@a " * 50_000,
+        "report " * 50_000,
+        "不要" * 50_000,
+    ],
+)
+def test_pathological_inputs_complete(detector: IncitementDetector, s: str) -> None:
+    run(detector, s)
+
+
+def test_one_megabyte_post(detector: IncitementDetector) -> None:
+    filler = "今天天气很好，我们一起去公园散步，然后回家吃饭。" * 40_000
+    s = filler + "兄弟们冲他！" + filler
+    (sig,) = run(detector, s)
+    assert texts(s, sig) == ["兄弟们", "冲", "他"]
+
+
+_ALPHABET = st.sampled_from(
+    list("大家去骂他她冲举报挂不要别我已，。！ @x😀𠀀\u200b")
+    + ["兄弟们", "一起", "everyone", " report ", "this account", "don't", "网暴", "往死里骂"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_ALPHABET, _ALPHABET), max_size=40), st.booleans())
+def test_spans_are_always_inside_original(pairs: list[tuple[str, str]], identity: bool) -> None:
+    if identity:
+        s = "".join(a for a, _ in pairs)
+        d = doc(s)
+    else:
+        original, text, starts, ends = "", "", [], []
+        for orig, norm in pairs:
+            start = len(original)
+            original += orig
+            for ch in norm:
+                text += ch
+                starts.append(start)
+                ends.append(len(original))
+        d = Document(original=original, text=text, starts=tuple(starts), ends=tuple(ends))
+    for sig in IncitementDetector().detect(d, {}):
+        assert 0 <= sig.score <= 1
+        for start, end in sig.spans:
+            assert 0 <= start <= end <= len(d.original)
