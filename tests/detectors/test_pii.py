@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearspace.detectors.base import Detector
-from clearspace.detectors.pii import PiiDetector, phrase_pattern
+from clearspace.detectors.phrases import phrase_pattern
+from clearspace.detectors.pii import PiiDetector
 from clearspace.errors import LexiconError
 from clearspace.text.document import Document
 from clearspace.types import Signal

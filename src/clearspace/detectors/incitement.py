@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from clearspace.detectors.pii import phrase_pattern
+from clearspace.detectors.phrases import phrase_pattern
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
 

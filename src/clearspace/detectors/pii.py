@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -42,11 +42,12 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from clearspace.detectors.phrases import is_word_char, phrase_pattern
 from clearspace.errors import LexiconError
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
 
-__all__ = ["PiiDetector", "phrase_pattern"]
+__all__ = ["PiiDetector"]
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _ZH_UNIT = r"(?:号楼|号院|号|栋|幢|座|单元|室|弄|楼|层|户)"
@@ -231,43 +232,6 @@ def _parse_cues(text: str, source: str, into: dict[str, list[str]]) -> None:
         into.setdefault(section, []).append(line.lower())
 
 
-def phrase_pattern(phrases: Iterable[str]) -> str:
-    """A regex source matching any of ``phrases`` (leftmost, then longest), built as a trie.
-
-    A trie keeps matching fast with thousands of phrases, and because every branch starts
-    with a literal character the regex engine skips straight to candidate positions. Phrases
-    that start or end with an ASCII letter or digit only match at word boundaries. The text
-    searched should be lowercased, as the normalizer does.
-    """
-    trie: dict[str, Any] = {}
-    for phrase in phrases:
-        node = trie
-        for ch in phrase:
-            node = node.setdefault(ch, {})
-        if phrase:
-            node[""] = {}
-    return _trie_pattern(trie, "") if trie else r"(?!)"
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
-def _trie_pattern(node: Mapping[str, Any], prev: str) -> str:
-    alternatives = []
-    for ch in sorted(k for k in node if k):
-        head = re.escape(ch)
-        if not prev and _is_word(ch):
-            head += f"(?<![a-z0-9]{head})"
-        alternatives.append(head + _trie_pattern(node[ch], ch))
-    end = "(?![a-z0-9])" if _is_word(prev) else ""
-    if "" in node:
-        alternatives.append(end)
-    if len(alternatives) == 1:
-        return alternatives[0]
-    return "(?:" + "|".join(alternatives) + ")"
-
-
 def _cue_table(cues: Mapping[str, Sequence[str]]) -> dict[str, str]:
     """Phrase -> category; a phrase listed in two sections keeps the first one in order."""
     nouns = cues.get("pii_noun", ())
@@ -286,7 +250,7 @@ def _combos(subjects: Sequence[str], nouns: Sequence[str]) -> list[str]:
     """``subject (的| )? noun`` phrases: 他的电话, 她手机号, his address."""
     out: list[str] = []
     for subject in subjects:
-        joiners = (" ",) if _is_word(subject[-1]) else ("", "的")
+        joiners = (" ",) if is_word_char(subject[-1]) else ("", "的")
         out.extend(subject + j + noun for j in joiners for noun in nouns)
     return out
 
