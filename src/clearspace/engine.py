@@ -135,15 +135,12 @@ class Engine:
     def _score_docs(self, docs: Sequence[Document], contexts: Sequence[Mapping[str, Any]]) -> list[ScoreResult]:
         if not docs:
             return []
-        probs = self.model_.probabilities(docs)
         threshold = self.model_.threshold()
-        heads = self.model_.model.heads
         results = []
-        model_signals = self.model_.signals(docs, probs)
-        for doc, context, p, signals in zip(docs, contexts, probs, model_signals):
+        for doc, context, signals in zip(docs, contexts, self.model_.run(docs)):
             for detector in self.detectors_:
                 signals.extend(detector.detect(doc, context))
-            scores = {head: float(p[h]) for h, head in enumerate(heads)}
+            scores = {s.kind: s.score for s in signals[: len(self.model_.model.heads)]}
             scores |= _detector_scores(signals)
             verdict = self.policy_.evaluate(signals, context)
             results.append(

@@ -104,3 +104,14 @@ def main() -> None:
     except ClearspaceError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+
+
+def _add_service_commands() -> None:
+    """``serve``, ``keys``, ``audit`` and ``report`` (their module imports only click)."""
+    from clearspace.cli.service_commands import COMMANDS
+
+    for command in COMMANDS:
+        cli.add_command(command)
+
+
+_add_service_commands()

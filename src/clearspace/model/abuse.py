@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from clearspace.errors import ModelError
-from clearspace.model.features import NgramHasher
+from clearspace.model.features import Hashed, NgramHasher
 from clearspace.text.tables import data_path
 
 FORMAT = "clearspace-abuse/1"
@@ -56,15 +56,17 @@ class AbuseModel:
     def has_embed(self) -> bool:
         return self.emb_coef is not None and self.stack_embed is not None
 
-    def ngram_logits(self, texts: Sequence[str]) -> FloatArray:
-        x = self.hasher.transform(texts)
-        return np.asarray(x @ self.coef, dtype=np.float32) + self.intercept
-
     def predict(self, texts: Sequence[str], embeddings: FloatArray | None = None) -> FloatArray:
         """Calibrated probabilities, shape ``(len(texts), len(heads))``."""
         if not texts:
             return np.zeros((0, len(self.heads)), dtype=np.float32)
-        z = self.ngram_logits(texts)
+        return self.predict_hashed(self.hasher.hashed(texts), embeddings)
+
+    def predict_hashed(
+        self, hashed: Hashed, embeddings: FloatArray | None = None, contributions: FloatArray | None = None
+    ) -> FloatArray:
+        """:meth:`predict` on n-grams hashed already (callers reuse them for evidence)."""
+        z = hashed.project(self.coef, contributions) + self.intercept
         if embeddings is None:
             return sigmoid(z * self.stack_fast[:, 0] + self.stack_fast[:, 1])
         if self.emb_coef is None or self.stack_embed is None or self.emb_intercept is None:

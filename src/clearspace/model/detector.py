@@ -6,13 +6,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
-from clearspace.model.abuse import AbuseModel, FloatArray, load_model
+from clearspace.model.abuse import AbuseModel, load_model
 from clearspace.model.embeddings import Encoder, load_encoder
+from clearspace.model.features import Hashed
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
 
 MAX_EVIDENCE = 3
+CANDIDATES = 12
 
 
 class ModelDetector:
@@ -47,52 +50,52 @@ class ModelDetector:
             self._encoder = load_encoder(self.encoder) if isinstance(self.encoder, str) else self.encoder
         return self._encoder
 
-    def probabilities(self, docs: Sequence[Document]) -> FloatArray:
-        texts = [d.text for d in docs]
-        encoder = self._get_encoder()
-        embeddings = encoder.encode([d.original for d in docs]) if encoder is not None else None
-        return self.model.predict(texts, embeddings)
-
     def threshold(self) -> float:
         return self.model.threshold(self.embed)
 
-    def signals(self, docs: Sequence[Document], probs: FloatArray) -> list[list[Signal]]:
+    def run(self, docs: Sequence[Document]) -> list[list[Signal]]:
         """One signal per head and document; a high ``abuse`` signal carries evidence spans."""
         model = self.model
-        ident = f"{self.name}@{self.version}"
+        if not docs:
+            return []
+        hashed = model.hasher.hashed([d.text for d in docs])
+        encoder = self._get_encoder()
+        embeddings = encoder.encode([d.original for d in docs]) if encoder is not None else None
+        contributions = hashed.contributions(model.coef)
+        probs = model.predict_hashed(hashed, embeddings, contributions)
         abuse = model.heads.index("abuse") if "abuse" in model.heads else -1
-        flagged = [i for i in range(len(docs)) if abuse >= 0 and probs[i, abuse] >= self.threshold()]
-        evidence = self.evidence([docs[i].text for i in flagged], abuse) if flagged else []
-        spans_of = {i: tuple(docs[i].to_original(s, e) for s, e in ev) for i, ev in zip(flagged, evidence)}
-        out = []
-        for i in range(len(docs)):
-            row = []
-            for h, head in enumerate(model.heads):
-                spans = spans_of.get(i, ()) if h == abuse else ()
-                row.append(Signal(kind=head, score=float(probs[i, h]), spans=spans, detector=ident))
-            out.append(row)
-        return out
+        spans_of: dict[int, tuple[Span, ...]] = {}
+        if abuse >= 0:
+            flagged = probs[:, abuse] >= self.threshold()
+            for i, ev in self.evidence(hashed, contributions[:, abuse], flagged).items():
+                spans_of[i] = tuple(docs[i].to_original(s, e) for s, e in ev)
+        ident = f"{self.name}@{self.version}"
+        heads = model.heads
+        values = probs.tolist()
+        return [
+            [Signal(kind=head, score=row[h], spans=spans_of.get(i, ()) if h == abuse else (), detector=ident)
+             for h, head in enumerate(heads)]
+            for i, row in enumerate(values)
+        ]
 
-    def evidence(self, texts: Sequence[str], head: int) -> list[list[Span]]:
-        """For each text, up to three spans whose n-grams push the head's score up the most."""
-        model = self.model
-        rows, cols, starts, ends = model.hasher.hashes_with_spans(texts)
-        weight = model.coef[cols, head]
-        if model.hasher.idf_ is not None:
-            weight = weight * model.hasher.idf_[cols]
-        # single characters explain little: prefer longer n-grams
-        weight = np.where((ends - starts) >= 2, weight, weight * 0.5)
-        order = np.lexsort((-weight, rows))  # by text, best weight first
-        bounds = np.searchsorted(rows[order], np.arange(len(texts) + 1)).tolist()
-        w, st, en = weight[order].tolist(), starts[order].tolist(), ends[order].tolist()
-        out: list[list[Span]] = []
-        for t in range(len(texts)):
-            chosen: list[Span] = []
-            for i in range(bounds[t], min(bounds[t + 1], bounds[t] + 8 * MAX_EVIDENCE)):
-                if w[i] <= 0 or len(chosen) >= MAX_EVIDENCE:
-                    break
-                s, e = st[i], en[i]
-                if not any(s < ce and cs < e for cs, ce in chosen):
-                    chosen.append((s, e))
-            out.append(sorted(chosen))
-        return out
+    def evidence(
+        self, hashed: Hashed, weight: npt.NDArray[np.float32], flagged: npt.NDArray[np.bool_]
+    ) -> dict[int, list[Span]]:
+        """For each flagged text, up to three spans whose n-grams push its score up the most.
+
+        ``weight`` is each n-gram occurrence's contribution to the head's logit. Only
+        n-grams of two or more characters count: single characters explain little.
+        """
+        cand = np.flatnonzero(flagged[hashed.rows] & (weight > 0) & ((hashed.ends - hashed.starts) >= 2))
+        rows = hashed.rows[cand]
+        order = np.argsort(rows * 1e6 - weight[cand].astype(np.float64), kind="stable")
+        sorted_rows = rows[order]
+        rank = np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)
+        pick = cand[order[rank < CANDIDATES]]
+        out: dict[int, list[Span]] = {}
+        for r, s, e in zip(hashed.rows[pick].tolist(), hashed.starts[pick].tolist(), hashed.ends[pick].tolist(),
+                           strict=True):
+            chosen = out.setdefault(r, [])
+            if len(chosen) < MAX_EVIDENCE and not any(s < ce and cs < e for cs, ce in chosen):
+                chosen.append((s, e))
+        return {r: sorted(v) for r, v in out.items()}

@@ -9,6 +9,7 @@ strings in Python, which matters on the scoring hot path.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -30,11 +31,38 @@ def codepoints(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArra
     return cps, starts
 
 
+@dataclass(frozen=True, slots=True)
+class Hashed:
+    """The n-gram occurrences of a batch: text (row), column, span, idf weight; norm per text."""
+
+    n_texts: int
+    rows: npt.NDArray[np.int64]
+    cols: npt.NDArray[np.int64]
+    starts: npt.NDArray[np.int64]
+    ends: npt.NDArray[np.int64]
+    weight: npt.NDArray[np.float32]
+    norm: npt.NDArray[np.float64]
+
+    def contributions(self, w: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """What each occurrence adds to ``x @ w``: shape ``(occurrences, k)`` for ``w`` ``(n_features, k)``."""
+        scale = (self.weight / self.norm[self.rows]).astype(np.float32)
+        return w[self.cols] * scale[:, None]  # type: ignore[no-any-return]
+
+    def project(self, w: npt.NDArray[np.float32], contributions: npt.NDArray[np.float32] | None = None
+                ) -> npt.NDArray[np.float32]:
+        """``x @ w`` for a weight matrix ``w`` of shape ``(n_features, k)``, without building ``x``."""
+        c = self.contributions(w) if contributions is None else contributions
+        out = np.empty((self.n_texts, w.shape[1]), dtype=np.float32)
+        for k in range(w.shape[1]):
+            out[:, k] = np.bincount(self.rows, weights=c[:, k], minlength=self.n_texts)
+        return out
+
+
 class NgramHasher:
     """Hashes character n-grams of ``ngram_range`` into ``n_features`` columns.
 
-    Each row is ``log(1 + count)`` per column, multiplied by ``idf_`` when set, then scaled
-    to unit length. Word boundaries are marked by the text's own spaces and by a virtual
+    Each row holds ``count * idf_`` per column, divided by the square root of the sum of
+    ``idf_**2`` over the text's n-gram occurrences (see :meth:`transform`). Word boundaries are marked by the text's own spaces and by a virtual
     boundary character at each end, so ``(1, 4)`` n-grams also see word starts and ends.
     """
 
@@ -102,15 +130,24 @@ class NgramHasher:
         m.sum_duplicates()
         return m
 
+    def hashed(self, texts: Sequence[str]) -> Hashed:
+        """Every n-gram occurrence of the batch with its idf weight and its text's norm."""
+        rows, cols, starts, ends = self.hashes_with_spans(texts)
+        weight = self.idf_[cols] if self.idf_ is not None else np.ones(len(cols), dtype=np.float32)
+        norm = np.sqrt(np.bincount(rows, weights=np.square(weight, dtype=np.float64), minlength=len(texts)))
+        norm[norm == 0] = 1.0
+        return Hashed(len(texts), rows, cols, starts, ends, weight, norm)
+
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Sublinear, idf-weighted, L2-normalized features."""
-        m = self.counts(texts)
-        np.log1p(m.data, out=m.data)
-        if self.idf_ is not None:
-            m.data *= self.idf_[m.indices]
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        m.data /= np.repeat(norms, np.diff(m.indptr)).astype(np.float32)
+        """Idf-weighted features: ``x[c] = count(c) * idf[c] / sqrt(sum over occurrences of idf**2)``.
+
+        The norm counts every occurrence, so it can be computed without first merging
+        repeated n-grams; :meth:`Hashed.project` gives ``x @ W`` without building the matrix.
+        """
+        h = self.hashed(texts)
+        data = (h.weight / h.norm[h.rows]).astype(np.float32)
+        m = sparse.csr_matrix((data, (h.rows, h.cols)), shape=(len(texts), self.n_features), dtype=np.float32)
+        m.sum_duplicates()
         return m
 
     def fit_idf(self, texts: Sequence[str], min_df: int = 2) -> NgramHasher:

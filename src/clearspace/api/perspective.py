@@ -1,0 +1,119 @@
+"""Perspective API compatibility: request and response shapes of ``comments:analyze``.
+
+Mapping from clearspace scores (see docs/service.md):
+
+==================  ================================================================
+TOXICITY            ``abuse`` (the abuse model's calibrated probability)
+SEVERE_TOXICITY     ``min(abuse, max(threat, identity_attack, lexicon))``
+IDENTITY_ATTACK     ``identity_attack`` (model head)
+INSULT              ``max(insult, lexicon.insult, lexicon.slur)``
+PROFANITY           ``max(lexicon.profanity, lexicon.insult, lexicon.slur)``
+THREAT              ``threat`` (lexicon threat / self-harm terms)
+SEXUALLY_EXPLICIT   ``lexicon.sexual``
+==================  ================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from clearspace.errors import InputError
+from clearspace.result import ScoreResult
+
+SIGNAL_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
+    "TOXICITY": ("abuse", "lexicon.insult", "lexicon.slur", "lexicon.threat", "lexicon.profanity"),
+    "SEVERE_TOXICITY": ("lexicon.threat", "lexicon.slur", "lexicon.self_harm"),
+    "IDENTITY_ATTACK": ("identity_attack", "lexicon.slur"),
+    "INSULT": ("insult", "lexicon.insult", "lexicon.slur"),
+    "PROFANITY": ("lexicon.profanity", "lexicon.insult", "lexicon.slur"),
+    "THREAT": ("lexicon.threat", "lexicon.self_harm"),
+    "SEXUALLY_EXPLICIT": ("lexicon.sexual",),
+}
+SUPPORTED_LANGUAGES: Final = ("zh", "en")
+
+
+class Comment(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    text: str = Field(max_length=20_000, description="The text to score.")
+    type: str = Field(default="PLAIN_TEXT", description="Only PLAIN_TEXT is supported.")
+
+
+class AttributeRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    scoreType: str = "PROBABILITY"  # noqa: N815 - Perspective's field names
+    scoreThreshold: float | None = Field(default=None, ge=0.0, le=1.0)  # noqa: N815
+
+
+class AnalyzeRequest(BaseModel):
+    """Perspective's ``AnalyzeCommentRequest`` (fields clearspace does not use are accepted and ignored)."""
+
+    model_config = ConfigDict(extra="ignore")
+    comment: Comment
+    requestedAttributes: dict[str, AttributeRequest] = Field(min_length=1)  # noqa: N815
+    languages: list[str] | None = None
+    doNotStore: bool | None = None  # noqa: N815
+    clientToken: str | None = None  # noqa: N815
+    spanAnnotations: bool | None = None  # noqa: N815
+
+
+def _signal_max(result: ScoreResult, *kinds: str) -> float:
+    return max((s.score for s in result.signals if s.kind in kinds), default=0.0)
+
+
+ATTRIBUTES: Final[Mapping[str, Callable[[ScoreResult], float]]] = {
+    "TOXICITY": lambda r: r.scores.get("abuse", 0.0),
+    "SEVERE_TOXICITY": lambda r: min(r.scores.get("abuse", 0.0), max(
+        r.scores.get("threat", 0.0), r.scores.get("identity_attack", 0.0), r.scores.get("lexicon", 0.0))),
+    "IDENTITY_ATTACK": lambda r: r.scores.get("identity_attack", 0.0),
+    "INSULT": lambda r: max(r.scores.get("insult", 0.0), _signal_max(r, "lexicon.insult", "lexicon.slur")),
+    "PROFANITY": lambda r: _signal_max(r, "lexicon.profanity", "lexicon.insult", "lexicon.slur"),
+    "THREAT": lambda r: r.scores.get("threat", 0.0),
+    "SEXUALLY_EXPLICIT": lambda r: _signal_max(r, "lexicon.sexual"),
+}
+
+
+def check(request: AnalyzeRequest) -> list[str]:
+    """The requested attribute names; InputError (Perspective's wording) for what is unsupported."""
+    unknown = [a for a in request.requestedAttributes if a.upper() not in ATTRIBUTES]
+    if unknown:
+        raise InputError(f"Attribute {unknown[0]} does not support request languages or is unknown; "
+                         f"supported: {', '.join(ATTRIBUTES)}")
+    if request.comment.type.upper() != "PLAIN_TEXT":
+        raise InputError("comment.type must be PLAIN_TEXT")
+    if request.languages:
+        if not any(lang.lower().split("-")[0] in SUPPORTED_LANGUAGES for lang in request.languages):
+            raise InputError(f"languages {request.languages} are not supported; clearspace scores zh and en")
+    return list(request.requestedAttributes)
+
+
+def _spans(result: ScoreResult, attribute: str, summary: float) -> list[dict[str, Any]]:
+    kinds = SIGNAL_KINDS[attribute]
+    spans = []
+    for s in result.signals:
+        if s.kind in kinds:
+            for start, end in s.spans:
+                spans.append({"begin": start, "end": end,
+                              "score": {"value": round(min(s.score, 1.0), 4), "type": "PROBABILITY"}})
+    return spans or [{"begin": 0, "end": 0, "score": {"value": round(summary, 4), "type": "PROBABILITY"}}]
+
+
+def respond(request: AnalyzeRequest, names: list[str], result: ScoreResult) -> dict[str, Any]:
+    """Perspective's ``AnalyzeCommentResponse`` for ``result``."""
+    scores: dict[str, Any] = {}
+    for name in names:
+        value = float(ATTRIBUTES[name.upper()](result))
+        threshold = request.requestedAttributes[name].scoreThreshold
+        if threshold is not None and value < threshold:
+            continue
+        spans = _spans(result, name.upper(), value)
+        if spans[0]["end"] == 0:
+            spans = [{"begin": 0, "end": len(request.comment.text), "score": spans[0]["score"]}]
+        scores[name] = {"spanScores": spans, "summaryScore": {"value": round(value, 4), "type": "PROBABILITY"}}
+    out: dict[str, Any] = {"attributeScores": scores, "languages": request.languages or [result.language],
+                           "detectedLanguages": [result.language]}
+    if request.clientToken is not None:
+        out["clientToken"] = request.clientToken
+    return out

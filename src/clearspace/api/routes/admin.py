@@ -1,0 +1,88 @@
+"""Keys, audit log and health."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
+
+from clearspace.api.auth import require
+from clearspace.api.jsonio import FastJSON
+from clearspace.api.models import WebhookBody
+from clearspace.service.access import Principal
+
+router = APIRouter()
+
+
+class KeyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["ingest", "moderator", "senior_moderator", "auditor", "admin"]
+    name: str = Field(default="", max_length=100)
+    rate_limit: float | None = Field(default=None, gt=0, le=1_000_000, description="Requests per second.")
+
+
+@router.get("/healthz", tags=["admin"], summary="Liveness (no key needed)")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.post("/v1/keys", tags=["admin"], status_code=201, summary="Create an API key (shown once)")
+async def create_key(body: KeyIn, request: Request, principal: Principal = Depends(require("admin"))) -> Any:
+    record, key = await run_in_threadpool(request.app.state.service.create_key, body.role, body.name,
+                                          body.rate_limit, principal.actor)
+    return FastJSON({**record, "key": key}, status_code=201)
+
+
+@router.get("/v1/keys", tags=["admin"], summary="List API keys (never the secrets)")
+async def list_keys(request: Request, _: Principal = Depends(require("admin"))) -> Any:
+    return FastJSON({"keys": await run_in_threadpool(request.app.state.service.list_keys)})
+
+
+@router.delete("/v1/keys/{key_id}", tags=["admin"], summary="Revoke an API key")
+async def revoke_key(key_id: str, request: Request, principal: Principal = Depends(require("admin"))) -> Any:
+    return FastJSON(await run_in_threadpool(request.app.state.service.revoke_key, key_id, principal.actor))
+
+
+@router.get("/v1/audit/verify", tags=["audit"], summary="Check the audit log's hash chain")
+async def verify_audit(request: Request, _: Principal = Depends(require("audit:read"))) -> Any:
+    result = await run_in_threadpool(request.app.state.service.verify_audit)
+    return FastJSON(result.to_dict())
+
+
+@router.get("/v1/audit", tags=["audit"], summary="Export audit events as JSON Lines")
+async def export_audit(request: Request, _: Principal = Depends(require("audit:read")),
+                       start: str | None = Query(default=None, alias="from", max_length=40),
+                       end: str | None = Query(default=None, alias="to", max_length=40)) -> Response:
+    def collect() -> bytes:
+        rows = request.app.state.service.export_audit(start, end)
+        return b"".join(orjson.dumps(r) + b"\n" for r in rows)
+
+    return Response(await run_in_threadpool(collect), media_type="application/x-ndjson")
+
+
+@router.get("/v1/transparency", tags=["transparency"], summary="Transparency report (from the audit log alone)")
+async def transparency(request: Request, _: Principal = Depends(require("transparency:read")),
+                       start: str = Query(alias="from", min_length=4, max_length=40, description="ISO date or time."),
+                       end: str = Query(alias="to", min_length=4, max_length=40, description="ISO date or time."),
+                       format: Literal["json", "csv"] = "json") -> Response:
+    from clearspace.service.transparency import to_csv
+
+    data = await run_in_threadpool(request.app.state.service.transparency, start, end)
+    if format == "csv":
+        return Response(to_csv(data), media_type="text/csv")
+    return FastJSON(data)
+
+
+@router.post("/v1/webhooks", tags=["admin"], status_code=201, summary="Register a webhook (answer holds its secret)")
+async def add_webhook(body: WebhookBody, request: Request, who: Principal = Depends(require("admin"))) -> Any:
+    row = await run_in_threadpool(request.app.state.service.add_webhook, body.url, list(body.topics), who.actor)
+    return FastJSON(row, status_code=201)
+
+
+@router.get("/v1/webhooks", tags=["admin"], summary="List webhooks (without secrets)")
+async def list_webhooks(request: Request, _: Principal = Depends(require("admin"))) -> Any:
+    return FastJSON({"webhooks": await run_in_threadpool(request.app.state.service.list_webhooks)})

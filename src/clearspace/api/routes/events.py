@@ -1,0 +1,74 @@
+"""Ingest and scoring: ``POST /v1/events``, event and decision lookups, the Perspective endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+
+from clearspace.api import perspective
+from clearspace.api.auth import require, require_with_query_key
+from clearspace.api.jsonio import FastJSON, read_json
+from clearspace.service.access import Principal
+
+router = APIRouter()
+
+EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["id", "text"],
+    "properties": {
+        "id": {"type": "string", "minLength": 1, "maxLength": 200, "description": "Idempotency key."},
+        "type": {"type": "string", "enum": ["post", "reply", "comment", "dm", "danmaku", "livechat", "mention",
+                                            "repost"]},
+        "text": {"type": "string", "maxLength": 20000},
+        "author": {"type": "string", "minLength": 1, "maxLength": 200},
+        "target_user": {"type": "string", "minLength": 1, "maxLength": 200},
+        "parent": {"type": "string", "minLength": 1, "maxLength": 200},
+        "surface": {"type": "string", "enum": ["post", "comment", "dm", "danmaku", "livechat"]},
+        "lang": {"type": "string"},
+        "ts": {"type": "string", "format": "date-time"},
+        "author_created_at": {"type": "string", "format": "date-time"},
+        "author_follows_target": {"type": "boolean"},
+        "minor": {"type": "boolean"},
+    },
+    "additionalProperties": True,
+}
+EVENTS_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+    "oneOf": [EVENT_SCHEMA, {"type": "array", "items": EVENT_SCHEMA, "minItems": 1, "maxItems": 1000}]}}}}}
+
+
+@router.post("/v1/events", tags=["events"], openapi_extra=EVENTS_BODY, response_class=FastJSON,
+             summary="Score, decide and store one event or a batch (idempotent by id)")
+async def post_events(request: Request, principal: Principal = Depends(require("events:write"))) -> Any:
+    """One event object answers one result; a list answers ``{"results": [...]}`` in the same order.
+
+    Each result has the action, scores, signals, reasons, the decision id and its statement of
+    reasons id. Sending an event id again answers the stored decision with ``duplicate: true``.
+    """
+    raw = await read_json(request)
+    service = request.app.state.service
+    events = service.check_events(raw)
+    answers = await asyncio.wrap_future(request.app.state.batcher.submit(events))
+    return FastJSON({"results": answers} if isinstance(raw, list) else answers[0])
+
+
+@router.get("/v1/events/{event_id}", tags=["events"], summary="An event and every decision on it")
+async def get_event(event_id: str, request: Request, _: Principal = Depends(require("read"))) -> Any:
+    return FastJSON(await run_in_threadpool(request.app.state.service.get_event, event_id))
+
+
+@router.get("/v1/decisions/{decision_id}", tags=["events"], summary="A decision with its statement of reasons")
+async def get_decision(decision_id: str, request: Request, _: Principal = Depends(require("read"))) -> Any:
+    return FastJSON(await run_in_threadpool(request.app.state.service.get_decision, decision_id))
+
+
+@router.post("/v1alpha1/comments:analyze", tags=["perspective"],
+             summary="Perspective API compatible scoring (nothing is stored)")
+async def analyze(body: perspective.AnalyzeRequest, request: Request,
+                  _: Principal = Depends(require_with_query_key("score"))) -> Any:
+    """Accepts Perspective's AnalyzeCommentRequest and answers its AnalyzeCommentResponse."""
+    names = perspective.check(body)
+    result = await run_in_threadpool(request.app.state.service.score_text, body.comment.text)
+    return FastJSON(perspective.respond(body, names, result))

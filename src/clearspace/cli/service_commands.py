@@ -1,0 +1,135 @@
+"""The service's commands: ``serve``, ``keys``, ``audit`` and ``report``.
+
+Only click is imported here; the service, the store and the web server load inside each
+command, so ``clearspace --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+DB_HELP = "SQLite database file (default: $CLEARSPACE_DB or ./clearspace.db)."
+
+
+def _db(path: str | None) -> str:
+    return path or os.environ.get("CLEARSPACE_DB") or "clearspace.db"
+
+
+def _service(db: str | None, **overrides: Any) -> Any:
+    from clearspace.service.core import Service
+    from clearspace.service.settings import Settings
+    from clearspace.store import open_store
+
+    settings = Settings.from_env(db=_db(db), **overrides)
+    return Service(open_store(settings.db), settings=settings)
+
+
+@click.command()
+@click.option("--db", help=DB_HELP)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--demo", is_flag=True, help="Fill the database with a small synthetic community first.")
+def serve(db: str | None, host: str, port: int, demo: bool) -> None:
+    """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
+    import uvicorn
+
+    from clearspace.api.app import create_app
+
+    service = _service(db)
+    click.echo(f"clearspace: database {service.settings.db}; loading models ...", err=True)
+    service.warm_up()
+    if demo:
+        from clearspace.service.demo import fill_demo
+
+        summary = fill_demo(service)
+        click.echo(f"demo community loaded: {summary['counts']}", err=True)
+        for role, key in summary["keys"].items():
+            click.echo(f"  demo {role} key: {key}", err=True)
+    elif not service.list_keys():
+        click.echo(f"no API keys yet: run 'clearspace keys create --role admin --db {service.settings.db}'", err=True)
+    click.echo(f"listening on http://{host}:{port} (docs at /docs)", err=True)
+    uvicorn.run(create_app(service, deliver_webhooks=True), host=host, port=port, log_level="warning", access_log=False)
+
+
+@click.group()
+def keys() -> None:
+    """Create, list and revoke API keys (run where the server's database is)."""
+
+
+@keys.command("create")
+@click.option("--role", required=True, type=click.Choice(["ingest", "moderator", "senior_moderator", "auditor",
+                                                           "admin"]), help="What the key may do.")
+@click.option("--name", default="", help="A label for the key (who or what uses it).")
+@click.option("--rate-limit", type=click.FloatRange(min=0.001), help="Requests per second (default 5000).")
+@click.option("--db", help=DB_HELP)
+def keys_create(role: str, name: str, rate_limit: float | None, db: str | None) -> None:
+    """Create a key; the key itself is the last word printed (it is shown only this once)."""
+    record, key = _service(db).create_key(role, name, rate_limit, actor="cli")
+    click.echo(f"created {role} key {record['id']} ({record['name']}); send it as 'Authorization: Bearer KEY': {key}")
+
+
+@keys.command("list")
+@click.option("--db", help=DB_HELP)
+def keys_list(db: str | None) -> None:
+    """List keys (id, role, name, created, revoked)."""
+    for k in _service(db).list_keys():
+        click.echo(f"{k['id']}\t{k['role']}\t{k['name']}\t{k['created_at']}\t{k['revoked_at'] or '-'}")
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+@click.option("--db", help=DB_HELP)
+def keys_revoke(key_id: str, db: str | None) -> None:
+    """Revoke the key KEY_ID."""
+    _service(db).revoke_key(key_id, actor="cli")
+    click.echo(f"revoked {key_id}")
+
+
+@click.group()
+def audit() -> None:
+    """Verify and export the hash-chained audit log."""
+
+
+@audit.command("verify")
+@click.option("--db", help=DB_HELP)
+def audit_verify(db: str | None) -> None:
+    """Check every link of the audit log; exit status 1 if it was tampered with."""
+    result = _service(db).verify_audit()
+    if result.ok:
+        click.echo(f"audit log OK: {result.events} events, head {result.head}")
+        return
+    click.echo(f"audit log BROKEN at seq {result.broken_at}: {result.problem}")
+    sys.exit(1)
+
+
+@audit.command("export")
+@click.option("--from", "start", help="Only events at or after this ISO time.")
+@click.option("--to", "end", help="Only events before this ISO time.")
+@click.option("--db", help=DB_HELP)
+def audit_export(start: str | None, end: str | None, db: str | None) -> None:
+    """Write the audit events as JSON Lines to standard output."""
+    import orjson
+
+    out = click.get_binary_stream("stdout")
+    for row in _service(db).export_audit(start, end):
+        out.write(orjson.dumps(row) + b"\n")
+
+
+@click.command()
+@click.option("--from", "start", required=True, help="Start of the period (ISO date or time, inclusive).")
+@click.option("--to", "end", required=True, help="End of the period (ISO date or time, exclusive).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--db", help=DB_HELP)
+def report(start: str, end: str, fmt: str, db: str | None) -> None:
+    """The transparency report for a period, computed from the audit log alone."""
+    from clearspace.service.transparency import to_csv, to_json
+
+    data = _service(db).transparency(start, end)
+    click.echo(to_json(data) if fmt == "json" else to_csv(data), nl=False)
+
+
+COMMANDS = (serve, keys, audit, report)

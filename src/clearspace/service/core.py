@@ -1,0 +1,278 @@
+"""The service object: anything a moderator (or an integration) can do is one method here.
+
+The HTTP API and the CLI are thin shells over :class:`Service`. Methods take plain values and
+return JSON-ready dicts; they raise errors from :mod:`clearspace.errors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
+from typing import Any
+
+from clearspace.engine import Engine
+from clearspace.errors import InputError, NotFound
+from clearspace.service import access, appeals, audit, cases, decisions, ingest, reports, review
+from clearspace.service.clock import Clock, iso, system_clock
+from clearspace.service.events import Event, parse_events
+from clearspace.service.ids import IdFactory
+from clearspace.service.ratelimit import RateLimiter
+from clearspace.service.reports import ReportIn
+from clearspace.service.settings import Settings
+from clearspace.service.unit import Unit, open_unit
+from clearspace.store import Row, Store
+from clearspace.store.base import Op
+
+
+class Service:
+    """clearspace as a service over one :class:`~clearspace.store.Store`.
+
+    ``engine`` defaults to the fast configuration (built on first use or by
+    :meth:`warm_up`); ``clock`` and ``ids`` are injectable for tests.
+    """
+
+    def __init__(self, store: Store, *, engine: Engine | None = None, settings: Settings | None = None,
+                 clock: Clock = system_clock, ids: IdFactory | None = None) -> None:
+        self.store = store
+        self.engine = engine
+        self.settings = settings or Settings()
+        self.clock = clock
+        self.ids = ids or IdFactory()
+        self.limiter = RateLimiter(clock)
+        self._rules: dict[str, tuple[str, int, str]] | None = None
+
+    # ------------------------------------------------------------------ plumbing
+    def warm_up(self) -> Service:
+        """Load the engine's model and tables now rather than on the first event."""
+        self._scoring()
+        return self
+
+    def _scoring(self) -> tuple[Engine, Mapping[str, tuple[str, int, str]]]:
+        if self.engine is None:
+            self.engine = Engine()
+        if self._rules is None:
+            self._rules = ingest.rule_info(self.engine)
+        return self.engine, self._rules
+
+    def unit(self) -> AbstractContextManager[Unit]:
+        """A transaction with the clock, ids, audit writer and outbox of this service."""
+        return open_unit(self.store, self.clock(), self.ids, self.settings)
+
+    def now(self) -> str:
+        return iso(self.clock())
+
+    # ------------------------------------------------------------------ access
+    def authenticate(self, key: str | None, permission: str, cost: float = 1.0) -> access.Principal:
+        """The caller behind ``key``, checked against ``permission`` and its rate limit."""
+        with self.store.read() as tx:
+            principal = access.authenticate(tx, key)
+        access.authorize(principal, permission)
+        self.limiter.hit(principal.key_id, principal.rate_limit, cost)
+        return principal
+
+    def create_key(self, role: str, name: str = "", rate_limit: float | None = None,
+                   actor: str = "cli") -> tuple[dict[str, Any], str]:
+        """A new API key: ``(its public record, the key itself)``; the key is shown only once."""
+        access.check_role(role)
+        if rate_limit is not None and rate_limit <= 0:
+            raise InputError("rate_limit must be a positive number of requests per second")
+        key_id, key = access.new_key()
+        row = {"id": key_id, "hash": access.hash_key(key), "prefix": key[:11], "role": role,
+               "name": name or f"{role}-{key_id}", "rate_limit": rate_limit or self.settings.default_rate_limit,
+               "created_at": self.now(), "revoked_at": None}
+        with self.unit() as unit:
+            unit.tx.insert("api_keys", row)
+            unit.log("key.created", actor, key_id, {"role": role, "name": row["name"]})
+        return access.public_key(row), key
+
+    def list_keys(self) -> list[dict[str, Any]]:
+        with self.store.read() as tx:
+            return [access.public_key(r) for r in tx.select("api_keys", order_by=["created_at"])]
+
+    def revoke_key(self, key_id: str, actor: str) -> dict[str, Any]:
+        with self.unit() as unit:
+            if not unit.tx.update("api_keys", {"id": key_id, "revoked_at": None}, {"revoked_at": unit.ts}):
+                raise NotFound(f"no active API key {key_id!r}")
+            unit.log("key.revoked", actor, key_id, {})
+            row = unit.tx.get("api_keys", key_id)
+        assert row is not None
+        return access.public_key(row)
+
+    # ------------------------------------------------------------------ ingest and decisions
+    def ingest(self, raw: Any, actor: str = "ingest") -> list[dict[str, Any]]:
+        """Score, decide and store one event or a list of them; repeats answer the stored decision."""
+        return self.ingest_events(self.check_events(raw), actor)
+
+    def check_events(self, raw: Any) -> list[Event]:
+        """Check one event or a list of them (InputError names the bad field and index)."""
+        return parse_events(raw, max_text_chars=self.settings.max_text_chars, max_batch=self.settings.max_batch)
+
+    def ingest_events(self, events: list[Event], actor: str = "ingest") -> list[dict[str, Any]]:
+        """Like :meth:`ingest`, for events already checked (the HTTP batcher merges requests)."""
+        engine, rules = self._scoring()
+        unique = list({e.id: e for e in reversed(events)}.values())[::-1]
+        with self.store.read() as tx:
+            known = ingest.stored_answers(tx, [e.id for e in unique])
+            fresh = [e for e in unique if e.id not in known]
+            extra = ingest.author_context(tx, fresh, self.now())
+        scored = ingest.score(engine, rules, fresh, extra)
+        answers = dict(known)
+        with self.unit() as unit:
+            again = ingest.stored_answers(unit.tx, [s.event.id for s in scored])  # raced in meanwhile
+            answers.update(again)
+            for item in scored:
+                if item.event.id not in again:
+                    answers[item.event.id] = ingest.record(unit, item, actor)
+        return [answers[e.id] for e in events]
+
+    def score_text(self, text: str, **context: Any) -> Any:
+        """Score without storing anything (the Perspective endpoint)."""
+        engine, _ = self._scoring()
+        return engine.score(text, **context)
+
+    def get_decision(self, decision_id: str) -> dict[str, Any]:
+        with self.store.read() as tx:
+            row = tx.get("decisions", decision_id)
+            if row is None:
+                raise NotFound(f"no decision {decision_id!r}")
+            sor = tx.select("statements", {"decision_id": decision_id}, limit=1)
+        return decisions.public(row, sor[0] if sor else None)
+
+    def store_has_event(self, event_id: str) -> bool:
+        with self.store.read() as tx:
+            return tx.get("events", event_id) is not None
+
+    def get_event(self, event_id: str) -> dict[str, Any]:
+        """An event with every decision taken on it, oldest first."""
+        with self.store.read() as tx:
+            event = tx.get("events", event_id)
+            if event is None:
+                raise NotFound(f"no event {event_id!r}")
+            rows = tx.select("decisions", {"event_id": event_id}, order_by=["created_at"])
+            sors = {s["decision_id"]: s for s in tx.select("statements", {"decision_id": Op("in", [r["id"] for r in rows])})}
+        return {**event, "decisions": [decisions.public(r, sors.get(r["id"])) for r in rows]}
+
+    # ------------------------------------------------------------------ audit
+    def verify_audit(self) -> audit.VerifyResult:
+        return audit.verify(self.store)
+
+    def export_audit(self, start: str | None = None, end: str | None = None) -> Iterator[Row]:
+        return audit.export(self.store, start, end)
+
+    # ------------------------------------------------------------------ accounts
+    def account_status(self, account: str) -> dict[str, Any]:
+        """Active strikes, strike points and active restrictions of an account."""
+        from clearspace.service.strikes import account_status
+
+        with self.store.read() as tx:
+            return account_status(tx, account, self.now())
+
+    # ------------------------------------------------------------------ transparency
+    def transparency(self, start: str, end: str) -> dict[str, Any]:
+        """The transparency report for ``[start, end)``, from the audit log alone."""
+        from clearspace.service import transparency
+
+        lo, hi = transparency.bounds(start, end)
+        return transparency.aggregate(self.export_audit(lo, hi), lo, hi)
+
+    # ------------------------------------------------------------------ reports
+    def file_report(self, report: ReportIn, actor: str = "ingest") -> dict[str, Any]:
+        """Take a user's report (notice); returns the acknowledgement."""
+        with self.unit() as unit:
+            return reports.file(unit, report, actor)
+
+    def get_report(self, report_id: str) -> dict[str, Any]:
+        with self.store.read() as tx:
+            row = tx.get("reports", report_id)
+        if row is None:
+            raise NotFound(f"no report {report_id!r}")
+        return row
+
+    def set_trusted_flagger(self, reporter: str, trusted: bool, actor: str) -> None:
+        with self.unit() as unit:
+            reports.set_trusted(unit.tx, reporter, trusted)
+            unit.log("reporter.trusted", actor, reporter, {"trusted": trusted})
+
+    # ------------------------------------------------------------------ cases
+    def list_cases(self, lane: str | None = None, status: str = "open", limit: int = 100) -> list[dict[str, Any]]:
+        with self.store.read() as tx:
+            return cases.queue(tx, self.now(), lane=lane, status=status, limit=limit)
+
+    def get_case(self, case_id: str) -> dict[str, Any]:
+        """A case with its event, current decisions and reports."""
+        with self.store.read() as tx:
+            case = cases.get_case(tx, case_id)
+            filed = tx.select("reports", {"case_id": case_id}, order_by=["created_at"])
+        out = {**case, "reports_filed": filed}
+        if case["event_id"]:
+            out["event"] = self.get_event(case["event_id"])
+        return out
+
+    def claim_case(self, case_id: str, owner: str) -> dict[str, Any]:
+        with self.unit() as unit:
+            return cases.claim(unit, case_id, owner)
+
+    def next_case(self, owner: str, lane: str | None = None) -> dict[str, Any] | None:
+        """Claim the most urgent unclaimed case (None when the queue is empty)."""
+        with self.unit() as unit:
+            return cases.next_case(unit, owner, lane)
+
+    def release_case(self, case_id: str, owner: str) -> dict[str, Any]:
+        with self.unit() as unit:
+            return cases.release(unit, case_id, owner)
+
+    def decide_case(self, case_id: str, owner: str, action: str, category: str, explanation: str) -> dict[str, Any]:
+        """A moderator's decision on a case they hold; returns the decision."""
+        with self.unit() as unit:
+            row = review.decide_case(unit, case_id, owner, action, category, explanation)
+        return self.get_decision(row["id"])
+
+    def batch_action(self, owner: str, category: str, explanation: str, accounts: list[str] | None = None,
+                     target: str | None = None, window_minutes: float = 1440.0) -> dict[str, Any]:
+        """Strike every given account, or every participant of the pile-on against ``target``."""
+        with self.unit() as unit:
+            return review.batch_action(unit, list(accounts or []), category, explanation, owner, target=target,
+                                       window_minutes=window_minutes)
+
+    # ------------------------------------------------------------------ appeals
+    def file_appeal(self, decision_id: str, appellant: str, reason: str, actor: str = "ingest") -> dict[str, Any]:
+        with self.unit() as unit:
+            return appeals.file(unit, decision_id, appellant, reason, actor)
+
+    def decide_appeal(self, appeal_id: str, reviewer: str, outcome: str, explanation: str) -> dict[str, Any]:
+        with self.unit() as unit:
+            return appeals.decide(unit, appeal_id, reviewer, outcome, explanation)
+
+    def get_appeal(self, appeal_id: str) -> dict[str, Any]:
+        with self.store.read() as tx:
+            return appeals.get(tx, appeal_id)
+
+    def list_appeals(self, status: str = "pending", limit: int = 100) -> list[dict[str, Any]]:
+        with self.store.read() as tx:
+            return tx.select("appeals", {"status": status}, order_by=["created_at"], limit=limit)
+
+    def notifications(self, recipient: str, limit: int = 100) -> list[dict[str, Any]]:
+        """Messages left for an account (report outcomes, decisions, appeal outcomes, restrictions)."""
+        with self.store.read() as tx:
+            return tx.select("notifications", {"recipient": recipient}, order_by=["created_at"], limit=limit)
+
+    # ------------------------------------------------------------------ webhooks
+    def add_webhook(self, url: str, topics: list[str], actor: str, secret: str | None = None) -> dict[str, Any]:
+        """Register a webhook; the answer holds its signing secret (shown only here)."""
+        from clearspace.service.webhooks import new_hook
+
+        row = new_hook(self.ids.new("hook"), url, topics, self.now(), secret)
+        with self.unit() as unit:
+            unit.tx.insert("webhooks", row)
+            unit.log("webhook.added", actor, row["id"], {"url": url, "topics": topics})
+        return row
+
+    def list_webhooks(self) -> list[dict[str, Any]]:
+        with self.store.read() as tx:
+            return [{k: v for k, v in h.items() if k != "secret"} for h in tx.select("webhooks")]
+
+    def deliver_webhooks(self, client: Any) -> dict[str, int]:
+        """Deliver the outbox messages that are due through ``client`` (an ``httpx.Client``)."""
+        from clearspace.service.webhooks import deliver_due
+
+        return deliver_due(self.store, client, self.clock(), self.settings.webhook_max_attempts)

@@ -1,0 +1,75 @@
+"""A small synthetic community so a newcomer sees every feature at once (``clearspace serve --demo``).
+
+Every account, post and number here is invented (phone numbers use the reserved-looking
+138-0000-xxxx block); there is no real personal data.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from clearspace.errors import ClearspaceError
+from clearspace.service.core import Service
+from clearspace.service.reports import ReportIn
+
+TARGET: Final = "demo_xiaoyu"
+POSTS: Final[tuple[tuple[str, str, str], ...]] = (
+    ("demo_chen", "今天的读书会很愉快，下周见！", "post"),
+    ("demo_lin", "Great stream tonight, thanks everyone for joining.", "livechat"),
+    ("demo_wang", "我觉得这家店的售后服务需要改进，等了一周都没人回复。", "comment"),
+    ("demo_zhao", "市里的公交新线路规划不合理，希望相关部门听听居民意见。", "post"),
+    ("demo_sun", "你就是个傻逼，滚出这个群", "comment"),
+    ("demo_zhou", "nmsl sb 滚", "danmaku"),
+    ("demo_wu", "他的手机号是13800001234，住在幸福小区3栋，大家去找他算账", "post"),
+    ("demo_zheng", "The referee made some questionable calls, the league should review them.", "comment"),
+    ("demo_feng", "你这个贱人，全家死光", "dm"),
+    ("demo_he", "谢谢大家的关心，我已经好多了。", "post"),
+)
+PILE_ON: Final[tuple[str, ...]] = (
+    "又是你，丑人多作怪", "sb 滚出去", "你怎么还不去死", "nmsl", "大家一起骂她", "废物一个", "恶心死了 滚", "你就是个傻逼",
+)
+
+
+def fill_demo(service: Service) -> dict[str, Any]:
+    """Load the demo community (events only once per database) and create one key per role."""
+    keys = {role: service.create_key(role, name=f"demo-{role}")[1]
+            for role in ("ingest", "moderator", "senior_moderator", "auditor", "admin")}
+    if service.store_has_event("demo-post-0"):
+        return {"keys": keys, "counts": "already loaded"}
+    posts = [{"id": f"demo-post-{i}", "author": a, "text": t, "surface": s} for i, (a, t, s) in enumerate(POSTS)]
+    pile = [{"id": f"demo-pile-{i}", "author": f"demo_troll_{i}", "text": t, "target_user": TARGET,
+             "surface": "comment", "parent": "demo-post-9"} for i, t in enumerate(PILE_ON)]
+    decided = service.ingest(posts + pile, actor="demo")
+    service.set_trusted_flagger("demo_trusted_ngo", True, "demo")
+    service.file_report(ReportIn(reporter="demo_trusted_ngo", category="threat", item="demo-post-8",
+                                 explanation="Death wish sent by DM."), "demo")
+    service.file_report(ReportIn(reporter="demo_he", category="abuse", target_user=TARGET, minor=False,
+                                 explanation="Dozens of insults under my post."), "demo")
+    for i in range(6):  # a brigade: the same accounts mass-report two harmless posts
+        for item in ("demo-post-3", "demo-post-2"):
+            service.file_report(ReportIn(reporter=f"demo_brigader_{i}", category="other", item=item), "demo")
+    appeals = _decide_and_appeal(service, {d["id"]: d for d in decided})
+    return {"keys": keys, "counts": {"events": len(decided), "reports": 14, "appeals": appeals,
+                                     "open_cases": len(service.list_cases())}}
+
+
+def _decide_and_appeal(service: Service, decided: dict[str, dict[str, Any]]) -> int:
+    count = 0
+    try:
+        case = service.next_case("moderator:demo-moderator", lane="trusted_flagger")
+        if case:
+            service.decide_case(case["id"], "moderator:demo-moderator", "remove", "threat",
+                                "Wishes death on the recipient in a direct message.")
+        service.batch_action("senior_moderator:demo-senior", "abuse", "Took part in a pile-on against one person.",
+                             target=TARGET)
+        dox = decided["demo-post-6"]["decision_id"]
+        appeal = service.file_appeal(dox, "demo_wu", "The number is my shop's public line.", "demo")
+        service.decide_appeal(appeal["id"], "senior_moderator:demo-senior", "upheld",
+                              "The post calls on others to confront a private person.")
+        count += 1
+        insult = decided["demo-post-5"]["decision_id"]
+        service.file_appeal(insult, "demo_zhou", "It was a joke between friends.", "demo")
+        count += 1
+    except ClearspaceError:
+        pass
+    return count

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from clearspace.service.core import Service
+
+
+def test_keys_lifecycle_and_rate_limit(client: TestClient, h: dict[str, dict[str, str]], service: Service) -> None:
+    r = client.post("/v1/keys", json={"role": "ingest", "name": "slow", "rate_limit": 1},
+                    headers=h["admin"])
+    assert r.status_code == 201, r.text
+    slow = r.json()["key"]
+    listed = client.get("/v1/keys", headers=h["admin"]).json()["keys"]
+    assert all("hash" not in k and "key" not in k for k in listed)
+    statuses = [client.post("/v1/events", json={"id": f"r{i}", "text": "hi"}, headers={"Authorization": f"Bearer {slow}"}).status_code
+                for i in range(4)]
+    assert statuses[:2] == [200, 200] and statuses[-1] == 429
+    assert client.post("/v1/keys", json={"role": "god"}, headers=h["admin"]).status_code == 422
+    assert client.post("/v1/keys", json={"role": "admin", "x": 1}, headers=h["admin"]).status_code == 422
+    key_id = r.json()["id"]
+    assert client.delete(f"/v1/keys/{key_id}", headers=h["admin"]).json()["revoked_at"]
+
+
+def test_audit_verify_and_export(client: TestClient, h: dict[str, dict[str, str]]) -> None:
+    client.post("/v1/events", json={"id": "a1", "text": "hello"}, headers=h["ingest"])
+    verdict = client.get("/v1/audit/verify", headers=h["auditor"]).json()
+    assert verdict["ok"] and verdict["events"] >= 6  # 5 keys + 1 decision
+    lines = client.get("/v1/audit", headers=h["auditor"]).text.splitlines()
+    assert len(lines) == verdict["events"]

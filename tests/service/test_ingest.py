@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import pytest
+
+from clearspace.errors import InputError, NotFound
+from clearspace.service.core import Service
+
+INSULT = "你就是个傻逼，滚出去"
+THREAT = "你就是个傻逼 去死吧"
+DOX = "他的手机号是13812345678，住在幸福小区3栋，大家去找他算账"
+
+
+def test_one_event_is_decided_and_stored_with_statement(service: Service) -> None:
+    [answer] = service.ingest({"id": "p1", "author": "u1", "text": THREAT, "target_user": "u2", "surface": "comment",
+                               "shard": 7})
+    assert answer["id"] == "p1" and answer["action"] != "allow" and not answer["duplicate"]
+    assert answer["scores"]["abuse"] > 0.5 and answer["reasons"] and answer["statement_id"]
+    event = service.get_event("p1")
+    assert event["context"]["shard"] == 7  # unknown fields kept as context
+    decision = event["decisions"][0]
+    sor = decision["statement_of_reasons"]
+    assert sor["automated_detection"] == "Yes" and sor["source_type"] == "SOURCE_VOLUNTARY"
+    assert sor["decision_visibility"].startswith("DECISION_VISIBILITY_")
+    assert sor["category"].startswith("STATEMENT_CATEGORY_")
+    assert service.verify_audit().ok
+
+
+def test_idempotent_by_event_id(service: Service) -> None:
+    first = service.ingest([{"id": "a", "text": "hello there"}, {"id": "a", "text": "hello there"}])
+    again = service.ingest({"id": "a", "text": "something else entirely"})
+    assert first[0]["decision_id"] == first[1]["decision_id"] == again[0]["decision_id"]
+    assert again[0]["duplicate"]
+    assert len(service.get_event("a")["decisions"]) == 1
+    assert service.verify_audit().events == 1
+
+
+def test_allow_has_no_statement_and_batch_keeps_order(service: Service) -> None:
+    answers = service.ingest([{"id": i, "text": t} for i, t in enumerate(["今天天气不错", INSULT, "nice post!"])])
+    assert [a["id"] for a in answers] == ["0", "1", "2"]
+    assert answers[0]["action"] == "allow" and answers[0]["statement_id"] is None
+
+
+def test_hold_opens_a_case(service: Service) -> None:
+    [answer] = service.ingest({"id": "t1", "author": "x", "text": THREAT, "target_user": "v"})
+    assert answer["action"] == "hold" and answer["case_id"].startswith("case_")
+
+
+def test_remove_adds_a_strike_and_warning(service: Service) -> None:
+    [answer] = service.ingest({"id": "d1", "author": "doxer", "text": DOX})
+    assert answer["action"] == "remove"
+    status = service.account_status("doxer")
+    assert status["strike_points"] == 3.0
+    assert [r["kind"] for r in status["restrictions"]] == ["pre_send_friction"]
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"text": "x"}, "missing field 'id'"),
+    ({"id": "1"}, "missing field 'text'"),
+    ({"id": "1", "text": 5}, "'text' must be a string"),
+    ({"id": True, "text": "x"}, "'id' must be"),
+    ({"id": "1", "text": "x", "minor": "yes"}, "'minor' must be true or false"),
+    ({"id": "1", "text": "x", "ts": "yesterday"}, "ISO-8601"),
+    ({"id": "1", "text": "x", "surface": "tv"}, "'surface' must be one of"),
+    ({"id": "1", "text": "x", "type": "report"}, "/v1/reports"),
+    ([], "empty"),
+    ([{"id": "1", "text": "x"}, 3], "event 1: an event must be a JSON object"),
+    ("text", "must be a JSON object"),
+])
+def test_bad_events_are_input_errors(service: Service, bad: object, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        service.ingest(bad)
+
+
+def test_unknown_decision(service: Service) -> None:
+    with pytest.raises(NotFound):
+        service.get_decision("nope")
