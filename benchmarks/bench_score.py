@@ -50,8 +50,12 @@ def child_score_many(posts_path: str, embed: bool) -> dict[str, float]:
     started = time.perf_counter()
     count = sum(1 for _ in engine.score_many(posts))
     seconds = time.perf_counter() - started
-    return {"posts": count, "seconds": seconds, "posts_per_s": count / seconds,
-            "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "posts": count,
+        "seconds": seconds,
+        "posts_per_s": count / seconds,
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def child_baseline(posts_path: str, data: str | None) -> dict[str, float]:
@@ -62,13 +66,19 @@ def child_baseline(posts_path: str, data: str | None) -> dict[str, float]:
     posts = json.loads(Path(posts_path).read_text(encoding="utf-8"))
     train = posts[:20000]
     labels = [i % 2 for i in range(len(train))]  # the labels do not matter for timing
-    pipe = make_pipeline(TfidfVectorizer(analyzer="char", ngram_range=(1, 4), sublinear_tf=True, min_df=2),
-                         LogisticRegression(max_iter=200)).fit(train, labels)
+    pipe = make_pipeline(
+        TfidfVectorizer(analyzer="char", ngram_range=(1, 4), sublinear_tf=True, min_df=2),
+        LogisticRegression(max_iter=200),
+    ).fit(train, labels)
     started = time.perf_counter()
     pipe.predict_proba(posts)
     seconds = time.perf_counter() - started
-    return {"posts": len(posts), "seconds": seconds, "posts_per_s": len(posts) / seconds,
-            "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "posts": len(posts),
+        "seconds": seconds,
+        "posts_per_s": len(posts) / seconds,
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def run_child(*args: str) -> dict[str, float]:
@@ -81,10 +91,15 @@ def time_scan(posts: list[str], workdir: Path) -> dict[str, float]:
     with src.open("w", encoding="utf-8") as fh:
         for i, text in enumerate(posts):
             fh.write(json.dumps({"id": i, "text": text}, ensure_ascii=False) + "\n")
-    cmd = [sys.executable, "-c", "import resource,sys,runpy; sys.argv=['clearspace','scan',sys.argv[1],'-o',sys.argv[2]];"
-           "\ntry:\n    runpy.run_module('clearspace', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-           "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024, file=sys.stderr)",
-           str(src), str(workdir / "out.jsonl")]
+    cmd = [
+        sys.executable,
+        "-c",
+        "import resource,sys,runpy; sys.argv=['clearspace','scan',sys.argv[1],'-o',sys.argv[2]];"
+        "\ntry:\n    runpy.run_module('clearspace', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024, file=sys.stderr)",
+        str(src),
+        str(workdir / "out.jsonl"),
+    ]
     started = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - started
@@ -115,9 +130,11 @@ def main() -> None:
         all_path, embed_path = work / "all.json", work / "embed.json"
         all_path.write_text(json.dumps(posts, ensure_ascii=False), encoding="utf-8")
         embed_path.write_text(json.dumps(posts[: args.embed_n], ensure_ascii=False), encoding="utf-8")
-        for name, child in (("score_many fast", ("fast", str(all_path))),
-                            ("score_many embed", ("embed", str(embed_path))),
-                            ("tfidf+lr reference", ("baseline", str(all_path)))):
+        for name, child in (
+            ("score_many fast", ("fast", str(all_path))),
+            ("score_many embed", ("embed", str(embed_path))),
+            ("tfidf+lr reference", ("baseline", str(all_path))),
+        ):
             print(f"running {name} ...", file=sys.stderr)
             results[name] = run_child(*child)
         print("running clearspace scan ...", file=sys.stderr)
@@ -125,7 +142,9 @@ def main() -> None:
     ref = results["tfidf+lr reference"]["posts_per_s"]
     print(f"{'configuration':<24}{'posts':>8}{'posts/s':>10}{'x ref':>8}{'peak MB':>9}")
     for name, r in results.items():
-        print(f"{name:<24}{int(r['posts']):>8}{r['posts_per_s']:>10.0f}{r['posts_per_s'] / ref:>8.2f}{r['max_rss_mb']:>9.0f}")
+        print(
+            f"{name:<24}{int(r['posts']):>8}{r['posts_per_s']:>10.0f}{r['posts_per_s'] / ref:>8.2f}{r['max_rss_mb']:>9.0f}"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
 

@@ -128,25 +128,25 @@ class Engine:
                 continue
             contexts.append(context)
             where.append(i)
-        for i, result in zip(where, self._score_docs(docs, contexts)):
+        for i, result in zip(where, self._score_docs(docs, contexts), strict=True):
             out[i] = result
         return [r for r in out if r is not None]
 
     def _score_docs(self, docs: Sequence[Document], contexts: Sequence[Mapping[str, Any]]) -> list[ScoreResult]:
         if not docs:
             return []
-        threshold = self.model_.threshold()
         results = []
-        for doc, context, signals in zip(docs, contexts, self.model_.run(docs)):
+        n_heads = len(self.model_.model.public_heads)
+        for doc, context, (signals, abusive) in zip(docs, contexts, self.model_.run(docs), strict=True):
             for detector in self.detectors_:
                 signals.extend(detector.detect(doc, context))
-            scores = {s.kind: s.score for s in signals[: len(self.model_.model.heads)]}
+            scores = {s.kind: s.score for s in signals[:n_heads]}
             scores |= _detector_scores(signals)
             verdict = self.policy_.evaluate(signals, context)
             results.append(
                 ScoreResult(
                     id=context.get("id"),
-                    abusive=bool(scores.get("abuse", 0.0) >= threshold),
+                    abusive=abusive,
                     action=verdict.action,
                     scores=scores,
                     signals=tuple(signals),

@@ -15,3 +15,15 @@ def guess_language(text: str) -> str:
     if _LATIN.search(text):
         return "en"
     return "und"
+
+
+def mostly_latin(text: str) -> bool:
+    """True when Chinese characters are under 30% of the text's Chinese and Latin letters.
+
+    The abuse model routes such texts to its English columns.
+    """
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return True
+    latin = len(_LATIN.findall(text))
+    return cjk < 0.3 * (cjk + latin)

@@ -12,7 +12,8 @@ def test_keys_lifecycle_and_rate_limit(client: TestClient, h: dict[str, dict[str
     slow = r.json()["key"]
     listed = client.get("/v1/keys", headers=h["admin"]).json()["keys"]
     assert all("hash" not in k and "key" not in k for k in listed)
-    statuses = [client.post("/v1/events", json={"id": f"r{i}", "text": "hi"}, headers={"Authorization": f"Bearer {slow}"}).status_code
+    slow_headers = {"Authorization": f"Bearer {slow}"}
+    statuses = [client.post("/v1/events", json={"id": f"r{i}", "text": "hi"}, headers=slow_headers).status_code
                 for i in range(4)]
     assert statuses[:2] == [200, 200] and statuses[-1] == 429
     assert client.post("/v1/keys", json={"role": "god"}, headers=h["admin"]).status_code == 422

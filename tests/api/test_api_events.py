@@ -1,10 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from fastapi.testclient import TestClient
 
+from clearspace.api.app import create_app
+from clearspace.service.core import Service
 
+H = dict[str, dict[str, str]]
 THREAT = "你就是个傻逼 去死吧"
+
+
+@pytest.fixture(params=[True, False], ids=["fast-path", "fastapi-route"])
+def client(request: pytest.FixtureRequest, service: Service) -> Iterator[TestClient]:
+    """Every test here runs against the ASGI fast path and against its documented FastAPI twin."""
+    with TestClient(create_app(service, fast_path=request.param)) as c:
+        yield c
 
 
 def test_post_one_event_and_look_it_up(client: TestClient, h: dict[str, dict[str, str]]) -> None:
@@ -62,3 +74,16 @@ def test_unknown_things_are_404_json(client: TestClient, h: dict[str, dict[str, 
     r = client.get("/v1/decisions/nope", headers=h["moderator"])
     assert r.status_code == 404 and r.json()["error"]["status"] == "NOT_FOUND"
     assert client.get("/v1/nothing-here").json()["error"]["code"] == 404
+
+
+def test_more_malformed_requests(client: TestClient, h: H) -> None:
+    r = client.post("/v1/reports", content=b"\xff\xfe", headers={**h["ingest"], "Content-Type": "application/json"})
+    assert r.status_code == 400 and "not valid JSON" in r.json()["error"]["message"]
+    r = client.post("/v1/events", content=b'{"id":"y","text":"hi"}', headers={**h["ingest"], "Content-Length": "abc"})
+    assert r.status_code == 400 and "Content-Length" in r.json()["error"]["message"]
+    r = client.post("/v1/events", json={"id": "nul", "text": "a\u0000b"}, headers=h["ingest"])
+    assert r.status_code == 200
+    r = client.get("/v1/cases?limit=abc", headers=h["moderator"])
+    assert r.status_code == 422 and "limit" in r.json()["error"]["message"]
+    r = client.get("/v1/events/x", headers={"Authorization": "Basic abc"})
+    assert r.status_code == 401 and "Bearer" in r.json()["error"]["message"]

@@ -75,4 +75,9 @@ def test_perspective_endpoint(client: TestClient, h: H, keys: dict[str, str]) ->
     bad = client.post("/v1alpha1/comments:analyze", json=body, headers=h["ingest"])
     assert bad.status_code == 400 and "FLIRTATION" in bad.json()["error"]["message"]
     assert client.post("/v1alpha1/comments:analyze", json=body).status_code == 401
-    assert client.post("/v1alpha1/comments:analyze", json={"comment": {}}, headers=h["ingest"]).status_code == 422
+    bad = client.post("/v1alpha1/comments:analyze", json={"comment": {}}, headers=h["ingest"])
+    assert bad.status_code == 400 and "comment.text" in bad.json()["error"]["message"]
+    form_headers = {**h["ingest"], "Content-Type": "application/x-www-form-urlencoded"}
+    form = client.post("/v1alpha1/comments:analyze", content=b'{"comment": {"text": "hi"}, "requestedAttributes": '
+                       b'{"TOXICITY": {}}}', headers=form_headers)
+    assert form.status_code == 200  # Perspective reads JSON whatever the Content-Type

@@ -8,6 +8,7 @@ import pytest
 from clearspace.service.clock import ManualClock
 from clearspace.service.core import Service
 from clearspace.service.ids import IdFactory, counter_token
+from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import open_store
 
 
@@ -17,5 +18,7 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def service(tmp_path: Path, engine, clock: ManualClock) -> Service:  # type: ignore[no-untyped-def]
-    return Service(open_store(tmp_path / "t.db"), engine=engine, clock=clock, ids=IdFactory(counter_token()))
+def service(tmp_path: Path, clock: ManualClock) -> Service:
+    """A service over a fresh database, scoring with the model-free keyword engine and the real policy."""
+    store = open_store(tmp_path / "t.db")
+    return Service(store, engine=KeywordEngine(), clock=clock, ids=IdFactory(counter_token()))

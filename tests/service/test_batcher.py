@@ -13,7 +13,7 @@ def test_merges_submissions_and_splits_results() -> None:
         return [i * 2 for i in items]
 
     batcher: Batcher[int, int] = Batcher(handle, max_items=100)
-    futures = [batcher.submit([i, i + 1]) for i in range(0, 20, 2)]  # queued before the thread starts
+    futures = [batcher.submit([i, i + 1], autostart=False) for i in range(0, 20, 2)]  # queued before the thread starts
     batcher.start()
     assert [f.result(timeout=5) for f in futures] == [[i * 2, i * 2 + 2] for i in range(0, 20, 2)]
     assert sum(calls) == 20 and len(calls) < 10

@@ -61,6 +61,8 @@ def test_remove_adds_a_strike_and_warning(service: Service) -> None:
     ({"id": "1", "text": "x", "minor": "yes"}, "'minor' must be true or false"),
     ({"id": "1", "text": "x", "ts": "yesterday"}, "ISO-8601"),
     ({"id": "1", "text": "x", "surface": "tv"}, "'surface' must be one of"),
+    ({"id": "1", "text": "x", "surface": {}}, "'surface' must be one of"),
+    ({"id": "1", "text": "x", "type": {}}, "'type' must be one of"),
     ({"id": "1", "text": "x", "type": "report"}, "/v1/reports"),
     ([], "empty"),
     ([{"id": "1", "text": "x"}, 3], "event 1: an event must be a JSON object"),

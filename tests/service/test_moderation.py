@@ -131,3 +131,20 @@ def test_transparency_and_tamper_detection(service: Service, clock: ManualClock)
         tx.update("audit", {"seq": 2}, {"actor": "someone-else"})
     result = service.verify_audit()
     assert not result.ok and result.broken_at == 2
+
+
+def test_reporter_appeal_reversal_reopens_the_item(service: Service) -> None:
+    _post(service, "meh", "这个人真的很烦")
+    ack = service.file_report(ReportIn(reporter="rep", category="abuse", item="meh"))
+    service.claim_case(ack["case_id"], "mod:a")
+    kept = service.decide_case(ack["case_id"], "mod:a", "allow", "abuse", "Rude but allowed.")
+    appeal = service.file_appeal(kept["id"], "rep", "It is part of a harassment campaign.")
+    assert appeal["appellant_role"] == "reporter"
+    with pytest.raises(Conflict, match="different moderator"):
+        service.decide_appeal(appeal["id"], "mod:a", "reversed", "x")
+    service.decide_appeal(appeal["id"], "mod:b", "reversed", "Needs another look.")
+    reopened = [c for c in service.list_cases() if c["subject_id"] == "event:meh"]
+    assert reopened and reopened[0]["lane"] == "appeal"
+    assert service.get_decision(kept["id"])["status"] == "reversed"
+    report = service.transparency("2026-01-01", "2027-01-01")
+    assert report["appeals"]["reversal_rate"] == 1.0

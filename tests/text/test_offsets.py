@@ -14,7 +14,7 @@ def test_deletion_keeps_neighbours_in_place() -> None:
     assert res is not None
     text, (starts, ends) = res
     assert text == "ab"
-    assert list(zip(starts, ends)) == [(0, 1), (2, 3)]
+    assert list(zip(starts, ends, strict=True)) == [(0, 1), (2, 3)]
 
 
 def test_expansion_maps_every_new_char_to_the_whole_match() -> None:
@@ -22,7 +22,7 @@ def test_expansion_maps_every_new_char_to_the_whole_match() -> None:
     assert res is not None
     text, (starts, ends) = res
     assert text == "_xyz_"
-    assert list(zip(starts, ends))[1:4] == [(1, 3)] * 3
+    assert list(zip(starts, ends, strict=True))[1:4] == [(1, 3)] * 3
 
 
 def test_compose_chains_two_rewrites() -> None:

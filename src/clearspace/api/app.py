@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-
 from typing import Any
 
 from fastapi import FastAPI
 
 from clearspace.api import errors
 from clearspace.api.auth import KeyCache
+from clearspace.api.fastpath import EventsFastPath
 from clearspace.api.limits import BodyLimit
 from clearspace.api.routes import admin, events, moderation
 from clearspace.service.batcher import Batcher
@@ -28,10 +28,12 @@ take reports, work review queues, appeal decisions, audit everything. Every requ
 key: `Authorization: Bearer KEY` (the Perspective endpoint also accepts `?key=KEY`)."""
 
 
-def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks: bool = False) -> FastAPI:
+def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks: bool = False,
+               fast_path: bool = True) -> FastAPI:
     """The ASGI app; ingest requests are merged into batches of up to ``max_batch_items`` events.
 
-    With ``deliver_webhooks`` a background thread sends due outbox messages every second.
+    With ``deliver_webhooks`` a background thread sends due outbox messages every second;
+    ``fast_path`` answers ``POST /v1/events`` from :mod:`clearspace.api.fastpath`.
     """
     batcher: Batcher[Event, dict[str, Any]] = Batcher(service.ingest_events, max_items=max_batch_items)
 
@@ -59,4 +61,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     for module in (events, moderation, admin):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
+    if fast_path:
+        app.add_middleware(EventsFastPath, service=service, batcher=batcher, keys=app.state.keys,
+                           max_bytes=service.settings.max_body_bytes)
     return app

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
-from fastapi import Request, Security
+from fastapi import Depends, Request, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBearer
 
@@ -14,6 +15,9 @@ from clearspace.service.core import Service
 
 bearer = HTTPBearer(auto_error=False, description="An API key from 'clearspace keys create --role ROLE'.")
 query_key = APIKeyQuery(name="key", auto_error=False, description="The API key, as Perspective clients send it.")
+
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
+QueryKey = Annotated[str | None, Security(query_key)]
 
 CACHE_SECONDS = 5.0
 
@@ -38,11 +42,17 @@ class KeyCache:
         return principal
 
 
+def bearer_key(request: Request) -> str | None:
+    """The key from ``Authorization: Bearer KEY`` without FastAPI's dependency machinery (hot path)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    return key.strip() or None if scheme.lower() == "bearer" else None
+
+
 def require(permission: str) -> Callable[..., Awaitable[access.Principal]]:
     """A dependency: the caller, who must have ``permission`` (see ``access.PERMISSIONS``)."""
 
-    async def dependency(request: Request,
-                         credentials: HTTPAuthorizationCredentials | None = Security(bearer)) -> access.Principal:
+    async def dependency(request: Request, credentials: Bearer) -> access.Principal:
         cache: KeyCache = request.app.state.keys
         return await cache.principal(credentials.credentials if credentials else None, permission)
 
@@ -52,10 +62,21 @@ def require(permission: str) -> Callable[..., Awaitable[access.Principal]]:
 def require_with_query_key(permission: str) -> Callable[..., Awaitable[access.Principal]]:
     """Like :func:`require`, also accepting ``?key=KEY``."""
 
-    async def dependency(request: Request,
-                         credentials: HTTPAuthorizationCredentials | None = Security(bearer),
-                         key: str | None = Security(query_key)) -> access.Principal:
+    async def dependency(request: Request, credentials: Bearer, key: QueryKey) -> access.Principal:
         cache: KeyCache = request.app.state.keys
         return await cache.principal(credentials.credentials if credentials else key, permission)
 
     return dependency
+
+
+Ingester = Annotated[access.Principal, Depends(require("events:write"))]
+Scorer = Annotated[access.Principal, Depends(require_with_query_key("score"))]
+Reporter = Annotated[access.Principal, Depends(require("reports:write"))]
+Appellant = Annotated[access.Principal, Depends(require("appeals:write"))]
+Reader = Annotated[access.Principal, Depends(require("read"))]
+CaseWorker = Annotated[access.Principal, Depends(require("cases:work"))]
+AppealJudge = Annotated[access.Principal, Depends(require("appeals:decide"))]
+BatchActor = Annotated[access.Principal, Depends(require("accounts:batch"))]
+Auditor = Annotated[access.Principal, Depends(require("audit:read"))]
+TransparencyReader = Annotated[access.Principal, Depends(require("transparency:read"))]
+Admin = Annotated[access.Principal, Depends(require("admin"))]

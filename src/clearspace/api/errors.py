@@ -43,6 +43,11 @@ def error_response(code: int, message: str, headers: dict[str, str] | None = Non
 
 
 def _clearspace(_: Request, exc: Exception) -> Response:
+    return clearspace_error_response(exc)
+
+
+def clearspace_error_response(exc: Exception) -> Response:
+    """The response for any :class:`~clearspace.errors.ClearspaceError` (status from its class)."""
     if isinstance(exc, BodyTooLarge):
         return error_response(413, str(exc))
     code = next((c for kind, c in CODES if isinstance(exc, kind)), 400)
@@ -59,6 +64,8 @@ def _location(loc: tuple[Any, ...]) -> str:
 
 def _validation(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
+    if any(e.get("type") == "json_invalid" for e in exc.errors()):
+        return error_response(400, "the request body is not valid JSON in UTF-8")
     problems = [f"{_location(tuple(e.get('loc', ())))}: {e.get('msg', 'invalid')}" for e in exc.errors()[:10]]
     return error_response(422, "invalid request: " + "; ".join(problems))
 

@@ -19,7 +19,10 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+        if length is not None and not length.isdigit():
+            await error_response(400, "invalid Content-Length header")(scope, receive, send)
+            return
+        if length is not None and int(length) > self.max_bytes:
             await error_response(413, self._message())(scope, receive, send)
             return
         seen = 0

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from clearspace.errors import InputError
 from clearspace.result import ScoreResult
@@ -59,6 +59,32 @@ class AnalyzeRequest(BaseModel):
     spanAnnotations: bool | None = None  # noqa: N815
 
 
+def _inline(node: Any, defs: Mapping[str, Any]) -> Any:
+    if isinstance(node, dict):
+        if "$ref" in node:
+            return _inline(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
+        return {k: _inline(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline(v, defs) for v in node]
+    return node
+
+
+def request_schema() -> dict[str, Any]:
+    """JSON schema of :class:`AnalyzeRequest` with every reference inlined (for the OpenAPI document)."""
+    schema = AnalyzeRequest.model_json_schema()
+    inlined: dict[str, Any] = _inline(schema, schema.get("$defs", {}))
+    return inlined
+
+
+def parse(raw: Any) -> AnalyzeRequest:
+    """Validate a decoded request body; InputError names the bad fields."""
+    try:
+        return AnalyzeRequest.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors()[:5])
+        raise InputError(f"invalid AnalyzeCommentRequest: {problems}") from exc
+
+
 def _signal_max(result: ScoreResult, *kinds: str) -> float:
     return max((s.score for s in result.signals if s.kind in kinds), default=0.0)
 
@@ -83,9 +109,9 @@ def check(request: AnalyzeRequest) -> list[str]:
                          f"supported: {', '.join(ATTRIBUTES)}")
     if request.comment.type.upper() != "PLAIN_TEXT":
         raise InputError("comment.type must be PLAIN_TEXT")
-    if request.languages:
-        if not any(lang.lower().split("-")[0] in SUPPORTED_LANGUAGES for lang in request.languages):
-            raise InputError(f"languages {request.languages} are not supported; clearspace scores zh and en")
+    languages = request.languages or []
+    if languages and not any(lang.lower().split("-")[0] in SUPPORTED_LANGUAGES for lang in languages):
+        raise InputError(f"languages {languages} are not supported; clearspace scores zh and en")
     return list(request.requestedAttributes)
 
 

@@ -12,19 +12,15 @@ from typing import Any
 
 import click
 
-DB_HELP = "SQLite database file (default: $CLEARSPACE_DB or ./clearspace.db)."
+DB_HELP = "SQLite database file (default: $CLEARSPACE_DB, the config file's db, or ./clearspace.db)."
 
 
-def _db(path: str | None) -> str:
-    return path or os.environ.get("CLEARSPACE_DB") or "clearspace.db"
-
-
-def _service(db: str | None, **overrides: Any) -> Any:
+def _service(db: str | None, config: str | None = None) -> Any:
     from clearspace.service.core import Service
     from clearspace.service.settings import Settings
     from clearspace.store import open_store
 
-    settings = Settings.from_env(db=_db(db), **overrides)
+    settings = Settings.from_env(config=config, db=db)
     return Service(open_store(settings.db), settings=settings)
 
 
@@ -33,13 +29,18 @@ def _service(db: str | None, **overrides: Any) -> Any:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--demo", is_flag=True, help="Fill the database with a small synthetic community first.")
-def serve(db: str | None, host: str, port: int, demo: bool) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes (each loads the model; they share the database).")
+@click.option("--config", type=click.Path(exists=True, dir_okay=False),
+              help="TOML settings file (default: $CLEARSPACE_CONFIG); see docs/service.md.")
+def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config: str | None) -> None:
     """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
     import uvicorn
 
     from clearspace.api.app import create_app
 
-    service = _service(db)
+    sys.setswitchinterval(0.001)  # let the HTTP loop in between scoring batches: lower tail latency
+    service = _service(db, config)
     click.echo(f"clearspace: database {service.settings.db}; loading models ...", err=True)
     service.warm_up()
     if demo:
@@ -52,7 +53,15 @@ def serve(db: str | None, host: str, port: int, demo: bool) -> None:
     elif not service.list_keys():
         click.echo(f"no API keys yet: run 'clearspace keys create --role admin --db {service.settings.db}'", err=True)
     click.echo(f"listening on http://{host}:{port} (docs at /docs)", err=True)
-    uvicorn.run(create_app(service, deliver_webhooks=True), host=host, port=port, log_level="warning", access_log=False)
+    if workers > 1:
+        os.environ["CLEARSPACE_DB"] = service.settings.db
+        if config:
+            os.environ["CLEARSPACE_CONFIG"] = config
+        uvicorn.run("clearspace.api.server:app_from_env", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning", access_log=False, proxy_headers=False, server_header=False)
+        return
+    uvicorn.run(create_app(service, deliver_webhooks=True), host=host, port=port, log_level="warning",
+                access_log=False, proxy_headers=False, server_header=False)
 
 
 @click.group()
@@ -114,9 +123,8 @@ def audit_export(start: str | None, end: str | None, db: str | None) -> None:
     """Write the audit events as JSON Lines to standard output."""
     import orjson
 
-    out = click.get_binary_stream("stdout")
     for row in _service(db).export_audit(start, end):
-        out.write(orjson.dumps(row) + b"\n")
+        click.echo(orjson.dumps(row).decode())
 
 
 @click.command()

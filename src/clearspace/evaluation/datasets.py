@@ -80,7 +80,9 @@ def davidson(root: Path) -> Labelled:
     """Davidson et al.: label 1 for hate or offensive; ``class`` keeps 0 hate / 1 offensive / 2 neither."""
     rows = _csv_rows(root / "davidson" / "labeled_data_train.csv")
     cls = [r["class"] for r in rows]
-    return Labelled("davidson", "en", [r["tweet"] for r in rows], np.array([int(c != "2") for c in cls]), {"class": cls})
+    return Labelled(
+        "davidson", "en", [r["tweet"] for r in rows], np.array([int(c != "2") for c in cls]), {"class": cls}
+    )
 
 
 def olid(root: Path) -> tuple[Labelled, Labelled]:

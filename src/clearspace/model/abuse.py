@@ -8,7 +8,9 @@ Each head ``h`` (``abuse``, ``insult``, ...) scores a text as::
     p = sigmoid(stack[h] . [z_ngram, z_embed, 1])           # calibrated probability
 
 Without an encoder the model uses ``stack_fast[h] . [z_ngram, 1]``. The ``abuse`` head
-has a decision threshold per configuration, chosen on development data at training time.
+has a decision threshold per configuration and language, chosen on held-out data at
+training time. ``routes`` names, for a head, the column that scores mostly-Latin texts
+(``abuse`` -> ``abuse_en``): Chinese and English abuse are learnt separately.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import numpy.typing as npt
 
 from clearspace.errors import ModelError
 from clearspace.model.features import Hashed, NgramHasher
+from clearspace.language import mostly_latin
 from clearspace.text.tables import data_path
 
 FORMAT = "clearspace-abuse/1"
@@ -40,32 +43,45 @@ def sigmoid(z: npt.NDArray[Any]) -> FloatArray:
 class AbuseModel:
     """Weights and metadata of a trained model; see the module docstring for the maths."""
 
-    heads: list[str]
+    heads: list[str]  # every column; the English columns of ``routes`` included
     hasher: NgramHasher
     coef: FloatArray  # (n_features, H), dense in memory
     intercept: FloatArray  # (H,)
     stack_fast: FloatArray  # (H, 2)
-    thresholds: dict[str, float]
+    thresholds: dict[str, dict[str, float]]  # configuration -> language (zh, en) -> cut
     encoder: str | None = None
     emb_coef: FloatArray | None = None  # (dim, H)
     emb_intercept: FloatArray | None = None
     stack_embed: FloatArray | None = None  # (H, 3)
     meta: dict[str, Any] = field(default_factory=dict)
+    routes: dict[str, str] = field(default_factory=dict)  # head -> its column for mostly-Latin texts
+
+    @property
+    def public_heads(self) -> list[str]:
+        """The heads callers see (English route columns are folded into their head)."""
+        hidden = set(self.routes.values())
+        return [h for h in self.heads if h not in hidden]
+
+    def column(self, head: str, english: npt.NDArray[np.bool_]) -> tuple[int, int]:
+        """Column of ``head`` for Chinese texts and for mostly-Latin texts."""
+        own = self.heads.index(head)
+        return own, self.heads.index(self.routes[head]) if head in self.routes else own
 
     @property
     def has_embed(self) -> bool:
         return self.emb_coef is not None and self.stack_embed is not None
 
     def predict(self, texts: Sequence[str], embeddings: FloatArray | None = None) -> FloatArray:
-        """Calibrated probabilities, shape ``(len(texts), len(heads))``."""
+        """Calibrated probabilities, shape ``(len(texts), len(public_heads))``."""
         if not texts:
-            return np.zeros((0, len(self.heads)), dtype=np.float32)
-        return self.predict_hashed(self.hasher.hashed(texts), embeddings)
+            return np.zeros((0, len(self.public_heads)), dtype=np.float32)
+        english = np.fromiter((mostly_latin(t) for t in texts), dtype=bool, count=len(texts))
+        return self.route(self.predict_hashed(self.hasher.hashed(texts), embeddings), english)
 
     def predict_hashed(
         self, hashed: Hashed, embeddings: FloatArray | None = None, contributions: FloatArray | None = None
     ) -> FloatArray:
-        """:meth:`predict` on n-grams hashed already (callers reuse them for evidence)."""
+        """Probabilities of every column on n-grams hashed already (callers reuse them for evidence)."""
         z = hashed.project(self.coef, contributions) + self.intercept
         if embeddings is None:
             return sigmoid(z * self.stack_fast[:, 0] + self.stack_fast[:, 1])
@@ -75,8 +91,18 @@ class AbuseModel:
         s = self.stack_embed
         return sigmoid(z * s[:, 0] + ze * s[:, 1] + s[:, 2])
 
-    def threshold(self, embed: bool) -> float:
-        return self.thresholds["embed" if embed else "fast"]
+    def route(self, probs: FloatArray, english: npt.NDArray[np.bool_]) -> FloatArray:
+        """Per-column probabilities to per-head ones: mostly-Latin texts read their English columns."""
+        out = []
+        for head in self.public_heads:
+            zh, en = self.column(head, english)
+            out.append(np.where(english, probs[:, en], probs[:, zh]))
+        return np.column_stack(out).astype(np.float32)
+
+    def threshold(self, embed: bool, english: npt.NDArray[np.bool_]) -> npt.NDArray[np.float32]:
+        """The ``abuse`` decision threshold of each text (per configuration and language)."""
+        cuts = self.thresholds["embed" if embed else "fast"]
+        return np.where(english, cuts["en"], cuts["zh"]).astype(np.float32)
 
 
 def save_model(model: AbuseModel, path: str | Path) -> None:
@@ -94,6 +120,7 @@ def save_model(model: AbuseModel, path: str | Path) -> None:
         "n_features": model.hasher.n_features,
         "thresholds": model.thresholds,
         "encoder": model.encoder,
+        "routes": model.routes,
     }
     arrays: dict[str, Any] = {
         "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
@@ -137,7 +164,8 @@ def load_model(path: str | Path | None = None) -> AbuseModel:
             coef=coef,
             intercept=arrays["intercept"].astype(np.float32),
             stack_fast=arrays["stack_fast"].astype(np.float32),
-            thresholds={k: float(v) for k, v in meta["thresholds"].items()},
+            thresholds={k: {lang: float(c) for lang, c in v.items()} for k, v in meta["thresholds"].items()},
+            routes=dict(meta.get("routes", {})),
             encoder=meta.get("encoder"),
             emb_coef=arrays.get("emb_coef"),
             emb_intercept=arrays.get("emb_intercept"),

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from clearspace.language import mostly_latin
 from clearspace.model.abuse import AbuseModel, load_model
 from clearspace.model.embeddings import Encoder, load_encoder
 from clearspace.model.features import Hashed
@@ -50,32 +51,39 @@ class ModelDetector:
             self._encoder = load_encoder(self.encoder) if isinstance(self.encoder, str) else self.encoder
         return self._encoder
 
-    def threshold(self) -> float:
-        return self.model.threshold(self.embed)
+    def run(self, docs: Sequence[Document]) -> list[tuple[list[Signal], bool]]:
+        """Per document: one signal per head, and the model's own abusive decision.
 
-    def run(self, docs: Sequence[Document]) -> list[list[Signal]]:
-        """One signal per head and document; a high ``abuse`` signal carries evidence spans."""
+        A high ``abuse`` signal carries the spans whose n-grams drove it.
+        """
         model = self.model
         if not docs:
             return []
-        hashed = model.hasher.hashed([d.text for d in docs])
+        texts = [d.text for d in docs]
+        english = np.fromiter((mostly_latin(t) for t in texts), dtype=bool, count=len(texts))
+        hashed = model.hasher.hashed(texts)
         encoder = self._get_encoder()
         embeddings = encoder.encode([d.original for d in docs]) if encoder is not None else None
         contributions = hashed.contributions(model.coef)
-        probs = model.predict_hashed(hashed, embeddings, contributions)
-        abuse = model.heads.index("abuse") if "abuse" in model.heads else -1
-        spans_of: dict[int, tuple[Span, ...]] = {}
-        if abuse >= 0:
-            flagged = probs[:, abuse] >= self.threshold()
-            for i, ev in self.evidence(hashed, contributions[:, abuse], flagged).items():
-                spans_of[i] = tuple(docs[i].to_original(s, e) for s, e in ev)
+        probs = model.route(model.predict_hashed(hashed, embeddings, contributions), english)
+        heads = model.public_heads
+        abuse = heads.index("abuse")
+        flagged = probs[:, abuse] >= model.threshold(self.embed, english)
+        zh_col, en_col = model.column("abuse", english)
+        weight = np.where(english[hashed.rows], contributions[:, en_col], contributions[:, zh_col])
+        spans_of = {
+            i: tuple(docs[i].to_original(s, e) for s, e in ev) for i, ev in self.evidence(hashed, weight, flagged).items()
+        }
         ident = f"{self.name}@{self.version}"
-        heads = model.heads
-        values = probs.tolist()
         return [
-            [Signal(kind=head, score=row[h], spans=spans_of.get(i, ()) if h == abuse else (), detector=ident)
-             for h, head in enumerate(heads)]
-            for i, row in enumerate(values)
+            (
+                [
+                    Signal(kind=head, score=row[h], spans=spans_of.get(i, ()) if h == abuse else (), detector=ident)
+                    for h, head in enumerate(heads)
+                ],
+                bool(flagged[i]),
+            )
+            for i, row in enumerate(probs.tolist())
         ]
 
     def evidence(

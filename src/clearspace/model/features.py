@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+IntArray = npt.NDArray[np.int64]
 _MULT = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0xBF58476D1CE4E5B9)
 _ORDER_SALT = np.uint64(0x94D049BB133111EB)
@@ -76,9 +77,7 @@ class NgramHasher:
         rows, cols, _, _ = self.hashes_with_spans(texts)
         return rows, cols
 
-    def hashes_with_spans(
-        self, texts: Sequence[str]
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    def hashes_with_spans(self, texts: Sequence[str]) -> tuple[IntArray, IntArray, IntArray, IntArray]:
         """Row, column and ``[start, end)`` within its text of every n-gram occurrence."""
         cps, starts = codepoints(texts)
         total = len(cps)

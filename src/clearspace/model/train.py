@@ -5,7 +5,8 @@ Everything is seeded, so the same data gives the same weights.
 
 Heads and their training data:
 
-* ``abuse``: COLD train, OLID (90% training part), Davidson (hate or offensive);
+* ``abuse``: COLD train for Chinese; ``abuse_en``, the column that scores mostly-Latin
+  texts, on OLID's training part alone (Davidson's labels made it worse on OLID);
 * ``identity_attack``: COLD train (COLD's offensive texts attack groups defined by race,
   gender or region), Davidson hate, OLID ``GRP`` targets;
 * ``insult``: Davidson offensive, OLID targeted insults (``TIN``);
@@ -34,7 +35,8 @@ from clearspace.model.embeddings import Encoder
 from clearspace.model.features import NgramHasher
 from clearspace.text.normalize import Normalizer
 
-HEADS = ("abuse", "identity_attack", "insult", "sexism", "targeted_individual", "targeted_group")
+HEADS = ("abuse", "identity_attack", "insult", "sexism", "targeted_individual", "targeted_group", "abuse_en")
+ROUTES = {"abuse": "abuse_en"}
 UNDEFINED = -1
 Log = Callable[[str], None]
 
@@ -47,6 +49,7 @@ class TrainConfig:
     n_features: int = 2**20
     min_df: int = 2
     C: float = 4.0
+    column_C: dict[str, float] = field(default_factory=lambda: {"abuse_en": 1.0})
     embed_C: float = 1.0
     calib_share: float = 0.1
     seed: int = 7
@@ -91,8 +94,13 @@ def build_corpora(root: Path, config: TrainConfig) -> tuple[Corpus, Corpus]:
         gender = np.array([t == "gender" for t in part.extra["topic"]])
         target.add(
             part.texts,
-            {"abuse": y, "identity_attack": y, "sexism": np.where(gender, y, 0),
-             "targeted_group": y, "targeted_individual": np.zeros_like(y)},
+            {
+                "abuse": y,
+                "identity_attack": y,
+                "sexism": np.where(gender, y, 0),
+                "targeted_group": y,
+                "targeted_individual": np.zeros_like(y),
+            },
             part.name,
         )
     olid_train, _heldout = ds.olid(root)
@@ -102,8 +110,13 @@ def build_corpora(root: Path, config: TrainConfig) -> tuple[Corpus, Corpus]:
         b, c = np.array(part.extra["b"]), np.array(part.extra["c"])
         target.add(
             part.texts,
-            {"abuse": part.labels, "insult": (b == "TIN").astype(int), "identity_attack": (c == "GRP").astype(int),
-             "targeted_individual": (c == "IND").astype(int), "targeted_group": (c == "GRP").astype(int)},
+            {
+                "abuse_en": part.labels,
+                "insult": (b == "TIN").astype(int),
+                "identity_attack": (c == "GRP").astype(int),
+                "targeted_individual": (c == "IND").astype(int),
+                "targeted_group": (c == "GRP").astype(int),
+            },
             "olid",
         )
     dav = ds.davidson(root)
@@ -111,14 +124,20 @@ def build_corpora(root: Path, config: TrainConfig) -> tuple[Corpus, Corpus]:
     for idx, target in ((tr, train), (ca, calib)):
         part = dav.subset(idx, "davidson")
         cls = np.array(part.extra["class"])
-        target.add(part.texts, {"abuse": part.labels, "identity_attack": (cls == "0").astype(int),
-                                "insult": (cls == "1").astype(int)}, "davidson")
+        target.add(
+            part.texts,
+            {"identity_attack": (cls == "0").astype(int), "insult": (cls == "1").astype(int)},
+            "davidson",
+        )
     swsr_train, swsr_heldout = ds.swsr_split(root)
     for part, target in ((swsr_train, train), (swsr_heldout, calib)):
         tgt = np.array(part.extra["target"])
         y = part.labels
-        target.add(part.texts, {"sexism": y, "targeted_individual": y * (tgt == "I"),
-                                "targeted_group": y * (tgt == "G")}, "swsr")
+        target.add(
+            part.texts,
+            {"sexism": y, "targeted_individual": y * (tgt == "I"), "targeted_group": y * (tgt == "G")},
+            "swsr",
+        )
     return train, calib
 
 
@@ -170,32 +189,47 @@ def train_model(root: Path, config: TrainConfig, encoder: Encoder | None, log: L
     stack_embed = np.zeros((len(HEADS), 3), dtype=np.float32)
     for h, head in enumerate(HEADS):
         rows = np.flatnonzero(train.labels[:, h] != UNDEFINED)
-        coef[:, h], intercept[h] = _fit_logistic(x_train[rows], train.labels[rows, h], config.C, config.seed)
+        C = config.column_C.get(head, config.C)
+        coef[:, h], intercept[h] = _fit_logistic(x_train[rows], train.labels[rows, h], C, config.seed)
         crow = np.flatnonzero(calib.labels[:, h] != UNDEFINED)
         y_cal = calib.labels[crow, h]
         z_cal = np.asarray(x_calib[crow] @ coef[:, h]).ravel() + intercept[h]
         stack_fast[h] = _fit_stack(z_cal[:, None], y_cal, config.seed)
         if e_train is not None and e_calib is not None and emb_coef is not None:
-            emb_coef[:, h], emb_intercept[h] = _fit_logistic(e_train[rows], train.labels[rows, h], config.embed_C, config.seed)
+            emb_coef[:, h], emb_intercept[h] = _fit_logistic(
+                e_train[rows], train.labels[rows, h], config.embed_C, config.seed
+            )
             ze_cal = e_calib[crow] @ emb_coef[:, h] + emb_intercept[h]
             stack_embed[h] = _fit_stack(np.column_stack([z_cal, ze_cal]), y_cal, config.seed)
         log(f"head {head}: {len(rows)} training texts, {len(crow)} calibration texts ({time.time() - started:.0f}s)")
     model = AbuseModel(
-        heads=list(HEADS), hasher=hasher, coef=coef, intercept=intercept, stack_fast=stack_fast,
-        thresholds={}, encoder=encoder.name if encoder is not None else None,
-        emb_coef=emb_coef, emb_intercept=emb_intercept if emb_coef is not None else None,
+        heads=list(HEADS),
+        hasher=hasher,
+        coef=coef,
+        intercept=intercept,
+        stack_fast=stack_fast,
+        thresholds={},
+        encoder=encoder.name if encoder is not None else None,
+        emb_coef=emb_coef,
+        emb_intercept=emb_intercept if emb_coef is not None else None,
         stack_embed=stack_embed if emb_coef is not None else None,
-        meta={"version": config.version, "trained_on": ["cold train/dev", "olid (90%)", "davidson", "swsr (sexism head)"],
-              "config": {k: v for k, v in config.__dict__.items() if k != "extra"}},
+        routes=dict(ROUTES),
+        meta={
+            "version": config.version,
+            "trained_on": ["COLD train (dev for calibration)", "OLID (90%)", "Davidson (category heads)", "SWSR (sexism and target heads)"],
+            "config": {k: v for k, v in config.__dict__.items() if k != "extra"},
+        },
     )
-    abuse_rows = np.flatnonzero(calib.labels[:, 0] != UNDEFINED)
-    y_abuse = calib.labels[abuse_rows, 0]
-    texts = [calib_norm[i] for i in abuse_rows]
-    model.thresholds["fast"] = best_threshold(model.predict(texts)[:, 0], y_abuse)
-    if e_calib is not None and model.has_embed:
-        model.thresholds["embed"] = best_threshold(model.predict(texts, e_calib[abuse_rows])[:, 0], y_abuse)
-    else:
-        model.thresholds["embed"] = model.thresholds["fast"]
+    model.thresholds = {"fast": {}, "embed": {}}
+    for lang, column in (("zh", "abuse"), ("en", "abuse_en")):
+        rows = np.flatnonzero(calib.labels[:, HEADS.index(column)] != UNDEFINED)
+        y = calib.labels[rows, HEADS.index(column)]
+        texts = [calib_norm[i] for i in rows]
+        model.thresholds["fast"][lang] = best_threshold(model.predict(texts)[:, 0], y)
+        if e_calib is not None and model.has_embed:
+            model.thresholds["embed"][lang] = best_threshold(model.predict(texts, e_calib[rows])[:, 0], y)
+        else:
+            model.thresholds["embed"][lang] = model.thresholds["fast"][lang]
     log(f"thresholds: {model.thresholds} ({time.time() - started:.0f}s)")
     return model
 

@@ -28,20 +28,27 @@ class Batcher(Generic[T, R]):
         self.name = name
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
 
     def start(self) -> Batcher[T, R]:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-            self._thread.start()
+        """Start the worker thread (``submit`` also starts it when needed)."""
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+                self._thread.start()
         return self
 
     def stop(self) -> None:
-        if self._thread is not None:
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
             self._queue.put(_STOP)
-            self._thread.join(timeout=30)
-            self._thread = None
+            thread.join(timeout=30)
 
-    def submit(self, items: Sequence[T]) -> Future[list[R]]:
+    def submit(self, items: Sequence[T], *, autostart: bool = True) -> Future[list[R]]:
+        """Queue ``items``; the future resolves with their results once handled."""
+        if autostart and self._thread is None:
+            self.start()
         future: Future[list[R]] = Future()
         self._queue.put((list(items), future))
         return future

@@ -31,7 +31,7 @@ class Service:
     :meth:`warm_up`); ``clock`` and ``ids`` are injectable for tests.
     """
 
-    def __init__(self, store: Store, *, engine: Engine | None = None, settings: Settings | None = None,
+    def __init__(self, store: Store, *, engine: ingest.ScoringEngine | None = None, settings: Settings | None = None,
                  clock: Clock = system_clock, ids: IdFactory | None = None) -> None:
         self.store = store
         self.engine = engine
@@ -47,7 +47,7 @@ class Service:
         self._scoring()
         return self
 
-    def _scoring(self) -> tuple[Engine, Mapping[str, tuple[str, int, str]]]:
+    def _scoring(self) -> tuple[ingest.ScoringEngine, Mapping[str, tuple[str, int, str]]]:
         if self.engine is None:
             self.engine = Engine()
         if self._rules is None:
@@ -149,7 +149,8 @@ class Service:
             if event is None:
                 raise NotFound(f"no event {event_id!r}")
             rows = tx.select("decisions", {"event_id": event_id}, order_by=["created_at"])
-            sors = {s["decision_id"]: s for s in tx.select("statements", {"decision_id": Op("in", [r["id"] for r in rows])})}
+            ids = [r["id"] for r in rows]
+            sors = {s["decision_id"]: s for s in tx.select("statements", {"decision_id": Op("in", ids)})}
         return {**event, "decisions": [decisions.public(r, sors.get(r["id"])) for r in rows]}
 
     # ------------------------------------------------------------------ audit

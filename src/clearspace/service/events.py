@@ -48,12 +48,13 @@ def parse_event(raw: Any, *, max_text_chars: int) -> Event:
     context: dict[str, Any] = {k: v for k, v in raw.items() if k != "text"}
     context["id"] = _ident(raw["id"], "id")
     kind = raw.get("type", "post")
-    if kind not in EVENT_TYPES:
+    if not isinstance(kind, str) or kind not in EVENT_TYPES:
         raise InputError(f"'type' must be one of {', '.join(sorted(EVENT_TYPES))} (reports go to /v1/reports)")
     context["type"] = kind
     text = raw.get("text")
     if not isinstance(text, str):
-        raise InputError("missing field 'text'" if text is None else f"'text' must be a string, got {type(text).__name__}")
+        problem = "missing field 'text'" if text is None else f"'text' must be a string, got {type(text).__name__}"
+        raise InputError(problem)
     if len(text) > max_text_chars:
         raise InputError(f"'text' is longer than {max_text_chars} characters")
     for name in ID_FIELDS:
@@ -66,7 +67,7 @@ def parse_event(raw: Any, *, max_text_chars: int) -> Event:
         if raw.get(name) is not None:
             context[name] = iso(parse_time(raw[name], name))
     surface = raw.get("surface")
-    if surface is not None and surface not in SURFACES:
+    if surface is not None and (not isinstance(surface, str) or surface not in SURFACES):
         raise InputError(f"'surface' must be one of {', '.join(sorted(SURFACES))}")
     if raw.get("lang") is not None and not isinstance(raw["lang"], str):
         raise InputError("'lang' must be a language code such as 'zh' or 'en'")

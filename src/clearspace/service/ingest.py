@@ -7,12 +7,12 @@ messages in the outbox, all committed together.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from clearspace.engine import Engine
+from clearspace.policy import Policy
 from clearspace.result import ItemError, ScoreResult
 from clearspace.service import cases, decisions, strikes
 from clearspace.service.clock import iso, parse_time
@@ -24,7 +24,19 @@ RuleInfo = Mapping[str, tuple[str, int, str]]
 """``name@version -> (category, priority, action)`` for every rule of the policy."""
 
 
-def rule_info(engine: Engine) -> dict[str, tuple[str, int, str]]:
+class ScoringEngine(Protocol):
+    """What the service needs from :class:`clearspace.engine.Engine` (tests may pass a stand-in)."""
+
+    policy_: Policy
+
+    def warm_up(self) -> Any: ...
+
+    def score(self, text: str, **context: Any) -> ScoreResult: ...
+
+    def score_many(self, items: Iterable[Any]) -> Iterator[ScoreResult | ItemError] | Iterator[ScoreResult]: ...
+
+
+def rule_info(engine: ScoringEngine) -> dict[str, tuple[str, int, str]]:
     engine.warm_up()
     return {rule.id: (rule.category, rule.priority, rule.action) for rule in engine.policy_.rules}
 
@@ -53,11 +65,11 @@ def author_context(tx: Tx, events: Sequence[Event], now: str) -> dict[str, dict[
     return out
 
 
-def score(engine: Engine, info: RuleInfo, events: Sequence[Event],
+def score(engine: ScoringEngine, info: RuleInfo, events: Sequence[Event],
           extra: Mapping[str, Mapping[str, Any]]) -> list[Scored]:
     items = [{**e.context, **extra.get(e.id, {}), "text": e.text} for e in events]
     out = []
-    for event, result in zip(events, engine.score_many(items)):
+    for event, result in zip(events, engine.score_many(items), strict=True):
         if isinstance(result, ItemError):  # checked input should not get here; keep the event anyway
             result = ScoreResult(id=event.id, abusive=False, action="hold", scores={}, signals=(),
                                  reasons=(f"could not be scored: {result.error}",))
@@ -121,7 +133,8 @@ def stored_answers(tx: Tx, event_ids: Sequence[str]) -> dict[str, dict[str, Any]
         return {}
     out: dict[str, dict[str, Any]] = {}
     rows = tx.select("decisions", {"event_id": Op("in", list(events)), "automated": 1}, order_by=["created_at"])
-    sors = {s["decision_id"]: s["id"] for s in tx.select("statements", {"decision_id": Op("in", [r["id"] for r in rows])})}
+    ids = [r["id"] for r in rows]
+    sors = {s["decision_id"]: s["id"] for s in tx.select("statements", {"decision_id": Op("in", ids)})}
     for row in rows:
         if row["event_id"] not in out:
             answer = answer_for({**row, "statement_id": sors.get(row["id"])}, events[row["event_id"]]["lang"])

@@ -81,8 +81,10 @@ def file(unit: Unit, report: ReportIn, actor: str) -> dict[str, Any]:
     finding = _brigade(unit, col, subject)
     if finding.brigade:
         unit.tx.update("reports", {col: subject, "status": "received"}, {"brigade": 1})
+    since = iso(unit.now - timedelta(minutes=unit.settings.pileon_window_minutes))
+    pileon = cases.pileon_active(unit.tx, target, since, unit.settings.pileon_min_events)
     lane = cases.choose_lane(minor=report.minor or bool((event or {}).get("context", {}).get("minor")),
-                             trusted=trusted and not finding.brigade,
+                             pileon=pileon and not finding.brigade, trusted=trusted and not finding.brigade,
                              priority=0 if finding.brigade else SEVERE_CATEGORIES.get(report.category, 0))
     case = cases.open_case(unit, subject_id=f"event:{report.item}" if report.item else f"account:{target}",
                            kind="item" if report.item else "account", lane=lane, actor=actor,

@@ -1,10 +1,14 @@
-"""Service settings, with defaults, from keyword arguments or ``CLEARSPACE_*`` environment variables."""
+"""Service settings: defaults, then a TOML config file, then ``CLEARSPACE_*`` environment variables,
+then explicit overrides (command-line options)."""
 
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
 
 from clearspace.errors import InputError
 
@@ -15,7 +19,7 @@ DEFAULT_SLA_HOURS: Mapping[str, float] = {
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Tunable numbers of the service. ``from_env`` reads ``CLEARSPACE_<FIELD>`` for scalar fields."""
+    """Tunable numbers of the service (every field is documented in docs/service.md)."""
 
     db: str = "clearspace.db"
     appeal_window_days: float = 183.0
@@ -33,18 +37,46 @@ class Settings:
     sla_hours: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Defaults, then ``CLEARSPACE_*`` variables from ``env``, then ``overrides``."""
+    def from_env(cls, env: Mapping[str, str] | None = None, *, config: str | Path | None = None,
+                 **overrides: object) -> Settings:
+        """Defaults < ``config`` (or ``$CLEARSPACE_CONFIG``) TOML file < ``CLEARSPACE_*`` variables < overrides."""
         env = os.environ if env is None else env
         values: dict[str, object] = {}
+        config = config or env.get("CLEARSPACE_CONFIG")
+        if config:
+            values.update(_from_file(Path(config)))
         for f in fields(cls):
             raw = env.get(f"CLEARSPACE_{f.name.upper()}")
-            if raw is None or f.name == "sla_hours":
-                continue
-            kind = type(getattr(cls(), f.name))
-            try:
-                values[f.name] = kind(raw)
-            except ValueError as exc:
-                raise InputError(f"CLEARSPACE_{f.name.upper()} must be a {kind.__name__}, got {raw!r}") from exc
+            if raw is not None and f.name != "sla_hours":
+                values[f.name] = _convert(f.name, raw, f"CLEARSPACE_{f.name.upper()}")
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _convert(name: str, raw: object, source: str) -> object:
+    kind = type(getattr(Settings(), name))
+    if name == "sla_hours":
+        if not isinstance(raw, Mapping):
+            raise InputError(f"{source}: sla_hours must be a table of lane = hours")
+        return {**DEFAULT_SLA_HOURS, **{str(k): float(v) for k, v in raw.items()}}
+    if isinstance(raw, bool) or (isinstance(raw, str) and kind is not str and not raw.strip()):
+        raise InputError(f"{source} must be a {kind.__name__}, got {raw!r}")
+    try:
+        return kind(raw)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{source} must be a {kind.__name__}, got {raw!r}") from exc
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read config file {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path}: not valid TOML: {exc}") from exc
+    section = data.get("clearspace", data)
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(section) - known)
+    if unknown:
+        raise InputError(f"{path}: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    return {k: _convert(k, v, f"{path}: {k}") for k, v in section.items()}

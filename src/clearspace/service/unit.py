@@ -25,10 +25,10 @@ class Unit:
     ids: IdFactory
     settings: Settings
     hooks: list[Row]
+    ts: str = ""
 
-    @property
-    def ts(self) -> str:
-        return iso(self.now)
+    def __post_init__(self) -> None:
+        self.ts = iso(self.now)
 
     def log(self, kind: str, actor: str, subject: str, payload: Mapping[str, Any]) -> Row:
         """Append an audit event (hash-chained) in this transaction."""

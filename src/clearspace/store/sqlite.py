@@ -43,7 +43,7 @@ def _encode(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
 
 def _decode(table: str, row: sqlite3.Row) -> Row:
     json_cols = JSON_COLUMNS.get(table, frozenset())
-    return {k: orjson.loads(row[k]) if k in json_cols and row[k] is not None else row[k] for k in row.keys()}
+    return {k: orjson.loads(row[k]) if k in json_cols and row[k] is not None else row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row
 
 
 def _where_sql(where: Where | None) -> tuple[str, list[Any]]:
@@ -83,9 +83,11 @@ def _order_sql(order_by: Sequence[str]) -> str:
 class SQLiteTx:
     """A transaction (or a read view) on the store's connection."""
 
-    def __init__(self, conn: sqlite3.Connection, *, readonly: bool) -> None:
+    def __init__(self, conn: sqlite3.Connection, *, readonly: bool,
+                 statements: dict[tuple[str, tuple[str, ...], bool], str] | None = None) -> None:
         self._conn = conn
         self._readonly = readonly
+        self._statements = {} if statements is None else statements
 
     def _writable(self) -> None:
         if self._readonly:
@@ -94,10 +96,14 @@ class SQLiteTx:
     def insert(self, table: str, row: Mapping[str, Any], *, ignore_conflict: bool = False) -> bool:
         self._writable()
         data = _encode(_table(table), row)
-        cols = ", ".join(_column(c) for c in data)
-        marks = ", ".join("?" * len(data))
-        conflict = f" ON CONFLICT ({KEYS[table]}) DO NOTHING" if ignore_conflict else ""
-        cur = self._conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks}){conflict}", list(data.values()))
+        shape = (table, tuple(data), ignore_conflict)
+        sql = self._statements.get(shape)
+        if sql is None:
+            cols = ", ".join(_column(c) for c in data)
+            marks = ", ".join("?" * len(data))
+            conflict = f" ON CONFLICT ({KEYS[table]}) DO NOTHING" if ignore_conflict else ""
+            sql = self._statements[shape] = f"INSERT INTO {table} ({cols}) VALUES ({marks}){conflict}"
+        cur = self._conn.execute(sql, list(data.values()))
         return cur.rowcount == 1
 
     def update(self, table: str, where: Where, changes: Mapping[str, Any]) -> int:
@@ -136,6 +142,7 @@ class SQLiteStore:
         self.path = str(path)
         self.durable = durable
         self._lock = threading.RLock()
+        self._statements: dict[tuple[str, tuple[str, ...], bool], str] = {}
         try:
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._conn.row_factory = sqlite3.Row
@@ -182,7 +189,7 @@ class SQLiteStore:
         with self._lock:
             try:
                 with self._begin():
-                    yield SQLiteTx(self._conn, readonly=False)
+                    yield SQLiteTx(self._conn, readonly=False, statements=self._statements)
             except sqlite3.Error as exc:
                 raise StoreError(f"database write failed: {exc}") from exc
 

@@ -75,5 +75,5 @@ def compose(outer: OffsetMap | None, inner: OffsetMap | None) -> OffsetMap | Non
     starts = [o_starts[s] if s < len(o_starts) else (o_ends[-1] if o_ends else 0) for s in i_starts]
     ends = [o_ends[e - 1] if e > 0 else (o_starts[0] if o_starts else 0) for e in i_ends]
     # A deleted-only stretch can make an empty range collapse below its start: keep order.
-    ends = [max(s, e) for s, e in zip(starts, ends)]
+    ends = [max(s, e) for s, e in zip(starts, ends, strict=True)]
     return starts, ends

@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from clearspace.api.auth import require
+from clearspace.api.auth import Admin, Auditor, TransparencyReader
 from clearspace.api.jsonio import FastJSON
 from clearspace.api.models import WebhookBody
-from clearspace.service.access import Principal
 
 router = APIRouter()
 
@@ -31,30 +30,30 @@ async def health() -> dict[str, str]:
 
 
 @router.post("/v1/keys", tags=["admin"], status_code=201, summary="Create an API key (shown once)")
-async def create_key(body: KeyIn, request: Request, principal: Principal = Depends(require("admin"))) -> Any:
+async def create_key(body: KeyIn, request: Request, principal: Admin) -> Any:
     record, key = await run_in_threadpool(request.app.state.service.create_key, body.role, body.name,
                                           body.rate_limit, principal.actor)
     return FastJSON({**record, "key": key}, status_code=201)
 
 
 @router.get("/v1/keys", tags=["admin"], summary="List API keys (never the secrets)")
-async def list_keys(request: Request, _: Principal = Depends(require("admin"))) -> Any:
+async def list_keys(request: Request, _: Admin) -> Any:
     return FastJSON({"keys": await run_in_threadpool(request.app.state.service.list_keys)})
 
 
 @router.delete("/v1/keys/{key_id}", tags=["admin"], summary="Revoke an API key")
-async def revoke_key(key_id: str, request: Request, principal: Principal = Depends(require("admin"))) -> Any:
+async def revoke_key(key_id: str, request: Request, principal: Admin) -> Any:
     return FastJSON(await run_in_threadpool(request.app.state.service.revoke_key, key_id, principal.actor))
 
 
 @router.get("/v1/audit/verify", tags=["audit"], summary="Check the audit log's hash chain")
-async def verify_audit(request: Request, _: Principal = Depends(require("audit:read"))) -> Any:
+async def verify_audit(request: Request, _: Auditor) -> Any:
     result = await run_in_threadpool(request.app.state.service.verify_audit)
     return FastJSON(result.to_dict())
 
 
 @router.get("/v1/audit", tags=["audit"], summary="Export audit events as JSON Lines")
-async def export_audit(request: Request, _: Principal = Depends(require("audit:read")),
+async def export_audit(request: Request, _: Auditor,
                        start: str | None = Query(default=None, alias="from", max_length=40),
                        end: str | None = Query(default=None, alias="to", max_length=40)) -> Response:
     def collect() -> bytes:
@@ -65,7 +64,7 @@ async def export_audit(request: Request, _: Principal = Depends(require("audit:r
 
 
 @router.get("/v1/transparency", tags=["transparency"], summary="Transparency report (from the audit log alone)")
-async def transparency(request: Request, _: Principal = Depends(require("transparency:read")),
+async def transparency(request: Request, _: TransparencyReader,
                        start: str = Query(alias="from", min_length=4, max_length=40, description="ISO date or time."),
                        end: str = Query(alias="to", min_length=4, max_length=40, description="ISO date or time."),
                        format: Literal["json", "csv"] = "json") -> Response:
@@ -78,11 +77,11 @@ async def transparency(request: Request, _: Principal = Depends(require("transpa
 
 
 @router.post("/v1/webhooks", tags=["admin"], status_code=201, summary="Register a webhook (answer holds its secret)")
-async def add_webhook(body: WebhookBody, request: Request, who: Principal = Depends(require("admin"))) -> Any:
+async def add_webhook(body: WebhookBody, request: Request, who: Admin) -> Any:
     row = await run_in_threadpool(request.app.state.service.add_webhook, body.url, list(body.topics), who.actor)
     return FastJSON(row, status_code=201)
 
 
 @router.get("/v1/webhooks", tags=["admin"], summary="List webhooks (without secrets)")
-async def list_webhooks(request: Request, _: Principal = Depends(require("admin"))) -> Any:
+async def list_webhooks(request: Request, _: Admin) -> Any:
     return FastJSON({"webhooks": await run_in_threadpool(request.app.state.service.list_webhooks)})

@@ -1,0 +1,22 @@
+"""Building the app from settings, for ``clearspace serve`` (also with several worker processes).
+
+``uvicorn --factory clearspace.api.server:app_from_env`` works too; it reads ``CLEARSPACE_*``
+environment variables (``CLEARSPACE_DB`` for the database file).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from clearspace.api.app import create_app
+
+
+def app_from_env() -> FastAPI:
+    """A warmed-up app over the database named by ``CLEARSPACE_DB`` (default ``clearspace.db``)."""
+    from clearspace.service.core import Service
+    from clearspace.service.settings import Settings
+    from clearspace.store import open_store
+
+    settings = Settings.from_env()
+    service = Service(open_store(settings.db), settings=settings).warm_up()
+    return create_app(service, deliver_webhooks=True)
