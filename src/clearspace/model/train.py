@@ -49,7 +49,7 @@ class TrainConfig:
     n_features: int = 2**20
     min_df: int = 2
     C: float = 4.0
-    column_C: dict[str, float] = field(default_factory=lambda: {"abuse_en": 1.0})
+    column_C: dict[str, float] = field(default_factory=lambda: {"abuse_en": 2.0})
     embed_C: float = 1.0
     calib_share: float = 0.1
     seed: int = 7

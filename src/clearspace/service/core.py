@@ -10,10 +10,9 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
-from clearspace.engine import Engine
 from clearspace.errors import InputError, NotFound
 from clearspace.service import access, appeals, audit, cases, decisions, ingest, reports, review
-from clearspace.service.clock import Clock, iso, system_clock
+from clearspace.service.clock import Clock, iso, parse_time, system_clock
 from clearspace.service.events import Event, parse_events
 from clearspace.service.ids import IdFactory
 from clearspace.service.ratelimit import RateLimiter
@@ -49,6 +48,8 @@ class Service:
 
     def _scoring(self) -> tuple[ingest.ScoringEngine, Mapping[str, tuple[str, int, str]]]:
         if self.engine is None:
+            from clearspace.engine import Engine
+
             self.engine = Engine()
         if self._rules is None:
             self._rules = ingest.rule_info(self.engine)
@@ -158,7 +159,10 @@ class Service:
         return audit.verify(self.store)
 
     def export_audit(self, start: str | None = None, end: str | None = None) -> Iterator[Row]:
-        return audit.export(self.store, start, end)
+        """Audit events with ``start <= ts < end`` (ISO dates or times; either may be omitted)."""
+        lo = iso(parse_time(start, "from")) if start else None
+        hi = iso(parse_time(end, "to")) if end else None
+        return audit.export(self.store, lo, hi)
 
     # ------------------------------------------------------------------ accounts
     def account_status(self, account: str) -> dict[str, Any]:
@@ -174,7 +178,7 @@ class Service:
         from clearspace.service import transparency
 
         lo, hi = transparency.bounds(start, end)
-        return transparency.aggregate(self.export_audit(lo, hi), lo, hi)
+        return transparency.aggregate(audit.export(self.store, lo, hi), lo, hi)
 
     # ------------------------------------------------------------------ reports
     def file_report(self, report: ReportIn, actor: str = "ingest") -> dict[str, Any]:

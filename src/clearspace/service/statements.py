@@ -87,7 +87,7 @@ def build_statement(data: StatementInput) -> dict[str, Any]:
     """The statement's fields, named as in the DSA transparency database."""
     category, keywords = CATEGORIES.get(data.category, DEFAULT_CATEGORY)
     body: dict[str, Any] = {
-        "decision_visibility": VISIBILITY.get(data.action),
+        "decision_visibility": [VISIBILITY[data.action]] if data.action in VISIBILITY else [],
         "decision_monetary": None, "decision_provision": None, "decision_account": None,
         "decision_ground": data.ground,
         "incompatible_content_ground": f"community policy: {data.category or 'unspecified'}",

@@ -5,8 +5,17 @@ from pathlib import Path
 import pytest
 
 from clearspace.errors import StoreError
-from clearspace.store import Op, open_store
+from clearspace.store import Op, Store, open_store
 from clearspace.store.schema import LATEST
+
+BACKENDS = ["sqlite"]
+"""Every store backend runs this contract suite; a PostgreSQL store adds itself here."""
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    assert request.param == "sqlite"
+    return open_store(tmp_path / "db.sqlite")
 
 
 def _event(i: int) -> dict[str, object]:
@@ -21,8 +30,7 @@ def test_migrates_to_latest_and_reopens(tmp_path: Path) -> None:
     assert open_store(f"sqlite:///{tmp_path / 'db.sqlite'}").schema_version() == LATEST
 
 
-def test_insert_select_update_and_json_round_trip(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "db.sqlite")
+def test_insert_select_update_and_json_round_trip(store: Store) -> None:
     with store.transaction() as tx:
         for i in (1, 2, 3):
             assert tx.insert("events", _event(i))
@@ -40,8 +48,7 @@ def test_insert_select_update_and_json_round_trip(tmp_path: Path) -> None:
     assert [r["author"] for r in store.iterate("events", order_by=["id"])] == ["b", "a", "a"]
 
 
-def test_rollback_on_error(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "db.sqlite")
+def test_rollback_on_error(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction() as tx:
         tx.insert("events", _event(1))
         raise RuntimeError("boom")
@@ -49,8 +56,7 @@ def test_rollback_on_error(tmp_path: Path) -> None:
         assert tx.count("events") == 0
 
 
-def test_errors_are_store_errors(tmp_path: Path) -> None:
-    store = open_store(tmp_path / "db.sqlite")
+def test_errors_are_store_errors(store: Store) -> None:
     with pytest.raises(StoreError, match="unknown table"), store.read() as tx:
         tx.select("nope")
     with pytest.raises(StoreError, match="invalid column"), store.read() as tx:
