@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Install clearspace into .venv and run the main job on the sample posts that ship with it.
+# Install clearspace into .venv, score the shipped sample posts, then run the main job:
+# the HTTP API on 127.0.0.1:8080 over an embedded SQLite database filled with a synthetic
+# demo community (clearspace serve --demo). Stop it with Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -19,3 +21,5 @@ for line in open("out/sample-scored.jsonl", encoding="utf-8"):
     kinds = sorted({s["kind"] for s in r["signals"] if s["score"] >= 0.5})
     print(f"{r['id']:>4}  {r['action']:<6} abuse={r['scores']['abuse']:.2f} doxxing={r['scores']['doxxing']:.2f}  {', '.join(kinds)}")
 PY
+rm -f out/demo.db out/demo.db-wal out/demo.db-shm   # a fresh demo community each run
+exec .venv/bin/clearspace serve --demo --db out/demo.db "$@"

@@ -1,16 +1,21 @@
 """The database schema as numbered migrations, plus which columns hold JSON.
 
 The SQL is deliberately plain (TEXT, INTEGER, REAL, no engine-specific types or functions)
-so a PostgreSQL store can run the same migrations. Timestamps are ISO-8601 UTC strings
+so SQLite and PostgreSQL run the same migrations; :func:`for_dialect` maps the three types to
+their exact PostgreSQL equivalents. Timestamps are ISO-8601 UTC strings
 (``2026-01-02T03:04:05.000000Z``), which sort correctly as text. Never edit a migration
 that has shipped: append a new one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Final
+from typing import Final, Literal
+
+Dialect = Literal["sqlite", "postgresql"]
+"""The SQL dialects the migrations are written for."""
 
 MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
     (
@@ -123,3 +128,32 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
 """Every table and its primary key column; the store refuses any other table name."""
 
 LATEST: Final[int] = MIGRATIONS[-1][0]
+
+MIGRATIONS_TABLE: Final[str] = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT)"
+)
+"""Which migrations a database has had (created before the first migration runs)."""
+
+_POSTGRESQL_TYPES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
+    (re.compile(r"\bINTEGER\b"), "BIGINT"),  # SQLite integers are 64-bit
+    (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),  # SQLite REAL is 8 bytes; PostgreSQL REAL is 4
+    (re.compile(r"\bTEXT\b"), 'TEXT COLLATE "C"'),  # compare and sort by code point, as SQLite does
+)
+
+
+def for_dialect(sql: str, dialect: Dialect) -> str:
+    """One migration statement in ``dialect``: the three column types mapped to their exact equivalents.
+
+    The migrations use only TEXT, INTEGER and REAL (JSON is stored as text, so what is read back is
+    byte for byte what was written, which the audit hash chain relies on).
+    """
+    if dialect == "sqlite":
+        return sql
+    for pattern, replacement in _POSTGRESQL_TYPES:
+        sql = pattern.sub(replacement, sql)
+    return sql
+
+
+def statements_for(statements: Sequence[str], dialect: Dialect) -> tuple[str, ...]:
+    """Every statement of one migration in ``dialect``."""
+    return tuple(for_dialect(sql, dialect) for sql in statements)

@@ -6,7 +6,6 @@ process (not necessarily across a power cut; pass ``durable=True`` for ``FULL``)
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,67 +16,18 @@ from typing import Any
 import orjson
 
 from clearspace.errors import StoreError
-from clearspace.store.base import Op, Row, Where
-from clearspace.store.schema import JSON_COLUMNS, KEYS, MIGRATIONS
-
-_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
-_OPS = frozenset({"<", "<=", ">", ">=", "!="})
-
-
-def _column(name: str) -> str:
-    if not _IDENT.match(name):
-        raise StoreError(f"invalid column name {name!r}")
-    return name
-
-
-def _table(name: str) -> str:
-    if name not in KEYS:
-        raise StoreError(f"unknown table {name!r} (known: {', '.join(sorted(KEYS))})")
-    return name
-
-
-def _encode(table: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    json_cols = JSON_COLUMNS.get(table, frozenset())
-    return {k: orjson.dumps(v).decode() if k in json_cols else v for k, v in row.items()}
+from clearspace.store.base import Row, Where
+from clearspace.store.schema import JSON_COLUMNS, KEYS, MIGRATIONS, MIGRATIONS_TABLE, statements_for
+from clearspace.store.sql import column as _column
+from clearspace.store.sql import encode as _encode
+from clearspace.store.sql import order_sql as _order_sql
+from clearspace.store.sql import table as _table
+from clearspace.store.sql import where_sql as _where_sql
 
 
 def _decode(table: str, row: sqlite3.Row) -> Row:
     json_cols = JSON_COLUMNS.get(table, frozenset())
     return {k: orjson.loads(row[k]) if k in json_cols and row[k] is not None else row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row
-
-
-def _where_sql(where: Where | None) -> tuple[str, list[Any]]:
-    if not where:
-        return "", []
-    parts: list[str] = []
-    params: list[Any] = []
-    for name, value in where.items():
-        col = _column(name)
-        if value is None:
-            parts.append(f"{col} IS NULL")
-        elif isinstance(value, Op) and value.op == "in":
-            values = list(value.value)
-            if not values:
-                parts.append("1 = 0")
-                continue
-            parts.append(f"{col} IN ({', '.join('?' * len(values))})")
-            params.extend(values)
-        elif isinstance(value, Op):
-            if value.op not in _OPS:
-                raise StoreError(f"unknown operator {value.op!r}")
-            parts.append(f"{col} {value.op} ?")
-            params.append(value.value)
-        else:
-            parts.append(f"{col} = ?")
-            params.append(value)
-    return " WHERE " + " AND ".join(parts), params
-
-
-def _order_sql(order_by: Sequence[str]) -> str:
-    if not order_by:
-        return ""
-    terms = [f"{_column(o[1:])} DESC" if o.startswith("-") else f"{_column(o)} ASC" for o in order_by]
-    return " ORDER BY " + ", ".join(terms)
 
 
 class SQLiteTx:
@@ -156,15 +106,13 @@ class SQLiteStore:
     def migrate(self) -> int:
         """Apply every migration not applied yet; returns the schema version."""
         with self._lock:
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT)"
-            )
+            self._conn.execute(MIGRATIONS_TABLE)
             done = {r[0] for r in self._conn.execute("SELECT version FROM schema_migrations")}
             for version, description, statements in MIGRATIONS:
                 if version in done:
                     continue
                 with self._begin():
-                    for sql in statements:
+                    for sql in statements_for(statements, "sqlite"):
                         self._conn.execute(sql)
                     self._conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, description))
             return self.schema_version()

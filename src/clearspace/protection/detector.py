@@ -1,0 +1,298 @@
+"""Target-centric pile-on detection over an event stream.
+
+For each target the detector keeps a sliding window of inbound interactions and compares the
+hostile attention in it with the target's own baseline (hostile interactions that left the
+window, exponentially decayed). A pile-on is declared when, inside one window:
+
+* enough *distinct* hostile participants aim at the target (weighted: new accounts and
+  non-followers count more, a common referral source such as a quote post or link counts more,
+  a surge of reports adds pressure), and that number clears the target's baseline by a margin;
+* hostile interactions are a large enough share of all inbound attention (a popular person with
+  lots of friendly attention is not piled on by a handful of rude replies).
+
+One-to-one arguments never trigger: they have one hostile participant. Events are fed in time
+order; :meth:`PileOnDetector.process` returns an incident when it is first detected.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from clearspace.protection.events import HOSTILE_KEYS, Event
+from clearspace.protection.incidents import Incident
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorConfig:
+    """Parameters of :class:`PileOnDetector` (defaults are what the benchmark reports)."""
+
+    window_s: float = 1800.0
+    hostile_threshold: float = 0.5
+    min_participants: float = 5.0
+    min_distinct: int = 4
+    min_share: float = 0.2
+    baseline_ratio: float = 2.0
+    baseline_sigmas: float = 3.0
+    baseline_tau_s: float = 86400.0
+    new_account_days: float = 30.0
+    new_account_weight: float = 1.5
+    non_follower_weight: float = 1.2
+    coordination_share: float = 0.4
+    coordination_weight: float = 1.3
+    report_weight: float = 0.5
+    quiet_s: float = 3600.0
+    max_posts: int = 200_000
+    hostile_keys: tuple[str, ...] = HOSTILE_KEYS
+
+
+@dataclass(slots=True)
+class _Entry:
+    ts: float
+    author: str
+    hostile: bool
+    report: bool
+    ref: str | None
+    event: Event
+    hostility: float
+
+
+@dataclass(slots=True)
+class TargetState:
+    """Sliding-window counters and baseline of one target."""
+
+    first_seen: float
+    window: deque[_Entry] = field(default_factory=deque)
+    authors: dict[str, int] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+    weighted: float = 0.0
+    hostile: int = 0
+    inbound: int = 0
+    reporters: dict[str, int] = field(default_factory=dict)
+    refs: dict[str, int] = field(default_factory=dict)
+    base_count: float = 0.0
+    base_ts: float = 0.0
+    incident: Incident | None = None
+    last_hostile: float = 0.0
+
+
+class PileOnDetector:
+    """Feed events in time order; collect incidents. ``config`` is a :class:`DetectorConfig`."""
+
+    def __init__(self, config: DetectorConfig | None = None) -> None:
+        self.config = config or DetectorConfig()
+        self.targets_: dict[str, TargetState] = {}
+        self.posts_: dict[str, str] = {}
+        self.closed_: list[Incident] = []
+        self.open_: dict[str, Incident] = {}
+        self.detected_count_ = 0
+        self._last_sweep = -math.inf
+
+    # -- public ---------------------------------------------------------------------------
+    def process(self, event: Event) -> Incident | None:
+        """Update state with one event; the new incident if this event revealed one."""
+        cfg = self.config
+        if event.id:
+            self._remember(event)
+        if event.ts - self._last_sweep > cfg.quiet_s:
+            self._sweep(event.ts)
+        target = event.target
+        if target is None or target == event.author:
+            return None
+        state = self.targets_.get(target)
+        if state is None:
+            state = TargetState(first_seen=event.ts, base_ts=event.ts)
+            self.targets_[target] = state
+        self._evict(state, event.ts)
+        report = event.type == "report"
+        hostility = 0.0 if report else event.hostility(cfg.hostile_keys)
+        hostile = hostility >= cfg.hostile_threshold
+        ref = self._referral(event, target)
+        self._push(state, event, hostile, report, ref, hostility)
+        incident = state.incident
+        if incident is not None:
+            if event.ts - incident.last_ts > cfg.quiet_s:
+                self._close(target, state)
+                incident = None
+            else:
+                if hostile:
+                    incident.add(event, hostility, new_account=self._is_new(event), referral=ref,
+                                 referral_author=self._ref_author(ref))
+                    state.last_hostile = event.ts
+                elif report:
+                    incident.reporters.add(event.author)
+                return None
+        if hostile:
+            state.last_hostile = event.ts
+        if (hostile or report) and len(state.authors) >= cfg.min_distinct and self._triggered(state, event.ts):
+            return self._open(target, state, event)
+        return None
+
+    def run(self, events: Iterable[Event]) -> Iterator[Incident]:
+        """Process every event; yield incidents as they close, then those still open."""
+        for event in events:
+            self.process(event)
+            if self.closed_:
+                yield from self.closed_
+                self.closed_.clear()
+        yield from self.flush()
+
+    def flush(self) -> list[Incident]:
+        """Close every open incident (end of stream) and return all closed, oldest first."""
+        for target in list(self.open_):
+            self._close(target, self.targets_[target])
+        out = sorted(self.closed_, key=lambda i: (i.detected_at, i.target))
+        self.closed_ = []
+        return out
+
+    # -- window ---------------------------------------------------------------------------
+    def _push(self, state: TargetState, event: Event, hostile: bool, report: bool, ref: str | None,
+              hostility: float) -> None:
+        author = event.author
+        state.window.append(_Entry(event.ts, author, hostile, report, ref, event, hostility))
+        if report:
+            state.reporters[author] = state.reporters.get(author, 0) + 1
+            return
+        state.inbound += 1
+        if not hostile:
+            return
+        state.hostile += 1
+        count = state.authors.get(author, 0)
+        state.authors[author] = count + 1
+        if count == 0:
+            w = self._weight(event)
+            state.weights[author] = w
+            state.weighted += w
+        if ref is not None:
+            state.refs[ref] = state.refs.get(ref, 0) + 1
+
+    def _evict(self, state: TargetState, now: float) -> None:
+        cfg = self.config
+        horizon = now - cfg.window_s
+        window = state.window
+        while window and window[0].ts < horizon:
+            e = window.popleft()
+            if e.report:
+                left = state.reporters[e.author] - 1
+                if left:
+                    state.reporters[e.author] = left
+                else:
+                    del state.reporters[e.author]
+                continue
+            state.inbound -= 1
+            if not e.hostile:
+                continue
+            state.hostile -= 1
+            left = state.authors[e.author] - 1
+            if left:
+                state.authors[e.author] = left
+            else:
+                del state.authors[e.author]
+                state.weighted -= state.weights.pop(e.author)
+            if e.ref is not None:
+                r = state.refs[e.ref] - 1
+                if r:
+                    state.refs[e.ref] = r
+                else:
+                    del state.refs[e.ref]
+            if state.incident is None:
+                state.base_count = state.base_count * math.exp(-(e.ts - state.base_ts) / cfg.baseline_tau_s) + 1.0
+                state.base_ts = e.ts
+
+    # -- decision -------------------------------------------------------------------------
+    def expected(self, state: TargetState, now: float) -> float:
+        """Hostile interactions the target usually gets in one window (its own baseline)."""
+        cfg = self.config
+        history = now - cfg.window_s - state.first_seen
+        if history <= 0 or state.base_count <= 0:
+            return 0.0
+        tau = cfg.baseline_tau_s
+        decayed = state.base_count * math.exp(-(now - state.base_ts) / tau)
+        exposure = tau * (1.0 - math.exp(-history / tau))
+        return decayed * cfg.window_s / max(exposure, cfg.window_s)
+
+    def pressure(self, state: TargetState) -> float:
+        """Weighted distinct hostile participants, with coordination and report bonuses."""
+        cfg = self.config
+        value = state.weighted
+        if state.refs and state.hostile:
+            top = max(state.refs.values())
+            if top >= 2 and top >= cfg.coordination_share * state.hostile:
+                value *= cfg.coordination_weight
+        return value + cfg.report_weight * len(state.reporters)
+
+    def _triggered(self, state: TargetState, now: float) -> bool:
+        cfg = self.config
+        if state.inbound == 0 or state.hostile < cfg.min_share * state.inbound:
+            return False
+        expected = self.expected(state, now)
+        need = max(cfg.min_participants, cfg.baseline_ratio * expected + cfg.baseline_sigmas * math.sqrt(expected))
+        return self.pressure(state) >= need
+
+    def _weight(self, event: Event) -> float:
+        cfg = self.config
+        w = 1.0
+        if self._is_new(event):
+            w *= cfg.new_account_weight
+        if event.author_follows_target is False:
+            w *= cfg.non_follower_weight
+        return w
+
+    def _is_new(self, event: Event) -> bool:
+        created = event.author_created_at
+        return created is not None and event.ts - created < self.config.new_account_days * 86400.0
+
+    # -- referrals and incidents ----------------------------------------------------------
+    def _remember(self, event: Event) -> None:
+        posts = self.posts_
+        posts[event.id] = event.author
+        if event.link:
+            posts.setdefault("link:" + event.link, event.author)
+        if len(posts) > self.config.max_posts:
+            for key in list(posts)[: len(posts) // 10]:
+                del posts[key]
+
+    def _referral(self, event: Event, target: str) -> str | None:
+        if event.link:
+            return "link:" + event.link
+        parent = event.parent
+        if parent is None:
+            return None
+        return parent
+
+    def _ref_author(self, ref: str | None) -> str | None:
+        return None if ref is None else self.posts_.get(ref)
+
+    def _open(self, target: str, state: TargetState, event: Event) -> Incident:
+        self.detected_count_ += 1
+        incident = Incident(id=f"inc_{self.detected_count_:06d}", target=target, start=event.ts,
+                            detected_at=event.ts, last_ts=event.ts)
+        for entry in state.window:
+            if entry.report:
+                incident.reporters.add(entry.author)
+            elif entry.hostile:
+                incident.add(entry.event, entry.hostility, new_account=self._is_new(entry.event),
+                             referral=entry.ref, referral_author=self._ref_author(entry.ref))
+        incident.detected_at = event.ts
+        state.incident = incident
+        self.open_[target] = incident
+        return incident
+
+    def _close(self, target: str, state: TargetState) -> None:
+        incident = state.incident
+        if incident is None:
+            return
+        incident.closed = True
+        incident.instigators = incident.find_instigators()
+        state.incident = None
+        self.open_.pop(target, None)
+        self.closed_.append(incident)
+
+    def _sweep(self, now: float) -> None:
+        self._last_sweep = now
+        quiet = self.config.quiet_s
+        for target, incident in list(self.open_.items()):
+            if now - incident.last_ts > quiet:
+                self._close(target, self.targets_[target])

@@ -1,0 +1,62 @@
+"""PostgreSQL for the store tests: one throw-away database per test run, one schema per test.
+
+The server is ``$CLEARSPACE_TEST_POSTGRES`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``,
+trust auth). The run creates ``cs_test_<random>`` and drops it at the end. Without a server the
+PostgreSQL variants are skipped with the reason shown; under ``CI=true`` they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import pytest
+
+DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def with_database(url: str, dbname: str, schema: str | None = None) -> str:
+    """``url`` pointing at ``dbname`` (and with ``search_path`` set to ``schema``)."""
+    parts = urlsplit(url)
+    query = urlencode({"options": f"-csearch_path={schema}"}) if schema else ""
+    return urlunsplit((parts.scheme, parts.netloc, f"/{dbname}", query, ""))
+
+
+def _unreachable(admin_url: str, exc: Exception) -> None:
+    message = f"PostgreSQL not reachable at {admin_url} (set CLEARSPACE_TEST_POSTGRES): {exc}".strip()
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """The URL of a fresh database that exists for this test run only."""
+    import psycopg
+
+    admin_url = os.environ.get("CLEARSPACE_TEST_POSTGRES", DEFAULT_ADMIN_URL)
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except psycopg.Error as exc:
+        _unreachable(admin_url, exc)
+        raise
+    dbname = f"cs_test_{secrets.token_hex(6)}"
+    with admin:
+        admin.execute(f"CREATE DATABASE {dbname}")  # type: ignore[arg-type]  # generated name
+        try:
+            yield with_database(admin_url, dbname)
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def postgres_url(postgres_database: str) -> str:
+    """A URL whose ``search_path`` is a new, empty schema of the run's database (one per test)."""
+    import psycopg
+
+    schema = f"t_{secrets.token_hex(6)}"
+    with psycopg.connect(postgres_database, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")  # type: ignore[arg-type]  # generated name
+    return with_database(postgres_database, urlsplit(postgres_database).path.lstrip("/"), schema)
