@@ -6,6 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Timing is not behaviour: CI machines are shared, so property tests get no deadline.
+settings.register_profile("clearspace", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("clearspace")
 
 from clearspace.detectors.lexicon import LexiconDetector
 from clearspace.text.normalize import Normalizer

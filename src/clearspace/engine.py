@@ -67,7 +67,9 @@ class Engine:
     def _setup(self) -> None:
         if self._ready:
             return
-        lexicon = LexiconDetector(extra_paths=self.lexicon_paths)
+        # The normalizer rewrites homophones of the lexicon's pinyin terms to the terms
+        # themselves, so the lexicon's own pinyin pass would find nothing new here.
+        lexicon = LexiconDetector(extra_paths=self.lexicon_paths, match_pinyin=False)
         self.lexicon_ = lexicon
         self.normalizer_ = Normalizer(homophone_terms=lexicon.homophone_terms(), max_chars=self.max_chars)
         self.detectors_: list[Detector] = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from typing import NoReturn
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pytest
@@ -24,7 +25,7 @@ def with_database(url: str, dbname: str, schema: str | None = None) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"/{dbname}", query, ""))
 
 
-def _unreachable(admin_url: str, exc: Exception) -> None:
+def _unreachable(admin_url: str, exc: Exception) -> NoReturn:
     message = f"PostgreSQL not reachable at {admin_url} (set CLEARSPACE_TEST_POSTGRES): {exc}".strip()
     if os.environ.get("CI") == "true":
         pytest.fail(message)
@@ -41,14 +42,13 @@ def postgres_database() -> Iterator[str]:
         admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
     except psycopg.Error as exc:
         _unreachable(admin_url, exc)
-        raise
     dbname = f"cs_test_{secrets.token_hex(6)}"
     with admin:
-        admin.execute(f"CREATE DATABASE {dbname}")  # type: ignore[arg-type]  # generated name
+        admin.execute(f"CREATE DATABASE {dbname}")
         try:
             yield with_database(admin_url, dbname)
         finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")  # type: ignore[arg-type]
+            admin.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
 
 
 @pytest.fixture
@@ -58,5 +58,5 @@ def postgres_url(postgres_database: str) -> str:
 
     schema = f"t_{secrets.token_hex(6)}"
     with psycopg.connect(postgres_database, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")  # type: ignore[arg-type]  # generated name
+        conn.execute(f"CREATE SCHEMA {schema}")
     return with_database(postgres_database, urlsplit(postgres_database).path.lstrip("/"), schema)

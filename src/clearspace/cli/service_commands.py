@@ -21,7 +21,19 @@ def _service(db: str | None, config: str | None = None) -> Any:
     from clearspace.store import open_store
 
     settings = Settings.from_env(config=config, db=db)
-    return Service(open_store(settings.db), settings=settings)
+    service = Service(open_store(settings.db), settings=settings)
+    if settings.redis_url:
+        from clearspace.service.ratelimit import RedisRateLimiter
+
+        service.limiter = RedisRateLimiter.from_url(settings.redis_url, service.clock)
+    return service
+
+
+def _shown(db: str) -> str:
+    """The database as printed: a PostgreSQL URL without its password."""
+    from clearspace.store import describe
+
+    return describe(db)
 
 
 @click.command()
@@ -41,7 +53,7 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
 
     sys.setswitchinterval(0.001)  # let the HTTP loop in between scoring batches: lower tail latency
     service = _service(db, config)
-    click.echo(f"clearspace: database {service.settings.db}; loading models ...", err=True)
+    click.echo(f"clearspace: database {_shown(service.settings.db)}; loading models ...", err=True)
     service.warm_up()
     if demo:
         from clearspace.service.demo import fill_demo
@@ -51,7 +63,8 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
         for role, key in summary["keys"].items():
             click.echo(f"  demo {role} key: {key}", err=True)
     elif not service.list_keys():
-        click.echo(f"no API keys yet: run 'clearspace keys create --role admin --db {service.settings.db}'", err=True)
+        click.echo(f"no API keys yet: run 'clearspace keys create --role admin --db {_shown(service.settings.db)}'",
+                   err=True)
     click.echo(f"listening on http://{host}:{port} (docs at /docs)", err=True)
     if workers > 1:
         os.environ["CLEARSPACE_DB"] = service.settings.db

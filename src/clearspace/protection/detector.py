@@ -33,9 +33,9 @@ class DetectorConfig:
     hostile_threshold: float = 0.5
     min_participants: float = 5.0
     min_distinct: int = 4
-    min_share: float = 0.2
+    min_share: float = 0.3
     baseline_ratio: float = 2.0
-    baseline_sigmas: float = 3.0
+    baseline_sigmas: float = 4.0
     baseline_tau_s: float = 86400.0
     new_account_days: float = 30.0
     new_account_weight: float = 1.5
@@ -57,6 +57,7 @@ class _Entry:
     ref: str | None
     event: Event
     hostility: float
+    weight: float = 0.0
 
 
 @dataclass(slots=True)
@@ -76,6 +77,7 @@ class TargetState:
     base_ts: float = 0.0
     incident: Incident | None = None
     last_hostile: float = 0.0
+    last_trigger: float = 0.0
 
 
 class PileOnDetector:
@@ -113,7 +115,7 @@ class PileOnDetector:
         self._push(state, event, hostile, report, ref, hostility)
         incident = state.incident
         if incident is not None:
-            if event.ts - incident.last_ts > cfg.quiet_s:
+            if event.ts - state.last_trigger > cfg.quiet_s:
                 self._close(target, state)
                 incident = None
             else:
@@ -121,6 +123,8 @@ class PileOnDetector:
                     incident.add(event, hostility, new_account=self._is_new(event), referral=ref,
                                  referral_author=self._ref_author(ref))
                     state.last_hostile = event.ts
+                    if event.ts - state.last_trigger > 60.0 and self._triggered(state, event.ts):
+                        state.last_trigger = event.ts
                 elif report:
                     incident.reporters.add(event.author)
                 return None
@@ -165,6 +169,7 @@ class PileOnDetector:
             w = self._weight(event)
             state.weights[author] = w
             state.weighted += w
+            state.window[-1].weight = w
         if ref is not None:
             state.refs[ref] = state.refs.get(ref, 0) + 1
 
@@ -197,13 +202,12 @@ class PileOnDetector:
                     state.refs[e.ref] = r
                 else:
                     del state.refs[e.ref]
-            if state.incident is None:
-                state.base_count = state.base_count * math.exp(-(e.ts - state.base_ts) / cfg.baseline_tau_s) + 1.0
-                state.base_ts = e.ts
+            state.base_count = state.base_count * math.exp(-(e.ts - state.base_ts) / cfg.baseline_tau_s) + e.weight
+            state.base_ts = e.ts
 
     # -- decision -------------------------------------------------------------------------
     def expected(self, state: TargetState, now: float) -> float:
-        """Hostile interactions the target usually gets in one window (its own baseline)."""
+        """Weighted hostile participants the target usually gets in one window (its baseline)."""
         cfg = self.config
         history = now - cfg.window_s - state.first_seen
         if history <= 0 or state.base_count <= 0:
@@ -255,10 +259,11 @@ class PileOnDetector:
                 del posts[key]
 
     def _referral(self, event: Event, target: str) -> str | None:
+        """The outside link or the post (not the target's own) that sent this event here."""
         if event.link:
             return "link:" + event.link
         parent = event.parent
-        if parent is None:
+        if parent is None or self.posts_.get(parent) == target:
             return None
         return parent
 
@@ -276,6 +281,7 @@ class PileOnDetector:
                 incident.add(entry.event, entry.hostility, new_account=self._is_new(entry.event),
                              referral=entry.ref, referral_author=self._ref_author(entry.ref))
         incident.detected_at = event.ts
+        state.last_trigger = event.ts
         state.incident = incident
         self.open_[target] = incident
         return incident
@@ -293,6 +299,6 @@ class PileOnDetector:
     def _sweep(self, now: float) -> None:
         self._last_sweep = now
         quiet = self.config.quiet_s
-        for target, incident in list(self.open_.items()):
-            if now - incident.last_ts > quiet:
+        for target in list(self.open_):
+            if now - self.targets_[target].last_trigger > quiet:
                 self._close(target, self.targets_[target])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from clearspace.errors import InputError
@@ -45,7 +45,12 @@ class Event:
         scores = self.scores
         if not scores:
             return 0.0
-        return max((float(scores.get(k, 0.0)) for k in keys), default=0.0)
+        best = 0.0
+        for k in keys:
+            v = scores.get(k)
+            if v is not None and v > best:
+                best = v
+        return float(best)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "type": self.type, "author": self.author, "ts": self.ts}
@@ -68,30 +73,31 @@ def parse_ts(value: Any, name: str = "ts") -> float:
     if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            pass
+        if value[:1].isdigit() and "-" not in value[1:] and ":" not in value:
+            try:
+                return float(value)
+            except ValueError:
+                pass
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
         except ValueError:
             raise InputError(f"'{name}' is not ISO 8601 or epoch seconds: {value!r}") from None
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
+            parsed = parsed.replace(tzinfo=UTC)
         return parsed.timestamp()
     raise InputError(f"'{name}' must be ISO 8601 or epoch seconds, got {type(value).__name__}")
 
 
 def iso(ts: float) -> str:
     """ISO 8601 UTC text for epoch seconds (``2026-01-01T00:00:00Z``)."""
-    text = datetime.fromtimestamp(ts, tz=timezone.utc).isoformat()
+    text = datetime.fromtimestamp(ts, tz=UTC).isoformat()
     return text.replace("+00:00", "Z")
 
 
 def _opt_str(obj: Mapping[str, Any], key: str) -> str | None:
     value = obj.get(key)
-    if value is None:
-        return None
+    if value is None or type(value) is str:
+        return value
     if isinstance(value, (str, int)) and not isinstance(value, bool):
         return str(value)
     raise InputError(f"'{key}' must be a string, got {type(value).__name__}")
@@ -100,6 +106,8 @@ def _opt_str(obj: Mapping[str, Any], key: str) -> str | None:
 def _scores(value: Any) -> dict[str, float] | None:
     if value is None:
         return None
+    if type(value) is dict and all(type(v) is float for v in value.values()):
+        return value
     if not isinstance(value, Mapping):
         raise InputError("'scores' must be an object of numbers")
     out: dict[str, float] = {}
@@ -110,8 +118,49 @@ def _scores(value: Any) -> dict[str, float] | None:
     return out
 
 
+_STR_OR_NONE = frozenset({str, type(None)})
+_BOOL_OR_NONE = frozenset({bool, type(None)})
+_NUM_OR_NONE = frozenset({float, int, type(None)})
+
+
 def parse_event(obj: Any) -> Event:
     """An :class:`Event` from a decoded JSON object; :class:`InputError` says what is wrong."""
+    fast = _parse_fast(obj) if type(obj) is dict else None
+    return fast if fast is not None else _parse_checked(obj)
+
+
+def _parse_fast(obj: dict[str, Any]) -> Event | None:
+    """The common case (well-typed fields) without per-field error messages."""
+    get = obj.get
+    author, ts, created, scores = get("author"), get("ts"), get("author_created_at"), get("scores")
+    eid, etype, target, parent = get("id"), get("type"), get("target_user"), get("parent")
+    surface, link, reporter = get("surface"), get("link"), get("reporter")
+    follows, text, minor = get("author_follows_target"), get("text", ""), get("minor", False)
+    ok = _STR_OR_NONE
+    if not (type(author) is str and type(eid) in ok and type(etype) in ok and type(target) in ok
+            and type(parent) in ok and type(surface) in ok and type(link) in ok and type(reporter) in ok
+            and type(text) is str and type(minor) is bool and type(follows) in _BOOL_OR_NONE
+            and type(created) in _NUM_OR_NONE):
+        return None
+    tt = type(ts)
+    if tt is str:
+        ts = parse_ts(ts)
+    elif tt is not float and tt is not int:
+        return None
+    if scores is not None:
+        if type(scores) is not dict:
+            return None
+        for v in scores.values():
+            if type(v) is not float:
+                return None
+    return Event(
+        eid or "", etype or "post", author, float(ts), target, parent, surface or "post", text,  # type: ignore[arg-type]
+        None if created is None else float(created), follows, reporter, minor, link, scores,
+        {} if obj.keys() <= KNOWN_FIELDS else {k: v for k, v in obj.items() if k not in KNOWN_FIELDS},
+    )
+
+
+def _parse_checked(obj: Any) -> Event:
     if not isinstance(obj, Mapping):
         raise InputError(f"an event must be a JSON object, got {type(obj).__name__}")
     author = _opt_str(obj, "author")
@@ -124,7 +173,8 @@ def parse_event(obj: Any) -> Event:
             raise InputError("missing field 'author'")
     if "ts" not in obj:
         raise InputError("missing field 'ts'")
-    ts = parse_ts(obj["ts"])
+    raw_ts = obj["ts"]
+    ts = float(raw_ts) if type(raw_ts) is float or type(raw_ts) is int else parse_ts(raw_ts)
     created = obj.get("author_created_at")
     follows = obj.get("author_follows_target")
     if follows is not None and not isinstance(follows, bool):
@@ -141,7 +191,8 @@ def parse_event(obj: Any) -> Event:
         parent=_opt_str(obj, "parent"),
         surface=_opt_str(obj, "surface") or "post",
         text=text,
-        author_created_at=None if created is None else parse_ts(created, "author_created_at"),
+        author_created_at=(None if created is None else float(created) if type(created) is float
+                           else parse_ts(created, "author_created_at")),
         author_follows_target=follows,
         reporter=reporter,
         minor=bool(obj.get("minor", False)),

@@ -47,6 +47,7 @@ class SimConfig:
     new_account_share: float = 0.4
     follower_share: float = 0.1
     quote_share: float = 0.6
+    source_share: float = 0.65
     link_share: float = 0.2
     neutral_instigator: float = 0.3
     missed_share: float = 0.15
@@ -191,8 +192,9 @@ class _Builder:
                 author = self.new_user(ts) if rng.random() < cfg.new_account_share else self.user()
                 crowd.append(author)
             r = rng.random()
-            parent = source if r < 0.65 else own
-            self.emit(ts, author, target, hostile=True, parent=parent, link=link if link and r < 0.5 else None,
+            parent = source if r < cfg.source_share else own
+            self.emit(ts, author, target, hostile=True, parent=parent,
+                      link=link if link and r < min(0.5, cfg.source_share) else None,
                       follows=rng.random() < cfg.follower_share, label=label | {"role": "participant"},
                       surface=rng.choice(("comment", "comment", "mention", "dm", "danmaku")))
             truth.hostile_ts.append(ts)

@@ -34,6 +34,7 @@ class Settings:
     pileon_min_events: int = 5
     pileon_window_minutes: float = 60.0
     webhook_max_attempts: int = 8
+    redis_url: str = ""  # Redis for rate-limit buckets shared by every worker; "" keeps them in the process
     sla_hours: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
 
     @classmethod

@@ -201,11 +201,10 @@ class PostgresStore:
 
         With ``register`` the connection is this thread's open transaction until the block ends.
         """
-        conn = self._pool.take()
+        conn = self._begin(begin, what)
         if register:
             self._local.conn = conn
         try:
-            conn.execute(begin)
             if lock:
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
             yield conn
@@ -220,6 +219,23 @@ class PostgresStore:
             if register:
                 self._local.conn = None
             self._pool.give(conn)
+
+    def _begin(self, begin: str, what: str) -> Connection:
+        """A pooled connection that has run ``begin``; a pooled connection the server dropped
+        (restart, idle timeout) is replaced once by a fresh one."""
+        for attempt in (1, 2):
+            conn = self._pool.take()
+            try:
+                conn.execute(begin)
+                return conn
+            except psycopg.Error as exc:
+                dropped = isinstance(exc, psycopg.OperationalError)
+                if dropped:
+                    conn.close()
+                self._pool.give(conn)
+                if attempt == 2 or not dropped:
+                    raise StoreError(f"database {what} failed: {exc}".strip()) from exc
+        raise AssertionError("unreachable")
 
     @staticmethod
     def _rollback(conn: Connection) -> None:

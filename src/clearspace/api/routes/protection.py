@@ -1,0 +1,132 @@
+"""Cyber-violence protection: one-click protection (一键防护) and pre-send nudges.
+
+Shields live in the app's :class:`~clearspace.protection.shield.ShieldBook` (in memory in this
+version: they do not survive a restart yet).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from clearspace.api.auth import Reader, Scorer, require
+from clearspace.api.jsonio import FastJSON
+from clearspace.errors import NotFound
+from clearspace.protection.nudge import nudge
+from clearspace.protection.shield import AUDIENCES, SURFACES, Interaction, ShieldBook, make_shield
+
+router = APIRouter()
+ShieldKeeper = Depends(require("reports:write"))
+Account = Field(min_length=1, max_length=200)
+Surface = Literal["comment", "comments", "reply", "post", "dm", "dms", "mention", "mentions", "repost", "reposts",
+                  "quote", "danmaku", "livechat"]
+
+
+ShieldSurface = Literal["comments", "dms", "mentions", "reposts", "danmaku"]
+_ALL_SURFACES: tuple[ShieldSurface, ...] = ("comments", "dms", "mentions", "reposts", "danmaku")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ShieldBody(_Strict):
+    days: float = Field(default=7.0, gt=0, le=365)
+    surfaces: list[ShieldSurface] = Field(default_factory=lambda: list(_ALL_SURFACES), min_length=1)
+    audience: Literal["strangers", "non_followers", "new_followers", "all_but_allowed"] = "strangers"
+    new_follower_days: float = Field(default=7.0, ge=0, le=3650)
+    allow: list[str] = Field(default_factory=list, max_length=10000)
+    block: list[str] = Field(default_factory=list, max_length=10000)
+    drop_above: float | None = Field(default=0.9, ge=0, le=1)
+    reminder_hours: float = Field(default=24.0, ge=0, le=24 * 365)
+    assisted: bool = Field(default=False, description="Activated by a moderator with the person (minors).")
+
+
+class CheckBody(_Strict):
+    account: str = Account
+    author: str = Account
+    surface: Surface
+    author_follows: bool = False
+    follows_author: bool = False
+    followed_since: float | None = Field(default=None, description="Epoch seconds the author began following.")
+    hostility: float | None = Field(default=None, ge=0, le=1)
+    item_id: str = Field(default="", max_length=200)
+    text: str = Field(default="", max_length=20000)
+
+
+class NudgeBody(_Strict):
+    text: str = Field(min_length=1, max_length=20000)
+    author: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+def _book(request: Request) -> ShieldBook:
+    book = getattr(request.app.state, "shields", None)
+    if book is None:
+        book = request.app.state.shields = ShieldBook()
+    return book
+
+
+def _now(request: Request) -> float:
+    return float(request.app.state.service.clock().timestamp())
+
+
+@router.post("/v1/shield/check", tags=["protection"], summary="Deliver, hold or drop one interaction")
+async def shield_check(body: CheckBody, request: Request, _: Scorer) -> Any:
+    """Answers in one call, for a platform's hot path; held items go to the person's folder."""
+    it = Interaction(body.author, body.surface, body.author_follows, body.follows_author, body.followed_since,
+                     body.hostility)
+    verdict = _book(request).check(body.account, it, _now(request), item_id=body.item_id, text=body.text)
+    return FastJSON(verdict.to_dict())
+
+
+@router.put("/v1/shield/{account}", tags=["protection"], summary="Turn on one-click protection (一键防护)")
+async def put_shield(account: str, body: ShieldBody, request: Request, who: Any = ShieldKeeper) -> Any:
+    shield = make_shield(account, now=_now(request), days=body.days, surfaces=body.surfaces, audience=body.audience,
+                         new_follower_days=body.new_follower_days, allow=body.allow, block=body.block,
+                         drop_above=body.drop_above, reminder_hours=body.reminder_hours,
+                         activated_by=f"assisted:{who.actor}" if body.assisted else "self")
+    return FastJSON(_book(request).activate(shield).to_dict())
+
+
+@router.get("/v1/shield/{account}", tags=["protection"], summary="An account's active protection")
+async def get_shield(account: str, request: Request, _: Reader) -> Any:
+    shield = _book(request).get(account, _now(request))
+    if shield is None:
+        raise NotFound(f"no active protection for {account!r}")
+    return FastJSON(shield.to_dict())
+
+
+@router.delete("/v1/shield/{account}", tags=["protection"], summary="Turn protection off")
+async def delete_shield(account: str, request: Request, _: Any = ShieldKeeper) -> Any:
+    if not _book(request).deactivate(account):
+        raise NotFound(f"no protection for {account!r}")
+    return FastJSON({"account": account, "active": False})
+
+
+@router.get("/v1/shield/{account}/held", tags=["protection"], summary="The protected person's held folder")
+async def held(account: str, request: Request, _: Reader) -> Any:
+    items = _book(request).folder(account)
+    return FastJSON({"account": account, "held": [
+        {"id": i.id, "author": i.author, "surface": i.surface, "ts": i.ts, "text": i.text, "reason": i.reason}
+        for i in items]})
+
+
+@router.post("/v1/nudge", tags=["protection"], summary="Pre-send nudge: friction level for a draft")
+async def post_nudge(body: NudgeBody, request: Request, _: Scorer) -> Any:
+    """Scores the draft and weighs the author's active strikes."""
+    service = request.app.state.service
+
+    def run() -> dict[str, Any]:
+        scores = service.warm_up().engine.score(body.text).scores
+        strikes = len(service.account_status(body.author)["strikes"]) if body.author else 0
+        out = nudge(scores, strikes).to_dict()
+        out["recent_strikes"] = strikes
+        return out
+
+    return FastJSON(await run_in_threadpool(run))
+
+
+__all__ = ["AUDIENCES", "router"]

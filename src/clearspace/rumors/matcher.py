@@ -1,0 +1,181 @@
+"""Claim matching: which debunks does a post repeat?
+
+Hybrid retrieval over debunk *passages* (see :mod:`.passages`): BM25 on jieba words and
+character bigrams (:mod:`.tokenize`), and cosine similarity of multilingual sentence
+embeddings, searched through an ANN index (:mod:`.ann`). A debunk's score on each signal is
+its best passage; the two are fused linearly::
+
+    score = w_embed * cosine + w_lexical * bm25_normalised
+
+BM25 carries same-language copies (and long debunks quoting the claim); the embedding carries
+paraphrases and the zh↔en crossing, where BM25 is zero. Sentences of a long debunk text
+count ``body_weight`` times their similarity (the claim, variants, title and quoted spans count
+fully), and a passage that several debunks share word for word (boilerplate such as a
+platform's penalty notice) counts for none of them. Debunks can be added at any time;
+nothing is rebuilt. ``MATCHER_NAME@MATCHER_VERSION`` is recorded on every label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from clearspace.errors import InputError
+from clearspace.model.embeddings import Encoder
+from clearspace.rumors.ann import VectorIndex
+from clearspace.rumors.bm25 import BM25Index
+from clearspace.rumors.model import Debunk
+from clearspace.rumors.passages import passages
+from clearspace.rumors.tokenize import tokens
+
+MATCHER_NAME = "claim_match"
+MATCHER_VERSION = "1"
+
+Reranker = Callable[[str, Sequence[str]], Sequence[float]]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One debunk matched to a post: the fused ``score`` and its two parts."""
+
+    debunk_id: str
+    score: float
+    cosine: float
+    lexical: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {"debunk_id": self.debunk_id, "score": round(self.score, 4)}
+
+
+class ClaimMatcher:
+    """Matches posts to debunks.
+
+    ``encoder`` embeds texts (``None``: lexical only); ``w_embed``/``w_lexical`` weigh the two
+    signals; ``candidates`` is how many passages each retriever proposes; ``threshold`` is the
+    fused score from which a match should label a post (calibrated on the shared dev data, see
+    docs/rumors.md); ``reranker`` optionally re-scores the short list.
+    """
+
+    def __init__(self, encoder: Encoder | None = None, w_embed: float = 0.3, w_lexical: float = 0.7,
+                 candidates: int = 100, threshold: float = 0.5, reranker: Reranker | None = None,
+                 w_rerank: float = 0.5, body_weight: float = 0.8,
+                 coverage_mix: float = 0.0, ann_exact_below: int = 20000) -> None:
+        self.encoder = encoder
+        self.w_embed = w_embed
+        self.w_lexical = w_lexical
+        self.candidates = candidates
+        self.threshold = threshold
+        self.reranker = reranker
+        self.w_rerank = w_rerank
+        self.body_weight = body_weight
+        self.coverage_mix = coverage_mix
+        self.ann_exact_below = ann_exact_below
+        self.debunks_: list[Debunk] = []
+        self.passages_: list[str] = []
+        self._passage_debunk: list[int] = []
+        self._passage_debunk_np: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self._debunk_passages: list[range] = []
+        self._passage_weight: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
+        self._first_seen: dict[str, int] = {}
+        self._positions: dict[str, int] = {}
+        self._bm25 = BM25Index()
+        self._vectors: VectorIndex | None = None
+
+    def __len__(self) -> int:
+        return len(self.debunks_)
+
+    def add(self, debunks: Sequence[Debunk], vectors: npt.NDArray[np.float32] | None = None) -> None:
+        """Add debunks (ids must be new). ``vectors``: precomputed passage embeddings, optional."""
+        new_passages: list[str] = []
+        weights: list[float] = []
+        shared: list[int] = []
+        for debunk in debunks:
+            if debunk.id in self._positions:
+                raise InputError(f"debunk {debunk.id!r} is already in the matcher")
+            position = len(self.debunks_)
+            self._positions[debunk.id] = position
+            self.debunks_.append(debunk)
+            parts = passages(debunk)
+            start = len(self.passages_) + len(new_passages)
+            self._debunk_passages.append(range(start, start + len(parts)))
+            for offset, (passage, is_claim) in enumerate(parts):
+                first = self._first_seen.setdefault(passage, start + offset)
+                if first != start + offset and passage != debunk.claim:
+                    shared.extend((first, start + offset))
+                new_passages.append(passage)
+                weights.append(1.0 if is_claim else self.body_weight)
+            self._passage_debunk.extend([position] * len(parts))
+        self.passages_.extend(new_passages)
+        self._passage_weight = np.concatenate([self._passage_weight, np.asarray(weights, dtype=np.float32)])
+        self._passage_weight[np.asarray(shared, dtype=np.int64)] = 0.0
+        self._passage_debunk_np = np.asarray(self._passage_debunk, dtype=np.int64)
+        self._bm25.add([tokens(p) for p in new_passages])
+        if self.encoder is not None and new_passages:
+            embedded = vectors if vectors is not None else self.encoder.encode(new_passages)
+            if self._vectors is None:
+                self._vectors = VectorIndex(embedded.shape[1], exact_below=self.ann_exact_below)
+            self._vectors.add(embedded)
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32] | None:
+        return None if self.encoder is None else self.encoder.encode(list(texts))
+
+    def match(self, texts: Sequence[str], k: int = 5) -> list[list[Match]]:
+        """The ``k`` best debunks for each text, best first."""
+        vectors = self.embed(texts)
+        return [self.match_one(text, k, None if vectors is None else vectors[i]) for i, text in enumerate(texts)]
+
+    def match_one(self, text: str, k: int = 5, vector: npt.NDArray[np.float32] | None = None) -> list[Match]:
+        """The ``k`` best debunks for one text whose embedding is ``vector`` (if an encoder is set)."""
+        if not self.debunks_ or k <= 0:
+            return []
+        n = len(self.debunks_)
+        lexical = np.zeros(n, dtype=np.float32)
+        ids, bm25, coverage = self._bm25.score_and_coverage(tokens(text))
+        scores = self.coverage_mix * coverage + (1.0 - self.coverage_mix) * bm25
+        if len(ids):
+            np.maximum.at(lexical, self._passage_debunk_np[ids], scores * self._passage_weight[ids])
+        candidates: set[int] = set()
+        if len(ids):
+            top = np.argpartition(-lexical, min(self.candidates, n) - 1)[: self.candidates]
+            candidates = set(top[lexical[top] > 0].tolist())
+        cosine = np.zeros(n, dtype=np.float32)
+        if vector is not None and self._vectors is not None:
+            pids, sims = self._vectors.search(vector, self.candidates)
+            np.maximum.at(cosine, self._passage_debunk_np[pids], sims * self._passage_weight[pids])
+            seen = set(self._passage_debunk_np[pids].tolist())
+            missing = [d for d in candidates if d not in seen]
+            if missing:
+                pidx = np.asarray([p for d in missing for p in self._debunk_passages[d]], dtype=np.int64)
+                psims = self._vectors.vectors(pidx) @ np.asarray(vector, dtype=np.float32)
+                np.maximum.at(cosine, self._passage_debunk_np[pidx], psims * self._passage_weight[pidx])
+            candidates |= seen
+        if not candidates:
+            return []
+        order = np.fromiter(candidates, dtype=np.int64)
+        fused = self.w_embed * cosine[order] + self.w_lexical * lexical[order]
+        ranked = order[np.argsort(-fused, kind="stable")]
+        if self.reranker is not None:
+            ranked = self._rerank(text, ranked[: max(k, 20)], cosine, lexical)
+        return [Match(self.debunks_[d].id, float(self.w_embed * cosine[d] + self.w_lexical * lexical[d]),
+                      float(cosine[d]), float(lexical[d])) for d in ranked[:k]]
+
+    def _rerank(self, text: str, ranked: npt.NDArray[np.int64], cosine: npt.NDArray[np.float32],
+                lexical: npt.NDArray[np.float32]) -> npt.NDArray[np.int64]:
+        assert self.reranker is not None
+        shortlist = [self.debunks_[d].claim for d in ranked]
+        extra = np.asarray(self.reranker(text, shortlist), dtype=np.float32)
+        fused = self.w_embed * cosine[ranked] + self.w_lexical * lexical[ranked]
+        return ranked[np.argsort(-((1 - self.w_rerank) * fused + self.w_rerank * extra), kind="stable")]
+
+    def labels(self, text: str, vector: npt.NDArray[np.float32] | None = None, k: int = 3) -> list[Match]:
+        """Matches at or above :attr:`threshold`: the debunks a post should be labelled with."""
+        return [m for m in self.match_one(text, k, vector) if m.score >= self.threshold]
+
+    def get(self, debunk_id: str) -> Debunk:
+        try:
+            return self.debunks_[self._positions[debunk_id]]
+        except KeyError:
+            raise InputError(f"unknown debunk {debunk_id!r}") from None

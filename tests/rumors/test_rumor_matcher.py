@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import numpy as np
+import orjson
+import pytest
+from click.testing import CliRunner
+
+from clearspace.cli.main import cli
+from clearspace.errors import InputError
+from clearspace.rumors.ann import VectorIndex
+from clearspace.rumors.bm25 import BM25Index
+from clearspace.rumors.matcher import ClaimMatcher
+from clearspace.rumors.model import Debunk
+from clearspace.rumors.passages import passages
+from clearspace.rumors.tokenize import tokens
+
+DEBUNKS = [
+    Debunk(id="water", claim="自来水里检测出新冠病毒，千万别喝", variants=("Tap water contains the coronavirus",)),
+    Debunk(id="salt", claim="多吃盐可以预防病毒感染"),
+    Debunk(id="bridge", claim="The old bridge on River Road collapsed last night"),
+    Debunk(id="long", claim="短", text="经查，该微博称“某小区发现食人鳄鱼出没”不实，据当地警方通报，系网民编造。"
+                                       "被举报人言论构成发布不实信息，现依规处理。"),
+    Debunk(id="long2", claim="短二", text="经查，该微博称“明天全市停电三天”不实，供电公司已辟谣。"
+                                         "被举报人言论构成发布不实信息，现依规处理。"),
+]
+
+
+def test_tokens_fold_traditional_and_split_words() -> None:
+    simplified, traditional = tokens("自来水检测出病毒"), tokens("自來水檢測出病毒")
+    assert simplified == traditional
+    assert "w:自来水" in simplified and "病毒" in simplified
+    assert tokens("Bridges collapsed https://t.co/x @someone") == ["bridg", "collaps"]
+
+
+def test_passages_split_long_text_and_quotes() -> None:
+    texts = [p for p, _ in passages(DEBUNKS[3])]
+    assert texts[0] == "短"
+    assert "某小区发现食人鳄鱼出没" in texts
+    assert any(t.startswith("被举报人") for t in texts)
+
+
+def test_bm25_is_incremental_and_normalised() -> None:
+    index = BM25Index()
+    index.add([["a", "b"], ["c"]])
+    index.add([["a", "d", "d"]])
+    ids, scores = index.score(["d", "a"])
+    assert ids.tolist() == [0, 2]
+    assert scores[1] > scores[0] and 0 < scores.max() <= 1.0
+    assert index.score(["zzz"])[0].size == 0
+
+
+@pytest.mark.parametrize("exact_below", [0, 10_000])
+def test_vector_index_grows_without_rebuild(exact_below: int) -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(300, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = VectorIndex(16, exact_below=exact_below)
+    for chunk in np.array_split(vectors, 7):
+        index.add(chunk)
+    ids, sims = index.search(vectors[123], 3)
+    assert ids[0] == 123 and sims[0] == pytest.approx(1.0, abs=1e-4)
+    assert np.allclose(index.vectors(np.array([5, 6])), vectors[5:7], atol=1e-5)
+
+
+def test_matcher_finds_copies_and_paraphrases(hash_encoder) -> None:  # type: ignore[no-untyped-def]
+    matcher = ClaimMatcher(encoder=hash_encoder)
+    matcher.add(DEBUNKS[:3])
+    matcher.add(DEBUNKS[3:])  # added later: no rebuild
+    posts = ["转发：自來水裡檢測出新冠病毒！千万别喝！", "omg the old bridge on river road collapsed",
+             "网友称某小区发现食人鳄鱼出没，大家小心", "今天天气很好"]
+    results = matcher.match(posts, k=3)
+    assert [r[0].debunk_id for r in results[:3]] == ["water", "bridge", "long"]
+    assert all(a.score >= b.score for r in results for a, b in zip(r, r[1:], strict=False))
+    assert not matcher.labels(posts[3])
+
+
+def test_shared_boilerplate_does_not_match(hash_encoder) -> None:  # type: ignore[no-untyped-def]
+    matcher = ClaimMatcher(encoder=hash_encoder, threshold=0.3)
+    matcher.add(DEBUNKS)
+    assert matcher.labels("被举报人言论构成发布不实信息，现依规处理。") == []
+
+
+def test_matcher_rejects_duplicate_ids_and_handles_empty() -> None:
+    matcher = ClaimMatcher()
+    assert matcher.match_one("anything") == []
+    matcher.add(DEBUNKS[:1])
+    with pytest.raises(InputError):
+        matcher.add(DEBUNKS[:1])
+    with pytest.raises(InputError):
+        matcher.get("nope")
+
+
+def test_match_command_writes_best_first(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    debunks = tmp_path / "debunks.jsonl"
+    debunks.write_bytes(b"".join(orjson.dumps(d.to_dict()) + b"\n" for d in DEBUNKS) + b"{broken\n")
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text('{"id": "p1", "text": "自来水里检测出新冠病毒"}\n{"id": 2, "text": "nothing here"}\n')
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["match", "--debunks", str(debunks), "--posts", str(posts), "-k", "2",
+                                      "-o", str(out), "--encoder", "none"])
+    assert result.exit_code == 0, result.output
+    rows = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert rows[0]["id"] == "p1" and rows[0]["matches"][0]["debunk_id"] == "water"
+    assert len(rows[0]["matches"]) <= 2 and set(rows[0]["matches"][0]) == {"debunk_id", "score"}
+    assert rows[1] == {"id": "2", "matches": []}
