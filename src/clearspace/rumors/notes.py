@@ -88,7 +88,8 @@ class ScoringConfig:
     max_factor: float = 0.50
     z: float = 1.0
     ring_min_common: int = 5
-    ring_similarity: float = 0.9
+    ring_overlap: float = 0.8
+    ring_agreement: float = 0.95
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,7 @@ def find_rings(ratings: Sequence[Rating], config: ScoringConfig) -> list[list[st
             continue
         overlap = len(common) / len(ra.keys() | rb.keys())
         agree = sum(abs(ra[k] - rb[k]) < 0.25 for k in common) / len(common)
-        if overlap >= config.ring_similarity and agree >= config.ring_similarity:
+        if overlap >= config.ring_overlap and agree >= config.ring_agreement:
             parent[root(a)] = root(b)
     groups: dict[str, list[str]] = defaultdict(list)
     for rater in sorted(by_rater):

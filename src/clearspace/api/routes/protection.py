@@ -16,7 +16,7 @@ from clearspace.api.auth import Reader, Scorer, require
 from clearspace.api.jsonio import FastJSON
 from clearspace.errors import NotFound
 from clearspace.protection.nudge import nudge
-from clearspace.protection.shield import AUDIENCES, SURFACES, Interaction, ShieldBook, make_shield
+from clearspace.protection.shield import AUDIENCES, Interaction, ShieldBook, make_shield
 
 router = APIRouter()
 ShieldKeeper = Depends(require("reports:write"))
