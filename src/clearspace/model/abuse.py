@@ -78,11 +78,9 @@ class AbuseModel:
         english = np.fromiter((mostly_latin(t) for t in texts), dtype=bool, count=len(texts))
         return self.route(self.predict_hashed(self.hasher.hashed(texts), embeddings), english)
 
-    def predict_hashed(
-        self, hashed: Hashed, embeddings: FloatArray | None = None, contributions: FloatArray | None = None
-    ) -> FloatArray:
+    def predict_hashed(self, hashed: Hashed, embeddings: FloatArray | None = None) -> FloatArray:
         """Probabilities of every column on n-grams hashed already (callers reuse them for evidence)."""
-        z = hashed.project(self.coef, contributions) + self.intercept
+        z = hashed.project(self.coef) + self.intercept
         if embeddings is None:
             return sigmoid(z * self.stack_fast[:, 0] + self.stack_fast[:, 1])
         if self.emb_coef is None or self.stack_embed is None or self.emb_intercept is None:

@@ -64,15 +64,13 @@ class ModelDetector:
         hashed = model.hasher.hashed(texts)
         encoder = self._get_encoder()
         embeddings = encoder.encode([d.original for d in docs]) if encoder is not None else None
-        contributions = hashed.contributions(model.coef)
-        probs = model.route(model.predict_hashed(hashed, embeddings, contributions), english)
+        probs = model.route(model.predict_hashed(hashed, embeddings), english)
         heads = model.public_heads
         abuse = heads.index("abuse")
         flagged = probs[:, abuse] >= model.threshold(self.embed, english)
-        zh_col, en_col = model.column("abuse", english)
-        weight = np.where(english[hashed.rows], contributions[:, en_col], contributions[:, zh_col])
         spans_of = {
-            i: tuple(docs[i].to_original(s, e) for s, e in ev) for i, ev in self.evidence(hashed, weight, flagged).items()
+            i: tuple(docs[i].to_original(s, e) for s, e in ev)
+            for i, ev in self.evidence(hashed, english, flagged).items()
         }
         ident = f"{self.name}@{self.version}"
         return [
@@ -87,16 +85,21 @@ class ModelDetector:
         ]
 
     def evidence(
-        self, hashed: Hashed, weight: npt.NDArray[np.float32], flagged: npt.NDArray[np.bool_]
+        self, hashed: Hashed, english: npt.NDArray[np.bool_], flagged: npt.NDArray[np.bool_]
     ) -> dict[int, list[Span]]:
-        """For each flagged text, up to three spans whose n-grams push its score up the most.
+        """For each flagged text, up to three spans whose n-grams push its abuse score up the most.
 
-        ``weight`` is each n-gram occurrence's contribution to the head's logit. Only
-        n-grams of two or more characters count: single characters explain little.
+        Only n-grams of two or more characters count: single characters explain little.
         """
-        cand = np.flatnonzero(flagged[hashed.rows] & (weight > 0) & ((hashed.ends - hashed.starts) >= 2))
+        model = self.model
+        cand = np.flatnonzero(flagged[hashed.rows] & ((hashed.ends - hashed.starts) >= 2))
+        zh_col, en_col = model.column("abuse", english)
         rows = hashed.rows[cand]
-        order = np.argsort(rows * 1e6 - weight[cand].astype(np.float64), kind="stable")
+        column = np.where(english[rows], en_col, zh_col)
+        weight = model.coef[hashed.cols[cand], column] * hashed.scale[cand]
+        positive = weight > 0
+        cand, rows, weight = cand[positive], rows[positive], weight[positive]
+        order = np.argsort(rows * 1e6 - weight.astype(np.float64), kind="stable")
         sorted_rows = rows[order]
         rank = np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)
         pick = cand[order[rank < CANDIDATES]]

@@ -44,19 +44,22 @@ class Hashed:
     weight: npt.NDArray[np.float32]
     norm: npt.NDArray[np.float64]
 
-    def contributions(self, w: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        """What each occurrence adds to ``x @ w``: shape ``(occurrences, k)`` for ``w`` ``(n_features, k)``."""
-        scale = (self.weight / self.norm[self.rows]).astype(np.float32)
-        return w[self.cols] * scale[:, None]  # type: ignore[no-any-return]
+    @property
+    def scale(self) -> npt.NDArray[np.float32]:
+        """Each occurrence's feature value: its share of ``log(1 + count) * idf``, normalized."""
+        return (self.weight / self.norm[self.rows]).astype(np.float32)
 
-    def project(self, w: npt.NDArray[np.float32], contributions: npt.NDArray[np.float32] | None = None
-                ) -> npt.NDArray[np.float32]:
-        """``x @ w`` for a weight matrix ``w`` of shape ``(n_features, k)``, without building ``x``."""
-        c = self.contributions(w) if contributions is None else contributions
-        out = np.empty((self.n_texts, w.shape[1]), dtype=np.float32)
-        for k in range(w.shape[1]):
-            out[:, k] = np.bincount(self.rows, weights=c[:, k], minlength=self.n_texts)
-        return out
+    def contributions(self, w: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_] | None = None
+                      ) -> npt.NDArray[np.float32]:
+        """What each occurrence (or each one selected by ``mask``) adds to ``x @ w`` for a vector ``w``."""
+        if mask is None:
+            return w[self.cols] * self.scale  # type: ignore[no-any-return]
+        return w[self.cols[mask]] * self.scale[mask]  # type: ignore[no-any-return]
+
+    def project(self, w: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """``x @ w`` for a weight matrix ``w`` of shape ``(n_features, k)``."""
+        x = sparse.csr_matrix((self.scale, (self.rows, self.cols)), shape=(self.n_texts, w.shape[0]))
+        return np.asarray(x @ w, dtype=np.float32)
 
 
 class NgramHasher:

@@ -28,13 +28,24 @@ from clearspace.model.embeddings import Encoder
 from clearspace.rumors.ann import VectorIndex
 from clearspace.rumors.bm25 import BM25Index
 from clearspace.rumors.model import Debunk
-from clearspace.rumors.passages import passages
+from clearspace.rumors.passages import passages, split_sentences
 from clearspace.rumors.tokenize import tokens
 
 MATCHER_NAME = "claim_match"
 MATCHER_VERSION = "1"
 
 Reranker = Callable[[str, Sequence[str]], Sequence[float]]
+
+
+MAX_QUERY_UNITS = 8
+
+
+def query_units(text: str, sentences: bool) -> list[str]:
+    """What to embed for a post: the post, then (optionally) its sentences."""
+    if not sentences:
+        return [text]
+    parts = [p for p in split_sentences(text) if len(p) >= 8]
+    return [text, *parts[: MAX_QUERY_UNITS - 1]] if len(parts) > 1 else [text]
 
 
 @dataclass(frozen=True)
@@ -62,7 +73,8 @@ class ClaimMatcher:
     def __init__(self, encoder: Encoder | None = None, w_embed: float = 0.3, w_lexical: float = 0.7,
                  candidates: int = 100, threshold: float = 0.5, reranker: Reranker | None = None,
                  w_rerank: float = 0.5, body_weight: float = 0.8,
-                 coverage_mix: float = 0.0, ann_exact_below: int = 20000) -> None:
+                 coverage_mix: float = 0.0,
+                 query_sentences: bool = False, ann_exact_below: int = 20000) -> None:
         self.encoder = encoder
         self.w_embed = w_embed
         self.w_lexical = w_lexical
@@ -72,6 +84,7 @@ class ClaimMatcher:
         self.w_rerank = w_rerank
         self.body_weight = body_weight
         self.coverage_mix = coverage_mix
+        self.query_sentences = query_sentences
         self.ann_exact_below = ann_exact_below
         self.debunks_: list[Debunk] = []
         self.passages_: list[str] = []
@@ -103,7 +116,7 @@ class ClaimMatcher:
             self._debunk_passages.append(range(start, start + len(parts)))
             for offset, (passage, is_claim) in enumerate(parts):
                 first = self._first_seen.setdefault(passage, start + offset)
-                if first != start + offset and passage != debunk.claim:
+                if first != start + offset and not is_claim:
                     shared.extend((first, start + offset))
                 new_passages.append(passage)
                 weights.append(1.0 if is_claim else self.body_weight)
@@ -119,13 +132,22 @@ class ClaimMatcher:
                 self._vectors = VectorIndex(embedded.shape[1], exact_below=self.ann_exact_below)
             self._vectors.add(embedded)
 
-    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32] | None:
-        return None if self.encoder is None else self.encoder.encode(list(texts))
-
     def match(self, texts: Sequence[str], k: int = 5) -> list[list[Match]]:
-        """The ``k`` best debunks for each text, best first."""
-        vectors = self.embed(texts)
-        return [self.match_one(text, k, None if vectors is None else vectors[i]) for i, text in enumerate(texts)]
+        """The ``k`` best debunks for each text, best first.
+
+        With ``query_sentences`` set, a post's sentences are embedded too (a claim is often one
+        sentence of a longer post) and each debunk keeps its best similarity to any of them.
+        """
+        if self.encoder is None:
+            return [self.match_one(text, k) for text in texts]
+        units = [query_units(t, self.query_sentences) for t in texts]
+        flat = [u for group in units for u in group]
+        vectors = self.encoder.encode(flat)
+        out, start = [], 0
+        for text, group in zip(texts, units, strict=True):
+            out.append(self.match_one(text, k, vectors[start : start + len(group)]))
+            start += len(group)
+        return out
 
     def match_one(self, text: str, k: int = 5, vector: npt.NDArray[np.float32] | None = None) -> list[Match]:
         """The ``k`` best debunks for one text whose embedding is ``vector`` (if an encoder is set)."""
@@ -143,13 +165,16 @@ class ClaimMatcher:
             candidates = set(top[lexical[top] > 0].tolist())
         cosine = np.zeros(n, dtype=np.float32)
         if vector is not None and self._vectors is not None:
-            pids, sims = self._vectors.search(vector, self.candidates)
-            np.maximum.at(cosine, self._passage_debunk_np[pids], sims * self._passage_weight[pids])
-            seen = set(self._passage_debunk_np[pids].tolist())
+            queries = np.asarray(vector, dtype=np.float32).reshape(-1, self._vectors.dim)
+            seen: set[int] = set()
+            for row in queries:
+                pids, sims = self._vectors.search(row, self.candidates)
+                np.maximum.at(cosine, self._passage_debunk_np[pids], sims * self._passage_weight[pids])
+                seen.update(self._passage_debunk_np[pids].tolist())
             missing = [d for d in candidates if d not in seen]
             if missing:
                 pidx = np.asarray([p for d in missing for p in self._debunk_passages[d]], dtype=np.int64)
-                psims = self._vectors.vectors(pidx) @ np.asarray(vector, dtype=np.float32)
+                psims = (self._vectors.vectors(pidx) @ queries.T).max(axis=1)
                 np.maximum.at(cosine, self._passage_debunk_np[pidx], psims * self._passage_weight[pidx])
             candidates |= seen
         if not candidates:
