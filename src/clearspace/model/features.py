@@ -43,6 +43,7 @@ class Hashed:
     ends: npt.NDArray[np.int64]
     weight: npt.NDArray[np.float32]
     norm: npt.NDArray[np.float64]
+    matrix: sparse.csr_matrix  # the normalized features, one row per text (canonical CSR)
 
     @property
     def scale(self) -> npt.NDArray[np.float32]:
@@ -58,8 +59,7 @@ class Hashed:
 
     def project(self, w: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """``x @ w`` for a weight matrix ``w`` of shape ``(n_features, k)``."""
-        x = sparse.csr_matrix((self.scale, (self.rows, self.cols)), shape=(self.n_texts, w.shape[0]))
-        return np.asarray(x @ w, dtype=np.float32)
+        return np.asarray(self.matrix @ w, dtype=np.float32)
 
 
 class NgramHasher:
@@ -146,18 +146,17 @@ class NgramHasher:
         norm = np.sqrt(np.bincount(uniq // self.n_features, weights=total**2, minlength=len(texts)))
         norm[norm == 0] = 1.0
         weight = (total / counts)[inverse].astype(np.float32)
-        return Hashed(len(texts), rows, cols, starts, ends, weight, norm)
+        u_rows = uniq // self.n_features
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(u_rows, minlength=len(texts)), out=indptr[1:])
+        values = (total / norm[u_rows]).astype(np.float32)
+        matrix = sparse.csr_matrix((values, uniq % self.n_features, indptr), shape=(len(texts), self.n_features))
+        matrix.has_canonical_format = True
+        return Hashed(len(texts), rows, cols, starts, ends, weight, norm, matrix)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        """Sublinear tf-idf features, L2-normalized: ``log(1 + count) * idf``, one row per text.
-
-        :meth:`Hashed.project` gives ``x @ W`` without building this matrix.
-        """
-        h = self.hashed(texts)
-        data = (h.weight / h.norm[h.rows]).astype(np.float32)
-        m = sparse.csr_matrix((data, (h.rows, h.cols)), shape=(len(texts), self.n_features), dtype=np.float32)
-        m.sum_duplicates()
-        return m
+        """Sublinear tf-idf features, L2-normalized: ``log(1 + count) * idf``, one row per text."""
+        return self.hashed(texts).matrix
 
     def fit_idf(self, texts: Sequence[str], min_df: int = 2) -> NgramHasher:
         """Learn smoothed idf weights from a corpus; columns seen in fewer than ``min_df`` texts get 0."""

@@ -28,7 +28,7 @@ from clearspace.model.embeddings import Encoder
 from clearspace.rumors.ann import VectorIndex
 from clearspace.rumors.bm25 import BM25Index
 from clearspace.rumors.model import Debunk
-from clearspace.rumors.passages import passages, split_sentences
+from clearspace.rumors.passages import BODY, CLAIM, passages, split_sentences
 from clearspace.rumors.tokenize import tokens
 
 MATCHER_NAME = "claim_match"
@@ -114,12 +114,12 @@ class ClaimMatcher:
             parts = passages(debunk)
             start = len(self.passages_) + len(new_passages)
             self._debunk_passages.append(range(start, start + len(parts)))
-            for offset, (passage, is_claim) in enumerate(parts):
+            for offset, (passage, kind) in enumerate(parts):
                 first = self._first_seen.setdefault(passage, start + offset)
-                if first != start + offset and not is_claim:
+                if first != start + offset and kind != CLAIM:
                     shared.extend((first, start + offset))
                 new_passages.append(passage)
-                weights.append(1.0 if is_claim else self.body_weight)
+                weights.append(self.body_weight if kind == BODY else 1.0)
             self._passage_debunk.extend([position] * len(parts))
         self.passages_.extend(new_passages)
         self._passage_weight = np.concatenate([self._passage_weight, np.asarray(weights, dtype=np.float32)])

@@ -25,23 +25,26 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if len(p) >= 4]
 
 
-def passages(debunk: Debunk) -> list[tuple[str, bool]]:
-    """``(passage, is_claim)`` for ``debunk``, most important first, without duplicates.
+CLAIM, QUOTE, BODY = "claim", "quote", "body"
 
-    ``is_claim`` marks the claim, its variants, the title and quoted spans; the other passages
-    are sentences of the long text, which the matcher weighs less.
+
+def passages(debunk: Debunk) -> list[tuple[str, str]]:
+    """``(passage, kind)`` for ``debunk``, most important first, without duplicates.
+
+    ``kind`` is :data:`CLAIM` (the claim, its variants, the title), :data:`QUOTE` (a quoted
+    span of the long text) or :data:`BODY` (a sentence of the long text, or two adjacent ones).
     """
-    out: list[tuple[str, bool]] = [(debunk.claim, True), *((v, True) for v in debunk.variants)]
+    out: list[tuple[str, str]] = [(debunk.claim, CLAIM), *((v, CLAIM) for v in debunk.variants)]
     if debunk.title:
-        out.append((debunk.title, True))
+        out.append((debunk.title, CLAIM))
     if debunk.text:
-        out.extend((m.group(1), True) for m in _QUOTED.finditer(debunk.text))
+        out.extend((m.group(1), QUOTE) for m in _QUOTED.finditer(debunk.text))
         sentences = split_sentences(debunk.text)
-        out.extend((s, False) for s in sentences)
+        out.extend((s, BODY) for s in sentences)
         pairs = zip(sentences, sentences[1:], strict=False)
-        out.extend((a + b, False) for a, b in pairs if len(a) + len(b) <= MAX_PASSAGE_CHARS)
+        out.extend((a + b, BODY) for a, b in pairs if len(a) + len(b) <= MAX_PASSAGE_CHARS)
     seen: set[str] = set()
-    unique: list[tuple[str, bool]] = []
+    unique: list[tuple[str, str]] = []
     for passage, is_claim in out:
         passage = passage.strip()[:MAX_PASSAGE_CHARS]
         if passage and passage not in seen:
