@@ -37,6 +37,7 @@ _RUN = re.compile(r"([^\d\s])\1\1+")
 _LEET = re.compile(r"(?<=[a-z])[013457@$!](?=[a-z])")
 _LEET_MAP = str.maketrans("013457@$!", "oieastasi")
 _HAS_CJK = re.compile(f"[{CJK}]")
+_LATIN = re.compile("[a-z]")
 _CONFUSABLES = {
     "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
     "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ɡ": "g", "ո": "n",
@@ -120,9 +121,12 @@ class Normalizer:
             self._setup()
         out, omap = self.charmap_.apply(text)
         for _ in range(self.max_passes):
-            out = _one_to_one(out)
+            latin = _LATIN.search(out) is not None
+            cjk = _HAS_CJK.search(out) is not None
+            if latin:
+                out = _one_to_one(out)
             changed = False
-            for step in (self._separators, self._runs, self._aliases):
+            for step in self._steps(latin, cjk):
                 res = step(out)
                 if res is not None:
                     out, step_map = res
@@ -136,25 +140,29 @@ class Normalizer:
             return Document(original=text, text=out)
         return Document(original=text, text=out, starts=tuple(omap[0]), ends=tuple(omap[1]))
 
-    def _separators(self, text: str) -> tuple[str, OffsetMap] | None:
-        res = sub_with_map(_CJK_SEP, lambda m: "", text)
-        spaced = sub_with_map(_LATIN_SPACED, _join_letters, res[0] if res else text)
-        if spaced is None:
-            return res
-        return spaced[0], compose(res[1] if res else None, spaced[1])  # type: ignore[return-value]
+    def _steps(self, latin: bool, cjk: bool) -> list[Step]:
+        """The length-changing steps worth running on a text with these scripts."""
+        steps: list[Step] = []
+        if cjk:
+            steps.append(lambda t: sub_with_map(_CJK_SEP, lambda m: "", t))
+        if latin:
+            steps.append(lambda t: sub_with_map(_LATIN_SPACED, _join_letters, t))
+        steps.append(lambda t: sub_with_map(_RUN, _shorten_run, t))
+        if latin:
+            steps.append(lambda t: self._aliases(t, cjk))
+        return steps
 
-    def _runs(self, text: str) -> tuple[str, OffsetMap] | None:
-        return sub_with_map(_RUN, _shorten_run, text)
-
-    def _aliases(self, text: str) -> tuple[str, OffsetMap] | None:
+    def _aliases(self, text: str, cjk: bool) -> tuple[str, OffsetMap] | None:
+        """Latin spellings of Chinese abuse; short ones only in texts that contain Chinese."""
         expand = lambda m: self.aliases_[m.group(0)]  # noqa: E731
         res = sub_with_map(self.long_alias_re_, expand, text) if self.long_alias_re_ else None
+        if self.short_alias_re_ is None or not (cjk or res is not None):
+            return res
         current = res[0] if res else text
-        if self.short_alias_re_ is not None and _HAS_CJK.search(current):
-            short = sub_with_map(self.short_alias_re_, expand, current)
-            if short is not None:
-                return short[0], compose(res[1] if res else None, short[1])  # type: ignore[return-value]
-        return res
+        short = sub_with_map(self.short_alias_re_, expand, current)
+        if short is None:
+            return res
+        return short[0], compose(res[1] if res else None, short[1])  # type: ignore[return-value]
 
 
 def _one_to_one(text: str) -> str:
