@@ -171,3 +171,10 @@ def test_fast_enough(policy: Policy) -> None:
         policy.evaluate(clean, ADULT)
         policy.evaluate(flagged, ADULT)
     assert time.perf_counter() - start < 2.0
+
+
+def test_strong_insult_words_get_friction_even_when_the_model_is_unsure(policy: Policy) -> None:
+    scores = {"abuse": 0.3, "lexicon.insult": 0.9}
+    assert action(policy, None, **scores) == "nudge"
+    assert action(policy, {"minor": True}, **scores) == "hold"
+    assert action(policy, None, abuse=0.3, **{"lexicon.profanity": 0.9}) == "allow"

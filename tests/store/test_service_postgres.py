@@ -1,5 +1,5 @@
-"""The service over PostgreSQL: the service suite's ingest and moderation tests run again here
-unchanged (only the ``service`` fixture differs), plus concurrency across two "processes", the
+"""The service over PostgreSQL: the service suite's ingest and moderation tests and the API's
+moderation tests run again here unchanged (only the fixtures differ), plus concurrency across two "processes", the
 HTTP app built from ``CLEARSPACE_DB`` and the CLI with ``--db postgresql://...``."""
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from clearspace.service.ids import IdFactory, counter_token
 from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import open_store
 
-SERVICE_TESTS = Path(__file__).resolve().parents[1] / "service"
+TESTS = Path(__file__).resolve().parents[1]
+ROLES = ("ingest", "moderator", "senior_moderator", "auditor", "admin")
 
 
 def _load(name: str) -> ModuleType:
-    """A module of the service suite, loaded under another name so its tests collect here too."""
-    spec = importlib.util.spec_from_file_location(f"postgres_{name}", SERVICE_TESTS / f"{name}.py")
+    """A module of the service or API suite, loaded under another name so its tests collect here too."""
+    spec = importlib.util.spec_from_file_location(f"postgres_{name.replace('/', '_')}", TESTS / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -39,7 +40,8 @@ def _tests(*modules: ModuleType) -> dict[str, Any]:
     return {k: v for m in modules for k, v in vars(m).items() if k.startswith("test_") and callable(v)}
 
 
-globals().update(_tests(_load("test_ingest"), _load("test_moderation")))
+globals().update(_tests(_load("service/test_ingest"), _load("service/test_moderation"),
+                       _load("api/test_api_moderation")))
 
 THREAT = "你就是个傻逼 去死吧"
 
@@ -59,6 +61,23 @@ def service(postgres_url: str, clock: ManualClock) -> Iterator[Service]:
     svc = _service(postgres_url, clock, IdFactory(counter_token()))
     yield svc
     svc.store.close()
+
+
+@pytest.fixture
+def keys(service: Service) -> dict[str, str]:
+    """What tests/api/conftest.py builds: one key per role."""
+    return {role: service.create_key(role, name=role)[1] for role in ROLES}
+
+
+@pytest.fixture
+def h(keys: dict[str, str]) -> dict[str, dict[str, str]]:
+    return {role: {"Authorization": f"Bearer {key}"} for role, key in keys.items()}
+
+
+@pytest.fixture
+def client(service: Service) -> Iterator[TestClient]:
+    with TestClient(create_app(service)) as c:
+        yield c
 
 
 def test_concurrent_ingest_from_two_workers_stores_one_decision_per_event(postgres_url: str,
