@@ -13,7 +13,7 @@ import numpy.typing as npt
 class VectorIndex:
     """Inner-product search; ``ef`` trades recall for speed, ``m`` is HNSW's graph degree."""
 
-    def __init__(self, dim: int, m: int = 16, ef_construction: int = 100, ef: int = 128,
+    def __init__(self, dim: int, m: int = 16, ef_construction: int = 100, ef: int = 64,
                  exact_below: int = 20000, seed: int = 0) -> None:
         self.dim = dim
         self.m = m

@@ -65,13 +65,13 @@ class ClaimMatcher:
     """Matches posts to debunks.
 
     ``encoder`` embeds texts (``None``: lexical only); ``w_embed``/``w_lexical`` weigh the two
-    signals; ``candidates`` is how many passages each retriever proposes; ``threshold`` is the
+    signals; ``candidates`` / ``ann_candidates`` are how many passages BM25 / the ANN index propose; ``threshold`` is the
     fused score from which a match should label a post (calibrated on the shared dev data, see
     docs/rumors.md); ``reranker`` optionally re-scores the short list.
     """
 
     def __init__(self, encoder: Encoder | None = None, w_embed: float = 0.3, w_lexical: float = 0.7,
-                 candidates: int = 100, threshold: float = 0.5, reranker: Reranker | None = None,
+                 candidates: int = 100, ann_candidates: int = 40, threshold: float = 0.5, reranker: Reranker | None = None,
                  w_rerank: float = 0.5, body_weight: float = 0.8,
                  coverage_mix: float = 0.0,
                  query_sentences: bool = False, ann_exact_below: int = 20000) -> None:
@@ -79,6 +79,7 @@ class ClaimMatcher:
         self.w_embed = w_embed
         self.w_lexical = w_lexical
         self.candidates = candidates
+        self.ann_candidates = ann_candidates
         self.threshold = threshold
         self.reranker = reranker
         self.w_rerank = w_rerank
@@ -168,7 +169,7 @@ class ClaimMatcher:
             queries = np.asarray(vector, dtype=np.float32).reshape(-1, self._vectors.dim)
             seen: set[int] = set()
             for row in queries:
-                pids, sims = self._vectors.search(row, self.candidates)
+                pids, sims = self._vectors.search(row, self.ann_candidates)
                 np.maximum.at(cosine, self._passage_debunk_np[pids], sims * self._passage_weight[pids])
                 seen.update(self._passage_debunk_np[pids].tolist())
             missing = [d for d in candidates if d not in seen]
