@@ -29,11 +29,12 @@ ZH = list(
     "四日那事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道此变条只没结解问意建月无系很情者最立代想"
     "已通并提直题程展五果料象员位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指"
 )
-EN = (
+_EN_WORDS = (
     "water virus vaccine bank card fee tower flood shark tiger zoo airport phone photo camera bridge road river storm "
     "school food milk plastic garlic banana yogurt cancer microwave metro train bus station hospital doctor nurse "
     "police fire market price salt sugar oil rice bread cheese coffee tea energy"
-).split()
+)
+EN = _EN_WORDS.split()
 
 
 def synthetic_claim(rng: np.random.Generator) -> str:

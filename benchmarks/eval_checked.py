@@ -16,6 +16,8 @@ import re
 import time
 from pathlib import Path
 
+from eval_checkthat import calibrate
+
 from clearspace.rumors.matcher import ClaimMatcher
 from clearspace.rumors.model import Debunk
 
@@ -50,8 +52,10 @@ def evaluate(matcher: ClaimMatcher, pairs: list[tuple[str, str]]) -> dict[str, f
     # penalty); finding one of those first is also counted separately
     same = [bool(r) and matcher.get(r[0].debunk_id).claim == matcher.get(own).claim
             for (_, own), r in zip(pairs, results, strict=True)]
+    scores = [r[0].score if r else 0.0 for r in results]
     return {"posts": len(pairs), "own_debunk_first": sum(first) / len(first),
-            "same_claim_debunk_first": sum(same) / len(same), "own_debunk_in_top5": sum(in5) / len(in5)}
+            "same_claim_debunk_first": sum(same) / len(same), "own_debunk_in_top5": sum(in5) / len(in5),
+            "label_threshold": calibrate(scores, same)}
 
 
 def main() -> None:

@@ -54,7 +54,23 @@ def evaluate(matcher: ClaimMatcher, queries: dict[str, str], gold: dict[str, set
     results = matcher.match([queries[q] for q in ids], k=5)
     aps = [average_precision_at([m.debunk_id for m in r], gold[q]) for q, r in zip(ids, results, strict=True)]
     top1 = [bool(r) and r[0].debunk_id in gold[q] for q, r in zip(ids, results, strict=True)]
-    return {"queries": len(ids), "map@5": sum(aps) / len(aps), "precision@1": sum(top1) / len(top1)}
+    scores = [r[0].score if r else 0.0 for r in results]
+    return {"queries": len(ids), "map@5": sum(aps) / len(aps), "precision@1": sum(top1) / len(top1),
+            "label_threshold": calibrate(scores, top1)}
+
+
+def calibrate(scores: list[float], correct: list[bool], precision: float = 0.95) -> dict[str, float]:
+    """The lowest threshold on the top-1 score at which labels are right ``precision`` of the time.
+
+    (Every post here has a debunk, so a wrong top-1 stands in for a false label.)
+    """
+    best = {"threshold": 1.0, "precision": 1.0, "recall": 0.0}
+    for t in sorted(set(round(x, 3) for x in scores), reverse=True):
+        chosen = [c for x, c in zip(scores, correct, strict=True) if x >= t]
+        p = sum(chosen) / len(chosen)
+        if p >= precision:
+            best = {"threshold": t, "precision": round(p, 3), "recall": round(sum(chosen) / len(correct), 3)}
+    return best
 
 
 def main() -> None:

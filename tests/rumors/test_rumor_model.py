@@ -12,7 +12,8 @@ FULL = Debunk(
     id="db-1", claim="某市自来水含有新冠病毒", verdict=Verdict.FABRICATED,
     variants=("Tap water in the city carries the coronavirus",), text="经查，该说法不实。",
     title="自来水含病毒？不实", url="https://factcheck.example/db-1", fact_checker="Example Check",
-    evidence=(Evidence(publisher="City Water Works", url="https://water.example/n1", quote="水质检测合格", date="2026-01-02"),),
+    evidence=(Evidence(publisher="City Water Works", url="https://water.example/n1", quote="水质检测合格",
+                       date="2026-01-02"),),
     language="zh", published="2026-01-03", updated="2026-01-04", claim_date="2026-01-01",
     about_person="Person A", clarification="I never said this.",
 )

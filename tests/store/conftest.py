@@ -1,4 +1,4 @@
-"""PostgreSQL for the store tests: one throw-away database per test run, one schema per test.
+"""PostgreSQL for the store tests: one throw-away database per test run, emptied before each test.
 
 The server is ``$CLEARSPACE_TEST_POSTGRES`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``,
 trust auth). The run creates ``cs_test_<random>`` and drops it at the end. Without a server the
@@ -51,12 +51,38 @@ def postgres_database() -> Iterator[str]:
             admin.execute(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
 
 
-@pytest.fixture
-def postgres_url(postgres_database: str) -> str:
-    """A URL whose ``search_path`` is a new, empty schema of the run's database (one per test)."""
+def _new_schema(database_url: str) -> str:
     import psycopg
 
     schema = f"t_{secrets.token_hex(6)}"
-    with psycopg.connect(postgres_database, autocommit=True) as conn:
+    with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
-    return with_database(postgres_database, urlsplit(postgres_database).path.lstrip("/"), schema)
+    return with_database(database_url, urlsplit(database_url).path.lstrip("/"), schema)
+
+
+@pytest.fixture
+def postgres_fresh_url(postgres_database: str) -> str:
+    """A URL whose ``search_path`` is a new, empty schema: for tests of migrating from nothing."""
+    return _new_schema(postgres_database)
+
+
+@pytest.fixture(scope="session")
+def _postgres_migrated(postgres_database: str) -> str:
+    from clearspace.store import open_store
+
+    url = _new_schema(postgres_database)
+    open_store(url).close()
+    return url
+
+
+@pytest.fixture
+def postgres_url(_postgres_migrated: str) -> str:
+    """A URL of a migrated schema with every table empty (migrating costs far more than emptying)."""
+    import psycopg
+
+    from clearspace.store.schema import KEYS
+
+    with psycopg.connect(_postgres_migrated) as conn:
+        for name in KEYS:
+            conn.execute(f"DELETE FROM {name}")
+    return _postgres_migrated

@@ -47,9 +47,9 @@ def test_urls_are_shown_without_passwords() -> None:
     assert describe(url) == describe_url(url) and describe("data/cs.db") == "data/cs.db"
 
 
-def test_columns_compare_by_code_point_in_the_catalog(postgres_url: str) -> None:
-    open_store(postgres_url).close()
-    with psycopg.connect(postgres_url) as conn:
+def test_columns_compare_by_code_point_in_the_catalog(postgres_fresh_url: str) -> None:
+    open_store(postgres_fresh_url).close()
+    with psycopg.connect(postgres_fresh_url) as conn:
         rows = conn.execute("SELECT data_type, collation_name FROM information_schema.columns "
                             "WHERE table_schema = current_schema() AND table_name = 'reports'").fetchall()
     types = {t for t, _ in rows}

@@ -24,6 +24,15 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+@pytest.fixture(params=BACKENDS)
+def fresh_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where nothing has been migrated yet, on each backend."""
+    if request.param == "sqlite":
+        return str(tmp_path / "fresh.sqlite")
+    url: str = request.getfixturevalue("postgres_fresh_url")
+    return url
+
+
 @pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
     opened = open_store(store_url)
@@ -55,11 +64,11 @@ def _event(i: int) -> dict[str, object]:
             "context": {"k": i}}
 
 
-def test_migrates_to_latest_and_reopens(store_url: str) -> None:
-    store = open_store(store_url)
+def test_migrates_to_latest_and_reopens(fresh_store_url: str) -> None:
+    store = open_store(fresh_store_url)
     assert store.schema_version() == LATEST
     store.close()
-    again = open_store(f"sqlite:///{store_url}" if "://" not in store_url else store_url)
+    again = open_store(f"sqlite:///{fresh_store_url}" if "://" not in fresh_store_url else fresh_store_url)
     assert again.schema_version() == LATEST
     again.close()
 
@@ -212,9 +221,9 @@ def test_audit_chain_stays_linear_under_concurrent_writers(store_url: str) -> No
         s.close()
 
 
-def test_opening_one_fresh_database_from_two_threads_migrates_once(store_url: str) -> None:
+def test_opening_one_fresh_database_from_three_threads_migrates_once(fresh_store_url: str) -> None:
     opened: list[Store] = []
-    _threads(lambda _: opened.append(open_store(store_url)), 3)
+    _threads(lambda _: opened.append(open_store(fresh_store_url)), 3)
     assert [s.schema_version() for s in opened] == [LATEST] * 3
     for s in opened:
         s.close()

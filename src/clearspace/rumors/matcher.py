@@ -65,14 +65,14 @@ class ClaimMatcher:
     """Matches posts to debunks.
 
     ``encoder`` embeds texts (``None``: lexical only); ``w_embed``/``w_lexical`` weigh the two
-    signals; ``candidates`` / ``ann_candidates`` are how many passages BM25 / the ANN index propose; ``threshold`` is the
-    fused score from which a match should label a post (calibrated on the shared dev data, see
-    docs/rumors.md); ``reranker`` optionally re-scores the short list.
+    signals; ``candidates`` / ``ann_candidates`` are how many passages BM25 / the ANN index
+    propose; ``threshold`` is the fused score from which a match should label a post
+    (calibrated on the shared dev data, see docs/rumors.md); ``reranker`` optionally re-scores the short list.
     """
 
     def __init__(self, encoder: Encoder | None = None, w_embed: float = 0.3, w_lexical: float = 0.7,
-                 candidates: int = 100, ann_candidates: int = 40, threshold: float = 0.5, reranker: Reranker | None = None,
-                 w_rerank: float = 0.5, body_weight: float = 0.8,
+                 candidates: int = 100, ann_candidates: int = 40, threshold: float = 0.5,
+                 reranker: Reranker | None = None, w_rerank: float = 0.5, body_weight: float = 0.8,
                  coverage_mix: float = 0.0,
                  query_sentences: bool = False, ann_exact_below: int = 20000) -> None:
         self.encoder = encoder
