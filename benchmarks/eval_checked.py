@@ -55,7 +55,7 @@ def evaluate(matcher: ClaimMatcher, pairs: list[tuple[str, str]]) -> dict[str, f
     scores = [r[0].score if r else 0.0 for r in results]
     return {"posts": len(pairs), "own_debunk_first": sum(first) / len(first),
             "same_claim_debunk_first": sum(same) / len(same), "own_debunk_in_top5": sum(in5) / len(in5),
-            "label_threshold": calibrate(scores, same)}
+            "label_threshold": {str(p): calibrate(scores, same, p) for p in (0.95, 0.9, 0.8)}}
 
 
 def main() -> None:

@@ -56,7 +56,7 @@ def evaluate(matcher: ClaimMatcher, queries: dict[str, str], gold: dict[str, set
     top1 = [bool(r) and r[0].debunk_id in gold[q] for q, r in zip(ids, results, strict=True)]
     scores = [r[0].score if r else 0.0 for r in results]
     return {"queries": len(ids), "map@5": sum(aps) / len(aps), "precision@1": sum(top1) / len(top1),
-            "label_threshold": calibrate(scores, top1)}
+            "label_threshold": {str(p): calibrate(scores, top1, p) for p in (0.95, 0.9, 0.8)}}
 
 
 def calibrate(scores: list[float], correct: list[bool], precision: float = 0.95) -> dict[str, float]:
@@ -66,7 +66,7 @@ def calibrate(scores: list[float], correct: list[bool], precision: float = 0.95)
     """
     best = {"threshold": 1.0, "precision": 1.0, "recall": 0.0}
     for t in sorted(set(round(x, 3) for x in scores), reverse=True):
-        chosen = [c for x, c in zip(scores, correct, strict=True) if x >= t]
+        chosen = [c for x, c in zip(scores, correct, strict=True) if round(x, 3) >= t]
         p = sum(chosen) / len(chosen)
         if p >= precision:
             best = {"threshold": t, "precision": round(p, 3), "recall": round(sum(chosen) / len(correct), 3)}

@@ -98,7 +98,7 @@ class BM25Index:
             norm = self.k1 * (1.0 - self.b + self.b * self._lengths_np[ids] / avgdl)
             ids_parts.append(ids)
             idf_parts.append(np.full(len(ids), idf, dtype=np.float32))
-            score_parts.append((weight * idf) * tfs * (self.k1 + 1.0) / (tfs + norm))
+            score_parts.append(((weight * idf) * tfs * (self.k1 + 1.0) / (tfs + norm)).astype(np.float32))
         if not ids_parts:
             return np.zeros(0, dtype=np.int64), empty, empty
         all_ids = np.concatenate(ids_parts)

@@ -84,7 +84,8 @@ def from_claimreview(data: Mapping[str, Any]) -> Debunk:
     claim = data.get("claimReviewed")
     if not isinstance(claim, str) or not claim.strip():
         raise InputError("ClaimReview needs a non-empty 'claimReviewed'")
-    item = data.get("itemReviewed") if isinstance(data.get("itemReviewed"), Mapping) else {}
+    raw_item = data.get("itemReviewed")
+    item: Mapping[str, Any] = raw_item if isinstance(raw_item, Mapping) else {}
     variants = item.get("alternateName", [])
     if isinstance(variants, str):
         variants = [variants]
@@ -116,10 +117,10 @@ def _verdict(rating: Any) -> Verdict:
         except InputError:
             pass
     try:
-        value = float(rating.get("ratingValue"))
+        value = float(rating["ratingValue"])
         worst = float(rating.get("worstRating", 1))
         best = float(rating.get("bestRating", 5))
-    except (TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return Verdict.UNVERIFIED
     position = (value - worst) / (best - worst) if best != worst else 0.0
     return Verdict.FALSE if position <= 0.25 else Verdict.MISLEADING if position < 0.75 else Verdict.UNVERIFIED

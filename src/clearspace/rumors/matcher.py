@@ -71,7 +71,7 @@ class ClaimMatcher:
     """
 
     def __init__(self, encoder: Encoder | None = None, w_embed: float = 0.3, w_lexical: float = 0.7,
-                 candidates: int = 100, ann_candidates: int = 40, threshold: float = 0.5,
+                 candidates: int = 100, ann_candidates: int = 40, threshold: float = 0.25,
                  reranker: Reranker | None = None, w_rerank: float = 0.5, body_weight: float = 0.8,
                  coverage_mix: float = 0.0,
                  query_sentences: bool = False, ann_exact_below: int = 20000) -> None:
@@ -182,6 +182,7 @@ class ClaimMatcher:
             return []
         order = np.fromiter(candidates, dtype=np.int64)
         fused = self.w_embed * cosine[order] + self.w_lexical * lexical[order]
+        order, fused = order[fused > 0], fused[fused > 0]
         ranked = order[np.argsort(-fused, kind="stable")]
         if self.reranker is not None:
             ranked = self._rerank(text, ranked[: max(k, 20)], cosine, lexical)

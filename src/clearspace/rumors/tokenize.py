@@ -39,7 +39,7 @@ def _t2s() -> Callable[[str], str]:
         import opencc
     except ImportError:  # pragma: no cover - opencc is a dependency
         return lambda s: s
-    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return,unused-ignore]
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +48,7 @@ def _jieba() -> Callable[[str], list[str]] | None:
         import rjieba
     except ImportError:
         return None
-    return rjieba.cut  # type: ignore[no-any-return]
+    return rjieba.cut  # type: ignore[no-any-return,unused-ignore]
 
 
 def fold(text: str) -> str:

@@ -1,4 +1,4 @@
-"""The storage interface every backend implements (SQLite now, PostgreSQL next).
+"""The storage interface every backend implements (SQLite and PostgreSQL).
 
 The service talks to storage only through :class:`Store` and :class:`Tx`: plain rows as
 dicts, equality or :class:`Op` filters, one table name per call. JSON columns (see

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,19 @@ from clearspace.store.sql import where_sql as _where_sql
 def _decode(table: str, row: sqlite3.Row) -> Row:
     json_cols = JSON_COLUMNS.get(table, frozenset())
     return {k: orjson.loads(row[k]) if k in json_cols and row[k] is not None else row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row
+
+
+def _enable_wal(conn: sqlite3.Connection, attempts: int = 50) -> None:
+    """Switch to WAL mode; retried, because SQLite answers "locked" at once (without waiting
+    ``busy_timeout``) while another connection is switching a new file at the same moment."""
+    for attempt in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 class SQLiteTx:
@@ -97,7 +111,7 @@ class SQLiteStore:
             self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self._conn.row_factory = sqlite3.Row
             self._conn.execute("PRAGMA busy_timeout=5000")
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(self._conn)
             self._conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
             self.migrate()
         except sqlite3.Error as exc:

@@ -1,0 +1,56 @@
+"""Debunk cards: what a platform pins on top of a search for a rumor, and the label on a copy.
+
+:class:`DebunkRegistry` holds debunks and their matcher; ``search(q)`` answers the cards for a
+search query (``GET /v1/debunks/search?q=``), ``label(text)`` the labels for a post. A label
+links to the debunk and names the rule (``claim_match@version``) that matched it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from clearspace.rumors.matcher import MATCHER_NAME, MATCHER_VERSION, ClaimMatcher, Match
+from clearspace.rumors.model import Debunk
+
+
+def card(debunk: Debunk, match: Match | None = None) -> dict[str, Any]:
+    """The public face of a debunk: claim, verdict, who checked it, the link and any clarification."""
+    out: dict[str, Any] = {"debunk_id": debunk.id, "claim": debunk.claim, "verdict": debunk.verdict.value}
+    for name in ("title", "url", "fact_checker", "published", "about_person", "clarification"):
+        value = getattr(debunk, name)
+        if value:
+            out[name] = value
+    if debunk.evidence:
+        out["evidence"] = [e.to_dict() for e in debunk.evidence]
+    if match is not None:
+        out["score"] = round(match.score, 4)
+    return out
+
+
+class DebunkRegistry:
+    """Debunks by id, searchable and matchable; adding never rebuilds the index."""
+
+    def __init__(self, matcher: ClaimMatcher | None = None) -> None:
+        self.matcher = matcher if matcher is not None else ClaimMatcher()
+
+    def add(self, debunks: Iterable[Debunk]) -> None:
+        self.matcher.add(list(debunks))
+
+    def __len__(self) -> int:
+        return len(self.matcher)
+
+    def get(self, debunk_id: str) -> Debunk:
+        return self.matcher.get(debunk_id)
+
+    def search(self, query: str, k: int = 5, min_score: float | None = None) -> list[dict[str, Any]]:
+        """Cards for the debunks matching a search query, best first."""
+        floor = self.matcher.threshold / 2 if min_score is None else min_score
+        matches = self.matcher.match([query], k=k)[0]
+        return [card(self.get(m.debunk_id), m) for m in matches if m.score >= floor]
+
+    def label(self, text: str, k: int = 3) -> list[dict[str, Any]]:
+        """Labels for a post: each links to its debunk and records the matching rule."""
+        matches = [m for m in self.matcher.match([text], k=k)[0] if m.score >= self.matcher.threshold]
+        return [{"debunk_id": m.debunk_id, "score": round(m.score, 4), "verdict": self.get(m.debunk_id).verdict.value,
+                 "url": self.get(m.debunk_id).url, "rule": f"{MATCHER_NAME}@{MATCHER_VERSION}"} for m in matches]
