@@ -82,7 +82,7 @@ def test_more_malformed_requests(client: TestClient, h: H) -> None:
     r = client.post("/v1/events", content=b'{"id":"y","text":"hi"}', headers={**h["ingest"], "Content-Length": "abc"})
     assert r.status_code == 400 and "Content-Length" in r.json()["error"]["message"]
     r = client.post("/v1/events", json={"id": "nul", "text": "a\u0000b"}, headers=h["ingest"])
-    assert r.status_code == 200
+    assert r.status_code == 400 and "NUL" in r.json()["error"]["message"]
     r = client.get("/v1/cases?limit=abc", headers=h["moderator"])
     assert r.status_code == 422 and "limit" in r.json()["error"]["message"]
     r = client.get("/v1/events/x", headers={"Authorization": "Basic abc"})

@@ -103,3 +103,24 @@ def test_match_command_writes_best_first(tmp_path) -> None:  # type: ignore[no-u
     assert rows[0]["id"] == "p1" and rows[0]["matches"][0]["debunk_id"] == "water"
     assert len(rows[0]["matches"]) <= 2 and set(rows[0]["matches"][0]) == {"debunk_id", "score"}
     assert rows[1] == {"id": "2", "matches": []}
+
+
+class _PairEncoder:
+    """Gives a translation pair the same vector, everything else an orthogonal one."""
+
+    name = "pairs"
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        out = np.zeros((len(texts), 4), dtype=np.float32)
+        for row, text in enumerate(texts):
+            out[row, 0 if ("桥" in text or "bridge" in text.lower()) else 1 + row % 3] = 1.0
+        return out
+
+
+def test_cross_script_cosine_alone_can_label() -> None:
+    matcher = ClaimMatcher(encoder=_PairEncoder(), threshold=0.4)
+    matcher.add([Debunk(id="zh-bridge", claim="河边路的老桥昨晚倒塌了")])
+    (match,) = matcher.labels("The old bridge on River Road collapsed last night",
+                              vector=_PairEncoder().encode(["bridge"])[0])
+    assert match.debunk_id == "zh-bridge" and match.lexical == 0.0
+    assert match.score == pytest.approx(matcher.w_cross)

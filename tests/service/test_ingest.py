@@ -76,3 +76,15 @@ def test_bad_events_are_input_errors(service: Service, bad: object, message: str
 def test_unknown_decision(service: Service) -> None:
     with pytest.raises(NotFound):
         service.get_decision("nope")
+
+
+def test_nul_characters_are_refused_before_they_reach_the_store() -> None:
+    import pytest
+
+    from clearspace.errors import InputError
+    from clearspace.service.events import parse_event
+
+    with pytest.raises(InputError, match="NUL"):
+        parse_event({"id": "e1", "text": "a\x00b"}, max_text_chars=100)
+    with pytest.raises(InputError, match="NUL"):
+        parse_event({"id": "e\x001", "text": "ok"}, max_text_chars=100)

@@ -13,10 +13,8 @@ from clearspace.api.app import create_app
 
 def app_from_env() -> FastAPI:
     """A warmed-up app over the database named by ``CLEARSPACE_DB`` (default ``clearspace.db``)."""
-    from clearspace.service.core import Service
+    from clearspace.service.factory import build_service
     from clearspace.service.settings import Settings
-    from clearspace.store import open_store
 
-    settings = Settings.from_env()
-    service = Service(open_store(settings.db), settings=settings).warm_up()
+    service = build_service(Settings.from_env()).warm_up()
     return create_app(service, deliver_webhooks=True)

@@ -12,21 +12,16 @@ from typing import Any
 
 import click
 
-DB_HELP = "SQLite database file (default: $CLEARSPACE_DB, the config file's db, or ./clearspace.db)."
+DB_HELP = (
+    "SQLite file or postgresql:// URL (default: $CLEARSPACE_DB, the config file's db, or ./clearspace.db)."
+)
 
 
 def _service(db: str | None, config: str | None = None) -> Any:
-    from clearspace.service.core import Service
+    from clearspace.service.factory import build_service
     from clearspace.service.settings import Settings
-    from clearspace.store import open_store
 
-    settings = Settings.from_env(config=config, db=db)
-    service = Service(open_store(settings.db), settings=settings)
-    if settings.redis_url:
-        from clearspace.service.ratelimit import RedisRateLimiter
-
-        service.limiter = RedisRateLimiter.from_url(settings.redis_url, service.clock)
-    return service
+    return build_service(Settings.from_env(config=config, db=db))
 
 
 def _shown(db: str) -> str:

@@ -5,7 +5,7 @@ character bigrams (:mod:`.tokenize`), and cosine similarity of multilingual sent
 embeddings, searched through an ANN index (:mod:`.ann`). A debunk's score on each signal is
 its best passage; the two are fused linearly::
 
-    score = w_embed * cosine + w_lexical * bm25_normalised
+    score = max(w_embed * cosine + w_lexical * bm25_normalised, w_cross * cross_script_cosine)
 
 BM25 carries same-language copies (and long debunks quoting the claim); the embedding carries
 paraphrases and the zh↔en crossing, where BM25 is zero. Sentences of a long debunk text
@@ -17,6 +17,7 @@ nothing is rebuilt. ``MATCHER_NAME@MATCHER_VERSION`` is recorded on every label.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,13 @@ Reranker = Callable[[str, Sequence[str]], Sequence[float]]
 
 
 MAX_QUERY_UNITS = 8
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def is_cjk(text: str) -> bool:
+    """Whether a text is mostly Chinese (two Latin letters weigh about one Chinese character)."""
+    return len(_CJK.findall(text)) * 2 >= len(_LATIN.findall(text)) and bool(_CJK.search(text))
 
 
 def query_units(text: str, sentences: bool) -> list[str]:
@@ -74,7 +82,7 @@ class ClaimMatcher:
                  candidates: int = 100, ann_candidates: int = 40, threshold: float = 0.25,
                  reranker: Reranker | None = None, w_rerank: float = 0.5, body_weight: float = 0.8,
                  coverage_mix: float = 0.0,
-                 query_sentences: bool = False, ann_exact_below: int = 20000) -> None:
+                 query_sentences: bool = False, w_cross: float = 0.45, ann_exact_below: int = 20000) -> None:
         self.encoder = encoder
         self.w_embed = w_embed
         self.w_lexical = w_lexical
@@ -86,6 +94,7 @@ class ClaimMatcher:
         self.body_weight = body_weight
         self.coverage_mix = coverage_mix
         self.query_sentences = query_sentences
+        self.w_cross = w_cross
         self.ann_exact_below = ann_exact_below
         self.debunks_: list[Debunk] = []
         self.passages_: list[str] = []
@@ -93,6 +102,7 @@ class ClaimMatcher:
         self._passage_debunk_np: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._debunk_passages: list[range] = []
         self._passage_weight: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
+        self._passage_cjk: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
         self._first_seen: dict[str, int] = {}
         self._positions: dict[str, int] = {}
         self._bm25 = BM25Index()
@@ -123,6 +133,8 @@ class ClaimMatcher:
                 weights.append(self.body_weight if kind == BODY else 1.0)
             self._passage_debunk.extend([position] * len(parts))
         self.passages_.extend(new_passages)
+        scripts = np.asarray([is_cjk(p) for p in new_passages], dtype=bool)
+        self._passage_cjk = np.concatenate([self._passage_cjk, scripts])
         self._passage_weight = np.concatenate([self._passage_weight, np.asarray(weights, dtype=np.float32)])
         self._passage_weight[np.asarray(shared, dtype=np.int64)] = 0.0
         self._passage_debunk_np = np.asarray(self._passage_debunk, dtype=np.int64)
@@ -165,12 +177,17 @@ class ClaimMatcher:
             top = np.argpartition(-lexical, min(self.candidates, n) - 1)[: self.candidates]
             candidates = set(top[lexical[top] > 0].tolist())
         cosine = np.zeros(n, dtype=np.float32)
+        cross = np.zeros(n, dtype=np.float32)
+        query_cjk = is_cjk(text)
         if vector is not None and self._vectors is not None:
             queries = np.asarray(vector, dtype=np.float32).reshape(-1, self._vectors.dim)
             seen: set[int] = set()
             for row in queries:
                 pids, sims = self._vectors.search(row, self.ann_candidates)
                 np.maximum.at(cosine, self._passage_debunk_np[pids], sims * self._passage_weight[pids])
+                other = pids[self._passage_cjk[pids] != query_cjk]
+                np.maximum.at(cross, self._passage_debunk_np[other],
+                              sims[self._passage_cjk[pids] != query_cjk] * self._passage_weight[other])
                 seen.update(self._passage_debunk_np[pids].tolist())
             missing = [d for d in candidates if d not in seen]
             if missing:
@@ -181,20 +198,28 @@ class ClaimMatcher:
         if not candidates:
             return []
         order = np.fromiter(candidates, dtype=np.int64)
-        fused = self.w_embed * cosine[order] + self.w_lexical * lexical[order]
+        fused = self._fuse(cosine[order], lexical[order], cross[order])
         order, fused = order[fused > 0], fused[fused > 0]
         ranked = order[np.argsort(-fused, kind="stable")]
         if self.reranker is not None:
-            ranked = self._rerank(text, ranked[: max(k, 20)], cosine, lexical)
-        return [Match(self.debunks_[d].id, float(self.w_embed * cosine[d] + self.w_lexical * lexical[d]),
-                      float(cosine[d]), float(lexical[d])) for d in ranked[:k]]
+            ranked = self._rerank(text, ranked[: max(k, 20)], self._fuse(cosine, lexical, cross))
+        final = self._fuse(cosine, lexical, cross)
+        return [Match(self.debunks_[d].id, float(final[d]), float(cosine[d]), float(lexical[d])) for d in ranked[:k]]
 
-    def _rerank(self, text: str, ranked: npt.NDArray[np.int64], cosine: npt.NDArray[np.float32],
-                lexical: npt.NDArray[np.float32]) -> npt.NDArray[np.int64]:
+    def _fuse(self, cosine: npt.NDArray[np.float32], lexical: npt.NDArray[np.float32],
+              cross: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Linear fusion; across scripts (zh post, en passage or back) BM25 cannot help, so the
+        cross-script cosine alone, times ``w_cross``, is also a way to reach the threshold."""
+        linear = self.w_embed * cosine + self.w_lexical * lexical
+        fused: npt.NDArray[np.float32] = np.maximum(linear, self.w_cross * cross)
+        return fused
+
+    def _rerank(self, text: str, ranked: npt.NDArray[np.int64], scores: npt.NDArray[np.float32]
+                ) -> npt.NDArray[np.int64]:
         assert self.reranker is not None
         shortlist = [self.debunks_[d].claim for d in ranked]
         extra = np.asarray(self.reranker(text, shortlist), dtype=np.float32)
-        fused = self.w_embed * cosine[ranked] + self.w_lexical * lexical[ranked]
+        fused = scores[ranked]
         return ranked[np.argsort(-((1 - self.w_rerank) * fused + self.w_rerank * extra), kind="stable")]
 
     def labels(self, text: str, vector: npt.NDArray[np.float32] | None = None, k: int = 3) -> list[Match]:

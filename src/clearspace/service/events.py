@@ -34,6 +34,8 @@ def _ident(value: Any, name: str) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise InputError(f"'{name}' must be a string (or integer), got {type(value).__name__}")
     text = str(value)
+    if "\x00" in text:
+        raise InputError(f"'{name}' must not contain NUL characters")
     if not text or len(text) > MAX_ID_CHARS:
         raise InputError(f"'{name}' must be 1 to {MAX_ID_CHARS} characters long")
     return text
@@ -57,6 +59,8 @@ def parse_event(raw: Any, *, max_text_chars: int) -> Event:
         raise InputError(problem)
     if len(text) > max_text_chars:
         raise InputError(f"'text' is longer than {max_text_chars} characters")
+    if "\x00" in text:
+        raise InputError("'text' must not contain NUL characters")
     for name in ID_FIELDS:
         if raw.get(name) is not None:
             context[name] = _ident(raw[name], name)
