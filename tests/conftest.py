@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from clearspace.detectors.lexicon import LexiconDetector
+from clearspace.text.normalize import Normalizer
+
 # Timing is not behaviour: CI machines are shared, so property tests get no deadline.
 settings.register_profile("clearspace", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("clearspace")
-
-from clearspace.detectors.lexicon import LexiconDetector
-from clearspace.text.normalize import Normalizer
 
 DATASETS = Path(os.environ.get("CLEARSPACE_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
 

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clearspace.api.auth import KeyCache
 from clearspace.api.errors import clearspace_error_response, error_response
+from clearspace.api.jsonio import parse_json
 from clearspace.errors import ClearspaceError, InputError
 from clearspace.service.batcher import Batcher
 from clearspace.service.core import Service
@@ -57,7 +58,7 @@ class EventsFastPath:
                 raise _TooLarge
             scheme, _, key = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
             await self.keys.principal(key.strip() or None if scheme.lower() == "bearer" else None, "events:write")
-            raw = _parse(await self._body(receive))
+            raw = parse_json(await self._body(receive))
             events = self.service.check_events(raw)
             answers = await asyncio.wrap_future(self.batcher.submit(events))
         except _TooLarge:
@@ -86,10 +87,3 @@ class EventsFastPath:
                 return b"".join(chunks)
 
 
-def _parse(body: bytes) -> Any:
-    if not body.strip():
-        raise InputError("the request body is empty; send a JSON object")
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"the request body is not valid JSON in UTF-8: {exc}") from exc

@@ -20,7 +20,11 @@ class FastJSON(JSONResponse):
 
 async def read_json(request: Request) -> Any:
     """The parsed body; InputError for an empty body, invalid UTF-8 or invalid JSON."""
-    body = await request.body()
+    return parse_json(await request.body())
+
+
+def parse_json(body: bytes) -> Any:
+    """A request body parsed as JSON; InputError for an empty body, invalid UTF-8 or invalid JSON."""
     if not body.strip():
         raise InputError("the request body is empty; send a JSON object")
     try:

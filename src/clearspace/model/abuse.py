@@ -26,8 +26,8 @@ import numpy as np
 import numpy.typing as npt
 
 from clearspace.errors import ModelError
-from clearspace.model.features import Hashed, NgramHasher
 from clearspace.language import mostly_latin
+from clearspace.model.features import Hashed, NgramHasher
 from clearspace.text.tables import data_path
 
 FORMAT = "clearspace-abuse/1"
