@@ -36,7 +36,8 @@ FloatArray = npt.NDArray[np.float32]
 
 
 def sigmoid(z: npt.NDArray[Any]) -> FloatArray:
-    return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+    out: FloatArray = (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)
+    return out
 
 
 @dataclass
@@ -163,7 +164,8 @@ def load_model(path: str | Path | None = None) -> AbuseModel:
         if meta.get("format") != FORMAT:
             raise ModelError(f"{source}: format {meta.get('format')!r}, expected {FORMAT!r}")
         n_features = int(meta["n_features"])
-        hasher = NgramHasher(tuple(meta["ngram_range"]), n_features)  # type: ignore[arg-type]
+        lo, hi = meta["ngram_range"]
+        hasher = NgramHasher((int(lo), int(hi)), n_features)
         idf = np.zeros(n_features, dtype=np.float32)
         idf[arrays["idf_rows"]] = arrays["idf"]
         hasher.idf_ = idf

@@ -107,7 +107,7 @@ class ModelDetector:
         p_abuse = model.route(columns, english)[:, model.public_heads.index("abuse")]
         unsure = np.flatnonzero(np.abs(p_abuse - model.threshold(False, english)) < self.embed_band)
         if len(unsure):
-            vectors = encoder.encode([docs[i].original for i in unsure])
+            vectors = encoder.encode([docs[int(i)].original for i in unsure])
             columns[unsure] = model.embed_probs(z[unsure], vectors)
             embedded[unsure] = True
         return embedded

@@ -61,7 +61,8 @@ class Usem3Encoder:
         )
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        return out / norms
+        result: npt.NDArray[np.float32] = out / norms
+        return result
 
 
 def load_encoder(spec: str) -> Encoder:

@@ -50,13 +50,6 @@ class Hashed:
         """Each occurrence's feature value: its share of ``log(1 + count) * idf``, normalized."""
         return (self.weight / self.norm[self.rows]).astype(np.float32)
 
-    def contributions(self, w: npt.NDArray[np.float32], mask: npt.NDArray[np.bool_] | None = None
-                      ) -> npt.NDArray[np.float32]:
-        """What each occurrence (or each one selected by ``mask``) adds to ``x @ w`` for a vector ``w``."""
-        if mask is None:
-            return w[self.cols] * self.scale  # type: ignore[no-any-return]
-        return w[self.cols[mask]] * self.scale[mask]  # type: ignore[no-any-return]
-
     def project(self, w: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """``x @ w`` for a weight matrix ``w`` of shape ``(n_features, k)``."""
         return np.asarray(self.matrix @ w, dtype=np.float32)
@@ -65,8 +58,9 @@ class Hashed:
 class NgramHasher:
     """Hashes character n-grams of ``ngram_range`` into ``n_features`` columns.
 
-    Each row holds ``log(1 + count) * idf_`` per column, scaled to unit length. Word boundaries are marked by the text's own spaces and by a virtual
-    boundary character at each end, so ``(1, 4)`` n-grams also see word starts and ends.
+    Each row holds ``log(1 + count) * idf_`` per column, scaled to unit length. A virtual
+    boundary character precedes each text, so n-grams also see how a text starts; spaces in
+    the text mark word boundaries.
     """
 
     def __init__(self, ngram_range: tuple[int, int] = (1, 4), n_features: int = 2**20) -> None:

@@ -70,7 +70,7 @@ class Corpus:
     def empty() -> Corpus:
         return Corpus([], np.zeros((0, len(HEADS)), dtype=np.int64), [])
 
-    def add(self, texts: Sequence[str], columns: dict[str, Sequence[int]], source: str) -> None:
+    def add(self, texts: Sequence[str], columns: dict[str, npt.NDArray[np.int64]], source: str) -> None:
         block = np.full((len(texts), len(HEADS)), UNDEFINED, dtype=np.int64)
         for head, values in columns.items():
             block[:, HEADS.index(head)] = values
@@ -216,7 +216,12 @@ def train_model(root: Path, config: TrainConfig, encoder: Encoder | None, log: L
         routes=dict(ROUTES),
         meta={
             "version": config.version,
-            "trained_on": ["COLD train (dev for calibration)", "OLID (90%)", "Davidson (category heads)", "SWSR (sexism and target heads)"],
+            "trained_on": [
+                "COLD train (dev for calibration)",
+                "OLID (90%)",
+                "Davidson (category heads)",
+                "SWSR (sexism and target heads)",
+            ],
             "config": {k: v for k, v in config.__dict__.items() if k != "extra"},
         },
     )

@@ -11,7 +11,9 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from clearspace.errors import InputError, NotFound
-from clearspace.service import access, appeals, audit, cases, decisions, ingest, reports, review
+from clearspace.protection.shield import Interaction, Shield
+from clearspace.protection.shield import check as check_shield
+from clearspace.service import access, appeals, audit, cases, decisions, ingest, reports, review, shields
 from clearspace.service.clock import Clock, iso, parse_time, system_clock
 from clearspace.service.events import Event, parse_events
 from clearspace.service.ids import IdFactory
@@ -260,6 +262,51 @@ class Service:
         """Messages left for an account (report outcomes, decisions, appeal outcomes, restrictions)."""
         with self.store.read() as tx:
             return tx.select("notifications", {"recipient": recipient}, order_by=["created_at"], limit=limit)
+
+    # ------------------------------------------------------------------ protection (一键防护)
+    def epoch(self) -> float:
+        """The service clock in epoch seconds (the protection core's time)."""
+        return float(self.clock().timestamp())
+
+    def activate_shield(self, shield: Shield, actor: str) -> dict[str, Any]:
+        """Store ``shield`` as its account's protection (replacing any earlier one)."""
+        with self.unit() as unit:
+            return shields.activate(unit, shield, actor).to_dict()
+
+    def get_shield(self, account: str) -> dict[str, Any]:
+        """The account's protection in force now; NotFound when none or expired."""
+        with self.store.read() as tx:
+            shield = shields.active(tx, account, self.epoch())
+        if shield is None:
+            raise NotFound(f"no active protection for {account!r}")
+        return shield.to_dict()
+
+    def deactivate_shield(self, account: str, actor: str) -> dict[str, Any]:
+        with self.unit() as unit:
+            if not shields.deactivate(unit, account, actor):
+                raise NotFound(f"no protection for {account!r}")
+        return {"account": account, "active": False}
+
+    def check_interaction(self, account: str, interaction: Interaction, *, item_id: str = "",
+                          text: str = "") -> dict[str, str]:
+        """deliver / hold / drop for one interaction; a held one goes into the account's folder."""
+        now = self.epoch()
+        with self.store.read() as tx:
+            verdict = check_shield(shields.current(tx, account), interaction, now)
+        if verdict.action == "hold":
+            with self.unit() as unit:
+                shields.hold(unit, account, interaction, verdict, now, item_id=item_id, text=text)
+        return verdict.to_dict()
+
+    def held_folder(self, account: str, limit: int = 1000) -> list[dict[str, Any]]:
+        """The interactions waiting in the account's folder, oldest first."""
+        with self.store.read() as tx:
+            return [shields.public_held(r) for r in shields.folder(tx, account, limit)]
+
+    def resolve_held(self, account: str, held_id: str, decision: shields.Resolution, actor: str) -> dict[str, Any]:
+        """Release or dismiss one held interaction (by its ``held_id``)."""
+        with self.unit() as unit:
+            return shields.public_held(shields.resolve(unit, account, held_id, decision, actor))
 
     # ------------------------------------------------------------------ webhooks
     def add_webhook(self, url: str, topics: list[str], actor: str, secret: str | None = None) -> dict[str, Any]:

@@ -59,7 +59,8 @@ Step = Callable[[str], "tuple[str, OffsetMap] | None"]
 def _opencc_t2s() -> Callable[[str], str]:
     import opencc
 
-    return opencc.OpenCC("t2s").convert  # type: ignore[no-any-return]
+    convert: Callable[[str], str] = opencc.OpenCC("t2s").convert
+    return convert
 
 
 class Normalizer:

@@ -1,7 +1,7 @@
 """Cyber-violence protection: one-click protection (一键防护) and pre-send nudges.
 
-Shields live in the app's :class:`~clearspace.protection.shield.ShieldBook` (in memory in this
-version: they do not survive a restart yet).
+Shields and held folders live in the store (through :class:`~clearspace.service.core.Service`),
+so they survive a restart and are shared by every worker on the same database.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from clearspace.api.auth import Reader, Scorer, require
 from clearspace.api.jsonio import FastJSON
-from clearspace.errors import NotFound
 from clearspace.protection.nudge import nudge
-from clearspace.protection.shield import AUDIENCES, Interaction, ShieldBook, make_shield
+from clearspace.protection.shield import AUDIENCES, Interaction, make_shield
 
 router = APIRouter()
 ShieldKeeper = Depends(require("reports:write"))
@@ -57,20 +56,17 @@ class CheckBody(_Strict):
     text: str = Field(default="", max_length=20000)
 
 
+class ResolveBody(_Strict):
+    decision: Literal["release", "dismiss"]
+
+
 class NudgeBody(_Strict):
     text: str = Field(min_length=1, max_length=20000)
     author: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-def _book(request: Request) -> ShieldBook:
-    book = getattr(request.app.state, "shields", None)
-    if book is None:
-        book = request.app.state.shields = ShieldBook()
-    return book
-
-
-def _now(request: Request) -> float:
-    return float(request.app.state.service.clock().timestamp())
+async def _call(request: Request, method: str, *args: Any, **kwargs: Any) -> Any:
+    return await run_in_threadpool(getattr(request.app.state.service, method), *args, **kwargs)
 
 
 @router.post("/v1/shield/check", tags=["protection"], summary="Deliver, hold or drop one interaction")
@@ -78,40 +74,39 @@ async def shield_check(body: CheckBody, request: Request, _: Scorer) -> Any:
     """Answers in one call, for a platform's hot path; held items go to the person's folder."""
     it = Interaction(body.author, body.surface, body.author_follows, body.follows_author, body.followed_since,
                      body.hostility)
-    verdict = _book(request).check(body.account, it, _now(request), item_id=body.item_id, text=body.text)
-    return FastJSON(verdict.to_dict())
+    return FastJSON(await _call(request, "check_interaction", body.account, it, item_id=body.item_id,
+                                text=body.text))
 
 
 @router.put("/v1/shield/{account}", tags=["protection"], summary="Turn on one-click protection (一键防护)")
 async def put_shield(account: str, body: ShieldBody, request: Request, who: Any = ShieldKeeper) -> Any:
-    shield = make_shield(account, now=_now(request), days=body.days, surfaces=body.surfaces, audience=body.audience,
-                         new_follower_days=body.new_follower_days, allow=body.allow, block=body.block,
-                         drop_above=body.drop_above, reminder_hours=body.reminder_hours,
+    shield = make_shield(account, now=request.app.state.service.epoch(), days=body.days, surfaces=body.surfaces,
+                         audience=body.audience, new_follower_days=body.new_follower_days, allow=body.allow,
+                         block=body.block, drop_above=body.drop_above, reminder_hours=body.reminder_hours,
                          activated_by=f"assisted:{who.actor}" if body.assisted else "self")
-    return FastJSON(_book(request).activate(shield).to_dict())
+    return FastJSON(await _call(request, "activate_shield", shield, who.actor))
 
 
 @router.get("/v1/shield/{account}", tags=["protection"], summary="An account's active protection")
 async def get_shield(account: str, request: Request, _: Reader) -> Any:
-    shield = _book(request).get(account, _now(request))
-    if shield is None:
-        raise NotFound(f"no active protection for {account!r}")
-    return FastJSON(shield.to_dict())
+    return FastJSON(await _call(request, "get_shield", account))
 
 
 @router.delete("/v1/shield/{account}", tags=["protection"], summary="Turn protection off")
-async def delete_shield(account: str, request: Request, _: Any = ShieldKeeper) -> Any:
-    if not _book(request).deactivate(account):
-        raise NotFound(f"no protection for {account!r}")
-    return FastJSON({"account": account, "active": False})
+async def delete_shield(account: str, request: Request, who: Any = ShieldKeeper) -> Any:
+    return FastJSON(await _call(request, "deactivate_shield", account, who.actor))
 
 
 @router.get("/v1/shield/{account}/held", tags=["protection"], summary="The protected person's held folder")
 async def held(account: str, request: Request, _: Reader) -> Any:
-    items = _book(request).folder(account)
-    return FastJSON({"account": account, "held": [
-        {"id": i.id, "author": i.author, "surface": i.surface, "ts": i.ts, "text": i.text, "reason": i.reason}
-        for i in items]})
+    return FastJSON({"account": account, "held": await _call(request, "held_folder", account)})
+
+
+@router.post("/v1/shield/{account}/held/{held_id}", tags=["protection"],
+             summary="Release or dismiss one held interaction")
+async def resolve_held(account: str, held_id: str, body: ResolveBody, request: Request,
+                       who: Any = ShieldKeeper) -> Any:
+    return FastJSON(await _call(request, "resolve_held", account, held_id, body.decision, who.actor))
 
 
 @router.post("/v1/nudge", tags=["protection"], summary="Pre-send nudge: friction level for a draft")
