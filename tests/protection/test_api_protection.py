@@ -84,3 +84,26 @@ def test_api_surfaces_match_the_core() -> None:
     from clearspace.protection.shield import SURFACES
 
     assert set(_ALL_SURFACES) == set(SURFACES)
+
+
+def test_shield_and_held_folder_survive_a_restart(tmp_path: Path, clock: ManualClock) -> None:
+    db = tmp_path / "restart.db"
+    first = Service(open_store(db), engine=KeywordEngine(), clock=clock)
+    key = {"Authorization": f"Bearer {first.create_key('moderator', name='m')[1]}"}
+    with TestClient(create_app(first)) as c:
+        assert c.put("/v1/shield/v", json={"days": 3, "allow": ["mum"]}, headers=key).status_code == 200
+        check = {"account": "v", "author": "x", "surface": "dm", "item_id": "d1", "text": "hi"}
+        assert c.post("/v1/shield/check", json=check, headers=key).json()["action"] == "hold"
+        shield = c.get("/v1/shield/v", headers=key).json()
+    first.store.close()
+    again = Service(open_store(db), engine=KeywordEngine(), clock=clock)
+    with TestClient(create_app(again)) as c:
+        assert c.get("/v1/shield/v", headers=key).json() == shield
+        held = c.get("/v1/shield/v/held", headers=key).json()["held"]
+        assert [(h["id"], h["author"], h["text"]) for h in held] == [("d1", "x", "hi")]
+        r = c.post(f"/v1/shield/v/held/{held[0]['held_id']}", json={"decision": "release"}, headers=key)
+        assert r.status_code == 200 and r.json()["status"] == "released"
+        assert c.get("/v1/shield/v/held", headers=key).json()["held"] == []
+        assert c.post(f"/v1/shield/v/held/{held[0]['held_id']}", json={"decision": "dismiss"},
+                      headers=key).status_code == 404
+        assert c.post("/v1/shield/v/held/x", json={"decision": "keep"}, headers=key).status_code == 422

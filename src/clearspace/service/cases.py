@@ -8,10 +8,11 @@ moderator claims a case with a lease; nobody else can claim or decide it until t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Final
 
-from clearspace.errors import Conflict, NotFound
+from clearspace.errors import Conflict, InputError, NotFound
 from clearspace.service.clock import iso
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
@@ -145,3 +146,29 @@ def pileon_active(tx: Tx, target: str | None, since: str, minimum: int) -> bool:
                                       "action": Op("in", ["nudge", "hold", "limit", "remove"])})
     ids = {d["event_id"] for d in flagged}
     return len({e["author"] for e in events if e["id"] in ids}) >= minimum
+
+
+def incident_subject(incident: Mapping[str, Any]) -> str:
+    """The case subject of a pile-on incident: its target and start (stable across replays)."""
+    target, start = incident.get("target"), incident.get("start")
+    if not target or not start:
+        raise InputError("an incident needs its 'target' and 'start' (as written by clearspace replay)")
+    return f"incident:{target}:{start}"
+
+
+def open_incident_case(unit: Unit, incident: Mapping[str, Any], actor: str) -> Row:
+    """One review case per pile-on incident (lane ``pileon``, ``minors`` for a minor target).
+
+    ``incident`` is the replay record (:meth:`clearspace.protection.incidents.Incident.to_dict`).
+    Feeding the same incident again folds into its case. The case has no ``account``: deciding it
+    must never strike the target; participants are acted on with the batch action.
+    """
+    subject = incident_subject(incident)
+    participants = list(incident.get("participants") or [])
+    case = open_case(unit, subject_id=subject, kind="incident", actor=actor,
+                     lane=choose_lane(minor=bool(incident.get("minor")), pileon=True),
+                     priority=min(SEVERITY_PRIORITY - 1, len(participants)))
+    unit.log("incident.recorded", actor, case["id"], {
+        "target": incident["target"], "start": incident["start"], "detected_at": incident.get("detected_at"),
+        "participants": participants, "instigators": list(incident.get("instigators") or [])})
+    return case

@@ -215,6 +215,11 @@ class Service:
             out["event"] = self.get_event(case["event_id"])
         return out
 
+    def open_incident_case(self, incident: Mapping[str, Any], actor: str = "detector") -> dict[str, Any]:
+        """One review case (lane ``pileon``) for a pile-on incident record, as ``clearspace replay`` writes it."""
+        with self.unit() as unit:
+            return cases.open_incident_case(unit, incident, actor)
+
     def claim_case(self, case_id: str, owner: str) -> dict[str, Any]:
         with self.unit() as unit:
             return cases.claim(unit, case_id, owner)
