@@ -124,7 +124,11 @@ class ModelDetector:
         zh_col, en_col = model.column("abuse", english)
         rows = hashed.rows[cand]
         column = np.where(english[rows], en_col, zh_col)
-        weight = model.coef[hashed.cols[cand], column] * hashed.scale[cand]
+        # within one text, an n-gram's pull is its weight times its idf (the text's norm and
+        # the sublinear count factor hardly change the order)
+        cols = hashed.cols[cand]
+        idf = model.hasher.idf_[cols] if model.hasher.idf_ is not None else 1.0
+        weight = model.coef[cols, column] * idf
         positive = weight > 0
         cand, rows, weight = cand[positive], rows[positive], weight[positive]
         order = np.argsort(rows * 1e6 - weight.astype(np.float64), kind="stable")

@@ -34,21 +34,14 @@ def codepoints(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArra
 
 @dataclass(frozen=True, slots=True)
 class Hashed:
-    """The n-gram occurrences of a batch: text (row), column, span, idf weight; norm per text."""
+    """The n-gram occurrences of a batch (text row, column, span) and the batch's feature matrix."""
 
     n_texts: int
     rows: npt.NDArray[np.int64]
     cols: npt.NDArray[np.int64]
     starts: npt.NDArray[np.int64]
     ends: npt.NDArray[np.int64]
-    weight: npt.NDArray[np.float32]
-    norm: npt.NDArray[np.float64]
     matrix: sparse.csr_matrix  # the normalized features, one row per text (canonical CSR)
-
-    @property
-    def scale(self) -> npt.NDArray[np.float32]:
-        """Each occurrence's feature value: its share of ``log(1 + count) * idf``, normalized."""
-        return (self.weight / self.norm[self.rows]).astype(np.float32)
 
     def project(self, w: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """``x @ w`` for a weight matrix ``w`` of shape ``(n_features, k)``."""
@@ -126,27 +119,31 @@ class NgramHasher:
         return m
 
     def hashed(self, texts: Sequence[str]) -> Hashed:
-        """Every n-gram occurrence of the batch with its weight and its text's norm.
+        """Every n-gram occurrence of the batch, and the normalized feature matrix.
 
-        A column seen ``c`` times in a text weighs ``log(1 + c) * idf`` in all (sublinear
-        term frequency), spread evenly over its ``c`` occurrences; the norm is the L2 norm
-        of the text's weights, so :meth:`Hashed.project` equals the normalized ``x @ w``.
+        A column seen ``c`` times in a text weighs ``log(1 + c) * idf`` (sublinear term
+        frequency); each row is scaled to unit length. Sorting the ``(row, column)`` keys
+        once gives the matrix in canonical CSR form directly.
         """
         rows, cols, starts, ends = self.hashes_with_spans(texts)
-        keys = rows * self.n_features + cols
-        uniq, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        idf_u = self.idf_[uniq % self.n_features] if self.idf_ is not None else np.ones(len(uniq), np.float32)
+        keys = np.sort(rows * self.n_features + cols)
+        if len(keys):
+            first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+            uniq = keys[first]
+            counts = np.diff(np.append(first, len(keys)))
+        else:
+            uniq = counts = keys
+        u_rows, u_cols = uniq // self.n_features, uniq % self.n_features
+        idf_u = self.idf_[u_cols] if self.idf_ is not None else np.ones(len(uniq), np.float32)
         total = np.log1p(counts) * idf_u
-        norm = np.sqrt(np.bincount(uniq // self.n_features, weights=total**2, minlength=len(texts)))
+        norm = np.sqrt(np.bincount(u_rows, weights=total**2, minlength=len(texts)))
         norm[norm == 0] = 1.0
-        weight = (total / counts)[inverse].astype(np.float32)
-        u_rows = uniq // self.n_features
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.bincount(u_rows, minlength=len(texts)), out=indptr[1:])
         values = (total / norm[u_rows]).astype(np.float32)
-        matrix = sparse.csr_matrix((values, uniq % self.n_features, indptr), shape=(len(texts), self.n_features))
+        matrix = sparse.csr_matrix((values, u_cols, indptr), shape=(len(texts), self.n_features))
         matrix.has_canonical_format = True
-        return Hashed(len(texts), rows, cols, starts, ends, weight, norm, matrix)
+        return Hashed(len(texts), rows, cols, starts, ends, matrix)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
         """Sublinear tf-idf features, L2-normalized: ``log(1 + count) * idf``, one row per text."""
