@@ -40,5 +40,11 @@ def test_render_table_lists_every_system() -> None:
     row = Row("set-a", 10, "note", {"clearspace-fast": {"accuracy": 0.9, "macro_f1": 0.8}, "baseline": {
         "accuracy": 0.7, "macro_f1": 0.6}})
     table = render_table([row])
-    assert "clearspace-fast acc/F1" in table and "baseline acc/F1" in table
+    assert "clearspace-fast acc / F1" in table and "baseline acc / F1" in table
     assert "0.900 / 0.800" in table and "0.700 / 0.600" in table
+
+
+def test_render_table_puts_anti_bias_rates_in_the_cold_row() -> None:
+    m = {"accuracy": 0.8, "macro_f1": 0.79, "fpr_anti_bias": 0.6, "fpr_other_safe": 0.11}
+    table = render_table([Row("cold-test_public", 5, "", {"clearspace-fast": m})])
+    assert "0.800 / 0.790 (FPR 0.60/0.11)" in table

@@ -119,6 +119,22 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
             "CREATE INDEX held_account ON held_interactions (account, status, held_at)",
         ),
     ),
+    (
+        5,
+        "debunks (rumor registry) and post labels",
+        (
+            # payload: the whole debunk (clearspace.rumors.model.Debunk.to_dict, every ClaimReview field)
+            """CREATE TABLE debunks (
+                id TEXT PRIMARY KEY, claim TEXT NOT NULL, language TEXT NOT NULL, verdict TEXT NOT NULL,
+                fact_checker TEXT NOT NULL, url TEXT NOT NULL, payload TEXT NOT NULL, created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+            "CREATE INDEX debunks_created ON debunks (created_at, id)",
+            """CREATE TABLE post_labels (
+                id TEXT PRIMARY KEY, event_id TEXT NOT NULL, debunk_id TEXT NOT NULL, score REAL NOT NULL,
+                rule TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (event_id, debunk_id))""",
+            "CREATE INDEX post_labels_debunk ON post_labels (debunk_id, created_at)",
+        ),
+    ),
 )
 """``(version, description, statements)``, oldest first."""
 
@@ -132,6 +148,7 @@ JSON_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         "webhooks": frozenset({"topics"}),
         "outbox": frozenset({"payload"}),
         "shields": frozenset({"surfaces", "allow_list", "block_list"}),
+        "debunks": frozenset({"payload"}),
     }
 )
 """Columns stored as JSON text and handed back decoded."""
@@ -141,7 +158,7 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "events": "id", "decisions": "id", "statements": "id", "audit": "seq", "api_keys": "id",
         "reports": "id", "reporters": "id", "cases": "id", "appeals": "id", "strikes": "id",
         "restrictions": "id", "notifications": "id", "webhooks": "id", "outbox": "id",
-        "shields": "account", "held_interactions": "id",
+        "shields": "account", "held_interactions": "id", "debunks": "id", "post_labels": "id",
     }
 )
 """Every table and its primary key column; the store refuses any other table name."""
