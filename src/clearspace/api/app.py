@@ -17,7 +17,7 @@ from clearspace.api import errors
 from clearspace.api.auth import KeyCache
 from clearspace.api.fastpath import EventsFastPath
 from clearspace.api.limits import BodyLimit
-from clearspace.api.routes import admin, events, moderation, protection
+from clearspace.api.routes import admin, events, moderation, protection, rumors
 from clearspace.service.batcher import Batcher
 from clearspace.service.core import Service
 from clearspace.service.events import Event
@@ -58,7 +58,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     app.state.batcher = batcher
     app.state.keys = KeyCache(service)
     errors.install(app)
-    for module in (events, moderation, admin, protection):
+    for module in (events, moderation, admin, protection, rumors):
         app.include_router(module.router)
     app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
     if fast_path:

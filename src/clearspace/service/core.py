@@ -10,10 +10,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
-from clearspace.errors import InputError, NotFound
+from clearspace.errors import Conflict, InputError, NotFound
+from clearspace.model.embeddings import Encoder
 from clearspace.protection.shield import Interaction, Shield
 from clearspace.protection.shield import check as check_shield
-from clearspace.service import access, appeals, audit, cases, decisions, ingest, reports, review, shields
+from clearspace.rumors.model import Debunk
+from clearspace.service import access, appeals, audit, cases, debunks, decisions, ingest, reports, review, shields
 from clearspace.service.clock import Clock, iso, parse_time, system_clock
 from clearspace.service.events import Event, parse_events
 from clearspace.service.ids import IdFactory
@@ -29,11 +31,13 @@ class Service:
     """clearspace as a service over one :class:`~clearspace.store.Store`.
 
     ``engine`` defaults to the fast configuration (built on first use or by
-    :meth:`warm_up`); ``clock`` and ``ids`` are injectable for tests.
+    :meth:`warm_up`); ``clock`` and ``ids`` are injectable for tests. ``debunk_encoder`` embeds
+    texts for claim matching (``None``: lexical matching only).
     """
 
     def __init__(self, store: Store, *, engine: ingest.ScoringEngine | None = None, settings: Settings | None = None,
-                 clock: Clock = system_clock, ids: IdFactory | None = None) -> None:
+                 clock: Clock = system_clock, ids: IdFactory | None = None,
+                 debunk_encoder: Encoder | None = None) -> None:
         self.store = store
         self.engine = engine
         self.settings = settings or Settings()
@@ -41,6 +45,7 @@ class Service:
         self.ids = ids or IdFactory()
         self.limiter = RateLimiter(clock)
         self._rules: dict[str, tuple[str, int, str]] | None = None
+        self.debunk_index = debunks.DebunkIndex(store, debunk_encoder)
 
     # ------------------------------------------------------------------ plumbing
     def warm_up(self) -> Service:
@@ -312,6 +317,106 @@ class Service:
         """Release or dismiss one held interaction (by its ``held_id``)."""
         with self.unit() as unit:
             return shields.public_held(shields.resolve(unit, account, held_id, decision, actor))
+
+    # ------------------------------------------------------------------ rumors: debunks and labels
+    def add_debunks(self, raw: Any, actor: str) -> dict[str, Any]:
+        """Store one debunk, a list (debunk or ClaimReview objects) or a ClaimReview document.
+
+        One debunk answers it as stored (InputError or Conflict when it cannot be); otherwise
+        ``{"results": [...], "created": n, "errors": n}`` with a status per item, in order.
+        """
+        items, single = debunks.parse_body(raw, self.settings.max_batch)
+        parsed: list[Debunk | str] = []
+        for item in items:
+            try:
+                parsed.append(debunks.parse_item(item))
+            except InputError as exc:
+                if single:
+                    raise
+                parsed.append(str(exc))
+        return self._store_debunks(parsed, actor, single)
+
+    def import_debunks(self, items: list[Debunk], actor: str) -> dict[str, Any]:
+        """Store debunks already read (``clearspace.rumors.registry_io``); per-item results as :meth:`add_debunks`."""
+        parsed: list[Debunk | str] = []
+        for debunk in items:
+            try:
+                debunks.check(debunk)
+                parsed.append(debunk)
+            except InputError as exc:
+                parsed.append(f"debunk {debunk.id[:100]!r}: {exc}")
+        return self._store_debunks(parsed, actor, single=False)
+
+    def _store_debunks(self, parsed: list[Debunk | str], actor: str, single: bool) -> dict[str, Any]:
+        results: list[dict[str, Any]] = []
+        created: list[Row] = []
+        seen: set[str] = set()
+        with self.unit() as unit:
+            for index, item in enumerate(parsed):
+                if isinstance(item, str):
+                    results.append({"index": index, "status": "error", "error": item})
+                    continue
+                if item.id in seen:
+                    results.append({"index": index, "id": item.id, "status": "error",
+                                    "error": f"duplicate id {item.id!r} in this request"})
+                    continue
+                seen.add(item.id)
+                try:
+                    row, new = debunks.add(unit, item, actor)
+                except Conflict as exc:
+                    if single:
+                        raise
+                    results.append({"index": index, "id": item.id, "status": "error", "error": str(exc)})
+                    continue
+                if new:
+                    created.append(row)
+                results.append({"index": index, "id": item.id, "status": "created" if new else "unchanged"})
+        self.debunk_index.added(created)
+        if single:
+            with self.store.read() as tx:
+                return debunks.public(debunks.get(tx, results[0]["id"]))
+        errors = sum(1 for r in results if r["status"] == "error")
+        return {"results": results, "created": len(created), "errors": errors}
+
+    def get_debunk(self, debunk_id: str) -> dict[str, Any]:
+        with self.store.read() as tx:
+            return debunks.public(debunks.get(tx, debunk_id))
+
+    def list_debunks(self, limit: int = 100, after: str | None = None) -> list[dict[str, Any]]:
+        """Stored debunks, oldest first (``after``: a ``created_at`` to continue from)."""
+        with self.store.read() as tx:
+            return [debunks.public(r) for r in debunks.listing(tx, limit, after)]
+
+    def search_debunks(self, query: str, k: int = 5) -> list[dict[str, Any]]:
+        """Debunk cards for a search query, best first (what a platform pins on a rumor search)."""
+        if not query.strip():
+            return []
+        return self.debunk_index.search(query, k)
+
+    def label_text(self, text: str) -> list[dict[str, Any]]:
+        """Labels for a text: each links to its debunk and names the rule; nothing is stored."""
+        if not text.strip():
+            return []
+        return self.debunk_index.label(text)
+
+    def label_event(self, event_id: str, actor: str = "rumors") -> list[dict[str, Any]]:
+        """Label a stored event against the registry and record its labels (``post_labels``)."""
+        with self.store.read() as tx:
+            event = None if "\x00" in event_id else tx.get("events", event_id)
+        if event is None:
+            raise NotFound(f"no event {event_id!r}")
+        labels = self.label_text(event["text"])
+        with self.unit() as unit:
+            stored = debunks.store_labels(unit, event_id, labels)
+            if stored:
+                unit.log("debunk.labelled", actor, event_id, {
+                    "labels": [{"debunk_id": r["debunk_id"], "score": r["score"], "rule": r["rule"]} for r in stored]})
+        return labels
+
+    def post_labels(self, event_id: str) -> list[dict[str, Any]]:
+        """The labels recorded on a post, highest score first."""
+        with self.store.read() as tx:
+            return debunks.labels_of(tx, event_id)
 
     # ------------------------------------------------------------------ webhooks
     def add_webhook(self, url: str, topics: list[str], actor: str, secret: str | None = None) -> dict[str, Any]:

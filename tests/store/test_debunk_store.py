@@ -1,0 +1,164 @@
+"""Debunks and post labels in the store (migration 5), on every backend."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clearspace.errors import Conflict, InputError, NotFound
+from clearspace.rumors.claimreview import to_claimreview
+from clearspace.rumors.model import Debunk, Evidence, Verdict
+from clearspace.service.clock import ManualClock
+from clearspace.service.core import Service
+from clearspace.service.ids import IdFactory, counter_token
+from clearspace.service.stub_engine import KeywordEngine
+from clearspace.store import Store, open_store
+from clearspace.store.schema import KEYS
+
+BACKENDS = ["sqlite", "postgresql"]
+WATER: dict[str, Any] = {
+    "id": "water", "claim": "喝热水可以杀死新冠病毒", "verdict": "false",
+    "variants": ["Drinking hot water kills the coronavirus"], "text": "专家指出，喝热水不能杀死病毒。",
+    "title": "喝热水能杀死新冠病毒？不能", "url": "https://fc.example/water", "fact_checker": "Example Check",
+    "evidence": [{"publisher": "WHO", "url": "https://who.example/myth", "quote": "Hot water does not kill it",
+                  "date": "2020-03-01"}],
+    "published": "2020-03-02", "claim_date": "2020-02-28", "about_person": "张三", "clarification": "我从未这样说过",
+}
+FIVE_G: dict[str, Any] = {"id": "5g", "claim": "5G towers spread the coronavirus", "verdict": "fabricated",
+                          "language": "en"}
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "db.sqlite")
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def service(store: Store, clock: ManualClock) -> Service:
+    return Service(store, engine=KeywordEngine(), clock=clock, ids=IdFactory(counter_token()))
+
+
+def test_the_tables_are_known_to_the_store() -> None:
+    assert KEYS["debunks"] == "id" and KEYS["post_labels"] == "id"
+
+
+def test_a_debunk_round_trips_every_field(service: Service) -> None:
+    stored = service.add_debunks(WATER, "fc")
+    assert {k: stored[k] for k in WATER} == WATER
+    assert stored["language"] == "zh" and stored["created_by"] == "fc"
+    assert stored["created_at"] == stored["updated_at"] == "2026-03-01T12:00:00.000000Z"
+    assert stored["claimreview"] == to_claimreview(Debunk.from_dict(WATER))
+    assert service.get_debunk("water") == stored
+    with pytest.raises(NotFound):
+        service.get_debunk("nope")
+
+
+def test_a_batch_reports_every_item(service: Service) -> None:
+    review = to_claimreview(Debunk(id="https://fc.example/chip", claim="疫苗里有芯片", verdict=Verdict.FALSE,
+                                   evidence=(Evidence(publisher="X"),)))
+    result = service.add_debunks([WATER, {"claim": "no id"}, 7, FIVE_G, WATER, review], "fc")
+    assert [r["status"] for r in result["results"]] == ["created", "error", "error", "created", "error", "created"]
+    assert result["created"] == 3 and result["errors"] == 3
+    assert "duplicate id" in result["results"][4]["error"]
+    again = service.add_debunks([WATER, {**FIVE_G, "claim": "changed"}], "fc")
+    assert [r["status"] for r in again["results"]] == ["unchanged", "error"]
+    assert [d["id"] for d in service.list_debunks()] == ["5g", "https://fc.example/chip", "water"]  # same time: by id
+    assert service.get_debunk("https://fc.example/chip")["evidence"] == [{"publisher": "X"}]
+
+
+def test_a_single_bad_debunk_is_an_error(service: Service) -> None:
+    service.add_debunks(FIVE_G, "fc")
+    with pytest.raises(Conflict):
+        service.add_debunks({**FIVE_G, "claim": "something else"}, "fc")
+    bad: Any
+    for bad in ({"id": "x"}, {"id": "x", "claim": "c", "verdict": "maybe"}, {"id": "x\x00", "claim": "c"}, [], 3,
+                {"@graph": []}, {"dataFeedElement": 5}):
+        with pytest.raises(InputError):
+            service.add_debunks(bad, "fc")
+    assert len(service.list_debunks()) == 1
+
+
+def test_a_claimreview_document_is_imported(service: Service) -> None:
+    feed = {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [
+        {"item": to_claimreview(Debunk.from_dict(WATER))}, {"item": {"@type": "ClaimReview"}}]}
+    result = service.add_debunks(feed, "fc")
+    assert [r["status"] for r in result["results"]] == ["created", "error"]
+    assert service.get_debunk("water")["clarification"] == WATER["clarification"]
+
+
+def test_search_finds_debunks_in_chinese_and_english(service: Service) -> None:
+    assert service.search_debunks("热水") == []
+    service.add_debunks([WATER, FIVE_G], "fc")
+    assert service.search_debunks("喝热水能杀死新冠病毒吗")[0]["debunk_id"] == "water"
+    assert service.search_debunks("do 5G towers spread coronavirus")[0]["debunk_id"] == "5g"
+    service.add_debunks({"id": "chip", "claim": "疫苗里有芯片"}, "fc")  # added to the built index
+    assert service.search_debunks("新冠疫苗里有芯片")[0]["debunk_id"] == "chip"
+    assert service.search_debunks("   ") == []
+
+
+def test_labels_are_stored_per_post_once(service: Service) -> None:
+    service.add_debunks([WATER, FIVE_G], "fc")
+    service.ingest([{"id": "p1", "text": "喝热水可以杀死新冠病毒，转发！"}, {"id": "p2", "text": "今天天气很好"}])
+    labels = service.label_event("p1")
+    assert [(lb["debunk_id"], lb["rule"]) for lb in labels] == [("water", "claim_match@1")]
+    assert labels[0]["url"] == WATER["url"]
+    assert service.label_event("p1") == labels
+    stored = service.post_labels("p1")
+    assert [(r["event_id"], r["debunk_id"], r["rule"]) for r in stored] == [("p1", "water", "claim_match@1")]
+    assert stored[0]["score"] == pytest.approx(labels[0]["score"])
+    assert service.label_event("p2") == [] and service.post_labels("p2") == []
+    with pytest.raises(NotFound):
+        service.label_event("nope")
+
+
+def test_debunks_survive_reopening_and_other_processes_see_them(store_url: str, clock: ManualClock) -> None:
+    first = Service(open_store(store_url), clock=clock)
+    second = Service(open_store(store_url), clock=clock)
+    try:
+        first.add_debunks(WATER, "fc")
+        assert second.search_debunks("喝热水杀死新冠病毒")[0]["debunk_id"] == "water"
+        clock.advance(seconds=1)
+        first.add_debunks(FIVE_G, "fc")
+        assert second.search_debunks("5G towers coronavirus")[0]["debunk_id"] == "5g"
+    finally:
+        first.store.close()
+        second.store.close()
+    again = Service(open_store(store_url), clock=clock)
+    try:
+        assert again.get_debunk("water")["claim"] == WATER["claim"]
+        assert again.search_debunks("Drinking hot water kills the coronavirus")[0]["debunk_id"] == "water"
+    finally:
+        again.store.close()
+
+
+def test_debunk_creation_is_audited(service: Service) -> None:
+    service.add_debunks([WATER, FIVE_G], "fc")
+    service.add_debunks(WATER, "fc")  # unchanged: nothing to log
+    rows = [row for row in service.export_audit() if row["kind"].startswith("debunk.")]
+    assert [(r["kind"], r["subject"], r["actor"]) for r in rows] == [
+        ("debunk.created", "water", "fc"), ("debunk.created", "5g", "fc")]
+    assert service.verify_audit().ok
+
+
+def test_an_id_with_a_nul_character_is_simply_not_found(service: Service) -> None:
+    with pytest.raises(NotFound):
+        service.get_debunk("a\x00b")
