@@ -10,10 +10,15 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import NoReturn
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pytest
+
+from clearspace.service.clock import ManualClock
+from clearspace.store import Store, open_store
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -86,3 +91,27 @@ def postgres_url(_postgres_migrated: str) -> str:
         for name in KEYS:
             conn.execute(f"DELETE FROM {name}")
     return _postgres_migrated
+
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a fresh, empty store of each backend lives."""
+    if request.param == "sqlite":
+        return str(tmp_path / "db.sqlite")
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +16,6 @@ from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import Store, open_store
 from clearspace.store.schema import KEYS
 
-BACKENDS = ["sqlite", "postgresql"]
 WATER: dict[str, Any] = {
     "id": "water", "claim": "喝热水可以杀死新冠病毒", "verdict": "false",
     "variants": ["Drinking hot water kills the coronavirus"], "text": "专家指出，喝热水不能杀死病毒。",
@@ -32,24 +28,7 @@ FIVE_G: dict[str, Any] = {"id": "5g", "claim": "5G towers spread the coronavirus
                           "language": "en"}
 
 
-@pytest.fixture(params=BACKENDS)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "db.sqlite")
-    url: str = request.getfixturevalue("postgres_url")
-    return url
 
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    opened = open_store(store_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,28 +14,10 @@ from clearspace.service.ids import IdFactory, counter_token
 from clearspace.store import Store, open_store
 from clearspace.store.schema import KEYS
 
-BACKENDS = ["sqlite", "postgresql"]
 STRANGER = Interaction("x", "comment")
 
 
-@pytest.fixture(params=BACKENDS)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "db.sqlite")
-    url: str = request.getfixturevalue("postgres_url")
-    return url
 
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    opened = open_store(store_url)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,14 +15,6 @@ BACKENDS = ["sqlite", "postgresql"]
 """Every store backend runs this contract suite (PostgreSQL: see conftest.py)."""
 
 
-@pytest.fixture(params=BACKENDS)
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where a fresh, empty store of each backend lives."""
-    if request.param == "sqlite":
-        return str(tmp_path / "db.sqlite")
-    url: str = request.getfixturevalue("postgres_url")
-    return url
-
 
 @pytest.fixture(params=BACKENDS)
 def fresh_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
@@ -32,12 +24,6 @@ def fresh_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url: str = request.getfixturevalue("postgres_fresh_url")
     return url
 
-
-@pytest.fixture
-def store(store_url: str) -> Iterator[Store]:
-    opened = open_store(store_url)
-    yield opened
-    opened.close()
 
 
 def _threads(target: Callable[[int], None], n: int) -> None:
