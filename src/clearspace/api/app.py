@@ -29,11 +29,12 @@ key: `Authorization: Bearer KEY` (the Perspective endpoint also accepts `?key=KE
 
 
 def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks: bool = False,
-               fast_path: bool = True) -> FastAPI:
+               fast_path: bool = True, console: bool = True, console_secret: str | None = None) -> FastAPI:
     """The ASGI app; ingest requests are merged into batches of up to ``max_batch_items`` events.
 
     With ``deliver_webhooks`` a background thread sends due outbox messages every second;
-    ``fast_path`` answers ``POST /v1/events`` from :mod:`clearspace.api.fastpath`.
+    ``fast_path`` answers ``POST /v1/events`` from :mod:`clearspace.api.fastpath`; ``console``
+    serves the moderator console under ``/console`` (sessions signed with ``console_secret``).
     """
     batcher: Batcher[Event, dict[str, Any]] = Batcher(service.ingest_events, max_items=max_batch_items)
 
@@ -60,6 +61,10 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     errors.install(app)
     for module in (events, moderation, admin, protection, rumors):
         app.include_router(module.router)
+    if console:
+        from clearspace.console import mount_console
+
+        mount_console(app, service, console_secret)
     app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
     if fast_path:
         app.add_middleware(EventsFastPath, service=service, batcher=batcher, keys=app.state.keys,

@@ -438,3 +438,39 @@ class Service:
         from clearspace.service.webhooks import deliver_due
 
         return deliver_due(self.store, client, self.clock(), self.settings.webhook_max_attempts)
+
+    # ------------------------------------------------------------------ reviewer views (the console)
+    def account_history(self, account: str, limit: int = 20) -> dict[str, Any]:
+        """Strikes, restrictions, latest posts (with the action on each) and decisions about an account."""
+        from clearspace.service.history import account_history
+
+        with self.store.read() as tx:
+            return account_history(tx, account, self.now(), limit)
+
+    def reporter_standing(self, names: list[str]) -> dict[str, dict[str, Any]]:
+        """Each reporter's reputation in [0, 1] and trusted-flagger status."""
+        from clearspace.service.history import reporters
+
+        with self.store.read() as tx:
+            return reporters(tx, names)
+
+    def audit_page(self, *, before: int | None = None, kind: str | None = None, subject: str | None = None,
+                   actor: str | None = None, limit: int = 100) -> list[Row]:
+        """Audit entries newest first (``before``: a ``seq`` to continue below)."""
+        from clearspace.service.history import audit_page
+
+        with self.store.read() as tx:
+            return audit_page(tx, before=before, kind=kind, subject=subject, actor=actor, limit=limit)
+
+    def transparency_timeline(self, start: str, end: str) -> dict[str, Any]:
+        """The transparency report's decisions and appeals per bucket of days, for charts."""
+        from clearspace.service import transparency
+
+        lo, hi = transparency.bounds(start, end)
+        return transparency.timeline(audit.export(self.store, lo, hi), lo, hi)
+
+    def policy_rules(self) -> dict[str, dict[str, Any]]:
+        """The engine's policy rules by ``name@version``: category, priority, action and description."""
+        engine, _ = self._scoring()
+        return {rule.id: {"category": rule.category, "priority": rule.priority, "action": rule.action,
+                          "description": rule.description} for rule in engine.policy_.rules}

@@ -13,6 +13,7 @@ import io
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -129,3 +130,30 @@ def to_csv(report: Mapping[str, Any]) -> str:
     writer.writerow(["metric", "value"])
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def timeline(rows: Iterable[Mapping[str, Any]], start: str, end: str, max_buckets: int = 60) -> dict[str, Any]:
+    """The report's decisions over time, for charts: per bucket of whole days (as few days per bucket as
+    keep the count at ``max_buckets`` or under), restrictive decisions by category, automated and human
+    decisions, appeals filed and reversed."""
+    first, last = parse_time(start, "from"), parse_time(end, "to")
+    days = max(1, -(-int((last - first).total_seconds()) // 86400))
+    width = max(1, -(-days // max_buckets))
+    count = -(-days // width)
+    labels = [iso(first + timedelta(days=i * width))[:10] for i in range(count)]
+    by_category: dict[str, list[int]] = {}
+    lines = {k: [0] * count for k in ("automated", "human", "appeals_filed", "appeals_reversed")}
+    for row in rows:
+        if not start <= row["ts"] < end:
+            continue
+        bucket = min(count - 1, int((parse_time(row["ts"], "ts") - first).total_seconds() // (86400 * width)))
+        kind, p = row["kind"], row["payload"]
+        if kind == "decision.made":
+            lines["automated" if p.get("automated") else "human"][bucket] += 1
+            if needs_statement(p.get("action", "")):
+                by_category.setdefault(p.get("category") or "unspecified", [0] * count)[bucket] += 1
+        elif kind == "appeal.filed":
+            lines["appeals_filed"][bucket] += 1
+        elif kind == "appeal.decided" and p.get("reversed"):
+            lines["appeals_reversed"][bucket] += 1
+    return {"labels": labels, "bucket_days": width, "by_category": dict(sorted(by_category.items())), **lines}

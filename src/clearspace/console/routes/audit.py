@@ -1,0 +1,73 @@
+"""The audit log viewer (with hash-chain verification) and the transparency report as charts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from clearspace.console import charts
+from clearspace.console.web import Console, Viewer
+from clearspace.service import transparency
+from clearspace.service.clock import iso
+
+
+def add_routes(router: APIRouter, console: Console) -> None:
+    service = console.service
+
+    @router.get("/audit")
+    def audit(request: Request, before: int | None = None, kind: str = "", subject: str = "",
+              actor: str = "") -> Response:
+        def build(viewer: Viewer) -> Response:
+            rows = service.audit_page(before=before, kind=kind or None, subject=subject or None,
+                                      actor=actor or None, limit=100)
+            return console.render(request, viewer, "audit.html", rows=rows, check=service.verify_audit().to_dict(),
+                                  kind=kind, subject=subject, actor=actor,
+                                  older=rows[-1]["seq"] if len(rows) == 100 else None)
+        return console.page(request, "audit:read", build)
+
+    def period(start: str, end: str) -> tuple[str, str]:
+        now = service.clock()
+        return start or iso(now - timedelta(days=30))[:10], end or iso(now + timedelta(days=1))[:10]
+
+    @router.get("/transparency")
+    def report(request: Request, start: str = "", end: str = "") -> Response:
+        def build(viewer: Viewer) -> Response:
+            lo, hi = period(start, end)
+            data = service.transparency(lo, hi)
+            line = service.transparency_timeline(lo, hi)
+            t = viewer.t
+            by_category = charts.stacked_bars(
+                t("transparency.by_category"), line["labels"],
+                [charts.Series(name, values) for name, values in line["by_category"].items()],
+                chart_id="by-category", data_label=t("chart.data"))
+            automation = charts.stacked_bars(
+                t("transparency.automation"), line["labels"],
+                [charts.Series("automated", line["automated"]), charts.Series("human", line["human"])],
+                chart_id="automation", data_label=t("chart.data"))
+            appeals = charts.stacked_bars(
+                t("transparency.appeals"), line["labels"],
+                [charts.Series("filed", line["appeals_filed"]), charts.Series("reversed", line["appeals_reversed"])],
+                chart_id="appeals", data_label=t("chart.data"))
+            medians = data["median_handling_seconds"]
+            seconds = {k: float(medians[k] or 0) for k in ("automated", "human", "all")}
+            scale, unit = (3600, " h") if max(seconds.values()) >= 7200 else (60, " min")
+            handling = charts.hbars(t("transparency.handling"), [(k, round(v / scale, 2)) for k, v in seconds.items()],
+                                    chart_id="handling", data_label=t("chart.data"), unit=unit)
+            return console.render(request, viewer, "transparency.html", data=data, start=lo, end=hi,
+                                  charts=[by_category, automation, appeals, handling])
+        return console.page(request, "transparency:read", build)
+
+    @router.get("/transparency.{fmt}")
+    def download(request: Request, fmt: str, start: str = "", end: str = "") -> Response:
+        def build(viewer: Viewer) -> Response:
+            lo, hi = period(start, end)
+            data = service.transparency(lo, hi)
+            if fmt == "csv":
+                body, media = transparency.to_csv(data), "text/csv; charset=utf-8"
+            else:
+                body, media = transparency.to_json(data), "application/json"
+            name = f"transparency-{lo}-{hi}.{'csv' if fmt == 'csv' else 'json'}"
+            return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return console.page(request, "transparency:read", build)

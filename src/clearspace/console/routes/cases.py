@@ -1,0 +1,73 @@
+"""The case view: the text with evidence highlighted, the author's history, reports, rules,
+the statement of reasons to send, and the decision."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from clearspace.console.highlight import pieces
+from clearspace.console.templates_data import statement_templates
+from clearspace.console.web import Console, Viewer, required
+from clearspace.service.review import HUMAN_ACTIONS
+
+
+def _evidence(event: Mapping[str, Any] | None) -> tuple[list[Any], list[dict[str, Any]], dict[str, Any] | None]:
+    """The text pieces, the signals and the decision they come from (the first one, the detector's)."""
+    if not event:
+        return [], [], None
+    history = event.get("decisions") or []
+    source = next((d for d in history if d["signals"]), history[0] if history else None)
+    signals = list(source["signals"]) if source else []
+    return pieces(event["text"], signals), signals, source
+
+
+def add_routes(router: APIRouter, console: Console) -> None:
+    service = console.service
+    templates = statement_templates()
+
+    @router.get("/cases/{case_id}")
+    def case_view(request: Request, case_id: str) -> Response:
+        def build(viewer: Viewer) -> Response:
+            case = service.get_case(case_id)
+            event = case.get("event")
+            text_pieces, signals, source = _evidence(event)
+            author = (event or {}).get("author") or case.get("account")
+            current = next((d for d in reversed((event or {}).get("decisions") or []) if d["status"] == "active"),
+                           None)
+            rules = service.policy_rules()
+            fired = [(r, rules.get(r, {})) for r in (current or source or {}).get("rules", [])]
+            filed = case["reports_filed"]
+            leased = (case["lease_until"] or "") > service.now()
+            link = None
+            if case["kind"] == "appeal":
+                link = ("case.appeal", f"/console/appeals/{case['subject_id'].split(':', 1)[1]}")
+            elif case["kind"] == "incident":
+                link = ("case.incident", f"/console/incidents?case={case['id']}")
+            return console.render(
+                request, viewer, "case.html", case=case, event=event, pieces=text_pieces, signals=signals,
+                author=author, history=service.account_history(author) if author else None,
+                reports=filed, standing=service.reporter_standing([r["reporter"] for r in filed]),
+                fired=fired, current=current, actions=HUMAN_ACTIONS, templates=templates,
+                holds=leased and case["lease_owner"] == viewer.actor,
+                held_by_other=leased and case["lease_owner"] != viewer.actor,
+                link=link, default_category=(current or {}).get("category") or "abuse")
+        return console.page(request, "read", build)
+
+    @router.post("/cases/{case_id}/decide")
+    async def decide(request: Request, case_id: str) -> Response:
+        def act(viewer: Viewer, form: Mapping[str, str]) -> str:
+            decision = service.decide_case(case_id, viewer.actor, required(form, "action"),
+                                           required(form, "category"), required(form, "explanation"))
+            return f"/console/cases/{case_id}?decision={decision['id']}"
+        return await console.act(request, "cases:work", f"/console/cases/{case_id}", act)
+
+    @router.get("/accounts")
+    def accounts(request: Request, account: str = "") -> Response:
+        def build(viewer: Viewer) -> Response:
+            history = service.account_history(account.strip()) if account.strip() else None
+            return console.render(request, viewer, "account.html", account=account.strip(), history=history)
+        return console.page(request, "read", build)

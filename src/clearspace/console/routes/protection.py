@@ -1,0 +1,93 @@
+"""One-click protection (一键防护) for a person: status, turn on or off, the held folder."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from clearspace.console.web import Console, Viewer, required
+from clearspace.errors import InputError, NotFound
+from clearspace.protection.shield import AUDIENCES, make_shield
+
+SURFACES = ("comments", "dms", "mentions", "reposts", "danmaku")
+
+
+def _number(form: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = (form.get(name) or "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError as exc:
+        raise InputError(f"'{name}' must be a number") from exc
+    if not low < value <= high:
+        raise InputError(f"'{name}' must be more than {low:g} and at most {high:g}")
+    return value
+
+
+def add_routes(router: APIRouter, console: Console) -> None:
+    service = console.service
+
+    def back(account: str) -> str:
+        from urllib.parse import quote
+
+        return f"/console/protection?account={quote(account)}"
+
+    @router.get("/protection")
+    def protection(request: Request, account: str = "") -> Response:
+        def build(viewer: Viewer) -> Response:
+            name = account.strip()
+            shield: dict[str, Any] | None = None
+            held: list[dict[str, Any]] = []
+            if name:
+                try:
+                    shield = service.get_shield(name)
+                except NotFound:
+                    shield = None
+                held = service.held_folder(name, limit=200)
+            return console.render(request, viewer, "protection.html", account=name, shield=shield, held=held,
+                                  surfaces=SURFACES, audiences=AUDIENCES, now=service.epoch())
+        return console.page(request, "read", build)
+
+    @router.post("/protection/on")
+    async def turn_on(request: Request) -> Response:
+        form = await request.form()
+        account = str(form.get("account") or "").strip()
+        chosen = [s for s in SURFACES if form.get(f"surface_{s}")]
+
+        def act(viewer: Viewer, fields: Mapping[str, str]) -> str:
+            name = required(fields, "account")
+            audience = fields.get("audience") or "strangers"
+            if audience not in AUDIENCES:
+                raise InputError(f"audience must be one of {', '.join(AUDIENCES)}")
+            if not chosen:
+                raise InputError("choose at least one surface")
+            assisted = bool(fields.get("assisted"))
+            shield = make_shield(name, now=service.epoch(), days=_number(fields, "days", 7.0, 0, 365),
+                                 surfaces=chosen, audience=audience,
+                                 activated_by=f"assisted:{viewer.actor}" if assisted else f"console:{viewer.actor}")
+            service.activate_shield(shield, viewer.actor)
+            return back(name)
+        return await console.act(request, "reports:write", back(account), act)
+
+    @router.post("/protection/off")
+    async def turn_off(request: Request) -> Response:
+        account = str((await request.form()).get("account") or "").strip()
+
+        def act(viewer: Viewer, fields: Mapping[str, str]) -> str:
+            service.deactivate_shield(required(fields, "account"), viewer.actor)
+            return back(account)
+        return await console.act(request, "reports:write", back(account), act)
+
+    @router.post("/protection/held/{held_id}")
+    async def resolve(request: Request, held_id: str) -> Response:
+        account = str((await request.form()).get("account") or "").strip()
+
+        def act(viewer: Viewer, fields: Mapping[str, str]) -> str:
+            decision = required(fields, "decision")
+            if decision not in ("release", "dismiss"):
+                raise InputError("decision must be release or dismiss")
+            service.resolve_held(required(fields, "account"), held_id, decision, viewer.actor)  # type: ignore[arg-type]
+            return back(account)
+        return await console.act(request, "reports:write", back(account), act)

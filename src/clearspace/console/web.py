@@ -1,0 +1,164 @@
+"""The console's plumbing: who is signed in, page rendering, and form actions that redirect back.
+
+Every page goes through :meth:`Console.page` and every form through :meth:`Console.act`, so
+sign-in, role checks, CSRF and error pages are handled in one place.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from clearspace.console.i18n import Catalog, choose_language, translator
+from clearspace.console.session import COOKIE, Session, Sessions
+from clearspace.errors import ClearspaceError, InputError, NotFound, PermissionDenied, Unauthenticated
+from clearspace.service import access
+from clearspace.service.core import Service
+from clearspace.text.tables import data_path
+
+LANG_COOKIE = "cs_lang"
+MASK_COOKIE = "cs_mask"
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The signed-in moderator as one page sees them."""
+
+    session: Session
+    role: str
+    lang: str
+    csrf: str
+    mask: bool
+    t: Callable[[str], str]
+
+    @property
+    def actor(self) -> str:
+        return f"{self.role}:{self.session.name}"
+
+    def can(self, permission: str) -> bool:
+        return self.role in access.PERMISSIONS[permission]
+
+
+class Console:
+    """The console over one service: sessions, strings and templates."""
+
+    def __init__(self, service: Service, secret: str | None = None) -> None:
+        self.service = service
+        self.sessions = Sessions(secret)
+        self.catalog = Catalog()
+        self.env = Environment(loader=FileSystemLoader(str(data_path("console/templates"))),
+                               autoescape=select_autoescape(default=True), undefined=StrictUndefined,
+                               trim_blocks=True, lstrip_blocks=True)
+        self.env.filters["when"] = _when
+        self.env.filters["epoch"] = _epoch
+
+    # ------------------------------------------------------------------ who is asking
+    def language(self, request: Request) -> str:
+        return choose_language(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+
+    def viewer(self, request: Request, permission: str) -> Viewer:
+        cookie = request.cookies.get(COOKIE) or ""
+        session = self.sessions.read(cookie)
+        with self.service.store.read() as tx:
+            key = tx.get("api_keys", session.key_id)
+        if key is None or key["revoked_at"]:
+            raise Unauthenticated("this key was revoked; sign in again")
+        lang = self.language(request)
+        viewer = Viewer(session=session, role=key["role"], lang=lang, csrf=self.sessions.csrf(cookie),
+                        mask=request.cookies.get(MASK_COOKIE, "1") == "1", t=translator(self.catalog, lang))
+        access.authorize(access.Principal(key["id"], key["role"], key["name"], key["rate_limit"]), permission)
+        return viewer
+
+    def log_sign_in(self, actor: str, key_id: str) -> None:
+        with self.service.unit() as unit:
+            unit.log("console.signed_in", actor, key_id, {})
+
+    # ------------------------------------------------------------------ pages
+    def render(self, request: Request, viewer: Viewer | None, template: str, status: int = 200,
+               **context: Any) -> HTMLResponse:
+        lang = viewer.lang if viewer else self.language(request)
+        t = viewer.t if viewer else translator(self.catalog, lang)
+        html = self.env.get_template(template).render(
+            viewer=viewer, t=t, lang=lang, path=request.url.path, query=dict(request.query_params),
+            notice=request.query_params.get("done"), problem=request.query_params.get("error"), **context)
+        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+    def page(self, request: Request, permission: str, build: Callable[[Viewer], Response]) -> Response:
+        """Run ``build`` for a signed-in viewer with ``permission``; sign-in, 403 and 404 pages otherwise."""
+        started = time.perf_counter()
+        try:
+            viewer = self.viewer(request, permission)
+        except Unauthenticated:
+            return RedirectResponse(f"/console/login?next={quote(str(request.url.path))}", status_code=303)
+        except PermissionDenied as exc:
+            return self.render(request, None, "error.html", 403, title_key="forbidden", message=str(exc))
+        try:
+            response = build(viewer)
+        except NotFound as exc:
+            response = self.render(request, viewer, "error.html", 404, title_key="not_found", message=str(exc))
+        except PermissionDenied as exc:
+            response = self.render(request, viewer, "error.html", 403, title_key="forbidden", message=str(exc))
+        except ClearspaceError as exc:
+            response = self.render(request, viewer, "error.html", 400, title_key="error", message=str(exc))
+        response.headers["Server-Timing"] = f"page;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
+
+    async def act(self, request: Request, permission: str, back: str,
+                  action: Callable[[Viewer, Mapping[str, str]], str | None]) -> Response:
+        """A form post: check the session, role and CSRF token, run ``action``, redirect.
+
+        ``action`` returns where to go next (``None``: back to ``back``). A refused action
+        (bad input, a conflict) goes back to ``back`` with its message shown.
+        """
+        form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        try:
+            viewer = self.viewer(request, permission)
+        except Unauthenticated:
+            return RedirectResponse(f"/console/login?next={quote(back)}", status_code=303)
+        except PermissionDenied as exc:
+            return _back(back, error=str(exc))
+        if not self.sessions.check_csrf(request.cookies.get(COOKIE) or "", form.get("csrf")):
+            return _back(back, error="the form expired; reload the page and try again")
+        try:
+            target = await run_in_threadpool(action, viewer, form)
+        except ClearspaceError as exc:
+            return _back(back, error=str(exc))
+        return _back(target or back, done="1")
+
+
+def _back(url: str, **params: str) -> RedirectResponse:
+    joiner = "&" if "?" in url else "?"
+    return RedirectResponse(f"{url}{joiner}{urlencode(params)}", status_code=303)
+
+
+def _when(value: Any) -> str:
+    """An ISO timestamp shortened for tables: ``2026-03-01 12:00``."""
+    text = str(value or "")
+    return text[:16].replace("T", " ") if len(text) >= 16 else text
+
+
+def _epoch(value: Any) -> str:
+    """Epoch seconds as ``2026-03-01 12:00`` (UTC)."""
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.fromtimestamp(float(value), UTC).strftime("%Y-%m-%d %H:%M")
+    except (TypeError, ValueError, OverflowError):
+        return str(value)
+
+
+def required(form: Mapping[str, str], name: str) -> str:
+    """A form field that must not be blank."""
+    value = (form.get(name) or "").strip()
+    if not value:
+        raise InputError(f"'{name}' must not be empty")
+    return value
+

@@ -1,0 +1,128 @@
+"""End-to-end console flows in headless Chromium: sign in, work a case, appeal, read reports."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+
+from tests.console.conftest import Live, shot, sign_in
+
+
+def test_sign_in_is_required_and_a_wrong_key_is_refused(page: Any, live: Live) -> None:
+    page.goto(f"{live.url}/console/appeals")
+    assert "/console/login" in page.url
+    page.fill("#key", "cs_nope_nope")
+    page.click("button[type=submit]")
+    assert page.locator("[role=alert]").inner_text().startswith("That key was not accepted")
+    page.fill("#key", live.keys["moderator"])
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live.url}/console/appeals")
+    assert page.locator("h1").inner_text() == "Appeals"
+    shot(page, "01-signed-in")
+
+
+def test_claim_decide_strike_appeal_and_reverse(page: Any, live: Live) -> None:
+    sign_in(page, live, "moderator")
+    page.goto(f"{live.url}/console/?lane=pileon")
+    assert int(page.locator("[data-lane-count=pileon]").inner_text()) >= 1
+    shot(page, "02-queue")
+    page.click("#next-case")  # claims the most urgent case and opens it
+    page.wait_for_url(re.compile(r".*/console/cases/case_\w+"))
+    case_url = page.url.split("?")[0]
+    author = page.locator("[data-author-history] h2").inner_text().split(": ")[-1]
+    assert author == "troll_6"
+    before = float(page.locator("[data-strike-points]").inner_text())  # the automated removal's strike
+    # the evidence span of the threat is highlighted (and masked until clicked)
+    mark = page.locator("mark.ev.slur").first
+    assert "杀了你" in mark.inner_text()
+    assert "blur" in mark.evaluate("el => getComputedStyle(el).filter")
+    mark.click()
+    assert mark.evaluate("el => getComputedStyle(el).filter") == "none"
+    shot(page, "03-case-claimed")
+    # keyboard: r picks "remove", then the statement is edited and Ctrl+Enter sends it
+    page.locator("body").press("r")
+    assert page.locator("input[name=action][value=remove]").is_checked()
+    page.select_option("#category", "threat")
+    page.fill("#explanation", "Threatens to kill a private person during a pile-on.")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_url(re.compile(r".*decision=dec_\w+.*"))
+    decision_id = re.search(r"decision=(dec_\w+)", page.url).group(1)  # type: ignore[union-attr]
+    assert page.locator(".notice").first.inner_text() == "Done"
+    assert float(page.locator("[data-strike-points]").inner_text()) == before + 3  # a threat weighs 3
+    assert "threat" in page.locator("[data-strikes]").inner_text()
+    shot(page, "04-decided-with-strike")
+
+    # the author appeals through the platform (the ingest key)
+    answer = httpx.post(f"{live.url}/v1/appeals", headers={"Authorization": f"Bearer {live.keys['ingest']}"},
+                        json={"decision_id": decision_id, "appellant": "troll_6", "reason": "That was a quote."})
+    assert answer.status_code in (200, 201), answer.text
+    appeal_id = answer.json()["id"]
+
+    # a senior moderator (not the one who decided) reverses it
+    page.context.clear_cookies()
+    sign_in(page, live, "senior_moderator")
+    page.goto(f"{live.url}/console/appeals")
+    page.click(f"a[href='/console/appeals/{appeal_id}']")
+    assert "That was a quote." in page.locator("dl.facts").inner_text()
+    page.check("input[name=outcome][value=reversed]")
+    page.fill("#explanation", "On review the post quotes the threat in order to report it.")
+    shot(page, "05-appeal")
+    page.click("#decide-appeal")
+    page.wait_for_url(re.compile(rf".*/console/appeals/{appeal_id}\?done=1"))
+    assert page.locator("[data-appeal-status]").inner_text() == "reversed"
+    assert float(page.locator("[data-strike-points]").inner_text()) == before
+    assert "threat" in page.locator("[data-author-history]").inner_text()  # now among the lifted strikes
+    shot(page, "06-appeal-reversed")
+    page.goto(case_url)
+    assert "reversed" in page.locator("ol.decisions").inner_text()
+
+
+def test_transparency_charts_and_downloads(page: Any, live: Live) -> None:
+    sign_in(page, live, "auditor")
+    page.goto(f"{live.url}/console/transparency")
+    charts = page.locator("svg.chart[role=img]")
+    assert charts.count() == 4
+    titles = [charts.nth(i).locator("title").first.text_content() for i in range(4)]
+    assert titles[0] == "Restrictive actions by category over time"
+    assert int(page.locator("[data-kpi=decisions]").inner_text()) >= 12
+    assert page.locator("svg[data-chart=by-category] rect.bar").count() >= 1
+    shot(page, "07-transparency")
+    with page.expect_download() as info:
+        page.click("text=CSV")
+    body = info.value.path().read_text(encoding="utf-8")
+    assert body.startswith("metric,value\n") and "decisions.total," in body
+
+
+def test_roles_shape_what_a_page_offers(page: Any, live: Live) -> None:
+    sign_in(page, live, "auditor")
+    page.goto(f"{live.url}/console/")
+    assert page.locator("#next-case").count() == 0  # auditors read the queue but do not work it
+    assert page.locator("nav a[href='/console/audit']").count() == 1
+    page.goto(f"{live.url}/console/audit")
+    assert page.locator("[data-audit-valid]").get_attribute("data-audit-valid") == "true"
+    shot(page, "08-audit")
+    page.context.clear_cookies()
+    sign_in(page, live, "moderator")
+    assert page.locator("nav a[href='/console/audit']").count() == 0
+    response = page.goto(f"{live.url}/console/audit")
+    assert response is not None and response.status == 403
+
+
+def test_protection_on_and_language_switch(page: Any, live: Live) -> None:
+    sign_in(page, live, "moderator")
+    page.goto(f"{live.url}/console/protection?account=lin_xiaoyu")
+    assert page.locator("[data-shield-status]").get_attribute("data-shield-status") == "off"
+    page.uncheck("input[name=surface_danmaku]")
+    page.check("input[name=assisted]")
+    page.click("#shield-on")
+    page.wait_for_url(re.compile(r".*done=1.*"))
+    assert page.locator("[data-shield-status]").get_attribute("data-shield-status") == "on"
+    assert "assisted:moderator:e2e-moderator" in page.locator("[data-shield-status]").inner_text()
+    assert "Danmaku" not in page.locator("[data-shield-status] p").first.inner_text()
+    shot(page, "09-protection")
+    page.click("text=中文")
+    assert page.locator("h1").inner_text().startswith("一键防护")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    shot(page, "10-protection-zh")

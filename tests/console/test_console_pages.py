@@ -1,0 +1,172 @@
+"""Console pages over HTTP without a browser: sign-in, sessions, CSRF, roles, every page rendering."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from clearspace.api.app import create_app
+from clearspace.console.i18n import Catalog, choose_language
+from clearspace.console.session import COOKIE, Sessions
+from clearspace.errors import Unauthenticated
+from clearspace.service.core import Service
+from clearspace.service.ids import IdFactory, counter_token
+from clearspace.service.stub_engine import KeywordEngine
+from clearspace.store import open_store
+from clearspace.text.tables import data_path
+from tests.console.conftest import ROLES, community
+
+PAGES = ("/console/", "/console/?lane=pileon", "/console/appeals", "/console/accounts?account=troll_6",
+         "/console/protection?account=lin_xiaoyu", "/console/rumors?q=test", "/console/audit",
+         "/console/transparency", "/console/audit?kind=decision.made")
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Service:
+    service = Service(open_store(tmp_path / "pages.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
+    community(service)
+    return service
+
+
+@pytest.fixture
+def keys(service: Service) -> dict[str, str]:
+    return {role: service.create_key(role, name=role)[1] for role in ROLES}
+
+
+@pytest.fixture
+def client(service: Service) -> Iterator[TestClient]:
+    with TestClient(create_app(service, console_secret="s" * 32), follow_redirects=False) as c:
+        yield c
+
+
+def sign_in(client: TestClient, key: str) -> None:
+    answer = client.post("/console/login", data={"key": key, "next": "/console/"})
+    assert answer.status_code == 303 and answer.headers["location"] == "/console/"
+
+
+def csrf(client: TestClient, path: str) -> str:
+    match = re.search(r'name="csrf" value="(\w+)"', client.get(path).text)
+    assert match, "the page has no form token"
+    return match.group(1)
+
+
+def test_pages_need_a_session(client: TestClient) -> None:
+    answer = client.get("/console/audit")
+    assert answer.status_code == 303 and answer.headers["location"] == "/console/login?next=/console/audit"
+    assert client.get("/console").headers["location"] == "/console/"
+
+
+def test_every_page_renders_for_an_admin(client: TestClient, keys: dict[str, str]) -> None:
+    sign_in(client, keys["admin"])
+    for path in PAGES:
+        answer = client.get(path)
+        assert answer.status_code == 200, (path, answer.text[-500:])
+        assert "<main" in answer.text and "[" + "nav." not in answer.text
+        assert answer.headers["cache-control"] == "no-store"
+
+
+def test_a_wrong_or_ingest_key_cannot_sign_in(client: TestClient, keys: dict[str, str]) -> None:
+    for key in ("", "cs_x_y", keys["ingest"]):
+        answer = client.post("/console/login", data={"key": key})
+        assert answer.status_code == 401
+        assert COOKIE not in answer.cookies
+
+
+def test_forged_expired_and_revoked_sessions_end(client: TestClient, service: Service,
+                                                 keys: dict[str, str]) -> None:
+    sign_in(client, keys["moderator"])
+    cookie = client.cookies[COOKIE]
+    body, _, mac = cookie.rpartition(".")
+    client.cookies.set(COOKIE, body + "." + ("0" * len(mac)), path="/console")
+    assert client.get("/console/").status_code == 303
+    sessions = Sessions("s" * 32, lifetime=10)
+    with pytest.raises(Unauthenticated):
+        sessions.read(sessions.issue("k", "moderator", "m", now=0.0), now=11.0)
+    client.cookies.set(COOKIE, cookie, path="/console")
+    assert client.get("/console/").status_code == 200
+    key_id = next(k["id"] for k in service.list_keys() if k["role"] == "moderator")
+    service.revoke_key(key_id, "test")
+    assert client.get("/console/").status_code == 303
+
+
+def test_forms_without_the_session_token_change_nothing(client: TestClient, service: Service,
+                                                        keys: dict[str, str]) -> None:
+    sign_in(client, keys["moderator"])
+    case_id = service.list_cases()[0]["id"]
+    answer = client.post(f"/console/cases/{case_id}/claim", data={"csrf": "forged"})
+    assert answer.status_code == 303 and "error=" in answer.headers["location"]
+    assert service.get_case(case_id)["lease_owner"] is None
+    token = csrf(client, f"/console/cases/{case_id}")
+    answer = client.post(f"/console/cases/{case_id}/claim", data={"csrf": token})
+    assert answer.headers["location"] == f"/console/cases/{case_id}?done=1"
+    assert service.get_case(case_id)["lease_owner"] == "moderator:moderator"
+
+
+def test_a_refused_decision_is_shown_and_changes_nothing(client: TestClient, service: Service,
+                                                         keys: dict[str, str]) -> None:
+    sign_in(client, keys["moderator"])
+    case_id = service.list_cases()[0]["id"]
+    token = csrf(client, f"/console/cases/{case_id}")
+    answer = client.post(f"/console/cases/{case_id}/decide",
+                         data={"csrf": token, "action": "remove", "category": "abuse", "explanation": "x"})
+    assert "error=" in answer.headers["location"] and "claim" in answer.headers["location"]
+    page = client.get(answer.headers["location"]).text
+    assert 'role="alert"' in page
+    assert service.get_case(case_id)["status"] == "open"
+
+
+def test_roles_are_enforced_on_pages_and_forms(client: TestClient, service: Service, keys: dict[str, str]) -> None:
+    sign_in(client, keys["auditor"])
+    case_id = service.list_cases()[0]["id"]
+    token = csrf(client, "/console/audit")
+    answer = client.post(f"/console/cases/{case_id}/claim", data={"csrf": token})
+    assert "error=" in answer.headers["location"] and "may+not" in answer.headers["location"]
+    assert service.get_case(case_id)["lease_owner"] is None
+    client.cookies.clear()
+    sign_in(client, keys["moderator"])
+    assert client.get("/console/transparency").status_code == 403
+    assert client.get("/console/cases/case_nope").status_code == 404
+
+
+def test_sign_in_never_redirects_off_the_console(client: TestClient, keys: dict[str, str]) -> None:
+    for target in ("//evil.example/x", "https://evil.example", "/console//evil.example", "/elsewhere"):
+        answer = client.post("/console/login", data={"key": keys["moderator"], "next": target})
+        assert answer.headers["location"] == "/console/"
+
+
+def test_language_follows_choice_then_browser(client: TestClient, keys: dict[str, str]) -> None:
+    sign_in(client, keys["moderator"])
+    assert "<h1>审核队列</h1>" in client.get("/console/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).text
+    client.get("/console/lang/en?next=/console/")
+    assert "<h1>Review queue</h1>" in client.get("/console/", headers={"Accept-Language": "zh-CN"}).text
+    assert choose_language(None, "fr-FR, en;q=0.5") == "en" and choose_language("xx", None) == "en"
+
+
+def test_adding_a_debunk_from_the_console(client: TestClient, service: Service, keys: dict[str, str]) -> None:
+    sign_in(client, keys["moderator"])
+    token = csrf(client, "/console/rumors")
+    answer = client.post("/console/rumors/debunks", data={
+        "csrf": token, "claim": "某明星在机场被捕", "verdict": "fabricated", "language": "zh",
+        "fact_checker": "Example Checks", "url": "https://checks.example/1", "variants": "明星机场被捕\n"})
+    assert answer.headers["location"] == "/console/rumors?done=1"
+    stored = service.list_debunks()
+    assert [(d["claim"], d["verdict"], d["variants"]) for d in stored] == [
+        ("某明星在机场被捕", "fabricated", ["明星机场被捕"])]
+    answer = client.post("/console/rumors/debunks", data={"csrf": token, "claim": "  "})
+    assert "error=" in answer.headers["location"]
+    assert len(service.list_debunks()) == 1
+
+
+def test_every_string_a_template_uses_exists_in_both_languages() -> None:
+    catalog = Catalog()
+    used: set[str] = set()
+    for template in Path(data_path("console/templates")).glob("*.html"):
+        used |= set(re.findall(r"t\('([\w.]+)'\)", template.read_text(encoding="utf-8")))
+    assert used, "no strings found"
+    missing = sorted(k for k in used if k not in catalog.messages)
+    assert not missing
+    assert all(v["en"] and v["zh"] for v in catalog.messages.values())
