@@ -41,7 +41,7 @@ def _shown(db: str) -> str:
 @click.option("--config", type=click.Path(exists=True, dir_okay=False),
               help="TOML settings file (default: $CLEARSPACE_CONFIG); see docs/service.md.")
 def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config: str | None) -> None:
-    """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs)."""
+    """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the moderator console (/console/)."""
     import uvicorn
 
     from clearspace.api.app import create_app
@@ -60,7 +60,8 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
     elif not service.list_keys():
         click.echo(f"no API keys yet: run 'clearspace keys create --role admin --db {_shown(service.settings.db)}'",
                    err=True)
-    click.echo(f"listening on http://{host}:{port} (docs at /docs)", err=True)
+    click.echo(f"listening on http://{host}:{port} (docs at /docs; moderator console at "
+               f"http://{host}:{port}/console/, sign in with any key but an ingest one)", err=True)
     if workers > 1:
         os.environ["CLEARSPACE_DB"] = service.settings.db
         if config:
