@@ -86,12 +86,22 @@ def verify(store: Store) -> VerifyResult:
     return verify_rows(store.iterate("audit", order_by=["seq"]))
 
 
-def export(store: Store, start: str | None = None, end: str | None = None) -> Iterator[Row]:
-    """Audit events with ``start <= ts < end`` (either bound optional), oldest first."""
+def export(store: Store, start: str | None = None, end: str | None = None, page: int = 1000) -> Iterator[Row]:
+    """Audit events with ``start <= ts < end`` (either bound optional), oldest first.
+
+    Rows are read ``page`` at a time, each page in its own short read transaction, so a long
+    export holds no transaction open and may be consumed from any thread (a streamed response).
+    """
     from clearspace.store import Op
 
-    where: dict[str, Any] = {}
-    if start:
-        where["ts"] = Op(">=", start)
-    rows = store.iterate("audit", where, order_by=["seq"])
-    return (r for r in rows if end is None or r["ts"] < end)
+    after = -1
+    while True:
+        where: dict[str, Any] = {"seq": Op(">", after)}
+        if start:
+            where["ts"] = Op(">=", start)
+        with store.read() as tx:
+            rows = tx.select("audit", where, order_by=["seq"], limit=page)
+        yield from (row for row in rows if end is None or row["ts"] < end)
+        if len(rows) < page:
+            return
+        after = rows[-1]["seq"]
