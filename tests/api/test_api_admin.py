@@ -49,3 +49,11 @@ def test_audit_export_streams_page_by_page_in_order(client: TestClient, h: H, se
     assert [r["seq"] for r in audit.export(service.store, page=len(everything))] == everything
     streamed = client.get("/v1/audit", headers=h["auditor"]).text.splitlines()
     assert len(streamed) == len(everything)
+
+
+def test_a_revoked_key_stops_working_at_once(client: TestClient, h: H) -> None:
+    made = client.post("/v1/keys", json={"role": "moderator"}, headers=h["admin"]).json()
+    own = {"Authorization": f"Bearer {made['key']}"}
+    assert client.get("/v1/cases", headers=own).status_code == 200  # now cached
+    assert client.delete(f"/v1/keys/{made['id']}", headers=h["admin"]).status_code == 200
+    assert client.get("/v1/cases", headers=own).status_code == 401

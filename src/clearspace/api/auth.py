@@ -41,6 +41,11 @@ class KeyCache:
         self._seen[key or ""] = (principal, time.monotonic() + self.ttl)
         return principal
 
+    def forget(self, key_id: str) -> None:
+        """Drop every cached entry of key ``key_id`` (it was just revoked)."""
+        for key in [k for k, (p, _) in self._seen.items() if p.key_id == key_id]:
+            self._seen.pop(key, None)
+
 
 def bearer_key(request: Request) -> str | None:
     """The key from ``Authorization: Bearer KEY`` without FastAPI's dependency machinery (hot path)."""

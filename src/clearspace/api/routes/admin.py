@@ -43,7 +43,10 @@ async def list_keys(request: Request, _: Admin) -> Any:
 
 @router.delete("/v1/keys/{key_id}", tags=["admin"], summary="Revoke an API key")
 async def revoke_key(key_id: str, request: Request, principal: Admin) -> Any:
-    return FastJSON(await run_in_threadpool(request.app.state.service.revoke_key, key_id, principal.actor))
+    """The key stops working at once in this process (other worker processes notice within 5 s)."""
+    revoked = await run_in_threadpool(request.app.state.service.revoke_key, key_id, principal.actor)
+    request.app.state.keys.forget(key_id)
+    return FastJSON(revoked)
 
 
 @router.get("/v1/audit/verify", tags=["audit"], summary="Check the audit log's hash chain")
