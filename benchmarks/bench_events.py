@@ -1,12 +1,16 @@
 """Load generator for ``POST /v1/events`` against a real ``clearspace serve`` process on loopback.
 
     python benchmarks/bench_events.py [--duration 10] [--max-requests 20000] [--concurrency 8] [--batch 1] [--workers 1]
+                                      [--debunks 0] [--rumor-share 0.1]
 
 Starts ``clearspace serve`` on a free port with a fresh SQLite database in a temporary
 folder, creates an ingest key with ``clearspace keys create``, waits until the server
 answers, then keeps ``--concurrency`` keep-alive connections busy posting synthetic events
 (half Chinese, half English, some abusive; fixed seed) until ``--duration`` seconds or
-``--max-requests`` requests. Reports decisions per second and latency percentiles, checks
+``--max-requests`` requests. With ``--debunks N`` the database first gets N synthetic debunks
+(``clearspace debunks import``), every event is matched against them at ingest, and a
+``--rumor-share`` of the events repeat a debunked claim (so they are labelled: a label decision,
+its statement of reasons and audit events are written too). Reports decisions per second and latency percentiles, checks
 the number of stored decisions, and prints one JSON line. The client is a minimal HTTP/1.1
 writer on asyncio streams so the load generator costs as little CPU as possible (the server
 and the generator share the machine).
@@ -41,6 +45,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+ZH_CHARS = ("的一是在不了有和人这中大为上个我以要他时来用们生到作地于出就分对成会可发年动同工也能下过子说"
+            "产种面而方后多定行学法所得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体机当使")
+EN_WORDS = ("water virus vaccine bank card fee tower flood shark tiger zoo airport phone photo camera bridge road "
+            "river storm school food milk plastic garlic banana yogurt cancer microwave metro train bus station")
+
+
+def synthetic_claims(n: int, seed: int = 0) -> list[str]:
+    """``n`` debunked claims, half Chinese (random characters), half English (random words)."""
+    rng = random.Random(seed)
+    return ["".join(rng.choices(ZH_CHARS, k=rng.randint(12, 30))) if i % 2 == 0
+            else " ".join(rng.choices(EN_WORDS.split(), k=rng.randint(6, 12))) for i in range(n)]
+
+
+def import_debunks(db: Path, claims: list[str]) -> None:
+    path = db.with_suffix(".debunks.jsonl")
+    path.write_text("".join(json.dumps({"id": f"d{i}", "claim": c}, ensure_ascii=False) + "\n"
+                            for i, c in enumerate(claims)), encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "clearspace", "debunks", "import", str(path), "--db", str(db)], check=True,
+                   capture_output=True)
+
+
 def start_server(db: Path, port: int, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     exe = [sys.executable, "-m", "clearspace"]
     out = subprocess.run([*exe, "keys", "create", "--role", "ingest", "--db", str(db)], check=True,
@@ -73,6 +98,12 @@ async def post(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, port:
     return int(status_line.split()[1])
 
 
+def text(rng: random.Random, args: argparse.Namespace) -> str:
+    if args.claims and rng.random() < args.rumor_share:
+        return str(rng.choice(args.claims))
+    return rng.choice(TEXTS)
+
+
 async def worker(n: int, port: int, key: str, args: argparse.Namespace, stop_at: float, budget: list[int],
                  latencies: list[float], errors: list[int]) -> None:
     rng = random.Random(n)
@@ -80,7 +111,7 @@ async def worker(n: int, port: int, key: str, args: argparse.Namespace, stop_at:
     i = 0
     while time.monotonic() < stop_at and budget[0] > 0:
         budget[0] -= 1
-        events = [{"id": f"w{n}-{i}-{j}", "author": f"user{rng.randrange(500)}", "text": rng.choice(TEXTS),
+        events = [{"id": f"w{n}-{i}-{j}", "author": f"user{rng.randrange(500)}", "text": text(rng, args),
                    "target_user": f"user{rng.randrange(500)}", "surface": "comment"} for j in range(args.batch)]
         body = json.dumps(events if args.batch > 1 else events[0], ensure_ascii=False).encode()
         started = time.perf_counter()
@@ -119,9 +150,15 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8, help="Open connections (default 8).")
     parser.add_argument("--batch", type=int, default=1, help="Events per request (default 1).")
     parser.add_argument("--workers", type=int, default=1, help="Server worker processes (default 1).")
+    parser.add_argument("--debunks", type=int, default=0, help="Synthetic debunks in the registry (default 0).")
+    parser.add_argument("--rumor-share", type=float, default=0.1,
+                        help="With --debunks: share of events repeating a debunked claim (default 0.1).")
     args = parser.parse_args()
+    args.claims = synthetic_claims(args.debunks)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
+        if args.claims:
+            import_debunks(db, args.claims)
         port = free_port()
         proc, key = start_server(db, port, args.workers)
         try:
@@ -131,7 +168,9 @@ def main() -> None:
             proc.wait(timeout=30)
         with sqlite3.connect(db) as conn:
             result["stored_decisions"] = conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0]
+            result["stored_labels"] = conn.execute("SELECT COUNT(*) FROM post_labels").fetchone()[0]
     result.update({"concurrency": args.concurrency, "batch": args.batch, "workers": args.workers,
+                   "debunks": args.debunks, "rumor_share": args.rumor_share if args.debunks else 0.0,
                    "cpus": os.cpu_count() or 0})
     print(json.dumps(result))
 

@@ -30,3 +30,31 @@ def test_errors_say_what_is_wrong(tmp_path: Path) -> None:
         Settings.from_env({}, config=bad)
     with pytest.raises(InputError, match="cannot read"):
         Settings.from_env({}, config=tmp_path / "missing.toml")
+
+
+def test_the_debunk_encoder_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from clearspace.errors import ModelError
+    from clearspace.service.factory import build_service, debunk_encoder
+
+    (tmp_path / "my_encoder.py").write_text(
+        "import numpy as np\n"
+        "class Enc:\n"
+        "    name = 'ones'\n"
+        "    def encode(self, texts):\n"
+        "        return np.ones((len(texts), 4), dtype=np.float32) / 2\n"
+        "def make():\n"
+        "    return Enc()\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert Settings().debunk_encoder == "none" and debunk_encoder("none") is None and debunk_encoder("") is None
+    settings = Settings.from_env({"CLEARSPACE_DEBUNK_ENCODER": "my_encoder:make"}, db=str(tmp_path / "e.db"))
+    service = build_service(settings)
+    try:
+        assert service.debunk_index.encoder is not None and service.debunk_index.encoder.name == "ones"
+        service.add_debunks({"id": "d", "claim": "5G towers spread the coronavirus"}, "fc")
+        assert service.search_debunks("5G towers spread the coronavirus")[0]["debunk_id"] == "d"
+    finally:
+        service.store.close()
+    with pytest.raises(ModelError):
+        debunk_encoder("no_such_module:make")
+    with pytest.raises(ModelError):
+        debunk_encoder("word2vec")

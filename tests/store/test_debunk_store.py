@@ -141,3 +141,44 @@ def test_debunk_creation_is_audited(service: Service) -> None:
 def test_an_id_with_a_nul_character_is_simply_not_found(service: Service) -> None:
     with pytest.raises(NotFound):
         service.get_debunk("a\x00b")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_migration_7_keeps_debunks_and_labels_of_migration_5(backend: str, request: pytest.FixtureRequest,
+                                                             tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                             clock: ManualClock) -> None:
+    import clearspace.store.postgres as postgres_module
+    import clearspace.store.sqlite as sqlite_module
+    from clearspace.store.schema import MIGRATIONS
+
+    url = str(tmp_path / "old.db") if backend == "sqlite" else request.getfixturevalue("postgres_fresh_url")
+    module = sqlite_module if backend == "sqlite" else postgres_module
+    monkeypatch.setattr(module, "MIGRATIONS", tuple(m for m in MIGRATIONS if m[0] <= 5))
+    old = open_store(url)
+    assert old.schema_version() == 5
+    with old.transaction() as tx:
+        for debunk_id, claim, ts in (("b", "Bridges collapsed in the storm", "2026-01-02T00:00:00.000000Z"),
+                                     ("a", "Apples cure every cancer", "2026-01-01T00:00:00.000000Z")):
+            tx.insert("debunks", {"id": debunk_id, "claim": claim, "language": "en", "verdict": "false",
+                                  "fact_checker": "", "url": "", "payload": {"id": debunk_id, "claim": claim},
+                                  "created_by": "fc", "created_at": ts, "updated_at": ts})
+        tx.insert("post_labels", {"id": "l1", "event_id": "e1", "debunk_id": "a", "score": 0.5, "rule": "claim_match@1",
+                                  "created_at": "2026-01-03T00:00:00.000000Z"})
+    old.close()
+    monkeypatch.setattr(module, "MIGRATIONS", MIGRATIONS)
+    store = open_store(url)
+    try:
+        assert store.schema_version() == 7
+        service = Service(store, clock=clock)
+        assert [(h["version"], h["change"], h["actor"]) for h in service.debunk_history("a")] == [(1, "created", "fc")]
+        assert service.get_debunk("b")["status"] == "active" and service.get_debunk("b")["version"] == 1
+        with store.read() as tx:
+            assert [r["seq"] for r in tx.select("debunk_versions", order_by=["seq"])] == [1, 2]
+            label = tx.get("post_labels", "l1")
+        assert label is not None and label["status"] == "active" and label["decision_id"] is None
+        service.update_debunk("a", {"verdict": "misleading"}, "fc", partial=True)
+        assert [h["version"] for h in service.debunk_history("a")] == [1, 2]
+        assert [c["debunk_id"] for c in service.search_debunks("apples cure cancer")] == ["a"]
+        assert service.retract_debunk("a", "fc", "gone")["labels_withdrawn"] == 1  # an old label without decision
+    finally:
+        store.close()

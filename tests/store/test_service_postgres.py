@@ -1,6 +1,7 @@
 """The service over PostgreSQL: the service suite's ingest and moderation tests and the API's
-moderation tests run again here unchanged (only the fixtures differ), plus concurrency across two "processes", the
-HTTP app built from ``CLEARSPACE_DB`` and the CLI with ``--db postgresql://...``."""
+moderation and rumor tests run again here unchanged (only the fixtures differ), plus concurrency
+across two "processes", the HTTP app built from ``CLEARSPACE_DB`` and the CLI with
+``--db postgresql://...``."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def _tests(*modules: ModuleType) -> dict[str, Any]:
 
 
 globals().update(_tests(_load("service/test_ingest"), _load("service/test_moderation"),
-                       _load("api/test_api_moderation")))
+                       _load("api/test_api_moderation"), _load("api/test_api_rumors")))
 
 THREAT = "你就是个傻逼 去死吧"
 

@@ -61,4 +61,39 @@ class TrustedBody(Strict):
 class WebhookBody(Strict):
     url: str = Field(min_length=8, max_length=2000)
     topics: list[Literal["decision.made", "case.opened", "restriction.applied", "appeal.filed",
-                         "appeal.decided", "notification", "*"]] = Field(min_length=1)
+                         "appeal.decided", "notification", "label.applied", "label.withdrawn", "note.status",
+                         "*"]] = Field(min_length=1)
+
+
+class ClarificationBody(Strict):
+    account: str = Field(min_length=1, max_length=200, description="The account of the person the rumor is about.")
+    text: str = Field(min_length=1, max_length=5000, pattern=r"\S", description="What they say about it.")
+    stated_at: str | None = Field(default=None, max_length=64,
+                                  description="When they said it (ISO-8601); default: now.")
+
+
+class BackfillBody(Strict):
+    debunk_ids: list[str] | None = Field(default=None, min_length=1, max_length=1000,
+                                         description="Label only with these debunks (default: every active one).")
+
+
+class NoteBody(Strict):
+    event_id: str = Field(min_length=1, max_length=200, description="The post the note is about.")
+    author: str = Field(min_length=1, max_length=200, description="The contributor's account.")
+    text: str = Field(min_length=1, max_length=2000, pattern=r"\S")
+    sources: list[str] = Field(default_factory=list, max_length=10, description="Links backing the note.")
+
+
+class RatingBody(Strict):
+    rater: str = Field(min_length=1, max_length=200, description="The rating contributor's account.")
+    helpful: Literal["yes", "somewhat", "no"]
+
+
+class MatchPost(Strict):
+    id: str = Field(min_length=1, max_length=200)
+    text: str = Field(max_length=20000)
+
+
+class MatchBody(Strict):
+    posts: list[MatchPost] = Field(min_length=1, max_length=1000)
+    k: int = Field(default=5, ge=1, le=50, description="Matches per post.")

@@ -144,32 +144,12 @@ def match_cmd(debunks_path: str, posts_path: str, k: int, output_path: str, enco
     run_match(Path(debunks_path), Path(posts_path), k, output_path, encoder, log=lambda m: click.echo(m, err=True))
 
 
-@cli.group(name="debunks")
-def debunks_group() -> None:
-    """The debunk registry in the service's database (see docs/rumors.md)."""
+def _add_rumor_commands() -> None:
+    """``debunks`` (import, backfill, history) and ``notes`` (score, export)."""
+    from clearspace.cli.rumor_commands import COMMANDS as RUMOR_COMMANDS
+
+    for command in RUMOR_COMMANDS:
+        cli.add_command(command)
 
 
-@debunks_group.command(name="import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--db", help="SQLite file or postgresql:// URL (default: $CLEARSPACE_DB, the config file's db, "
-                           "or ./clearspace.db).")
-def debunks_import(path: str, db: str | None) -> None:
-    """Store debunks from PATH: JSON Lines ('id', 'claim', optional fields, or a ClaimReview per line)
-    or ClaimReview JSON-LD (.json/.jsonld). Bad records are reported on stderr and skipped."""
-    from clearspace.cli.service_commands import _service, _shown
-    from clearspace.rumors.registry_io import read_debunks
-
-    imported = read_debunks(Path(path))
-    for number, message in imported.errors:
-        click.echo(f"{path}:{number}: skipped: {message}", err=True)
-    service = _service(db)
-    try:
-        result = service.import_debunks(imported.debunks, actor="cli")
-    finally:
-        service.store.close()
-    for item in result["results"]:
-        if item["status"] == "error":
-            click.echo(f"{path}: {item.get('id', '?')}: skipped: {item['error']}", err=True)
-    unchanged = sum(1 for r in result["results"] if r["status"] == "unchanged")
-    click.echo(f"{result['created']} debunks added, {unchanged} unchanged, "
-               f"{result['errors'] + len(imported.errors)} skipped ({_shown(service.settings.db)})")
+_add_rumor_commands()

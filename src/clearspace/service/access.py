@@ -24,6 +24,8 @@ PERMISSIONS: Final[Mapping[str, frozenset[str]]] = {
     "reports:write": frozenset({"ingest", "moderator", "senior_moderator", "admin"}),
     "appeals:write": frozenset({"ingest", "moderator", "senior_moderator", "admin"}),
     "read": frozenset({"moderator", "senior_moderator", "auditor", "admin"}),
+    "context:read": frozenset({"ingest", "moderator", "senior_moderator", "auditor", "admin"}),
+    "notes:write": frozenset({"ingest", "moderator", "senior_moderator", "admin"}),
     "cases:work": frozenset({"moderator", "senior_moderator", "admin"}),
     "appeals:decide": frozenset({"moderator", "senior_moderator", "admin"}),
     "accounts:batch": frozenset({"senior_moderator", "admin"}),

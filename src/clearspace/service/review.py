@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 from clearspace.errors import Conflict, InputError
-from clearspace.service import cases, decisions, reports, strikes
+from clearspace.service import cases, decisions, labels, reports, strikes
 from clearspace.service.clock import iso
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
@@ -25,8 +25,9 @@ def _source_type(tx: Tx, case_id: str) -> str:
 
 
 def active_decision(tx: Tx, event_id: str) -> Row | None:
-    rows = tx.select("decisions", {"event_id": event_id, "status": "active"}, order_by=["-created_at"], limit=1)
-    return rows[0] if rows else None
+    """The event's decision in force (rumor labels are a separate track: they are never superseded here)."""
+    rows = tx.select("decisions", {"event_id": event_id, "status": "active"}, order_by=["-created_at"])
+    return next((r for r in rows if not labels.is_label_track(r)), None)
 
 
 def decide_case(unit: Unit, case_id: str, owner: str, action: str, category: str, explanation: str) -> Row:

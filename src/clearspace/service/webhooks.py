@@ -26,7 +26,7 @@ from clearspace.service.clock import iso
 from clearspace.store import Op, Row, Store
 
 TOPICS: Final = ("decision.made", "case.opened", "restriction.applied", "appeal.filed", "appeal.decided",
-                 "notification", "*")
+                 "notification", "label.applied", "label.withdrawn", "note.status", "*")
 MAX_BACKOFF_SECONDS: Final = 3600.0
 
 

@@ -135,6 +135,53 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
             "CREATE INDEX post_labels_debunk ON post_labels (debunk_id, created_at)",
         ),
     ),
+    (
+        7,
+        "debunk versions and retraction, labels as decisions, clarifications, crowd notes, jobs",
+        (
+            "ALTER TABLE debunks ADD COLUMN status TEXT NOT NULL DEFAULT 'active'",
+            "ALTER TABLE debunks ADD COLUMN version INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE debunks ADD COLUMN retracted_at TEXT",
+            # every change of a debunk, in order: what each process's matcher replays (seq is the writer's
+            # last seq + 1; writes are serialized) and the version history (payload as it was then)
+            """CREATE TABLE debunk_versions (
+                seq INTEGER PRIMARY KEY, debunk_id TEXT NOT NULL, version INTEGER NOT NULL, change TEXT NOT NULL,
+                payload TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL,
+                UNIQUE (debunk_id, version))""",
+            """INSERT INTO debunk_versions (seq, debunk_id, version, change, payload, actor, reason, created_at)
+                SELECT ROW_NUMBER() OVER (ORDER BY created_at, id), id, 1, 'created', payload, created_by, '',
+                       created_at FROM debunks""",
+            "ALTER TABLE post_labels ADD COLUMN decision_id TEXT",
+            "ALTER TABLE post_labels ADD COLUMN status TEXT NOT NULL DEFAULT 'active'",
+            "ALTER TABLE post_labels ADD COLUMN withdrawn_at TEXT",
+            "ALTER TABLE post_labels ADD COLUMN withdrawn_reason TEXT",
+            "CREATE INDEX post_labels_decision ON post_labels (decision_id)",
+            # a statement by the person a rumor is about, shown with the debunk's card and labels
+            """CREATE TABLE clarifications (
+                id TEXT PRIMARY KEY, debunk_id TEXT NOT NULL, account TEXT NOT NULL, text TEXT NOT NULL,
+                stated_at TEXT NOT NULL, status TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL,
+                replaced_at TEXT)""",
+            "CREATE INDEX clarifications_debunk ON clarifications (debunk_id, status)",
+            """CREATE TABLE notes (
+                id TEXT PRIMARY KEY, event_id TEXT NOT NULL, author TEXT NOT NULL, text TEXT NOT NULL,
+                sources TEXT NOT NULL, status TEXT NOT NULL, intercept REAL, factor REAL, stderr REAL,
+                ratings INTEGER NOT NULL, rule TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL,
+                scored_at TEXT)""",
+            "CREATE INDEX notes_event ON notes (event_id, created_at)",
+            """CREATE TABLE note_ratings (
+                id TEXT PRIMARY KEY, note_id TEXT NOT NULL, rater TEXT NOT NULL, helpful TEXT NOT NULL,
+                value REAL NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (note_id, rater))""",
+            """CREATE TABLE note_status_history (
+                id TEXT PRIMARY KEY, note_id TEXT NOT NULL, status TEXT NOT NULL, previous TEXT, rule TEXT NOT NULL,
+                intercept REAL, factor REAL, stderr REAL, ratings INTEGER NOT NULL, created_at TEXT NOT NULL)""",
+            "CREATE INDEX note_status_history_note ON note_status_history (note_id, created_at)",
+            # background work (label backfills): progress readable from every process
+            """CREATE TABLE jobs (
+                id TEXT PRIMARY KEY, kind TEXT NOT NULL, params TEXT NOT NULL, status TEXT NOT NULL,
+                total INTEGER NOT NULL, done INTEGER NOT NULL, result TEXT NOT NULL, error TEXT,
+                created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, finished_at TEXT)""",
+        ),
+    ),
 )
 """``(version, description, statements)``, oldest first."""
 
@@ -149,6 +196,9 @@ JSON_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         "outbox": frozenset({"payload"}),
         "shields": frozenset({"surfaces", "allow_list", "block_list"}),
         "debunks": frozenset({"payload"}),
+        "debunk_versions": frozenset({"payload"}),
+        "notes": frozenset({"sources"}),
+        "jobs": frozenset({"params", "result"}),
     }
 )
 """Columns stored as JSON text and handed back decoded."""
@@ -159,6 +209,8 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "reports": "id", "reporters": "id", "cases": "id", "appeals": "id", "strikes": "id",
         "restrictions": "id", "notifications": "id", "webhooks": "id", "outbox": "id",
         "shields": "account", "held_interactions": "id", "debunks": "id", "post_labels": "id",
+        "debunk_versions": "seq", "clarifications": "id", "notes": "id", "note_ratings": "id",
+        "note_status_history": "id", "jobs": "id",
     }
 )
 """Every table and its primary key column; the store refuses any other table name."""
