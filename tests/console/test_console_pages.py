@@ -170,3 +170,44 @@ def test_every_string_a_template_uses_exists_in_both_languages() -> None:
     missing = sorted(k for k in used if k not in catalog.messages)
     assert not missing
     assert all(v["en"] and v["zh"] for v in catalog.messages.values())
+
+
+def test_rumor_labels_are_confirmed_or_rejected_and_debunks_edited(client: TestClient, service: Service,
+                                                                   keys: dict[str, str]) -> None:
+    claim = "喝热水可以杀死新冠病毒"
+    service.add_debunks({"id": "dbk-water", "claim": claim, "verdict": "false", "language": "zh",
+                         "fact_checker": "Example Checks"}, "test")
+    service.ingest([{"id": "r1", "author": "aunt_li", "text": claim}, {"id": "r2", "author": "uncle_wu",
+                                                                          "text": claim + "。"}])
+    waiting = service.labels_to_review()
+    assert sorted(label["event_id"] for label in waiting) == ["r1", "r2"]
+    sign_in(client, keys["moderator"])
+    page = client.get("/console/rumors").text
+    assert "data-waiting-labels" in page and "aunt_li" in page
+    token = csrf(client, "/console/rumors")
+    first, second = sorted(waiting, key=lambda label: label["event_id"])
+    assert client.post(f"/console/rumors/labels/{first['id']}",
+                       data={"csrf": token, "decision": "confirm"}).headers["location"] == "/console/rumors?done=1"
+    refused = client.post(f"/console/rumors/labels/{second['id']}", data={"csrf": token, "decision": "reject"})
+    assert "error=" in refused.headers["location"]  # a rejection needs its reason
+    client.post(f"/console/rumors/labels/{second['id']}",
+                data={"csrf": token, "decision": "reject", "reason": "It quotes the rumor to refute it."})
+    assert service.labels_to_review() == []
+    assert [label["reviewed_by"] for label in service.post_labels("r1")] == ["moderator:moderator"]
+    assert service.post_labels("r2") == []  # withdrawn
+    again = client.post(f"/console/rumors/labels/{first['id']}", data={"csrf": token, "decision": "reject",
+                                                                        "reason": "x"})
+    assert "already+checked" in again.headers["location"]
+
+    page = client.get("/console/rumors/debunk?id=dbk-water").text
+    assert "data-history" in page
+    client.post("/console/rumors/debunk/edit", data={"csrf": token, "id": "dbk-water", "claim": claim,
+                                                    "verdict": "misleading", "reason": "new evidence"})
+    client.post("/console/rumors/debunk/clarification", data={"csrf": token, "id": "dbk-water",
+                                                             "account": "dr_zhang", "text": "我从未这样说过。"})
+    stored = service.get_debunk("dbk-water")
+    assert (stored["verdict"], stored["version"]) == ("misleading", 2)
+    assert [c["text"] for c in stored["clarifications"]] == ["我从未这样说过。"]
+    client.post("/console/rumors/debunk/retract", data={"csrf": token, "id": "dbk-water", "reason": "wrong"})
+    assert service.get_debunk("dbk-water")["status"] == "retracted"
+    assert service.post_labels("r1") == []

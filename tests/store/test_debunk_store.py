@@ -149,7 +149,7 @@ def test_migration_7_keeps_debunks_and_labels_of_migration_5(backend: str, reque
                                                              clock: ManualClock) -> None:
     import clearspace.store.postgres as postgres_module
     import clearspace.store.sqlite as sqlite_module
-    from clearspace.store.schema import MIGRATIONS
+    from clearspace.store.schema import LATEST, MIGRATIONS
 
     url = str(tmp_path / "old.db") if backend == "sqlite" else request.getfixturevalue("postgres_fresh_url")
     module = sqlite_module if backend == "sqlite" else postgres_module
@@ -168,7 +168,7 @@ def test_migration_7_keeps_debunks_and_labels_of_migration_5(backend: str, reque
     monkeypatch.setattr(module, "MIGRATIONS", MIGRATIONS)
     store = open_store(url)
     try:
-        assert store.schema_version() == 7
+        assert store.schema_version() == LATEST
         service = Service(store, clock=clock)
         assert [(h["version"], h["change"], h["actor"]) for h in service.debunk_history("a")] == [(1, "created", "fc")]
         assert service.get_debunk("b")["status"] == "active" and service.get_debunk("b")["version"] == 1

@@ -640,3 +640,25 @@ class Service:
         engine, _ = self._scoring()
         return {rule.id: {"category": rule.category, "priority": rule.priority, "action": rule.action,
                           "description": rule.description} for rule in engine.policy_.rules}
+
+    # ------------------------------------------------------------------ rumor labels under review (the console)
+    def labels_to_review(self, waiting: bool = True, limit: int = 100) -> list[dict[str, Any]]:
+        """Automatic rumor labels newest first (``waiting``: active and not yet checked by a moderator)."""
+        from clearspace.service import label_review
+
+        with self.store.read() as tx:
+            return label_review.recent(tx, waiting=waiting, limit=limit)
+
+    def review_label(self, label_id: str, actor: str, confirm: bool, reason: str = "") -> dict[str, Any]:
+        """Confirm an automatic label, or reject it (withdrawn, its decision reversed, the author told)."""
+        from clearspace.service import label_review
+
+        with self.unit() as unit:
+            return label_review.review(unit, label_id, actor, confirm, reason)
+
+    def recent_notes(self, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Crowd notes newest first, with their post's text."""
+        from clearspace.service import label_review
+
+        with self.store.read() as tx:
+            return label_review.recent_notes(tx, status=status, limit=limit)

@@ -62,6 +62,7 @@ def public(label: Row, debunk: Row | None, clarified: Sequence[Mapping[str, Any]
     """A label as the API shows it: the row, the verdict and link, and the debunk's card with clarifications."""
     out: dict[str, Any] = {k: label[k] for k in ("id", "event_id", "debunk_id", "decision_id", "score", "rule",
                                                  "status", "created_at", "withdrawn_at", "withdrawn_reason")}
+    out["reviewed_by"], out["reviewed_at"] = label.get("reviewed_by"), label.get("reviewed_at")
     if debunk is not None:
         item = debunks.from_row(debunk)
         out["verdict"] = item.verdict.value
@@ -71,7 +72,7 @@ def public(label: Row, debunk: Row | None, clarified: Sequence[Mapping[str, Any]
     return out
 
 
-def _public_many(tx: Tx, rows: Sequence[Row]) -> list[dict[str, Any]]:
+def public_many(tx: Tx, rows: Sequence[Row]) -> list[dict[str, Any]]:
     ids = sorted({r["debunk_id"] for r in rows})
     stored = {d["id"]: d for d in tx.select("debunks", {"id": Op("in", ids)})} if ids else {}
     clarified = clarifications.active_for(tx, ids)
@@ -83,7 +84,7 @@ def labels_of(tx: Tx, event_id: str, include_withdrawn: bool = False) -> list[di
     where: dict[str, Any] = {"event_id": event_id}
     if not include_withdrawn:
         where["status"] = ACTIVE
-    return _public_many(tx, tx.select("post_labels", where, order_by=["-score", "debunk_id"]))
+    return public_many(tx, tx.select("post_labels", where, order_by=["-score", "debunk_id"]))
 
 
 def active_labels_for(tx: Tx, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
@@ -93,7 +94,7 @@ def active_labels_for(tx: Tx, event_ids: Sequence[str]) -> dict[str, list[dict[s
     rows = tx.select("post_labels", {"event_id": Op("in", list(event_ids)), "status": ACTIVE},
                      order_by=["-score", "debunk_id"])
     out: dict[str, list[dict[str, Any]]] = {}
-    for label in _public_many(tx, rows) if rows else []:
+    for label in public_many(tx, rows) if rows else []:
         out.setdefault(label["event_id"], []).append(label)
     return out
 

@@ -182,6 +182,15 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
                 created_by TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, finished_at TEXT)""",
         ),
     ),
+    (
+        8,
+        "a moderator's confirmation or rejection of an automatic rumor label",
+        (
+            "ALTER TABLE post_labels ADD COLUMN reviewed_by TEXT",
+            "ALTER TABLE post_labels ADD COLUMN reviewed_at TEXT",
+            "CREATE INDEX post_labels_review ON post_labels (reviewed_at, created_at)",
+        ),
+    ),
 )
 """``(version, description, statements)``, oldest first."""
 

@@ -1,14 +1,17 @@
-"""The debunk registry: list, add, and test a text against it."""
+"""Rumors: the debunk registry (add, edit, retract, clarifications, history), automatic labels
+awaiting a moderator's confirmation, and crowd notes with their status."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from clearspace.console.web import Console, Viewer, required
+from clearspace.errors import InputError
 from clearspace.rumors.model import Verdict
 
 
@@ -29,6 +32,10 @@ def debunk_from_form(form: Mapping[str, str], new_id: str) -> dict[str, Any]:
     return item
 
 
+def _debunk_page(debunk_id: str) -> str:
+    return f"/console/rumors/debunk?id={quote(debunk_id, safe='')}"
+
+
 def add_routes(router: APIRouter, console: Console) -> None:
     service = console.service
 
@@ -37,8 +44,59 @@ def add_routes(router: APIRouter, console: Console) -> None:
         def build(viewer: Viewer) -> Response:
             matches = service.search_debunks(q, 5) if q.strip() else []
             return console.render(request, viewer, "rumors.html", debunks=service.list_debunks(limit=200), q=q,
-                                  matches=matches, verdicts=[v.value for v in Verdict])
+                                  matches=matches, verdicts=[v.value for v in Verdict],
+                                  waiting=service.labels_to_review(waiting=True, limit=50),
+                                  notes=service.recent_notes(limit=50))
         return console.page(request, "read", build)
+
+    @router.get("/rumors/debunk")
+    def debunk(request: Request, id: str) -> Response:
+        def build(viewer: Viewer) -> Response:
+            return console.render(request, viewer, "debunk.html", debunk=service.get_debunk(id),
+                                  history=service.debunk_history(id), verdicts=[v.value for v in Verdict])
+        return console.page(request, "read", build)
+
+    @router.post("/rumors/debunk/edit")
+    async def edit(request: Request) -> Response:
+        debunk_id = str((await request.form()).get("id") or "")
+
+        def act(viewer: Viewer, form: Mapping[str, str]) -> str:
+            changes: dict[str, Any] = {"claim": required(form, "claim"), "verdict": required(form, "verdict")}
+            for name in ("fact_checker", "url"):
+                changes[name] = (form.get(name) or "").strip() or None
+            variants = [v.strip() for v in (form.get("variants") or "").splitlines() if v.strip()]
+            changes["variants"] = variants or None
+            service.update_debunk(debunk_id, changes, viewer.actor, partial=True, reason=form.get("reason") or "")
+            return _debunk_page(debunk_id)
+        return await console.act(request, "cases:work", _debunk_page(debunk_id), act)
+
+    @router.post("/rumors/debunk/retract")
+    async def retract(request: Request) -> Response:
+        debunk_id = str((await request.form()).get("id") or "")
+
+        def act(viewer: Viewer, form: Mapping[str, str]) -> str:
+            service.retract_debunk(debunk_id, viewer.actor, required(form, "reason"))
+            return _debunk_page(debunk_id)
+        return await console.act(request, "cases:work", _debunk_page(debunk_id), act)
+
+    @router.post("/rumors/debunk/clarification")
+    async def clarify(request: Request) -> Response:
+        debunk_id = str((await request.form()).get("id") or "")
+
+        def act(viewer: Viewer, form: Mapping[str, str]) -> str:
+            service.add_clarification(debunk_id, required(form, "account"), required(form, "text"), viewer.actor)
+            return _debunk_page(debunk_id)
+        return await console.act(request, "cases:work", _debunk_page(debunk_id), act)
+
+    @router.post("/rumors/labels/{label_id}")
+    async def review(request: Request, label_id: str) -> Response:
+        def act(viewer: Viewer, form: Mapping[str, str]) -> str:
+            decision = required(form, "decision")
+            if decision not in ("confirm", "reject"):
+                raise InputError("decision must be confirm or reject")
+            service.review_label(label_id, viewer.actor, decision == "confirm", form.get("reason") or "")
+            return "/console/rumors"
+        return await console.act(request, "cases:work", "/console/rumors", act)
 
     @router.post("/rumors/debunks")
     async def add(request: Request) -> Response:
