@@ -58,3 +58,26 @@ def test_the_debunk_encoder_is_a_setting(tmp_path: Path, monkeypatch: pytest.Mon
         debunk_encoder("no_such_module:make")
     with pytest.raises(ModelError):
         debunk_encoder("word2vec")
+
+
+def test_protection_settings_from_file_and_environment(tmp_path: Path) -> None:
+    config = tmp_path / "clearspace.toml"
+    config.write_text('[clearspace]\npileon_detection = false\n\n[[clearspace.support_links]]\n'
+                      'kind = "counselling"\ntitle = "Our helpline"\nurl = "https://help.example/"\nlang = "en"\n')
+    settings = Settings.from_env({}, config=config)
+    assert settings.pileon_detection is False
+    assert settings.support_links == ({"kind": "counselling", "title": "Our helpline", "url": "https://help.example/",
+                                       "lang": "en", "region": ""},)
+    env = {"CLEARSPACE_PILEON_DETECTION": "yes",
+           "CLEARSPACE_SUPPORT_LINKS": '[{"kind": "legal_aid", "title": "x", "url": "tel:12348"}]'}
+    assert Settings.from_env(env).pileon_detection is True
+    assert Settings.from_env(env).support_links[0]["url"] == "tel:12348"
+    default = Settings().support_links
+    assert {link["kind"] for link in default} == {"legal_aid", "counselling", "police_howto"}
+    assert {link["lang"] for link in default} == {"zh", "en"}
+    with pytest.raises(InputError, match="true or false"):
+        Settings.from_env({"CLEARSPACE_PILEON_DETECTION": "maybe"})
+    with pytest.raises(InputError, match="support link 0: 'url' must start with"):
+        Settings.from_env({"CLEARSPACE_SUPPORT_LINKS": '[{"kind": "legal_aid", "title": "x", "url": "javascript:x"}]'})
+    with pytest.raises(InputError, match="JSON list"):
+        Settings.from_env({"CLEARSPACE_SUPPORT_LINKS": "not json"})

@@ -60,13 +60,14 @@ def test_turning_on_again_replaces_and_turning_off_ends(service: Service, clock:
 
 def test_held_interactions_fill_the_folder_per_account(service: Service) -> None:
     _shield(service)
-    assert service.check_interaction("v", STRANGER, item_id="c1", text="hello") == {
-        "action": "hold", "reason": "held for the protected person to review"}
+    answer = service.check_interaction("v", STRANGER, item_id="c1", text="hello")
+    held_id = answer.pop("held_id")
+    assert answer == {"action": "hold", "reason": "held for the protected person to review"}
     assert service.check_interaction("v", Interaction("x", "comment", hostility=0.95))["action"] == "drop"
     assert service.check_interaction("w", STRANGER)["action"] == "deliver"
     folder = service.held_folder("v")
-    assert [(h["id"], h["author"], h["surface"], h["text"], h["status"]) for h in folder] == [
-        ("c1", "x", "comment", "hello", "held")]
+    assert [(h["id"], h["held_id"], h["author"], h["surface"], h["text"], h["status"]) for h in folder] == [
+        ("c1", held_id, "x", "comment", "hello", "held")]
     assert service.held_folder("w") == []
 
 

@@ -12,10 +12,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clearspace.api import errors
 from clearspace.api.auth import KeyCache
-from clearspace.api.fastpath import EventsFastPath
+from clearspace.api.fastpath import CHECK_PATH, EventsFastPath, ShieldCheckFast
+from clearspace.api.fastpath import PATH as EVENTS_PATH
 from clearspace.api.limits import BodyLimit
 from clearspace.api.routes import admin, events, moderation, protection, rumors
 from clearspace.service.batcher import Batcher
@@ -29,34 +31,47 @@ key: `Authorization: Bearer KEY` (the Perspective endpoint also accepts `?key=KE
 
 
 def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks: bool = False,
-               fast_path: bool = True, console: bool = True, console_secret: str | None = None) -> FastAPI:
+               fast_path: bool = True, protection_jobs: bool = False, console: bool = True,
+               console_secret: str | None = None) -> FastAPI:
     """The ASGI app; ingest requests are merged into batches of up to ``max_batch_items`` events.
 
-    With ``deliver_webhooks`` a background thread sends due outbox messages every second;
-    ``fast_path`` answers ``POST /v1/events`` from :mod:`clearspace.api.fastpath`; ``console``
-    serves the moderator console under ``/console`` (sessions signed with ``console_secret``).
+    With ``deliver_webhooks`` a background thread sends due outbox messages every second; with
+    ``protection_jobs`` another runs :meth:`Service.protection_tick` (expiry reminders, ending quiet
+    incidents) every ``Settings.protection_tick_seconds``. ``fast_path`` answers ``POST /v1/events``
+    and ``POST /v1/shield/check`` from :mod:`clearspace.api.fastpath`. A third thread refreshes the
+    in-memory mirror of shields every second. ``console`` serves the moderator console under
+    ``/console`` (sessions signed with ``console_secret``).
     """
     batcher: Batcher[Event, dict[str, Any]] = Batcher(service.ingest_events, max_items=max_batch_items)
+    holds: Batcher[Any, str] = Batcher(service.store_held, max_items=256, name="held")
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         batcher.start()
-        worker = None
+        holds.start()
+        service.shield_cache.refresh()
+        workers = [OutboxWorker(service.shield_cache.refresh, interval=service.shield_cache.refresh_s,
+                                name="shields").start()]
         if deliver_webhooks:
             import httpx
 
             client = httpx.Client()
-            worker = OutboxWorker(lambda: service.deliver_webhooks(client)).start()
+            workers.append(OutboxWorker(lambda: service.deliver_webhooks(client)).start())
+        if protection_jobs:
+            workers.append(OutboxWorker(service.protection_tick, interval=service.settings.protection_tick_seconds,
+                                        name="protection").start())
         try:
             yield
         finally:
             batcher.stop()
-            if worker:
+            holds.stop()
+            for worker in workers:
                 worker.stop()
 
-    app = FastAPI(title="clearspace", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = ClearspaceApp(title="clearspace", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.service = service
     app.state.batcher = batcher
+    app.state.holds = holds
     app.state.keys = KeyCache(service)
     errors.install(app)
     for module in (events, moderation, admin, protection, rumors):
@@ -67,6 +82,31 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         mount_console(app, service, console_secret)
     app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
     if fast_path:
-        app.add_middleware(EventsFastPath, service=service, batcher=batcher, keys=app.state.keys,
-                           max_bytes=service.settings.max_body_bytes)
+        routed = app.routed
+        limit = service.settings.max_body_bytes
+        app.hot_paths = {
+            EVENTS_PATH: EventsFastPath(routed, service=service, batcher=batcher, keys=app.state.keys, max_bytes=limit),
+            CHECK_PATH: ShieldCheckFast(routed, service=service, holds=holds, keys=app.state.keys, max_bytes=limit),
+        }
     return app
+
+
+class ClearspaceApp(FastAPI):
+    """FastAPI, with the hot paths (``POST`` to a path in ``hot_paths``) answered before any of
+    FastAPI's per-request machinery (telemetry hooks, middleware stack, routing), which costs
+    several times more than answering ``/v1/shield/check`` itself. A hot path hands anything
+    unusual to :meth:`routed`: the ordinary app, whose route is the documented twin."""
+
+    hot_paths: dict[str, ASGIApp] = {}  # noqa: RUF012 - replaced per instance by create_app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            handler = self.hot_paths.get(scope["path"])
+            if handler is not None:
+                await handler(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)
+
+    async def routed(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The request through FastAPI as usual (middleware, routing, validation)."""
+        await FastAPI.__call__(self, scope, receive, send)

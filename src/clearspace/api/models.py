@@ -52,6 +52,10 @@ class BatchBody(Strict):
     target_user: str | None = Field(default=None, min_length=1, max_length=200,
                                     description="Act on every participant of the pile-on against this account.")
     window_minutes: float = Field(default=1440.0, gt=0, le=525_600)
+    incident_id: str | None = Field(default=None, min_length=1, max_length=200,
+                                    description="Act on the participants of this incident (GET /v1/incidents).")
+    roles: list[Literal["instigator", "first_poster", "repeat", "follower"]] | None = Field(
+        default=None, min_length=1, description="With incident_id: only participants with one of these roles.")
 
 
 class TrustedBody(Strict):
@@ -62,6 +66,7 @@ class WebhookBody(Strict):
     url: str = Field(min_length=8, max_length=2000)
     topics: list[Literal["decision.made", "case.opened", "restriction.applied", "appeal.filed",
                          "appeal.decided", "notification", "label.applied", "label.withdrawn", "note.status",
+                         "protection.risk_prompt", "protection.expiry_reminder",
                          "*"]] = Field(min_length=1)
 
 

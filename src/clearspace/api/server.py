@@ -17,4 +17,8 @@ def app_from_env() -> FastAPI:
     from clearspace.service.settings import Settings
 
     service = build_service(Settings.from_env()).warm_up()
-    return create_app(service, deliver_webhooks=True)
+    import gc
+
+    gc.collect()
+    gc.freeze()  # the model and tables stay out of the collector's sight: shorter pauses while serving
+    return create_app(service, deliver_webhooks=True, protection_jobs=True)

@@ -118,7 +118,7 @@ _add_service_commands()
 
 
 def _add_protection_commands() -> None:
-    """``simulate``, ``replay`` and ``evidence`` (their module imports only click)."""
+    """``simulate``, ``replay``, ``evidence`` and ``protection`` (their module imports only click)."""
     from clearspace.cli.protection_commands import COMMANDS as PROTECTION_COMMANDS
 
     for command in PROTECTION_COMMANDS:

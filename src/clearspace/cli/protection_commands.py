@@ -1,4 +1,4 @@
-"""``simulate``, ``replay`` and ``evidence verify``: the cyber-violence protection commands.
+"""``simulate``, ``replay``, ``evidence`` and ``protection``: the cyber-violence protection commands.
 
 Heavy modules are imported inside the commands, so ``clearspace --help`` stays fast.
 """
@@ -60,15 +60,19 @@ def simulate(output_path: str, seed: int, hours: float, users: int, pileons: int
               help="Sliding window of the detector.")
 @click.option("--timeline", is_flag=True, help="Add each incident's timeline of hostile events.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option("--db", help="Also record the incidents in this service database (SQLite file or postgresql:// URL): "
+                           "one row and one review case each (the same incident again updates its row).")
+@click.option("--prompts", is_flag=True, help="With --db: also leave each target a risk prompt (off: a replay is "
+                                              "usually history).")
 def replay(events_path: str, output_path: str, warmup_minutes: float, window_minutes: float, timeline: bool,
-           progress: bool | None) -> None:
+           progress: bool | None, db: str | None, prompts: bool) -> None:
     """Run the pile-on detector over EVENTS (JSON Lines, in time order).
 
     Writes one JSON object per incident: target, start, detected_at, participants,
     instigators and roles. Events carrying 'scores' are not scored again; others are
     scored with the shipped engine. A line that cannot be read is reported on standard
     error as 'line N: reason' and the rest goes on. Exit status: 0, or 3 if some lines
-    were bad.
+    were bad. With --db the incidents also go into the service's database and review queue.
     """
     import orjson
 
@@ -79,22 +83,40 @@ def replay(events_path: str, output_path: str, warmup_minutes: float, window_min
     stats = ReplayStats()
     show = sys.stderr.isatty() if progress is None else progress
     config = DetectorConfig(window_s=window_minutes * 60)
-    with click.open_file(events_path, "rb") as source, click.open_file(output_path, "wb") as out:
-        lines: Any = source
-        if show:
-            from tqdm import tqdm
+    service = _open_service(db) if db else None
+    recorded = {"opened": 0, "updated": 0, "ended": 0}
+    try:
+        with click.open_file(events_path, "rb") as source, click.open_file(output_path, "wb") as out:
+            lines: Any = source
+            if show:
+                from tqdm import tqdm
 
-            lines = tqdm(source, unit=" events", file=sys.stderr, mininterval=0.5)
-        for incident in run(lines, config=config, scorer=_lazy_engine_scorer(), stats=stats,
-                            warmup_s=warmup_minutes * 60):
-            out.write(orjson.dumps(incident.to_dict(timeline=timeline)) + b"\n")
+                lines = tqdm(source, unit=" events", file=sys.stderr, mininterval=0.5)
+            for incident in run(lines, config=config, scorer=_lazy_engine_scorer(), stats=stats,
+                                warmup_s=warmup_minutes * 60):
+                out.write(orjson.dumps(incident.to_dict(timeline=timeline)) + b"\n")
+                if service is not None:
+                    for key, n in service.record_incidents([incident], prompts=prompts).items():
+                        recorded[key] += n
+    finally:
+        if service is not None:
+            service.store.close()
     for number, reason in stats.errors:
         click.echo(f"line {number}: {reason}", err=True)
     summary = f"{stats.events} events, {stats.incidents} incidents, {len(stats.errors)} bad lines"
     if stats.out_of_order:
         summary += f", {stats.out_of_order} events out of time order"
+    if service is not None:
+        summary += (f"; database: {recorded['opened']} incidents recorded with a review case, "
+                    f"{recorded['updated'] + recorded['ended']} already there updated")
     click.echo(summary, err=True)
     sys.exit(EXIT_SOME_FAILED if stats.errors else EXIT_OK)
+
+
+def _open_service(db: str | None) -> Any:
+    from clearspace.cli.service_commands import _service
+
+    return _service(db)
 
 
 def _lazy_engine_scorer() -> Any:
@@ -199,4 +221,24 @@ def build(events_path: str, subject: str, key_path: str, output_path: str, incid
     click.echo(f"{output_path}: {len(items)} items, {len(data)} bytes")
 
 
-COMMANDS = (simulate, replay, evidence)
+@click.group()
+def protection() -> None:
+    """Protection jobs on the service's database (the server runs them by itself)."""
+
+
+@protection.command()
+@click.option("--db", help="SQLite file or postgresql:// URL (default: $CLEARSPACE_DB, the config file's db, "
+                           "or ./clearspace.db).")
+def remind(db: str | None) -> None:
+    """Send the due shield expiry reminders (notification + webhook), each activation once."""
+    service = _open_service(db)
+    try:
+        sent = service.send_expiry_reminders()
+    finally:
+        service.store.close()
+    for reminder in sent:
+        click.echo(f"{reminder['account']}: protection ends {reminder['expires_at_iso']}")
+    click.echo(f"{len(sent)} reminder(s) sent", err=True)
+
+
+COMMANDS = (simulate, replay, evidence, protection)

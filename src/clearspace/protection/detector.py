@@ -151,6 +151,31 @@ class PileOnDetector:
         self.closed_ = []
         return out
 
+    def close_quiet(self, now: float) -> list[Incident]:
+        """Close the incidents quiet for ``quiet_s`` at ``now``; return every closed one not yet taken."""
+        self._sweep(now)
+        out, self.closed_ = self.closed_, []
+        return out
+
+    def restore(self, incident: Incident, last_trigger: float) -> None:
+        """Make ``incident`` the open incident of its target again (after a restart): later hostile
+        events against the target join it instead of opening a new one."""
+        state = self.targets_.get(incident.target)
+        if state is None:
+            state = TargetState(first_seen=incident.start, base_ts=incident.start)
+            self.targets_[incident.target] = state
+        state.incident = incident
+        state.last_trigger = last_trigger
+        state.last_hostile = max(state.last_hostile, incident.last_ts)
+        self.open_[incident.target] = incident
+
+    def forget(self, target: str) -> None:
+        """Drop the target's open incident without closing it (it was never recorded)."""
+        state = self.targets_.get(target)
+        if state is not None:
+            state.incident = None
+        self.open_.pop(target, None)
+
     # -- window ---------------------------------------------------------------------------
     def _push(self, state: TargetState, event: Event, hostile: bool, report: bool, ref: str | None,
               hostility: float) -> None:

@@ -26,6 +26,26 @@ MESSAGES: dict[str, dict[str, str]] = {
                "zh": "这条内容疑似辱骂或威胁，可能违反社区规则，请修改后再发。"},
 }
 SUPPORT_KINDS: tuple[str, ...] = ("legal_aid", "counselling", "police_howto", "platform_help")
+DEFAULT_SUPPORT_LINKS: tuple[dict[str, str], ...] = (
+    # National public services of mainland China and the United States only; an operator
+    # replaces this list (Settings.support_links) with the services of its own region and
+    # adds its own platform_help links. No entry here is a private organisation's number.
+    {"kind": "police_howto", "title": "紧急情况请拨打 110 报警", "url": "tel:110", "lang": "zh", "region": "CN"},
+    {"kind": "police_howto", "title": "12377 违法和不良信息举报（中央网信办举报中心）", "url": "https://www.12377.cn",
+     "lang": "zh", "region": "CN"},
+    {"kind": "legal_aid", "title": "12348 公共法律服务热线（法律援助咨询）", "url": "tel:12348", "lang": "zh",
+     "region": "CN"},
+    {"kind": "counselling", "title": "12355 青少年服务台（心理与法律咨询）", "url": "tel:12355", "lang": "zh",
+     "region": "CN"},
+    {"kind": "police_howto", "title": "In an emergency, call 911 (US)", "url": "tel:911", "lang": "en",
+     "region": "US"},
+    {"kind": "police_howto", "title": "Report threats and online harassment to the FBI's IC3 (US)",
+     "url": "https://www.ic3.gov", "lang": "en", "region": "US"},
+    {"kind": "counselling", "title": "988 Suicide & Crisis Lifeline: call or text 988 (US)", "url": "tel:988",
+     "lang": "en", "region": "US"},
+    {"kind": "legal_aid", "title": "Find free legal aid near you (LawHelp.org, US)", "url": "https://www.lawhelp.org",
+     "lang": "en", "region": "US"},
+)
 
 
 @dataclass(frozen=True, slots=True)

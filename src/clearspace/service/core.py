@@ -7,13 +7,17 @@ return JSON-ready dicts; they raise errors from :mod:`clearspace.errors`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from typing import Any
 
 from clearspace.errors import Conflict, InputError, NotFound
 from clearspace.model.embeddings import Encoder
-from clearspace.protection.shield import Interaction, Shield
+from clearspace.protection.detector import DetectorConfig
+from clearspace.protection.incidents import Incident
+from clearspace.protection.nudge import SupportLink
+from clearspace.protection.shield import Interaction, Shield, Verdict
 from clearspace.protection.shield import check as check_shield
 from clearspace.rumors.model import Debunk
 from clearspace.service import (
@@ -24,9 +28,11 @@ from clearspace.service import (
     clarifications,
     debunks,
     decisions,
+    incidents,
     ingest,
     jobs,
     labels,
+    protection_jobs,
     reports,
     review,
     shields,
@@ -38,6 +44,7 @@ from clearspace.service.ids import IdFactory
 from clearspace.service.ratelimit import RateLimiter
 from clearspace.service.reports import ReportIn
 from clearspace.service.settings import Settings
+from clearspace.service.shield_cache import ShieldCache
 from clearspace.service.unit import Unit, open_unit
 from clearspace.store import Row, Store
 from clearspace.store.base import Op
@@ -64,12 +71,32 @@ class Service:
         self.limiter = RateLimiter(clock)
         self._rules: dict[str, tuple[str, int, str]] | None = None
         self.debunk_index = debunks.DebunkIndex(store, debunk_encoder)
+        self.detector_config = DetectorConfig()
+        rebuild_s = self.settings.pileon_rebuild_hours * 3600
+        self.pileons = (incidents.LiveDetector(self.detector_config, rebuild_s=rebuild_s)
+                        if self.settings.pileon_detection else None)
+        self.shield_cache = ShieldCache(store, self.epoch)
+        self.support_links: tuple[SupportLink, ...] = incidents.configured_links(self.settings.support_links)
+        self._evidence_key: Any = None
 
     # ------------------------------------------------------------------ plumbing
     def warm_up(self) -> Service:
-        """Load the engine's model and tables now rather than on the first event."""
+        """Load the engine's model and tables now rather than on the first event; rebuild the
+        pile-on detector from the stored events; load the shields in force."""
         self._scoring()
+        self._pileons_ready()
+        self.shield_cache.refresh()
         return self
+
+    def _pileons_ready(self) -> None:
+        """Rebuild the detector from the store once (first use after start); see service/incidents.py."""
+        if self.pileons is None or self.pileons.ready:
+            return
+        over = self.pileons.rebuild(self.store, self.epoch())
+        if over:
+            with self.unit() as unit:
+                for row in over:
+                    incidents.end_incident(unit, row)
 
     def _scoring(self) -> tuple[ingest.ScoringEngine, Mapping[str, tuple[str, int, str]]]:
         if self.engine is None:
@@ -144,12 +171,17 @@ class Service:
         scored = ingest.score(engine, rules, fresh, extra)
         rumor = self._rumor_labels([s.event.text for s in scored])
         answers = dict(known)
+        self._pileons_ready()
         with self.unit() as unit:
             again = ingest.stored_answers(unit.tx, [s.event.id for s in scored])  # raced in meanwhile
             answers.update(again)
-            for item, found in zip(scored, rumor, strict=True):
-                if item.event.id not in again:
-                    answers[item.event.id] = ingest.record(unit, item, actor, found)
+            recorded = [(item, found) for item, found in zip(scored, rumor, strict=True)
+                        if item.event.id not in again]
+            for item, found in recorded:
+                answers[item.event.id] = ingest.record(unit, item, actor, found)
+            if self.pileons is not None and recorded:
+                incidents.observe_ingest(unit, self.pileons, [i.event for i, _ in recorded],
+                                         {i.event.id: i.result.scores for i, _ in recorded}, self.support_links)
         return [answers[e.id] for e in events]
 
     def _rumor_labels(self, texts: list[str]) -> list[list[dict[str, Any]]]:
@@ -275,11 +307,20 @@ class Service:
         return self.get_decision(row["id"])
 
     def batch_action(self, owner: str, category: str, explanation: str, accounts: list[str] | None = None,
-                     target: str | None = None, window_minutes: float = 1440.0) -> dict[str, Any]:
-        """Strike every given account, or every participant of the pile-on against ``target``."""
+                     target: str | None = None, window_minutes: float = 1440.0, incident_id: str | None = None,
+                     roles: Sequence[str] | None = None) -> dict[str, Any]:
+        """Strike every given account, every participant of the pile-on against ``target``, or every
+        participant of incident ``incident_id`` (only those with one of ``roles``, when given)."""
         with self.unit() as unit:
-            return review.batch_action(unit, list(accounts or []), category, explanation, owner, target=target,
-                                       window_minutes=window_minutes)
+            chosen = list(accounts or [])
+            if incident_id:
+                row = incidents.get_row(unit.tx, incident_id)
+                chosen += [p["account"] for p in row["participants"] if not roles or p["role"] in roles]
+            result = review.batch_action(unit, sorted(set(chosen)), category, explanation, owner, target=target,
+                                         window_minutes=window_minutes)
+        if incident_id:
+            result["incident_id"] = incident_id
+        return result
 
     # ------------------------------------------------------------------ appeals
     def file_appeal(self, decision_id: str, appellant: str, reason: str, actor: str = "ingest") -> dict[str, Any]:
@@ -311,7 +352,9 @@ class Service:
     def activate_shield(self, shield: Shield, actor: str) -> dict[str, Any]:
         """Store ``shield`` as its account's protection (replacing any earlier one)."""
         with self.unit() as unit:
-            return shields.activate(unit, shield, actor).to_dict()
+            shields.activate(unit, shield, actor)
+        self.shield_cache.put(shield)
+        return shield.to_dict()
 
     def get_shield(self, account: str) -> dict[str, Any]:
         """The account's protection in force now; NotFound when none or expired."""
@@ -325,18 +368,38 @@ class Service:
         with self.unit() as unit:
             if not shields.deactivate(unit, account, actor):
                 raise NotFound(f"no protection for {account!r}")
+        self.shield_cache.drop(account)
         return {"account": account, "active": False}
+
+    def shield_verdict(self, account: str, interaction: Interaction, *, refresh: bool = True) -> Verdict:
+        """deliver / hold / drop from the in-memory mirror of shields (nothing is stored)."""
+        return check_shield(self.shield_cache.get(account, refresh=refresh), interaction, self.epoch())
 
     def check_interaction(self, account: str, interaction: Interaction, *, item_id: str = "",
                           text: str = "") -> dict[str, str]:
-        """deliver / hold / drop for one interaction; a held one goes into the account's folder."""
-        now = self.epoch()
-        with self.store.read() as tx:
-            verdict = check_shield(shields.current(tx, account), interaction, now)
+        """deliver / hold / drop for one interaction; a held one goes into the account's folder
+        (its ``held_id`` is in the answer)."""
+        verdict = self.shield_verdict(account, interaction)
+        answer = verdict.to_dict()
         if verdict.action == "hold":
-            with self.unit() as unit:
-                shields.hold(unit, account, interaction, verdict, now, item_id=item_id, text=text)
-        return verdict.to_dict()
+            answer["held_id"] = self.store_held([self.held_row(account, interaction, verdict, item_id, text)])[0]
+        return answer
+
+    def held_row(self, account: str, interaction: Interaction, verdict: Verdict, item_id: str = "",
+                 text: str = "") -> Row:
+        """The ``held_interactions`` row for one held interaction, with its new ``held_id`` (not stored yet)."""
+        now = self.clock()
+        return shields.held_row(self.ids.new("held"), account, interaction, verdict, now.timestamp(), iso(now),
+                                item_id=item_id, text=text)
+
+    def store_held(self, rows: Sequence[Row]) -> list[str]:
+        """Store held rows (:meth:`held_row`) in one transaction, no audit event (checks are not
+        audited); returns their ``held_id``."""
+        if rows:
+            with self.store.transaction() as tx:
+                for row in rows:
+                    tx.insert("held_interactions", row)
+        return [r["id"] for r in rows]
 
     def held_folder(self, account: str, limit: int = 1000) -> list[dict[str, Any]]:
         """The interactions waiting in the account's folder, oldest first."""
@@ -347,6 +410,88 @@ class Service:
         """Release or dismiss one held interaction (by its ``held_id``)."""
         with self.unit() as unit:
             return shields.public_held(shields.resolve(unit, account, held_id, decision, actor))
+
+    def send_expiry_reminders(self) -> list[dict[str, Any]]:
+        """Remind every shield whose reminder time has passed, once per activation (see protection_jobs)."""
+        with self.unit() as unit:
+            return protection_jobs.send_reminders(unit, self.epoch())
+
+    def protection_prompts(self, account: str, limit: int = 100) -> list[dict[str, Any]]:
+        """Risk prompts and expiry reminders for ``account``, newest first (what its platform shows it)."""
+        with self.store.read() as tx:
+            return protection_jobs.prompts(tx, account, limit)
+
+    def protection_tick(self) -> dict[str, int]:
+        """The periodic job: send due expiry reminders, end quiet incidents, refresh the shield mirror."""
+        reminded = len(self.send_expiry_reminders())
+        ended = self.close_quiet_incidents()
+        self.shield_cache.refresh()
+        return {"reminders": reminded, "incidents_ended": ended}
+
+    # ------------------------------------------------------------------ pile-on incidents
+    def list_incidents(self, status: str | None = None, limit: int = 100,
+                       target: str | None = None) -> list[dict[str, Any]]:
+        """Incidents, most recently detected first (``status``: ``active``, ``ended`` or None for both).
+
+        Each: ``id``, ``target``, ``status``, ``source`` (live, replay), ``start``, ``detected_at``,
+        ``end`` (event time), ``minor``, ``participant_count``, ``hostile_events``, ``instigators``,
+        ``case_id``, ``recorded_at``, ``updated_at``, ``ended_at`` (service time); docs/protection.md.
+        """
+        with self.store.read() as tx:
+            return incidents.listing(tx, status, limit, target)
+
+    def get_incident(self, incident_id: str) -> dict[str, Any]:
+        """One incident as listed, plus ``participants`` (each with ``role``, ``events``, ``first_ts``,
+        ``max_hostility``, ``new_account``, ``follower``), ``participants_by_role``, ``top_referrals``,
+        ``reporters``, ``timeline`` (per-bucket hostile and other interactions toward the target) and
+        ``case`` (its review case)."""
+        with self.store.read() as tx:
+            return incidents.detail(tx, incidents.get_row(tx, incident_id), self.detector_config)
+
+    def record_incidents(self, found: Iterable[Incident], *, source: str = "replay", prompts: bool = False,
+                         actor: str = "replay") -> dict[str, int]:
+        """Store incidents found outside the live detector (``clearspace replay --db``): each gets its
+        row and one review case; the same incident recorded again updates its row. Risk prompts are
+        sent only with ``prompts``."""
+        counts = {"opened": 0, "updated": 0, "ended": 0}
+        links = self.support_links if prompts else None
+        with self.unit() as unit:
+            for incident in found:
+                snap = replace(incidents.snapshot(incident), id=incidents.incident_id(incident.target, incident.start))
+                counts[incidents.upsert(unit, snap, source=source, links=links, actor=actor)] += 1
+        return counts
+
+    def close_quiet_incidents(self) -> int:
+        """Mark ended the live incidents quiet for the detector's ``quiet_s``; how many ended."""
+        if self.pileons is None:
+            return 0
+        self._pileons_ready()
+        snaps = self.pileons.expire(self.epoch())
+        if not snaps:
+            return 0
+        with self.unit() as unit:
+            results = [incidents.upsert(unit, snap, source="live", links=self.support_links) for snap in snaps]
+        return results.count("ended")
+
+    def incident_evidence(self, incident_id: str, redact: Sequence[str] = ()) -> bytes:
+        """The signed evidence bundle (ZIP) of an incident: its stored events, the incident record,
+        an HTML report, SHA-256 of every file, Ed25519 signature (``clearspace evidence verify``)."""
+        with self.store.read() as tx:
+            spec = incidents.bundle_spec(tx, incidents.get_row(tx, incident_id), self.epoch(), redact)
+        from clearspace.protection.evidence import build_bundle
+
+        return build_bundle(spec, self.evidence_key())
+
+    def evidence_key(self) -> Any:
+        """The Ed25519 key that signs evidence bundles (created next to the database on first use)."""
+        if self._evidence_key is None:
+            self._evidence_key = protection_jobs.load_or_create(protection_jobs.key_path(self.settings, self.store))
+        return self._evidence_key
+
+    def evidence_public_key(self) -> str:
+        from clearspace.protection.evidence import public_hex
+
+        return public_hex(self.evidence_key())
 
     # ------------------------------------------------------------------ rumors: debunks
     def add_debunks(self, raw: Any, actor: str) -> dict[str, Any]:

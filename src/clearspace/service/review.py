@@ -78,7 +78,8 @@ def batch_action(unit: Unit, accounts: list[str], category: str, explanation: st
         since = iso(unit.now - timedelta(minutes=window_minutes))
         accounts = sorted(set(accounts) | set(incident_participants(unit.tx, target, since)))
     if not accounts:
-        raise InputError("no accounts to act on: give 'accounts' or a 'target_user' with recent flagged events")
+        raise InputError("no accounts to act on: give 'accounts', an 'incident_id' with participants (in 'roles'), "
+                         "or a 'target_user' with recent flagged events")
     results = []
     for account in accounts:
         row = decisions.record(unit, decisions.Draft(

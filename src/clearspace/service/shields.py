@@ -14,7 +14,7 @@ from typing import Any, Final, Literal
 from clearspace.errors import NotFound
 from clearspace.protection.shield import Interaction, Shield, Verdict
 from clearspace.service.unit import Unit
-from clearspace.store import Row, Tx
+from clearspace.store import Op, Row, Tx
 
 HELD: Final = "held"
 Resolution = Literal["release", "dismiss"]
@@ -26,7 +26,8 @@ def to_row(shield: Shield, ts: str) -> Row:
             "surfaces": sorted(shield.surfaces), "audience": shield.audience,
             "new_follower_days": shield.new_follower_days, "allow_list": sorted(shield.allow),
             "block_list": sorted(shield.block), "drop_above": shield.drop_above, "reminder_s": shield.reminder_s,
-            "activated_by": shield.activated_by, "updated_at": ts, "ended_at": None}
+            "activated_by": shield.activated_by, "updated_at": ts, "ended_at": None,
+            "remind_at": shield.reminder_at, "reminded_at": None}
 
 
 def from_row(row: Row) -> Shield:
@@ -66,18 +67,25 @@ def active(tx: Tx, account: str, now: float) -> Shield | None:
 
 def deactivate(unit: Unit, account: str, actor: str) -> bool:
     """Turn the account's shield off; False when it had none."""
-    if not unit.tx.update("shields", {"account": account, "ended_at": None}, {"ended_at": unit.ts}):
+    ended = {"ended_at": unit.ts, "updated_at": unit.ts}
+    if not unit.tx.update("shields", {"account": account, "ended_at": None}, ended):
         return False
     unit.log("shield.deactivated", actor, account, {})
     return True
 
 
+def held_row(held_id: str, account: str, interaction: Interaction, verdict: Verdict, now: float, ts: str, *,
+             item_id: str = "", text: str = "") -> Row:
+    """The ``held_interactions`` row of one held interaction (``now`` epoch seconds, ``ts`` ISO)."""
+    return {"id": held_id, "account": account, "item_id": item_id, "author": interaction.author,
+            "surface": interaction.surface, "ts": now, "text": text, "reason": verdict.reason, "status": HELD,
+            "held_at": ts, "resolved_at": None}
+
+
 def hold(unit: Unit, account: str, interaction: Interaction, verdict: Verdict, now: float, *,
          item_id: str = "", text: str = "") -> Row:
     """Put a held interaction into the account's folder."""
-    row = {"id": unit.ids.new("held"), "account": account, "item_id": item_id, "author": interaction.author,
-           "surface": interaction.surface, "ts": now, "text": text, "reason": verdict.reason, "status": HELD,
-           "held_at": unit.ts, "resolved_at": None}
+    row = held_row(unit.ids.new("held"), account, interaction, verdict, now, unit.ts, item_id=item_id, text=text)
     unit.tx.insert("held_interactions", row)
     return row
 
@@ -104,3 +112,17 @@ def resolve(unit: Unit, account: str, held_id: str, decision: Resolution, actor:
     row = unit.tx.get("held_interactions", held_id)
     assert row is not None
     return row
+
+
+def due_reminders(tx: Tx, now: float, limit: int = 1000) -> list[Row]:
+    """Shields in force whose reminder time has come and that were not reminded yet."""
+    rows = tx.select("shields", {"ended_at": None, "reminded_at": None, "remind_at": Op("<=", now)},
+                     order_by=["remind_at"], limit=limit)
+    return [r for r in rows if float(r["expires_at"]) > now]
+
+
+def mark_reminded(unit: Unit, row: Row) -> bool:
+    """Record that this activation was reminded; False when someone else already did (or it changed)."""
+    where = {"account": row["account"], "ended_at": None, "reminded_at": None, "expires_at": row["expires_at"],
+             "updated_at": row["updated_at"]}
+    return unit.tx.update("shields", where, {"reminded_at": unit.ts}) == 1

@@ -26,7 +26,8 @@ from clearspace.service.clock import iso
 from clearspace.store import Op, Row, Store
 
 TOPICS: Final = ("decision.made", "case.opened", "restriction.applied", "appeal.filed", "appeal.decided",
-                 "notification", "label.applied", "label.withdrawn", "note.status", "*")
+                 "notification", "label.applied", "label.withdrawn", "note.status", "protection.risk_prompt",
+                 "protection.expiry_reminder", "*")
 MAX_BACKOFF_SECONDS: Final = 3600.0
 
 
@@ -106,14 +107,15 @@ def _send(client: httpx.Client, hook: Row | None, message: Row, now: datetime) -
 class OutboxWorker:
     """A daemon thread that calls ``tick()`` every ``interval`` seconds until stopped."""
 
-    def __init__(self, tick: Callable[[], object], interval: float = 1.0) -> None:
+    def __init__(self, tick: Callable[[], object], interval: float = 1.0, name: str = "outbox") -> None:
         self.tick = tick
         self.interval = interval
+        self.name = name
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> OutboxWorker:
-        self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
         return self
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 Row = dict[str, Any]
-Operator = Literal["<", "<=", ">", ">=", "!=", "in"]
+Operator = Literal["<", "<=", ">", ">=", "!=", "in", "between"]
 
 
 @dataclass(frozen=True, slots=True)
 class Op:
-    """A filter other than equality: ``{"ends_at": Op(">", now)}``, ``{"id": Op("in", ids)}``."""
+    """A filter other than equality: ``{"ends_at": Op(">", now)}``, ``{"id": Op("in", ids)}``,
+    ``{"ts": Op("between", (lo, hi))}`` (both ends included)."""
 
     op: Operator
     value: Any

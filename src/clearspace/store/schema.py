@@ -136,6 +136,29 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
         ),
     ),
     (
+        6,
+        "pile-on incidents; shield expiry reminders",
+        (
+            # start_at / detected_at / last_at: event time (the detector's clock), ISO text;
+            # recorded_at / updated_at / ended_at: service time. participants: [{account, role, ...}]
+            """CREATE TABLE incidents (
+                id TEXT PRIMARY KEY, target TEXT NOT NULL, status TEXT NOT NULL, source TEXT NOT NULL,
+                start_at TEXT NOT NULL, detected_at TEXT NOT NULL, last_at TEXT NOT NULL, minor INTEGER NOT NULL,
+                participant_count INTEGER NOT NULL, hostile_events INTEGER NOT NULL, participants TEXT NOT NULL,
+                instigators TEXT NOT NULL, summary TEXT NOT NULL, case_id TEXT, recorded_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL, ended_at TEXT)""",
+            "CREATE INDEX incidents_status ON incidents (status, detected_at)",
+            "CREATE INDEX incidents_target ON incidents (target, start_at)",
+            # remind_at: epoch seconds, max(starts_at, expires_at - reminder_s); reminded_at: when sent
+            "ALTER TABLE shields ADD COLUMN remind_at REAL",
+            "ALTER TABLE shields ADD COLUMN reminded_at TEXT",
+            """UPDATE shields SET remind_at = CASE WHEN expires_at - reminder_s > starts_at
+                THEN expires_at - reminder_s ELSE starts_at END""",
+            "CREATE INDEX shields_remind ON shields (ended_at, reminded_at, remind_at)",
+            "CREATE INDEX shields_updated ON shields (updated_at)",
+        ),
+    ),
+    (
         7,
         "debunk versions and retraction, labels as decisions, clarifications, crowd notes, jobs",
         (
@@ -208,6 +231,7 @@ JSON_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         "debunk_versions": frozenset({"payload"}),
         "notes": frozenset({"sources"}),
         "jobs": frozenset({"params", "result"}),
+        "incidents": frozenset({"participants", "instigators", "summary"}),
     }
 )
 """Columns stored as JSON text and handed back decoded."""
@@ -219,7 +243,7 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "restrictions": "id", "notifications": "id", "webhooks": "id", "outbox": "id",
         "shields": "account", "held_interactions": "id", "debunks": "id", "post_labels": "id",
         "debunk_versions": "seq", "clarifications": "id", "notes": "id", "note_ratings": "id",
-        "note_status_history": "id", "jobs": "id",
+        "note_status_history": "id", "jobs": "id", "incidents": "id",
     }
 )
 """Every table and its primary key column; the store refuses any other table name."""

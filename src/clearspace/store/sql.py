@@ -64,6 +64,10 @@ def where_sql(where: Where | None, mark: str = "?") -> tuple[str, list[Any]]:
                 continue
             parts.append(f"{col} IN ({', '.join([mark] * len(values))})")
             params.extend(values)
+        elif isinstance(value, Op) and value.op == "between":
+            lo, hi = value.value
+            parts.append(f"{col} >= {mark} AND {col} <= {mark}")
+            params.extend((lo, hi))
         elif isinstance(value, Op):
             if value.op not in _OPS:
                 raise StoreError(f"unknown operator {value.op!r}")

@@ -110,4 +110,4 @@ async def notifications(account: str, request: Request, _: Reader,
 @router.post("/v1/accounts/batch", tags=["accounts"], summary="Strike many accounts (e.g. a pile-on's participants)")
 async def batch(body: BatchBody, request: Request, who: BatchActor) -> Any:
     return FastJSON(await _call(request, "batch_action", who.actor, body.category, body.explanation, body.accounts,
-                                body.target_user, body.window_minutes))
+                                body.target_user, body.window_minutes, body.incident_id, body.roles))

@@ -1,21 +1,27 @@
-"""Cyber-violence protection: one-click protection (一键防护) and pre-send nudges.
+"""Cyber-violence protection: one-click protection (一键防护), pre-send nudges, risk prompts,
+pile-on incidents and their evidence bundles (一键取证).
 
-Shields and held folders live in the store (through :class:`~clearspace.service.core.Service`),
-so they survive a restart and are shared by every worker on the same database.
+Shields, held folders, incidents and prompts live in the store (through
+:class:`~clearspace.service.core.Service`), so they survive a restart and are shared by every
+worker on the same database. ``POST /v1/shield/check`` is normally answered by
+:class:`clearspace.api.fastpath.ShieldCheckFast`; the route below is its documented twin.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import asyncio
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
 
 from clearspace.api.auth import Reader, Scorer, require
 from clearspace.api.jsonio import FastJSON
 from clearspace.protection.nudge import nudge
 from clearspace.protection.shield import AUDIENCES, Interaction, make_shield
+from clearspace.service import access
 
 router = APIRouter()
 ShieldKeeper = Depends(require("reports:write"))
@@ -41,7 +47,8 @@ class ShieldBody(_Strict):
     block: list[str] = Field(default_factory=list, max_length=10000)
     drop_above: float | None = Field(default=0.9, ge=0, le=1)
     reminder_hours: float = Field(default=24.0, ge=0, le=24 * 365)
-    assisted: bool = Field(default=False, description="Activated by a moderator with the person (minors).")
+    assisted: bool = Field(default=False, description="Activated by a moderator with the person (minors); "
+                                                      "needs a key with cases:work.")
 
 
 class CheckBody(_Strict):
@@ -69,6 +76,14 @@ async def _call(request: Request, method: str, *args: Any, **kwargs: Any) -> Any
     return await run_in_threadpool(getattr(request.app.state.service, method), *args, **kwargs)
 
 
+async def _holds_settled(request: Request) -> None:
+    """Wait until every hold answered so far is committed (the fast path may answer a hold before
+    its commit), so a folder read right after a check sees it."""
+    holds = getattr(request.app.state, "holds", None)
+    if holds is not None:
+        await asyncio.wrap_future(holds.submit([]))
+
+
 @router.post("/v1/shield/check", tags=["protection"], summary="Deliver, hold or drop one interaction")
 async def shield_check(body: CheckBody, request: Request, _: Scorer) -> Any:
     """Answers in one call, for a platform's hot path; held items go to the person's folder."""
@@ -80,6 +95,13 @@ async def shield_check(body: CheckBody, request: Request, _: Scorer) -> Any:
 
 @router.put("/v1/shield/{account}", tags=["protection"], summary="Turn on one-click protection (一键防护)")
 async def put_shield(account: str, body: ShieldBody, request: Request, who: Any = ShieldKeeper) -> Any:
+    """The platform turns it on for the person; a moderator turns it on with a minor (``assisted``).
+
+    Assisted activation is recorded as ``activated_by: assisted:<moderator>`` and audited with the
+    moderator as actor.
+    """
+    if body.assisted:
+        access.authorize(who, "cases:work")
     shield = make_shield(account, now=request.app.state.service.epoch(), days=body.days, surfaces=body.surfaces,
                          audience=body.audience, new_follower_days=body.new_follower_days, allow=body.allow,
                          block=body.block, drop_above=body.drop_above, reminder_hours=body.reminder_hours,
@@ -99,6 +121,7 @@ async def delete_shield(account: str, request: Request, who: Any = ShieldKeeper)
 
 @router.get("/v1/shield/{account}/held", tags=["protection"], summary="The protected person's held folder")
 async def held(account: str, request: Request, _: Reader) -> Any:
+    await _holds_settled(request)
     return FastJSON({"account": account, "held": await _call(request, "held_folder", account)})
 
 
@@ -106,7 +129,52 @@ async def held(account: str, request: Request, _: Reader) -> Any:
              summary="Release or dismiss one held interaction")
 async def resolve_held(account: str, held_id: str, body: ResolveBody, request: Request,
                        who: Any = ShieldKeeper) -> Any:
+    await _holds_settled(request)
     return FastJSON(await _call(request, "resolve_held", account, held_id, body.decision, who.actor))
+
+
+IncidentStatus = Literal["active", "ended"]
+
+
+@router.get("/v1/incidents", tags=["incidents"], summary="Pile-on incidents, most recently detected first")
+async def list_incidents(request: Request, _: Reader, status: IncidentStatus | None = None,
+                         target: str | None = Query(default=None, min_length=1, max_length=200),
+                         limit: int = Query(default=100, ge=1, le=1000)) -> Any:
+    return FastJSON({"incidents": await _call(request, "list_incidents", status, limit, target)})
+
+
+@router.get("/v1/incidents/{incident_id}", tags=["incidents"],
+            summary="An incident: participants by role, timeline series, review case")
+async def get_incident(incident_id: str, request: Request, _: Reader) -> Any:
+    return FastJSON(await _call(request, "get_incident", incident_id))
+
+
+ZIP_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+          "description": "The signed evidence bundle."}}
+
+
+@router.get("/v1/incidents/{incident_id}/evidence", tags=["incidents"], response_class=Response,
+            responses=ZIP_RESPONSE, summary="Evidence bundle (一键取证) of an incident: signed ZIP")
+async def incident_evidence(incident_id: str, request: Request, _: Reader,
+                            redact: Annotated[list[str], Query(max_length=50)] = []) -> Any:  # noqa: B006
+    """JSON items, HTML report, SHA-256 of every file, Ed25519 signature; check it with
+    ``clearspace evidence verify``. ``redact``: the protected person's own details to hide."""
+    data = await _call(request, "incident_evidence", incident_id, redact)
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="evidence-{incident_id[:40]}.zip"'})
+
+
+@router.get("/v1/evidence/key", tags=["incidents"], summary="The public key that signs evidence bundles")
+async def evidence_key(request: Request, _: Reader) -> Any:
+    return FastJSON({"algorithm": "Ed25519", "public_key": await _call(request, "evidence_public_key")})
+
+
+@router.get("/v1/protection/{account}/prompts", tags=["protection"],
+            summary="Risk prompts and expiry reminders for an account, newest first")
+async def prompts(account: str, request: Request, _: Any = ShieldKeeper,
+                  limit: int = Query(default=100, ge=1, le=1000)) -> Any:
+    return FastJSON({"account": account, "prompts": await _call(request, "protection_prompts", account, limit)})
 
 
 @router.post("/v1/nudge", tags=["protection"], summary="Pre-send nudge: friction level for a draft")
