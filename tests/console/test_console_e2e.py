@@ -126,3 +126,36 @@ def test_protection_on_and_language_switch(page: Any, live: Live) -> None:
     assert page.locator("h1").inner_text().startswith("一键防护")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     shot(page, "10-protection-zh")
+
+
+def test_incident_timeline_batch_action_and_evidence_export(page: Any, live: Live) -> None:
+    from clearspace.protection.evidence import verify_bundle
+
+    sign_in(page, live, "senior_moderator")
+    page.click("nav a[href='/console/incidents']")
+    page.click("table.queue a[href^='/console/incidents/inc_']")
+    assert page.locator("h1").inner_text().startswith("Incident: lin_xiaoyu")
+    timeline = page.locator("[data-incident-timeline] svg[role=img]")
+    assert timeline.locator("title").first.text_content() == "Timeline: hostile vs other interactions"
+    hostile = sum(int(c) for c in page.locator("[data-incident-timeline] table.data tbody td:nth-child(2)")
+                  .all_text_contents())
+    assert hostile == 8
+    followers = page.locator("[data-role=follower] li").all_inner_texts()
+    instigators = page.locator("[data-role=instigator] li").all_inner_texts()
+    assert len(followers) + len(instigators) + page.locator("[data-role=first_poster] li a").count() \
+        + page.locator("[data-role=repeat_poster] li a").count() >= 8
+    assert page.locator("[data-target-protection]").count() == 1
+    shot(page, "11-incident")
+    with page.expect_download() as info:
+        page.click("#export-evidence")
+    report = verify_bundle(info.value.path().read_bytes(), public_key=live.service.evidence_public_key())
+    assert report.ok and report.items >= 8, report.problems
+    # one batch action over the participants who are not instigators
+    page.uncheck("input[name=role_instigator]")
+    page.fill("#explanation", "Took part in a pile-on against one person.")
+    page.click("#batch")
+    page.wait_for_url(re.compile(r".*/console/incidents/inc_\w+\?done=1"))
+    struck = [a for a in followers if a.startswith("troll_")]
+    assert struck, followers
+    assert live.service.account_status(struck[0])["strikes"], "the batch action strikes each chosen participant"
+    shot(page, "12-incident-batch-done")
