@@ -382,3 +382,11 @@ def test_a_restart_in_the_middle_of_the_stream_loses_no_pile_on(store_url: str, 
         assert len(again.list_cases(lane="pileon", limit=1000)) == len(listed)
     finally:
         again.store.close()
+
+
+def test_the_transparency_report_counts_pile_ons(service: Service, clock: ManualClock) -> None:
+    Feed(service, clock).pile_on("victim", [f"a{i}" for i in range(5)])
+    service.activate_shield(make_shield("victim", now=service.epoch(), days=1), "victim")
+    service.send_expiry_reminders()
+    report = service.transparency("2026-01-01", "2027-01-01")
+    assert report["pileons"] == {"incidents_detected": 1, "risk_prompts_sent": 1, "shield_expiry_reminders_sent": 1}

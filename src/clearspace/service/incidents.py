@@ -264,8 +264,7 @@ def send_risk_prompt(unit: Unit, snap: Snapshot, participants: Sequence[Mapping[
     prompt["since"] = iso_ts(snap.start)
     prompt["detected_at"] = iso_ts(snap.detected_at)
     prompt["protected"] = _protected(unit.tx, snap.target, unit.now.timestamp())
-    unit.tx.insert("notifications", {"id": unit.ids.new("ntf"), "recipient": snap.target, "kind": RISK_PROMPT,
-                                     "payload": prompt, "created_at": unit.ts})
+    unit.notify(snap.target, RISK_PROMPT, prompt)  # also webhook topic "notification", as every notification
     unit.emit(RISK_TOPIC, {"recipient": snap.target, **prompt})
     unit.log("protection.risk_prompt", "detector", snap.target, {"incident_id": snap.id,
                                                                   "assisted_activation": snap.minor})
