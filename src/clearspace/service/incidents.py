@@ -222,7 +222,7 @@ def upsert(unit: Unit, snap: Snapshot, *, source: str, links: Sequence[SupportLi
     changes["last_at"] = max(row["last_at"], changes["last_at"])
     changes["detected_at"] = min(row["detected_at"], changes["detected_at"])
     changes["minor"] = int(bool(row["minor"]) or snap.minor)
-    if row["status"] == "ended" and not snap.closed:
+    if row["status"] == "ended":  # ended stays ended, at the time it first ended
         changes.update(status="ended", ended_at=row["ended_at"])
     tx.update("incidents", {"id": snap.id}, changes)
     if row["case_id"]:  # more participants: a more urgent case (capped below the severity lane, as on opening)
