@@ -14,6 +14,7 @@ from clearspace.protection.shield import make_shield
 from clearspace.service.clock import ManualClock
 from clearspace.service.core import Service
 from clearspace.service.ids import IdFactory, counter_token
+from clearspace.service.incidents import iso_ts
 from clearspace.service.settings import Settings
 from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import Store, open_store
@@ -292,3 +293,100 @@ def test_a_restored_incident_is_joined_even_when_its_events_are_older_than_the_r
             f"a{i}" for i in range(5)]
     finally:
         again.store.close()
+
+
+class PrecomputedScores:
+    """A scoring engine that answers the ``scores`` each event carries (as replay reads them)."""
+
+    def __init__(self) -> None:
+        from clearspace.policy import load_default_policy
+
+        self.policy_ = load_default_policy()
+
+    def warm_up(self) -> PrecomputedScores:
+        return self
+
+    def score(self, text: str, **context: Any) -> Any:
+        from clearspace.result import ScoreResult
+
+        scores = dict(context.get("scores") or {})
+        return ScoreResult(id=context.get("id"), abusive=False, action="allow", scores=scores, signals=())
+
+    def score_many(self, items: Any) -> Any:
+        for item in items:
+            yield self.score(item["text"], **{k: v for k, v in item.items() if k != "text"})
+
+
+def test_live_detection_over_ingest_finds_what_replay_finds(store: Store, clock: ManualClock, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    import orjson
+
+    from clearspace.protection.replay import replay
+    from clearspace.protection.simulate import SimConfig, simulate
+
+    events, truths = simulate(SimConfig(seed=5, hours=4, users=500, ambient_per_hour=200, pileons=2, viral=1,
+                                        arguments=2, high_baseline=1))
+    expected = {(i.target, round(i.start, 3)) for i in replay([orjson.dumps(e) for e in events])}
+    assert {t.target for t in truths} <= {target for target, _ in expected}
+    service = Service(store, engine=PrecomputedScores(), clock=clock, ids=IdFactory(counter_token()),
+                      settings=Settings(evidence_key=str(tmp_path / "k.pem")))
+    for e in events:  # the service's event types and surfaces
+        e["type"] = {"quote": "repost"}.get(e["type"], e["type"])
+        e["surface"] = {"mention": "comment"}.get(e["surface"], e["surface"])
+    for i in range(0, len(events), 100):
+        batch = events[i:i + 100]
+        clock.current = datetime.fromtimestamp(batch[-1]["ts"], UTC)
+        service.ingest(batch)
+    found = {(i["target"], round(datetime.fromisoformat(i["start"]).timestamp(), 3))
+             for i in service.list_incidents(limit=1000)}
+    assert found == expected
+    assert all(service.protection_prompts(target) for target, _ in found)
+    assert len(service.list_cases(lane="pileon", limit=1000)) == len(found)
+
+
+def test_a_restart_in_the_middle_of_the_stream_loses_no_pile_on(store_url: str, clock: ManualClock,
+                                                                 tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from clearspace.protection.simulate import SimConfig, simulate
+
+    events, truths = simulate(SimConfig(seed=9, hours=4, users=500, ambient_per_hour=200, pileons=3, viral=1,
+                                        arguments=2, high_baseline=1))
+    for e in events:
+        e["type"] = {"quote": "repost"}.get(e["type"], e["type"])
+        e["surface"] = {"mention": "comment"}.get(e["surface"], e["surface"])
+    middle = min(t.start + (t.end - t.start) / 2 for t in truths)  # inside the first pile-on
+    services = []
+    for part in ([e for e in events if e["ts"] < middle], [e for e in events if e["ts"] >= middle]):
+        service = Service(open_store(store_url), engine=PrecomputedScores(), clock=clock,
+                          ids=IdFactory(counter_token(len(services) * 1_000_000)),
+                          settings=Settings(evidence_key=str(tmp_path / "k.pem")))
+        services.append(service)
+        for i in range(0, len(part), 100):
+            batch = part[i:i + 100]
+            clock.current = datetime.fromtimestamp(batch[-1]["ts"], UTC)
+            service.ingest(batch)
+        if len(services) == 1:
+            service.store.close()
+    again = services[-1]
+    try:
+        listed = again.list_incidents(limit=1000)
+        for truth in truths:
+            mine = [i for i in listed if i["target"] == truth.target]
+            assert len(mine) == 1, truth.target  # the pile-on cut by the restart is still one incident
+        first = min(truths, key=lambda t: t.start)
+        [cut] = [i for i in listed if i["target"] == first.target]
+        assert cut["start"] < iso_ts(middle) < cut["end"]  # it spans the restart
+        assert cut["participant_count"] >= len(again.get_incident(cut["id"])["participants_by_role"]["follower"])
+        assert len(again.list_cases(lane="pileon", limit=1000)) == len(listed)
+    finally:
+        again.store.close()
+
+
+def test_the_transparency_report_counts_pile_ons(service: Service, clock: ManualClock) -> None:
+    Feed(service, clock).pile_on("victim", [f"a{i}" for i in range(5)])
+    service.activate_shield(make_shield("victim", now=service.epoch(), days=1), "victim")
+    service.send_expiry_reminders()
+    report = service.transparency("2026-01-01", "2027-01-01")
+    assert report["pileons"] == {"incidents_detected": 1, "risk_prompts_sent": 1, "shield_expiry_reminders_sent": 1}

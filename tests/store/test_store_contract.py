@@ -213,3 +213,15 @@ def test_opening_one_fresh_database_from_three_threads_migrates_once(fresh_store
     assert [s.schema_version() for s in opened] == [LATEST] * 3
     for s in opened:
         s.close()
+
+
+def test_column_subsets_and_between(store: Store) -> None:
+    with store.transaction() as tx:
+        for i in (1, 2, 3, 4):
+            tx.insert("events", _event(i))
+    with store.read() as tx:
+        rows = tx.select("events", {"received_at": Op("between", ("2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z"))},
+                         order_by=["id"], columns=["id", "context"])
+        assert rows == [{"id": "e2", "context": {"k": 2}}, {"id": "e3", "context": {"k": 3}}]
+    streamed = list(store.iterate("events", order_by=["-id"], columns=["id"]))
+    assert streamed == [{"id": "e4"}, {"id": "e3"}, {"id": "e2"}, {"id": "e1"}]

@@ -58,7 +58,22 @@ RISK_TOPIC: Final = "protection.risk_prompt"
 log = logging.getLogger("clearspace.incidents")
 
 
+_MINUTES: dict[str, float] = {}
+
+
 def epoch(text: str) -> float:
+    """Epoch seconds of ISO text; the store's own fixed-width form (``2026-01-02T03:04:05.000000Z``)
+    is read without a full parse (replaying stored events reads three per event)."""
+    if len(text) == 27 and text[19] == "." and text[26] == "Z":
+        base = _MINUTES.get(text[:16])
+        if base is None:
+            if len(_MINUTES) > 100_000:
+                _MINUTES.clear()
+            base = _MINUTES[text[:16]] = parse_time(text[:16] + ":00Z", "time").timestamp()
+        try:
+            return base + int(text[17:19]) + int(text[20:26]) / 1e6
+        except ValueError:
+            pass
     return parse_time(text, "time").timestamp()
 
 
@@ -75,15 +90,17 @@ def incident_id(target: str, start: float) -> str:
 
 # ---------------------------------------------------------------------------------------- events
 def detector_event(event_id: str, ctx: Mapping[str, Any], scores: Mapping[str, float] | None,
-                   received: float) -> DetectorEvent:
-    """The detector's view of one stored event (its context and its decision's scores)."""
+                   received: float | str) -> DetectorEvent:
+    """The detector's view of one stored event (its context and its decision's scores); event time
+    is its ``ts``, else ``received`` (epoch seconds or the store's ISO text)."""
     ts = ctx.get("ts")
     created = ctx.get("author_created_at")
     follows = ctx.get("author_follows_target")
     link = ctx.get("link")
     return DetectorEvent(
         id=event_id, type=str(ctx.get("type") or "post"), author=str(ctx.get("author") or ""),
-        ts=epoch(ts) if isinstance(ts, str) else received, target=ctx.get("target_user"),
+        ts=epoch(ts) if isinstance(ts, str) else epoch(received) if isinstance(received, str) else received,
+        target=ctx.get("target_user"),
         parent=ctx.get("parent"), surface=str(ctx.get("surface") or "post"),
         author_created_at=epoch(created) if isinstance(created, str) else None,
         author_follows_target=follows if isinstance(follows, bool) else None,
@@ -205,7 +222,7 @@ def upsert(unit: Unit, snap: Snapshot, *, source: str, links: Sequence[SupportLi
     changes["last_at"] = max(row["last_at"], changes["last_at"])
     changes["detected_at"] = min(row["detected_at"], changes["detected_at"])
     changes["minor"] = int(bool(row["minor"]) or snap.minor)
-    if row["status"] == "ended" and not snap.closed:
+    if row["status"] == "ended":  # ended stays ended, at the time it first ended
         changes.update(status="ended", ended_at=row["ended_at"])
     tx.update("incidents", {"id": snap.id}, changes)
     if row["case_id"]:  # more participants: a more urgent case (capped below the severity lane, as on opening)
@@ -247,8 +264,7 @@ def send_risk_prompt(unit: Unit, snap: Snapshot, participants: Sequence[Mapping[
     prompt["since"] = iso_ts(snap.start)
     prompt["detected_at"] = iso_ts(snap.detected_at)
     prompt["protected"] = _protected(unit.tx, snap.target, unit.now.timestamp())
-    unit.tx.insert("notifications", {"id": unit.ids.new("ntf"), "recipient": snap.target, "kind": RISK_PROMPT,
-                                     "payload": prompt, "created_at": unit.ts})
+    unit.notify(snap.target, RISK_PROMPT, prompt)  # also webhook topic "notification", as every notification
     unit.emit(RISK_TOPIC, {"recipient": snap.target, **prompt})
     unit.log("protection.risk_prompt", "detector", snap.target, {"incident_id": snap.id,
                                                                   "assisted_activation": snap.minor})
@@ -365,32 +381,29 @@ def stored_events(store: Store, since: str, received: list[float] | None = None,
     """Events received since ``since``, oldest first, with their automated decisions' scores
     (``received[0]`` is set to the receipt time of the last one, epoch seconds)."""
     pending: list[Row] = []
-    for row in store.iterate("events", {"received_at": Op(">=", since)}, order_by=["received_at", "id"]):
-        if received is not None:
-            received[0] = epoch(row["received_at"])
+    for row in store.iterate("events", {"received_at": Op(">=", since)}, order_by=["received_at", "id"],
+                             columns=["id", "received_at", "context"]):
         pending.append(row)
         if len(pending) >= batch:
-            yield from _with_scores(store, pending)
+            yield from _with_scores(store, pending, received)
             pending = []
-    yield from _with_scores(store, pending)
+    yield from _with_scores(store, pending, received)
 
 
-def _with_scores(store: Store, rows: list[Row]) -> list[DetectorEvent]:
+def _with_scores(store: Store, rows: list[Row], received: list[float] | None) -> list[DetectorEvent]:
     if not rows:
         return []
+    if received is not None:
+        received[0] = epoch(rows[-1]["received_at"])
     scores = _scores(store, [r["id"] for r in rows])
-    out = [detector_event(r["id"], r["context"], scores.get(r["id"]), epoch(r["received_at"])) for r in rows]
+    out = [detector_event(r["id"], r["context"], scores.get(r["id"]), r["received_at"]) for r in rows]
     out.sort(key=lambda e: e.ts)
     return out
 
 
 def _scores(store: Store, ids: Sequence[str]) -> dict[str, dict[str, float]]:
-    out: dict[str, dict[str, float]] = {}
     with store.read() as tx:
-        for i in range(0, len(ids), CHUNK):
-            for d in tx.select("decisions", {"event_id": Op("in", list(ids[i:i + CHUNK])), "automated": 1}):
-                out.setdefault(d["event_id"], d["scores"])
-    return out
+        return scores_of(tx, ids)
 
 
 def events_for_detector(events: Sequence[Event], scores: Mapping[str, Mapping[str, float]],
@@ -489,7 +502,8 @@ def inbound(tx: Tx, target: str, lo: float, hi: float, limit: int = MAX_SERIES_E
 def scores_of(tx: Tx, ids: Sequence[str]) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     for i in range(0, len(ids), CHUNK):
-        for d in tx.select("decisions", {"event_id": Op("in", list(ids[i:i + CHUNK])), "automated": 1}):
+        for d in tx.select("decisions", {"event_id": Op("in", list(ids[i:i + CHUNK])), "automated": 1},
+                           columns=["event_id", "scores"]):
             out.setdefault(d["event_id"], d["scores"])
     return out
 

@@ -48,8 +48,7 @@ def send_reminders(unit: Unit, now: float, limit: int = 1000) -> list[dict[str, 
                              "audience": row["audience"]},
                    "message": {"en": "Your protection ends soon. Keep it on for another 7 days?",
                                "zh": "你的防护即将到期，需要再延长 7 天吗？"}}
-        unit.tx.insert("notifications", {"id": unit.ids.new("ntf"), "recipient": row["account"], "kind": REMINDER,
-                                         "payload": payload, "created_at": unit.ts})
+        unit.notify(row["account"], REMINDER, payload)  # also webhook topic "notification"
         unit.emit(REMINDER_TOPIC, {"recipient": row["account"], **payload})
         unit.log("shield.reminded", "protection", row["account"], {"expires_at": expires})
         sent.append(payload)

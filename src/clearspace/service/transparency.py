@@ -44,6 +44,7 @@ class _Tally:
             "action", "category", "source_type", "automation", "report_category", "restriction", "appeal")}
         self.handling: dict[str, list[float]] = {"automated": [], "human": []}
         self.reports = self.brigade = self.prompts = self.events = 0
+        self.incidents = self.risk_prompts = self.reminders = 0
         self.first: int | None = None
         self.last: int | None = None
 
@@ -67,6 +68,12 @@ class _Tally:
             self.c["appeal"]["reversed"] += int(bool(p.get("reversed")))
         elif kind == "protection.prompt":
             self.prompts += 1
+        elif kind == "incident.detected":
+            self.incidents += 1
+        elif kind == "protection.risk_prompt":
+            self.risk_prompts += 1
+        elif kind == "shield.reminded":
+            self.reminders += 1
 
     def _decision(self, p: Mapping[str, Any]) -> None:
         automated = "automated" if p.get("automated") else "human"
@@ -105,6 +112,8 @@ def aggregate(rows: Iterable[Mapping[str, Any]], start: str, end: str) -> dict[s
                     "reversal_rate": round(c["appeal"]["reversed"] / decided, 4) if decided else None},
         "account_restrictions": dict(c["restriction"]),
         "protection_prompts_sent": tally.prompts,
+        "pileons": {"incidents_detected": tally.incidents, "risk_prompts_sent": tally.risk_prompts,
+                    "shield_expiry_reminders_sent": tally.reminders},
         "audit": {"events": tally.events, "first_seq": tally.first, "last_seq": tally.last},
     }
 

@@ -44,8 +44,9 @@ class Tx(Protocol):
         """The row with this primary key, or None."""
 
     def select(self, table: str, where: Where | None = None, *, order_by: Sequence[str] = (),
-               limit: int | None = None) -> list[Row]:
-        """Matching rows; ``order_by`` items are column names, ``-name`` for descending."""
+               limit: int | None = None, columns: Sequence[str] | None = None) -> list[Row]:
+        """Matching rows; ``order_by`` items are column names, ``-name`` for descending;
+        ``columns``: only these columns (default: all)."""
 
     def count(self, table: str, where: Where | None = None) -> int:
         """How many rows match."""
@@ -64,8 +65,8 @@ class Store(Protocol):
         """A consistent read-only view (writes through it are an error)."""
 
     def iterate(self, table: str, where: Where | None = None, *, order_by: Sequence[str] = (),
-                batch: int = 1000) -> Iterator[Row]:
-        """Stream matching rows in order without holding them all in memory."""
+                batch: int = 1000, columns: Sequence[str] | None = None) -> Iterator[Row]:
+        """Stream matching rows in order without holding them all in memory (``columns`` as in select)."""
 
     def schema_version(self) -> int:
         """The newest migration applied."""

@@ -35,7 +35,7 @@ from psycopg.rows import dict_row
 from clearspace.errors import StoreError
 from clearspace.store.base import Row, Where
 from clearspace.store.schema import KEYS, MIGRATIONS, MIGRATIONS_TABLE, statements_for
-from clearspace.store.sql import column, decode_json, encode, order_sql, table, where_sql
+from clearspace.store.sql import column, columns_sql, decode_json, encode, order_sql, table, where_sql
 
 WRITE_LOCK_KEY = int.from_bytes(b"clearspc", "big")
 """The advisory lock every write transaction holds (a 63-bit constant: 'clearspc' in ASCII)."""
@@ -69,9 +69,11 @@ def _where(where: Where | None) -> tuple[str, list[Any]]:
     return clause, _params(params)
 
 
-def _select_sql(table_name: str, where: Where | None, order_by: Sequence[str]) -> tuple[str, list[Any]]:
+def _select_sql(table_name: str, where: Where | None, order_by: Sequence[str],
+                columns: Sequence[str] | None = None) -> tuple[str, list[Any]]:
     clause, params = _where(where)
-    return f"SELECT * FROM {table(table_name)}{clause}{order_sql(order_by, explicit_nulls=True)}", params
+    cols = columns_sql(columns)
+    return f"SELECT {cols} FROM {table(table_name)}{clause}{order_sql(order_by, explicit_nulls=True)}", params
 
 
 class PostgresTx:
@@ -109,8 +111,8 @@ class PostgresTx:
         return rows[0] if rows else None
 
     def select(self, table_name: str, where: Where | None = None, *, order_by: Sequence[str] = (),
-               limit: int | None = None) -> list[Row]:
-        sql, params = _select_sql(table_name, where, order_by)
+               limit: int | None = None, columns: Sequence[str] | None = None) -> list[Row]:
+        sql, params = _select_sql(table_name, where, order_by, columns)
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [decode_json(table_name, r) for r in self._execute(sql, params).fetchall()]
@@ -267,8 +269,8 @@ class PostgresStore:
             yield PostgresTx(conn, readonly=True)
 
     def iterate(self, table_name: str, where: Where | None = None, *, order_by: Sequence[str] = (),
-                batch: int = 1000) -> Iterator[Row]:
-        sql, params = _select_sql(table_name, where, order_by)
+                batch: int = 1000, columns: Sequence[str] | None = None) -> Iterator[Row]:
+        sql, params = _select_sql(table_name, where, order_by, columns)
         session = self._session("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "read", lock=False)
         with session as conn, conn.cursor(name="clearspace_iterate") as cur:
             cur.execute(sql, params)

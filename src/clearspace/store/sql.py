@@ -35,6 +35,11 @@ def table(name: str) -> str:
     return name
 
 
+def columns_sql(columns: Sequence[str] | None) -> str:
+    """``*`` or the checked, comma-separated column names."""
+    return "*" if not columns else ", ".join(column(c) for c in columns)
+
+
 def encode(table_name: str, row: Mapping[str, Any]) -> dict[str, Any]:
     """The row with its JSON columns serialized to text."""
     json_cols = JSON_COLUMNS.get(table_name, frozenset())

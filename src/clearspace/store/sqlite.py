@@ -20,6 +20,7 @@ from clearspace.errors import StoreError
 from clearspace.store.base import Row, Where
 from clearspace.store.schema import JSON_COLUMNS, KEYS, MIGRATIONS, MIGRATIONS_TABLE, statements_for
 from clearspace.store.sql import column as _column
+from clearspace.store.sql import columns_sql as _columns_sql
 from clearspace.store.sql import encode as _encode
 from clearspace.store.sql import order_sql as _order_sql
 from clearspace.store.sql import table as _table
@@ -83,9 +84,9 @@ class SQLiteTx:
         return rows[0] if rows else None
 
     def select(self, table: str, where: Where | None = None, *, order_by: Sequence[str] = (),
-               limit: int | None = None) -> list[Row]:
+               limit: int | None = None, columns: Sequence[str] | None = None) -> list[Row]:
         clause, params = _where_sql(where)
-        sql = f"SELECT * FROM {_table(table)}{clause}{_order_sql(order_by)}"
+        sql = f"SELECT {_columns_sql(columns)} FROM {_table(table)}{clause}{_order_sql(order_by)}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return [_decode(table, r) for r in self._conn.execute(sql, params)]
@@ -166,9 +167,9 @@ class SQLiteStore:
                 raise StoreError(f"database read failed: {exc}") from exc
 
     def iterate(self, table: str, where: Where | None = None, *, order_by: Sequence[str] = (),
-                batch: int = 1000) -> Iterator[Row]:
+                batch: int = 1000, columns: Sequence[str] | None = None) -> Iterator[Row]:
         clause, params = _where_sql(where)
-        sql = f"SELECT * FROM {_table(table)}{clause}{_order_sql(order_by)}"
+        sql = f"SELECT {_columns_sql(columns)} FROM {_table(table)}{clause}{_order_sql(order_by)}"
         with self._lock:
             cur = self._conn.execute(sql, params)
             while rows := cur.fetchmany(batch):
