@@ -217,7 +217,8 @@ def train_model(root: Path, config: TrainConfig, encoder: Encoder | None, log: L
     for h, head in enumerate(HEADS):
         rows = np.flatnonzero(train.labels[:, h] != UNDEFINED)
         C = config.column_C.get(head, config.C)
-        w = train.weights[rows]
+        # unit weights are passed as None: the solver then takes exactly the path of an unweighted fit
+        w = train.weights[rows] if np.any(train.weights[rows] != 1.0) else None
         coef[:, h], intercept[h] = _fit_logistic(x_train[rows], train.labels[rows, h], C, config.seed, w)
         crow = np.flatnonzero(calib.labels[:, h] != UNDEFINED)
         y_cal = calib.labels[crow, h]
