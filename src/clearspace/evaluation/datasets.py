@@ -2,7 +2,8 @@
 
 Each reader returns a :class:`Labelled` set. Which sets may train shipped weights is a
 licence question answered in the datasets' README: COLD, SWSR, Davidson and OLID may;
-TweetEval is for evaluation only.
+TweetEval is for evaluation only. :func:`stance` reads the project's own stance set, which
+ships in the package (``data/training/stance.tsv``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ import numpy as np
 import numpy.typing as npt
 
 from clearspace.errors import DatasetError
+from clearspace.text.tables import data_path, read_tsv
 
 OLID_HELDOUT_SEED = 13
 OLID_HELDOUT_SHARE = 0.10
 SWSR_EVAL_SEED = 17
 SWSR_EVAL_SHARE = 0.10
+STANCE_SET = "training/stance.tsv"
+STANCE_KINDS = ("anti_bias", "report", "criticism", "abusive")
 
 
 @dataclass
@@ -116,3 +120,23 @@ def tweeteval(root: Path, task: str) -> Labelled:
     if len(texts) != len(labels):
         raise DatasetError(f"{folder}: {len(texts)} texts but {len(labels)} labels")
     return Labelled(f"tweeteval-{task}-val", "en", texts, np.array(labels))
+
+
+def stance(path: Path | None = None) -> Labelled:
+    """The project's own stance set: safe speech about discrimination and abuse on the same topics.
+
+    ``extra`` holds ``lang`` (zh/en), ``topic`` and ``kind`` (one of :data:`STANCE_KINDS`).
+    """
+    source = path or data_path(STANCE_SET)
+    texts: list[str] = []
+    labels: list[int] = []
+    extra: dict[str, list[str]] = {"lang": [], "topic": [], "kind": []}
+    for number, cols in read_tsv(source, 5):
+        label, lang, topic, kind, text = cols[:5]
+        if label not in ("0", "1") or lang not in ("zh", "en") or kind not in STANCE_KINDS:
+            raise DatasetError(f"{source}:{number}: expected label 0/1, lang zh/en, kind in {STANCE_KINDS}")
+        texts.append(text)
+        labels.append(int(label))
+        for key, value in (("lang", lang), ("topic", topic), ("kind", kind)):
+            extra[key].append(value)
+    return Labelled("stance", "zh+en", texts, np.array(labels, dtype=np.int64), extra)

