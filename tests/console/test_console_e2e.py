@@ -87,6 +87,7 @@ def test_transparency_charts_and_downloads(page: Any, live: Live) -> None:
     titles = [charts.nth(i).locator("title").first.text_content() for i in range(4)]
     assert titles[0] == "Restrictive actions by category over time"
     assert int(page.locator("[data-kpi=decisions]").inner_text()) >= 12
+    assert int(page.locator("[data-kpi=incidents]").inner_text()) == 1  # the fixture's pile-on
     assert page.locator("svg[data-chart=by-category] rect.bar").count() >= 1
     shot(page, "07-transparency")
     with page.expect_download() as info:
