@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from clearspace.policy.conditions import Condition, Context, ScoreMap, Test
+from clearspace.policy.prefilter import Prefilter
 from clearspace.types import Signal
 
 ACTIONS: Final[tuple[str, ...]] = ("allow", "label", "nudge", "hold", "limit", "remove")
@@ -177,7 +178,11 @@ def max_scores(signals: Sequence[Signal]) -> dict[str, float]:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """An ordered set of rules and a default action; build one with ``load_policy``."""
+    """An ordered set of rules and a default action; build one with ``load_policy``.
+
+    ``prefilter`` (on by default) skips, for each score map, the rules whose conditions
+    cannot hold (see :mod:`clearspace.policy.prefilter`); it never changes a verdict.
+    """
 
     name: str
     version: int
@@ -185,16 +190,22 @@ class Policy:
     default_action: str = "allow"
     description: str = ""
     source: str = ""
+    prefilter: bool = field(default=True, compare=False)
     _plan: tuple[tuple[Test, Rule, int], ...] = field(init=False, repr=False, compare=False)
+    _prefilter: Prefilter[tuple[Test, Rule, int]] | None = field(init=False, repr=False, compare=False)
+    _id: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         plan = tuple((r.when.test, r, SEVERITY[r.action]) for r in self.rules)
         object.__setattr__(self, "_plan", plan)
+        chooser = Prefilter(plan, [r.when.needs for r in self.rules]) if self.prefilter else None
+        object.__setattr__(self, "_prefilter", chooser)
+        object.__setattr__(self, "_id", f"{self.name}@{self.version}")
 
     @property
     def id(self) -> str:
         """``name@version`` of the policy."""
-        return f"{self.name}@{self.version}"
+        return self._id
 
     def rule(self, name: str) -> Rule:
         """The rule called ``name``; ``KeyError`` when there is none."""
@@ -215,13 +226,14 @@ class Policy:
         """Like :meth:`evaluate`, from a precomputed ``kind -> max score`` mapping."""
         fired: list[tuple[Rule, int]] = []
         best = -1
-        for test, rule, severity in self._plan:
+        plan = self._plan if self._prefilter is None else self._prefilter.select(scores)
+        for test, rule, severity in plan:
             if test(scores, context):
                 fired.append((rule, severity))
                 if severity > best:
                     best = severity
         if not fired:
-            return Verdict(self.default_action, policy=self.id)
+            return Verdict(self.default_action, policy=self._id)
         return self._verdict(fired, best, scores, context)
 
     def _verdict(self, fired: list[tuple[Rule, int]], best: int, scores: ScoreMap, context: Context) -> Verdict:
@@ -233,6 +245,6 @@ class Policy:
             rules=hits,
             labels=tuple(labels),
             reasons=tuple(dict.fromkeys(hit.reason for _, hit in deciding)),
-            policy=self.id,
+            policy=self._id,
             priority=max(rule.priority for rule, _ in deciding),
         )
