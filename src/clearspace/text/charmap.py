@@ -7,7 +7,8 @@ removed. Results are cached, so a character costs one computation per process.
 
 Most characters map to exactly one character, which lets :meth:`CharMap.apply` use
 ``str.translate`` and keep offsets unchanged. The few that map to zero or several
-characters are "irregular" and take a slower path that records offsets.
+characters are "irregular": the translate table sends them to a marker character, and a
+text whose translation contains the marker takes a slower path that records offsets.
 """
 
 from __future__ import annotations
@@ -15,9 +16,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Mapping
 
+from clearspace.text.lazytable import LazyTable
 from clearspace.text.offsets import OffsetMap
 
 _KEEP_CONTROL = "\t\n"
+_IRREGULAR = "\uffff"
+"""What the translate table gives an irregular character (a noncharacter: a text that
+really contains it only takes the slow path, which is correct for any text)."""
 
 
 class CharMap:
@@ -32,8 +37,7 @@ class CharMap:
         self.extra = dict(extra or {})
         self._cache: dict[str, str] = {}
         self._irregular: set[str] = set()
-        self._known: set[str] = set()
-        self._table: dict[int, int] = {}
+        self._table = LazyTable(self._translation)
 
     def lookup(self, ch: str) -> str:
         """The normalized form of one character (possibly empty or several characters)."""
@@ -66,18 +70,14 @@ class CharMap:
             out = self.t2s(out)
         return out
 
-    def _learn(self, text: str) -> None:
-        for ch in set(text) - self._known:
-            mapped = self.lookup(ch)
-            self._table[ord(ch)] = ord(mapped) if len(mapped) == 1 else ord(ch)
-            self._known.add(ch)
+    def _translation(self, code: int) -> int:
+        mapped = self.lookup(chr(code))
+        return ord(mapped) if len(mapped) == 1 else ord(_IRREGULAR)
 
     def apply(self, text: str) -> tuple[str, OffsetMap | None]:
         """Normalize every character of ``text``; the map is ``None`` when lengths match 1:1."""
-        if not self._known.issuperset(text):
-            self._learn(text)
         fast = text.translate(self._table)
-        if self._irregular.isdisjoint(text):
+        if _IRREGULAR not in fast or self._irregular.isdisjoint(text):
             return fast, None
         pieces: list[str] = []
         starts: list[int] = []

@@ -1,0 +1,53 @@
+"""The normalizer's rewritten regular expressions match exactly what the originals matched."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clearspace.text import normalize as nz
+from clearspace.text.charmap import CharMap
+
+# The patterns as first written; the module now uses faster equivalents.
+REFERENCE_RUN = re.compile(r"([^\d\s])\1\1+")
+REFERENCE_LEET = re.compile(r"(?<=[a-z])[013457@$!](?=[a-z])")
+
+chars = st.one_of(st.characters(codec="utf-8"), st.sampled_from(list("azb 1\n\t013457@$!x哈。\uffff٣\u3000")))
+runs = st.lists(st.tuples(chars, st.integers(1, 4)), max_size=20).map(lambda rs: "".join(c * k for c, k in rs))
+texts = st.one_of(runs, st.text(alphabet="azyq013457@$! \n٣哈", max_size=30))
+
+
+def spans(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+    return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(texts)
+def test_run_pattern_matches_like_the_original(text: str) -> None:
+    assert spans(nz._RUN, text) == spans(REFERENCE_RUN, text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(texts)
+def test_leet_pattern_matches_like_the_original(text: str) -> None:
+    assert spans(nz._LEET, text) == spans(REFERENCE_LEET, text)
+
+
+def reference_apply(charmap: CharMap, text: str) -> tuple[str, tuple[list[int], list[int]] | None]:
+    """Character by character, with offsets whenever lengths change."""
+    pieces = [charmap.lookup(ch) for ch in text]
+    if all(len(p) == 1 for p in pieces):
+        return "".join(pieces), None
+    starts = [i for i, p in enumerate(pieces) for _ in p]
+    ends = [i + 1 for i, p in enumerate(pieces) for _ in p]
+    return "".join(pieces), (starts, ends)
+
+
+@settings(max_examples=800, deadline=None)
+@given(texts)
+def test_charmap_apply_matches_character_by_character(text: str) -> None:
+    charmap = CharMap(extra={"🐴": "妈", "x": "", "\uffff": "\uffff"})
+    assert charmap.apply(text) == reference_apply(charmap, text)
+    assert charmap.apply(text) == reference_apply(charmap, text)  # second time from the table
