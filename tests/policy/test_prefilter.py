@@ -6,6 +6,7 @@ import dataclasses
 import math
 from typing import Any
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -139,3 +140,18 @@ def test_needs_of_the_language() -> None:
     assert cond.any_of([]).needs == ((),)  # never true
     either = cond.any_of([cond.signal("abuse", 0.9), cond.signal("abuse", 0.5), cond.signal("threat", 0.7)])
     assert either.needs == ((("abuse", True, 0.5), ("threat", True, 0.7)),)
+
+
+REASON_RULE = Rule(
+    "r", 2, cond.signal("abuse", -1.0), "hold", reason="{rule} {category}: {signals} at {score} ({score!r})"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([0.0, -0.0, 0.5, 0.504, 0.4999, math.nan]), st.floats(-10, 10)), max_size=6))
+def test_cached_reasons_read_as_freshly_formatted(values: list[float]) -> None:
+    for value in [*values, *(np.float64(v) for v in values)]:
+        scores = {"abuse": value}
+        rounded = round(value, 2)
+        expected = f"r@2 : abuse at {rounded} ({rounded!r})"
+        assert REASON_RULE.hit(scores, {}).reason == expected

@@ -28,6 +28,8 @@ ACTIONS: Final[tuple[str, ...]] = ("allow", "label", "nudge", "hold", "limit", "
 SEVERITY: Final[Mapping[str, int]] = MappingProxyType({a: i for i, a in enumerate(ACTIONS)})
 """``action -> rank`` (``allow`` is 0, ``remove`` is 5)."""
 
+_MAX_CACHED_REASONS: Final = 4096
+
 REASON_FIELDS: Final[tuple[str, ...]] = ("signals", "score", "rule", "category")
 """Placeholders a rule's ``reason`` template may use."""
 
@@ -142,6 +144,8 @@ class Rule:
     id: str = field(init=False, compare=False)
     """``name@version``, as recorded in every verdict."""
     _template: str = field(init=False, repr=False, compare=False)
+    _reasons: dict[tuple[tuple[str, ...], float], str] = field(init=False, repr=False, compare=False)
+    """Formatted reasons by (signal kinds, rounded score): most hits repeat one."""
 
     def __post_init__(self) -> None:
         if self.action not in SEVERITY:
@@ -152,6 +156,7 @@ class Rule:
         literal = self.description.replace("{", "{{").replace("}", "}}")
         object.__setattr__(self, "id", f"{self.name}@{self.version}")
         object.__setattr__(self, "_template", self.reason or literal or "Matched rule {rule}")
+        object.__setattr__(self, "_reasons", {})
 
     def hit(self, scores: ScoreMap, context: Context) -> RuleHit:
         """The :class:`RuleHit` for this rule, given that ``when`` holds for these inputs."""
@@ -159,9 +164,16 @@ class Rule:
         self.when.explain(scores, context, evidence)
         score = max(evidence.values(), default=0.0)
         kinds = tuple(evidence)
-        reason = self._template.format(
-            signals=", ".join(kinds), score=round(score, 2), rule=self.id, category=self.category
-        )
+        rounded = round(score, 2)
+        # only plain positive floats are cached: equal keys then always format the same
+        key = (kinds, rounded) if type(rounded) is float and rounded > 0 else None
+        reason = self._reasons.get(key) if key is not None else None
+        if reason is None:
+            reason = self._template.format(
+                signals=", ".join(kinds), score=rounded, rule=self.id, category=self.category
+            )
+            if key is not None and len(self._reasons) < _MAX_CACHED_REASONS:
+                self._reasons[key] = reason
         return RuleHit(self.id, self.action, reason, self.category, kinds, score)
 
 
@@ -237,14 +249,16 @@ class Policy:
         return self._verdict(fired, best, scores, context)
 
     def _verdict(self, fired: list[tuple[Rule, int]], best: int, scores: ScoreMap, context: Context) -> Verdict:
-        hits = tuple(rule.hit(scores, context) for rule, _ in fired)
-        deciding = [(rule, hit) for (rule, sev), hit in zip(fired, hits, strict=True) if sev == best]
-        labels = dict.fromkeys(label for rule, _ in fired for label in rule.labels)
-        return Verdict(
-            action=ACTIONS[best],
-            rules=hits,
-            labels=tuple(labels),
-            reasons=tuple(dict.fromkeys(hit.reason for _, hit in deciding)),
-            policy=self._id,
-            priority=max(rule.priority for rule, _ in deciding),
-        )
+        hits: list[RuleHit] = []
+        labels: dict[str, None] = {}
+        reasons: dict[str, None] = {}  # of the deciding rules, in order, without repeats
+        priority: int | None = None
+        for rule, severity in fired:
+            hit = rule.hit(scores, context)
+            hits.append(hit)
+            labels.update(dict.fromkeys(rule.labels))
+            if severity == best:
+                reasons[hit.reason] = None
+                if priority is None or rule.priority > priority:
+                    priority = rule.priority
+        return Verdict(ACTIONS[best], tuple(hits), tuple(labels), tuple(reasons), self._id, priority or 0)
