@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
+from clearspace.fastinit import fast_init
 from clearspace.policy.conditions import Condition, Context, ScoreMap, Test
 from clearspace.policy.prefilter import Prefilter
 from clearspace.types import Signal
@@ -48,6 +49,7 @@ def reason_problem(template: str) -> str | None:
     return None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RuleHit:
     """One rule that fired: ``rule`` is ``name@version``, ``reason`` is already formatted.
@@ -75,6 +77,7 @@ class RuleHit:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What the policy decided for one event.
