@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from clearspace.text import normalize as nz
 from clearspace.text.charmap import CharMap
+from clearspace.text.offsets import OffsetMap, compose
 
 # The patterns as first written; the module now uses faster equivalents.
 REFERENCE_RUN = re.compile(r"([^\d\s])\1\1+")
@@ -58,3 +59,41 @@ def test_charmap_apply_matches_character_by_character(text: str) -> None:
     charmap = CharMap(extra={"🐴": "妈", "x": "", "\uffff": "\uffff"})
     assert charmap.apply(text) == reference_apply(charmap, text)
     assert charmap.apply(text) == reference_apply(charmap, text)  # second time from the table
+
+
+def reference_compose(outer: OffsetMap | None, inner: OffsetMap | None) -> OffsetMap | None:
+    """compose as first written, one character at a time."""
+    if outer is None or inner is None:
+        return outer if inner is None else inner
+    out: OffsetMap = ([], [])
+    for s, e in zip(*inner, strict=True):
+        start = outer[0][s] if s < len(outer[0]) else (outer[1][-1] if outer[1] else 0)
+        end = outer[1][e - 1] if e > 0 else (outer[0][0] if outer[0] else 0)
+        out[0].append(start)
+        out[1].append(max(start, end))
+    return out
+
+
+@st.composite
+def offset_maps(draw: st.DrawFn, source: int) -> OffsetMap:
+    """An offset map into a text of ``source`` characters, like the normalizer's steps make."""
+    n = draw(st.integers(0, 12))
+    starts = sorted(draw(st.lists(st.integers(0, source), min_size=n, max_size=n)))
+    ends = [min(source, s + draw(st.integers(0 if s == source else 1, 2))) for s in starts]
+    return starts, ends
+
+
+@st.composite
+def outer_and_inner(draw: st.DrawFn) -> tuple[OffsetMap, OffsetMap]:
+    """Two maps that chain: the inner one points into the outer one's text."""
+    outer = draw(offset_maps(draw(st.integers(0, 10))))
+    return outer, draw(offset_maps(len(outer[0])))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(outer_and_inner())
+def test_compose_matches_the_original(maps: tuple[OffsetMap, OffsetMap]) -> None:
+    outer, inner = maps
+    assert compose(outer, inner) == reference_compose(outer, inner)
+    assert compose(None, inner) == reference_compose(None, inner)
+    assert compose(outer, None) == reference_compose(outer, None)

@@ -162,7 +162,7 @@ class Normalizer:
         cjk = False
         for _ in range(self.max_passes):
             latin = _LATIN.search(out) is not None
-            cjk = _HAS_CJK.search(out) is not None
+            cjk = not out.isascii() and _HAS_CJK.search(out) is not None
             if latin:
                 out = _one_to_one(out)
             changed = False
