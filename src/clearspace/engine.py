@@ -26,6 +26,7 @@ from clearspace.language import guess_language
 from clearspace.model.detector import ModelDetector
 from clearspace.model.embeddings import Encoder
 from clearspace.policy import Policy, load_default_policy, load_policy
+from clearspace.policy.model import max_scores
 from clearspace.result import ItemError, ScoreResult
 from clearspace.text.document import Document
 from clearspace.text.normalize import DEFAULT_MAX_CHARS, Normalizer
@@ -92,6 +93,10 @@ class Engine:
             *(detector_id(d) for d in self.detectors_),
             f"{self.model_.name}@{self.model_.version}",
         )
+        heads = self.model_.model.public_heads
+        self.n_heads_ = len(heads)
+        # when no head is named like a detector score, only detector signals feed those scores
+        self.plain_heads_ = not any(_feeds_detector_score(h) for h in heads)
         self._ready = True
 
     def warm_up(self) -> Engine:
@@ -142,25 +147,30 @@ class Engine:
         if not docs:
             return []
         results = []
-        n_heads = len(self.model_.model.public_heads)
+        n_heads = self.n_heads_
+        skip = n_heads if self.plain_heads_ else 0
+        detectors = self.detectors_
+        evaluate = self.policy_.evaluate_scores
+        ids = self.detector_ids_
         for doc, context, (signals, abusive) in zip(docs, contexts, self.model_.run(docs), strict=True):
-            for detector in self.detectors_:
+            for detector in detectors:
                 signals.extend(detector.detect(doc, context))
             scores = {s.kind: s.score for s in signals[:n_heads]}
-            scores |= _detector_scores(signals)
-            verdict = self.policy_.evaluate(signals, context)
+            scores |= _detector_scores(signals[skip:] if skip else signals)
+            verdict = evaluate(max_scores(signals), context)  # what Policy.evaluate does
+            hits = verdict.rules
             results.append(
                 ScoreResult(
-                    id=context.get("id"),
-                    abusive=abusive,
-                    action=verdict.action,
-                    scores=scores,
-                    signals=tuple(signals),
-                    rules=tuple(hit.rule for hit in verdict.rules),
-                    reasons=tuple(verdict.reasons),
-                    labels=tuple(verdict.labels),
-                    language=guess_language(doc.original),
-                    detectors=self.detector_ids_,
+                    context.get("id"),
+                    abusive,
+                    verdict.action,
+                    scores,
+                    tuple(signals),
+                    tuple([hit.rule for hit in hits]) if hits else (),
+                    verdict.reasons,
+                    verdict.labels,
+                    guess_language(doc.original),
+                    ids,
                 )
             )
         return results
@@ -177,6 +187,11 @@ def _unpack(item: Item) -> tuple[str, dict[str, Any]]:
     if not isinstance(text, str):
         raise InputError(f"'text' must be a string, got {type(text).__name__}")
     return text, {k: v for k, v in item.items() if k != "text"}
+
+
+def _feeds_detector_score(kind: str) -> bool:
+    """Whether a signal of this kind counts towards one of :func:`_detector_scores`."""
+    return kind in DETECTOR_SCORES or kind.startswith("lexicon.")
 
 
 def _detector_scores(signals: Sequence[Signal]) -> dict[str, float]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from clearspace.fastinit import fast_init
 from clearspace.types import Signal
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ScoreResult:
     """Scores, signals and the policy's action for one text.

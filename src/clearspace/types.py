@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from clearspace.fastinit import fast_init
+
 Span = tuple[int, int]
 """``[start, end)`` character offsets into the *original* text."""
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Signal:
     """One thing a detector saw.

@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import ahocorasick_rs
 
 from clearspace.detectors.phrases import phrase_pattern
 from clearspace.text.document import Document
@@ -146,8 +148,13 @@ class _Index:
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
-    """Patterns and the phrase table, built on first use."""
+    """Patterns and the phrase table, built on first use.
 
+    ``has_gate_phrase`` finds the gate's phrases as plain substrings: where it finds none,
+    the gate pattern cannot match, and the cheaper test comes first.
+    """
+
+    has_gate_phrase: Callable[[str], list[tuple[int, int, int]]]
     gate: re.Pattern[str]
     cues: re.Pattern[str]
     mention: re.Pattern[str]
@@ -170,8 +177,10 @@ def _compile() -> _Compiled:
     ):
         for phrase in phrases:
             table.setdefault(phrase, category)
+    gate_phrases = (*_STRONG, *_VERBS)
     return _Compiled(
-        gate=re.compile(phrase_pattern((*_STRONG, *_VERBS))),
+        has_gate_phrase=ahocorasick_rs.AhoCorasick(list(gate_phrases)).find_matches_as_indexes,
+        gate=re.compile(phrase_pattern(gate_phrases)),
         cues=re.compile(phrase_pattern(table)),
         mention=re.compile(_MENTION),
         clause=re.compile(_CLAUSE),
@@ -220,7 +229,7 @@ class IncitementDetector:
         """Return one ``incitement`` signal, or nothing."""
         text = _lower(doc.text)
         rx = self._rx
-        if not text or rx.gate.search(text) is None:
+        if not text or not rx.has_gate_phrase(text) or rx.gate.search(text) is None:
             return []
         index = _Index(self._tokens(text))
         clauses = [m.start() for m in rx.clause.finditer(text)]

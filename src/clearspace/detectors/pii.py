@@ -133,6 +133,8 @@ _SECTIONS = (
 _THIRD = ("framing", "action", "pronoun", "exposure")
 _BENIGN = ("self", "business")
 _MAX_SPANS = 200
+_EMAIL_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
+"""What ``email_local`` allows; an e-mail address needs one right before its ``@``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,7 +346,8 @@ class PiiDetector:
             finders.append(self._qq)
         if rx["gate_wechat"].search(text):
             finders.append(self._wechat)
-        finders += [self._plates, self._zh_addresses, self._en_addresses]
+        if long_number or rx["digit"].search(text):  # plates and addresses all need a digit
+            finders += [self._plates, self._zh_addresses, self._en_addresses]
         claimed = bytearray(len(text))
         items: list[_Item] = []
         for finder in finders:
@@ -513,6 +516,8 @@ def _trim_international(text: str, start: int, end: int) -> int:
 
 def _email_at(rx: Mapping[str, re.Pattern[str]], text: str, at: int) -> _Item | None:
     """The e-mail address around the ``@`` at index ``at``, if there is one."""
+    if at == 0 or text[at - 1] not in _EMAIL_LOCAL_CHARS:  # "@user": no local part
+        return None
     local = rx["email_local"].search(text, max(0, at - 64), at)
     domain = rx["email_domain"].match(text, at + 1, at + 300)
     if local is None or domain is None:

@@ -27,6 +27,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from clearspace.policy import needs as nd
+from clearspace.policy.needs import Needs
+
 ScoreMap = Mapping[str, float]
 """Signal kind -> highest score for one event."""
 Context = Mapping[str, Any]
@@ -40,11 +43,16 @@ WILDCARD: Final = "*"
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """A compiled condition; ``text`` is a readable rendering for explanations."""
+    """A compiled condition; ``text`` is a readable rendering for explanations.
+
+    ``needs`` is a necessary condition on the scores (see :mod:`clearspace.policy.needs`):
+    whenever ``test`` is true, ``needs`` hold. The default ``()`` promises nothing.
+    """
 
     test: Test
     explain: Explain
     text: str
+    needs: Needs = nd.NOTHING
 
     def __call__(self, scores: ScoreMap, context: Context) -> bool:
         return self.test(scores, context)
@@ -100,7 +108,7 @@ def signal(pattern: str, lo: float | None = None, hi: float | None = None) -> Co
         if lo is not None and kind in scores:
             out[kind] = scores[kind]
 
-    return Condition(test, explain, _bounds_text(pattern, lo, hi))
+    return Condition(test, explain, _bounds_text(pattern, lo, hi), nd.at_least(kind, True, lo))
 
 
 def _exact_at_least(kind: str, lo: float) -> Test:
@@ -141,7 +149,7 @@ def _prefix_signal(prefix: str, lo: float | None, hi: float | None, text: str) -
             if kind.startswith(prefix) and within(score):
                 out[kind] = score
 
-    return Condition(test, explain, _bounds_text(f"max({text})", lo, hi))
+    return Condition(test, explain, _bounds_text(f"max({text})", lo, hi), nd.at_least(prefix, False, lo))
 
 
 def count_signals(
@@ -168,7 +176,8 @@ def count_signals(
         if lo is not None:
             out.update((kind, score) for kind, score in scores.items() if counted(kind, score))
 
-    return Condition(test, explain, _bounds_text(f"count({pattern})", lo, hi))
+    needs = nd.some_counted(prefix, exact, lo, score_min)
+    return Condition(test, explain, _bounds_text(f"count({pattern})", lo, hi), needs)
 
 
 # ---------------------------------------------------------------- context leaves
@@ -242,7 +251,8 @@ def all_of(children: Sequence[Condition]) -> Condition:
         for child in children:
             child.explain(scores, context, out)
 
-    return Condition(test, explain, "all(" + ", ".join(c.text for c in children) + ")")
+    needs = nd.conjunction(tuple(child.needs for child in children))
+    return Condition(test, explain, "all(" + ", ".join(c.text for c in children) + ")", needs)
 
 
 def _all_tests(tests: tuple[Test, ...]) -> Test:
@@ -292,7 +302,8 @@ def any_of(children: Sequence[Condition]) -> Condition:
             if child.test(scores, context):
                 child.explain(scores, context, out)
 
-    return Condition(test, explain, "any(" + ", ".join(c.text for c in children) + ")")
+    needs = nd.disjunction(tuple(child.needs for child in children))
+    return Condition(test, explain, "any(" + ", ".join(c.text for c in children) + ")", needs)
 
 
 def not_(child: Condition) -> Condition:

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Final
 
+from clearspace.fastinit import fast_init
 from clearspace.policy.conditions import Condition, Context, ScoreMap, Test
+from clearspace.policy.prefilter import Prefilter
 from clearspace.types import Signal
 
 ACTIONS: Final[tuple[str, ...]] = ("allow", "label", "nudge", "hold", "limit", "remove")
@@ -26,6 +28,8 @@ ACTIONS: Final[tuple[str, ...]] = ("allow", "label", "nudge", "hold", "limit", "
 
 SEVERITY: Final[Mapping[str, int]] = MappingProxyType({a: i for i, a in enumerate(ACTIONS)})
 """``action -> rank`` (``allow`` is 0, ``remove`` is 5)."""
+
+_MAX_CACHED_REASONS: Final = 4096
 
 REASON_FIELDS: Final[tuple[str, ...]] = ("signals", "score", "rule", "category")
 """Placeholders a rule's ``reason`` template may use."""
@@ -45,6 +49,7 @@ def reason_problem(template: str) -> str | None:
     return None
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RuleHit:
     """One rule that fired: ``rule`` is ``name@version``, ``reason`` is already formatted.
@@ -72,6 +77,7 @@ class RuleHit:
         }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What the policy decided for one event.
@@ -141,6 +147,8 @@ class Rule:
     id: str = field(init=False, compare=False)
     """``name@version``, as recorded in every verdict."""
     _template: str = field(init=False, repr=False, compare=False)
+    _reasons: dict[tuple[tuple[str, ...], float], str] = field(init=False, repr=False, compare=False)
+    """Formatted reasons by (signal kinds, rounded score): most hits repeat one."""
 
     def __post_init__(self) -> None:
         if self.action not in SEVERITY:
@@ -151,6 +159,7 @@ class Rule:
         literal = self.description.replace("{", "{{").replace("}", "}}")
         object.__setattr__(self, "id", f"{self.name}@{self.version}")
         object.__setattr__(self, "_template", self.reason or literal or "Matched rule {rule}")
+        object.__setattr__(self, "_reasons", {})
 
     def hit(self, scores: ScoreMap, context: Context) -> RuleHit:
         """The :class:`RuleHit` for this rule, given that ``when`` holds for these inputs."""
@@ -158,9 +167,16 @@ class Rule:
         self.when.explain(scores, context, evidence)
         score = max(evidence.values(), default=0.0)
         kinds = tuple(evidence)
-        reason = self._template.format(
-            signals=", ".join(kinds), score=round(score, 2), rule=self.id, category=self.category
-        )
+        rounded = round(score, 2)
+        # only plain positive floats are cached: equal keys then always format the same
+        key = (kinds, rounded) if type(rounded) is float and rounded > 0 else None
+        reason = self._reasons.get(key) if key is not None else None
+        if reason is None:
+            reason = self._template.format(
+                signals=", ".join(kinds), score=rounded, rule=self.id, category=self.category
+            )
+            if key is not None and len(self._reasons) < _MAX_CACHED_REASONS:
+                self._reasons[key] = reason
         return RuleHit(self.id, self.action, reason, self.category, kinds, score)
 
 
@@ -177,7 +193,11 @@ def max_scores(signals: Sequence[Signal]) -> dict[str, float]:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """An ordered set of rules and a default action; build one with ``load_policy``."""
+    """An ordered set of rules and a default action; build one with ``load_policy``.
+
+    ``prefilter`` (on by default) skips, for each score map, the rules whose conditions
+    cannot hold (see :mod:`clearspace.policy.prefilter`); it never changes a verdict.
+    """
 
     name: str
     version: int
@@ -185,16 +205,22 @@ class Policy:
     default_action: str = "allow"
     description: str = ""
     source: str = ""
+    prefilter: bool = field(default=True, compare=False)
     _plan: tuple[tuple[Test, Rule, int], ...] = field(init=False, repr=False, compare=False)
+    _prefilter: Prefilter[tuple[Test, Rule, int]] | None = field(init=False, repr=False, compare=False)
+    _id: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         plan = tuple((r.when.test, r, SEVERITY[r.action]) for r in self.rules)
         object.__setattr__(self, "_plan", plan)
+        chooser = Prefilter(plan, [r.when.needs for r in self.rules]) if self.prefilter else None
+        object.__setattr__(self, "_prefilter", chooser)
+        object.__setattr__(self, "_id", f"{self.name}@{self.version}")
 
     @property
     def id(self) -> str:
         """``name@version`` of the policy."""
-        return f"{self.name}@{self.version}"
+        return self._id
 
     def rule(self, name: str) -> Rule:
         """The rule called ``name``; ``KeyError`` when there is none."""
@@ -215,24 +241,27 @@ class Policy:
         """Like :meth:`evaluate`, from a precomputed ``kind -> max score`` mapping."""
         fired: list[tuple[Rule, int]] = []
         best = -1
-        for test, rule, severity in self._plan:
+        plan = self._plan if self._prefilter is None else self._prefilter.select(scores)
+        for test, rule, severity in plan:
             if test(scores, context):
                 fired.append((rule, severity))
                 if severity > best:
                     best = severity
         if not fired:
-            return Verdict(self.default_action, policy=self.id)
+            return Verdict(self.default_action, policy=self._id)
         return self._verdict(fired, best, scores, context)
 
     def _verdict(self, fired: list[tuple[Rule, int]], best: int, scores: ScoreMap, context: Context) -> Verdict:
-        hits = tuple(rule.hit(scores, context) for rule, _ in fired)
-        deciding = [(rule, hit) for (rule, sev), hit in zip(fired, hits, strict=True) if sev == best]
-        labels = dict.fromkeys(label for rule, _ in fired for label in rule.labels)
-        return Verdict(
-            action=ACTIONS[best],
-            rules=hits,
-            labels=tuple(labels),
-            reasons=tuple(dict.fromkeys(hit.reason for _, hit in deciding)),
-            policy=self.id,
-            priority=max(rule.priority for rule, _ in deciding),
-        )
+        hits: list[RuleHit] = []
+        labels: dict[str, None] = {}
+        reasons: dict[str, None] = {}  # of the deciding rules, in order, without repeats
+        priority: int | None = None
+        for rule, severity in fired:
+            hit = rule.hit(scores, context)
+            hits.append(hit)
+            labels.update(dict.fromkeys(rule.labels))
+            if severity == best:
+                reasons[hit.reason] = None
+                if priority is None or rule.priority > priority:
+                    priority = rule.priority
+        return Verdict(ACTIONS[best], tuple(hits), tuple(labels), tuple(reasons), self._id, priority or 0)

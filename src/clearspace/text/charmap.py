@@ -7,17 +7,23 @@ removed. Results are cached, so a character costs one computation per process.
 
 Most characters map to exactly one character, which lets :meth:`CharMap.apply` use
 ``str.translate`` and keep offsets unchanged. The few that map to zero or several
-characters are "irregular" and take a slower path that records offsets.
+characters are "irregular": the translate table sends them to a marker character, and a
+text whose translation contains the marker takes a slower path that records offsets.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 
+from clearspace.text.lazytable import LazyTable
 from clearspace.text.offsets import OffsetMap
 
 _KEEP_CONTROL = "\t\n"
+_IRREGULAR = "\uffff"
+"""What the translate table gives an irregular character (a noncharacter: a text that
+really contains it only takes the slow path, which is correct for any text)."""
 
 
 class CharMap:
@@ -32,8 +38,8 @@ class CharMap:
         self.extra = dict(extra or {})
         self._cache: dict[str, str] = {}
         self._irregular: set[str] = set()
-        self._known: set[str] = set()
-        self._table: dict[int, int] = {}
+        self._table = LazyTable(self._translation)
+        self._ascii_special = self._special_ascii()
 
     def lookup(self, ch: str) -> str:
         """The normalized form of one character (possibly empty or several characters)."""
@@ -66,25 +72,39 @@ class CharMap:
             out = self.t2s(out)
         return out
 
-    def _learn(self, text: str) -> None:
-        for ch in set(text) - self._known:
-            mapped = self.lookup(ch)
-            self._table[ord(ch)] = ord(mapped) if len(mapped) == 1 else ord(ch)
-            self._known.add(ch)
+    def _translation(self, code: int) -> int:
+        mapped = self.lookup(chr(code))
+        return ord(mapped) if len(mapped) == 1 else ord(_IRREGULAR)
+
+    def _special_ascii(self) -> re.Pattern[str] | None:
+        """The ASCII characters whose normal form is not just their lower case (controls)."""
+        special = [chr(c) for c in range(128) if self.lookup(chr(c)) != chr(c).lower()]
+        return re.compile("[" + "".join(map(re.escape, special)) + "]") if special else None
 
     def apply(self, text: str) -> tuple[str, OffsetMap | None]:
         """Normalize every character of ``text``; the map is ``None`` when lengths match 1:1."""
-        if not self._known.issuperset(text):
-            self._learn(text)
+        if text.isascii() and (self._ascii_special is None or self._ascii_special.search(text) is None):
+            return text.lower(), None
         fast = text.translate(self._table)
-        if self._irregular.isdisjoint(text):
+        if _IRREGULAR not in fast or self._irregular.isdisjoint(text):
             return fast, None
         pieces: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
-        for i, ch in enumerate(text):
-            out = self._cache[ch] if ch in self._irregular else fast[i]
-            pieces.append(out)
-            starts.extend([i] * len(out))
-            ends.extend([i + 1] * len(out))
+        done = 0  # text[:done] is handled
+        at = fast.find(_IRREGULAR)
+        while at != -1:
+            ch = text[at]
+            if ch in self._irregular:  # else a character that maps to the marker itself
+                out = self._cache[ch]
+                pieces += (fast[done:at], out)
+                starts += range(done, at)
+                ends += range(done + 1, at + 1)
+                starts += [at] * len(out)
+                ends += [at + 1] * len(out)
+                done = at + 1
+            at = fast.find(_IRREGULAR, at + 1)
+        pieces.append(fast[done:])
+        starts += range(done, len(text))
+        ends += range(done + 1, len(text) + 1)
         return "".join(pieces), (starts, ends)

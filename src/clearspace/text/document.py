@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from clearspace.fastinit import fast_init
 from clearspace.types import Span
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Document:
     """Original text, its normalized form and an offset map between them.

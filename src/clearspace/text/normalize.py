@@ -20,7 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
+from typing import Any
+
+import ahocorasick_rs
 
 from clearspace.errors import InputError
 from clearspace.text.charmap import CharMap
@@ -31,29 +35,60 @@ from clearspace.text.tables import data_path, read_mapping
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SEP = r"[\s\-_.·•*/\\|~^+=#'\"`]"
-_CJK_SEP = re.compile(rf"(?<=[{CJK}]){_SEP}{{1,3}}(?=[{CJK}])")
+# Several patterns test the character they match first and look behind afterwards: a pattern
+# that starts with a plain character or class lets the regex engine skip ahead quickly. The
+# comments give the original form; tests/text/test_fast_patterns.py checks they agree.
+_CJK_SEP = re.compile(rf"{_SEP}(?<=[{CJK}][\s\S]){_SEP}{{0,2}}(?=[{CJK}])")  # (?<=[CJK])SEP{1,3}(?=[CJK])
 _LATIN_SPACED = re.compile(rf"\b([a-z])\1*(?:{_SEP}{{1,3}}([a-z])\2*)+\b", re.ASCII)
-_RUN = re.compile(r"([^\d\s])\1\1+")
-_LEET = re.compile(r"(?<=[a-z])[013457@$!](?=[a-z])")
+_RUN = re.compile(r"(.)\1\1(?<![\d\s]..)\1*", re.DOTALL)  # ([^\d\s])\1\1+
+_LEET = re.compile(r"[013457@$!](?<=[a-z].)(?=[a-z])")  # (?<=[a-z])[013457@$!](?=[a-z])
 _LEET_MAP = str.maketrans("013457@$!", "oieastasi")
 _HAS_CJK = re.compile(f"[{CJK}]")
 _LATIN = re.compile("[a-z]")
 _CONFUSABLES = {
-    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
-    "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ɡ": "g", "ո": "n",
-    "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
-    "υ": "u", "χ": "x", "ı": "i",
+    "а": "a",
+    "в": "b",
+    "е": "e",
+    "к": "k",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "т": "t",
+    "у": "y",
+    "х": "x",
+    "і": "i",
+    "ј": "j",
+    "ѕ": "s",
+    "ԁ": "d",
+    "ɡ": "g",
+    "ո": "n",
+    "α": "a",
+    "β": "b",
+    "ε": "e",
+    "ι": "i",
+    "κ": "k",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "ı": "i",
 }
 _CONF_CLASS = "".join(_CONFUSABLES)
 _CONFUSED_WORD = re.compile(
     rf"[a-z{_CONF_CLASS}]*(?:[a-z][a-z{_CONF_CLASS}]*[{_CONF_CLASS}]|[{_CONF_CLASS}][a-z{_CONF_CLASS}]*[a-z])[a-z{_CONF_CLASS}]*"
 )
 _CONF_TABLE = str.maketrans(_CONFUSABLES)
-_CONF_SET = frozenset(_CONFUSABLES)
+_CONF_ANY = re.compile(f"[{_CONF_CLASS}]")
 _SHORT_ALIAS = 3
 DEFAULT_MAX_CHARS = 2_000_000
 
 Step = Callable[[str], "tuple[str, OffsetMap] | None"]
+Gate = Callable[[str], Any]
+"""Cheap test run before a step: when its result is falsy, the step would change nothing."""
 
 
 def _opencc_t2s() -> Callable[[str], str]:
@@ -103,6 +138,9 @@ class Normalizer:
         self.aliases_ = aliases
         self.long_alias_re_ = _alias_regex(a for a in aliases if len(a) > _SHORT_ALIAS)
         self.short_alias_re_ = _alias_regex(a for a in aliases if len(a) <= _SHORT_ALIAS)
+        # an alias can only match where one of them occurs as a substring
+        self.alias_gate_ = ahocorasick_rs.AhoCorasick(list(aliases)).find_matches_as_indexes if aliases else None
+        self.steps_ = {(latin, cjk): self._steps(latin, cjk) for latin in (False, True) for cjk in (False, True)}
         self.homophones_ = None
         if self.homophone_terms:
             from clearspace.text.homophones import HomophoneRewriter
@@ -121,41 +159,49 @@ class Normalizer:
         if not self._ready:
             self._setup()
         out, omap = self.charmap_.apply(text)
+        cjk = False
         for _ in range(self.max_passes):
             latin = _LATIN.search(out) is not None
-            cjk = _HAS_CJK.search(out) is not None
+            cjk = not out.isascii() and _HAS_CJK.search(out) is not None
             if latin:
                 out = _one_to_one(out)
             changed = False
-            for step in self._steps(latin, cjk):
+            for gate, step in self.steps_[latin, cjk]:
+                if not gate(out):
+                    continue
                 res = step(out)
                 if res is not None:
                     out, step_map = res
                     omap = compose(omap, step_map)
                     changed = True
             if not changed:
-                break
-        if self.homophones_ is not None and _HAS_CJK.search(out):
+                break  # nothing changed since cjk was computed (one-to-one steps keep CJK as is)
+        else:
+            cjk = _HAS_CJK.search(out) is not None
+        if self.homophones_ is not None and cjk:
             out = self.homophones_.rewrite(out)
         if omap is None:
             return Document(original=text, text=out)
         return Document(original=text, text=out, starts=tuple(omap[0]), ends=tuple(omap[1]))
 
-    def _steps(self, latin: bool, cjk: bool) -> list[Step]:
-        """The length-changing steps worth running on a text with these scripts."""
-        steps: list[Step] = []
+    def _steps(self, latin: bool, cjk: bool) -> tuple[tuple[Gate, Step], ...]:
+        """The length-changing steps worth running on a text with these scripts, each with its gate."""
+        steps: list[tuple[Gate, Step]] = []
         if cjk:
-            steps.append(lambda t: sub_with_map(_CJK_SEP, lambda m: "", t))
+            steps.append((_CJK_SEP.search, partial(sub_with_map, _CJK_SEP, _drop)))
         if latin:
-            steps.append(lambda t: sub_with_map(_LATIN_SPACED, _join_letters, t))
-        steps.append(lambda t: sub_with_map(_RUN, _shorten_run, t))
-        if latin:
-            steps.append(lambda t: self._aliases(t, cjk))
-        return steps
+            steps.append((_LATIN_SPACED.search, partial(sub_with_map, _LATIN_SPACED, _join_letters)))
+        steps.append((_RUN.search, partial(sub_with_map, _RUN, _shorten_run)))
+        if latin and self.alias_gate_ is not None:
+            steps.append((self.alias_gate_, partial(self._aliases, cjk=cjk)))
+        return tuple(steps)
+
+    def _expand(self, m: re.Match[str]) -> str:
+        return self.aliases_[m.group(0)]
 
     def _aliases(self, text: str, cjk: bool) -> tuple[str, OffsetMap] | None:
         """Latin spellings of Chinese abuse; short ones only in texts that contain Chinese."""
-        expand = lambda m: self.aliases_[m.group(0)]  # noqa: E731
+        expand = self._expand
         res = sub_with_map(self.long_alias_re_, expand, text) if self.long_alias_re_ else None
         if self.short_alias_re_ is None or not (cjk or res is not None):
             return res
@@ -168,7 +214,7 @@ class Normalizer:
 
 def _one_to_one(text: str) -> str:
     """Steps that replace characters one for one: confusables, then leetspeak."""
-    if not text.isascii() and not _CONF_SET.isdisjoint(text):
+    if not text.isascii() and _CONF_ANY.search(text):
         text = _CONFUSED_WORD.sub(lambda m: m.group(0).translate(_CONF_TABLE), text)
     if _LEET.search(text) is None:
         return text
@@ -180,6 +226,10 @@ def _alias_regex(forms: Iterable[str]) -> re.Pattern[str] | None:
     if not ordered:
         return None
     return re.compile(r"\b(?:" + "|".join(map(re.escape, ordered)) + r")\b", re.ASCII)
+
+
+def _drop(m: re.Match[str]) -> str:
+    return ""
 
 
 def _join_letters(m: re.Match[str]) -> str:

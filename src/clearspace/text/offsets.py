@@ -72,8 +72,17 @@ def compose(outer: OffsetMap | None, inner: OffsetMap | None) -> OffsetMap | Non
         return inner
     o_starts, o_ends = outer
     i_starts, i_ends = inner
-    starts = [o_starts[s] if s < len(o_starts) else (o_ends[-1] if o_ends else 0) for s in i_starts]
-    ends = [o_ends[e - 1] if e > 0 else (o_starts[0] if o_starts else 0) for e in i_ends]
+    if len(i_starts) != len(i_ends):
+        raise ValueError(f"offset map with {len(i_starts)} starts and {len(i_ends)} ends")
+    n = len(o_starts)
+    if not i_starts or (min(i_starts) >= 0 and max(i_starts) < n and min(i_ends) > 0):
+        # the common case, looked up without a Python-level loop
+        starts = list(map(o_starts.__getitem__, i_starts))
+        ends = list(map(o_ends.__getitem__, map((-1).__add__, i_ends)))
+    else:
+        past_end = o_ends[-1] if o_ends else 0
+        before_start = o_starts[0] if o_starts else 0
+        starts = [o_starts[s] if s < n else past_end for s in i_starts]
+        ends = [o_ends[e - 1] if e > 0 else before_start for e in i_ends]
     # A deleted-only stretch can make an empty range collapse below its start: keep order.
-    ends = [max(s, e) for s, e in zip(starts, ends, strict=True)]
-    return starts, ends
+    return starts, list(map(max, starts, ends))

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 
+from clearspace.text.lazytable import LazyTable
+
 _CODE_BASE = 0xF0000  # Supplementary Private Use Area-A: never in normalized input.
 
 
@@ -21,7 +23,7 @@ class PinyinTable:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = path
         self._readings: dict[str, str] | None = None
-        self._encode_table: dict[int, int] | None = None
+        self._encode_table: LazyTable | None = None
         self._syllables: dict[str, int] = {}
 
     def _load(self) -> dict[str, str]:
@@ -55,7 +57,9 @@ class PinyinTable:
     def encode(self, text: str) -> str:
         """Replace each Chinese character by the code of its reading; length is preserved."""
         if self._encode_table is None:
-            self._encode_table = {ord(ch): self._code(r) for ch, r in sorted(self._load().items())}
+            table = LazyTable(lambda code: code)  # characters without a reading stay as they are
+            table.update((ord(ch), self._code(r)) for ch, r in sorted(self._load().items()))
+            self._encode_table = table
         return text.translate(self._encode_table)
 
     def encode_syllables(self, syllables: Iterable[str]) -> str | None:
