@@ -31,7 +31,7 @@ from clearspace.rumors.ann import VectorIndex
 from clearspace.rumors.bm25 import BM25Index
 from clearspace.rumors.model import Debunk
 from clearspace.rumors.passages import BODY, CLAIM, passages, split_sentences
-from clearspace.rumors.tokenize import tokens
+from clearspace.rumors.tokenize import clean_post, fold, tokens
 
 MATCHER_NAME = "claim_match"
 MATCHER_VERSION = "1"
@@ -42,6 +42,12 @@ Reranker = Callable[[str, Sequence[str]], Sequence[float]]
 MAX_QUERY_UNITS = 8
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def duplicate_key(claim: str) -> str:
+    """Debunks whose claims are equal up to case, punctuation and script are copies of each other."""
+    return _NOT_WORD.sub("", fold(claim))
 
 
 def is_cjk(text: str) -> bool:
@@ -65,6 +71,7 @@ class Match:
     score: float
     cosine: float
     lexical: float
+    rerank: float | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {"debunk_id": self.debunk_id, "score": round(self.score, 4)}
@@ -76,14 +83,25 @@ class ClaimMatcher:
     ``encoder`` embeds texts (``None``: lexical only); ``w_embed``/``w_lexical`` weigh the two
     signals; ``candidates`` / ``ann_candidates`` are how many passages BM25 / the ANN index
     propose; ``threshold`` is the fused score from which a match should label a post
-    (calibrated on the shared dev data, see docs/rumors.md); ``reranker`` optionally re-scores the short list.
+    (calibrated on the shared dev data, see docs/rumors.md).
+
+    ``reranker`` optionally re-scores the ``rerank_top`` best debunks: it is called with the
+    post and the claim-like passages of those debunks (claim, variants, title, quoted spans) and
+    answers a score in [0, 1] for each passage (see :mod:`.rerank`); a debunk's final score is
+    ``(1 - w_rerank) * fused + w_rerank * best passage``. ``clean_posts`` reads posts through
+    :func:`~clearspace.rumors.tokenize.clean_post` (links, tweet signatures, hashtags, mentions).
+
+    Debunks whose claims are equal up to case, punctuation and script (a debunk registered twice,
+    say once with curly quotes) share the best score of the group and rank in the order they were
+    added, so the one registered first comes first.
     """
 
     def __init__(self, encoder: Encoder | None = None, w_embed: float = 0.3, w_lexical: float = 0.7,
                  candidates: int = 100, ann_candidates: int = 40, threshold: float = 0.25,
                  reranker: Reranker | None = None, w_rerank: float = 0.5, body_weight: float = 0.8,
                  coverage_mix: float = 0.0,
-                 query_sentences: bool = False, w_cross: float = 0.45, ann_exact_below: int = 20000) -> None:
+                 query_sentences: bool = False, w_cross: float = 0.45, ann_exact_below: int = 20000,
+                 rerank_top: int = 20, clean_posts: bool = True) -> None:
         self.encoder = encoder
         self.w_embed = w_embed
         self.w_lexical = w_lexical
@@ -97,6 +115,8 @@ class ClaimMatcher:
         self.query_sentences = query_sentences
         self.w_cross = w_cross
         self.ann_exact_below = ann_exact_below
+        self.rerank_top = rerank_top
+        self.clean_posts = clean_posts
         self.debunks_: list[Debunk] = []
         self.passages_: list[str] = []
         self._passage_debunk: list[int] = []
@@ -104,6 +124,9 @@ class ClaimMatcher:
         self._debunk_passages: list[range] = []
         self._passage_weight: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
         self._passage_cjk: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        self._passage_primary: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        self._keys: list[str] = []
+        self._copies: dict[str, list[int]] = {}
         self._first_seen: dict[str, int] = {}
         self._positions: dict[str, int] = {}
         self._bm25 = BM25Index()
@@ -127,7 +150,11 @@ class ClaimMatcher:
             raise InputError(f"unknown debunk {unknown[0]!r}")
         dead: list[int] = []
         for debunk_id in debunk_ids:
-            span = self._debunk_passages[self._positions.pop(debunk_id)]
+            position = self._positions.pop(debunk_id)
+            copies = self._copies.get(self._keys[position], [])
+            if position in copies:
+                copies.remove(position)
+            span = self._debunk_passages[position]
             self._passage_weight[span.start : span.stop] = 0.0
             for p in span:
                 if self._first_seen.get(self.passages_[p]) == p:
@@ -145,6 +172,7 @@ class ClaimMatcher:
         """Add debunks (ids must be new). ``vectors``: precomputed passage embeddings, optional."""
         new_passages: list[str] = []
         weights: list[float] = []
+        primary: list[bool] = []
         shared: list[int] = []
         for debunk in debunks:
             if debunk.id in self._positions:
@@ -152,6 +180,10 @@ class ClaimMatcher:
             position = len(self.debunks_)
             self._positions[debunk.id] = position
             self.debunks_.append(debunk)
+            key = duplicate_key(debunk.claim)
+            self._keys.append(key)
+            if key:
+                self._copies.setdefault(key, []).append(position)
             parts = passages(debunk)
             start = len(self.passages_) + len(new_passages)
             self._debunk_passages.append(range(start, start + len(parts)))
@@ -161,10 +193,12 @@ class ClaimMatcher:
                     shared.extend((first, start + offset))
                 new_passages.append(passage)
                 weights.append(self.body_weight if kind == BODY else 1.0)
+                primary.append(kind != BODY)
             self._passage_debunk.extend([position] * len(parts))
         self.passages_.extend(new_passages)
         scripts = np.asarray([is_cjk(p) for p in new_passages], dtype=bool)
         self._passage_cjk = np.concatenate([self._passage_cjk, scripts])
+        self._passage_primary = np.concatenate([self._passage_primary, np.asarray(primary, dtype=bool)])
         self._passage_weight = np.concatenate([self._passage_weight, np.asarray(weights, dtype=np.float32)])
         self._passage_weight[np.asarray(shared, dtype=np.int64)] = 0.0
         self._passage_debunk_np = np.asarray(self._passage_debunk, dtype=np.int64)
@@ -181,19 +215,24 @@ class ClaimMatcher:
         With ``query_sentences`` set, a post's sentences are embedded too (a claim is often one
         sentence of a longer post) and each debunk keeps its best similarity to any of them.
         """
+        texts = [clean_post(t) for t in texts] if self.clean_posts else list(texts)
         if self.encoder is None:
-            return [self.match_one(text, k) for text in texts]
+            return [self._match_clean(text, k) for text in texts]
         units = [query_units(t, self.query_sentences) for t in texts]
         flat = [u for group in units for u in group]
         vectors = self.encoder.encode(flat)
         out, start = [], 0
         for text, group in zip(texts, units, strict=True):
-            out.append(self.match_one(text, k, vectors[start : start + len(group)]))
+            out.append(self._match_clean(text, k, vectors[start : start + len(group)]))
             start += len(group)
         return out
 
     def match_one(self, text: str, k: int = 5, vector: npt.NDArray[np.float32] | None = None) -> list[Match]:
-        """The ``k`` best debunks for one text whose embedding is ``vector`` (if an encoder is set)."""
+        """The ``k`` best debunks for one text whose embedding is ``vector`` (if an encoder is set;
+        embed :func:`~clearspace.rumors.tokenize.clean_post` of the text, as :meth:`match` does)."""
+        return self._match_clean(clean_post(text) if self.clean_posts else text, k, vector)
+
+    def _match_clean(self, text: str, k: int = 5, vector: npt.NDArray[np.float32] | None = None) -> list[Match]:
         if not self._positions or k <= 0:
             return []
         n = len(self.debunks_)
@@ -227,14 +266,28 @@ class ClaimMatcher:
             candidates |= seen
         if not candidates:
             return []
+        for d in list(candidates):  # copies of a candidate are candidates too
+            candidates.update(self._copies.get(self._keys[d], ()))
         order = np.fromiter(candidates, dtype=np.int64)
-        fused = self._fuse(cosine[order], lexical[order], cross[order])
-        order, fused = order[fused > 0], fused[fused > 0]
-        ranked = order[np.argsort(-fused, kind="stable")]
-        if self.reranker is not None:
-            ranked = self._rerank(text, ranked[: max(k, 20)], self._fuse(cosine, lexical, cross))
-        final = self._fuse(cosine, lexical, cross)
-        return [Match(self.debunks_[d].id, float(final[d]), float(cosine[d]), float(lexical[d])) for d in ranked[:k]]
+        final = np.zeros(n, dtype=np.float32)
+        final[order] = self._fuse(cosine[order], lexical[order], cross[order])
+        self._share_with_copies(order, final)
+        order = order[final[order] > 0]
+        ranked = order[np.lexsort((order, -final[order]))]
+        reranked: dict[int, float] = {}
+        if self.reranker is not None and len(ranked):
+            ranked, reranked = self._rerank(text, ranked, final, k)
+        return [Match(self.debunks_[d].id, float(final[d]), float(cosine[d]), float(lexical[d]), reranked.get(int(d)))
+                for d in ranked[:k]]
+
+    def _share_with_copies(self, order: npt.NDArray[np.int64], scores: npt.NDArray[np.float32]) -> None:
+        """Each debunk of ``order`` takes the best score of its copies (in place)."""
+        best: dict[str, float] = {}
+        keyed = [(d, self._keys[d]) for d in order.tolist() if len(self._copies.get(self._keys[d], ())) > 1]
+        for d, key in keyed:
+            best[key] = max(best.get(key, 0.0), float(scores[d]))
+        for d, key in keyed:
+            scores[d] = best[key]
 
     def _fuse(self, cosine: npt.NDArray[np.float32], lexical: npt.NDArray[np.float32],
               cross: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -244,16 +297,35 @@ class ClaimMatcher:
         fused: npt.NDArray[np.float32] = np.maximum(linear, self.w_cross * cross)
         return fused
 
-    def _rerank(self, text: str, ranked: npt.NDArray[np.int64], scores: npt.NDArray[np.float32]
-                ) -> npt.NDArray[np.int64]:
+    def _rerank(self, text: str, ranked: npt.NDArray[np.int64], scores: npt.NDArray[np.float32], k: int
+                ) -> tuple[npt.NDArray[np.int64], dict[int, float]]:
+        """Re-score the ``rerank_top`` best (``scores`` is updated in place); the rest keep their order below."""
         assert self.reranker is not None
-        shortlist = [self.debunks_[d].claim for d in ranked]
-        extra = np.asarray(self.reranker(text, shortlist), dtype=np.float32)
-        fused = scores[ranked]
-        return ranked[np.argsort(-((1 - self.w_rerank) * fused + self.w_rerank * extra), kind="stable")]
+        head, tail = ranked[: max(k, self.rerank_top)], ranked[max(k, self.rerank_top) :]
+        owners: list[int] = []
+        texts: list[str] = []
+        for d in head.tolist():
+            span = self._debunk_passages[d]
+            for p in span:
+                if self._passage_primary[p]:
+                    owners.append(d)
+                    texts.append(self.passages_[p])
+        extra = np.asarray(self.reranker(text, texts), dtype=np.float32) if texts else np.zeros(0, np.float32)
+        best = np.zeros(len(self.debunks_), dtype=np.float32)
+        if len(owners):
+            np.maximum.at(best, np.asarray(owners, dtype=np.int64), extra)
+        scores[head] = (1.0 - self.w_rerank) * scores[head] + self.w_rerank * best[head]
+        self._share_with_copies(head, scores)
+        if len(tail):  # below the re-ranked head whatever their first-stage score
+            scores[tail] = np.minimum(scores[tail], scores[head].min() if len(head) else scores[tail])
+        head = head[np.lexsort((head, -scores[head]))]
+        return np.concatenate([head, tail]), {int(d): float(best[d]) for d in head}
 
     def labels(self, text: str, vector: npt.NDArray[np.float32] | None = None, k: int = 3) -> list[Match]:
-        """Matches at or above :attr:`threshold`: the debunks a post should be labelled with."""
+        """Matches at or above :attr:`threshold`: the debunks a post should be labelled with.
+
+        With a re-ranker, scores are the re-ranked ones: calibrate ``threshold`` for them
+        (:data:`~clearspace.rumors.rerank.RERANK_THRESHOLD`)."""
         return [m for m in self.match_one(text, k, vector) if m.score >= self.threshold]
 
     def get(self, debunk_id: str) -> Debunk:
