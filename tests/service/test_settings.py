@@ -58,3 +58,23 @@ def test_the_debunk_encoder_is_a_setting(tmp_path: Path, monkeypatch: pytest.Mon
         debunk_encoder("no_such_module:make")
     with pytest.raises(ModelError):
         debunk_encoder("word2vec")
+
+
+def test_the_debunk_reranker_is_a_setting(tmp_path: Path) -> None:
+    from clearspace.errors import ModelError
+    from clearspace.rumors.matcher import RERANK_THRESHOLD
+    from clearspace.rumors.rerank import EmbeddingReranker
+    from clearspace.service.factory import build_service, debunk_reranker
+
+    assert Settings().debunk_reranker == "none" and debunk_reranker("none") is None and debunk_reranker("") is None
+    assert isinstance(debunk_reranker("e5"), EmbeddingReranker)  # the model loads on first use
+    with pytest.raises(ModelError):
+        debunk_reranker("bert")
+    settings = Settings.from_env({"CLEARSPACE_DEBUNK_RERANKER": "e5"}, db=str(tmp_path / "r.db"))
+    service = build_service(settings)
+    try:
+        matcher = service.debunk_index.registry().matcher
+        assert matcher.reranker is service.debunk_index.reranker is not None
+        assert matcher.threshold == RERANK_THRESHOLD and matcher.encoder is None
+    finally:
+        service.store.close()

@@ -39,15 +39,23 @@ MATCHER_VERSION = "1"
 Reranker = Callable[[str, Sequence[str]], Sequence[float]]
 
 
+# the re-ranker's weight, short list and labelling threshold (the precision-0.95 point of re-ranked scores
+# on CheckThat! train, 0.95 on dev too; docs/rumors.md); without a re-ranker the threshold is 0.25
+RERANK_WEIGHT = 0.4
+RERANK_TOP = 20
+RERANK_THRESHOLD = 0.3
+
 MAX_QUERY_UNITS = 8
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
-def duplicate_key(claim: str) -> str:
-    """Debunks whose claims are equal up to case, punctuation and script are copies of each other."""
-    return _NOT_WORD.sub("", fold(claim))
+def duplicate_key(debunk: Debunk) -> str:
+    """Debunks whose claim, variants, title and text are equal up to case, punctuation and script
+    are copies of each other (a debunk registered twice, say once with curly quotes)."""
+    parts = [debunk.claim, *debunk.variants, debunk.title or "", debunk.text or ""]
+    return "|".join(_NOT_WORD.sub("", fold(part)) for part in parts)
 
 
 def is_cjk(text: str) -> bool:
@@ -91,9 +99,18 @@ class ClaimMatcher:
     ``(1 - w_rerank) * fused + w_rerank * best passage``. ``clean_posts`` reads posts through
     :func:`~clearspace.rumors.tokenize.clean_post` (links, tweet signatures, hashtags, mentions).
 
-    Debunks whose claims are equal up to case, punctuation and script (a debunk registered twice,
-    say once with curly quotes) share the best score of the group and rank in the order they were
-    added, so the one registered first comes first.
+    Copies (:func:`duplicate_key`: equal up to case, punctuation and script) share the best score
+    of the group and rank in the order they were added, so the one registered first comes first.
+
+    For Chinese posts, ``claim_coverage_cjk`` adds to the lexical score of a claim-like passage
+    (claim, variant, title, quoted span) that share of it which the post contains (idf-weighted):
+    a post that quotes a debunk's claim in full gains over one that shares only some of its
+    words, however long the post (long Weibo posts have small BM25 scores, normalised by the
+    post; for short English posts the same bonus hurts). For Chinese posts the embedding also
+    keeps only ``embed_share_cjk`` of its weight, BM25 getting the rest (USE embeds long Weibo
+    posts poorly), and the re-ranker weighs ``w_rerank_cjk`` (e5 does not tell apart the many
+    debunks of one Chinese rumor that quote its copies). These defaults were chosen on CHECKED's
+    tuning half (docs/rumors.md).
     """
 
     def __init__(self, encoder: Encoder | None = None, w_embed: float = 0.3, w_lexical: float = 0.7,
@@ -101,7 +118,8 @@ class ClaimMatcher:
                  reranker: Reranker | None = None, w_rerank: float = 0.5, body_weight: float = 0.8,
                  coverage_mix: float = 0.0,
                  query_sentences: bool = False, w_cross: float = 0.45, ann_exact_below: int = 20000,
-                 rerank_top: int = 20, clean_posts: bool = True) -> None:
+                 rerank_top: int = 20, clean_posts: bool = True, claim_coverage_cjk: float = 0.1,
+                 embed_share_cjk: float = 1 / 3, w_rerank_cjk: float = 0.0) -> None:
         self.encoder = encoder
         self.w_embed = w_embed
         self.w_lexical = w_lexical
@@ -117,6 +135,9 @@ class ClaimMatcher:
         self.ann_exact_below = ann_exact_below
         self.rerank_top = rerank_top
         self.clean_posts = clean_posts
+        self.claim_coverage_cjk = claim_coverage_cjk
+        self.embed_share_cjk = embed_share_cjk
+        self.w_rerank_cjk = w_rerank_cjk
         self.debunks_: list[Debunk] = []
         self.passages_: list[str] = []
         self._passage_debunk: list[int] = []
@@ -180,7 +201,7 @@ class ClaimMatcher:
             position = len(self.debunks_)
             self._positions[debunk.id] = position
             self.debunks_.append(debunk)
-            key = duplicate_key(debunk.claim)
+            key = duplicate_key(debunk)
             self._keys.append(key)
             if key:
                 self._copies.setdefault(key, []).append(position)
@@ -236,9 +257,12 @@ class ClaimMatcher:
         if not self._positions or k <= 0:
             return []
         n = len(self.debunks_)
+        query_cjk = is_cjk(text)
         lexical = np.zeros(n, dtype=np.float32)
         ids, bm25, coverage = self._bm25.score_and_coverage(tokens(text))
         scores = self.coverage_mix * coverage + (1.0 - self.coverage_mix) * bm25
+        if query_cjk and self.claim_coverage_cjk and len(ids):
+            scores = scores + self.claim_coverage_cjk * coverage * self._passage_primary[ids]
         if len(ids):
             np.maximum.at(lexical, self._passage_debunk_np[ids], scores * self._passage_weight[ids])
         candidates: set[int] = set()
@@ -247,16 +271,15 @@ class ClaimMatcher:
             candidates = set(top[lexical[top] > 0].tolist())
         cosine = np.zeros(n, dtype=np.float32)
         cross = np.zeros(n, dtype=np.float32)
-        query_cjk = is_cjk(text)
         if vector is not None and self._vectors is not None:
             queries = np.asarray(vector, dtype=np.float32).reshape(-1, self._vectors.dim)
             seen: set[int] = set()
             for row in queries:
                 pids, sims = self._vectors.search(row, self.ann_candidates)
                 np.maximum.at(cosine, self._passage_debunk_np[pids], sims * self._passage_weight[pids])
-                other = pids[self._passage_cjk[pids] != query_cjk]
-                np.maximum.at(cross, self._passage_debunk_np[other],
-                              sims[self._passage_cjk[pids] != query_cjk] * self._passage_weight[other])
+                other_script = self._passage_cjk[pids] != query_cjk
+                other = pids[other_script]
+                np.maximum.at(cross, self._passage_debunk_np[other], sims[other_script] * self._passage_weight[other])
                 seen.update(self._passage_debunk_np[pids].tolist())
             missing = [d for d in candidates if d not in seen]
             if missing:
@@ -270,13 +293,13 @@ class ClaimMatcher:
             candidates.update(self._copies.get(self._keys[d], ()))
         order = np.fromiter(candidates, dtype=np.int64)
         final = np.zeros(n, dtype=np.float32)
-        final[order] = self._fuse(cosine[order], lexical[order], cross[order])
+        final[order] = self._fuse(cosine[order], lexical[order], cross[order], query_cjk)
         self._share_with_copies(order, final)
         order = order[final[order] > 0]
         ranked = order[np.lexsort((order, -final[order]))]
         reranked: dict[int, float] = {}
         if self.reranker is not None and len(ranked):
-            ranked, reranked = self._rerank(text, ranked, final, k)
+            ranked, reranked = self._rerank(text, ranked, final, k, query_cjk)
         return [Match(self.debunks_[d].id, float(final[d]), float(cosine[d]), float(lexical[d]), reranked.get(int(d)))
                 for d in ranked[:k]]
 
@@ -290,17 +313,23 @@ class ClaimMatcher:
             scores[d] = best[key]
 
     def _fuse(self, cosine: npt.NDArray[np.float32], lexical: npt.NDArray[np.float32],
-              cross: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+              cross: npt.NDArray[np.float32], cjk: bool = False) -> npt.NDArray[np.float32]:
         """Linear fusion; across scripts (zh post, en passage or back) BM25 cannot help, so the
         cross-script cosine alone, times ``w_cross``, is also a way to reach the threshold."""
-        linear = self.w_embed * cosine + self.w_lexical * lexical
+        w_embed, w_lexical = self.w_embed, self.w_lexical
+        if cjk:
+            w_embed, w_lexical = w_embed * self.embed_share_cjk, w_lexical + w_embed * (1.0 - self.embed_share_cjk)
+        linear = w_embed * cosine + w_lexical * lexical
         fused: npt.NDArray[np.float32] = np.maximum(linear, self.w_cross * cross)
         return fused
 
-    def _rerank(self, text: str, ranked: npt.NDArray[np.int64], scores: npt.NDArray[np.float32], k: int
-                ) -> tuple[npt.NDArray[np.int64], dict[int, float]]:
+    def _rerank(self, text: str, ranked: npt.NDArray[np.int64], scores: npt.NDArray[np.float32], k: int,
+                cjk: bool) -> tuple[npt.NDArray[np.int64], dict[int, float]]:
         """Re-score the ``rerank_top`` best (``scores`` is updated in place); the rest keep their order below."""
         assert self.reranker is not None
+        w = self.w_rerank_cjk if cjk else self.w_rerank
+        if w <= 0:
+            return ranked, {}
         head, tail = ranked[: max(k, self.rerank_top)], ranked[max(k, self.rerank_top) :]
         owners: list[int] = []
         texts: list[str] = []
@@ -314,7 +343,7 @@ class ClaimMatcher:
         best = np.zeros(len(self.debunks_), dtype=np.float32)
         if len(owners):
             np.maximum.at(best, np.asarray(owners, dtype=np.int64), extra)
-        scores[head] = (1.0 - self.w_rerank) * scores[head] + self.w_rerank * best[head]
+        scores[head] = (1.0 - w) * scores[head] + w * best[head]
         self._share_with_copies(head, scores)
         if len(tail):  # below the re-ranked head whatever their first-stage score
             scores[tail] = np.minimum(scores[tail], scores[head].min() if len(head) else scores[tail])
@@ -333,3 +362,14 @@ class ClaimMatcher:
             return self.debunks_[self._positions[debunk_id]]
         except KeyError:
             raise InputError(f"unknown debunk {debunk_id!r}") from None
+
+
+def build_matcher(encoder: Encoder | None = None, reranker: Reranker | None = None) -> ClaimMatcher:
+    """The matcher as ``clearspace match``, the service and the benchmarks build it: lexical only
+    (``encoder`` ``None``: BM25 weighted 1), hybrid (BM25 + the encoder), and with ``reranker``
+    (:class:`~clearspace.rumors.rerank.EmbeddingReranker`) re-ranked, with its own threshold."""
+    weights = {"w_embed": 0.0, "w_lexical": 1.0} if encoder is None else {}
+    if reranker is None:
+        return ClaimMatcher(encoder=encoder, **weights)
+    return ClaimMatcher(encoder=encoder, reranker=reranker, w_rerank=RERANK_WEIGHT, rerank_top=RERANK_TOP,
+                        threshold=RERANK_THRESHOLD, **weights)

@@ -22,17 +22,14 @@ import numpy.typing as npt
 from clearspace.model.embeddings import E5Encoder, Encoder
 
 RERANK_FLOOR = 0.75
-RERANK_WEIGHT = 0.4
-RERANK_TOP = 20
-# the labelling threshold for re-ranked scores: the precision-0.9 point on CheckThat! train (docs/rumors.md)
-RERANK_THRESHOLD = 0.35
 
 
 class EmbeddingReranker:
     """``reranker(post, passages) -> scores`` (a ``ClaimMatcher`` ``reranker``) from two encoders.
 
     ``query_encoder`` / ``passage_encoder`` default to e5 with its two prefixes; up to
-    ``cache_size`` passage vectors are kept (least recently used dropped first).
+    ``cache_size`` passage vectors are kept (least recently used dropped first). Use it through
+    :func:`~clearspace.rumors.matcher.build_matcher`, which sets the weight and threshold.
     """
 
     def __init__(self, query_encoder: Encoder | None = None, passage_encoder: Encoder | None = None,
