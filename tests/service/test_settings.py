@@ -75,6 +75,6 @@ def test_the_debunk_reranker_is_a_setting(tmp_path: Path) -> None:
     try:
         matcher = service.debunk_index.registry().matcher
         assert matcher.reranker is service.debunk_index.reranker is not None
-        assert matcher.threshold == RERANK_THRESHOLD and matcher.encoder is None
+        assert matcher.rerank_threshold == RERANK_THRESHOLD and matcher.threshold == 0.25 and matcher.encoder is None
     finally:
         service.store.close()

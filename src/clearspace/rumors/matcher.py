@@ -39,8 +39,8 @@ MATCHER_VERSION = "1"
 Reranker = Callable[[str, Sequence[str]], Sequence[float]]
 
 
-# the re-ranker's weight, short list and labelling threshold (the precision-0.95 point of re-ranked scores
-# on CheckThat! train, 0.95 on dev too; docs/rumors.md); without a re-ranker the threshold is 0.25
+# the re-ranker's weight, short list and the labelling threshold of re-ranked scores (their precision-0.95
+# point on CheckThat! train, 0.95 on dev too; docs/rumors.md); other scores are labelled from ``threshold``
 RERANK_WEIGHT = 0.4
 RERANK_TOP = 20
 RERANK_THRESHOLD = 0.3
@@ -91,7 +91,8 @@ class ClaimMatcher:
     ``encoder`` embeds texts (``None``: lexical only); ``w_embed``/``w_lexical`` weigh the two
     signals; ``candidates`` / ``ann_candidates`` are how many passages BM25 / the ANN index
     propose; ``threshold`` is the fused score from which a match should label a post
-    (calibrated on the shared dev data, see docs/rumors.md).
+    (calibrated on the shared dev data, see docs/rumors.md), ``rerank_threshold`` the same for a
+    re-ranked score (:meth:`labelled`).
 
     ``reranker`` optionally re-scores the ``rerank_top`` best debunks: it is called with the
     post and the claim-like passages of those debunks (claim, variants, title, quoted spans) and
@@ -106,26 +107,29 @@ class ClaimMatcher:
     (claim, variant, title, quoted span) that share of it which the post contains (idf-weighted):
     a post that quotes a debunk's claim in full gains over one that shares only some of its
     words, however long the post (long Weibo posts have small BM25 scores, normalised by the
-    post; for short English posts the same bonus hurts). For Chinese posts the embedding also
-    keeps only ``embed_share_cjk`` of its weight, BM25 getting the rest (USE embeds long Weibo
-    posts poorly), and the re-ranker weighs ``w_rerank_cjk`` (e5 does not tell apart the many
+    post; for short English posts the same bonus hurts). For Chinese posts longer than
+    ``long_post_chars`` the embedding also keeps only ``embed_share_cjk`` of its weight, BM25
+    getting the rest (USE embeds long Weibo posts poorly; a short paraphrase still needs it);
+    the re-ranker weighs ``w_rerank_cjk`` for Chinese posts (e5 does not tell apart the many
     debunks of one Chinese rumor that quote its copies). These defaults were chosen on CHECKED's
     tuning half (docs/rumors.md).
     """
 
     def __init__(self, encoder: Encoder | None = None, w_embed: float = 0.3, w_lexical: float = 0.7,
                  candidates: int = 100, ann_candidates: int = 40, threshold: float = 0.25,
+                 rerank_threshold: float = RERANK_THRESHOLD,
                  reranker: Reranker | None = None, w_rerank: float = 0.5, body_weight: float = 0.8,
                  coverage_mix: float = 0.0,
                  query_sentences: bool = False, w_cross: float = 0.45, ann_exact_below: int = 20000,
                  rerank_top: int = 20, clean_posts: bool = True, claim_coverage_cjk: float = 0.1,
-                 embed_share_cjk: float = 1 / 3, w_rerank_cjk: float = 0.0) -> None:
+                 embed_share_cjk: float = 1 / 3, long_post_chars: int = 60, w_rerank_cjk: float = 0.0) -> None:
         self.encoder = encoder
         self.w_embed = w_embed
         self.w_lexical = w_lexical
         self.candidates = candidates
         self.ann_candidates = ann_candidates
         self.threshold = threshold
+        self.rerank_threshold = rerank_threshold
         self.reranker = reranker
         self.w_rerank = w_rerank
         self.body_weight = body_weight
@@ -137,6 +141,7 @@ class ClaimMatcher:
         self.clean_posts = clean_posts
         self.claim_coverage_cjk = claim_coverage_cjk
         self.embed_share_cjk = embed_share_cjk
+        self.long_post_chars = long_post_chars
         self.w_rerank_cjk = w_rerank_cjk
         self.debunks_: list[Debunk] = []
         self.passages_: list[str] = []
@@ -293,7 +298,8 @@ class ClaimMatcher:
             candidates.update(self._copies.get(self._keys[d], ()))
         order = np.fromiter(candidates, dtype=np.int64)
         final = np.zeros(n, dtype=np.float32)
-        final[order] = self._fuse(cosine[order], lexical[order], cross[order], query_cjk)
+        final[order] = self._fuse(cosine[order], lexical[order], cross[order],
+                                  query_cjk and len(text) > self.long_post_chars)
         self._share_with_copies(order, final)
         order = order[final[order] > 0]
         ranked = order[np.lexsort((order, -final[order]))]
@@ -313,11 +319,11 @@ class ClaimMatcher:
             scores[d] = best[key]
 
     def _fuse(self, cosine: npt.NDArray[np.float32], lexical: npt.NDArray[np.float32],
-              cross: npt.NDArray[np.float32], cjk: bool = False) -> npt.NDArray[np.float32]:
+              cross: npt.NDArray[np.float32], long_cjk: bool = False) -> npt.NDArray[np.float32]:
         """Linear fusion; across scripts (zh post, en passage or back) BM25 cannot help, so the
         cross-script cosine alone, times ``w_cross``, is also a way to reach the threshold."""
         w_embed, w_lexical = self.w_embed, self.w_lexical
-        if cjk:
+        if long_cjk:
             w_embed, w_lexical = w_embed * self.embed_share_cjk, w_lexical + w_embed * (1.0 - self.embed_share_cjk)
         linear = w_embed * cosine + w_lexical * lexical
         fused: npt.NDArray[np.float32] = np.maximum(linear, self.w_cross * cross)
@@ -351,11 +357,13 @@ class ClaimMatcher:
         return np.concatenate([head, tail]), {int(d): float(best[d]) for d in head}
 
     def labels(self, text: str, vector: npt.NDArray[np.float32] | None = None, k: int = 3) -> list[Match]:
-        """Matches at or above :attr:`threshold`: the debunks a post should be labelled with.
+        """The matches that should label the post (:meth:`labelled`)."""
+        return [m for m in self.match_one(text, k, vector) if self.labelled(m)]
 
-        With a re-ranker, scores are the re-ranked ones: calibrate ``threshold`` for them
-        (:data:`~clearspace.rumors.rerank.RERANK_THRESHOLD`)."""
-        return [m for m in self.match_one(text, k, vector) if m.score >= self.threshold]
+    def labelled(self, match: Match) -> bool:
+        """Whether a match should label its post: its score is at least :attr:`threshold`, or
+        :attr:`rerank_threshold` when the re-ranker scored it (Chinese posts are not re-ranked)."""
+        return match.score >= (self.threshold if match.rerank is None else self.rerank_threshold)
 
     def get(self, debunk_id: str) -> Debunk:
         try:
@@ -367,9 +375,9 @@ class ClaimMatcher:
 def build_matcher(encoder: Encoder | None = None, reranker: Reranker | None = None) -> ClaimMatcher:
     """The matcher as ``clearspace match``, the service and the benchmarks build it: lexical only
     (``encoder`` ``None``: BM25 weighted 1), hybrid (BM25 + the encoder), and with ``reranker``
-    (:class:`~clearspace.rumors.rerank.EmbeddingReranker`) re-ranked, with its own threshold."""
+    (:class:`~clearspace.rumors.rerank.EmbeddingReranker`) re-ranked."""
     weights = {"w_embed": 0.0, "w_lexical": 1.0} if encoder is None else {}
     if reranker is None:
         return ClaimMatcher(encoder=encoder, **weights)
     return ClaimMatcher(encoder=encoder, reranker=reranker, w_rerank=RERANK_WEIGHT, rerank_top=RERANK_TOP,
-                        threshold=RERANK_THRESHOLD, **weights)
+                        **weights)

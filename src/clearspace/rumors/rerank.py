@@ -29,7 +29,7 @@ class EmbeddingReranker:
 
     ``query_encoder`` / ``passage_encoder`` default to e5 with its two prefixes; up to
     ``cache_size`` passage vectors are kept (least recently used dropped first). Use it through
-    :func:`~clearspace.rumors.matcher.build_matcher`, which sets the weight and threshold.
+    :func:`~clearspace.rumors.matcher.build_matcher`, which sets its weight and short list.
     """
 
     def __init__(self, query_encoder: Encoder | None = None, passage_encoder: Encoder | None = None,
@@ -40,8 +40,9 @@ class EmbeddingReranker:
         self.cache_size = cache_size
         self._cache: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
 
-    def warm(self, passages: Sequence[str], batch: int = 256) -> None:
-        """Embed passages ahead of time (for instance every debunk's claim at start)."""
+    def warm(self, passages: Sequence[str] = (), batch: int = 256) -> None:
+        """Load the models and embed passages ahead of time (for instance every debunk's claim at start)."""
+        self.query_encoder.encode(["warm up"])
         todo = list(dict.fromkeys(p for p in passages if p not in self._cache))
         for start in range(0, len(todo), batch):
             self.passage_vectors(todo[start : start + batch])
