@@ -103,10 +103,11 @@ class ClaimMatcher:
     Copies (:func:`duplicate_key`: equal up to case, punctuation and script) share the best score
     of the group and rank in the order they were added, so the one registered first comes first.
 
-    For Chinese posts, ``claim_coverage_cjk`` adds to the lexical score of a claim-like passage
-    (claim, variant, title, quoted span) that share of it which the post contains (idf-weighted):
-    a post that quotes a debunk's claim in full gains over one that shares only some of its
-    words, however long the post (long Weibo posts have small BM25 scores, normalised by the
+    For Chinese posts, ``claim_coverage_cjk`` times how much of a claim-like passage (claim,
+    variant, title, quoted span) the post contains adds to its lexical score: the idf-weighted
+    share contained, from ``claim_coverage_floor`` (nothing) to 1 (all). A post that quotes a
+    debunk's claim (nearly) whole gains over one that shares only some of its words, however long
+    the post (long Weibo posts have small BM25 scores, normalised by the
     post; for short English posts the same bonus hurts). For Chinese posts longer than
     ``long_post_chars`` the embedding also keeps only ``embed_share_cjk`` of its weight, BM25
     getting the rest (USE embeds long Weibo posts poorly; a short paraphrase still needs it);
@@ -121,7 +122,8 @@ class ClaimMatcher:
                  reranker: Reranker | None = None, w_rerank: float = 0.5, body_weight: float = 0.8,
                  coverage_mix: float = 0.0,
                  query_sentences: bool = False, w_cross: float = 0.45, ann_exact_below: int = 20000,
-                 rerank_top: int = 20, clean_posts: bool = True, claim_coverage_cjk: float = 0.1,
+                 rerank_top: int = 20, clean_posts: bool = True, claim_coverage_cjk: float = 0.2,
+                 claim_coverage_floor: float = 0.5,
                  embed_share_cjk: float = 1 / 3, long_post_chars: int = 60, w_rerank_cjk: float = 0.0) -> None:
         self.encoder = encoder
         self.w_embed = w_embed
@@ -140,6 +142,7 @@ class ClaimMatcher:
         self.rerank_top = rerank_top
         self.clean_posts = clean_posts
         self.claim_coverage_cjk = claim_coverage_cjk
+        self.claim_coverage_floor = claim_coverage_floor
         self.embed_share_cjk = embed_share_cjk
         self.long_post_chars = long_post_chars
         self.w_rerank_cjk = w_rerank_cjk
@@ -267,7 +270,9 @@ class ClaimMatcher:
         ids, bm25, coverage = self._bm25.score_and_coverage(tokens(text))
         scores = self.coverage_mix * coverage + (1.0 - self.coverage_mix) * bm25
         if query_cjk and self.claim_coverage_cjk and len(ids):
-            scores = scores + self.claim_coverage_cjk * coverage * self._passage_primary[ids]
+            floor = self.claim_coverage_floor
+            quoted = np.clip((coverage - floor) / (1.0 - floor), 0.0, 1.0)
+            scores = scores + self.claim_coverage_cjk * quoted * self._passage_primary[ids]
         if len(ids):
             np.maximum.at(lexical, self._passage_debunk_np[ids], scores * self._passage_weight[ids])
         candidates: set[int] = set()
