@@ -381,8 +381,8 @@ def build_matcher(encoder: Encoder | None = None, reranker: Reranker | None = No
     """The matcher as ``clearspace match``, the service and the benchmarks build it: lexical only
     (``encoder`` ``None``: BM25 weighted 1), hybrid (BM25 + the encoder), and with ``reranker``
     (:class:`~clearspace.rumors.rerank.EmbeddingReranker`) re-ranked."""
-    weights = {"w_embed": 0.0, "w_lexical": 1.0} if encoder is None else {}
+    w_embed, w_lexical = (0.3, 0.7) if encoder is not None else (0.0, 1.0)
     if reranker is None:
-        return ClaimMatcher(encoder=encoder, **weights)
-    return ClaimMatcher(encoder=encoder, reranker=reranker, w_rerank=RERANK_WEIGHT, rerank_top=RERANK_TOP,
-                        **weights)
+        return ClaimMatcher(encoder=encoder, w_embed=w_embed, w_lexical=w_lexical)
+    return ClaimMatcher(encoder=encoder, w_embed=w_embed, w_lexical=w_lexical, reranker=reranker,
+                        w_rerank=RERANK_WEIGHT, rerank_top=RERANK_TOP)

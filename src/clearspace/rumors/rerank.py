@@ -65,4 +65,5 @@ class EmbeddingReranker:
             return []
         query = np.asarray(self.query_encoder.encode([text]), dtype=np.float32)[0]
         cosine = self.passage_vectors(passages) @ query
-        return np.clip((cosine - self.floor) / (1.0 - self.floor), 0.0, 1.0).astype(float).tolist()
+        scores: list[float] = np.clip((cosine - self.floor) / (1.0 - self.floor), 0.0, 1.0).astype(float).tolist()
+        return scores
