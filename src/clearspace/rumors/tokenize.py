@@ -61,6 +61,36 @@ def fold(text: str) -> str:
     return text
 
 
+_SIGNATURE = re.compile(r"\s*[—–]+\s*([^—–\n]{0,80}?)\s*\(@[\w\-]+\)\s*[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$")
+_HASHTAG = re.compile(r"#([^\W_][\w\-]*)#?")
+_MENTION = re.compile(r"@([\w\-]+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z0-9])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[0-9])(?=[A-Za-z])")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "`": "'"})
+
+
+def split_camel(word: str) -> str:
+    """``DefundTheCBC`` → ``Defund The CBC``, ``real_Donald_Trump`` → ``real Donald Trump``."""
+    return _CAMEL.sub(" ", word.replace("_", " ").replace("-", " "))
+
+
+def clean_post(text: str) -> str:
+    """A post as the matcher reads it (tokens *and* embeddings).
+
+    Links go; the signature of an embedded tweet (``— Name (@handle) Month D, YYYY``) keeps
+    the name only (who said it is part of many claims); ``#hashtags`` (also Weibo's ``#topic#``)
+    and ``@mentions`` become their words (``#DefundTheCBC`` → ``Defund The CBC``,
+    ``@realDonaldTrump`` → ``real Donald Trump``); curly quotes become straight ones.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = _URL.sub(" ", text)
+    signature = _SIGNATURE.search(text)
+    if signature:
+        text = text[: signature.start()] + " " + signature.group(1)
+    text = _HASHTAG.sub(lambda m: " " + split_camel(m.group(1)) + " ", text)
+    text = _MENTION.sub(lambda m: " " + split_camel(m.group(1)) + " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def stem(word: str) -> str:
     """A light English stemmer: enough to join plurals and -ing/-ed forms."""
     if len(word) <= 3 or word.isdigit():

@@ -19,6 +19,7 @@ from clearspace.protection.incidents import Incident
 from clearspace.protection.nudge import SupportLink
 from clearspace.protection.shield import Interaction, Shield, Verdict
 from clearspace.protection.shield import check as check_shield
+from clearspace.rumors.matcher import Reranker
 from clearspace.rumors.model import Debunk
 from clearspace.service import (
     access,
@@ -57,12 +58,13 @@ class Service:
 
     ``engine`` defaults to the fast configuration (built on first use or by
     :meth:`warm_up`); ``clock`` and ``ids`` are injectable for tests. ``debunk_encoder`` embeds
-    texts for claim matching (``None``: lexical matching only).
+    texts for claim matching (``None``: lexical matching only); ``debunk_reranker`` re-ranks its
+    short list (``None``: off, the default, as it costs one e5 embedding per post).
     """
 
     def __init__(self, store: Store, *, engine: ingest.ScoringEngine | None = None, settings: Settings | None = None,
                  clock: Clock = system_clock, ids: IdFactory | None = None,
-                 debunk_encoder: Encoder | None = None) -> None:
+                 debunk_encoder: Encoder | None = None, debunk_reranker: Reranker | None = None) -> None:
         self.store = store
         self.engine = engine
         self.settings = settings or Settings()
@@ -70,7 +72,7 @@ class Service:
         self.ids = ids or IdFactory()
         self.limiter = RateLimiter(clock)
         self._rules: dict[str, tuple[str, int, str]] | None = None
-        self.debunk_index = debunks.DebunkIndex(store, debunk_encoder)
+        self.debunk_index = debunks.DebunkIndex(store, debunk_encoder, debunk_reranker)
         self.detector_config = DetectorConfig()
         rebuild_s = self.settings.pileon_rebuild_hours * 3600
         self.pileons = (incidents.LiveDetector(self.detector_config, rebuild_s=rebuild_s)

@@ -21,7 +21,7 @@ from clearspace.errors import Conflict, InputError, NotFound
 from clearspace.model.embeddings import Encoder
 from clearspace.rumors.cards import DebunkRegistry
 from clearspace.rumors.claimreview import from_claimreview, iter_claimreviews, to_claimreview
-from clearspace.rumors.matcher import MATCHER_NAME, MATCHER_VERSION, ClaimMatcher, is_cjk
+from clearspace.rumors.matcher import MATCHER_NAME, MATCHER_VERSION, Reranker, build_matcher, is_cjk
 from clearspace.rumors.model import Debunk
 from clearspace.service.unit import Unit
 from clearspace.store import Row, Store, Tx
@@ -250,12 +250,13 @@ class DebunkIndex:
     by replaying ``debunk_versions`` (additions, new versions and retractions; nothing is rebuilt).
 
     ``encoder`` ``None`` matches lexically only (BM25 weighted 1, as ``clearspace match --encoder none``),
-    which needs no model.
+    which needs no model; ``reranker`` re-ranks each short list (``clearspace match --rerank``).
     """
 
-    def __init__(self, store: Store, encoder: Encoder | None = None) -> None:
+    def __init__(self, store: Store, encoder: Encoder | None = None, reranker: Reranker | None = None) -> None:
         self.store = store
         self.encoder = encoder
+        self.reranker = reranker
         self._registry: DebunkRegistry | None = None
         self._seq = 0
         self._versions: dict[str, int] = {}
@@ -265,8 +266,7 @@ class DebunkIndex:
         """The registry as the store holds it now (changes made by any process are applied first)."""
         with self._lock:
             if self._registry is None:
-                matcher = ClaimMatcher(encoder=self.encoder) if self.encoder is not None else \
-                    ClaimMatcher(encoder=None, w_embed=0.0, w_lexical=1.0)  # as `clearspace match --encoder none`
+                matcher = build_matcher(self.encoder, self.reranker)  # as `clearspace match`
                 registry = DebunkRegistry(matcher)
                 with self.store.read() as tx:  # the head first: rows read after it may be newer, replay is idempotent
                     head = tx.last("debunk_versions", "seq")

