@@ -150,25 +150,25 @@ class Engine:
         n_heads = self.n_heads_
         skip = n_heads if self.plain_heads_ else 0
         detectors = self.detectors_
-        evaluate = self.policy_.evaluate_scores
+        decide = self.policy_.outcome
         ids = self.detector_ids_
         for doc, context, (signals, abusive) in zip(docs, contexts, self.model_.run(docs), strict=True):
             for detector in detectors:
                 signals.extend(detector.detect(doc, context))
             scores = {s.kind: s.score for s in signals[:n_heads]}
             scores |= _detector_scores(signals[skip:] if skip else signals)
-            verdict = evaluate(max_scores(signals), context)  # what Policy.evaluate does
-            hits = verdict.rules
+            # the verdict's action, rule ids, reasons and labels, as from Policy.evaluate
+            action, rules, reasons, labels = decide(max_scores(signals), context)
             results.append(
                 ScoreResult(
                     context.get("id"),
                     abusive,
-                    verdict.action,
+                    action,
                     scores,
                     tuple(signals),
-                    tuple([hit.rule for hit in hits]) if hits else (),
-                    verdict.reasons,
-                    verdict.labels,
+                    rules,
+                    reasons,
+                    labels,
                     guess_language(doc.original),
                     ids,
                 )
