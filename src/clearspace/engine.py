@@ -125,23 +125,24 @@ class Engine:
             index += len(batch)
 
     def _score_batch(self, batch: list[Item], offset: int) -> list[ScoreResult | ItemError]:
-        out: list[ScoreResult | ItemError | None] = [None] * len(batch)
         docs: list[Document] = []
         contexts: list[dict[str, Any]] = []
-        where: list[int] = []
+        errors: dict[int, ItemError] = {}
+        normalize = self.normalizer_.normalize
         for i, item in enumerate(batch):
             try:
-                text, context = _unpack(item)
-                docs.append(self.normalizer_.normalize(text))
+                text, context = (item, {}) if type(item) is str else _unpack(item)
+                docs.append(normalize(text))
             except InputError as exc:
                 item_id = item.get("id") if isinstance(item, Mapping) else None
-                out[i] = ItemError(index=offset + i, id=item_id, error=str(exc))
+                errors[i] = ItemError(index=offset + i, id=item_id, error=str(exc))
                 continue
             contexts.append(context)
-            where.append(i)
-        for i, result in zip(where, self._score_docs(docs, contexts), strict=True):
-            out[i] = result
-        return [r for r in out if r is not None]
+        results = self._score_docs(docs, contexts)
+        if not errors:
+            return list(results)
+        scored = iter(results)
+        return [errors[i] if i in errors else next(scored) for i in range(len(batch))]
 
     def _score_docs(self, docs: Sequence[Document], contexts: Sequence[Mapping[str, Any]]) -> list[ScoreResult]:
         if not docs:
