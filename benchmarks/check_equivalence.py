@@ -65,8 +65,8 @@ _PII_TEMPLATES = (
 )
 
 
-def make_all_posts(data: Path | None, n: int) -> list[dict[str, Any]]:
-    """Every post to score, each a dict with ``id``, ``text`` and context fields."""
+def make_all_posts(data: Path | None, n: int) -> list[Any]:
+    """Every post to score: dicts with ``id``, ``text`` and context fields, and a few odd items."""
     sys.path.insert(0, str(HERE))
     from bench_score import make_posts
 
@@ -76,7 +76,11 @@ def make_all_posts(data: Path | None, n: int) -> list[dict[str, Any]]:
     texts += [_evade(rng.choice(base), rng) for _ in range(n)]
     texts += [_pii_post(rng) for _ in range(max(200, n // 20))]
     texts += _test_literals()
-    return [{"id": i, "text": t, **CONTEXTS[i % len(CONTEXTS)]} for i, t in enumerate(texts)]
+    posts: list[Any] = [{"id": i, "text": t, **CONTEXTS[i % len(CONTEXTS)]} for i, t in enumerate(texts)]
+    # items that cannot be scored, between others, and a plain string
+    for at, bad in ((5, {"id": "no-text"}), (600, {"id": "int", "text": 5}), (1300, 7), (2000, "plain 你好 sb")):
+        posts.insert(at, bad)
+    return posts
 
 
 def _evade(text: str, rng: random.Random) -> str:
@@ -218,7 +222,7 @@ def main() -> int:
         actions[action] = actions.get(action, 0) + 1
     print(f"{len(posts)} posts, {len(differ)} differ; actions: {actions}")
     for i in differ[: args.show]:
-        print(f"--- post {i}: {posts[i]['text'][:80]!r}\nold {old[i][:600]}\nnew {new[i][:600]}")
+        print(f"--- post {i}: {str(posts[i])[:120]}\nold {old[i][:600]}\nnew {new[i][:600]}")
     return 1 if differ else 0
 
 

@@ -125,23 +125,24 @@ class Engine:
             index += len(batch)
 
     def _score_batch(self, batch: list[Item], offset: int) -> list[ScoreResult | ItemError]:
-        out: list[ScoreResult | ItemError | None] = [None] * len(batch)
         docs: list[Document] = []
         contexts: list[dict[str, Any]] = []
-        where: list[int] = []
+        errors: dict[int, ItemError] = {}
+        normalize = self.normalizer_.normalize
         for i, item in enumerate(batch):
             try:
-                text, context = _unpack(item)
-                docs.append(self.normalizer_.normalize(text))
+                text, context = (item, {}) if type(item) is str else _unpack(item)
+                docs.append(normalize(text))
             except InputError as exc:
                 item_id = item.get("id") if isinstance(item, Mapping) else None
-                out[i] = ItemError(index=offset + i, id=item_id, error=str(exc))
+                errors[i] = ItemError(index=offset + i, id=item_id, error=str(exc))
                 continue
             contexts.append(context)
-            where.append(i)
-        for i, result in zip(where, self._score_docs(docs, contexts), strict=True):
-            out[i] = result
-        return [r for r in out if r is not None]
+        results = self._score_docs(docs, contexts)
+        if not errors:
+            return list(results)
+        scored = iter(results)
+        return [errors[i] if i in errors else next(scored) for i in range(len(batch))]
 
     def _score_docs(self, docs: Sequence[Document], contexts: Sequence[Mapping[str, Any]]) -> list[ScoreResult]:
         if not docs:
@@ -150,25 +151,25 @@ class Engine:
         n_heads = self.n_heads_
         skip = n_heads if self.plain_heads_ else 0
         detectors = self.detectors_
-        evaluate = self.policy_.evaluate_scores
+        decide = self.policy_.outcome
         ids = self.detector_ids_
         for doc, context, (signals, abusive) in zip(docs, contexts, self.model_.run(docs), strict=True):
             for detector in detectors:
                 signals.extend(detector.detect(doc, context))
             scores = {s.kind: s.score for s in signals[:n_heads]}
             scores |= _detector_scores(signals[skip:] if skip else signals)
-            verdict = evaluate(max_scores(signals), context)  # what Policy.evaluate does
-            hits = verdict.rules
+            # the verdict's action, rule ids, reasons and labels, as from Policy.evaluate
+            action, rules, reasons, labels = decide(max_scores(signals), context)
             results.append(
                 ScoreResult(
                     context.get("id"),
                     abusive,
-                    verdict.action,
+                    action,
                     scores,
                     tuple(signals),
-                    tuple([hit.rule for hit in hits]) if hits else (),
-                    verdict.reasons,
-                    verdict.labels,
+                    rules,
+                    reasons,
+                    labels,
                     guess_language(doc.original),
                     ids,
                 )

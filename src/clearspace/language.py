@@ -10,7 +10,7 @@ _LATIN = re.compile("[a-zA-Z]")
 
 def guess_language(text: str) -> str:
     """``zh`` when the text has Chinese characters, ``en`` for Latin text, else ``und``."""
-    if _CJK.search(text):
+    if not text.isascii() and _CJK.search(text):
         return "zh"
     if _LATIN.search(text):
         return "en"
@@ -22,6 +22,8 @@ def mostly_latin(text: str) -> bool:
 
     The abuse model routes such texts to its English columns.
     """
+    if text.isascii():
+        return True
     cjk = len(_CJK.findall(text))
     if not cjk:
         return True

@@ -61,6 +61,7 @@ def test_default_policy_same_verdict_with_and_without_prefilter(
     plain = dataclasses.replace(DEFAULT, prefilter=False)
     verdict = DEFAULT.evaluate_scores(scores, context)
     assert verdict == plain.evaluate_scores(scores, context)
+    assert DEFAULT.outcome(scores, context) == (verdict.action, verdict.rule_ids, verdict.reasons, verdict.labels)
     assert [hit.rule for hit in verdict.rules] == fired(DEFAULT, scores, context)
 
 
@@ -118,7 +119,9 @@ def test_random_conditions(whens: list[Condition], cases: list[tuple[dict[str, f
         for when in whens:
             if when.test(scores, context):
                 assert needs_hold(when.needs, scores), when.text
-        assert policy.evaluate_scores(scores, context) == plain.evaluate_scores(scores, context)
+        verdict = plain.evaluate_scores(scores, context)
+        assert policy.evaluate_scores(scores, context) == verdict
+        assert policy.outcome(scores, context) == (verdict.action, verdict.rule_ids, verdict.reasons, verdict.labels)
 
 
 def test_benign_scores_test_no_rule() -> None:

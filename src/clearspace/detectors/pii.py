@@ -64,7 +64,8 @@ _WECHAT_CUE = (
 # "no digit before me" check in a lookbehind after it, so that the regex engine can skip
 # ahead to candidate characters instead of trying every position.
 _PATTERNS: dict[str, str] = {
-    "gate_digits": r"[0-9@]",
+    # every item needs a digit, an e-mail's "x@" or a WeChat cue (gate_wechat)
+    "gate_digits": r"[0-9@](?:(?<=[0-9])|(?<=[a-z0-9._%+\-]@))",
     "gate_wechat": r"微信|v信|威信|薇信|wechat|weixin|vx|wx",
     "id18": r"[1-9](?<![0-9].)[0-9]{5} ?(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])"
     r"(?:0[1-9]|[12][0-9]|3[01]) ?[0-9]{3}[0-9x](?![0-9])",

@@ -31,6 +31,9 @@ SEVERITY: Final[Mapping[str, int]] = MappingProxyType({a: i for i, a in enumerat
 
 _MAX_CACHED_REASONS: Final = 4096
 
+Outcome = tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+"""``(action, rule ids, reasons, labels)``, see :meth:`Policy.outcome`."""
+
 REASON_FIELDS: Final[tuple[str, ...]] = ("signals", "score", "rule", "category")
 """Placeholders a rule's ``reason`` template may use."""
 
@@ -163,6 +166,11 @@ class Rule:
 
     def hit(self, scores: ScoreMap, context: Context) -> RuleHit:
         """The :class:`RuleHit` for this rule, given that ``when`` holds for these inputs."""
+        reason, kinds, score = self.explain(scores, context)
+        return RuleHit(self.id, self.action, reason, self.category, kinds, score)
+
+    def explain(self, scores: ScoreMap, context: Context) -> tuple[str, tuple[str, ...], float]:
+        """The formatted reason, the signal kinds behind it and their highest score."""
         evidence: dict[str, float] = {}
         self.when.explain(scores, context, evidence)
         score = max(evidence.values(), default=0.0)
@@ -177,7 +185,7 @@ class Rule:
             )
             if key is not None and len(self._reasons) < _MAX_CACHED_REASONS:
                 self._reasons[key] = reason
-        return RuleHit(self.id, self.action, reason, self.category, kinds, score)
+        return reason, kinds, score
 
 
 def max_scores(signals: Sequence[Signal]) -> dict[str, float]:
@@ -239,6 +247,32 @@ class Policy:
 
     def evaluate_scores(self, scores: ScoreMap, context: Mapping[str, Any]) -> Verdict:
         """Like :meth:`evaluate`, from a precomputed ``kind -> max score`` mapping."""
+        fired, best = self._fired(scores, context)
+        if not fired:
+            return Verdict(self.default_action, policy=self._id)
+        return self._verdict(fired, best, scores, context)
+
+    def outcome(self, scores: ScoreMap, context: Mapping[str, Any]) -> Outcome:
+        """The parts of :meth:`evaluate_scores`'s verdict a scored post carries, built faster.
+
+        ``(action, rule ids, reasons, labels)``, equal to ``(v.action, v.rule_ids, v.reasons,
+        v.labels)`` of the verdict ``v``; only the deciding rules' reasons are formatted.
+        """
+        fired, best = self._fired(scores, context)
+        if not fired:
+            return self.default_action, (), (), ()
+        ids: list[str] = []
+        labels: dict[str, None] = {}
+        reasons: dict[str, None] = {}
+        for rule, severity in fired:
+            ids.append(rule.id)
+            labels.update(dict.fromkeys(rule.labels))
+            if severity == best:
+                reasons[rule.explain(scores, context)[0]] = None
+        return ACTIONS[best], tuple(ids), tuple(reasons), tuple(labels)
+
+    def _fired(self, scores: ScoreMap, context: Context) -> tuple[list[tuple[Rule, int]], int]:
+        """The rules whose conditions hold, in order, with their severities; the highest one."""
         fired: list[tuple[Rule, int]] = []
         best = -1
         plan = self._plan if self._prefilter is None else self._prefilter.select(scores)
@@ -247,9 +281,7 @@ class Policy:
                 fired.append((rule, severity))
                 if severity > best:
                     best = severity
-        if not fired:
-            return Verdict(self.default_action, policy=self._id)
-        return self._verdict(fired, best, scores, context)
+        return fired, best
 
     def _verdict(self, fired: list[tuple[Rule, int]], best: int, scores: ScoreMap, context: Context) -> Verdict:
         hits: list[RuleHit] = []

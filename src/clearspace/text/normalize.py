@@ -181,8 +181,8 @@ class Normalizer:
         if self.homophones_ is not None and cjk:
             out = self.homophones_.rewrite(out)
         if omap is None:
-            return Document(original=text, text=out)
-        return Document(original=text, text=out, starts=tuple(omap[0]), ends=tuple(omap[1]))
+            return Document(text, out)
+        return Document(text, out, tuple(omap[0]), tuple(omap[1]))
 
     def _steps(self, latin: bool, cjk: bool) -> tuple[tuple[Gate, Step], ...]:
         """The length-changing steps worth running on a text with these scripts, each with its gate."""
