@@ -26,7 +26,6 @@ from clearspace.language import guess_language
 from clearspace.model.detector import ModelDetector
 from clearspace.model.embeddings import Encoder
 from clearspace.policy import Policy, load_default_policy, load_policy
-from clearspace.policy.model import max_scores
 from clearspace.result import ItemError, ScoreResult
 from clearspace.text.document import Document
 from clearspace.text.normalize import DEFAULT_MAX_CHARS, Normalizer
@@ -102,7 +101,7 @@ class Engine:
     def warm_up(self) -> Engine:
         """Load every model and table now (otherwise the first call does it)."""
         self._setup()
-        self.score("warm up 预热")
+        self.score("warm up 预热 13800138000")  # the phone number makes PII load its cue table too
         return self
 
     def score(self, text: str, **context: Any) -> ScoreResult:
@@ -151,7 +150,7 @@ class Engine:
         n_heads = self.n_heads_
         skip = n_heads if self.plain_heads_ else 0
         detectors = self.detectors_
-        decide = self.policy_.outcome
+        decide = self.policy_.signals_outcome
         ids = self.detector_ids_
         for doc, context, (signals, abusive) in zip(docs, contexts, self.model_.run(docs), strict=True):
             for detector in detectors:
@@ -159,7 +158,7 @@ class Engine:
             scores = {s.kind: s.score for s in signals[:n_heads]}
             scores |= _detector_scores(signals[skip:] if skip else signals)
             # the verdict's action, rule ids, reasons and labels, as from Policy.evaluate
-            action, rules, reasons, labels = decide(max_scores(signals), context)
+            action, rules, reasons, labels = decide(signals, context)
             results.append(
                 ScoreResult(
                     context.get("id"),

@@ -15,6 +15,7 @@ from clearspace.policy import conditions as cond
 from clearspace.policy.conditions import Condition, ScoreMap
 from clearspace.policy.needs import Needs, matches
 from clearspace.policy.prefilter import Prefilter
+from clearspace.types import Signal
 
 DEFAULT = load_default_policy()
 KINDS = (
@@ -158,3 +159,32 @@ def test_cached_reasons_read_as_freshly_formatted(values: list[float]) -> None:
         rounded = round(value, 2)
         expected = f"r@2 : abuse at {rounded} ({rounded!r})"
         assert REASON_RULE.hit(scores, {}).reason == expected
+
+
+signal_lists = st.lists(st.builds(Signal, st.sampled_from(KINDS), scores_st), max_size=10)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(signal_lists, contexts)
+def test_outcome_from_signals_matches_evaluate(signals: list[Signal], context: dict[str, Any]) -> None:
+    verdict = DEFAULT.evaluate(signals, context)
+    expected = (verdict.action, verdict.rule_ids, verdict.reasons, verdict.labels)
+    assert DEFAULT.signals_outcome(signals, context) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(conditions, min_size=1, max_size=6), st.lists(st.tuples(signal_lists, contexts), min_size=1, max_size=8)
+)
+def test_outcome_from_signals_with_random_rules(
+    whens: list[Condition], cases: list[tuple[list[Signal], dict[str, Any]]]
+) -> None:
+    policy = Policy("p", 1, tuple(Rule(f"r{i}", 1, when, "hold") for i, when in enumerate(whens)))
+    for signals, context in cases:
+        verdict = policy.evaluate(signals, context)
+        assert policy.signals_outcome(signals, context) == (
+            verdict.action,
+            verdict.rule_ids,
+            verdict.reasons,
+            verdict.labels,
+        )

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from clearspace.text import normalize as nz
 from clearspace.text.charmap import CharMap
 from clearspace.text.offsets import OffsetMap, compose
+from clearspace.text.pinyin import PinyinTable
 
 # The patterns as first written; the module now uses faster equivalents.
 REFERENCE_RUN = re.compile(r"([^\d\s])\1\1+")
@@ -97,3 +98,16 @@ def test_compose_matches_the_original(maps: tuple[OffsetMap, OffsetMap]) -> None
     assert compose(outer, inner) == reference_compose(outer, inner)
     assert compose(None, inner) == reference_compose(None, inner)
     assert compose(outer, None) == reference_compose(outer, None)
+
+
+PINYIN = PinyinTable()
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts)
+def test_pinyin_encode_maps_each_character(text: str) -> None:
+    expected = []
+    for ch in text:
+        reading = PINYIN.reading(ch)
+        expected.append(ch if reading is None else PINYIN.encode_syllables([reading]) or "?")
+    assert PINYIN.encode(text) == "".join(expected)

@@ -271,6 +271,15 @@ class Policy:
                 reasons[rule.explain(scores, context)[0]] = None
         return ACTIONS[best], tuple(ids), tuple(reasons), tuple(labels)
 
+    def signals_outcome(self, signals: Sequence[Signal], context: Mapping[str, Any]) -> Outcome:
+        """:meth:`outcome` from signals, as :meth:`evaluate` takes them.
+
+        When the prefilter sees that no rule can fire, the score map is not even built.
+        """
+        if self._prefilter is not None and self._prefilter.quiet(signals):
+            return self.default_action, (), (), ()
+        return self.outcome(max_scores(signals), context)
+
     def _fired(self, scores: ScoreMap, context: Context) -> tuple[list[tuple[Rule, int]], int]:
         """The rules whose conditions hold, in order, with their severities; the highest one."""
         fired: list[tuple[Rule, int]] = []

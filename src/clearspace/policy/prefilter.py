@@ -12,12 +12,14 @@ without needs at once. The list for each combination of levels is computed once 
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Generic, TypeVar
 
 from clearspace.policy.conditions import ScoreMap
 from clearspace.policy.needs import Atom, Needs, matches
+from clearspace.types import Signal
 
 T = TypeVar("T")
 Levels = tuple[tuple[str, int], ...]
@@ -36,6 +38,7 @@ class Prefilter(Generic[T]):
         self._atoms = tuple(dict.fromkeys(atom for n in self._needs for clause in n for atom in clause))
         self._always = tuple(item for item, n in zip(self._items, self._needs, strict=True) if not n)
         self._thresholds: dict[str, tuple[float, ...]] = {}
+        self._floors: dict[str, float] = {}  # the lowest threshold of each kind (inf: none)
         self._plans: dict[Levels, tuple[T, ...]] = {}
 
     @property
@@ -62,6 +65,28 @@ class Prefilter(Generic[T]):
             if len(self._plans) < _MAX_CACHED:
                 self._plans[levels] = plan
         return plan
+
+    def quiet(self, signals: Iterable[Signal]) -> bool:
+        """Whether no item can be selected: none is without needs, and every signal scores
+        below the lowest threshold of its kind (so no kind's highest score reaches one)."""
+        if self._always:
+            return False
+        floors = self._floors
+        for sig in signals:
+            floor = floors.get(sig.kind)
+            if floor is None:
+                floor = self.floor(sig.kind)
+            if sig.score >= floor:
+                return False
+        return True
+
+    def floor(self, kind: str) -> float:
+        """The lowest threshold of the atoms about ``kind`` (infinity when there is none)."""
+        thresholds = self.thresholds(kind)
+        floor = thresholds[0] if thresholds else math.inf
+        if len(self._floors) < _MAX_CACHED:
+            self._floors[kind] = floor
+        return floor
 
     def thresholds(self, kind: str) -> tuple[float, ...]:
         """The distinct thresholds of the atoms about ``kind``, ascending."""

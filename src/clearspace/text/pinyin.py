@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from importlib.resources import files
 from pathlib import Path
 
-from clearspace.text.lazytable import LazyTable
-
 _CODE_BASE = 0xF0000  # Supplementary Private Use Area-A: never in normalized input.
+_BMP = 0x10000
 
 
 class PinyinTable:
@@ -23,7 +22,7 @@ class PinyinTable:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = path
         self._readings: dict[str, str] | None = None
-        self._encode_table: LazyTable | None = None
+        self._encode_table: list[int] | None = None
         self._syllables: dict[str, int] = {}
 
     def _load(self) -> dict[str, str]:
@@ -57,8 +56,13 @@ class PinyinTable:
     def encode(self, text: str) -> str:
         """Replace each Chinese character by the code of its reading; length is preserved."""
         if self._encode_table is None:
-            table = LazyTable(lambda code: code)  # characters without a reading stay as they are
-            table.update((ord(ch), self._code(r)) for ch, r in sorted(self._load().items()))
+            codes = {ord(ch): self._code(r) for ch, r in sorted(self._load().items())}
+            # A list indexed by code point is the fastest table for str.translate. Characters
+            # without a reading map to themselves; those past its end make translate see an
+            # IndexError, which also leaves them as they are.
+            table = list(range(max(_BMP, max(codes, default=0) + 1)))
+            for point, code in codes.items():
+                table[point] = code
             self._encode_table = table
         return text.translate(self._encode_table)
 
