@@ -106,7 +106,8 @@ def main() -> None:
     print(f"{'page':34} {'n':>4} {'median':>8} {'p95':>8} {'max':>8}")
     for r in rows:
         print(f"{r['page']:34} {r['requests']:>4} {r['median_ms']:>8} {r['p95_ms']:>8} {r['max_ms']:>8}")
-    print(f"pages crawled: {len(pages)}; worst {worst} ms; budget {BUDGET_MS} ms: {'met' if worst < BUDGET_MS else 'NOT met'}")
+    verdict = "met" if worst < BUDGET_MS else "NOT met"
+    print(f"pages crawled: {len(pages)}; worst {worst} ms; budget {BUDGET_MS} ms: {verdict}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"pages": rows, "crawled": len(pages), "worst_ms": worst,
                                     "budget_ms": BUDGET_MS}, indent=1) + "\n", encoding="utf-8")

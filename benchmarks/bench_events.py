@@ -84,9 +84,10 @@ def start_server(db: Path, port: int, workers: int = 1) -> tuple[subprocess.Pope
     raise SystemExit("server did not start within 60 s")
 
 
-async def post(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, port: int, key: str,
-               body: bytes) -> int:
-    head = (f"POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {key}\r\n"
+async def request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, method: str, path: str, port: int,
+                  key: str, body: bytes = b"") -> tuple[int, bytes]:
+    """One keep-alive HTTP/1.1 request with the API key: ``(status, body)``."""
+    head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {key}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
     writer.write(head + body)
     status_line = await reader.readline()
@@ -94,8 +95,12 @@ async def post(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, port:
     while (line := await reader.readline()) not in (b"\r\n", b""):
         if line.lower().startswith(b"content-length:"):
             length = int(line.split(b":")[1])
-    await reader.readexactly(length)
-    return int(status_line.split()[1])
+    return int(status_line.split()[1]), await reader.readexactly(length)
+
+
+async def post(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, port: int, key: str,
+               body: bytes) -> int:
+    return (await request(reader, writer, "POST", "/v1/events", port, key, body))[0]
 
 
 def text(rng: random.Random, args: argparse.Namespace) -> str:

@@ -142,9 +142,8 @@ def main() -> None:
     ref = results["tfidf+lr reference"]["posts_per_s"]
     print(f"{'configuration':<24}{'posts':>8}{'posts/s':>10}{'x ref':>8}{'peak MB':>9}")
     for name, r in results.items():
-        print(
-            f"{name:<24}{int(r['posts']):>8}{r['posts_per_s']:>10.0f}{r['posts_per_s'] / ref:>8.2f}{r['max_rss_mb']:>9.0f}"
-        )
+        rate = r["posts_per_s"]
+        print(f"{name:<24}{int(r['posts']):>8}{rate:>10.0f}{rate / ref:>8.2f}{r['max_rss_mb']:>9.0f}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
 

@@ -30,23 +30,10 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_events import free_port, start_server  # noqa: E402
+from bench_events import free_port, request, start_server  # noqa: E402
 
 SURFACES = ("comment", "dm", "mention", "repost", "danmaku", "reply")
 AUDIENCES = ("strangers", "non_followers", "new_followers", "all_but_allowed")
-
-
-async def request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, method: str, path: str, port: int,
-                  key: str, body: bytes = b"") -> tuple[int, bytes]:
-    head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {key}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n").encode()
-    writer.write(head + body)
-    status_line = await reader.readline()
-    length = 0
-    while (line := await reader.readline()) not in (b"\r\n", b""):
-        if line.lower().startswith(b"content-length:"):
-            length = int(line.split(b":")[1])
-    return int(status_line.split()[1]), await reader.readexactly(length)
 
 
 async def setup_shields(port: int, key: str, n: int) -> None:
