@@ -17,6 +17,12 @@ debunk (``详情：URL``) as right: one rumor reported many times gets one analy
 quoting its copy's wording (14 analyses of "Xiangyang is locked down"), and the wording a post
 shares with its own analysis's quote is often no closer than with its neighbours'.
 
+Labelling is measured against negatives: the real (not fake) Weibo news posts of CHECKED's
+``new_train.txt`` / ``new_dev.txt`` (COVID news like the rumors, so hard ones), split in two
+seeded halves as well. ``labels`` gives, at the matcher's own labelling rule
+(``ClaimMatcher.labelled``), the share of fake posts labelled with a debunk of their rumor
+(same fact-check cited), labelled with another one, and the share of real posts labelled at all.
+
 The posts are split in two halves, ``tune`` and ``report``, by a seeded shuffle of the groups of
 analyses equal up to the penalty (all posts of such a group fall in the same half; analyses of
 one rumor that quote it differently can fall in both): the few global weights tuned for Chinese
@@ -75,6 +81,42 @@ def load(folder: Path) -> tuple[list[Debunk], list[tuple[str, str]]]:
     return debunks, pairs
 
 
+def load_real(folder: Path, fake_posts: set[str]) -> list[str]:
+    """CHECKED's real news posts (label ``real`` in ``new_train.txt`` / ``new_dev.txt``), distinct, no fake post."""
+    real: set[str] = set()
+    for name in ("new_train.txt", "new_dev.txt"):
+        path = folder / name
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            text, _, label = line.rpartition("\t")
+            if label.strip() == "real" and text.strip() and text.strip() not in fake_posts:
+                real.add(text.strip())
+    return sorted(real)
+
+
+def real_halves(real: list[str]) -> dict[str, list[str]]:
+    shuffled = real[:]
+    random.Random(SPLIT_SEED).shuffle(shuffled)
+    return {"tune": shuffled[: len(shuffled) // 2], "report": shuffled[len(shuffled) // 2 :]}
+
+
+def labels(matcher: ClaimMatcher, pairs: list[tuple[str, str]], real: list[str]) -> dict[str, object]:
+    """Labels given by the matcher's own rule to fake posts (right rumor or not) and to real posts."""
+    cited = {d.id: source(d.text) for d in matcher.debunks_}
+    right = wrong = 0
+    for (_, own), found in zip(pairs, matcher.match([post for post, _ in pairs], k=1), strict=True):
+        if found and matcher.labelled(found[0]):
+            right += cited[found[0].debunk_id] == cited[own]
+            wrong += cited[found[0].debunk_id] != cited[own]
+    false = sum(bool(found) and matcher.labelled(found[0]) for found in matcher.match(real, k=1)) if real else 0
+    return {"fake_labelled_right_rumor": round(right / max(1, len(pairs)), 3),
+            "fake_labelled_other_rumor": round(wrong / max(1, len(pairs)), 3),
+            "real_posts": len(real), "real_labelled": false,
+            "real_labelled_rate": round(false / max(1, len(real)), 4),
+            "precision": round(right / max(1, right + wrong + false), 3)}
+
+
 def halves(debunks: list[Debunk], pairs: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
     """``tune`` and ``report``: the posts of a seeded half of the groups of analyses each."""
     group = {d.id: without_penalty(d.text) for d in debunks}
@@ -130,8 +172,9 @@ def main() -> None:
     matcher.add(debunks)
     metrics: dict[str, object] = evaluate(matcher, pairs)
     metrics.update(ceiling(debunks, pairs))
+    real = real_halves(load_real(args.folder, {post for post, _ in pairs}))
     for name, part in halves(debunks, pairs).items():
-        half = {**evaluate(matcher, part), **ceiling(debunks, part)}
+        half = {**evaluate(matcher, part), **ceiling(debunks, part), "labels": labels(matcher, part, real[name])}
         del half["label_threshold"]
         metrics[name] = half
     metrics.update(debunks=len(debunks), passages=len(matcher.passages_), embed=matcher.encoder is not None,

@@ -126,6 +126,19 @@ def test_cross_script_cosine_alone_can_label() -> None:
     assert match.score == pytest.approx(matcher.w_cross)
 
 
+def test_long_chinese_posts_are_labelled_from_their_own_threshold() -> None:
+    matcher = ClaimMatcher(threshold=1.01, threshold_long_cjk=0.01)  # only the long-Chinese threshold is reachable
+    matcher.add(DEBUNKS)
+    short = "某小区发现食人鳄鱼出没"
+    long = "今天下午我在楼下散步的时候听邻居们聊天，大家都说" + short + "，吓得小孩子们都不敢出门玩了，物业也没有任何通知，真的太可怕了吧"
+    assert len(long) > matcher.long_post_chars
+    assert matcher.match_one(short, k=1)[0].debunk_id == "long" and not matcher.labels(short)
+    (found,) = matcher.labels(long, k=1)
+    assert found.debunk_id == "long" and found.long_cjk
+    english = "Residents say a man-eating crocodile was seen in the housing estate, " * 2
+    assert not any(m.long_cjk for m in matcher.match_one(english)) and not matcher.labels(english)
+
+
 def test_clean_post_reads_tweets() -> None:
     from clearspace.rumors.tokenize import clean_post
 

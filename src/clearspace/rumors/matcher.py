@@ -80,6 +80,7 @@ class Match:
     cosine: float
     lexical: float
     rerank: float | None = None
+    long_cjk: bool = False  # the post is a long Chinese one (:attr:`ClaimMatcher.threshold_long_cjk` applies)
 
     def to_dict(self) -> dict[str, object]:
         return {"debunk_id": self.debunk_id, "score": round(self.score, 4)}
@@ -92,7 +93,8 @@ class ClaimMatcher:
     signals; ``candidates`` / ``ann_candidates`` are how many passages BM25 / the ANN index
     propose; ``threshold`` is the fused score from which a match should label a post
     (calibrated on the shared dev data, see docs/rumors.md), ``rerank_threshold`` the same for a
-    re-ranked score (:meth:`labelled`).
+    re-ranked score and ``threshold_long_cjk`` for a Chinese post longer than ``long_post_chars``
+    (chosen on CHECKED's tuning half against real Weibo news posts; :meth:`labelled`).
 
     ``reranker`` optionally re-scores the ``rerank_top`` best debunks: it is called with the
     post and the claim-like passages of those debunks (claim, variants, title, quoted spans) and
@@ -124,7 +126,8 @@ class ClaimMatcher:
                  query_sentences: bool = False, w_cross: float = 0.45, ann_exact_below: int = 20000,
                  rerank_top: int = 20, clean_posts: bool = True, claim_coverage_cjk: float = 0.2,
                  claim_coverage_floor: float = 0.5,
-                 embed_share_cjk: float = 1 / 3, long_post_chars: int = 60, w_rerank_cjk: float = 0.0) -> None:
+                 embed_share_cjk: float = 1 / 3, long_post_chars: int = 60, w_rerank_cjk: float = 0.0,
+                 threshold_long_cjk: float = 0.22) -> None:
         self.encoder = encoder
         self.w_embed = w_embed
         self.w_lexical = w_lexical
@@ -132,6 +135,7 @@ class ClaimMatcher:
         self.ann_candidates = ann_candidates
         self.threshold = threshold
         self.rerank_threshold = rerank_threshold
+        self.threshold_long_cjk = threshold_long_cjk
         self.reranker = reranker
         self.w_rerank = w_rerank
         self.body_weight = body_weight
@@ -266,6 +270,7 @@ class ClaimMatcher:
             return []
         n = len(self.debunks_)
         query_cjk = is_cjk(text)
+        long_cjk = query_cjk and len(text) > self.long_post_chars
         lexical = np.zeros(n, dtype=np.float32)
         ids, bm25, coverage = self._bm25.score_and_coverage(tokens(text))
         scores = self.coverage_mix * coverage + (1.0 - self.coverage_mix) * bm25
@@ -303,15 +308,15 @@ class ClaimMatcher:
             candidates.update(self._copies.get(self._keys[d], ()))
         order = np.fromiter(candidates, dtype=np.int64)
         final = np.zeros(n, dtype=np.float32)
-        final[order] = self._fuse(cosine[order], lexical[order], cross[order],
-                                  query_cjk and len(text) > self.long_post_chars)
+        final[order] = self._fuse(cosine[order], lexical[order], cross[order], long_cjk)
         self._share_with_copies(order, final)
         order = order[final[order] > 0]
         ranked = order[np.lexsort((order, -final[order]))]
         reranked: dict[int, float] = {}
         if self.reranker is not None and len(ranked):
             ranked, reranked = self._rerank(text, ranked, final, k, query_cjk)
-        return [Match(self.debunks_[d].id, float(final[d]), float(cosine[d]), float(lexical[d]), reranked.get(int(d)))
+        return [Match(self.debunks_[d].id, float(final[d]), float(cosine[d]), float(lexical[d]), reranked.get(int(d)),
+                      long_cjk)
                 for d in ranked[:k]]
 
     def _share_with_copies(self, order: npt.NDArray[np.int64], scores: npt.NDArray[np.float32]) -> None:
@@ -366,9 +371,13 @@ class ClaimMatcher:
         return [m for m in self.match_one(text, k, vector) if self.labelled(m)]
 
     def labelled(self, match: Match) -> bool:
-        """Whether a match should label its post: its score is at least :attr:`threshold`, or
-        :attr:`rerank_threshold` when the re-ranker scored it (Chinese posts are not re-ranked)."""
-        return match.score >= (self.threshold if match.rerank is None else self.rerank_threshold)
+        """Whether a match should label its post: its score is at least :attr:`threshold`,
+        :attr:`rerank_threshold` when the re-ranker scored it (Chinese posts are not re-ranked), or
+        :attr:`threshold_long_cjk` for a Chinese post longer than ``long_post_chars`` (long Weibo
+        posts share a small part of their words with a debunk, so their scores run lower)."""
+        if match.rerank is not None:
+            return match.score >= self.rerank_threshold
+        return match.score >= (self.threshold_long_cjk if match.long_cjk else self.threshold)
 
     def get(self, debunk_id: str) -> Debunk:
         try:
