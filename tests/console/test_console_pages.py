@@ -211,3 +211,16 @@ def test_rumor_labels_are_confirmed_or_rejected_and_debunks_edited(client: TestC
     client.post("/console/rumors/debunk/retract", data={"csrf": token, "id": "dbk-water", "reason": "wrong"})
     assert service.get_debunk("dbk-water")["status"] == "retracted"
     assert service.post_labels("r1") == []
+
+
+def test_audit_page_checks_new_events_and_offers_the_whole_chain(client: TestClient, service: Service,
+                                                                   keys: dict[str, str]) -> None:
+    sign_in(client, keys["auditor"])
+    page = client.get("/console/audit").text
+    assert 'data-audit-valid="true"' in page and "data-audit-full" not in page  # first view: the whole chain
+    page = client.get("/console/audit").text  # later views rehash only what is new since
+    assert 'data-audit-valid="true"' in page and "data-audit-full" in page
+    with service.store.transaction() as tx:
+        tx.update("audit", {"seq": 1}, {"actor": "someone-else"})
+    page = client.get("/console/audit?full=1").text
+    assert 'data-audit-valid="false"' in page and "#1:" in page

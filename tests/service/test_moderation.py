@@ -133,6 +133,30 @@ def test_transparency_and_tamper_detection(service: Service, clock: ManualClock)
     assert not result.ok and result.broken_at == 2
 
 
+def test_incremental_audit_check_rehashes_only_new_events(service: Service) -> None:
+    _post(service, "i0", RUDE)
+    _post(service, "i1", RUDE)
+    first = service.verify_audit(full=False)  # no earlier check: the whole chain
+    assert first.ok and first.checked is None and first.events > 1
+    _post(service, "i2", RUDE)
+    again = service.verify_audit(full=False)  # the last event checked before, and the new ones
+    assert again.ok and again.events > first.events and again.checked == again.events - first.events + 1
+    assert service.verify_audit(full=False).to_dict()["checked"] == 1
+    with service.store.transaction() as tx:  # an old event rewritten: only the full check recomputes it
+        actor = tx.get("audit", 1)["actor"]  # type: ignore[index]
+        tx.update("audit", {"seq": 1}, {"actor": "someone-else"})
+    assert service.verify_audit(full=False).ok
+    assert service.verify_audit(full=True).broken_at == 1
+    with service.store.transaction() as tx:
+        tx.update("audit", {"seq": 1}, {"actor": actor})
+    assert service.verify_audit(full=True).ok
+    _post(service, "i3", RUDE)
+    with service.store.transaction() as tx:  # the event last checked, modified: found incrementally
+        tx.update("audit", {"seq": again.events}, {"actor": "someone-else"})
+    broken = service.verify_audit(full=False)
+    assert not broken.ok and broken.broken_at == again.events
+
+
 def test_reporter_appeal_reversal_reopens_the_item(service: Service) -> None:
     _post(service, "meh", "这个人真的很烦")
     ack = service.file_report(ReportIn(reporter="rep", category="abuse", item="meh"))

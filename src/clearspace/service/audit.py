@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from clearspace.store import Row, Store, Tx
+from clearspace.store import Op, Row, Store, Tx
 
 GENESIS = "0" * 64
 
@@ -52,22 +52,29 @@ class AuditWriter:
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
-    """``ok`` when the whole chain holds; otherwise ``broken_at`` is the first bad ``seq``."""
+    """``ok`` when the chain holds; otherwise ``broken_at`` is the first bad ``seq``.
+
+    ``events`` counts the events covered, ``checked`` those whose hashes were recomputed this
+    time (fewer than ``events`` after an incremental check, :func:`verify_since`); ``head`` is
+    the last good hash.
+    """
 
     ok: bool
     events: int
     broken_at: int | None = None
     problem: str = ""
     head: str = GENESIS
+    checked: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "events": self.events, "broken_at": self.broken_at, "problem": self.problem,
-                "head": self.head}
+                "head": self.head, "checked": self.events if self.checked is None else self.checked}
 
 
-def verify_rows(rows: Iterable[Row]) -> VerifyResult:
-    """Check a sequence of audit rows, oldest first."""
-    prev, expected_seq, count = GENESIS, 1, 0
+def verify_rows(rows: Iterable[Row], prev: str = GENESIS, after: int = 0) -> VerifyResult:
+    """Check a sequence of audit rows, oldest first: the whole chain, or (``prev``, ``after``) the
+    rows that follow event ``after`` whose hash is ``prev``."""
+    expected_seq, count = after + 1, after
     for row in rows:
         count += 1
         seq = int(row["seq"])
@@ -86,14 +93,33 @@ def verify(store: Store) -> VerifyResult:
     return verify_rows(store.iterate("audit", order_by=["seq"]))
 
 
+def verify_since(store: Store, checkpoint: VerifyResult) -> VerifyResult:
+    """Check only the events from the last one of a good earlier result on: that event must still
+    carry the hash it had and hash to it, and every later event must chain on from it.
+
+    Cheap on a long log, but blind to changes before the checkpoint that keep its last event's
+    hash (rewriting older rows breaks their own hashes, which only :func:`verify` recomputes).
+    """
+    if not checkpoint.ok:
+        return verify(store)
+    prev, after = GENESIS, 0
+    if checkpoint.events:  # the checkpoint's own event is rehashed too
+        with store.read() as tx:
+            last = tx.get("audit", checkpoint.events)
+        if last is None or last["hash"] != checkpoint.head:
+            return verify(store)
+        prev, after = str(last["prev_hash"]), checkpoint.events - 1
+    result = verify_rows(store.iterate("audit", {"seq": Op(">", after)}, order_by=["seq"]), prev, after)
+    return VerifyResult(result.ok, result.events, result.broken_at, result.problem, result.head,
+                        result.events - after)
+
+
 def export(store: Store, start: str | None = None, end: str | None = None, page: int = 1000) -> Iterator[Row]:
     """Audit events with ``start <= ts < end`` (either bound optional), oldest first.
 
     Rows are read ``page`` at a time, each page in its own short read transaction, so a long
     export holds no transaction open and may be consumed from any thread (a streamed response).
     """
-    from clearspace.store import Op
-
     after = -1
     while True:
         where: dict[str, Any] = {"seq": Op(">", after)}

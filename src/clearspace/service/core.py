@@ -80,6 +80,7 @@ class Service:
         self.shield_cache = ShieldCache(store, self.epoch)
         self.support_links: tuple[SupportLink, ...] = incidents.configured_links(self.settings.support_links)
         self._evidence_key: Any = None
+        self._audit_checked: audit.VerifyResult | None = None
 
     # ------------------------------------------------------------------ plumbing
     def warm_up(self) -> Service:
@@ -226,8 +227,14 @@ class Service:
         return {**event, "decisions": [decisions.public(r, sors.get(r["id"])) for r in rows]}
 
     # ------------------------------------------------------------------ audit
-    def verify_audit(self) -> audit.VerifyResult:
-        return audit.verify(self.store)
+    def verify_audit(self, full: bool = True) -> audit.VerifyResult:
+        """Check the audit log's hash chain: all of it, or (``full=False``) only the events after
+        the last good check made by this process (see :func:`audit.verify_since`)."""
+        last = self._audit_checked
+        result = audit.verify(self.store) if full or last is None else audit.verify_since(self.store, last)
+        if result.ok:
+            self._audit_checked = result
+        return result
 
     def export_audit(self, start: str | None = None, end: str | None = None) -> Iterator[Row]:
         """Audit events with ``start <= ts < end`` (ISO dates or times; either may be omitted)."""
