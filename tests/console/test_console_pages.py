@@ -224,3 +224,21 @@ def test_audit_page_checks_new_events_and_offers_the_whole_chain(client: TestCli
         tx.update("audit", {"seq": 1}, {"actor": "someone-else"})
     page = client.get("/console/audit?full=1").text
     assert 'data-audit-valid="false"' in page and "#1:" in page
+
+
+def test_workers_over_one_database_share_sessions_unless_a_secret_is_set(service: Service, keys: dict[str, str],
+                                                                         tmp_path: Path) -> None:
+    from clearspace.service.settings import Settings
+
+    path = str(tmp_path / "pages.db")
+    other = Service(open_store(path), engine=KeywordEngine(), settings=Settings(db=path))  # a second worker
+    assert other.console_secret() == service.console_secret()  # both derived from the key next to the file
+    with TestClient(create_app(service), follow_redirects=False) as one, \
+            TestClient(create_app(other), follow_redirects=False) as two:
+        sign_in(one, keys["moderator"])
+        two.cookies.set(COOKIE, one.cookies[COOKIE])
+        assert two.get("/console/").status_code == 200
+    own = Service(open_store(path), engine=KeywordEngine(), settings=Settings(db=path, console_secret="x" * 40))
+    with TestClient(create_app(own), follow_redirects=False) as three:
+        three.cookies.set(COOKIE, one.cookies[COOKIE])
+        assert three.get("/console/").status_code == 303  # signed with another secret: sign in again

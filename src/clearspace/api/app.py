@@ -40,7 +40,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     incidents) every ``Settings.protection_tick_seconds``. ``fast_path`` answers ``POST /v1/events``
     and ``POST /v1/shield/check`` from :mod:`clearspace.api.fastpath`. A third thread refreshes the
     in-memory mirror of shields every second. ``console`` serves the moderator console under
-    ``/console`` (sessions signed with ``console_secret``).
+    ``/console`` (sessions signed with ``console_secret``, default :meth:`Service.console_secret`).
     """
     batcher: Batcher[Event, dict[str, Any]] = Batcher(service.ingest_events, max_items=max_batch_items)
     holds: Batcher[Any, str] = Batcher(service.store_held, max_items=256, name="held")
@@ -79,7 +79,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     if console:
         from clearspace.console import mount_console
 
-        mount_console(app, service, console_secret)
+        mount_console(app, service, console_secret or service.console_secret())
     app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
     if fast_path:
         routed = app.routed

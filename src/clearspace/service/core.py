@@ -497,6 +497,14 @@ class Service:
             self._evidence_key = protection_jobs.load_or_create(protection_jobs.key_path(self.settings, self.store))
         return self._evidence_key
 
+    def console_secret(self) -> str:
+        """What signs console session cookies: the ``console_secret`` setting, else a secret derived
+        from the evidence signing key, so every worker process over one database, and a restarted
+        server, accept the same sessions (replacing that key signs everyone out)."""
+        if self.settings.console_secret:
+            return self.settings.console_secret
+        return protection_jobs.derive_secret(self.evidence_key(), b"clearspace console sessions")
+
     def evidence_public_key(self) -> str:
         from clearspace.protection.evidence import public_hex
 

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -75,6 +77,12 @@ def key_path(settings: Settings, store: Store) -> Path | None:
     if is_postgres_url(settings.db) or getattr(store, "url", None):
         return Path(PG_KEY_FILE)
     return None
+
+
+def derive_secret(key: Ed25519PrivateKey, purpose: bytes) -> str:
+    """A secret for ``purpose`` derived from ``key`` (HMAC-SHA256 keyed with its raw private bytes)."""
+    raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
+    return hmac.new(raw, purpose, hashlib.sha256).hexdigest()
 
 
 def load_or_create(path: Path | None) -> Ed25519PrivateKey:

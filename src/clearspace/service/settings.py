@@ -48,6 +48,7 @@ class Settings:
     pileon_rebuild_hours: float = 24.0  # on start, replay this much of the stored events into the detector
     protection_tick_seconds: float = 30.0  # how often `serve` sends due expiry reminders and closes quiet incidents
     evidence_key: str = ""  # Ed25519 PEM for evidence bundles; "" = a key file next to the database
+    console_secret: str = ""  # signs console sessions; "" = derived from the evidence key (shared by workers)
     support_links: tuple[Mapping[str, str], ...] = field(default_factory=lambda: DEFAULT_SUPPORT_LINKS)
 
     @classmethod
