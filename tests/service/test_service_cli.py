@@ -3,7 +3,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from clearspace.cli.main import cli
@@ -51,3 +53,30 @@ def test_report_json_and_csv(tmp_path: Path) -> None:
     assert json.loads(out.output)["audit"]["events"] == 1
     csv = runner.invoke(cli, ["report", "--from", "2000-01-01", "--to", "2100-01-01", "--format", "csv", "--db", db])
     assert csv.output.splitlines()[0] == "metric,value"
+
+
+@pytest.mark.parametrize(("workers", "mode"), [(1, "local"), (3, "shared")])
+def test_serve_with_several_workers_detects_pile_ons_in_shared_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    workers: int, mode: str) -> None:
+    import uvicorn
+
+    from clearspace.cli import service_commands
+    from clearspace.service.settings import Settings
+
+    for name in ("CLEARSPACE_DB", "CLEARSPACE_DEBUNK_ENCODER", "CLEARSPACE_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CLEARSPACE_PILEON_MODE", "local")  # restored after the test: serve sets it
+    monkeypatch.setattr(Service, "warm_up", lambda self: self)  # no model
+    monkeypatch.setattr(service_commands, "_freeze_heap", lambda: None)
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.append(app))
+    db = str(tmp_path / "c.db")
+    result = CliRunner().invoke(cli, ["serve", "--db", db, "--workers", str(workers)])
+    assert result.exit_code == 0, result.output
+    if workers == 1:  # the app itself: local mode as configured, no shared detection
+        service = served[0].state.service
+        assert service.settings.pileon_mode == mode and service.shared_pileons is None
+    else:
+        assert served == ["clearspace.api.server:app_from_env"]
+        worker_settings = Settings.from_env()  # what each worker process (app_from_env) is built from
+        assert worker_settings.pileon_mode == mode and worker_settings.db == db

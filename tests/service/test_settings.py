@@ -101,3 +101,16 @@ def test_the_debunk_reranker_is_a_setting(tmp_path: Path) -> None:
         assert matcher.rerank_threshold == RERANK_THRESHOLD and matcher.threshold == 0.25 and matcher.encoder is None
     finally:
         service.store.close()
+
+
+def test_pileon_mode_is_checked() -> None:
+    with pytest.raises(InputError, match="pileon_mode must be one of local, shared, got 'cluster'"):
+        Settings(pileon_mode="cluster")
+    with pytest.raises(InputError, match="CLEARSPACE_PILEON_MODE must be one of local, shared"):
+        Settings.from_env({"CLEARSPACE_PILEON_MODE": "Shared!"})
+    assert Settings.from_env({"CLEARSPACE_PILEON_MODE": "shared"}).pileon_mode == "shared"
+    assert Settings().pileon_mode == "local"
+    with pytest.raises(InputError, match="less than pileon_lease_seconds"):
+        Settings(pileon_tick_seconds=10, pileon_lease_seconds=10)
+    with pytest.raises(InputError, match="pileon_reread_seconds"):
+        Settings(pileon_reread_seconds=-1)

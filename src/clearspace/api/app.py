@@ -39,7 +39,9 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     ``protection_jobs`` another runs :meth:`Service.protection_tick` (expiry reminders, ending quiet
     incidents) every ``Settings.protection_tick_seconds``. ``fast_path`` answers ``POST /v1/events``
     and ``POST /v1/shield/check`` from :mod:`clearspace.api.fastpath`. A third thread refreshes the
-    in-memory mirror of shields every second. ``console`` serves the moderator console under
+    in-memory mirror of shields every second. In shared pile-on mode (``Settings.pileon_mode``) a
+    fourth runs :meth:`Service.pileon_tick` every ``pileon_tick_seconds`` and gives the detector's
+    lease up on shutdown. ``console`` serves the moderator console under
     ``/console`` (sessions signed with ``console_secret``, default :meth:`Service.console_secret`).
     """
     batcher: Batcher[Event, dict[str, Any]] = Batcher(service.ingest_events, max_items=max_batch_items)
@@ -60,6 +62,10 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         if protection_jobs:
             workers.append(OutboxWorker(service.protection_tick, interval=service.settings.protection_tick_seconds,
                                         name="protection").start())
+        shared = service.shared_pileons
+        if shared is not None:
+            workers.append(OutboxWorker(shared.tick, interval=service.settings.pileon_tick_seconds,
+                                        name="pileons").start())
         try:
             yield
         finally:
@@ -67,6 +73,8 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
             holds.stop()
             for worker in workers:
                 worker.stop()
+            if shared is not None:
+                shared.release()
 
     app = ClearspaceApp(title="clearspace", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.service = service

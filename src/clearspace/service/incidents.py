@@ -1,8 +1,10 @@
 """Pile-on incidents in the service: live detection over ingested events, the ``incidents`` table.
 
-Every event stored by :meth:`~clearspace.service.core.Service.ingest_events` is fed, with the
-scores of its automated decision, to one :class:`~clearspace.protection.detector.PileOnDetector`
-per service process (:class:`LiveDetector`), inside the transaction that stores the events. When
+In local mode (``Settings.pileon_mode``, the default) every event stored by
+:meth:`~clearspace.service.core.Service.ingest_events` is fed, with the scores of its automated
+decision, to one :class:`~clearspace.protection.detector.PileOnDetector` per service process
+(:class:`LiveDetector`), inside the transaction that stores the events; in shared mode one process
+at a time feeds its detector from the stored events (:mod:`clearspace.service.pileon_shared`). When
 the detector opens an incident, the same transaction inserts its row in ``incidents``, opens one
 review case for it (:func:`clearspace.service.cases.open_incident_case`) and leaves the target a
 risk prompt (notification ``risk_prompt`` + webhook topic ``protection.risk_prompt``). Later events
@@ -29,7 +31,7 @@ import hashlib
 import logging
 import math
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -56,6 +58,10 @@ CHUNK: Final = 500
 RISK_PROMPT: Final = "risk_prompt"
 RISK_TOPIC: Final = "protection.risk_prompt"
 log = logging.getLogger("clearspace.incidents")
+Keep = Callable[[list[Row]], list[Row]]
+"""Picks, from a batch of stored event rows about to be read, those to feed the detector."""
+Source = Callable[[str, list[float]], Iterable[DetectorEvent]]
+"""What a rebuild replays: ``source(since, received)`` as :func:`stored_events` (the default)."""
 
 
 _MINUTES: dict[str, float] = {}
@@ -247,11 +253,22 @@ def _row(unit: Unit, snap: Snapshot, participants: list[dict[str, Any]], instiga
             "updated_at": unit.ts, "ended_at": unit.ts if snap.closed else None}
 
 
-def end_incident(unit: Unit, row: Row, actor: str = "detector") -> None:
-    """Mark a stored incident ended (quiet for longer than the detector waits)."""
-    if unit.tx.update("incidents", {"id": row["id"], "status": "active"},
-                      {"status": "ended", "ended_at": unit.ts, "updated_at": unit.ts}):
-        unit.log("incident.ended", actor, row["id"], {"target": row["target"]})
+def record(unit: Unit, snaps: Iterable[Snapshot], links: Sequence[SupportLink], *,
+           over: Iterable[Row] = ()) -> list[str]:
+    """Write what the live detector found, in ``unit``: end the stored incidents in ``over`` (quiet
+    across a rebuild), then upsert each snapshot; ``"ended"`` for each incident of ``over`` ended,
+    then the results of :func:`upsert`, in order."""
+    ended = ["ended" for row in over if end_incident(unit, row)]
+    return ended + [upsert(unit, snap, source="live", links=links) for snap in snaps]
+
+
+def end_incident(unit: Unit, row: Row, actor: str = "detector") -> bool:
+    """Mark a stored incident ended (quiet for longer than the detector waits); False when it was not active."""
+    if not unit.tx.update("incidents", {"id": row["id"], "status": "active"},
+                          {"status": "ended", "ended_at": unit.ts, "updated_at": unit.ts}):
+        return False
+    unit.log("incident.ended", actor, row["id"], {"target": row["target"]})
+    return True
 
 
 def send_risk_prompt(unit: Unit, snap: Snapshot, participants: Sequence[Mapping[str, Any]],
@@ -328,10 +345,11 @@ class LiveDetector:
             return [snapshot(i) for i in self.detector.close_quiet(now)]
 
     # -- restart ----------------------------------------------------------------------------
-    def rebuild(self, store: Store, wall: float) -> list[Row]:
+    def rebuild(self, store: Store, wall: float, source: Source | None = None) -> list[Row]:
         """Replay the stored events of the last ``rebuild_s`` and re-attach active incidents.
 
         Returns the stored active incidents that are over (to be marked ended by the caller).
+        ``source`` reads the events to replay (default :func:`stored_events`: all of them).
         """
         with self.lock:
             if self.ready:
@@ -340,7 +358,8 @@ class LiveDetector:
             since = iso_ts(wall - self.rebuild_s)
             count = 0
             received = [wall]
-            for event in stored_events(store, since, received):
+            replayed = stored_events(store, since, received) if source is None else source(since, received)
+            for event in replayed:
                 det.process(event)
                 count += 1
                 if event.ts > self.last_ts:
@@ -376,21 +395,27 @@ class LiveDetector:
             return over
 
 
-def stored_events(store: Store, since: str, received: list[float] | None = None,
-                  batch: int = 1000) -> Iterator[DetectorEvent]:
-    """Events received since ``since``, oldest first, with their automated decisions' scores
-    (``received[0]`` is set to the receipt time of the last one, epoch seconds)."""
+def stored_events(store: Store, since: str, received: list[float] | None = None, batch: int = 1000,
+                  keep: Keep | None = None, until: str | None = None) -> Iterator[DetectorEvent]:
+    """Events received since ``since`` (and up to ``until``, included), oldest first, with their
+    automated decisions' scores (``received[0]`` is set to the receipt time of the last one, epoch
+    seconds). With ``keep`` only the rows it picks from each batch (in receipt order) are read
+    further and answered."""
     pending: list[Row] = []
-    for row in store.iterate("events", {"received_at": Op(">=", since)}, order_by=["received_at", "id"],
+    received_at = Op(">=", since) if until is None else Op("between", (since, until))
+    for row in store.iterate("events", {"received_at": received_at}, order_by=["received_at", "id"],
                              columns=["id", "received_at", "context"]):
         pending.append(row)
         if len(pending) >= batch:
-            yield from _with_scores(store, pending, received)
+            yield from _with_scores(store, pending, received, keep)
             pending = []
-    yield from _with_scores(store, pending, received)
+    yield from _with_scores(store, pending, received, keep)
 
 
-def _with_scores(store: Store, rows: list[Row], received: list[float] | None) -> list[DetectorEvent]:
+def _with_scores(store: Store, rows: list[Row], received: list[float] | None,
+                 keep: Keep | None = None) -> list[DetectorEvent]:
+    if keep is not None:
+        rows = keep(rows)
     if not rows:
         return []
     if received is not None:
@@ -426,7 +451,7 @@ def observe_ingest(unit: Unit, live: LiveDetector, events: Sequence[Event],
     except Exception:  # noqa: BLE001 - detection must never stop events from being stored
         log.exception("pile-on detector failed on a batch of %d events", len(events))
         return []
-    return [upsert(unit, snap, source="live", links=links) for snap in snaps]
+    return record(unit, snaps, links)
 
 
 # ---------------------------------------------------------------------------------------- reading

@@ -15,6 +15,7 @@ from clearspace.errors import InputError
 from clearspace.protection.nudge import DEFAULT_SUPPORT_LINKS, support_links
 
 CONFIG_ONLY = frozenset({"sla_hours"})
+CHOICES: Mapping[str, tuple[str, ...]] = {"pileon_mode": ("local", "shared")}
 _TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
 
 DEFAULT_SLA_HOURS: Mapping[str, float] = {
@@ -46,10 +47,23 @@ class Settings:
     sla_hours: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_SLA_HOURS))
     pileon_detection: bool = True  # run the pile-on detector over ingested events
     pileon_rebuild_hours: float = 24.0  # on start, replay this much of the stored events into the detector
+    pileon_mode: str = "local"  # "local": each process detects over what it ingests; "shared": one lease holder
+    pileon_lease_seconds: float = 10.0  # shared mode: the detector's lease lasts this long unless renewed
+    pileon_tick_seconds: float = 1.0  # shared mode: how often each process tries the lease and the holder detects
+    pileon_reread_seconds: float = 5.0  # shared mode: the holder reads again the events received this long before
     protection_tick_seconds: float = 30.0  # how often `serve` sends due expiry reminders and closes quiet incidents
     evidence_key: str = ""  # Ed25519 PEM for evidence bundles; "" = a key file next to the database
     console_secret: str = ""  # signs console sessions; "" = derived from the evidence key (shared by workers)
     support_links: tuple[Mapping[str, str], ...] = field(default_factory=lambda: DEFAULT_SUPPORT_LINKS)
+
+    def __post_init__(self) -> None:
+        for name in CHOICES:
+            check_choice(name, getattr(self, name), name)
+        if not 0 < self.pileon_tick_seconds < self.pileon_lease_seconds:
+            raise InputError("pileon_tick_seconds must be more than 0 and less than pileon_lease_seconds "
+                             f"(got {self.pileon_tick_seconds} and {self.pileon_lease_seconds})")
+        if self.pileon_reread_seconds < 0:
+            raise InputError(f"pileon_reread_seconds must be 0 or more, got {self.pileon_reread_seconds}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, config: str | Path | None = None,
@@ -68,7 +82,17 @@ class Settings:
         return cls(**values)  # type: ignore[arg-type]
 
 
+def check_choice(name: str, value: object, source: str) -> None:
+    """InputError naming the allowed values when ``value`` is not one of setting ``name``'s choices."""
+    allowed = CHOICES[name]
+    if value not in allowed:
+        raise InputError(f"{source} must be one of {', '.join(allowed)}, got {value!r}")
+
+
 def _convert(name: str, raw: object, source: str) -> object:
+    if name in CHOICES:
+        check_choice(name, raw, source)
+        return raw
     kind = type(getattr(Settings(), name))
     if name == "sla_hours":
         if not isinstance(raw, Mapping):

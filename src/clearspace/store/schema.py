@@ -214,6 +214,15 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
             "CREATE INDEX post_labels_review ON post_labels (reviewed_at, created_at)",
         ),
     ),
+    (
+        9,
+        "leases: one holder at a time among the processes over one database",
+        (
+            # the holder (host, pid and a random token) keeps the lease while it renews it before expires_at
+            """CREATE TABLE leases (
+                name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL)""",
+        ),
+    ),
 )
 """``(version, description, statements)``, oldest first."""
 
@@ -243,7 +252,7 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "restrictions": "id", "notifications": "id", "webhooks": "id", "outbox": "id",
         "shields": "account", "held_interactions": "id", "debunks": "id", "post_labels": "id",
         "debunk_versions": "seq", "clarifications": "id", "notes": "id", "note_ratings": "id",
-        "note_status_history": "id", "jobs": "id", "incidents": "id",
+        "note_status_history": "id", "jobs": "id", "incidents": "id", "leases": "name",
     }
 )
 """Every table and its primary key column; the store refuses any other table name."""
