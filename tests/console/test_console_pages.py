@@ -242,3 +242,14 @@ def test_workers_over_one_database_share_sessions_unless_a_secret_is_set(service
     with TestClient(create_app(own), follow_redirects=False) as three:
         three.cookies.set(COOKIE, one.cookies[COOKIE])
         assert three.get("/console/").status_code == 303  # signed with another secret: sign in again
+
+
+def test_without_a_usable_evidence_key_sessions_are_signed_per_process(tmp_path: Path) -> None:
+    from clearspace.service.settings import Settings
+
+    broken = Settings(db=str(tmp_path / "k.db"), evidence_key=str(tmp_path / "missing" / "key.pem"))
+    services = [Service(open_store(broken.db), engine=KeywordEngine(), settings=broken) for _ in range(2)]
+    first, second = (s.console_secret() for s in services)
+    assert len(first) == 64 and first != second  # the console still starts; sessions stay in their process
+    with TestClient(create_app(services[0]), follow_redirects=False) as client:
+        assert client.get("/console/login").status_code == 200

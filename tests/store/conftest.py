@@ -81,10 +81,14 @@ def _postgres_migrated(postgres_database: str) -> str:
 
 
 @pytest.fixture
-def postgres_url(_postgres_migrated: str) -> str:
-    """A URL of a migrated schema with every table empty (migrating costs far more than emptying)."""
+def postgres_url(_postgres_migrated: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A URL of a migrated schema with every table empty (migrating costs far more than emptying).
+
+    The test runs in ``tmp_path``: over PostgreSQL the evidence key defaults to a file in the
+    working folder, which must not land in the checkout."""
     import psycopg
 
+    monkeypatch.chdir(tmp_path)
     from clearspace.store.schema import KEYS
 
     with psycopg.connect(_postgres_migrated) as conn:

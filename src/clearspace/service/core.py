@@ -7,6 +7,7 @@ return JSON-ready dicts; they raise errors from :mod:`clearspace.errors`.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
@@ -519,7 +520,12 @@ class Service:
         server, accept the same sessions (replacing that key signs everyone out)."""
         if self.settings.console_secret:
             return self.settings.console_secret
-        return protection_jobs.derive_secret(self.evidence_key(), b"clearspace console sessions")
+        try:
+            key = self.evidence_key()
+        except (OSError, ValueError, InputError) as exc:  # e.g. a read-only folder: the console works, per process
+            log.warning("console sessions are signed with a secret of this process only: %s", exc)
+            return secrets.token_hex(32)
+        return protection_jobs.derive_secret(key, b"clearspace console sessions")
 
     def evidence_public_key(self) -> str:
         from clearspace.protection.evidence import public_hex
