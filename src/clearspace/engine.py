@@ -25,6 +25,7 @@ from clearspace.errors import InputError
 from clearspace.language import guess_language
 from clearspace.model.detector import ModelDetector
 from clearspace.model.embeddings import Encoder
+from clearspace.plugins import Plugin, apply_plugins, plugin_id, prepare_plugins
 from clearspace.policy import Policy, load_default_policy, load_policy
 from clearspace.result import ItemError, ScoreResult
 from clearspace.text.document import Document
@@ -43,7 +44,8 @@ class Engine:
     ``encode``); without it the engine runs the fast configuration. With an encoder, texts
     whose fast abuse score is within ``embed_band`` of its threshold are rescored with the
     embedding head (``embed_band=1.0`` embeds everything). ``policy`` is a
-    :class:`~clearspace.policy.Policy` or a path to a YAML policy file.
+    :class:`~clearspace.policy.Policy` or a path to a YAML policy file. ``plugins`` add signals
+    from stronger models (an ONNX classifier, a guard model; see :mod:`clearspace.plugins`).
     """
 
     def __init__(
@@ -57,6 +59,7 @@ class Engine:
         batch_size: int = 512,
         max_chars: int = DEFAULT_MAX_CHARS,
         embed_band: float = 0.3,
+        plugins: Sequence[Plugin] = (),
     ) -> None:
         self.encoder = encoder
         self.model_path = model_path
@@ -66,6 +69,7 @@ class Engine:
         self.batch_size = batch_size
         self.max_chars = max_chars
         self.embed_band = embed_band
+        self.plugins = tuple(plugins)
         self._ready = False
 
     def _setup(self) -> None:
@@ -87,10 +91,12 @@ class Engine:
             self.policy_ = self.policy
         else:
             self.policy_ = load_policy(self.policy)
+        self.plugins_ = prepare_plugins(self.plugins, self.policy_)
         self.detector_ids_ = (
             f"{self.normalizer_.name}@{self.normalizer_.version}",
             *(detector_id(d) for d in self.detectors_),
             f"{self.model_.name}@{self.model_.version}",
+            *(plugin_id(p) for p in self.plugins_),
         )
         heads = self.model_.model.public_heads
         self.n_heads_ = len(heads)
@@ -152,7 +158,10 @@ class Engine:
         detectors = self.detectors_
         decide = self.policy_.signals_outcome
         ids = self.detector_ids_
-        for doc, context, (signals, abusive) in zip(docs, contexts, self.model_.run(docs), strict=True):
+        outputs = self.model_.run(docs)
+        if self.plugins_:  # plug-in signals come after the model's, before the detectors' (clearspace.plugins)
+            apply_plugins(self.plugins_, docs, contexts, [signals for signals, _ in outputs])
+        for doc, context, (signals, abusive) in zip(docs, contexts, outputs, strict=True):
             for detector in detectors:
                 signals.extend(detector.detect(doc, context))
             scores = {s.kind: s.score for s in signals[:n_heads]}

@@ -15,6 +15,7 @@ from typing import Any
 
 from clearspace.errors import Conflict, InputError, NotFound
 from clearspace.model.embeddings import Encoder
+from clearspace.plugins.config import PluginSet
 from clearspace.protection.detector import DetectorConfig
 from clearspace.protection.incidents import Incident
 from clearspace.protection.nudge import SupportLink
@@ -47,6 +48,8 @@ from clearspace.service.ids import IdFactory
 from clearspace.service.ratelimit import RateLimiter
 from clearspace.service.reports import ReportIn
 from clearspace.service.settings import Settings
+from clearspace.service.shadow import ShadowRunner
+from clearspace.service.shadow_candidates import CandidateSpec
 from clearspace.service.shield_cache import ShieldCache
 from clearspace.service.unit import Unit, open_unit
 from clearspace.store import Row, Store
@@ -86,6 +89,8 @@ class Service:
                                if detect and shared else None)
         self._evidence_key: Any = None
         self._audit_checked: audit.VerifyResult | None = None
+        self.plugin_set = PluginSet()  # issue 13: set by build_service from the settings
+        self.shadow = ShadowRunner(store, self.unit, self.settings, lambda: self._scoring()[0])  # issue 13
 
     # ------------------------------------------------------------------ plumbing
     def warm_up(self) -> Service:
@@ -193,6 +198,7 @@ class Service:
             if self.pileons is not None and recorded:
                 incidents.observe_ingest(unit, self.pileons, [i.event for i, _ in recorded],
                                          {i.event.id: i.result.scores for i, _ in recorded}, self.support_links)
+        self.shadow.offer([(i.event, i.result) for i, _ in recorded], extra)  # after commit; never raises
         return [answers[e.id] for e in events]
 
     def _rumor_labels(self, texts: list[str]) -> list[list[dict[str, Any]]]:
@@ -846,3 +852,24 @@ class Service:
 
         with self.store.read() as tx:
             return label_review.recent_notes(tx, status=status, limit=limit)
+
+    # ------------------------------------------------------------------ issue 13: plug-ins and shadow mode
+    def plugin_stats(self) -> dict[str, Any]:
+        """Each plug-in's health and cost (calls, outcomes, latency, breaker) and those that could not load."""
+        return self.plugin_set.stats()
+
+    def start_shadow(self, spec: CandidateSpec, actor: str) -> dict[str, Any]:
+        """Run ``spec`` in shadow beside the active engine (Conflict when a run is already running)."""
+        return self.shadow.start(spec, actor)
+
+    def stop_shadow(self, actor: str) -> dict[str, Any]:
+        """Stop the running shadow run; answers it with its final counts."""
+        return self.shadow.stop(actor)
+
+    def shadow_summary(self, run_id: str | None = None, kind: str | None = None, limit: int = 20) -> dict[str, Any]:
+        """A shadow run (the running one, else the latest) with counts by kind and example disagreements."""
+        return self.shadow.summary(run_id, kind, limit)
+
+    def shadow_tick(self) -> None:
+        """Follow shadow runs started or stopped by another process; record posts dropped here."""
+        self.shadow.sync()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from clearspace.errors import ModelError
 from clearspace.model.embeddings import Encoder
+from clearspace.plugins.config import build_plugins
 from clearspace.rumors.matcher import Reranker
 from clearspace.service.core import Service
 from clearspace.service.settings import Settings
@@ -37,8 +38,15 @@ def build_service(settings: Settings) -> Service:
     from clearspace.store import open_store
 
     encoder = debunk_encoder(settings.debunk_encoder)
-    service = Service(open_store(settings.db), settings=settings, debunk_encoder=encoder,
+    plugins = build_plugins(settings)  # issue 13: ONNX classifiers and a guard model, when configured
+    engine = None
+    if plugins.plugins:
+        from clearspace.engine import Engine
+
+        engine = Engine(plugins=plugins.plugins)
+    service = Service(open_store(settings.db), engine=engine, settings=settings, debunk_encoder=encoder,
                       debunk_reranker=debunk_reranker(settings.debunk_reranker))
+    service.plugin_set = plugins
     if settings.redis_url:
         from clearspace.service.ratelimit import RedisRateLimiter
 

@@ -55,6 +55,22 @@ class Settings:
     evidence_key: str = ""  # Ed25519 PEM for evidence bundles; "" = a key file next to the database
     console_secret: str = ""  # signs console sessions; "" = derived from the evidence key (shared by workers)
     support_links: tuple[Mapping[str, str], ...] = field(default_factory=lambda: DEFAULT_SUPPORT_LINKS)
+    # issue 13, plug-ins and shadow mode (docs/plugins.md)
+    onnx_models: tuple[Mapping[str, Any], ...] = ()  # local ONNX classifiers: [{name, path, kind, positive, ...}]
+    guard_url: str = ""  # OpenAI-compatible chat endpoint for a guard model; "" = no guard
+    guard_model: str = "guard"  # the model name sent to the guard endpoint
+    guard_name: str = "llm"  # the guard's signal is guard.<guard_name>
+    guard_api_key: str = ""  # sent as a Bearer token when set
+    guard_timeout_s: float = 2.0  # the most a scoring batch waits for the guard
+    guard_band: float = 0.15  # ask the guard only when |abuse - guard_threshold| <= guard_band
+    guard_threshold: float = 0.5
+    guard_concurrency: int = 4  # requests in flight to the guard at most
+    guard_breaker_failures: int = 5  # failures in a row that open the circuit breaker
+    guard_breaker_cooldown_s: float = 30.0  # how long the breaker stays open before one trial call
+    shadow_queue_size: int = 10_000  # posts waiting for the shadow candidate; more are dropped and counted
+    shadow_sample_rate: float = 1.0  # share of ingested posts the candidate sees (by a hash of the event id)
+    shadow_examples_per_kind: int = 200  # example posts kept per kind of disagreement
+    shadow_sync_seconds: float = 5.0  # how often `serve` follows shadow runs started or stopped elsewhere
 
     def __post_init__(self) -> None:
         for name in CHOICES:
@@ -64,6 +80,9 @@ class Settings:
                              f"(got {self.pileon_tick_seconds} and {self.pileon_lease_seconds})")
         if self.pileon_reread_seconds < 0:
             raise InputError(f"pileon_reread_seconds must be 0 or more, got {self.pileon_reread_seconds}")
+        if not 0.0 <= self.shadow_sample_rate <= 1.0 or self.shadow_queue_size < 1 or self.shadow_sync_seconds <= 0:
+            raise InputError("shadow_sample_rate must be in [0, 1], shadow_queue_size at least 1 and "
+                             "shadow_sync_seconds more than 0")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, config: str | Path | None = None,
@@ -100,6 +119,10 @@ def _convert(name: str, raw: object, source: str) -> object:
         return {**DEFAULT_SLA_HOURS, **{str(k): float(v) for k, v in raw.items()}}
     if name == "support_links":
         return _support_links(raw, source)
+    if name == "onnx_models":
+        from clearspace.plugins.config import onnx_model_entries
+
+        return onnx_model_entries(raw, source)
     if kind is bool:
         if isinstance(raw, bool):
             return raw

@@ -223,6 +223,25 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
                 name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL)""",
         ),
     ),
+    (
+        13,
+        "shadow mode: candidate runs and where they disagree with the active engine",
+        (
+            # candidate: {policy (YAML text), model_path, version}; counts: {kind: n} over every compared post
+            """CREATE TABLE shadow_runs (
+                id TEXT PRIMARY KEY, status TEXT NOT NULL, candidate TEXT NOT NULL, label TEXT NOT NULL,
+                started_by TEXT NOT NULL, started_at TEXT NOT NULL, stopped_by TEXT, stopped_at TEXT,
+                compared INTEGER NOT NULL, disagreed INTEGER NOT NULL, dropped INTEGER NOT NULL,
+                errors INTEGER NOT NULL, counts TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+            "CREATE INDEX shadow_runs_status ON shadow_runs (status, started_at)",
+            # example disagreements (up to shadow_examples_per_kind per kind); active/candidate: what each decided
+            """CREATE TABLE shadow_disagreements (
+                id TEXT PRIMARY KEY, run_id TEXT NOT NULL, event_id TEXT NOT NULL, action_kind TEXT,
+                abusive_kind TEXT, active TEXT NOT NULL, candidate TEXT NOT NULL, created_at TEXT NOT NULL)""",
+            "CREATE INDEX shadow_disagreements_action ON shadow_disagreements (run_id, action_kind, created_at)",
+            "CREATE INDEX shadow_disagreements_abusive ON shadow_disagreements (run_id, abusive_kind, created_at)",
+        ),
+    ),
 )
 """``(version, description, statements)``, oldest first."""
 
@@ -241,6 +260,8 @@ JSON_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         "notes": frozenset({"sources"}),
         "jobs": frozenset({"params", "result"}),
         "incidents": frozenset({"participants", "instigators", "summary"}),
+        "shadow_runs": frozenset({"candidate", "counts"}),
+        "shadow_disagreements": frozenset({"active", "candidate"}),
     }
 )
 """Columns stored as JSON text and handed back decoded."""
@@ -253,6 +274,7 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "shields": "account", "held_interactions": "id", "debunks": "id", "post_labels": "id",
         "debunk_versions": "seq", "clarifications": "id", "notes": "id", "note_ratings": "id",
         "note_status_history": "id", "jobs": "id", "incidents": "id", "leases": "name",
+        "shadow_runs": "id", "shadow_disagreements": "id",
     }
 )
 """Every table and its primary key column; the store refuses any other table name."""
