@@ -19,7 +19,7 @@ from clearspace.api.auth import KeyCache
 from clearspace.api.fastpath import CHECK_PATH, EventsFastPath, ShieldCheckFast
 from clearspace.api.fastpath import PATH as EVENTS_PATH
 from clearspace.api.limits import BodyLimit
-from clearspace.api.routes import admin, events, moderation, protection, rumors
+from clearspace.api.routes import admin, events, moderation, plugins, protection, rumors
 from clearspace.service.batcher import Batcher
 from clearspace.service.core import Service
 from clearspace.service.events import Event
@@ -41,7 +41,8 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     and ``POST /v1/shield/check`` from :mod:`clearspace.api.fastpath`. A third thread refreshes the
     in-memory mirror of shields every second. In shared pile-on mode (``Settings.pileon_mode``) a
     fourth runs :meth:`Service.pileon_tick` every ``pileon_tick_seconds`` and gives the detector's
-    lease up on shutdown. ``console`` serves the moderator console under
+    lease up on shutdown. A fifth follows shadow runs (:meth:`Service.shadow_tick`) every
+    ``shadow_sync_seconds``. ``console`` serves the moderator console under
     ``/console`` (sessions signed with ``console_secret``, default :meth:`Service.console_secret`).
     """
     batcher: Batcher[Event, dict[str, Any]] = Batcher(service.ingest_events, max_items=max_batch_items)
@@ -62,6 +63,8 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         if protection_jobs:
             workers.append(OutboxWorker(service.protection_tick, interval=service.settings.protection_tick_seconds,
                                         name="protection").start())
+        workers.append(OutboxWorker(service.shadow_tick, interval=service.settings.shadow_sync_seconds,
+                                    name="shadow").start())  # issue 13: follow shadow runs started elsewhere
         shared = service.shared_pileons
         if shared is not None:
             workers.append(OutboxWorker(shared.tick, interval=service.settings.pileon_tick_seconds,
@@ -73,6 +76,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
             holds.stop()
             for worker in workers:
                 worker.stop()
+            service.shadow.close()
             if shared is not None:
                 shared.release()
 
@@ -82,7 +86,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     app.state.holds = holds
     app.state.keys = KeyCache(service)
     errors.install(app)
-    for module in (events, moderation, admin, protection, rumors):
+    for module in (events, moderation, admin, protection, rumors, plugins):
         app.include_router(module.router)
     if console:
         from clearspace.console import mount_console

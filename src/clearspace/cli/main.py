@@ -158,3 +158,14 @@ def _add_rumor_commands() -> None:
 
 
 _add_rumor_commands()
+
+
+def _add_shadow_commands() -> None:
+    """``shadow`` (start, status, stop): a candidate beside the active engine (issue 13)."""
+    from clearspace.cli.shadow_commands import COMMANDS as SHADOW_COMMANDS
+
+    for command in SHADOW_COMMANDS:
+        cli.add_command(command)
+
+
+_add_shadow_commands()

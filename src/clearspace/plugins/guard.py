@@ -224,7 +224,7 @@ class GuardModel:
         self.counter.record("ok", self.clock() - started, *usage)
         return verdict
 
-    def _failed(self, outcome: str, started: float) -> None:
+    def _failed(self, outcome: str, started: float) -> GuardVerdict | None:
         self.breaker.failure()
         self.counter.record(outcome, self.clock() - started)
         return None

@@ -182,8 +182,9 @@ def _rows_are_probabilities(raw: npt.NDArray[np.float64]) -> bool:
 def _tokenizer(folder: Path, name: str) -> tuple[Any, int]:
     """The folder's tokenizer (tokenizer.json, else a WordPiece vocab.txt) and its padding id."""
     from tokenizers import Tokenizer
-    from tokenizers.implementations import BertWordPieceTokenizer
+    from tokenizers.implementations.bert_wordpiece import BertWordPieceTokenizer
 
+    tokenizer: Any
     try:
         if (folder / "tokenizer.json").is_file():
             tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))

@@ -62,7 +62,7 @@ def get_run(tx: Tx, run_id: str | None) -> Row | None:
 def create(unit: Unit, spec: CandidateSpec, label: str, actor: str) -> Row:
     if running(unit.tx) is not None:
         raise Conflict("a shadow run is already running; stop it first (DELETE /v1/shadow or 'clearspace shadow stop')")
-    row = {"id": unit.ids.new("shadow"), "status": "running", "candidate": spec.to_dict(), "label": label,
+    row: Row = {"id": unit.ids.new("shadow"), "status": "running", "candidate": spec.to_dict(), "label": label,
            "started_by": actor, "started_at": unit.ts, "stopped_by": None, "stopped_at": None, "compared": 0,
            "disagreed": 0, "dropped": 0, "errors": 0, "counts": {}, "updated_at": unit.ts}
     unit.tx.insert("shadow_runs", row)
