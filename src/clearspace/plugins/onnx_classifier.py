@@ -12,7 +12,7 @@ them, ``attention_mask`` and ``token_type_ids``) of shape ``[batch, tokens]`` an
 ``[batch, classes]`` as its first output: logits or probabilities (``output="auto"`` tells them
 apart: rows in ``[0, 1]`` that sum to 1 are probabilities, anything else goes through a
 softmax; one column is a sigmoid). The signal's score is the probability of class ``positive``
-(default 1, "abusive"); its detector id is ``onnx-<name>@<first 12 hex of the model's SHA-256>``,
+(default 1, "abusive"); its detector id is ``<name>@<first 12 hex of the model's SHA-256>``,
 so every decision names the exact file that scored it.
 
 Everything is checked at :meth:`OnnxClassifier.load` with one probe inference: a missing
@@ -110,7 +110,7 @@ class OnnxClassifier:
                      signals: Sequence[Sequence[Signal]]) -> list[list[Signal]]:
         self.load()
         out: list[list[Signal]] = [[] for _ in docs]
-        ident = f"onnx-{self.name}@{self.version}"
+        ident = f"{self.name}@{self.version}"
         started = self.clock()
         errors = 0
         for lo in range(0, len(docs), self.batch_size):
@@ -182,14 +182,13 @@ def _rows_are_probabilities(raw: npt.NDArray[np.float64]) -> bool:
 def _tokenizer(folder: Path, name: str) -> tuple[Any, int]:
     """The folder's tokenizer (tokenizer.json, else a WordPiece vocab.txt) and its padding id."""
     from tokenizers import Tokenizer
-    from tokenizers.implementations.bert_wordpiece import BertWordPieceTokenizer
 
     tokenizer: Any
     try:
         if (folder / "tokenizer.json").is_file():
             tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         elif (folder / "vocab.txt").is_file():
-            tokenizer = BertWordPieceTokenizer(str(folder / "vocab.txt"), lowercase=True)
+            tokenizer = _wordpiece(folder / "vocab.txt")
         else:
             raise ModelError(f"ONNX classifier {name!r}: no tokenizer.json or vocab.txt in {folder}")
     except ModelError:
@@ -200,6 +199,26 @@ def _tokenizer(folder: Path, name: str) -> tuple[Any, int]:
     tokenizer.no_truncation()
     pad = next((i for t in PAD_TOKENS if (i := tokenizer.token_to_id(t)) is not None), 0)
     return tokenizer, int(pad)
+
+
+def _wordpiece(vocab_file: Path) -> Any:
+    """A BERT-style WordPiece tokenizer over a plain vocabulary (``[CLS] ... [SEP]`` when it has them)."""
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
+
+    vocab: dict[str, int] = {}
+    for line in vocab_file.read_text(encoding="utf-8").splitlines():
+        token = line.strip()
+        if token and token not in vocab:
+            vocab[token] = len(vocab)
+    if not vocab:
+        raise ModelError(f"{vocab_file} is empty")
+    unk = "[UNK]" if "[UNK]" in vocab else next(iter(vocab))
+    tokenizer = Tokenizer(models.WordPiece(vocab, unk_token=unk))
+    tokenizer.normalizer = normalizers.BertNormalizer(lowercase=True)
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    if "[CLS]" in vocab and "[SEP]" in vocab:
+        tokenizer.post_processor = processors.BertProcessing(("[SEP]", vocab["[SEP]"]), ("[CLS]", vocab["[CLS]"]))
+    return tokenizer
 
 
 def _session(data: bytes, model_file: Path, threads: int) -> tuple[Any, dict[str, tuple[str, Any]]]:

@@ -1,0 +1,148 @@
+"""The ONNX classifier plug-in: a tiny model the test exports itself, as a signal policies can use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tiny_models import write_model
+
+from clearspace.engine import Engine
+from clearspace.errors import ModelError
+from clearspace.plugins import apply_plugins, signal_kinds
+from clearspace.plugins.config import build_plugins, onnx_model_entries
+from clearspace.plugins.onnx_classifier import OnnxClassifier
+from clearspace.policy import load_default_policy, parse_policy
+from clearspace.service.settings import Settings
+from clearspace.text.document import Document
+from clearspace.types import Signal
+
+DEFAULT_POLICY = (Path(__file__).resolve().parents[2] / "src/clearspace/data/policy/default.yaml").read_text("utf-8")
+HOLD_ON_ONNX = DEFAULT_POLICY + """
+  - name: onnx-review
+    version: 1
+    when: {signal: onnx.tiny, min: 0.8}
+    action: hold
+    category: abuse
+    priority: 40
+    reason: "The community's own classifier flags this ({signals}, score {score})."
+"""
+
+
+def test_scores_abusive_texts_higher_in_both_languages(tiny_model: Path) -> None:
+    clf = OnnxClassifier(tiny_model, name="tiny")
+    clf.load()
+    abusive, benign, zh_abusive, zh_benign = clf.scores(["you are an idiot", "have a nice day", "你是傻逼", "今天天气好"])
+    assert abusive > 0.75 and zh_abusive > 0.9
+    assert benign < 0.3 and zh_benign < 0.3
+    assert len(clf.version) == 12 and clf.kinds == ("onnx.tiny",)
+
+
+def test_plain_vocab_and_attention_mask(tmp_path: Path) -> None:
+    folder = write_model(tmp_path / "wp", tokenizer="vocab", with_mask=True)
+    clf = OnnxClassifier(folder, name="wp")
+    clf.load()
+    assert set(clf.feeds_) == {"input_ids", "attention_mask"}
+    abusive, benign = clf.scores(["You are an IDIOT", "have a nice day"])
+    assert abusive > 0.8 > 0.3 > benign
+
+
+def test_engine_signal_feeds_a_policy_rule(tiny_model: Path) -> None:
+    policy = parse_policy(HOLD_ON_ONNX, "policy.yaml", known_signals=["abuse", "insult", "identity_attack",
+                          "sexism", "threat", "targeted_*", "lexicon.*", "pii.*", "doxxing", "incitement",
+                          *signal_kinds([OnnxClassifier(tiny_model, name="tiny")])])
+    engine = Engine(policy=policy, plugins=[OnnxClassifier(tiny_model, name="tiny")])
+    flagged, calm = engine.score_many(["you are an idiot loser", "have a nice day"])
+    assert not isinstance(flagged, Exception) and not isinstance(calm, Exception)
+    onnx_signal = [s for s in flagged.signals if s.kind == "onnx.tiny"]
+    assert onnx_signal and onnx_signal[0].score > 0.8 and onnx_signal[0].detector.startswith("tiny@")
+    assert "onnx-review@1" in flagged.rules and flagged.action in ("hold", "limit", "remove")
+    assert "onnx-review@1" not in calm.rules
+    assert onnx_signal[0].detector in flagged.detectors
+
+
+def test_unknown_kind_is_refused_when_kinds_are_checked() -> None:
+    from clearspace.errors import PolicyError
+
+    with pytest.raises(PolicyError, match="onnx.tiny"):
+        parse_policy(HOLD_ON_ONNX, "policy.yaml", known_signals=["abuse", "lexicon.*", "pii.*", "doxxing",
+                     "incitement", "threat", "insult", "identity_attack", "sexism", "targeted_*"])
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    ("wrong_shape", r"first output has shape \[1, \d+, 2\]"),
+    ("missing_model", "no model.onnx"),
+    ("missing_tokenizer", "no tokenizer.json or vocab.txt"),
+    ("malformed_model", "is not a valid ONNX model"),
+    ("malformed_tokenizer", "cannot read the tokenizer"),
+    ("not_a_folder", "no model.onnx"),
+])
+def test_bad_models_are_a_clear_model_error_at_load(tmp_path: Path, damage: str, message: str) -> None:
+    folder = write_model(tmp_path / "m", pool=damage != "wrong_shape")
+    if damage == "missing_model":
+        (folder / "model.onnx").unlink()
+    elif damage == "missing_tokenizer":
+        (folder / "tokenizer.json").unlink()
+    elif damage == "malformed_model":
+        (folder / "model.onnx").write_bytes(b"\x08\x07garbage, not protobuf")
+    elif damage == "malformed_tokenizer":
+        (folder / "tokenizer.json").write_text("{not json", encoding="utf-8")
+    elif damage == "not_a_folder":
+        folder = tmp_path / "nowhere"
+    with pytest.raises(ModelError, match=message):
+        OnnxClassifier(folder, name="m").load()
+    with pytest.raises(ModelError, match=message):
+        Engine(plugins=[OnnxClassifier(folder, name="m")]).score("hello")
+
+
+def test_a_positive_class_the_model_does_not_have_is_refused(tiny_model: Path) -> None:
+    with pytest.raises(ModelError, match="class 5"):
+        OnnxClassifier(tiny_model, name="tiny", positive=5).load()
+
+
+def test_a_failure_while_scoring_loses_only_its_signal(tiny_model: Path) -> None:
+    class Exploding(OnnxClassifier):
+        def scores(self, texts):  # type: ignore[no-untyped-def]
+            raise RuntimeError("onnxruntime fell over")
+
+    clf = Exploding(tiny_model, name="tiny")
+    engine = Engine(plugins=[clf])
+    result = engine.score("you are an idiot")
+    assert result.scores["abuse"] > 0 and not any(s.kind == "onnx.tiny" for s in result.signals)
+    assert clf.stats()["errors"] == 1
+
+
+def test_apply_plugins_survives_a_plugin_that_raises() -> None:
+    class Broken:
+        name, version, advisory, kinds = "broken", "1", False, ("x.y",)
+
+        def load(self) -> None: ...
+        def stats(self) -> dict[str, object]: return {}
+        def detect_batch(self, docs, contexts, signals):  # type: ignore[no-untyped-def]
+            raise ValueError("boom")
+
+    signals = [[Signal("abuse", 0.4)]]
+    apply_plugins([Broken()], [Document("hi", "hi")], [{}], signals)  # type: ignore[list-item]
+    assert signals == [[Signal("abuse", 0.4)]]
+
+
+def test_settings_entries_are_checked() -> None:
+    assert onnx_model_entries('[{"name": "zh", "path": "/m"}]', "env") == ({"name": "zh", "path": "/m"},)
+    for bad, message in [("[{\"name\": \"zh\"}]", "needs 'path'"), ("[{\"name\": \"a\", \"path\": \"/m\", \"size\": 1}]",
+                         "unknown key 'size'"), ("{", "JSON list"), ("[{\"name\": 3, \"path\": \"/m\"}]", "must be a str"),
+                         ("[{\"name\": \"a\", \"path\": \"/m\"}, {\"name\": \"a\", \"path\": \"/n\"}]", "unique")]:
+        with pytest.raises(Exception, match=message):
+            Settings.from_env({"CLEARSPACE_ONNX_MODELS": bad})
+
+
+def test_a_broken_configured_model_is_left_out_and_scoring_goes_on(tmp_path: Path, tiny_model: Path) -> None:
+    broken = write_model(tmp_path / "broken", pool=False)
+    settings = Settings.from_env({}, onnx_models=({"name": "good", "path": str(tiny_model)},
+                                                  {"name": "bad", "path": str(broken)}))
+    found = build_plugins(settings)
+    assert [p.name for p in found.plugins] == ["good"]
+    assert found.problems[0]["plugin"] == "onnx_models.bad" and "shape" in found.problems[0]["error"]
+    engine = Engine(plugins=found.plugins)
+    result = engine.score("you are an idiot")
+    assert any(s.kind == "onnx.good" for s in result.signals) and result.action
+    assert load_default_policy().id == "default@1"
