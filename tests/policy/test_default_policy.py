@@ -25,6 +25,7 @@ KNOWN_SIGNALS = [
     "doxxing",
     "incitement",
     "pii.*",
+    "guard.*",  # a guard model plug-in's advisory signal (clearspace.plugins.guard)
     *(f"lexicon.{c}" for c in ("insult", "slur", "sexual", "threat", "self_harm", "profanity")),
 ]
 KNOWN_CONTEXT = ["surface", "minor", "author_strikes", "author_account_age_days", "target_user"]
