@@ -64,3 +64,12 @@ def test_shipped_model_loads_with_the_documented_heads() -> None:
         m.public_heads
     )
     assert set(m.thresholds["fast"]) == {"zh", "en"}
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04 a zip header and then nothing", b"", b"\x93NUMPY garbage",
+                                     b"plain text, not a model"])
+def test_a_malformed_model_file_is_a_model_error(tmp_path: Path, content: bytes) -> None:
+    bad = tmp_path / "model.npz"
+    bad.write_bytes(content)
+    with pytest.raises(ModelError, match="cannot read model"):
+        load_model(bad)

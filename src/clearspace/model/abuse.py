@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,7 +159,7 @@ def load_model(path: str | Path | None = None) -> AbuseModel:
     try:
         with np.load(source) as z:
             arrays = {k: z[k] for k in z.files}
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # a damaged or foreign file
         raise ModelError(f"cannot read model {source}: {exc}") from exc
     try:
         meta = json.loads(arrays["meta"].tobytes().decode())

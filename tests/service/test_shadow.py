@@ -1,0 +1,201 @@
+"""Shadow mode: a candidate scores beside the active engine without acting; disagreements are stored."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from clearspace.errors import Conflict, InputError, ModelError, NotFound, PolicyError
+from clearspace.service.core import Service
+from clearspace.service.ids import IdFactory, counter_token
+from clearspace.service.settings import Settings
+from clearspace.service.shadow_candidates import CandidateSpec, Judgement, ShadowItem
+from clearspace.service.stub_engine import KeywordEngine
+from clearspace.store import open_store
+
+DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
+STRICTER = DEFAULT.replace("name: default\n", "name: stricter\n").replace(
+    "    action: nudge\n    category: abuse\n    priority: 10\n", "    action: hold\n    category: abuse\n    priority: 10\n")
+EVENTS = [
+    {"id": "e1", "text": "你这个傻逼", "author": "a1"},      # default: nudge; stricter: hold
+    {"id": "e2", "text": "今天天气不错", "author": "a2"},     # allow in both
+    {"id": "e3", "text": "you idiot", "author": "a3"},      # nudge -> hold
+    {"id": "e4", "text": "杀了你", "author": "a4"},          # remove in both (threat)
+]
+
+
+def stored_decisions(service: Service) -> list[tuple[str, str]]:
+    with service.store.read() as tx:
+        return sorted((r["event_id"], r["action"]) for r in tx.select("decisions"))
+
+
+def test_policy_candidate_disagreements_are_counted_with_examples(service: Service) -> None:
+    assert "action: hold\n    category: abuse\n    priority: 10" in STRICTER
+    run = service.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
+    assert run["status"] == "running" and run["label"] == "policy stricter@1"
+    answers = service.ingest(EVENTS)
+    assert service.shadow.drain(10)
+    summary = service.shadow_summary()
+    assert summary["run"]["compared"] == 4 and summary["run"]["disagreed"] == 2
+    assert summary["counts"] == {"action:nudge->hold": 2}
+    assert {e["event_id"] for e in summary["examples"]} == {"e1", "e3"}
+    example = next(e for e in summary["examples"] if e["event_id"] == "e1")
+    assert example["text"] == "你这个傻逼" and example["active"]["action"] == "nudge"
+    assert example["candidate"]["action"] == "hold" and "abuse-nudge@1" in example["candidate"]["rules"]
+    # the candidate never acted: the stored decisions are the active engine's
+    assert [a["action"] for a in answers] == ["nudge", "allow", "nudge", "remove"]
+    assert stored_decisions(service) == [("e1", "nudge"), ("e2", "allow"), ("e3", "nudge"), ("e4", "remove")]
+    assert service.shadow_summary(kind="action:nudge->hold", limit=1)["examples"][0]["event_id"] in ("e1", "e3")
+    assert service.shadow_summary(kind="abusive:false->true")["examples"] == []
+
+
+def test_start_and_stop_are_audited_and_one_run_at_a_time(service: Service) -> None:
+    service.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
+    with pytest.raises(Conflict, match="already running"):
+        service.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
+    stopped = service.stop_shadow("admin:ops")
+    assert stopped["status"] == "stopped" and stopped["stopped_by"] == "admin:ops"
+    with pytest.raises(NotFound):
+        service.stop_shadow("admin:ops")
+    service.ingest(EVENTS[:1])
+    assert service.shadow_summary()["run"]["compared"] == 0  # nothing is judged after the stop
+    kinds = [r["kind"] for r in service.audit_page(limit=10)]
+    assert "shadow.started" in kinds and "shadow.stopped" in kinds
+
+
+@pytest.mark.parametrize(("spec", "error", "message"), [
+    (CandidateSpec(policy="name: x\nversion: 1\nrules:\n  - name: r\n    version: 1\n    when: {signal: abuse, min: 2}\n"
+                          "    action: hold\n"), PolicyError, "<candidate policy>:6"),
+    (CandidateSpec(model_path="/nowhere/model.npz"), ModelError, "no model file"),
+    (CandidateSpec(version="v7"), InputError, "model version"),
+])
+def test_a_bad_candidate_fails_at_start_and_nothing_runs(service: Service, spec: CandidateSpec,
+                                                         error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        service.start_shadow(spec, "admin:ops")
+    assert service.shadow_summary()["run"] is None
+    assert service.ingest(EVENTS[:1])[0]["action"] == "nudge"
+
+
+def test_an_empty_spec_is_refused() -> None:
+    with pytest.raises(InputError, match="needs a policy"):
+        CandidateSpec()
+
+
+def test_a_malformed_model_file_is_a_model_error(service: Service, tmp_path: Path) -> None:
+    bad = tmp_path / "model.npz"
+    bad.write_bytes(b"PK\x03\x04 this is not a model")
+    with pytest.raises(ModelError, match="cannot read model"):
+        service.start_shadow(CandidateSpec(model_path=str(bad)), "admin:ops")
+
+
+class Exploding:
+    label = "explodes"
+
+    def judge(self, items: Sequence[ShadowItem]) -> list[Judgement | None]:
+        raise RuntimeError("candidate crashed")
+
+
+class Blocking:
+    """Judges nothing until released, so the queue fills up."""
+
+    label = "blocks"
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def judge(self, items: Sequence[ShadowItem]) -> list[Judgement | None]:
+        self.release.wait(10)
+        return [Judgement("remove", True, 1.0) for _ in items]
+
+
+def test_a_failing_candidate_never_touches_the_active_decision(service: Service) -> None:
+    service.shadow.loader = lambda spec, active: Exploding()
+    service.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
+    answers = service.ingest(EVENTS)
+    assert service.shadow.drain(10)
+    assert [a["action"] for a in answers] == ["nudge", "allow", "nudge", "remove"]
+    run = service.shadow_summary()["run"]
+    assert (run["errors"], run["compared"], run["disagreed"]) == (4, 0, 0)
+
+
+def test_when_behind_posts_are_dropped_and_counted(tmp_path: Path) -> None:
+    service = Service(open_store(tmp_path / "q.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()),
+                      settings=Settings(shadow_queue_size=2))
+    blocking = Blocking()
+    service.shadow.loader = lambda spec, active: blocking
+    service.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
+    events = [{"id": f"q{i}", "text": "you idiot"} for i in range(20)]
+    for event in events:
+        service.ingest(event)  # never waits on the blocked candidate
+    blocking.release.set()
+    assert service.shadow.drain(10)
+    service.shadow_tick()
+    run = service.shadow_summary()["run"]
+    assert run["compared"] + run["dropped"] == 20 and run["dropped"] >= 15
+    assert run["disagreed"] == run["compared"]
+    assert service.shadow_summary()["counts"]["action:nudge->remove"] == run["compared"]
+
+
+def test_sample_rate_and_examples_cap(tmp_path: Path) -> None:
+    service = Service(open_store(tmp_path / "s.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()),
+                      settings=Settings(shadow_sample_rate=0.5, shadow_examples_per_kind=3))
+    service.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
+    service.ingest([{"id": f"s{i}", "text": "you idiot"} for i in range(200)])
+    assert service.shadow.drain(10)
+    summary = service.shadow_summary(limit=100)
+    assert 60 <= summary["run"]["compared"] <= 140  # about half, by a hash of the event id
+    assert summary["counts"]["action:nudge->hold"] == summary["run"]["compared"]
+    assert len(summary["examples"]) == 3
+
+
+def test_every_process_follows_the_run_in_the_store(tmp_path: Path) -> None:
+    def open_service() -> Service:
+        return Service(open_store(tmp_path / "shared.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
+
+    cli, worker = open_service(), open_service()
+    cli.start_shadow(CandidateSpec(policy=STRICTER), "cli")
+    cli.shadow.close()  # the CLI exits; the run stays in the store
+    worker.ingest(EVENTS[:1])
+    assert worker.shadow.local()["run_id"] is None  # not followed before the next tick
+    worker.shadow_tick()
+    assert worker.shadow.local()["candidate"] == "policy stricter@1"
+    worker.ingest(EVENTS[2:3])
+    assert worker.shadow.drain(10)
+    assert worker.shadow_summary()["counts"] == {"action:nudge->hold": 1}
+    cli.stop_shadow("cli")
+    worker.shadow_tick()
+    assert worker.shadow.local()["run_id"] is None
+
+
+def test_a_candidate_that_cannot_load_in_a_process_is_reported_not_retried(tmp_path: Path) -> None:
+    first = Service(open_store(tmp_path / "f.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
+    first.start_shadow(CandidateSpec(policy=STRICTER), "cli")
+    second = Service(open_store(tmp_path / "f.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
+    calls: list[int] = []
+
+    def failing(spec: CandidateSpec, active: object) -> Exploding:
+        calls.append(1)
+        raise ModelError("the model file is not on this host")
+
+    second.shadow.loader = failing  # type: ignore[assignment]
+    second.shadow_tick()
+    second.shadow_tick()
+    assert calls == [1] and "not on this host" in second.shadow.local()["load_error"]
+    assert second.ingest(EVENTS[:1])[0]["action"] == "nudge"
+
+
+def test_model_file_candidate_scores_again_with_a_second_engine(service: Service) -> None:
+    shipped = files("clearspace").joinpath("data/models/abuse.npz")
+    run = service.start_shadow(CandidateSpec(model_path=str(shipped)), "admin:ops")
+    assert run["label"] == "model abuse.npz" and run["candidate"]["model_path"] == str(shipped)
+    service.ingest(EVENTS)
+    assert service.shadow.drain(60)
+    summary = service.shadow_summary()
+    assert summary["run"]["compared"] == 4 and summary["run"]["errors"] == 0
+    # the keyword stand-in and the real model disagree about at least one of these posts
+    assert summary["run"]["disagreed"] == sum(1 for e in summary["examples"]) >= 1
