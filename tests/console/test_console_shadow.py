@@ -1,0 +1,49 @@
+"""The console's shadow page: disagreements with examples, start and stop, plug-in health; admin only."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from fastapi.testclient import TestClient
+
+from clearspace.service.core import Service
+from tests.console.test_console_pages import client, csrf, keys, service, sign_in  # noqa: F401 - fixtures
+
+DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
+STRICTER = DEFAULT.replace("name: default\n", "name: stricter\n").replace(
+    "    action: nudge\n    category: abuse\n    priority: 10\n", "    action: hold\n    category: abuse\n    priority: 10\n")
+
+
+def test_admin_starts_reads_and_stops_a_shadow_run(client: TestClient, keys: dict[str, str],  # noqa: F811
+                                                   service: Service) -> None:  # noqa: F811
+    sign_in(client, keys["admin"])
+    page = client.get("/console/shadow")
+    assert page.status_code == 200 and 'data-shadow-run=""' in page.text and 'href="/console/shadow"' in page.text
+    token = csrf(client, "/console/shadow")
+    answer = client.post("/console/shadow/start", data={"csrf": token, "policy": STRICTER, "model_path": ""})
+    assert answer.status_code == 303 and "done=1" in answer.headers["location"]
+    service.ingest([{"id": "s1", "text": "你这个傻逼"}, {"id": "s2", "text": "hello"}])
+    assert service.shadow.drain(10)
+    page = client.get("/console/shadow")
+    assert 'data-shadow-status="running"' in page.text and "action:nudge-&gt;hold" in page.text
+    assert "你这个傻逼" in page.text and "policy stricter@1" in page.text
+    client.cookies.set("cs_lang", "zh")
+    assert "影子模式与插件" in client.get("/console/shadow").text
+    answer = client.post("/console/shadow/stop", data={"csrf": token})
+    assert answer.status_code == 303 and "done=1" in answer.headers["location"]
+    assert 'data-shadow-status="stopped"' in client.get("/console/shadow").text
+
+
+def test_a_bad_candidate_policy_is_shown_not_started(client: TestClient, keys: dict[str, str],  # noqa: F811
+                                                     service: Service) -> None:  # noqa: F811
+    sign_in(client, keys["admin"])
+    token = csrf(client, "/console/shadow")
+    answer = client.post("/console/shadow/start", data={"csrf": token, "policy": "rules: [", "model_path": ""})
+    assert answer.status_code == 303 and "error=" in answer.headers["location"]
+    assert service.shadow_summary()["run"] is None
+
+
+def test_only_admins_see_the_page_and_its_link(client: TestClient, keys: dict[str, str]) -> None:  # noqa: F811
+    sign_in(client, keys["senior_moderator"])
+    assert client.get("/console/shadow").status_code == 403
+    assert 'href="/console/shadow"' not in client.get("/console/").text
