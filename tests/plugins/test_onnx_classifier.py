@@ -146,3 +146,13 @@ def test_a_broken_configured_model_is_left_out_and_scoring_goes_on(tmp_path: Pat
     result = engine.score("you are an idiot")
     assert any(s.kind == "onnx.good" for s in result.signals) and result.action
     assert load_default_policy().id == "default@1"
+
+
+def test_toml_config_tables(tmp_path: Path, tiny_model: Path) -> None:
+    config = tmp_path / "clearspace.toml"
+    config.write_text(f'[clearspace]\nguard_url = "http://127.0.0.1:8000/v1"\n\n[[clearspace.onnx_models]]\n'
+                      f'name = "zh"\npath = "{tiny_model}"\nmax_length = 64\n', encoding="utf-8")
+    settings = Settings.from_env({}, config=config)
+    assert settings.onnx_models == ({"name": "zh", "path": str(tiny_model), "max_length": 64},)
+    found = build_plugins(settings)
+    assert [p.kinds for p in found.plugins] == [("onnx.zh",), ("guard.llm",)] and found.problems == []

@@ -72,6 +72,8 @@ def test_start_and_stop_are_audited_and_one_run_at_a_time(service: Service) -> N
                           "    action: hold\n"), PolicyError, "<candidate policy>:6"),
     (CandidateSpec(model_path="/nowhere/model.npz"), ModelError, "no model file"),
     (CandidateSpec(version="v7"), InputError, "model version"),
+    (CandidateSpec(model_path="/tmp/a\x00b"), ModelError, "no model file"),
+    (CandidateSpec(model_path="/" + "x" * 5000), ModelError, "no model file"),
 ])
 def test_a_bad_candidate_fails_at_start_and_nothing_runs(service: Service, spec: CandidateSpec,
                                                          error: type[Exception], message: str) -> None:

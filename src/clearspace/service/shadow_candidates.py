@@ -140,8 +140,8 @@ def load_candidate(spec: CandidateSpec, active: ScoringEngine) -> Candidate:
         assert policy is not None
         return PolicyCandidate(policy)
     path = Path(spec.model_path)
-    if not path.is_file():
-        raise ModelError(f"no model file at {spec.model_path} (the path is read on the server)")
+    if not _is_file(path):
+        raise ModelError(f"no model file at {spec.model_path!r} (the path is read on the server)")
     from clearspace.engine import Engine
 
     plugins = [p for p in getattr(active, "plugins_", ()) if not p.advisory]
@@ -150,3 +150,11 @@ def load_candidate(spec: CandidateSpec, active: ScoringEngine) -> Candidate:
     engine.warm_up()  # ModelError for a malformed file, here rather than in the background
     label = f"model {path.name}" + (f" + policy {policy.id}" if policy else "")
     return EngineCandidate(engine, label)
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a readable file; False for paths the system refuses (NUL bytes, too long)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
