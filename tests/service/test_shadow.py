@@ -201,3 +201,35 @@ def test_model_file_candidate_scores_again_with_a_second_engine(service: Service
     assert summary["run"]["compared"] == 4 and summary["run"]["errors"] == 0
     # the keyword stand-in and the real model disagree about at least one of these posts
     assert summary["run"]["disagreed"] == sum(1 for e in summary["examples"]) >= 1
+
+
+class Timed:
+    """Takes 50 ms per batch and notes when each batch started."""
+
+    label = "timed"
+
+    def __init__(self) -> None:
+        self.starts: list[float] = []
+
+    def judge(self, items: Sequence[ShadowItem]) -> list[Judgement | None]:
+        import time
+
+        self.starts.append(time.monotonic())
+        time.sleep(0.05)
+        return [item.active for item in items]
+
+
+def test_the_shadow_thread_rests_to_stay_within_its_busy_share(tmp_path: Path) -> None:
+    service = Service(open_store(tmp_path / "b.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()),
+                      settings=Settings(shadow_max_busy=0.2))
+    timed = Timed()
+    service.shadow.loader = lambda spec, active: timed
+    service.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
+    service.ingest([{"id": f"t{i}", "text": "hello"} for i in range(130)])  # at least three batches (64 at most each)
+    assert service.shadow.drain(10)
+    assert len(timed.starts) >= 3
+    gaps = [b - a for a, b in zip(timed.starts, timed.starts[1:], strict=False)]
+    assert all(gap >= 0.05 + 0.2 - 0.01 for gap in gaps), gaps  # 50 ms of work, then 200 ms of rest
+    service.shadow.close()
+    with pytest.raises(InputError, match="shadow_max_busy"):
+        Settings(shadow_max_busy=0)

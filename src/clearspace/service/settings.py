@@ -71,6 +71,7 @@ class Settings:
     shadow_sample_rate: float = 1.0  # share of ingested posts the candidate sees (by a hash of the event id)
     shadow_examples_per_kind: int = 200  # example posts kept per kind of disagreement
     shadow_sync_seconds: float = 5.0  # how often `serve` follows shadow runs started or stopped elsewhere
+    shadow_max_busy: float = 0.25  # the most of its time the shadow thread spends judging; it rests in between
 
     def __post_init__(self) -> None:
         for name in CHOICES:
@@ -80,9 +81,10 @@ class Settings:
                              f"(got {self.pileon_tick_seconds} and {self.pileon_lease_seconds})")
         if self.pileon_reread_seconds < 0:
             raise InputError(f"pileon_reread_seconds must be 0 or more, got {self.pileon_reread_seconds}")
-        if not 0.0 <= self.shadow_sample_rate <= 1.0 or self.shadow_queue_size < 1 or self.shadow_sync_seconds <= 0:
-            raise InputError("shadow_sample_rate must be in [0, 1], shadow_queue_size at least 1 and "
-                             "shadow_sync_seconds more than 0")
+        if (not 0.0 <= self.shadow_sample_rate <= 1.0 or self.shadow_queue_size < 1 or self.shadow_sync_seconds <= 0
+                or not 0.0 < self.shadow_max_busy <= 1.0):
+            raise InputError("shadow_sample_rate must be in [0, 1], shadow_queue_size at least 1, "
+                             "shadow_sync_seconds more than 0 and shadow_max_busy in (0, 1]")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, config: str | Path | None = None,

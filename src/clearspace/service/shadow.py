@@ -10,7 +10,9 @@
 How it keeps ingest safe: :meth:`ShadowRunner.offer` runs after the ingest transaction has
 committed and only puts small items into a bounded queue (``shadow_queue_size``); when the queue
 is full the posts are dropped and counted, never waited for. A background thread takes batches
-from the queue, has the candidate judge them and records the disagreements. Whatever the
+from the queue, has the candidate judge them and records the disagreements; it rests between
+batches so that it is busy at most ``shadow_max_busy`` of the time (a costly model candidate then
+falls behind and drops posts, counted, rather than taking the CPU from ingest). Whatever the
 candidate raises is logged and counted as ``errors``; the active decisions were stored before
 the candidate ever saw the posts.
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
@@ -54,12 +57,14 @@ class ShadowRunner:
     """This process's side of shadow mode: the candidate, the queue and the worker thread."""
 
     def __init__(self, store: Store, unit: Callable[[], Any], settings: Settings,
-                 active: Callable[[], ScoringEngine], loader: CandidateLoader = load_candidate) -> None:
+                 active: Callable[[], ScoringEngine], loader: CandidateLoader = load_candidate,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.store = store
         self.unit = unit
         self.settings = settings
         self.active = active
         self.loader = loader
+        self.clock = clock
         self._lock = threading.Lock()
         self._queue: queue.Queue[ShadowItem] = queue.Queue(maxsize=max(1, settings.shadow_queue_size))
         self._run_id: str | None = None
@@ -165,6 +170,7 @@ class ShadowRunner:
 
     # ------------------------------------------------------------------ the worker
     def _work(self, run_id: str, candidate: Candidate, stop: threading.Event) -> None:
+        share = self.settings.shadow_max_busy
         while not stop.is_set():
             try:
                 batch = [self._queue.get(timeout=0.2)]
@@ -175,11 +181,14 @@ class ShadowRunner:
                     batch.append(self._queue.get_nowait())
                 except queue.Empty:
                     break
+            started = self.clock()
             try:
                 self._judge(run_id, candidate, batch)
             finally:
                 for _ in batch:
                     self._queue.task_done()
+            if share < 1.0:  # rest as long as it takes to stay busy at most `share` of the time
+                stop.wait((self.clock() - started) * (1.0 - share) / share)
 
     def _judge(self, run_id: str, candidate: Candidate, batch: list[ShadowItem]) -> None:
         try:

@@ -1,0 +1,90 @@
+"""Ingest throughput with and without a shadow run (the shadow candidate must not slow ingest much).
+
+    python benchmarks/bench_shadow.py [--events 3000] [--batch 100]
+
+Ingests ``--events`` synthetic posts (the shipped samples, repeated with new ids) through
+``Service.ingest`` over a fresh SQLite database, with the fast engine, three times: no shadow run,
+a policy candidate (the default policy with nudges turned into holds), and a model-file candidate
+(the shipped model file, so the text is scored a second time in the background thread). Reports
+events per second of ingest itself (what callers wait for), then how many posts the candidate
+compared, dropped and found in disagreement once its queue is drained. ``--rounds`` repeats the
+three in a rotated order and reports the medians (the machine may be shared). Prints one JSON line and
+writes ``benchmarks/results/shadow.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from clearspace.engine import Engine
+from clearspace.service.core import Service
+from clearspace.service.ids import IdFactory, counter_token
+from clearspace.service.shadow_candidates import CandidateSpec
+from clearspace.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def posts() -> list[str]:
+    lines = files("clearspace").joinpath("data/samples/posts.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["text"] for line in lines if line.strip()]
+
+
+def run(engine: Engine, folder: Path, name: str, spec: CandidateSpec | None, n: int, batch: int) -> dict[str, Any]:
+    service = Service(open_store(folder / f"{name}.db"), engine=engine, ids=IdFactory(counter_token()))
+    service.warm_up()
+    if spec is not None:
+        service.start_shadow(spec, "bench")
+    texts = posts()
+    events = [{"id": f"{name}-{i}", "author": f"a{i % 50}", "text": texts[i % len(texts)]} for i in range(n)]
+    started = time.perf_counter()
+    for lo in range(0, n, batch):
+        service.ingest(events[lo:lo + batch])
+    seconds = time.perf_counter() - started
+    out: dict[str, Any] = {"shadow": name, "ingest_events_per_s": round(n / seconds, 1)}
+    if spec is not None:
+        drained = time.perf_counter()
+        service.shadow.drain(600)
+        service.shadow_tick()
+        run_row = service.shadow_summary()["run"]
+        out |= {"drain_s_after_ingest": round(time.perf_counter() - drained, 2),
+                **{k: run_row[k] for k in ("compared", "disagreed", "dropped", "errors")}}
+        service.shadow.close()
+    service.store.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=3000)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, each running the three in a rotated order")
+    parser.add_argument("-o", "--output", default=str(ROOT / "benchmarks" / "results" / "shadow.json"))
+    args = parser.parse_args()
+    engine = Engine().warm_up()
+    default = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
+    stricter = default.replace("name: default\n", "name: stricter\n").replace("action: nudge\n", "action: hold\n")
+    model = str(files("clearspace").joinpath("data/models/abuse.npz"))
+    modes = [("off", None), ("policy", CandidateSpec(policy=stricter)), ("model", CandidateSpec(model_path=model))]
+    runs: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(args.rounds):
+            for name, spec in modes[r % 3:] + modes[:r % 3]:
+                runs.append(run(engine, Path(tmp), f"{name}{r}", spec, args.events, args.batch) | {"shadow": name})
+    medians = {name: statistics.median(x["ingest_events_per_s"] for x in runs if x["shadow"] == name)
+               for name, _ in modes}
+    report = {"events": args.events, "batch": args.batch, "median_ingest_events_per_s": medians,
+              "relative_to_off": {k: round(v / medians["off"], 3) for k, v in medians.items()}, "runs": runs}
+    Path(args.output).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()
