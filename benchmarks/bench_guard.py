@@ -54,8 +54,8 @@ def scenario(base: list[float], guard: GuardModel, posts: int) -> dict[str, Any]
     base_p50 = percentile(base, 0.5)
     added = [g - base_p50 for g in guarded]
     stats = guard.stats()
-    return {"added_ms": {"p50": round(percentile(added, 0.5) * 1000, 2), "p99": round(percentile(added, 0.99) * 1000, 2),
-                         "max": round(max(added) * 1000, 2)},
+    return {"added_ms": {"p50": round(percentile(added, 0.5) * 1000, 2),
+                         "p99": round(percentile(added, 0.99) * 1000, 2), "max": round(max(added) * 1000, 2)},
             "scored_ms_p50": round(percentile(guarded, 0.5) * 1000, 2),
             "bounded_by_timeout": max(added) <= guard.timeout_s + 0.1,
             "guard": {k: stats[k] for k in ("calls", "ok", "timeout", "failure", "garbage", "skipped_open",

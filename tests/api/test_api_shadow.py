@@ -10,7 +10,8 @@ from clearspace.service.core import Service
 
 DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
 STRICTER = DEFAULT.replace("name: default\n", "name: stricter\n").replace(
-    "    action: nudge\n    category: abuse\n    priority: 10\n", "    action: hold\n    category: abuse\n    priority: 10\n")
+    "    action: nudge\n    category: abuse\n    priority: 10\n",
+    "    action: hold\n    category: abuse\n    priority: 10\n")
 
 
 def test_shadow_lifecycle(client: TestClient, h: dict[str, dict[str, str]], service: Service) -> None:

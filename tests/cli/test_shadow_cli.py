@@ -16,7 +16,8 @@ from clearspace.store import open_store
 
 DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
 STRICTER = DEFAULT.replace("name: default\n", "name: stricter\n").replace(
-    "    action: nudge\n    category: abuse\n    priority: 10\n", "    action: hold\n    category: abuse\n    priority: 10\n")
+    "    action: nudge\n    category: abuse\n    priority: 10\n",
+    "    action: hold\n    category: abuse\n    priority: 10\n")
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from tests.console.test_console_pages import client, csrf, keys, service, sign_i
 
 DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
 STRICTER = DEFAULT.replace("name: default\n", "name: stricter\n").replace(
-    "    action: nudge\n    category: abuse\n    priority: 10\n", "    action: hold\n    category: abuse\n    priority: 10\n")
+    "    action: nudge\n    category: abuse\n    priority: 10\n",
+    "    action: hold\n    category: abuse\n    priority: 10\n")
 
 
 def test_admin_starts_reads_and_stops_a_shadow_run(client: TestClient, keys: dict[str, str],  # noqa: F811

@@ -32,7 +32,8 @@ HOLD_ON_ONNX = DEFAULT_POLICY + """
 def test_scores_abusive_texts_higher_in_both_languages(tiny_model: Path) -> None:
     clf = OnnxClassifier(tiny_model, name="tiny")
     clf.load()
-    abusive, benign, zh_abusive, zh_benign = clf.scores(["you are an idiot", "have a nice day", "你是傻逼", "今天天气好"])
+    texts = ["you are an idiot", "have a nice day", "你是傻逼", "今天天气好"]
+    abusive, benign, zh_abusive, zh_benign = clf.scores(texts)
     assert abusive > 0.75 and zh_abusive > 0.9
     assert benign < 0.3 and zh_benign < 0.3
     assert len(clf.version) == 12 and clf.kinds == ("onnx.tiny",)
@@ -128,9 +129,10 @@ def test_apply_plugins_survives_a_plugin_that_raises() -> None:
 
 def test_settings_entries_are_checked() -> None:
     assert onnx_model_entries('[{"name": "zh", "path": "/m"}]', "env") == ({"name": "zh", "path": "/m"},)
-    for bad, message in [("[{\"name\": \"zh\"}]", "needs 'path'"), ("[{\"name\": \"a\", \"path\": \"/m\", \"size\": 1}]",
-                         "unknown key 'size'"), ("{", "JSON list"), ("[{\"name\": 3, \"path\": \"/m\"}]", "must be a str"),
-                         ("[{\"name\": \"a\", \"path\": \"/m\"}, {\"name\": \"a\", \"path\": \"/n\"}]", "unique")]:
+    cases = [('[{"name": "zh"}]', "needs 'path'"), ('[{"name": "a", "path": "/m", "size": 1}]', "unknown key 'size'"),
+             ("{", "JSON list"), ('[{"name": 3, "path": "/m"}]', "must be a str"),
+             ('[{"name": "a", "path": "/m"}, {"name": "a", "path": "/n"}]', "unique")]
+    for bad, message in cases:
         with pytest.raises(Exception, match=message):
             Settings.from_env({"CLEARSPACE_ONNX_MODELS": bad})
 

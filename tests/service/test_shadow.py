@@ -19,7 +19,8 @@ from clearspace.store import open_store
 
 DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
 STRICTER = DEFAULT.replace("name: default\n", "name: stricter\n").replace(
-    "    action: nudge\n    category: abuse\n    priority: 10\n", "    action: hold\n    category: abuse\n    priority: 10\n")
+    "    action: nudge\n    category: abuse\n    priority: 10\n",
+    "    action: hold\n    category: abuse\n    priority: 10\n")
 EVENTS = [
     {"id": "e1", "text": "你这个傻逼", "author": "a1"},      # default: nudge; stricter: hold
     {"id": "e2", "text": "今天天气不错", "author": "a2"},     # allow in both
@@ -68,8 +69,9 @@ def test_start_and_stop_are_audited_and_one_run_at_a_time(service: Service) -> N
 
 
 @pytest.mark.parametrize(("spec", "error", "message"), [
-    (CandidateSpec(policy="name: x\nversion: 1\nrules:\n  - name: r\n    version: 1\n    when: {signal: abuse, min: 2}\n"
-                          "    action: hold\n"), PolicyError, "<candidate policy>:6"),
+    (CandidateSpec(policy="name: x\nversion: 1\nrules:\n  - name: r\n    version: 1\n"
+                          "    when: {signal: abuse, min: 2}\n    action: hold\n"),
+     PolicyError, "<candidate policy>:6"),
     (CandidateSpec(model_path="/nowhere/model.npz"), ModelError, "no model file"),
     (CandidateSpec(version="v7"), InputError, "model version"),
     (CandidateSpec(model_path="/tmp/a\x00b"), ModelError, "no model file"),
