@@ -23,16 +23,3 @@ def tiny_model(tmp_path: Path) -> Path:
 def standin() -> Iterator[StandIn]:
     with StandIn() as server:
         yield server
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds

@@ -7,7 +7,7 @@ import time
 from collections.abc import Sequence
 
 import pytest
-from conftest import FakeClock
+from fakes import FakeClock
 from hypothesis import given
 from hypothesis import strategies as st
 from standin import StandIn

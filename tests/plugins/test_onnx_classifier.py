@@ -50,7 +50,7 @@ def test_plain_vocab_and_attention_mask(tmp_path: Path) -> None:
 
 def test_engine_signal_feeds_a_policy_rule(tiny_model: Path) -> None:
     policy = parse_policy(HOLD_ON_ONNX, "policy.yaml", known_signals=["abuse", "insult", "identity_attack",
-                          "sexism", "threat", "targeted_*", "lexicon.*", "pii.*", "doxxing", "incitement",
+                          "sexism", "threat", "targeted_*", "lexicon.*", "pii.*", "doxxing", "incitement", "guard.*",
                           *signal_kinds([OnnxClassifier(tiny_model, name="tiny")])])
     engine = Engine(policy=policy, plugins=[OnnxClassifier(tiny_model, name="tiny")])
     flagged, calm = engine.score_many(["you are an idiot loser", "have a nice day"])
@@ -65,8 +65,8 @@ def test_engine_signal_feeds_a_policy_rule(tiny_model: Path) -> None:
 def test_unknown_kind_is_refused_when_kinds_are_checked() -> None:
     from clearspace.errors import PolicyError
 
-    with pytest.raises(PolicyError, match="onnx.tiny"):
-        parse_policy(HOLD_ON_ONNX, "policy.yaml", known_signals=["abuse", "lexicon.*", "pii.*", "doxxing",
+    with pytest.raises(PolicyError, match=r"^policy.yaml:\d+:\d+: unknown signal kind 'onnx.tiny'$"):
+        parse_policy(HOLD_ON_ONNX, "policy.yaml", known_signals=["abuse", "lexicon.*", "pii.*", "doxxing", "guard.*",
                      "incitement", "threat", "insult", "identity_attack", "sexism", "targeted_*"])
 
 
