@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from fakes import FakeClock
@@ -233,3 +234,32 @@ def test_engine_with_the_guard_holds_what_it_flags_and_records_it(standin: Stand
     assert flagged.action == "hold" and "guard-review@1" in flagged.rules
     assert "llm@1" in flagged.detectors
     assert "guard-review@1" not in calm.rules and calm.action != "hold"
+
+
+def test_served_with_the_guard_down_events_are_decided_and_plugins_report_the_open_breaker(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from clearspace.api.app import create_app
+    from clearspace.service.factory import build_service
+    from clearspace.service.settings import Settings
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = Settings(db=str(tmp_path / "g.db"), guard_url=f"http://127.0.0.1:{port}/v1", guard_band=0.5,
+                        guard_breaker_failures=2, guard_timeout_s=0.5)
+    service = build_service(settings)
+    admin = service.create_key("admin")[1]
+    headers = {"Authorization": f"Bearer {admin}"}
+    events = [{"id": f"g{i}", "text": text} for i, text in enumerate(["you are a loser", "你就是个傻逼", "hello"] * 3)]
+    with TestClient(create_app(service)) as client:
+        answers = client.post("/v1/events", json=events, headers=headers)
+        assert answers.status_code == 200 and len(answers.json()["results"]) == 9
+        assert all(a["action"] for a in answers.json()["results"])
+        body = client.get("/v1/plugins", headers=headers).json()
+    guard = body["plugins"][0]
+    assert guard["id"] == "llm@1" and guard["breaker"]["state"] == "open"
+    # requests already in flight when the breaker opened may fail too (at most guard_concurrency - 1 more)
+    assert 2 <= guard["failure"] <= 2 + 3  # the 9 events and the engine's warm-up text:
+    assert guard["failure"] + guard["skipped_open"] == 10
+    assert body["problems"] == []

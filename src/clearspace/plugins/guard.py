@@ -184,9 +184,6 @@ class GuardModel:
         for i, (doc, found) in enumerate(zip(docs, signals, strict=True)):
             if not self.uncertain(found) or not doc.original.strip():
                 continue
-            if not self.breaker.allow():
-                self.counter.record("skipped_open")
-                continue
             futures[self._pool.submit(self.ask, doc.original, deadline)] = i
         if not futures:
             return out
@@ -204,8 +201,10 @@ class GuardModel:
         assert self._client is not None
         remaining = deadline - self.clock()
         if remaining <= 0:
-            self.breaker.release()
             self.counter.record("skipped_busy")
+            return None
+        if not self.breaker.allow():  # asked when the request would go out, not when it was queued
+            self.counter.record("skipped_open")
             return None
         started = self.clock()
         try:
