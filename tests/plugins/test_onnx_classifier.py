@@ -158,3 +158,10 @@ def test_toml_config_tables(tmp_path: Path, tiny_model: Path) -> None:
     assert settings.onnx_models == ({"name": "zh", "path": str(tiny_model), "max_length": 64},)
     found = build_plugins(settings)
     assert [p.kinds for p in found.plugins] == [("onnx.zh",), ("guard.llm",)] and found.problems == []
+
+
+def test_huge_and_empty_texts(tiny_model: Path) -> None:
+    clf = OnnxClassifier(tiny_model, name="tiny", max_length=8)
+    clf.load()
+    huge, empty = clf.scores(["you are an idiot " * 200_000, ""])
+    assert huge > 0.75 and 0 <= empty <= 1

@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 OUTPUTS: Final = ("auto", "logits", "probabilities")
 PAD_TOKENS: Final = ("[PAD]", "<pad>", "<PAD>")
+CHARS_PER_TOKEN: Final = 16
+"""Texts are cut to ``max_length * CHARS_PER_TOKEN`` characters before tokenizing (a bound, never reached
+by real tokenizers' average)."""
 _NAME: Final = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
@@ -142,8 +145,9 @@ class OnnxClassifier:
         return _probabilities(raw, self.output)[:, column]
 
     def _run(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
-        encodings = self.tokenizer_.encode_batch(list(texts))
-        width = max(1, max(len(e.ids) for e in encodings))
+        cut = self.max_length * CHARS_PER_TOKEN  # a huge text is not tokenized past what the model reads
+        encodings = self.tokenizer_.encode_batch([t[:cut] for t in texts])
+        width = max(1, max(min(len(e.ids), self.max_length) for e in encodings))
         ids = np.full((len(texts), width), self.pad_id_, dtype=np.int64)
         mask = np.zeros((len(texts), width), dtype=np.int64)
         for row, enc in enumerate(encodings):
