@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from clearspace.detectors.base import Detector, detector_id
+from clearspace.detectors.cues import CueTable
+from clearspace.detectors.harm import HarmDetector
 from clearspace.detectors.incitement import IncitementDetector
 from clearspace.detectors.lexicon import LexiconDetector
 from clearspace.detectors.pii import PiiDetector
@@ -30,9 +32,11 @@ from clearspace.result import ItemError, ScoreResult
 from clearspace.text.document import Document
 from clearspace.text.normalize import DEFAULT_MAX_CHARS, Normalizer
 from clearspace.types import Signal
+from clearspace.verdict.analysis import Analysis
+from clearspace.verdict.combine import decide as decide_verdict
 
-DETECTOR_SCORES = {"doxxing": "doxxing", "incitement": "incitement"}
-THREAT_KINDS = ("lexicon.threat", "lexicon.self_harm")
+DETECTOR_SCORES = {"doxxing": "doxxing", "incitement": "incitement", "threat": "threat", "death_wish": "death_wish",
+                   "sexual_harassment": "sexual_harassment", "dehumanization": "dehumanization"}
 Item = str | Mapping[str, Any]
 
 
@@ -76,8 +80,11 @@ class Engine:
         lexicon = LexiconDetector(extra_paths=self.lexicon_paths, match_pinyin=False)
         self.lexicon_ = lexicon
         self.normalizer_ = Normalizer(homophone_terms=lexicon.homophone_terms(), max_chars=self.max_chars)
+        self.cues_ = CueTable()
+        self.harm_ = HarmDetector(self.cues_)
         self.detectors_: list[Detector] = (
-            list(self.detectors) if self.detectors is not None else [lexicon, PiiDetector(), IncitementDetector()]
+            list(self.detectors) if self.detectors is not None
+            else [lexicon, PiiDetector(), IncitementDetector()]
         )
         self.model_ = ModelDetector(self.model_path, self.encoder, self.embed_band)
         self.model_.model  # noqa: B018 - load weights now, not on the first post
@@ -90,12 +97,10 @@ class Engine:
         self.detector_ids_ = (
             f"{self.normalizer_.name}@{self.normalizer_.version}",
             *(detector_id(d) for d in self.detectors_),
+            detector_id(self.harm_),
             f"{self.model_.name}@{self.model_.version}",
         )
-        heads = self.model_.model.public_heads
-        self.n_heads_ = len(heads)
-        # when no head is named like a detector score, only detector signals feed those scores
-        self.plain_heads_ = not any(_feeds_detector_score(h) for h in heads)
+        self.n_heads_ = len(self.model_.model.public_heads)
         self._ready = True
 
     def warm_up(self) -> Engine:
@@ -148,21 +153,26 @@ class Engine:
             return []
         results = []
         n_heads = self.n_heads_
-        skip = n_heads if self.plain_heads_ else 0
         detectors = self.detectors_
         decide = self.policy_.signals_outcome
         ids = self.detector_ids_
-        for doc, context, (signals, abusive) in zip(docs, contexts, self.model_.run(docs), strict=True):
+        find_cues, harm = self.cues_.find, self.harm_
+        for doc, context, (signals, _, cut) in zip(docs, contexts, self.model_.run_scored(docs), strict=True):
             for detector in detectors:
                 signals.extend(detector.detect(doc, context))
+            analysis = Analysis.of(doc.text, find_cues(doc.text))
+            signals.extend(harm.detect_analysed(doc, analysis))
+            verdict = decide_verdict(doc, analysis, signals, n_heads, cut)
+            signals = verdict.signals
             scores = {s.kind: s.score for s in signals[:n_heads]}
-            scores |= _detector_scores(signals[skip:] if skip else signals)
-            # the verdict's action, rule ids, reasons and labels, as from Policy.evaluate
+            scores |= _detector_scores(signals[n_heads:])
+            # the policy sees the verdict's target and stance next to the event's own context
+            context = {**context, "target": verdict.target, "stance": verdict.stance}
             action, rules, reasons, labels = decide(signals, context)
             results.append(
                 ScoreResult(
                     context.get("id"),
-                    abusive,
+                    verdict.abusive,
                     action,
                     scores,
                     tuple(signals),
@@ -171,6 +181,10 @@ class Engine:
                     labels,
                     guess_language(doc.original),
                     ids,
+                    {},
+                    verdict.target,
+                    verdict.stance,
+                    verdict.category,
                 )
             )
         return results
@@ -189,23 +203,14 @@ def _unpack(item: Item) -> tuple[str, dict[str, Any]]:
     return text, {k: v for k, v in item.items() if k != "text"}
 
 
-def _feeds_detector_score(kind: str) -> bool:
-    """Whether a signal of this kind counts towards one of :func:`_detector_scores`."""
-    return kind in DETECTOR_SCORES or kind.startswith("lexicon.")
-
-
 def _detector_scores(signals: Sequence[Signal]) -> dict[str, float]:
-    """Scores that come from rule-based detectors rather than the model's heads.
-
-    ``threat`` has no labelled training data, so it is the lexicon's threat score.
-    """
-    scores = {"doxxing": 0.0, "incitement": 0.0, "lexicon": 0.0, "threat": 0.0}
+    """Scores that come from rule-based detectors rather than the model's heads."""
+    scores = dict.fromkeys(("doxxing", "incitement", "lexicon", "threat", "death_wish", "sexual_harassment",
+                            "dehumanization"), 0.0)
     for s in signals:
         if s.kind in DETECTOR_SCORES:
             key = DETECTOR_SCORES[s.kind]
             scores[key] = max(scores[key], s.score)
         elif s.kind.startswith("lexicon."):
             scores["lexicon"] = max(scores["lexicon"], s.score)
-            if s.kind in THREAT_KINDS:
-                scores["threat"] = max(scores["threat"], s.score)
     return scores
