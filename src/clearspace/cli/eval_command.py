@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ def run_eval(data_dir: Path | None, functional: str | None, *, embed: bool, mode
         rows = evaluate(data_dir, embed=embed, model_path=model, baseline=baseline, log=_log)
         click.echo(render_table(rows))
         click.echo("")
-        payload["sets"] = [row.__dict__ for row in rows]
+        payload["sets"] = [asdict(row) for row in rows]
     for name, report in reports.items():
         click.echo(render_report(report, title=f"{name} on the functional suite ({', '.join(names)})"))
     payload["functional"] = {"suites": names, "systems": {k: r.to_dict() for k, r in reports.items()}}

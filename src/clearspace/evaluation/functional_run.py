@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from clearspace.evaluation.functional import Case
+from clearspace.evaluation.functional import LANGS, Case
 
 Progress = Callable[[int], None]
 
@@ -172,7 +172,7 @@ def _agreement_line(name: str, cell: Cell) -> str | None:
 
 def render_report(report: FunctionalReport, *, max_failures: int = 20, title: str = "functional suite") -> str:
     """A plain-text table: accuracy per functionality, zh and en apart, then totals and some failures."""
-    langs = sorted(report.languages)
+    langs = sorted(report.languages, key=lambda lang: (LANGS.index(lang) if lang in LANGS else len(LANGS), lang))
     names = sorted({n for _, n in report.cells}, key=lambda n: (report.expected_of.get(n) != "attack", n))
     width = 16
     head = f"{'functionality':<26}{'expect':<8}" + "".join(f"{lang:>{width}}" for lang in langs)
@@ -189,7 +189,8 @@ def render_report(report: FunctionalReport, *, max_failures: int = 20, title: st
             lines.append(line)
     if report.failures:
         shown = report.failures[:max_failures]
-        lines.append(f"failures: {len(report.failures)} (first {len(shown)}; all of them in the JSON output)")
+        which = f"first {len(shown)}; all" if shown else "all"
+        lines.append(f"failures: {len(report.failures)} ({which} of them in the JSON output)")
         for o in shown:
             got = "error" if o.predicted is None else ("attack" if o.predicted else "ok")
             lines.append(f"  {o.case.id} [{o.case.functionality}] expected {o.case.expected}, got {got}: "
