@@ -262,6 +262,18 @@ def test_shipped_texts_are_unique_and_not_training_data(shipped: list[Any]) -> N
     assert [c.id for c in shipped if key(c.text) in training] == []
 
 
+def test_shipped_texts_are_not_near_copies_of_training_texts(shipped: list[Any]) -> None:
+    """Character-bigram Jaccard similarity with every text of the shipped stance (training) set stays below 0.5."""
+    def grams(text: str) -> set[str]:
+        t = "".join(text.casefold().split())
+        return {t[i:i + 2] for i in range(len(t) - 1)}
+
+    training = [grams(t) for t in ds.stance().texts]
+    close = [c.id for c in shipped
+             if any(len(g & h) >= 0.5 * len(g | h) for g in [grams(c.text)] for h in training if g | h)]
+    assert close == []
+
+
 def test_shipped_contrast_pairs_cross_the_verdict(shipped: list[Any]) -> None:
     pairs: dict[str, set[str]] = {}
     for c in shipped:
