@@ -210,6 +210,18 @@ def test_cli_eval_functional_file_writes_table_and_json(tmp_path: Path) -> None:
     assert set(report["functionalities"]) == {"zh", "en"}
 
 
+def test_cli_eval_without_data_runs_the_shipped_suites(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    result = CliRunner().invoke(cli, ["eval", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert payload["functional"]["suites"] == ["zh.tsv", "en.tsv"]
+    report = payload["functional"]["systems"]["clearspace-fast"]
+    assert report["overall"]["n"] == len(load_shipped())
+    assert len(report["functionalities"]["zh"]) >= 15 and len(report["functionalities"]["en"]) >= 15
+    assert len(report["failures"]) == report["overall"]["n"] - report["overall"]["correct"]
+
+
 def test_cli_eval_reports_a_malformed_suite_with_file_and_line(tmp_path: Path) -> None:
     suite = write(tmp_path, HEADER + "\n" + row("a", "x", "en", "maybe", "t") + "\n")
     result = CliRunner().invoke(cli, ["eval", "--functional", str(suite)])
