@@ -30,7 +30,23 @@ Cue types:
 ``dehumanize`` a dehumanising predicate (蟑螂, 不配做人, vermin, should be exterminated)
 ``rhetoric``   a rhetorical question whose negator negates nothing (信不信, 是不是, or not)
 ``conduct``    what someone did or runs (政策, 售后, 偷税, should resign, customers): criticism
+``ingroup``    speaking as a member of a group (作为一个, 打工人, as a, pride): reclaimed words
+``dieact``     a way to die or self-harm (跳下去, 找根绳子, 暴毙, end it, cut deeper)
+``wish``       a wish or suggestion (建议你, 怎么还没, 赶紧, 吧, hope, should just, next time)
+``hurtact``    bodily harm (揍, 进医院, 一把火, breaking your, getting jumped, bleeding)
+``menace``     a menacing frame (放学别走, 多看看身后, 很快就会见面, just saying, on my way)
+``private``    private-life details (小区, 几栋, 下班, 车牌, 你女儿, your kids, leave the office)
+``know``       the speaker knows or saw something (我知道, 我记下, i saw, i know)
+``sexual``     sexual content (没穿衣服, 陪你睡, 一晚多少钱, top off, bra size, in bed)
+``comeon``     a come-on to the reader (美女, 哥哥, 私我, 我出钱, babe, dm me, i'll donate)
+``passive``    passive voice (被, 挨, got, was): the speaker suffers the harm named after it
+``selfdesc``   the speaker describing themselves (我真是, 我太, i'm such, silly me)
+``contrast``   a turn (但是, 可是, but, however): what comes after it outweighs what came before
 =============  ====================================================================
+
+A combination of cues makes a detection (a way to die with a wish, harm with a victim and a
+menace, private details with a menace, sexual content with a come-on): see
+:mod:`clearspace.detectors.harm`.
 """
 
 from __future__ import annotations
@@ -48,7 +64,7 @@ from clearspace.text.tables import data_path, read_tsv
 CUE_TYPES = frozenset({
     "you", "third", "self", "we", "group", "neg", "condemn", "meta", "report", "bias", "support",
     "praise", "exclaim", "threat", "implied", "death", "harass", "verb", "intent", "dehumanize", "rhetoric",
-    "conduct",
+    "conduct", "ingroup", "dieact", "wish", "hurtact", "menace", "private", "know", "sexual", "comeon", "passive", "contrast", "selfdesc",
 })
 DEFAULT_CUE_FILES = ("cues/zh.tsv", "cues/en.tsv")
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;\n…~～:：]")

@@ -68,10 +68,9 @@ class HarmDetector:
             kind = _PHRASE_KIND[cue.type]
             score, target = _phrase_score(an, cue)
             hits.setdefault(kind, []).append((score, (cue.start, cue.end), target))
-        for score, span, target in _verb_threats(an):
-            hits.setdefault("threat", []).append((score, span, target))
-        for score, span, target in _dehumanising(an):
-            hits.setdefault("dehumanization", []).append((score, span, target))
+        for kind, finder in _COMBINATIONS:
+            for score, span, target in finder(an):
+                hits.setdefault(kind, []).append((score, span, target))
         return [self._signal(doc, kind, items) for kind, items in hits.items() if items]
 
     def _signal(self, doc: Document, kind: str, items: list[tuple[float, Span, str]]) -> Signal:
@@ -143,3 +142,108 @@ def _dehumanising(an: Analysis) -> list[tuple[float, Span, str]]:
         out.append((score, (subject[-1].start, pred.end), "group"))
     return out
 
+
+
+def _in_sentence(an: Analysis, pos: int, *types: str) -> list[Cue]:
+    lo, hi = an.sentence_of(pos)
+    return [c for c in an.of_type(*types) if lo <= c.start and c.end <= hi]
+
+
+def _aim(an: Analysis, cue: Cue) -> str:
+    """Who a combination at ``cue`` is aimed at: the nearest person in its clause, else its sentence."""
+    person = an.person_near(cue.start, cue.end) or next(iter(_in_sentence(an, cue.start, "you", "third")), None)
+    if person is None:
+        return "none"
+    return {"you": "addressee", "third": "third_person", "group": "group"}.get(person.type, "self")
+
+
+def _death_wishes(an: Analysis) -> list[tuple[float, Span, str]]:
+    """A way to die or self-harm with a wish or suggestion in the same sentence (建议你直接跳下去,
+    怎么还没暴毙, 赶紧找根绳子吧, should just end it, cut deeper next time)."""
+    out = []
+    for act in an.of_type("dieact"):
+        wishes = [c for c in _in_sentence(an, act.start, "wish") if c.weight >= 0.5]
+        if not wishes:
+            continue
+        target = _aim(an, act)
+        score = 0.55 + 0.3 * act.weight * max(c.weight for c in wishes)
+        score += 0.1 if target in ("addressee", "third_person") else 0.0
+        if an.negated(act.start):
+            score *= NEGATED
+        elif target == "self":
+            score *= SELF_AIMED
+        elif target == "none" and act.weight < 0.8:
+            score *= UNAIMED
+        out.append((min(score, 0.9), (min(c.start for c in [act, *wishes]), act.end), target))
+    return out
+
+
+def _harm_threats(an: Analysis) -> list[tuple[float, Span, str]]:
+    """Bodily harm with a victim (the reader or a third person) and a speaker, intent or menace in the
+    same sentence (放学别走…揍到你跪下, 我先砸了你的车, next time I see you I'm breaking your jaw)."""
+    out = []
+    for act in an.of_type("hurtact"):
+        victims = _in_sentence(an, act.start, "you", "third")
+        drivers = _in_sentence(an, act.start, "self", "we", "intent", "menace", "know")
+        if not victims or not drivers:
+            continue
+        if any(0 <= act.start - c.end <= 3 for c in an.of_type("passive")):
+            continue  # 我被他揍了: the speaker is the one hurt
+        menace = any(c.type == "menace" for c in drivers)
+        score = 0.5 + 0.4 * act.weight * max(c.weight for c in drivers)
+        if an.negated(act.start) and not menace:
+            score *= NEGATED
+        target = "addressee" if any(v.type == "you" for v in victims) else "third_person"
+        out.append((min(score, 0.9), (act.start, act.end), target))
+    return out
+
+
+def _implied_threats(an: Analysis) -> list[tuple[float, Span, str]]:
+    """Private details of the reader's life with a menace or the speaker's knowledge (我知道你家住哪个
+    小区, 你女儿在…好好照顾她哦, you leave the office around 6 every day. just saying), or a strong
+    menace on its own (多看看身后, we'll see how brave you are when we meet)."""
+    menace = an.of_type("menace", "know")
+    private = an.of_type("private")
+    strong = [c for c in an.of_type("menace") if c.weight >= 1.0 and not an.negated(c.start)]
+    out: list[tuple[float, Span, str]] = []
+    if private and an.has("you"):
+        p_sum = sum(c.weight for c in private)
+        m_sum = sum(c.weight for c in menace)
+        if (p_sum >= 0.8 and m_sum >= 0.6) or p_sum >= 2.0:
+            score = min(IMPLIED_MAX, 0.5 + 0.15 * p_sum + 0.2 * m_sum)
+            first = min(c.start for c in private)
+            out.append((score, (first, max(c.end for c in private)), "addressee"))
+    for cue in strong:
+        out.append((0.75, (cue.start, cue.end), "addressee"))
+    return out
+
+
+def _sexual_advances(an: Analysis) -> list[tuple[float, Span, str]]:
+    """Sexual content said to someone: with a come-on or a person named (美女，一晚多少钱, 哥今晚去你家
+    陪你睡, 想升职的话，今晚来我房间, stream with your top off and I'll donate)."""
+    out = []
+    come_on = max((c.weight for c in an.of_type("comeon")), default=0.0)
+    you = 0.7 if an.has("you") else 0.0
+    third = 0.5 if an.has("third") else 0.0
+    aim = max(come_on, you, third)
+    if aim == 0.0:
+        return out
+    for cue in an.of_type("sexual"):
+        if cue.weight < 0.6:
+            continue
+        score = 0.45 + 0.45 * cue.weight * aim
+        if an.negated(cue.start):
+            score *= NEGATED
+        target = "third_person" if third and not you and not come_on else "addressee"
+        out.append((score, (cue.start, cue.end), target))
+    return out
+
+
+_COMBINATIONS = (
+    ("threat", _verb_threats),
+    ("threat", _harm_threats),
+    ("threat", _implied_threats),
+    ("death_wish", _death_wishes),
+    ("sexual_harassment", _sexual_advances),
+    ("dehumanization", _dehumanising),
+)

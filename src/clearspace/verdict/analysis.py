@@ -12,7 +12,7 @@ PERSON_TYPES = ("you", "third", "group", "self", "we")
 TARGET_OF = {"you": "addressee", "third": "third_person", "group": "group", "self": "self", "we": "self"}
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "《": "》", "【": "】"}
 NEG_REACH_ZH = 6
-NEG_REACH_EN = 16
+NEG_REACH_EN = 28
 
 
 @dataclass(slots=True)
@@ -99,9 +99,9 @@ class Analysis:
         return TARGET_OF[cue.type] if cue else "none"
 
     def person_anywhere(self, start: int, end: int) -> Cue | None:
-        """The person cue of the whole text nearest to ``[start, end)``, addressee first on ties."""
+        """The addressee, third person or group of the whole text nearest to ``[start, end)``."""
         best: tuple[int, Cue] | None = None
-        for cue in self.of_type(*PERSON_TYPES):
+        for cue in self.of_type("you", "third", "group"):  # the speaker is named only in the same clause
             distance = start - cue.end if cue.end <= start else cue.start - end
             if distance >= 0 and (best is None or distance < best[0]):
                 best = (distance, cue)

@@ -39,6 +39,7 @@ AIMED_PROFANITY = 0.8  # profanity this severe names its target itself (操你�
 SELF_FACTOR, NONE_FACTOR, NEGATED_FACTOR, PROTECTED_FACTOR = 0.2, 0.5, 0.2, 0.2
 UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a moron) is still said to someone
 CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
+
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
 CATEGORY_OF = {"threat": "threat", "death_wish": "death_wish", "sexual_harassment": "sexual_harassment",
                "dehumanization": "hate", "lexicon.slur": "hate", "incitement": "incitement", "doxxing": "doxxing",
@@ -103,6 +104,8 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
 def _is_attack(sig: Signal) -> bool:
     if sig.kind == "lexicon.profanity":
         return sig.details.get("aimed", False) is True
+    if sig.kind in OTHER_ATTACKS:
+        return sig.score >= 0.6
     return sig.kind in HARM_KINDS or sig.kind in WORD_KINDS or sig.kind in OTHER_ATTACKS
 
 
@@ -133,6 +136,10 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
 def _word_score(an: Analysis, kind: str, raw: float, start: int, target: str) -> tuple[float, str]:
     if an.negated(start):
         return raw * NEGATED_FACTOR, "negated"
+    if kind == "lexicon.slur" and an.has("ingroup", "we") and target != "addressee":
+        return raw * SELF_FACTOR, "in-group"  # a reclaimed word (dyke march, 我们基佬)
+    if kind == "lexicon.slur" and target in ("none", "self"):
+        target = "group"  # a slur names the group it attacks
     if kind == "lexicon.profanity" and raw < AIMED_PROFANITY:
         return raw * NONE_FACTOR, "untargeted"
     if target == "self":
@@ -163,13 +170,15 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
         return min(p, PROTECTED_CAP), st
     if any(s.score >= 0.5 for s in weighed if _is_attack(s)):
         return p, ""
-    words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur")]
-    if words and all(s.details.get("weighed") in ("negated", "self") for s in words):
+    words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur") and s.details.get("raw", 0) >= 0.4]
+    if words and all(s.details.get("weighed") in ("negated", "self", "in-group") for s in words):
         return min(p, PROTECTED_CAP), "negated or self-aimed words"  # 你一点也不蠢, I'm such an idiot
     if an.weight("conduct") >= CONDUCT_MIN:
         return min(p, CONDUCT_CAP), "criticism of conduct"  # 舆论监督 without insulting words
+    if an.has("ingroup"):
+        return p * PRAISE_FACTOR, "in-group speech"
     aimed = an.has("you", "third", "group")
-    if not aimed and an.has("self", "we"):
+    if not aimed and an.has("selfdesc"):
         return p * SELF_CAP_FACTOR, "about the speaker"
     if not aimed and an.has("exclaim"):
         return p * EXCLAIM_FACTOR, "untargeted exclamation"

@@ -57,6 +57,10 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
     """Against discrimination, or for a person, with no direct attack outside quotes."""
     if any(target in ("addressee", "third_person", "group") and not an.quoted(*span) for span, target in attacks):
         return False
-    if an.has("bias") and an.has("condemn", "neg", "support"):
-        return True
+    if an.has("contrast"):
+        return False  # 不是歧视，但是…, I'm not racist but…: the second half is the point
+    for bias in an.of_type("bias"):
+        lo, hi = an.sentence_of(bias.start)
+        if any(lo <= c.start and c.end <= hi for c in an.of_type("condemn", "support")):
+            return True
     return an.weight("support") >= SUPPORT_MIN
