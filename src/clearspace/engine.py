@@ -35,6 +35,8 @@ from clearspace.types import Signal
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.combine import decide as decide_verdict
 
+QUOTE_STANCE_CUES = ("meta", "condemn", "report", "bias", "support")
+
 DETECTOR_SCORES = {"doxxing": "doxxing", "incitement": "incitement", "threat": "threat", "death_wish": "death_wish",
                    "sexual_harassment": "sexual_harassment", "dehumanization": "dehumanization"}
 Item = str | Mapping[str, Any]
@@ -157,12 +159,16 @@ class Engine:
         decide = self.policy_.signals_outcome
         ids = self.detector_ids_
         find_cues, harm = self.cues_.find, self.harm_
-        for doc, context, (signals, _, cut) in zip(docs, contexts, self.model_.run_scored(docs), strict=True):
+        analyses = [Analysis.of(doc.text, find_cues(doc.text)) for doc in docs]
+        unquoted = self._unquoted_scores(analyses)
+        for i, (doc, context, (signals, _, cut)) in enumerate(
+            zip(docs, contexts, self.model_.run_scored(docs), strict=True)
+        ):
             for detector in detectors:
                 signals.extend(detector.detect(doc, context))
-            analysis = Analysis.of(doc.text, find_cues(doc.text))
+            analysis = analyses[i]
             signals.extend(harm.detect_analysed(doc, analysis))
-            verdict = decide_verdict(doc, analysis, signals, n_heads, cut)
+            verdict = decide_verdict(doc, analysis, signals, n_heads, cut, unquoted.get(i))
             signals = verdict.signals
             scores = {s.kind: s.score for s in signals[:n_heads]}
             scores |= _detector_scores(signals[n_heads:])
@@ -188,6 +194,26 @@ class Engine:
                 )
             )
         return results
+
+
+    def _unquoted_scores(self, analyses: Sequence[Analysis]) -> dict[int, float]:
+        """The model's abuse probability without the quoted words, for texts that quote someone to
+        object to it or report it (评论区有人说“…”，这话太过分了): what the speaker says in their own words."""
+        wanted = [i for i, an in enumerate(analyses) if an.quotes and an.has(*QUOTE_STANCE_CUES)]
+        if not wanted:
+            return {}
+        texts = [_without_quotes(analyses[i]) for i in wanted]
+        scored = self.model_.run_scored([Document(t, t) for t in texts])
+        return {i: signals[0].score for i, (signals, _, _) in zip(wanted, scored, strict=True)}
+
+
+def _without_quotes(an: Analysis) -> str:
+    parts, last = [], 0
+    for start, end in an.quotes:
+        parts.append(an.text[last:start])
+        last = end
+    parts.append(an.text[last:])
+    return "".join(parts)
 
 
 def _unpack(item: Item) -> tuple[str, dict[str, Any]]:

@@ -41,6 +41,7 @@ Cue types:
 ``comeon``     a come-on to the reader (美女, 哥哥, 私我, 我出钱, babe, dm me, i'll donate)
 ``passive``    passive voice (被, 挨, got, was): the speaker suffers the harm named after it
 ``selfdesc``   the speaker describing themselves (我真是, 我太, i'm such, silly me)
+``poss``       the speaker's own (my, our, 我的): a word after it names the speaker's people
 ``contrast``   a turn (但是, 可是, but, however): what comes after it outweighs what came before
 =============  ====================================================================
 
@@ -64,7 +65,7 @@ from clearspace.text.tables import data_path, read_tsv
 CUE_TYPES = frozenset({
     "you", "third", "self", "we", "group", "neg", "condemn", "meta", "report", "bias", "support",
     "praise", "exclaim", "threat", "implied", "death", "harass", "verb", "intent", "dehumanize", "rhetoric",
-    "conduct", "ingroup", "dieact", "wish", "hurtact", "menace", "private", "know", "sexual", "comeon", "passive", "contrast", "selfdesc",
+    "conduct", "ingroup", "dieact", "wish", "hurtact", "menace", "private", "know", "sexual", "comeon", "passive", "contrast", "selfdesc", "poss",
 })
 DEFAULT_CUE_FILES = ("cues/zh.tsv", "cues/en.tsv")
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;\n…~～:：]")

@@ -61,7 +61,7 @@ class HarmDetector:
 
     def detect_analysed(self, doc: Document, an: Analysis) -> list[Signal]:
         """The signals of ``doc`` from an analysis already made (the engine shares one per text)."""
-        if not an.has("threat", "implied", "death", "harass", "verb", "dehumanize"):
+        if not an.has(*_TRIGGERS):
             return []
         hits: dict[str, list[tuple[float, Span, str]]] = {}
         for cue in an.of_type("threat", "implied", "death", "harass"):
@@ -136,7 +136,7 @@ def _dehumanising(an: Analysis) -> list[tuple[float, Span, str]]:
         subject = [g for g in groups if lo <= g.start and g.end <= pred.start and pred.start - g.end <= reach]
         if not subject:
             continue
-        score = pred.weight * max(g.weight for g in subject)
+        score = pred.weight * (0.7 + 0.3 * max(g.weight for g in subject))
         if an.negated(pred.start):
             score *= NEGATED
         out.append((score, (subject[-1].start, pred.end), "group"))
@@ -184,7 +184,9 @@ def _harm_threats(an: Analysis) -> list[tuple[float, Span, str]]:
     out = []
     for act in an.of_type("hurtact"):
         victims = _in_sentence(an, act.start, "you", "third")
-        drivers = _in_sentence(an, act.start, "self", "we", "intent", "menace", "know")
+        drivers = _in_sentence(an, act.start, "intent", "menace", "know")
+        if act.weight >= 0.8:
+            drivers += _in_sentence(an, act.start, "self", "we")
         if not victims or not drivers:
             continue
         if any(0 <= act.start - c.end <= 3 for c in an.of_type("passive")):
@@ -239,6 +241,8 @@ def _sexual_advances(an: Analysis) -> list[tuple[float, Span, str]]:
     return out
 
 
+_TRIGGERS = ("threat", "implied", "death", "harass", "verb", "dehumanize", "dieact", "hurtact", "menace", "private",
+             "sexual")
 _COMBINATIONS = (
     ("threat", _verb_threats),
     ("threat", _harm_threats),

@@ -123,7 +123,7 @@ class LexiconDetector:
                 if (start, end) not in hits:
                     entry = self.pinyin_entries_[idx]
                     hits[(start, end)] = (entry, entry.severity * HOMOPHONE_DISCOUNT, True)
-        return self._signals(doc, hits) if hits else []
+        return self._signals(doc, _drop_contained(hits)) if hits else []
 
     def _signals(self, doc: Document, hits: Mapping[Span, tuple[Entry, float, bool]]) -> list[Signal]:
         by_category: dict[str, list[tuple[Span, Entry, float, bool]]] = {}
@@ -144,6 +144,21 @@ class LexiconDetector:
                 )
             )
         return signals
+
+
+def _drop_contained(hits: dict[Span, tuple[Entry, float, bool]]) -> dict[Span, tuple[Entry, float, bool]]:
+    """Hits without those lying inside a longer hit (傻 inside 傻逼); overlapping ones all stay."""
+    if len(hits) < 2:
+        return hits
+    spans = sorted(hits, key=lambda s: (s[0], -s[1]))
+    kept: dict[Span, tuple[Entry, float, bool]] = {}
+    reach = -1
+    for start, end in spans:
+        if end <= reach and (start, end) not in kept:
+            continue
+        kept[(start, end)] = hits[(start, end)]
+        reach = max(reach, end)
+    return kept
 
 
 def _word_end(text: str, start: int, end: int) -> int:

@@ -11,7 +11,7 @@ from clearspace.detectors.cues import Cue, clause_bounds, sentence_bounds
 PERSON_TYPES = ("you", "third", "group", "self", "we")
 TARGET_OF = {"you": "addressee", "third": "third_person", "group": "group", "self": "self", "we": "self"}
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "《": "》", "【": "】"}
-NEG_REACH_ZH = 6
+NEG_REACH_ZH = 3
 NEG_REACH_EN = 28
 
 
@@ -64,10 +64,11 @@ class Analysis:
         lo, _ = self.clause_of(start)
         if reach is None:
             reach = NEG_REACH_EN if self.text[lo:start].isascii() else NEG_REACH_ZH
-        rhetoric = self.by_type.get("rhetoric", ())
+        # a negator inside a rhetorical question or a phrase of its own (信不信, 你咋不, 不得好死) negates nothing
+        shells = self.of_type("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
         return any(
             lo <= c.start and c.end <= start and start - c.end <= reach
-            and not any(r.start <= c.start and c.end <= r.end for r in rhetoric)
+            and not any(r.start <= c.start and c.end <= r.end and r.end - r.start > c.end - c.start for r in shells)
             for c in self.by_type.get("neg", ())
         )
 

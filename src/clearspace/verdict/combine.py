@@ -39,6 +39,7 @@ AIMED_PROFANITY = 0.8  # profanity this severe names its target itself (操你�
 SELF_FACTOR, NONE_FACTOR, NEGATED_FACTOR, PROTECTED_FACTOR = 0.2, 0.5, 0.2, 0.2
 UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a moron) is still said to someone
 CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
+ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
 CATEGORY_OF = {"threat": "threat", "death_wish": "death_wish", "sexual_harassment": "sexual_harassment",
@@ -74,15 +75,23 @@ def to_normalized(doc: Document, span: Span) -> Span:
     return bisect_right(doc.ends, span[0]), bisect_left(doc.starts, span[1])
 
 
-def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, threshold: float) -> Verdict:
-    """Weigh ``signals`` (the model's ``heads`` first) into a verdict for ``doc``."""
+def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, threshold: float,
+           unquoted: float | None = None) -> Verdict:
+    """Weigh ``signals`` (the model's ``heads`` first) into a verdict for ``doc``.
+
+    ``unquoted`` is the model's probability for the text without its quoted words, given when the
+    text quotes someone to object to it or report it; the verdict then uses the lower of the two.
+    """
     p_model = shifted(signals[0].score, threshold) if heads else 0.0
+    if unquoted is not None:
+        p_model = min(p_model, shifted(unquoted, threshold))
     weighed: list[Signal] = list(signals[heads:])
     attacks: list[tuple[Span, str]] = []
     for i, sig in enumerate(weighed):
         if sig.kind in HARM_KINDS or sig.kind in WORD_KINDS or sig.kind in OTHER_ATTACKS:
             weighed[i], found = _weigh_attack(doc, an, sig)
-            attacks.extend(found)
+            if _is_attack(weighed[i]) and weighed[i].score >= ATTACK_MIN:
+                attacks.extend(found)
     harmful = p_model >= 0.5 or any(s.score >= 0.5 for s in weighed if _is_attack(s))
     st = stance(an, attacks, harmful)
     if st in ("quoting_to_condemn", "reporting"):
@@ -90,7 +99,7 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
     p, why = _model_probability(an, p_model, st, weighed)
     strongest = max((s for s in weighed if _is_attack(s)), key=lambda s: s.score, default=None)
     attack = strongest.score if strongest is not None else 0.0
-    abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.3 else max(p, attack)
+    abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
     if st == "attacking" and abuse < 0.5 and an.weight("conduct") >= CONDUCT_MIN:
         st = "criticizing"
     target = _target(an, strongest, attacks)
@@ -116,15 +125,20 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
         return sig, [(to_normalized(doc, span), target) for span in sig.spans]
     if sig.kind in OTHER_ATTACKS:
         return sig, [(to_normalized(doc, span), "third_person") for span in sig.spans[:3]]
-    best, why, found = 0.0, "", []
+    best, why, found, keep = 0.0, "", [], 1.0
     raw = sig.score
     for span in sig.spans:
         start, end = to_normalized(doc, span)
         target = an.target_of_span(start, end)
+        if an.person_near(start, end) is None and _clause_has(an, start, "conduct"):
+            target = "none"  # the apology is worthless: words about what was done, not about a person
         found.append(((start, end), target))
-        score, reason = _word_score(an, sig.kind, raw, start, target)
+        score, reason = _word_score(an, sig.kind, raw, start, end, target)
+        keep *= 1.0 - score  # several insults in one text add up (癞蛤蟆…什么德性)
         if score > best or not why:
             best, why = max(best, score), reason
+    if sig.kind in ("lexicon.insult", "lexicon.slur") and len(sig.spans) > 1:
+        best = max(best, min(0.95, 1.0 - keep))
     details = {**sig.details, "raw": raw, "weighed": why}
     if sig.kind == "lexicon.profanity":
         details["aimed"] = raw >= AIMED_PROFANITY
@@ -133,11 +147,20 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
     return Signal(sig.kind, round(best, 4), sig.spans, sig.detector, details), found
 
 
-def _word_score(an: Analysis, kind: str, raw: float, start: int, target: str) -> tuple[float, str]:
-    if an.negated(start):
+def _clause_has(an: Analysis, pos: int, cue_type: str) -> bool:
+    lo, hi = an.clause_of(pos)
+    return any(lo <= c.start and c.end <= hi for c in an.of_type(cue_type))
+
+
+def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, target: str) -> tuple[float, str]:
+    if kind == "lexicon.slur":
+        if an.negated(start, reach=3):
+            return raw * NEGATED_FACTOR, "negated"
+        own = any(0 <= start - c.end <= 2 for c in an.of_type("self", "we", "poss"))
+        if own or (an.has("ingroup") and not _clause_has(an, start, "you")):
+            return raw * SELF_FACTOR, "in-group"  # a reclaimed word (dyke march, my niggas, 我们基佬)
+    elif an.negated(start):
         return raw * NEGATED_FACTOR, "negated"
-    if kind == "lexicon.slur" and an.has("ingroup", "we") and target != "addressee":
-        return raw * SELF_FACTOR, "in-group"  # a reclaimed word (dyke march, 我们基佬)
     if kind == "lexicon.slur" and target in ("none", "self"):
         target = "group"  # a slur names the group it attacks
     if kind == "lexicon.profanity" and raw < AIMED_PROFANITY:
@@ -170,13 +193,15 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
         return min(p, PROTECTED_CAP), st
     if any(s.score >= 0.5 for s in weighed if _is_attack(s)):
         return p, ""
-    words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur") and s.details.get("raw", 0) >= 0.4]
-    if words and all(s.details.get("weighed") in ("negated", "self", "in-group") for s in words):
+    words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur") and s.details.get("raw", 0) >= 0.3]
+    reasons = {str(s.details.get("weighed")) for s in words}
+    if words and reasons <= {"negated", "self", "in-group"} and (reasons != {"self"} or
+                                                              max(s.details["raw"] for s in words) >= 0.4):
         return min(p, PROTECTED_CAP), "negated or self-aimed words"  # 你一点也不蠢, I'm such an idiot
     if an.weight("conduct") >= CONDUCT_MIN:
         return min(p, CONDUCT_CAP), "criticism of conduct"  # 舆论监督 without insulting words
     if an.has("ingroup"):
-        return p * PRAISE_FACTOR, "in-group speech"
+        return p * SELF_CAP_FACTOR, "in-group speech"
     aimed = an.has("you", "third", "group")
     if not aimed and an.has("selfdesc"):
         return p * SELF_CAP_FACTOR, "about the speaker"

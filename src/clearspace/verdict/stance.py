@@ -26,7 +26,7 @@ SUPPORT_MIN = 1.0
 def stance(an: Analysis, attacks: Sequence[tuple[Span, str]], harmful: bool) -> str:
     """The stance of a text, given its attack spans (normalized offsets) and their targets."""
     direct = [span for span, target in attacks if target == "addressee" and not an.quoted(*span)]
-    if attacks and _quotes_to_condemn(an, attacks):
+    if (attacks or an.quotes) and _quotes_to_condemn(an, attacks):
         return "quoting_to_condemn"
     if an.weight("report") >= REPORT_MIN and not direct:
         return "reporting"
@@ -44,6 +44,8 @@ def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> boo
     objects = an.has("condemn", "meta", "neg", "report", "support")
     if not objects:
         return False
+    if not attacks:  # only the model objects: quoted words with speech about them and an objection
+        return an.has("meta", "bias") and an.has("condemn", "report", "support")
     for (start, end), _ in attacks:
         if an.quoted(start, end):
             continue
@@ -63,4 +65,7 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
         lo, hi = an.sentence_of(bias.start)
         if any(lo <= c.start and c.end <= hi for c in an.of_type("condemn", "support")):
             return True
+    strong_objection = any(c.weight >= 1.0 for c in an.of_type("condemn"))
+    if strong_objection and an.has("group", "support"):
+        return True  # immigrants built half the businesses here, stop blaming them
     return an.weight("support") >= SUPPORT_MIN
