@@ -88,7 +88,7 @@ def _phrase_score(an: Analysis, cue: Cue) -> tuple[float, str]:
         person.type, "self")
     if cue.type == "implied":
         score = min(score, IMPLIED_MAX)
-    if cue.type == "harass" and target in ("self", "none"):
+    if cue.type == "harass" and (target == "self" or (target == "none" and cue.weight >= 0.9)):
         target = "addressee"  # a sexual request or remark (发照片给哥, send me nudes) is made to the reader
     if an.negated(cue.start):
         score *= NEGATED
@@ -184,7 +184,9 @@ def _harm_threats(an: Analysis) -> list[tuple[float, Span, str]]:
     out = []
     for act in an.of_type("hurtact"):
         victims = _in_sentence(an, act.start, "you", "third")
-        drivers = _in_sentence(an, act.start, "intent", "menace", "know")
+        drivers = _in_sentence(an, act.start, "menace", "know")
+        if act.weight >= 0.7:
+            drivers += _in_sentence(an, act.start, "intent")
         if act.weight >= 0.8:
             drivers += _in_sentence(an, act.start, "self", "we")
         if not victims or not drivers:
@@ -231,8 +233,8 @@ def _sexual_advances(an: Analysis) -> list[tuple[float, Span, str]]:
     if aim == 0.0:
         return out
     for cue in an.of_type("sexual"):
-        if cue.weight < 0.6:
-            continue
+        if cue.weight < (0.6 if come_on else 0.75):
+            continue  # body words alone (摸清楚, 抱大腿) say little without a come-on
         score = 0.45 + 0.45 * cue.weight * aim
         if an.negated(cue.start):
             score *= NEGATED

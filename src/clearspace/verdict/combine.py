@@ -40,6 +40,7 @@ SELF_FACTOR, NONE_FACTOR, NEGATED_FACTOR, PROTECTED_FACTOR = 0.2, 0.5, 0.2, 0.2
 UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a moron) is still said to someone
 CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
 ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
+SHORT_TEXT = 60
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
 CATEGORY_OF = {"threat": "threat", "death_wish": "death_wish", "sexual_harassment": "sexual_harassment",
@@ -134,7 +135,8 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
             target = "none"  # the apology is worthless: words about what was done, not about a person
         found.append(((start, end), target))
         score, reason = _word_score(an, sig.kind, raw, start, end, target)
-        keep *= 1.0 - score  # several insults in one text add up (癞蛤蟆…什么德性)
+        if raw >= 0.4:
+            keep *= 1.0 - score  # several insults in one text add up (癞蛤蟆…什么德性)
         if score > best or not why:
             best, why = max(best, score), reason
     if sig.kind in ("lexicon.insult", "lexicon.slur") and len(sig.spans) > 1:
@@ -157,7 +159,9 @@ def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, targe
         if an.negated(start, reach=3):
             return raw * NEGATED_FACTOR, "negated"
         own = any(0 <= start - c.end <= 2 for c in an.of_type("self", "we", "poss"))
-        if own or (an.has("ingroup") and not _clause_has(an, start, "you")):
+        lo, hi = an.sentence_of(start)
+        member = any(lo <= c.start and c.end <= hi for c in an.of_type("ingroup"))
+        if own or (member and not _clause_has(an, start, "you")):
             return raw * SELF_FACTOR, "in-group"  # a reclaimed word (dyke march, my niggas, 我们基佬)
     elif an.negated(start):
         return raw * NEGATED_FACTOR, "negated"
@@ -195,8 +199,9 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
         return p, ""
     words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur") and s.details.get("raw", 0) >= 0.3]
     reasons = {str(s.details.get("weighed")) for s in words}
-    if words and reasons <= {"negated", "self", "in-group"} and (reasons != {"self"} or
-                                                              max(s.details["raw"] for s in words) >= 0.4):
+    short = len(an.text) <= SHORT_TEXT  # in a long text the model has other reasons than the negated word
+    if words and short and reasons <= {"negated", "self", "in-group"} and (
+            reasons != {"self"} or max(s.details["raw"] for s in words) >= 0.4):
         return min(p, PROTECTED_CAP), "negated or self-aimed words"  # 你一点也不蠢, I'm such an idiot
     if an.weight("conduct") >= CONDUCT_MIN:
         return min(p, CONDUCT_CAP), "criticism of conduct"  # 舆论监督 without insulting words
