@@ -27,7 +27,7 @@ from clearspace.store import Op, Row, Store
 
 TOPICS: Final = ("decision.made", "case.opened", "restriction.applied", "appeal.filed", "appeal.decided",
                  "notification", "label.applied", "label.withdrawn", "note.status", "protection.risk_prompt",
-                 "protection.expiry_reminder", "*")
+                 "protection.expiry_reminder", "audit.checkpoint", "*")
 MAX_BACKOFF_SECONDS: Final = 3600.0
 
 
