@@ -896,3 +896,24 @@ class Service:
         if not chain.ok:
             problems.append(f"the chain is broken at seq {chain.broken_at}: {chain.problem}")
         return problems + anchor.check_extends(self.store, document)
+
+    def open_console_session(self, sid: str, key_id: str, lifetime_s: float, actor: str) -> None:
+        """Record a console sign-in (service/console_sessions.py)."""
+        from clearspace.service import console_sessions
+
+        with self.unit() as unit:
+            console_sessions.start(unit, sid, key_id, lifetime_s, actor)
+
+    def console_session_key(self, sid: str, key_id: str) -> Row:
+        """The API key behind an open console session; Unauthenticated once it ended or the key was revoked."""
+        from clearspace.service import console_sessions
+
+        with self.store.read() as tx:
+            return console_sessions.key_of(tx, sid, key_id, self.now())
+
+    def close_console_session(self, sid: str, actor: str) -> bool:
+        """Console sign-out: the session stops working in every process."""
+        from clearspace.service import console_sessions
+
+        with self.unit() as unit:
+            return console_sessions.end(unit, sid, actor)
