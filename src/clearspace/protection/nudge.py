@@ -132,7 +132,7 @@ def support_links(entries: Sequence[Mapping[str, Any]]) -> tuple[SupportLink, ..
             raise InputError(f"support link {i}: 'kind' must be one of {', '.join(SUPPORT_KINDS)}, got {kind!r}")
         if not title or not isinstance(title, str):
             raise InputError(f"support link {i}: 'title' is required")
-        if not (is_web_url(url) or (isinstance(url, str) and _CALL_OR_MAIL.fullmatch(url))):
+        if not isinstance(url, str) or not (is_web_url(url) or _CALL_OR_MAIL.fullmatch(url)):
             raise InputError(f"support link {i}: 'url' must start with https://, http://, tel: or mailto: "
                              "(a web URL, tel:NUMBER or mailto:ADDRESS; no spaces or control characters)")
         out.append(SupportLink(kind, title, url, str(entry.get("lang", "und")), str(entry.get("region", ""))))

@@ -96,8 +96,8 @@ def raise_alarm(unit: Unit, result: audit.VerifyResult, actor: str) -> Row | Non
            "problem": result.problem, "detected_at": unit.ts, "detected_by": actor, "acknowledged_by": None,
            "acknowledged_at": None, "note": None}
     unit.tx.insert("audit_alarms", row)
-    unit.log("audit.chain_broken", actor, row["id"], {"chain": row["chain"], "broken_at": result.broken_at,
-                                                      "problem": result.problem})
+    unit.log("audit.chain_broken", actor, str(row["id"]), {"chain": anchor.MAIN_CHAIN, "broken_at": result.broken_at,
+                                                           "problem": result.problem})
     return row
 
 
