@@ -144,13 +144,23 @@ def is_due(tx: Tx, now: datetime, interval_s: float, length: int) -> bool:
     return length > (anchor.broken_seq(last["document"]) or 0) + 1
 
 
+def due_now(store: Store, now: datetime, every_s: float) -> bool:
+    """:func:`is_due` in a read transaction: the cheap test run before the chain is checked."""
+    with store.read() as tx:
+        tail = tx.last("audit", "seq")
+        return is_due(tx, now, every_s, int(tail["seq"]) if tail else 0)
+
+
 def create(store: Store, unit: Callable[[], AbstractContextManager[Unit]], key: Ed25519PrivateKey, actor: str,
-           *, every_s: float | None = None) -> dict[str, Any] | None:
-    """Sign and store a checkpoint of the chain heads now (``every_s``: only if one is due).
+           *, every_s: float | None = None, now: datetime | None = None) -> dict[str, Any] | None:
+    """Sign and store a checkpoint of the chain heads now (``every_s``: only if one is due at ``now``;
+    checked again inside the write transaction, so several processes make one).
 
     Conflict (and an alarm) when the chain does not hold from the anchor on: a tampered log is
     never signed.
     """
+    if every_s is not None and now is not None and not due_now(store, now, every_s):
+        return None
     checked = since_anchor(store)
     if not checked.ok:
         with unit() as u:

@@ -865,7 +865,8 @@ class Service:
         if every <= 0:
             return 0
         try:
-            made = checkpoints.create(self.store, self.unit, self.evidence_key(), "scheduler", every_s=every)
+            made = checkpoints.create(self.store, self.unit, self.evidence_key(), "scheduler", every_s=every,
+                                      now=self.clock())
         except Conflict as exc:
             log.error("no audit checkpoint signed: %s", exc)
             return 0
