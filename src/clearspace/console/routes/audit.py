@@ -1,14 +1,18 @@
-"""The audit log viewer (with hash-chain verification) and the transparency report as charts."""
+"""The audit log viewer (with hash-chain verification, and broken-chain alarms an admin acknowledges)
+and the transparency report as charts, with the latest signed audit checkpoint."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from clearspace.console import charts
-from clearspace.console.web import Console, Viewer
+from clearspace.console.web import Console, Viewer, required
+from clearspace.errors import NotFound
 from clearspace.service import transparency
 from clearspace.service.clock import iso
 
@@ -24,10 +28,29 @@ def add_routes(router: APIRouter, console: Console) -> None:
                                       actor=actor or None, limit=100)
             # only the events since this process last checked, unless the whole chain is asked for
             check = service.verify_audit(full=full).to_dict()
-            return console.render(request, viewer, "audit.html", rows=rows, check=check,
+            alarms = [a for a in service.audit_alarms(limit=20) if a["acknowledged_at"] is None]
+            return console.render(request, viewer, "audit.html", rows=rows, check=check, alarms=alarms,
                                   kind=kind, subject=subject, actor=actor,
                                   older=rows[-1]["seq"] if len(rows) == 100 else None)
         return console.page(request, "audit:read", build)
+
+    @router.post("/audit/alarms/{alarm_id}/acknowledge")
+    async def acknowledge(request: Request, alarm_id: str) -> Response:
+        def act(viewer: Viewer, form: Mapping[str, str]) -> None:
+            service.acknowledge_audit_alarm(alarm_id, viewer.actor, required(form, "note"))
+        return await console.act(request, "admin", "/console/audit", act)
+
+    @router.get("/audit/checkpoint.json")
+    def latest_checkpoint(request: Request) -> Response:
+        def build(viewer: Viewer) -> Response:
+            found = service.audit_checkpoints(limit=1)
+            if not found:
+                raise NotFound("no audit checkpoint has been signed yet")
+            name = f"audit-checkpoint-{found[0]['seq']}.json"
+            return Response(orjson.dumps(found[0], option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS),
+                            media_type="application/json",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return console.page(request, "transparency:read", build)
 
     def period(start: str, end: str) -> tuple[str, str]:
         now = service.clock()
@@ -57,8 +80,10 @@ def add_routes(router: APIRouter, console: Console) -> None:
             scale, unit = (3600, " h") if max(seconds.values()) >= 7200 else (60, " min")
             handling = charts.hbars(t("transparency.handling"), [(k, round(v / scale, 2)) for k, v in seconds.items()],
                                     chart_id="handling", data_label=t("chart.data"), unit=unit)
+            found = service.audit_checkpoints(limit=1)
             return console.render(request, viewer, "transparency.html", data=data, start=lo, end=hi,
-                                  charts=[by_category, automation, appeals, handling])
+                                  charts=[by_category, automation, appeals, handling],
+                                  checkpoint=found[0] if found else None)
         return console.page(request, "transparency:read", build)
 
     @router.get("/transparency.{fmt}")
