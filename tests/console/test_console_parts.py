@@ -29,13 +29,23 @@ def test_pieces_give_the_text_back_and_cover_only_their_spans(text: str, signals
         position += len(part.text)
 
 
-def test_pieces_mark_overlapping_detectors_and_slurs() -> None:
+def test_pieces_mark_overlapping_detectors_and_mask_only_lexicon_hits() -> None:
     text = "call 13800001234 you idiot"
-    parts = pieces(text, [{"kind": "pii.phone", "spans": [[5, 16]]}, {"kind": "insult", "spans": [[21, 26]]},
+    parts = pieces(text, [{"kind": "pii.phone", "spans": [[5, 16]]}, {"kind": "lexicon.insult", "spans": [[21, 26]]},
                           {"kind": "doxxing", "spans": [[0, 16]]}, {"kind": "bad", "spans": [["x", 3]]}])
     marked = [(p.text, p.kinds, p.family, p.slur) for p in parts if p.kinds]
     assert marked == [("call ", ("doxxing",), "pii", False), ("13800001234", ("doxxing", "pii.phone"), "pii", False),
-                      ("idiot", ("insult",), "abuse", True)]
+                      ("idiot", ("lexicon.insult",), "abuse", True)]
+
+
+def test_the_models_ngram_evidence_is_highlighted_but_never_masked() -> None:
+    # 你就是个傻逼: the model's spans are the n-grams that moved its score (就是), the lexicon's the slur
+    text = "你就是个傻逼"
+    parts = pieces(text, [{"kind": "abuse", "spans": [[1, 3]], "detector": "abuse-model@1"},
+                          {"kind": "insult", "spans": [[1, 3]], "detector": "abuse-model@1"},
+                          {"kind": "lexicon.insult", "spans": [[4, 6]], "detector": "lexicon@1"}])
+    assert [(p.text, p.slur) for p in parts if p.kinds] == [("就是", False), ("傻逼", True)]
+    assert [p.text for p in parts if p.kinds and p.family == "abuse"] == ["就是", "傻逼"]  # both highlighted
 
 
 def test_nice_scale_steps() -> None:

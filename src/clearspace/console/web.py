@@ -171,10 +171,10 @@ def age_text(since: Any, now: Any, t: Callable[[str], str]) -> str:
     minutes = max(0, int(seconds // 60))
     days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
     if days:
-        return f"{days}{t('unit.d')} {hours}{t('unit.h')}"
+        return f"{days} {t('unit.d')} {hours} {t('unit.h')}"
     if hours:
-        return f"{hours}{t('unit.h')} {mins}{t('unit.min')}"
-    return f"{mins}{t('unit.min')}"
+        return f"{hours} {t('unit.h')} {mins} {t('unit.min')}"
+    return f"{mins} {t('unit.min')}"
 
 
 def required(form: Mapping[str, str], name: str) -> str:

@@ -35,11 +35,11 @@ def transparency_charts(viewer: Viewer, data: Mapping[str, Any], line: Mapping[s
         chart_id="appeals", data_label=t("chart.data"), grouped=True, y_label=t("chart.appeals"), x_label=x_label)
     medians = data["median_handling_seconds"]
     seconds = {k: float(medians[k] or 0) for k in ("automated", "human", "all")}
-    scale, unit = (3600, "unit.hours") if max(seconds.values()) >= 7200 else (60, "unit.minutes")
+    scale, unit = (3600, "unit.h") if max(seconds.values()) >= 7200 else (60, "unit.min")
     handling = charts.hbars(t("transparency.handling"), [(t("chart." + k), round(v / scale, 2))
                                                          for k, v in seconds.items()],
-                            chart_id="handling", data_label=t("chart.data"), unit=t(unit),
-                            value_label=f"{t('chart.median')} ({t(unit).strip()})")
+                            chart_id="handling", data_label=t("chart.data"), unit=" " + t(unit),
+                            value_label=f"{t('chart.median')} ({t(unit)})")
     return [by_category, automation, appeals, handling]
 
 
