@@ -24,30 +24,36 @@ def _select_in(tx: Tx, table: str, column: str, values: Iterable[str], **where: 
 
 
 def _snip(text: str | None) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= SNIPPET_CHARS else text[:SNIPPET_CHARS - 1] + "…"
+    """The first ``SNIPPET_CHARS`` characters, cut (never rewritten) so evidence spans still point into it."""
+    return (text or "")[:SNIPPET_CHARS]
 
 
-def _categories(tx: Tx, cases: list[Mapping[str, Any]]) -> tuple[dict[str, Row], dict[str, str], dict[str, str]]:
-    """Events by id, the category of each event's latest decision, the first report category per case."""
+def _categories(tx: Tx, cases: list[Mapping[str, Any]]) -> tuple[dict[str, Row], dict[str, str], dict[str, str],
+                                                                 dict[str, list[Any]]]:
+    """Events by id, the category of each event's latest decision, the first report category per case,
+    and each event's detector signals (the first decision that has any)."""
     event_ids = [c["event_id"] for c in cases if c["event_id"]]
     events = {e["id"]: e for e in _select_in(tx, "events", "id", event_ids)}
     decided: dict[str, str] = {}
+    signals: dict[str, list[Any]] = {}
     for d in sorted(_select_in(tx, "decisions", "event_id", event_ids), key=lambda d: d["created_at"]):
         if d["category"] and d["status"] == "active":
             decided[d["event_id"]] = d["category"]
+        if d["signals"] and d["event_id"] not in signals:
+            signals[d["event_id"]] = d["signals"]
     reported: dict[str, str] = {}
     for r in sorted(_select_in(tx, "reports", "case_id", [c["id"] for c in cases]), key=lambda r: r["created_at"]):
         reported.setdefault(r["case_id"], r["category"])
-    return events, decided, reported
+    return events, decided, reported, signals
 
 
 def summaries(tx: Tx, cases: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per case id: ``snippet`` (the post's text, the appeal's reason, the account or the incident's
-    target, shortened), ``category`` (the latest decision's or the first report's; None if neither),
-    ``author`` and, for an incident, ``target``, ``participants`` and ``hostile``."""
+    """Per case id: ``snippet`` (the start of the post's text or of the appeal's reason; ``more`` when
+    cut), the post's detector ``signals`` (so the queue can mask slurs as the case view does),
+    ``category`` (the latest decision's or the first report's; None if neither), ``author`` and, for
+    an incident, ``target``, ``participants`` and ``hostile``."""
     rows = list(cases)
-    events, decided, reported = _categories(tx, rows)
+    events, decided, reported, signals = _categories(tx, rows)
     incidents = {i["case_id"]: i for i in _select_in(tx, "incidents", "case_id", [c["id"] for c in rows])}
     appeal_ids = [c["subject_id"].split(":", 1)[1] for c in rows if c["kind"] == "appeal"]
     appeals = {a["id"]: a for a in _select_in(tx, "appeals", "id", appeal_ids)}
@@ -56,6 +62,8 @@ def summaries(tx: Tx, cases: Iterable[Mapping[str, Any]]) -> dict[str, dict[str,
     for case in rows:
         event = events.get(case["event_id"] or "")
         info: dict[str, Any] = {"snippet": _snip(event["text"]) if event else "",
+                                "more": bool(event and len(event["text"]) > SNIPPET_CHARS),
+                                "signals": signals.get(case["event_id"] or "", []),
                                 "author": event["author"] if event else case["account"],
                                 "category": decided.get(case["event_id"] or "") or reported.get(case["id"])}
         if case["kind"] == "incident" and case["id"] in incidents:
@@ -65,7 +73,8 @@ def summaries(tx: Tx, cases: Iterable[Mapping[str, Any]]) -> dict[str, dict[str,
         elif case["kind"] == "appeal":
             appeal = appeals.get(case["subject_id"].split(":", 1)[1])
             decision = appealed.get(appeal["decision_id"]) if appeal else None
-            info.update(snippet=_snip(appeal["reason"]) if appeal else "",
+            info.update(snippet=_snip(appeal["reason"]) if appeal else "", signals=[],
+                        more=bool(appeal and len(appeal["reason"]) > SNIPPET_CHARS),
                         author=appeal["appellant"] if appeal else None,
                         category=decision["category"] if decision else None)
         elif case["kind"] == "account":
