@@ -134,8 +134,9 @@ def rich_community(service: Any) -> dict[str, str]:
     service.decide_appeal(pending[0]["id"], "senior_moderator:demo-senior", "reversed", "复核后撤销。")
     service.file_appeal(decision["id"], case["account"], "我只是开玩笑。", "test")  # an open appeal case
     service.batch_action("senior_moderator:demo-senior", "threat", "参与网暴。", accounts=["demo_troll_7"])
+    moderator = "moderator:demo-moderator"
     service.activate_shield(make_shield(TARGET, now=service.epoch(), days=7, surfaces=["comments", "dms"],
-                                        audience="strangers", activated_by="console:moderator:demo-moderator"), "moderator:demo-moderator")
+                                        audience="strangers", activated_by=f"console:{moderator}"), moderator)
     service.check_interaction(TARGET, Interaction(author="demo_stranger", surface="comments", hostility=0.2),
                               item_id="held-1", text="你好，我想问一下")
     claim = "喝热水可以杀死新冠病毒"

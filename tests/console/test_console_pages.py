@@ -17,7 +17,6 @@ from clearspace.service.core import Service
 from clearspace.service.ids import IdFactory, counter_token
 from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import open_store
-from clearspace.text.tables import data_path
 from tests.console.conftest import ROLES, community
 
 PAGES = ("/console/", "/console/?lane=pileon", "/console/appeals", "/console/accounts?account=troll_6",

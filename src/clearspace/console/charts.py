@@ -126,7 +126,8 @@ def bars(title: str, labels: Sequence[str], series: Sequence[Series], *, chart_i
                          f"text-anchor='middle'>{escape(short_label(label))}</text>")
     parts.append(_legend(series, left, height - 14))
     parts.append("</svg>")
-    return f"<figure class='chart'>{_caption(title)}{''.join(parts)}{_table(title, labels, series, data_label)}</figure>"
+    table = _table(title, labels, series, data_label)
+    return f"<figure class='chart'>{_caption(title)}{''.join(parts)}{table}</figure>"
 
 
 def stacked_bars(title: str, labels: Sequence[str], series: Sequence[Series], *, chart_id: str,

@@ -91,7 +91,8 @@ class Console:
         lang = viewer.lang if viewer else self.language(request)
         t = viewer.t if viewer else translator(self.catalog, lang)
         html = self.env.get_template(template).render(
-            viewer=viewer, t=t, tv=value_translator(self.catalog, lang), lang=lang, path=request.url.path, query=dict(request.query_params),
+            viewer=viewer, t=t, tv=value_translator(self.catalog, lang), lang=lang, path=request.url.path,
+            query=dict(request.query_params),
             notice=request.query_params.get("done"), problem=request.query_params.get("error"), **context)
         return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
