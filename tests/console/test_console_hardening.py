@@ -80,7 +80,7 @@ def test_any_key_name_signs_in(client: TestClient, service: Service, name: str) 
     sign_in(client, key)
     page = client.get("/console/")
     assert page.status_code == 200  # no sign-in loop
-    assert "<strong>" + name.replace("&", "&amp;").replace('"', "&#34;") + "</strong>" in page.text
+    assert '<strong translate="no">' + name.replace("&", "&amp;").replace('"', "&#34;") + "</strong>" in page.text
 
 
 def test_error_text_from_the_url_is_never_shown(client: TestClient, service: Service, keys: dict[str, str]) -> None:

@@ -17,7 +17,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from clearspace.console.i18n import Catalog, choose_language, translator
+from clearspace.console.highlight import pieces
+from clearspace.console.i18n import Catalog, choose_language, translator, value_translator
 from clearspace.console.session import COOKIE, Session, Sessions
 from clearspace.errors import (
     ClearspaceError,
@@ -64,6 +65,7 @@ class Viewer:
     csrf: str
     mask: bool
     t: Callable[[str], str]
+    tv: Callable[[str, object], str]
 
     @property
     def actor(self) -> str:
@@ -86,6 +88,7 @@ class Console:
         self.env.filters["when"] = _when
         self.env.filters["epoch"] = _epoch
         self.env.filters["web_url"] = web_url  # only http(s) URLs become links (javascript: and co. do not)
+        self.env.globals["evidence_pieces"] = pieces
 
     # ------------------------------------------------------------------ who is asking
     def language(self, request: Request) -> str:
@@ -97,7 +100,8 @@ class Console:
         key = self.service.console_session_key(session.sid, session.key_id)  # signed out or revoked: ended
         lang = self.language(request)
         viewer = Viewer(session=session, role=key["role"], lang=lang, csrf=self.sessions.csrf(cookie),
-                        mask=request.cookies.get(MASK_COOKIE, "1") == "1", t=translator(self.catalog, lang))
+                        mask=request.cookies.get(MASK_COOKIE, "1") == "1", t=translator(self.catalog, lang),
+                        tv=value_translator(self.catalog, lang))
         access.authorize(access.Principal(key["id"], key["role"], key["name"], key["rate_limit"]), permission)
         return viewer
 
@@ -119,7 +123,8 @@ class Console:
         lang = viewer.lang if viewer else self.language(request)
         t = viewer.t if viewer else translator(self.catalog, lang)
         html = self.env.get_template(template).render(
-            viewer=viewer, t=t, lang=lang, path=request.url.path, query=dict(request.query_params),
+            viewer=viewer, t=t, tv=value_translator(self.catalog, lang), lang=lang, path=request.url.path,
+            query=dict(request.query_params),
             notice=request.query_params.get("done"), **self.problem(request, t), **context)
         return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
@@ -215,6 +220,24 @@ def _epoch(value: Any) -> str:
         return datetime.fromtimestamp(float(value), UTC).strftime("%Y-%m-%d %H:%M")
     except (TypeError, ValueError, OverflowError):
         return str(value)
+
+
+def age_text(since: Any, now: Any, t: Callable[[str], str]) -> str:
+    """How long ago ``since`` was (ISO timestamps), in the viewer's language: ``2 d 3 h``, ``3 h 12 min``,
+    ``5 min``; empty when a timestamp cannot be read."""
+    from datetime import datetime
+
+    try:
+        seconds = (datetime.fromisoformat(str(now)) - datetime.fromisoformat(str(since))).total_seconds()
+    except ValueError:
+        return ""
+    minutes = max(0, int(seconds // 60))
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return f"{days} {t('unit.d')} {hours} {t('unit.h')}"
+    if hours:
+        return f"{hours} {t('unit.h')} {mins} {t('unit.min')}"
+    return f"{mins} {t('unit.min')}"
 
 
 def required(form: Mapping[str, str], name: str) -> str:

@@ -918,3 +918,12 @@ class Service:
 
         with self.unit() as unit:
             return console_sessions.end(unit, sid, actor)
+
+    # ------------------------------------------------------------------ issue 14 point 10 (console): queue rows
+    def case_summaries(self, cases: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Per case id, what a queue row shows beside it: a snippet, the category, the author (or the
+        incident's target and size); see :func:`clearspace.service.case_summaries.summaries`."""
+        from clearspace.service.case_summaries import summaries
+
+        with self.store.read() as tx:
+            return summaries(tx, cases)
