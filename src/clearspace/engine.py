@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from clearspace.detectors.base import Detector, detector_id
+from clearspace.detectors.cues import CueTable
+from clearspace.detectors.harm import HarmDetector
 from clearspace.detectors.incitement import IncitementDetector
 from clearspace.detectors.lexicon import LexiconDetector
 from clearspace.detectors.pii import PiiDetector
@@ -31,9 +33,13 @@ from clearspace.result import ItemError, ScoreResult
 from clearspace.text.document import Document
 from clearspace.text.normalize import DEFAULT_MAX_CHARS, Normalizer
 from clearspace.types import Signal
+from clearspace.verdict.analysis import Analysis
+from clearspace.verdict.combine import decide as decide_verdict
 
-DETECTOR_SCORES = {"doxxing": "doxxing", "incitement": "incitement"}
-THREAT_KINDS = ("lexicon.threat", "lexicon.self_harm")
+QUOTE_STANCE_CUES = ("meta", "condemn", "report", "bias", "support")
+
+DETECTOR_SCORES = {"doxxing": "doxxing", "incitement": "incitement", "threat": "threat", "death_wish": "death_wish",
+                   "sexual_harassment": "sexual_harassment", "dehumanization": "dehumanization"}
 Item = str | Mapping[str, Any]
 
 
@@ -80,8 +86,11 @@ class Engine:
         lexicon = LexiconDetector(extra_paths=self.lexicon_paths, match_pinyin=False)
         self.lexicon_ = lexicon
         self.normalizer_ = Normalizer(homophone_terms=lexicon.homophone_terms(), max_chars=self.max_chars)
+        self.cues_ = CueTable()
+        self.harm_ = HarmDetector(self.cues_)
         self.detectors_: list[Detector] = (
-            list(self.detectors) if self.detectors is not None else [lexicon, PiiDetector(), IncitementDetector()]
+            list(self.detectors) if self.detectors is not None
+            else [lexicon, PiiDetector(), IncitementDetector()]
         )
         self.model_ = ModelDetector(self.model_path, self.encoder, self.embed_band)
         self.model_.model  # noqa: B018 - load weights now, not on the first post
@@ -95,13 +104,11 @@ class Engine:
         self.detector_ids_ = (
             f"{self.normalizer_.name}@{self.normalizer_.version}",
             *(detector_id(d) for d in self.detectors_),
+            detector_id(self.harm_),
             f"{self.model_.name}@{self.model_.version}",
             *(plugin_id(p) for p in self.plugins_),
         )
-        heads = self.model_.model.public_heads
-        self.n_heads_ = len(heads)
-        # when no head is named like a detector score, only detector signals feed those scores
-        self.plain_heads_ = not any(_feeds_detector_score(h) for h in heads)
+        self.n_heads_ = len(self.model_.model.public_heads)
         self._ready = True
 
     def warm_up(self) -> Engine:
@@ -154,24 +161,31 @@ class Engine:
             return []
         results = []
         n_heads = self.n_heads_
-        skip = n_heads if self.plain_heads_ else 0
         detectors = self.detectors_
         decide = self.policy_.signals_outcome
         ids = self.detector_ids_
-        outputs = self.model_.run(docs)
+        find_cues, harm = self.cues_.find, self.harm_
+        analyses = [Analysis.of(doc.text, find_cues(doc.text)) for doc in docs]
+        unquoted = self._unquoted_scores(analyses)
+        scored = self.model_.run_scored(docs)
         if self.plugins_:  # plug-in signals come after the model's, before the detectors' (clearspace.plugins)
-            apply_plugins(self.plugins_, docs, contexts, [signals for signals, _ in outputs])
-        for doc, context, (signals, abusive) in zip(docs, contexts, outputs, strict=True):
+            apply_plugins(self.plugins_, docs, contexts, [s for s, _, _ in scored], [cut for _, _, cut in scored])
+        for i, (doc, context, (signals, _, cut)) in enumerate(zip(docs, contexts, scored, strict=True)):
             for detector in detectors:
                 signals.extend(detector.detect(doc, context))
+            analysis = analyses[i]
+            signals.extend(harm.detect_analysed(doc, analysis))
+            verdict = decide_verdict(doc, analysis, signals, n_heads, cut, unquoted.get(i))
+            signals = verdict.signals
             scores = {s.kind: s.score for s in signals[:n_heads]}
-            scores |= _detector_scores(signals[skip:] if skip else signals)
-            # the verdict's action, rule ids, reasons and labels, as from Policy.evaluate
+            scores |= _detector_scores(signals[n_heads:])
+            # the policy sees the verdict's target and stance next to the event's own context
+            context = {**context, "target": verdict.target, "stance": verdict.stance}
             action, rules, reasons, labels = decide(signals, context)
             results.append(
                 ScoreResult(
                     context.get("id"),
-                    abusive,
+                    verdict.abusive,
                     action,
                     scores,
                     tuple(signals),
@@ -180,9 +194,33 @@ class Engine:
                     labels,
                     guess_language(doc.original),
                     ids,
+                    {},
+                    verdict.target,
+                    verdict.stance,
+                    verdict.category,
                 )
             )
         return results
+
+
+    def _unquoted_scores(self, analyses: Sequence[Analysis]) -> dict[int, float]:
+        """The model's abuse probability without the quoted words, for texts that quote someone to
+        object to it or report it (评论区有人说“…”，这话太过分了): what the speaker says in their own words."""
+        wanted = [i for i, an in enumerate(analyses) if an.quotes and an.has(*QUOTE_STANCE_CUES)]
+        if not wanted:
+            return {}
+        texts = [_without_quotes(analyses[i]) for i in wanted]
+        scored = self.model_.run_scored([Document(t, t) for t in texts])
+        return {i: signals[0].score for i, (signals, _, _) in zip(wanted, scored, strict=True)}
+
+
+def _without_quotes(an: Analysis) -> str:
+    parts, last = [], 0
+    for start, end in an.quotes:
+        parts.append(an.text[last:start])
+        last = end
+    parts.append(an.text[last:])
+    return "".join(parts)
 
 
 def _unpack(item: Item) -> tuple[str, dict[str, Any]]:
@@ -198,23 +236,14 @@ def _unpack(item: Item) -> tuple[str, dict[str, Any]]:
     return text, {k: v for k, v in item.items() if k != "text"}
 
 
-def _feeds_detector_score(kind: str) -> bool:
-    """Whether a signal of this kind counts towards one of :func:`_detector_scores`."""
-    return kind in DETECTOR_SCORES or kind.startswith("lexicon.")
-
-
 def _detector_scores(signals: Sequence[Signal]) -> dict[str, float]:
-    """Scores that come from rule-based detectors rather than the model's heads.
-
-    ``threat`` has no labelled training data, so it is the lexicon's threat score.
-    """
-    scores = {"doxxing": 0.0, "incitement": 0.0, "lexicon": 0.0, "threat": 0.0}
+    """Scores that come from rule-based detectors rather than the model's heads."""
+    scores = dict.fromkeys(("doxxing", "incitement", "lexicon", "threat", "death_wish", "sexual_harassment",
+                            "dehumanization"), 0.0)
     for s in signals:
         if s.kind in DETECTOR_SCORES:
             key = DETECTOR_SCORES[s.kind]
             scores[key] = max(scores[key], s.score)
         elif s.kind.startswith("lexicon."):
             scores["lexicon"] = max(scores["lexicon"], s.score)
-            if s.kind in THREAT_KINDS:
-                scores["threat"] = max(scores["threat"], s.score)
     return scores

@@ -14,9 +14,15 @@ from clearspace.types import Signal
 class ScoreResult:
     """Scores, signals and the policy's action for one text.
 
-    ``abusive`` is the model's own decision at its calibrated threshold; ``action`` is what
-    the policy decided from all signals and the context; ``rules`` lists the policy rules
-    that fired as ``name@version`` and ``reasons`` their statements.
+    ``abusive`` is the engine's verdict (the model, the detectors, the target and the stance
+    weighed together, see :mod:`clearspace.verdict`); ``target`` is who the text attacks or, when
+    it attacks nobody, speaks of (``addressee``, ``third_person``, ``group``, ``self``, ``none``);
+    ``stance`` is the speaker's (``attacking``, ``quoting_to_condemn``, ``reporting``,
+    ``defending``, ``neutral``); ``category`` names the harm when ``abusive`` (``threat``,
+    ``death_wish``, ``sexual_harassment``, ``hate``, ``insult``, ``incitement``, ``doxxing``,
+    ``abuse``). ``action`` is what the policy decided from all signals and the context;
+    ``rules`` lists the policy rules that fired as ``name@version`` and ``reasons`` their
+    statements.
     """
 
     id: Any
@@ -30,6 +36,9 @@ class ScoreResult:
     language: str = "und"
     detectors: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    target: str = "none"
+    stance: str = "neutral"
+    category: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -41,6 +50,9 @@ class ScoreResult:
             "rules": list(self.rules),
             "reasons": list(self.reasons),
             "language": self.language,
+            "target": self.target,
+            "stance": self.stance,
+            "category": self.category,
         }
         if self.labels:
             out["labels"] = list(self.labels)

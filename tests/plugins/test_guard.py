@@ -133,7 +133,7 @@ def test_endpoint_down_scoring_goes_on_and_the_breaker_says_so() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # nothing listens here once the socket closes
-    guard = GuardModel(f"http://127.0.0.1:{port}/v1", failures=2, timeout_s=0.5)
+    guard = GuardModel(f"http://127.0.0.1:{port}/v1", failures=2, timeout_s=0.5, band=0.5)  # every post
     engine = Engine(plugins=[guard], embed_band=0.0)
     texts = ["你就是个沙比", "have a nice day", "you are kind of dumb maybe", "滚吧你", "idiot"] * 4
     results = list(engine.score_many(texts))
@@ -263,3 +263,23 @@ def test_served_with_the_guard_down_events_are_decided_and_plugins_report_the_op
     assert 2 <= guard["failure"] <= 2 + 3  # the 9 events and the engine's warm-up text:
     assert guard["failure"] + guard["skipped_open"] == 10
     assert body["problems"] == []
+
+
+def test_plugins_see_the_abuse_score_centred_on_the_models_own_threshold() -> None:
+    from clearspace.plugins import apply_plugins
+
+    seen: list[float] = []
+
+    class Recorder:
+        name, version, advisory, kinds = "rec", "1", False, ("rec.x",)
+
+        def load(self) -> None: ...
+        def stats(self) -> dict[str, object]: return {}
+        def detect_batch(self, docs, contexts, signals):  # type: ignore[no-untyped-def]
+            seen.extend(s.score for found in signals for s in found if s.kind == "abuse")
+            return [[Signal("rec.x", 1.0)] for _ in docs]
+
+    signals = [[Signal("abuse", 0.3), Signal("insult", 0.3)], [Signal("abuse", 0.9)]]
+    apply_plugins([Recorder()], docs("a", "b"), [{}, {}], signals, [0.3, 0.5])  # type: ignore[list-item]
+    assert seen == [pytest.approx(0.5), pytest.approx(0.9)]
+    assert signals[0][0].score == 0.3 and [s.kind for s in signals[0]] == ["abuse", "insult", "rec.x"]

@@ -121,3 +121,101 @@ def test_keygen_build_verify_round_trip(tmp_path: Path) -> None:
     missing = runner.invoke(cli, ["evidence", "build", str(events), "--subject", "v", "--key",
                                   str(tmp_path / "none.pem"), "-o", str(out)])
     assert missing.exit_code != 0
+
+
+# ---------------------------------------------------------------- issue 11, point 6: trust the service's key
+def resigned(data: bytes, new_key: object) -> bytes:
+    """The bundle with one item changed, its manifest updated and signed again with another key."""
+    import hashlib
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    files = {n: src.read(n) for n in src.namelist()}
+    files["items/0002.json"] = files["items/0002.json"].replace(b"troll2", b"troll9")
+    manifest = orjson.loads(files["manifest.json"])
+    manifest["files"] = {n: hashlib.sha256(b).hexdigest() for n, b in files.items()
+                         if n not in ("manifest.json", "manifest.sig")}
+    manifest["public_key"] = public_hex(new_key)  # type: ignore[arg-type]
+    files["manifest.json"] = orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS)
+    files["manifest.sig"] = new_key.sign(files["manifest.json"]).hex().encode()  # type: ignore[attr-defined]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, content in files.items():
+            zf.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_bundle_resigned_with_another_key_fails_against_the_service_key(tmp_path: Path) -> None:
+    forged = tmp_path / "forged.zip"
+    forged.write_bytes(resigned(bundle(), generate_key(b"m" * 32)))
+    assert verify_bundle(forged).ok  # only the bundle's own key: it "verifies"
+    report = verify_bundle(forged, public_key=public_hex(KEY))
+    assert not report.ok and "signed by a different key than expected" in report.problems
+    runner = CliRunner()
+    alone = runner.invoke(cli, ["evidence", "verify", str(forged), "--json"], env={"CLEARSPACE_SERVER": ""})
+    assert alone.exit_code == 0 and "WARNING: checked only against the key inside the bundle" in alone.stderr
+    assert orjson.loads(alone.stdout)["trusted_key"] is False
+    given = runner.invoke(cli, ["evidence", "verify", str(forged), "--public-key", public_hex(KEY)])
+    assert given.exit_code == 1 and "signed by a different key than expected" in given.stderr
+    assert "WARNING" not in given.stderr
+
+
+def test_verify_fetches_the_published_key_from_the_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+    from fastapi.testclient import TestClient
+
+    from clearspace.api.app import create_app
+    from clearspace.service.core import Service
+    from clearspace.service.settings import Settings
+    from clearspace.service.stub_engine import KeywordEngine
+    from clearspace.store import open_store
+
+    pem = tmp_path / "evidence.pem"
+    from clearspace.protection.evidence import save_key
+
+    save_key(KEY, pem)
+    service = Service(open_store(tmp_path / "s.db"), engine=KeywordEngine(), settings=Settings(evidence_key=str(pem)))
+    _, reader = service.create_key("moderator", name="m")
+    client = TestClient(create_app(service, console=False))
+    from urllib.parse import urlsplit
+
+    monkeypatch.setattr(httpx, "get", lambda url, headers, timeout: client.get(urlsplit(url).path, headers=headers))
+    good, forged = tmp_path / "good.zip", tmp_path / "forged.zip"
+    good.write_bytes(bundle())
+    forged.write_bytes(resigned(bundle(), generate_key(b"m" * 32)))
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["evidence", "verify", str(good), "--server", "http://cs.test", "--api-key", reader])
+    assert ok.exit_code == 0 and "(the expected key)" in ok.stdout and "WARNING" not in ok.stderr
+    bad = runner.invoke(cli, ["evidence", "verify", str(forged), "--server", "http://cs.test", "--api-key", reader])
+    assert bad.exit_code == 1 and "signed by a different key than expected" in bad.stderr
+    refused = runner.invoke(cli, ["evidence", "verify", str(good), "--server", "http://cs.test", "--api-key", "nope"])
+    assert isinstance(refused.exception, InputError) and "HTTP 401" in str(refused.exception)
+
+
+def test_duplicate_members_are_refused() -> None:
+    data = bundle()
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for info in src.infolist():
+            zf.writestr(info.filename, src.read(info.filename))
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            zf.writestr("items/0001.json", b'{"text": "a different story"}')
+    report = verify_bundle(out.getvalue(), public_key=public_hex(KEY))
+    assert not report.ok and report.problems == ["duplicate ZIP members (which copy is meant is ambiguous): "
+                                                 "items/0001.json"]
+
+
+def test_a_corrupt_member_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    data = bytearray(bundle())
+    src = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    info = src.getinfo("items/0001.json")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start, start + info.compress_size):
+        data[i] ^= 0x5A  # the deflate stream is garbage now
+    path = tmp_path / "corrupt.zip"
+    path.write_bytes(bytes(data))
+    report = verify_bundle(path, public_key=public_hex(KEY))
+    assert not report.ok and any(p.startswith("items/0001.json: unreadable") for p in report.problems)
+    answer = CliRunner().invoke(cli, ["evidence", "verify", str(path), "--public-key", public_hex(KEY)])
+    assert answer.exit_code == 1 and answer.exception is not None and isinstance(answer.exception, SystemExit)
+    assert "items/0001.json: unreadable" in answer.stderr and "Traceback" not in answer.output

@@ -66,7 +66,7 @@ class WebhookBody(Strict):
     url: str = Field(min_length=8, max_length=2000)
     topics: list[Literal["decision.made", "case.opened", "restriction.applied", "appeal.filed",
                          "appeal.decided", "notification", "label.applied", "label.withdrawn", "note.status",
-                         "protection.risk_prompt", "protection.expiry_reminder",
+                         "protection.risk_prompt", "protection.expiry_reminder", "audit.checkpoint",
                          "*"]] = Field(min_length=1)
 
 

@@ -61,21 +61,23 @@ def scan(input_path: str, output_path: str, fmt: str, text_field: str, id_field:
 
 
 @cli.command(name="eval")
-@click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False),
-              help="The shared datasets folder (e.g. ../shared/datasets).")
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False),
+              help="The shared datasets folder (e.g. ../shared/datasets); without it only the functional suite runs.")
+@click.option("--functional", "functional", is_flag=False, flag_value="", default=None, metavar="[FILE]",
+              help="Functional suite FILE (TSV or JSON Lines, format in data/functional/README.md) instead of "
+                   "the shipped zh and en suites, which run when FILE is left out.")
 @click.option("--embed", is_flag=True, help="Also evaluate the embedding configuration.")
 @click.option("--model", type=click.Path(exists=True, dir_okay=False), help="Model file instead of the shipped one.")
 @click.option("--no-baseline", is_flag=True, help="Skip training the char n-gram baseline.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False), help="Also write the results as JSON.")
-def eval_cmd(data_dir: str, embed: bool, model: str | None, no_baseline: bool, json_out: str | None) -> None:
-    """Accuracy and macro-F1 on every evaluation set the datasets allow, next to a baseline."""
-    from clearspace.evaluation.harness import evaluate, render_table, write_json
+def eval_cmd(data_dir: str | None, functional: str | None, embed: bool, model: str | None, no_baseline: bool,
+             json_out: str | None) -> None:
+    """Accuracy per functionality on the functional suite (zh and en apart) and, with --data,
+    accuracy and macro-F1 on every evaluation set the datasets allow, next to a baseline."""
+    from clearspace.cli.eval_command import run_eval
 
-    rows = evaluate(Path(data_dir), embed=embed, model_path=model, baseline=not no_baseline,
-                    log=lambda m: click.echo(m, err=True))
-    click.echo(render_table(rows))
-    if json_out:
-        write_json(rows, Path(json_out))
+    run_eval(Path(data_dir) if data_dir else None, functional, embed=embed, model=model,
+             baseline=not no_baseline, json_out=Path(json_out) if json_out else None)
 
 
 @cli.command()

@@ -139,18 +139,62 @@ def evidence() -> None:
     """Evidence bundles (一键取证): signed ZIPs of content, timestamps and context."""
 
 
+TRUST_WARNING = ("WARNING: checked only against the key inside the bundle. Anyone who changes a bundle can "
+                 "sign it again with a key of their own, so this proves nothing about who made it. Check against "
+                 "the service's key: --server URL (or $CLEARSPACE_SERVER) or --public-key HEX.")
+
+
+def _published_key(server: str, api_key: str | None) -> str:
+    """The evidence key the service publishes at ``/v1/evidence/key``; InputError when it cannot be had."""
+    import httpx
+
+    from clearspace.errors import InputError
+
+    if not server.startswith(("https://", "http://")):
+        raise InputError(f"--server must be an http(s) URL, got {server!r}")
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    try:
+        answer = httpx.get(f"{server.rstrip('/')}/v1/evidence/key", headers=headers, timeout=10.0)
+    except httpx.HTTPError as exc:
+        raise InputError(f"cannot fetch the service's key from {server}: {exc}") from exc
+    if answer.status_code != 200:
+        raise InputError(f"cannot fetch the service's key from {server}: HTTP {answer.status_code} "
+                         "(an API key with the 'read' permission is needed: --api-key or $CLEARSPACE_API_KEY)")
+    try:
+        key = str(answer.json()["public_key"])
+        bytes.fromhex(key)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{server}/v1/evidence/key did not answer a public key") from exc
+    return key
+
+
 @evidence.command()
 @click.argument("bundle_path", metavar="BUNDLE", type=click.Path(exists=True, dir_okay=False))
-@click.option("--public-key", help="Expected signer key (hex); default: the key inside the bundle.")
-def verify(bundle_path: str, public_key: str | None) -> None:
-    """Check every item's SHA-256 and the Ed25519 signature; exit status 1 if tampered."""
+@click.option("--server", envvar="CLEARSPACE_SERVER", help="The clearspace service whose published key "
+              "(/v1/evidence/key) must have signed the bundle (default: $CLEARSPACE_SERVER).")
+@click.option("--api-key", envvar="CLEARSPACE_API_KEY", help="API key for --server (default: $CLEARSPACE_API_KEY).")
+@click.option("--public-key", help="The key that must have signed the bundle (hex), instead of --server.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (with 'trusted_key').")
+def verify(bundle_path: str, server: str | None, api_key: str | None, public_key: str | None,
+           as_json: bool) -> None:
+    """Check every item's SHA-256 and the Ed25519 signature against the service's key; exit status 1
+    if tampered. Without --server or --public-key only the bundle's own key is used (with a warning)."""
+    import orjson
+
     from clearspace.protection.evidence import verify_bundle
 
-    report = verify_bundle(bundle_path, public_key=public_key)
+    expected = public_key or (_published_key(server, api_key) if server else None)
+    report = verify_bundle(bundle_path, public_key=expected)
+    if report.key_source == "bundle":
+        click.echo(TRUST_WARNING, err=True)
     for problem in report.problems:
         click.echo(f"FAIL {problem}", err=True)
+    if as_json:
+        click.echo(orjson.dumps(report.to_dict()).decode())
+    elif report.ok:
+        trust = "the expected key" if report.key_source == "expected" else "the bundle's own key (NOT trusted)"
+        click.echo(f"ok: {report.items} items, signed by {report.public_key} ({trust})")
     if report.ok:
-        click.echo(f"ok: {report.items} items, signed by {report.public_key}")
         sys.exit(EXIT_OK)
     click.echo(f"bundle is not intact: {len(report.problems)} problem(s)", err=True)
     sys.exit(EXIT_INVALID)

@@ -132,14 +132,66 @@ def audit() -> None:
 
 @audit.command("verify")
 @click.option("--db", help=DB_HELP)
-def audit_verify(db: str | None) -> None:
-    """Check every link of the audit log; exit status 1 if it was tampered with."""
-    result = _service(db).verify_audit()
-    if result.ok:
-        click.echo(f"audit log OK: {result.events} events, head {result.head}")
-        return
-    click.echo(f"audit log BROKEN at seq {result.broken_at}: {result.problem}")
-    sys.exit(1)
+@click.option("--checkpoint", "checkpoint_path", type=click.Path(exists=True, dir_okay=False),
+              help="A checkpoint kept outside the database ('clearspace audit checkpoint'): fail unless the log "
+                   "still extends it.")
+@click.option("--public-key", help="The key the checkpoint must be signed with (hex; default: this service's "
+                                   "evidence key).")
+def audit_verify(db: str | None, checkpoint_path: str | None, public_key: str | None) -> None:
+    """Check every link of the audit log and that it extends its latest stored checkpoint (and
+    --checkpoint FILE); exit status 1 if it was tampered with."""
+    from pathlib import Path
+
+    from clearspace.service.anchor import parse_document
+
+    document = parse_document(Path(checkpoint_path).read_bytes()) if checkpoint_path else None
+    service = _service(db)
+    result = service.verify_audit()
+    if not result.ok:
+        click.echo(f"audit log BROKEN at seq {result.broken_at}: {result.problem}", err=True)
+        sys.exit(1)
+    if document is not None:
+        problems = service.verify_audit_checkpoint(document, public_key)
+        for problem in problems:
+            click.echo(f"FAIL {problem}", err=True)
+        if problems:
+            click.echo(f"audit log does NOT extend checkpoint {document['seq']} ({checkpoint_path})", err=True)
+            sys.exit(1)
+        click.echo(f"checkpoint {document['seq']} OK: the log extends it")
+    click.echo(f"audit log OK: {result.events} events, head {result.head}")
+
+
+@audit.command("checkpoint")
+@click.option("-o", "--output", "output_path", default="-", type=click.Path(allow_dash=True, dir_okay=False),
+              show_default=True, help="Where to write the signed checkpoint (JSON; '-': standard output).")
+@click.option("--db", help=DB_HELP)
+def audit_checkpoint(output_path: str, db: str | None) -> None:
+    """Sign a checkpoint of the audit chain now (Ed25519, the evidence key) and write it; keep it
+    outside the database. Exit status 1 when the chain is broken (nothing is signed)."""
+    import orjson
+
+    from clearspace.errors import Conflict
+
+    try:
+        document = _service(db).make_audit_checkpoint("cli")
+    except Conflict as exc:
+        click.echo(f"audit log BROKEN: {exc}", err=True)
+        sys.exit(1)
+    with click.open_file(output_path, "wb") as out:
+        out.write(orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    lengths = ", ".join(f"{c['chain']} {c['length']} events" for c in document["chains"])
+    click.echo(f"checkpoint {document['seq']}: {lengths}, root {document['root']}, key {document['key_id']}",
+               err=True)
+
+
+@audit.command("acknowledge")
+@click.argument("alarm_id")
+@click.option("--note", default="", help="What was found and done about it.")
+@click.option("--db", help=DB_HELP)
+def audit_acknowledge(alarm_id: str, note: str, db: str | None) -> None:
+    """Acknowledge a broken-chain alarm (an audit event); the chain stops being held broken."""
+    row = _service(db).acknowledge_audit_alarm(alarm_id, "cli", note)
+    click.echo(f"acknowledged {row['id']} (broken at seq {row['broken_at']})")
 
 
 @audit.command("export")

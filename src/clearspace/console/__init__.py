@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from clearspace.console.headers import ConsoleHeaders
 from clearspace.console.routes import appeals, audit, auth, cases, incidents, protection, queue, rumors, shadow
 from clearspace.console.web import Console
 from clearspace.service.core import Service
@@ -32,5 +33,6 @@ def mount_console(app: FastAPI, service: Service, secret: str | None = None) -> 
 
     app.include_router(router)
     app.mount("/console/static", StaticFiles(directory=str(data_path("console/static"))), name="console-static")
+    app.add_middleware(ConsoleHeaders)  # CSP and the other security headers on every /console response
     app.state.console = console
     return console

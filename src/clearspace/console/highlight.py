@@ -10,8 +10,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-SLUR_KINDS: Final = frozenset({"insult", "identity_attack", "sexism", "threat", "abuse"})
-"""Kinds whose spans a reviewer may choose to keep masked until clicked (plus every ``lexicon.*``)."""
+MASKED_PREFIX: Final = "lexicon."
+"""Kinds whose spans a reviewer may keep masked until clicked: the lexicon's hits (slurs, insults,
+threat words). The abuse model's spans are the n-grams that moved its score (``就是``, ``怎么``),
+evidence worth reading, not words to hide, so they are highlighted but never masked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +23,7 @@ class Piece:
 
     @property
     def slur(self) -> bool:
-        return any(k in SLUR_KINDS or k.startswith("lexicon.") for k in self.kinds)
+        return any(k.startswith(MASKED_PREFIX) for k in self.kinds)
 
     @property
     def family(self) -> str:
@@ -59,3 +61,14 @@ def pieces(text: str, signals: Iterable[Mapping[str, Any]]) -> list[Piece]:
         kinds = tuple(sorted({k for s, e, k in spans if s <= start and end <= e}))
         result.append(Piece(text[start:end], kinds))
     return result
+
+
+def evidence(event: Mapping[str, Any] | None) -> tuple[list[Piece], list[dict[str, Any]], dict[str, Any] | None]:
+    """An event's text as pieces, the signals they come from and the decision holding those signals
+    (the first decision that has any: the detectors', before a moderator's decision without signals)."""
+    if not event:
+        return [], [], None
+    history = event.get("decisions") or []
+    source = next((d for d in history if d["signals"]), history[0] if history else None)
+    signals = list(source["signals"]) if source else []
+    return pieces(event["text"], signals), signals, source

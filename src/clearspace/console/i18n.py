@@ -28,6 +28,19 @@ class Catalog:
         entry = self.messages.get(key)
         return entry.get(lang, entry["en"]) if entry else f"[{key}]"
 
+    def rule_description(self, rule: str, description: str, lang: str) -> str:
+        """A policy rule's description in ``lang``: the catalogue's ``rule.NAME`` (``NAME`` without
+        its ``@version``) when it has one, else the description the policy file gives."""
+        entry = self.messages.get("rule." + rule.split("@", 1)[0])
+        return entry.get(lang, entry["en"]) if entry else description
+
+    def value(self, group: str, value: object, lang: str) -> str:
+        """A stored value (a status, a kind, a category ...) in ``lang``: the string ``group.value``,
+        or the value itself when the catalogue has none (an operator's own category, say)."""
+        text = "" if value is None else str(value)
+        entry = self.messages.get(f"{group}.{text}")
+        return entry.get(lang, entry["en"]) if entry else text
+
 
 def choose_language(cookie: str | None, accept_language: str | None) -> str:
     """The console language: the visitor's choice, else the browser's first known language, else English."""
@@ -47,3 +60,12 @@ def translator(catalog: Catalog, lang: str) -> Callable[[str], str]:
 
 def _lookup(catalog: Catalog, lang: str, key: str) -> str:
     return catalog.get(key, lang)
+
+
+def value_translator(catalog: Catalog, lang: str) -> Callable[[str, object], str]:
+    """``tv(group, value)`` for templates: a stored value in ``lang`` (itself when not in the catalogue)."""
+    return partial(_value, catalog, lang)
+
+
+def _value(catalog: Catalog, lang: str, group: str, value: object) -> str:
+    return catalog.value(group, value, lang)

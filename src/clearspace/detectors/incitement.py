@@ -45,6 +45,15 @@ _STRONG: dict[str, float] = {
     "集体举报": 0.7, "批量举报": 0.7, "网暴他": 0.55, "网暴她": 0.55, "爆破评论区": 0.6,
     "mass report": 0.8, "mass-report": 0.8, "mass reporting": 0.7, "dogpile": 0.6,
     "dogpiling": 0.6, "brigade": 0.5, "brigading": 0.5,
+    "人肉": 0.75, "人肉这个": 0.85, "全挖出来": 0.6, "扒出": 0.5, "扒出他": 0.6, "扒出她": 0.6,
+    "给他点颜色看看": 0.85, "给她点颜色看看": 0.85, "点颜色看看": 0.7, "让他公司": 0.65, "让她公司": 0.65,
+    "刷差评": 0.7, "退网为止": 0.8, "刷到他退网": 0.85, "刷到她退网": 0.85, "拉横幅": 0.55,
+    "问候一下": 0.55, "去他评论区": 0.65, "去她评论区": 0.65, "粉丝们集合": 0.75, "弹幕里刷屏": 0.65,
+    "you know what to do": 0.8, "go say hi": 0.65, "dox him": 0.9, "dox her": 0.9, "dox them": 0.85,
+    "doxx him": 0.9, "doxx her": 0.9, "one-star reviews": 0.65, "1-star reviews": 0.65, "ruin her business": 0.75,
+    "ruin his business": 0.75, "ruin her life": 0.75, "ruin his life": 0.75, "raid his": 0.7, "raid her": 0.7,
+    "spam his": 0.65, "spam her": 0.65, "spam the chat": 0.6, "blow up her phone": 0.8, "blow up his phone": 0.8,
+    "flood his": 0.7, "flood her": 0.7, "make her regret": 0.6, "make him regret": 0.6,
 }
 # verb -> (base score, needs a target to count)
 _VERBS: dict[str, tuple[float, bool]] = {

@@ -94,14 +94,15 @@ class LexiconDetector:
             return
         paths = list(self.paths) if self.paths is not None else [data_path(f) for f in DEFAULT_FILES]
         self.entries_ = load_entries([*paths, *self.extra_paths])
+        # every match counts, overlapping ones too: 我操你妈 holds 我操 (profanity 0.35) and 操你妈 (0.95)
         self.matcher_ = ahocorasick_rs.AhoCorasick(
-            [e.term for e in self.entries_], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            [e.term for e in self.entries_], matchkind=ahocorasick_rs.MatchKind.Standard
         )
         self.pinyin_ = self.pinyin or PinyinTable()
         self.pinyin_entries_ = [e for e in self.entries_ if e.pinyin and self.match_pinyin]
         codes = [self.pinyin_.encode(e.term) for e in self.pinyin_entries_]
         self.pinyin_matcher_ = (
-            ahocorasick_rs.AhoCorasick(codes, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest) if codes else None
+            ahocorasick_rs.AhoCorasick(codes, matchkind=ahocorasick_rs.MatchKind.Standard) if codes else None
         )
         self._ready = True
 
@@ -109,7 +110,7 @@ class LexiconDetector:
         self._setup()
         text = doc.text
         hits: dict[Span, tuple[Entry, float, bool]] = {}
-        for idx, start, end in self.matcher_.find_matches_as_indexes(text):
+        for idx, start, end in self.matcher_.find_matches_as_indexes(text, overlapping=True):
             entry = self.entries_[idx]
             if entry.term.isascii():
                 end = _word_end(text, start, end)
@@ -118,11 +119,11 @@ class LexiconDetector:
             hits[(start, end)] = (entry, entry.severity, False)
         if self.pinyin_matcher_ is not None and not text.isascii():
             code = self.pinyin_.encode(text)
-            for idx, start, end in self.pinyin_matcher_.find_matches_as_indexes(code):
+            for idx, start, end in self.pinyin_matcher_.find_matches_as_indexes(code, overlapping=True):
                 if (start, end) not in hits:
                     entry = self.pinyin_entries_[idx]
                     hits[(start, end)] = (entry, entry.severity * HOMOPHONE_DISCOUNT, True)
-        return self._signals(doc, hits) if hits else []
+        return self._signals(doc, _drop_contained(hits)) if hits else []
 
     def _signals(self, doc: Document, hits: Mapping[Span, tuple[Entry, float, bool]]) -> list[Signal]:
         by_category: dict[str, list[tuple[Span, Entry, float, bool]]] = {}
@@ -143,6 +144,21 @@ class LexiconDetector:
                 )
             )
         return signals
+
+
+def _drop_contained(hits: dict[Span, tuple[Entry, float, bool]]) -> dict[Span, tuple[Entry, float, bool]]:
+    """Hits without those lying inside a longer hit (傻 inside 傻逼); overlapping ones all stay."""
+    if len(hits) < 2:
+        return hits
+    spans = sorted(hits, key=lambda s: (s[0], -s[1]))
+    kept: dict[Span, tuple[Entry, float, bool]] = {}
+    reach = -1
+    for start, end in spans:
+        if end <= reach and (start, end) not in kept:
+            continue
+        kept[(start, end)] = hits[(start, end)]
+        reach = max(reach, end)
+    return kept
 
 
 def _word_end(text: str, start: int, end: int) -> int:

@@ -65,6 +65,10 @@ class ModelDetector:
 
         A high ``abuse`` signal carries the spans whose n-grams drove it.
         """
+        return [(signals, abusive) for signals, abusive, _ in self.run_scored(docs)]
+
+    def run_scored(self, docs: Sequence[Document]) -> list[tuple[list[Signal], bool, float]]:
+        """As :meth:`run`, with the decision threshold that applied to each document."""
         model = self.model
         if not docs:
             return []
@@ -77,7 +81,8 @@ class ModelDetector:
         abuse = heads.index("abuse")
         embedded = self._rescore_unsure(docs, z, columns, english)
         probs = model.route(columns, english)
-        flagged = probs[:, abuse] >= model.threshold(embedded, english)
+        cuts = np.broadcast_to(model.threshold(embedded, english), (len(docs),))
+        flagged = probs[:, abuse] >= cuts
         spans_of = {
             i: tuple(docs[i].to_original(s, e) for s, e in ev)
             for i, ev in self.evidence(hashed, english, flagged).items()
@@ -90,8 +95,9 @@ class ModelDetector:
                     for h, head in enumerate(heads)
                 ],
                 bool(flagged[i]),
+                cut,
             )
-            for i, row in enumerate(probs.tolist())
+            for i, (row, cut) in enumerate(zip(probs.tolist(), cuts.tolist(), strict=True))
         ]
 
     def _rescore_unsure(

@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, Final, Protocol, runtime_checkable
 
 from clearspace.errors import PolicyError
@@ -111,14 +112,18 @@ def _mentions(condition_text: str, kind: str) -> bool:
 
 
 def apply_plugins(plugins: Sequence[Plugin], docs: Sequence[Document], contexts: Sequence[Mapping[str, Any]],
-                  signals: Sequence[list[Signal]]) -> None:
+                  signals: Sequence[list[Signal]], thresholds: Sequence[float] | None = None) -> None:
     """Extend each document's signal list with every plug-in's signals, in place.
 
-    A plug-in that raises is logged and skipped for this batch: its signals are missing, nothing else is.
+    ``thresholds``: the abuse model's decision threshold for each document; plug-ins then see its
+    ``abuse`` score moved so that the threshold sits at 0.5 (as the verdict weighs it), so a guard's
+    uncertain band is centred on the model's real decision boundary. A plug-in that raises is logged
+    and skipped for this batch: its signals are missing, nothing else is.
     """
+    seen = signals if thresholds is None else [_calibrated(s, t) for s, t in zip(signals, thresholds, strict=True)]
     for plugin in plugins:
         try:
-            extra = plugin.detect_batch(docs, contexts, signals)
+            extra = plugin.detect_batch(docs, contexts, seen)
         except Exception:  # noqa: BLE001 - a broken plug-in must not stop scoring
             log.exception("plug-in %s failed on a batch of %d; scored without it", plugin_id(plugin), len(docs))
             continue
@@ -128,3 +133,9 @@ def apply_plugins(plugins: Sequence[Plugin], docs: Sequence[Document], contexts:
             continue
         for found, more in zip(signals, extra, strict=True):
             found.extend(more)
+
+
+def _calibrated(signals: Sequence[Signal], threshold: float) -> list[Signal]:
+    from clearspace.verdict.combine import shifted
+
+    return [replace(s, score=shifted(s.score, threshold)) if s.kind == "abuse" else s for s in signals]

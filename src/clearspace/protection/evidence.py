@@ -17,6 +17,7 @@ import html
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -186,57 +187,96 @@ def render_html(summary: Mapping[str, Any], items: Iterable[Mapping[str, Any]]) 
 
 @dataclass(slots=True)
 class VerifyReport:
+    """What :func:`verify_bundle` found. ``key_source`` says which key the signature was checked
+    against: ``expected`` (one the caller trusts: the service's published key) or ``bundle`` (only
+    the key inside the bundle, which proves nothing against someone who re-signs a changed bundle)."""
+
     ok: bool = False
     items: int = 0
     public_key: str = ""
     problems: list[str] = field(default_factory=list)
+    key_source: str = "bundle"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "items": self.items, "public_key": self.public_key, "key_source": self.key_source,
+                "trusted_key": self.key_source == "expected", "problems": list(self.problems)}
+
+
+_MEMBER_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError,
+                  RuntimeError, zlib.error)
+"""What reading a damaged, truncated, encrypted or oddly compressed member can raise."""
+
+
+def _read(zf: zipfile.ZipFile, name: str, report: VerifyReport) -> bytes | None:
+    try:
+        return zf.read(name)
+    except _MEMBER_ERRORS as exc:
+        report.problems.append(f"{name}: unreadable ({type(exc).__name__}: {exc})")
+        return None
 
 
 def verify_bundle(source: str | Path | bytes, *, public_key: str | None = None) -> VerifyReport:
-    """Check hashes, the file list and the signature; ``problems`` says what failed."""
-    report = VerifyReport()
+    """Check hashes, the file list and the signature; ``problems`` says what failed.
+
+    ``public_key`` (hex) is the key the caller trusts; without it only the key inside the bundle
+    is used (``key_source`` ``bundle``). A ZIP with two members of one name is refused.
+    """
+    report = VerifyReport(key_source="expected" if public_key else "bundle")
     try:
         zf = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except _MEMBER_ERRORS as exc:
         report.problems.append(f"not a readable ZIP: {exc}")
         return report
     with zf:
-        names = set(zf.namelist())
+        all_names = [info.filename for info in zf.infolist()]
+        twice = sorted({n for n in all_names if all_names.count(n) > 1})
+        if twice:
+            report.problems.append(f"duplicate ZIP members (which copy is meant is ambiguous): {', '.join(twice)}")
+            return report
+        names = set(all_names)
         if MANIFEST not in names or SIGNATURE not in names:
             report.problems.append("manifest.json or manifest.sig is missing")
             return report
+        manifest_bytes, sig_bytes = _read(zf, MANIFEST, report), _read(zf, SIGNATURE, report)
+        if manifest_bytes is None or sig_bytes is None:
+            return report
         try:
-            manifest_bytes = zf.read(MANIFEST)
             manifest = orjson.loads(manifest_bytes)
-            signature = bytes.fromhex(zf.read(SIGNATURE).decode("ascii").strip())
-        except (ValueError, zipfile.BadZipFile, orjson.JSONDecodeError) as exc:
+            signature = bytes.fromhex(sig_bytes.decode("ascii").strip())
+            if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict):
+                raise ValueError("manifest.json is not an object with a 'files' object")
+        except (ValueError, UnicodeDecodeError, orjson.JSONDecodeError) as exc:
             report.problems.append(f"manifest unreadable: {exc}")
             return report
-        key_hex = public_key or str(manifest.get("public_key", ""))
-        report.public_key = key_hex
-        if public_key and manifest.get("public_key") != public_key:
-            report.problems.append("signed by a different key than expected")
-        try:
-            Ed25519PublicKey.from_public_bytes(bytes.fromhex(key_hex)).verify(signature, manifest_bytes)
-        except (ValueError, InvalidSignature):
-            report.problems.append("signature does not match manifest.json")
-        listed: dict[str, str] = manifest.get("files", {})
-        for name, digest in sorted(listed.items()):
-            if name not in names:
-                report.problems.append(f"{name}: missing")
-                continue
-            try:
-                data = zf.read(name)
-            except (zipfile.BadZipFile, OSError, ValueError) as exc:  # a damaged member fails its CRC
-                report.problems.append(f"{name}: unreadable ({exc})")
-                continue
-            if hashlib.sha256(data).hexdigest() != digest:
-                report.problems.append(f"{name}: SHA-256 does not match the manifest")
-        for name in sorted(names - set(listed) - {MANIFEST, SIGNATURE}):
-            report.problems.append(f"{name}: not in the manifest")
-        report.items = sum(1 for n in listed if n.startswith("items/"))
+        _check_signature(report, manifest, manifest_bytes, signature, public_key)
+        _check_files(zf, report, manifest.get("files", {}), names)
     report.ok = not report.problems
     return report
+
+
+def _check_signature(report: VerifyReport, manifest: Mapping[str, Any], manifest_bytes: bytes, signature: bytes,
+                     public_key: str | None) -> None:
+    key_hex = public_key or str(manifest.get("public_key", ""))
+    report.public_key = key_hex
+    if public_key and str(manifest.get("public_key", "")).lower() != public_key.lower():
+        report.problems.append("signed by a different key than expected")
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(key_hex)).verify(signature, manifest_bytes)
+    except (ValueError, InvalidSignature):
+        report.problems.append("signature does not match manifest.json")
+
+
+def _check_files(zf: zipfile.ZipFile, report: VerifyReport, listed: Mapping[str, Any], names: set[str]) -> None:
+    for name, digest in sorted(listed.items()):
+        if name not in names:
+            report.problems.append(f"{name}: missing")
+            continue
+        data = _read(zf, name, report)
+        if data is not None and hashlib.sha256(data).hexdigest() != digest:
+            report.problems.append(f"{name}: SHA-256 does not match the manifest")
+    for name in sorted(names - set(listed) - {MANIFEST, SIGNATURE}):
+        report.problems.append(f"{name}: not in the manifest")
+    report.items = sum(1 for n in listed if n.startswith("items/"))
 
 
 def select_items(events: Iterable[Mapping[str, Any]], subject: str,

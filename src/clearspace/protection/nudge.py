@@ -9,12 +9,14 @@ support list (legal aid, counselling, how to report to the police).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from clearspace.errors import InputError
 from clearspace.protection.incidents import Incident
+from clearspace.text.urls import is_web_url
 
 LEVELS: tuple[str, ...] = ("none", "gentle", "warn", "strong")
 MESSAGES: dict[str, dict[str, str]] = {
@@ -117,6 +119,10 @@ class SupportLink:
         return {"kind": self.kind, "title": self.title, "url": self.url, "lang": self.lang, "region": self.region}
 
 
+_CALL_OR_MAIL = re.compile(r"tel:\+?[0-9][0-9 ()-]{0,30}|mailto:[^\s\x00-\x1f\x7f<>\"'\\]{3,254}")
+"""The other links a support list may hold: a phone number to call, an address to write to."""
+
+
 def support_links(entries: Sequence[Mapping[str, Any]]) -> tuple[SupportLink, ...]:
     """Validate a configured support list (each entry: kind, title, url, optional lang/region)."""
     out = []
@@ -126,8 +132,9 @@ def support_links(entries: Sequence[Mapping[str, Any]]) -> tuple[SupportLink, ..
             raise InputError(f"support link {i}: 'kind' must be one of {', '.join(SUPPORT_KINDS)}, got {kind!r}")
         if not title or not isinstance(title, str):
             raise InputError(f"support link {i}: 'title' is required")
-        if not isinstance(url, str) or not url.startswith(("https://", "http://", "tel:", "mailto:")):
-            raise InputError(f"support link {i}: 'url' must start with https://, http://, tel: or mailto:")
+        if not isinstance(url, str) or not (is_web_url(url) or _CALL_OR_MAIL.fullmatch(url)):
+            raise InputError(f"support link {i}: 'url' must start with https://, http://, tel: or mailto: "
+                             "(a web URL, tel:NUMBER or mailto:ADDRESS; no spaces or control characters)")
         out.append(SupportLink(kind, title, url, str(entry.get("lang", "und")), str(entry.get("region", ""))))
     return tuple(out)
 

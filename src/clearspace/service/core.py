@@ -28,6 +28,7 @@ from clearspace.service import (
     appeals,
     audit,
     cases,
+    checkpoints,
     clarifications,
     debunks,
     decisions,
@@ -243,12 +244,16 @@ class Service:
     # ------------------------------------------------------------------ audit
     def verify_audit(self, full: bool = True) -> audit.VerifyResult:
         """Check the audit log's hash chain: all of it, or (``full=False``) only the events after
-        the last good check made by this process (see :func:`audit.verify_since`)."""
-        last = self._audit_checked
-        result = audit.verify(self.store) if full or last is None else audit.verify_since(self.store, last)
+        the last good check made by this process (see :func:`audit.verify_since`), and that it
+        still extends its latest signed checkpoint. A failed check is stored as an alarm, and the
+        chain is reported broken until an admin acknowledges it (service/checkpoints.py)."""
+        result = checkpoints.check(self.store, self._audit_checked, full)
         if result.ok:
             self._audit_checked = result
-        return result
+        else:
+            with self.unit() as unit:
+                checkpoints.raise_alarm(unit, result, "audit-check")
+        return checkpoints.with_alarms(self.store, result)
 
     def export_audit(self, start: str | None = None, end: str | None = None) -> Iterator[Row]:
         """Audit events with ``start <= ts < end`` (ISO dates or times; either may be omitted)."""
@@ -449,7 +454,7 @@ class Service:
         reminded = len(self.send_expiry_reminders())
         ended = self.close_quiet_incidents()
         self.shield_cache.refresh()
-        return {"reminders": reminded, "incidents_ended": ended}
+        return {"reminders": reminded, "incidents_ended": ended, "audit_checkpoints": self.audit_checkpoint_tick()}
 
     # ------------------------------------------------------------------ pile-on incidents
     def list_incidents(self, status: str | None = None, limit: int = 100,
@@ -852,6 +857,82 @@ class Service:
 
         with self.store.read() as tx:
             return label_review.recent_notes(tx, status=status, limit=limit)
+
+    # ------------------------------------------------------------------ issue 11 (tamper): audit checkpoints, sessions
+    def make_audit_checkpoint(self, actor: str) -> dict[str, Any]:
+        """Sign a checkpoint of the audit chain heads now (Conflict when the chain is broken)."""
+        document = checkpoints.create(self.store, self.unit, self.evidence_key(), actor)
+        assert document is not None
+        return document
+
+    def audit_checkpoint_tick(self) -> int:
+        """The periodic checkpoint (every ``audit_checkpoint_seconds``; 0: never): 1 when one was made."""
+        every = self.settings.audit_checkpoint_seconds
+        if every <= 0:
+            return 0
+        try:
+            made = checkpoints.create(self.store, self.unit, self.evidence_key(), "scheduler", every_s=every,
+                                      now=self.clock())
+        except Conflict as exc:
+            log.error("no audit checkpoint signed: %s", exc)
+            return 0
+        return 0 if made is None else 1
+
+    def audit_checkpoints(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Stored checkpoint documents, newest first (each verifiable on its own: service/anchor.py)."""
+        with self.store.read() as tx:
+            return checkpoints.listing(tx, limit)
+
+    def audit_alarms(self, limit: int = 100) -> list[Row]:
+        """Audit chain alarms, newest first (``acknowledged_at`` None: still open)."""
+        with self.store.read() as tx:
+            return checkpoints.alarms(tx, limit)
+
+    def acknowledge_audit_alarm(self, alarm_id: str, actor: str, note: str = "") -> Row:
+        """An admin acknowledges a broken-chain alarm (an ``audit.alarm_acknowledged`` event)."""
+        with self.unit() as unit:
+            return checkpoints.acknowledge(unit, alarm_id, actor, note)
+
+    def verify_audit_checkpoint(self, document: Mapping[str, Any], public_key: str | None = None) -> list[str]:
+        """What stops the log from extending ``document`` (empty: it does): the signature (against
+        ``public_key``, default this service's evidence key), the whole chain, the named heads."""
+        from clearspace.service import anchor
+
+        problems = anchor.check_document(document, public_key or self.evidence_public_key())
+        chain = audit.verify(self.store)
+        if not chain.ok:
+            problems.append(f"the chain is broken at seq {chain.broken_at}: {chain.problem}")
+        return problems + anchor.check_extends(self.store, document)
+
+    def open_console_session(self, sid: str, key_id: str, lifetime_s: float, actor: str) -> None:
+        """Record a console sign-in (service/console_sessions.py)."""
+        from clearspace.service import console_sessions
+
+        with self.unit() as unit:
+            console_sessions.start(unit, sid, key_id, lifetime_s, actor)
+
+    def console_session_key(self, sid: str, key_id: str) -> Row:
+        """The API key behind an open console session; Unauthenticated once it ended or the key was revoked."""
+        from clearspace.service import console_sessions
+
+        with self.store.read() as tx:
+            return console_sessions.key_of(tx, sid, key_id, self.now())
+
+    def close_console_session(self, sid: str, actor: str) -> bool:
+        """Console sign-out: the session stops working in every process."""
+        from clearspace.service import console_sessions
+
+        with self.unit() as unit:
+            return console_sessions.end(unit, sid, actor)
+
+    # ------------------------------------------------------------------ issue 14 point 10 (console): queue rows
+    def case_summaries(self, cases: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+        """Per case id, what a queue row shows beside it: a snippet, the category, the author (or the
+        incident's target and size); see :func:`clearspace.service.case_summaries.summaries`."""
+        from clearspace.service.case_summaries import summaries
+
+        with self.store.read() as tx:
+            return summaries(tx, cases)
 
     # ------------------------------------------------------------------ issue 13: plug-ins and shadow mode
     def plugin_stats(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from clearspace.rumors.model import Debunk
 from clearspace.service.unit import Unit
 from clearspace.store import Row, Store, Tx
 from clearspace.store.base import Op
+from clearspace.text.urls import check_web_url, is_web_url
 
 RULE: Final = f"{MATCHER_NAME}@{MATCHER_VERSION}"
 MAX_ID_CHARS: Final = 500
@@ -50,8 +51,15 @@ def to_row(debunk: Debunk, actor: str, ts: str) -> Row:
 
 
 def from_row(row: Row) -> Debunk:
-    """The :class:`Debunk` a ``debunks`` row holds."""
-    return Debunk.from_dict(row["payload"])
+    """The :class:`Debunk` a ``debunks`` row holds; a link that is not a web URL (stored before they
+    were checked) is left out, so no page or label ever carries it."""
+    payload = dict(row["payload"])
+    if "url" in payload and not is_web_url(payload["url"]):
+        del payload["url"]
+    if isinstance(payload.get("evidence"), list):
+        payload["evidence"] = [{k: v for k, v in e.items() if k != "url" or is_web_url(v)} if isinstance(e, dict)
+                               else e for e in payload["evidence"]]
+    return Debunk.from_dict(payload)
 
 
 def public(row: Row, clarifications: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
@@ -72,6 +80,9 @@ def check(debunk: Debunk) -> None:
                         ("fact_checker", debunk.fact_checker), ("url", debunk.url)):
         if "\x00" in value:
             raise InputError(f"debunk {name!r} must not contain NUL characters")
+    check_web_url(debunk.url, "url")
+    for evidence in debunk.evidence:
+        check_web_url(evidence.url, "evidence url")
 
 
 def parse_item(item: Any) -> Debunk:

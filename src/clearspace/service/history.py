@@ -12,14 +12,20 @@ from clearspace.store import Op, Row, Tx
 
 
 def account_history(tx: Tx, account: str, now: str, limit: int = 20) -> dict[str, Any]:
-    """Strikes and restrictions in force, the latest posts by the account with the action on each,
-    and the latest decisions about the account (newest first)."""
+    """Strikes and restrictions in force, the latest posts by the account with the action on each
+    (and the detectors' signals, so a reviewer's view can mark and mask them), and the latest
+    decisions about the account (newest first)."""
     status = account_status(tx, account, now)
     events = tx.select("events", {"author": account}, order_by=["-received_at"], limit=limit)
-    acted = tx.select("decisions", {"event_id": Op("in", [e["id"] for e in events]), "status": "active"})
-    action = {d["event_id"]: d["action"] for d in acted}
+    made = tx.select("decisions", {"event_id": Op("in", [e["id"] for e in events])}, order_by=["created_at"])
+    action = {d["event_id"]: d["action"] for d in made if d["status"] == "active"}
+    seen: dict[str, list[Any]] = {}
+    for d in made:  # the detectors' signals (spans included): the first decision that has any
+        if d["signals"] and d["event_id"] not in seen:
+            seen[d["event_id"]] = d["signals"]
     posts = [{"id": e["id"], "text": e["text"], "surface": e["surface"], "target_user": e["target_user"],
-              "received_at": e["received_at"], "action": action.get(e["id"])} for e in events]
+              "received_at": e["received_at"], "action": action.get(e["id"]), "signals": seen.get(e["id"], [])}
+             for e in events]
     about = tx.select("decisions", {"account": account}, order_by=["-created_at"], limit=limit)
     lifted = tx.select("strikes", {"account": account, "lifted_at": Op(">", "")}, order_by=["-created_at"],
                        limit=limit)

@@ -23,6 +23,7 @@ from clearspace.errors import InputError, NotFound, PermissionDenied
 from clearspace.rumors.notes import HELPFUL, NEEDS_MORE, RATING_VALUES, RULE, Note, Rating, ScoringConfig, score_notes
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
+from clearspace.text.urls import check_web_url
 
 HELPFUL_ANSWERS: Final[Mapping[str, str]] = {"yes": "helpful", "somewhat": "somewhat_helpful", "no": "not_helpful"}
 """What a rater answers to "is this note helpful?" and the rating it is in :mod:`clearspace.rumors.notes`."""
@@ -81,6 +82,8 @@ def write(unit: Unit, event_id: str, author: str, text: str, sources: Sequence[s
     if not isinstance(sources, list | tuple) or len(sources) > MAX_SOURCES or not all(
             isinstance(s, str) and s.strip() and len(s) <= MAX_SOURCE_CHARS and "\x00" not in s for s in sources):
         raise InputError(f"'sources' must be a list of at most {MAX_SOURCES} non-empty strings (links)")
+    for source in sources:
+        check_web_url(source, "sources")
     if "\x00" in event_id or unit.tx.get("events", event_id) is None:
         raise NotFound(f"no event {event_id!r}: notes are written on stored posts")
     row: Row = {"id": unit.ids.new("note"), "event_id": event_id, "author": author, "text": text,

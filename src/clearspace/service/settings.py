@@ -55,6 +55,9 @@ class Settings:
     evidence_key: str = ""  # Ed25519 PEM for evidence bundles; "" = a key file next to the database
     console_secret: str = ""  # signs console sessions; "" = derived from the evidence key (shared by workers)
     support_links: tuple[Mapping[str, str], ...] = field(default_factory=lambda: DEFAULT_SUPPORT_LINKS)
+    # issue 11 (tamper evidence, console hardening)
+    audit_checkpoint_seconds: float = 3600.0  # sign a checkpoint of the audit chain this often (0: only on demand)
+    console_rate_limit: float = 10.0  # console requests/s per session (sign-in: per client address)
     # issue 13, plug-ins and shadow mode (docs/plugins.md)
     onnx_models: tuple[Mapping[str, Any], ...] = ()  # local ONNX classifiers: [{name, path, kind, positive, ...}]
     guard_url: str = ""  # OpenAI-compatible chat endpoint for a guard model; "" = no guard

@@ -16,7 +16,6 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Final
-from urllib.parse import urlparse
 
 import httpx
 import orjson
@@ -24,10 +23,11 @@ import orjson
 from clearspace.errors import InputError
 from clearspace.service.clock import iso
 from clearspace.store import Op, Row, Store
+from clearspace.text.urls import is_web_url
 
 TOPICS: Final = ("decision.made", "case.opened", "restriction.applied", "appeal.filed", "appeal.decided",
                  "notification", "label.applied", "label.withdrawn", "note.status", "protection.risk_prompt",
-                 "protection.expiry_reminder", "*")
+                 "protection.expiry_reminder", "audit.checkpoint", "*")
 MAX_BACKOFF_SECONDS: Final = 3600.0
 
 
@@ -45,8 +45,7 @@ def verify_signature(secret: str, body: bytes, header: str) -> bool:
 
 
 def check_hook(url: str, topics: list[str]) -> None:
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+    if not is_web_url(url):
         raise InputError(f"webhook url must be an absolute http(s) URL, got {url!r}")
     unknown = [t for t in topics if t not in TOPICS]
     if unknown or not topics:

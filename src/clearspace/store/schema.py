@@ -224,6 +224,25 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
         ),
     ),
     (
+        11,
+        "signed audit checkpoints, audit chain alarms, console sessions that sign-out ends",
+        (
+            # the signed document of each checkpoint (service/anchor.py), numbered from 1
+            """CREATE TABLE audit_checkpoints (
+                seq INTEGER PRIMARY KEY, created_at TEXT NOT NULL, root TEXT NOT NULL, key_id TEXT NOT NULL,
+                document TEXT NOT NULL)""",
+            # a broken chain found by a check, shown until an admin acknowledges it
+            """CREATE TABLE audit_alarms (
+                id TEXT PRIMARY KEY, chain TEXT NOT NULL, broken_at INTEGER, problem TEXT NOT NULL,
+                detected_at TEXT NOT NULL, detected_by TEXT NOT NULL, acknowledged_by TEXT, acknowledged_at TEXT,
+                note TEXT)""",
+            "CREATE INDEX audit_alarms_open ON audit_alarms (acknowledged_at, detected_at)",
+            """CREATE TABLE console_sessions (
+                id TEXT PRIMARY KEY, key_id TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL,
+                ended_at TEXT)""",
+        ),
+    ),
+    (
         13,
         "shadow mode: candidate runs and where they disagree with the active engine",
         (
@@ -260,6 +279,7 @@ JSON_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         "notes": frozenset({"sources"}),
         "jobs": frozenset({"params", "result"}),
         "incidents": frozenset({"participants", "instigators", "summary"}),
+        "audit_checkpoints": frozenset({"document"}),
         "shadow_runs": frozenset({"candidate", "counts"}),
         "shadow_disagreements": frozenset({"active", "candidate"}),
     }
@@ -274,6 +294,7 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "shields": "account", "held_interactions": "id", "debunks": "id", "post_labels": "id",
         "debunk_versions": "seq", "clarifications": "id", "notes": "id", "note_ratings": "id",
         "note_status_history": "id", "jobs": "id", "incidents": "id", "leases": "name",
+        "audit_checkpoints": "seq", "audit_alarms": "id", "console_sessions": "id",
         "shadow_runs": "id", "shadow_disagreements": "id",
     }
 )

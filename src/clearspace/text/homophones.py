@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import ahocorasick_rs
+import rjieba
 
 from clearspace.text.pinyin import PinyinTable
 
@@ -44,7 +45,7 @@ class HomophoneRewriter:
         for idx, start, end in self._matcher.find_matches_as_indexes(code):
             found = text[start:end]
             term = self._terms[idx]
-            if found == term or found in self.exceptions:
+            if found == term or found in self.exceptions or not _word_aligned(text, start, end):
                 continue
             pieces.append(text[pos:start])
             pieces.append(term)
@@ -53,3 +54,16 @@ class HomophoneRewriter:
             return text
         pieces.append(text[pos:])
         return "".join(pieces)
+
+
+def _word_aligned(text: str, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` starts and ends on word boundaries of its neighbourhood: 去四川 is
+    去 + 四川, not a homophone of 去死 (the segmenter runs only on the rare candidates)."""
+    lo = max(0, start - 4)
+    window = text[lo:end + 4]
+    cuts = {lo}
+    pos = lo
+    for token in rjieba.cut(window):
+        pos += len(token)
+        cuts.add(pos)
+    return start in cuts and end in cuts

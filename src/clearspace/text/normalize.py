@@ -40,6 +40,7 @@ _SEP = r"[\s\-_.·•*/\\|~^+=#'\"`]"
 # comments give the original form; tests/text/test_fast_patterns.py checks they agree.
 _CJK_SEP = re.compile(rf"{_SEP}(?<=[{CJK}][\s\S]){_SEP}{{0,2}}(?=[{CJK}])")  # (?<=[CJK])SEP{1,3}(?=[CJK])
 _LATIN_SPACED = re.compile(rf"\b([a-z])\1*(?:{_SEP}{{1,3}}([a-z])\2*)+\b", re.ASCII)
+_CONTRACTION = re.compile(r"'[mstd](?![a-z])", re.ASCII)
 _RUN = re.compile(r"(.)\1\1(?<![\d\s]..)\1*", re.DOTALL)  # ([^\d\s])\1\1+
 _LEET = re.compile(r"[013457@$!](?<=[a-z].)(?=[a-z])")  # (?<=[a-z])[013457@$!](?=[a-z])
 _LEET_MAP = str.maketrans("013457@$!", "oieastasi")
@@ -234,6 +235,8 @@ def _drop(m: re.Match[str]) -> str:
 
 def _join_letters(m: re.Match[str]) -> str:
     whole = m.group(0)
+    if _CONTRACTION.search(whole):
+        return whole  # "i'm a", "it's a": an English contraction, not a word spelt out letter by letter
     letters = "".join(re.findall(r"[a-z]+", whole))
     if len(re.findall(r"[a-z]+", whole)) == 2 and not re.search(r"[^a-z\s]", whole):
         return whole  # "a b": two letters and only spaces is too ambiguous in English

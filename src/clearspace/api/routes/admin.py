@@ -85,3 +85,36 @@ async def add_webhook(body: WebhookBody, request: Request, who: Admin) -> Any:
 @router.get("/v1/webhooks", tags=["admin"], summary="List webhooks (without secrets)")
 async def list_webhooks(request: Request, _: Admin) -> Any:
     return FastJSON({"webhooks": await run_in_threadpool(request.app.state.service.list_webhooks)})
+
+
+class AcknowledgeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(default="", max_length=2000, description="What was found and done about it.")
+
+
+@router.post("/v1/audit/checkpoints", tags=["audit"], status_code=201,
+             summary="Sign a checkpoint of the audit chain heads now")
+async def make_checkpoint(request: Request, who: Admin) -> Any:
+    """The signed document (Ed25519, the evidence key): keep it outside the database and check it
+    later with ``clearspace audit verify --checkpoint FILE``. 409 when the chain is broken."""
+    document = await run_in_threadpool(request.app.state.service.make_audit_checkpoint, who.actor)
+    return FastJSON(document, status_code=201)
+
+
+@router.get("/v1/audit/checkpoints", tags=["audit"], summary="Signed audit checkpoints, newest first")
+async def list_checkpoints(request: Request, _: TransparencyReader,
+                           limit: int = Query(default=100, ge=1, le=1000)) -> Any:
+    found = await run_in_threadpool(request.app.state.service.audit_checkpoints, limit)
+    return FastJSON({"checkpoints": found})
+
+
+@router.get("/v1/audit/alarms", tags=["audit"], summary="Broken-chain alarms, newest first")
+async def list_alarms(request: Request, _: Auditor, limit: int = Query(default=100, ge=1, le=1000)) -> Any:
+    return FastJSON({"alarms": await run_in_threadpool(request.app.state.service.audit_alarms, limit)})
+
+
+@router.post("/v1/audit/alarms/{alarm_id}/acknowledge", tags=["audit"],
+             summary="Acknowledge a broken-chain alarm (an audit event)")
+async def acknowledge_alarm(alarm_id: str, body: AcknowledgeBody, request: Request, who: Admin) -> Any:
+    row = await run_in_threadpool(request.app.state.service.acknowledge_audit_alarm, alarm_id, who.actor, body.note)
+    return FastJSON(row)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from clearspace.console.highlight import evidence
 from clearspace.console.web import Console, Viewer, required
 from clearspace.errors import ClearspaceError
 
@@ -36,6 +37,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
                     event = None
             account = decision["account"]
             return console.render(request, viewer, "appeal.html", appeal=row, decision=decision, event=event,
+                                  pieces=evidence(event)[0],
                                   history=service.account_history(account) if account else None, account=account)
         return console.page(request, "read", build)
 

@@ -1,16 +1,49 @@
-"""The audit log viewer (with hash-chain verification) and the transparency report as charts."""
+"""The audit log viewer (with hash-chain verification, and broken-chain alarms an admin acknowledges)
+and the transparency report as charts, with the latest signed audit checkpoint."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from clearspace.console import charts
-from clearspace.console.web import Console, Viewer
+from clearspace.console.web import Console, Viewer, required
+from clearspace.errors import NotFound
 from clearspace.service import transparency
 from clearspace.service.clock import iso
+
+
+def transparency_charts(viewer: Viewer, data: Mapping[str, Any], line: Mapping[str, Any]) -> list[str]:
+    """The report's four charts, every title, legend, axis and unit in the viewer's language."""
+    t, tv = viewer.t, viewer.tv
+    days = int(line.get("bucket_days") or 1)
+    x_label = t("chart.date") if days == 1 else f"{t('chart.date')} ({days} {t('chart.days_per_bar')})"
+    by_category = charts.stacked_bars(
+        t("transparency.by_category"), line["labels"],
+        [charts.Series(tv("category", name), values) for name, values in line["by_category"].items()],
+        chart_id="by-category", data_label=t("chart.data"), y_label=t("chart.decisions"), x_label=x_label)
+    automation = charts.stacked_bars(
+        t("transparency.automation"), line["labels"],
+        [charts.Series(t("chart.automated"), line["automated"]), charts.Series(t("chart.human"), line["human"])],
+        chart_id="automation", data_label=t("chart.data"), y_label=t("chart.decisions"), x_label=x_label)
+    appeals = charts.bars(  # reversed appeals are some of the filed ones: side by side, never stacked
+        t("transparency.appeals"), line["labels"],
+        [charts.Series(t("chart.filed"), line["appeals_filed"]),
+         charts.Series(t("chart.reversed"), line["appeals_reversed"])],
+        chart_id="appeals", data_label=t("chart.data"), grouped=True, y_label=t("chart.appeals"), x_label=x_label)
+    medians = data["median_handling_seconds"]
+    seconds = {k: float(medians[k] or 0) for k in ("automated", "human", "all")}
+    scale, unit = (3600, "unit.h") if max(seconds.values()) >= 7200 else (60, "unit.min")
+    handling = charts.hbars(t("transparency.handling"), [(t("chart." + k), round(v / scale, 2))
+                                                         for k, v in seconds.items()],
+                            chart_id="handling", data_label=t("chart.data"), unit=" " + t(unit),
+                            value_label=f"{t('chart.median')} ({t(unit)})")
+    return [by_category, automation, appeals, handling]
 
 
 def add_routes(router: APIRouter, console: Console) -> None:
@@ -24,10 +57,29 @@ def add_routes(router: APIRouter, console: Console) -> None:
                                       actor=actor or None, limit=100)
             # only the events since this process last checked, unless the whole chain is asked for
             check = service.verify_audit(full=full).to_dict()
-            return console.render(request, viewer, "audit.html", rows=rows, check=check,
+            alarms = [a for a in service.audit_alarms(limit=20) if a["acknowledged_at"] is None]
+            return console.render(request, viewer, "audit.html", rows=rows, check=check, alarms=alarms,
                                   kind=kind, subject=subject, actor=actor,
                                   older=rows[-1]["seq"] if len(rows) == 100 else None)
         return console.page(request, "audit:read", build)
+
+    @router.post("/audit/alarms/{alarm_id}/acknowledge")
+    async def acknowledge(request: Request, alarm_id: str) -> Response:
+        def act(viewer: Viewer, form: Mapping[str, str]) -> None:
+            service.acknowledge_audit_alarm(alarm_id, viewer.actor, required(form, "note"))
+        return await console.act(request, "admin", "/console/audit", act)
+
+    @router.get("/audit/checkpoint.json")
+    def latest_checkpoint(request: Request) -> Response:
+        def build(viewer: Viewer) -> Response:
+            found = service.audit_checkpoints(limit=1)
+            if not found:
+                raise NotFound("no audit checkpoint has been signed yet")
+            name = f"audit-checkpoint-{found[0]['seq']}.json"
+            return Response(orjson.dumps(found[0], option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS),
+                            media_type="application/json",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return console.page(request, "transparency:read", build)
 
     def period(start: str, end: str) -> tuple[str, str]:
         now = service.clock()
@@ -39,26 +91,10 @@ def add_routes(router: APIRouter, console: Console) -> None:
             lo, hi = period(start, end)
             data = service.transparency(lo, hi)
             line = service.transparency_timeline(lo, hi)
-            t = viewer.t
-            by_category = charts.stacked_bars(
-                t("transparency.by_category"), line["labels"],
-                [charts.Series(name, values) for name, values in line["by_category"].items()],
-                chart_id="by-category", data_label=t("chart.data"))
-            automation = charts.stacked_bars(
-                t("transparency.automation"), line["labels"],
-                [charts.Series("automated", line["automated"]), charts.Series("human", line["human"])],
-                chart_id="automation", data_label=t("chart.data"))
-            appeals = charts.stacked_bars(
-                t("transparency.appeals"), line["labels"],
-                [charts.Series("filed", line["appeals_filed"]), charts.Series("reversed", line["appeals_reversed"])],
-                chart_id="appeals", data_label=t("chart.data"))
-            medians = data["median_handling_seconds"]
-            seconds = {k: float(medians[k] or 0) for k in ("automated", "human", "all")}
-            scale, unit = (3600, " h") if max(seconds.values()) >= 7200 else (60, " min")
-            handling = charts.hbars(t("transparency.handling"), [(k, round(v / scale, 2)) for k, v in seconds.items()],
-                                    chart_id="handling", data_label=t("chart.data"), unit=unit)
+            found = service.audit_checkpoints(limit=1)
             return console.render(request, viewer, "transparency.html", data=data, start=lo, end=hi,
-                                  charts=[by_category, automation, appeals, handling])
+                                  charts=transparency_charts(viewer, data, line),
+                                  checkpoint=found[0] if found else None)
         return console.page(request, "transparency:read", build)
 
     @router.get("/transparency.{fmt}")

@@ -7,9 +7,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from clearspace.console.i18n import LANGUAGES
-from clearspace.console.session import COOKIE
+from clearspace.console.session import COOKIE, new_sid
 from clearspace.console.web import LANG_COOKIE, MASK_COOKIE, Console
-from clearspace.errors import ClearspaceError
+from clearspace.errors import ClearspaceError, RateLimited, Unauthenticated
 
 
 def safe_next(value: str | None) -> str:
@@ -22,6 +22,10 @@ def safe_next(value: str | None) -> str:
 def add_routes(router: APIRouter, console: Console) -> None:
     @router.get("/login")
     def login_form(request: Request, next: str = "/console/") -> Response:
+        try:
+            console.throttle(request)
+        except RateLimited as exc:
+            return console.too_many(request, exc)
         return console.render(request, None, "login.html", next=safe_next(next), failed=None)
 
     @router.post("/login")
@@ -29,19 +33,31 @@ def add_routes(router: APIRouter, console: Console) -> None:
         form = await request.form()
         key, target = str(form.get("key") or ""), safe_next(str(form.get("next") or ""))
         try:
+            console.throttle(request)  # per client address: sign-in attempts are limited too
             principal = await run_in_threadpool(console.service.authenticate, key.strip(), "read")
+        except RateLimited as exc:
+            return console.too_many(request, exc)
         except ClearspaceError as exc:
             return console.render(request, None, "login.html", 401, next=target, failed=str(exc))
         response = RedirectResponse(target, status_code=303)
-        cookie = console.sessions.issue(principal.key_id, principal.role, principal.name)
+        sid = new_sid()
+        cookie = console.sessions.issue(principal.key_id, principal.role, principal.name, sid=sid)
+        await run_in_threadpool(console.service.open_console_session, sid, principal.key_id,
+                                console.sessions.lifetime, principal.actor)
         response.set_cookie(COOKIE, cookie, max_age=int(console.sessions.lifetime), httponly=True,
                             samesite="strict", secure=request.url.scheme == "https", path="/console")
-        await run_in_threadpool(console.log_sign_in, principal.actor, principal.key_id)
         return response
 
     @router.post("/logout")
     async def logout(request: Request) -> Response:
+        """Ends the session in the store (the cookie stops working in every process), then forgets it."""
         response = RedirectResponse("/console/login", status_code=303)
+        try:
+            session = console.sessions.read(request.cookies.get(COOKIE))
+        except Unauthenticated:
+            session = None
+        if session is not None:
+            await run_in_threadpool(console.service.close_console_session, session.sid, session.actor)
         response.delete_cookie(COOKIE, path="/console")
         return response
 

@@ -9,44 +9,43 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from clearspace.console.highlight import pieces
+from clearspace.console.highlight import evidence
+from clearspace.console.routes.incidents import ROLE_ORDER, timeline_chart
 from clearspace.console.templates_data import statement_templates
 from clearspace.console.web import Console, Viewer, required
 from clearspace.service.review import HUMAN_ACTIONS
-
-
-def _evidence(event: Mapping[str, Any] | None) -> tuple[list[Any], list[dict[str, Any]], dict[str, Any] | None]:
-    """The text pieces, the signals and the decision they come from (the first one, the detector's)."""
-    if not event:
-        return [], [], None
-    history = event.get("decisions") or []
-    source = next((d for d in history if d["signals"]), history[0] if history else None)
-    signals = list(source["signals"]) if source else []
-    return pieces(event["text"], signals), signals, source
 
 
 def add_routes(router: APIRouter, console: Console) -> None:
     service = console.service
     templates = statement_templates()
 
+    def incident_of(case_id: str) -> dict[str, Any] | None:
+        """The pile-on incident an incident case is about (None when its record is gone)."""
+        found = next((i for i in service.list_incidents(None, limit=500) if i["case_id"] == case_id), None)
+        return service.get_incident(found["id"]) if found else None
+
     @router.get("/cases/{case_id}")
     def case_view(request: Request, case_id: str) -> Response:
         def build(viewer: Viewer) -> Response:
             case = service.get_case(case_id)
             event = case.get("event")
-            text_pieces, signals, source = _evidence(event)
+            text_pieces, signals, source = evidence(event)
             author = (event or {}).get("author") or case.get("account")
             current = next((d for d in reversed((event or {}).get("decisions") or []) if d["status"] == "active"),
                            None)
             rules = service.policy_rules()
-            fired = [(r, rules.get(r, {})) for r in (current or source or {}).get("rules", [])]
+            decided = (event or {}).get("decisions") or []
+            # the rules that fired stay shown once a moderator's decision (which fires none) closes the case
+            fired_by = next((d for d in reversed(decided) if d.get("rules")), source)
+            fired = [(r, rules.get(r, {})) for r in (fired_by or {}).get("rules", [])]
             filed = case["reports_filed"]
             leased = (case["lease_until"] or "") > service.now()
-            link = None
+            link, incident = None, None
             if case["kind"] == "appeal":
                 link = ("case.appeal", f"/console/appeals/{case['subject_id'].split(':', 1)[1]}")
             elif case["kind"] == "incident":
-                link = ("case.incident", f"/console/incidents?case={case['id']}")
+                incident = incident_of(case["id"])
             return console.render(
                 request, viewer, "case.html", case=case, event=event, pieces=text_pieces, signals=signals,
                 author=author, history=service.account_history(author) if author else None,
@@ -54,7 +53,10 @@ def add_routes(router: APIRouter, console: Console) -> None:
                 fired=fired, current=current, actions=HUMAN_ACTIONS, templates=templates,
                 holds=leased and case["lease_owner"] == viewer.actor,
                 held_by_other=leased and case["lease_owner"] != viewer.actor,
-                link=link, default_category=(current or {}).get("category") or "abuse")
+                link=link, default_category=(current or {}).get("category") or "abuse", incident=incident,
+                incident_roles={r: incident["participants_by_role"].get(r, []) for r in ROLE_ORDER} if incident else {},
+                incident_chart=timeline_chart(incident, viewer) if incident else "",
+                rule_text=lambda rule, text: console.catalog.rule_description(rule, text, viewer.lang))
         return console.page(request, "read", build)
 
     @router.post("/cases/{case_id}/decide")

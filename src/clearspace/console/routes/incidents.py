@@ -19,13 +19,14 @@ ROLE_ORDER = ("instigator", "first_poster", "repeat_poster", "follower")
 
 def timeline_chart(incident: Mapping[str, Any], viewer: Viewer) -> str:
     """Hostile vs other interactions towards the target, per time bucket."""
+    t = viewer.t
     series = incident["timeline"]["series"]
     labels = [point["t"][5:16].replace("T", " ") for point in series]
-    rows = [charts.Series("hostile", [p["hostile"] for p in series])]
+    rows = [charts.Series(t("chart.hostile"), [p["hostile"] for p in series])]
     if any(p["other"] is not None for p in series):
-        rows.append(charts.Series("other", [p["other"] or 0 for p in series]))
-    return charts.stacked_bars(viewer.t("incident.timeline"), labels, rows, chart_id="incident-timeline",
-                               data_label=viewer.t("chart.data"))
+        rows.append(charts.Series(t("chart.other"), [p["other"] or 0 for p in series]))
+    return charts.stacked_bars(t("incident.timeline"), labels, rows, chart_id="incident-timeline",
+                               data_label=t("chart.data"), y_label=t("chart.interactions"), x_label=t("chart.time"))
 
 
 def add_routes(router: APIRouter, console: Console) -> None:

@@ -10,9 +10,13 @@ from fastapi.responses import Response
 
 from clearspace.console.web import Console, Viewer, required
 from clearspace.errors import InputError, NotFound
+from clearspace.protection import shield as verdicts
 from clearspace.protection.shield import AUDIENCES, make_shield
 
 SURFACES = ("comments", "dms", "mentions", "reposts", "danmaku")
+HELD_REASONS = {verdicts.HOLD.reason: "held.for_review", verdicts.DROP_HOSTILE.reason: "held.hostile",
+                verdicts.DROP_BLOCKED.reason: "held.blocked"}
+"""Why an item was held, as the shield says it, to its key in the console's catalogue."""
 
 
 def _number(form: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
@@ -47,7 +51,8 @@ def add_routes(router: APIRouter, console: Console) -> None:
                     shield = None
                 held = service.held_folder(name, limit=200)
             return console.render(request, viewer, "protection.html", account=name, shield=shield, held=held,
-                                  surfaces=SURFACES, audiences=AUDIENCES, now=service.epoch())
+                                  surfaces=SURFACES, audiences=AUDIENCES, now=service.epoch(),
+                                  held_reasons=HELD_REASONS)
         return console.page(request, "read", build)
 
     @router.post("/protection/on")

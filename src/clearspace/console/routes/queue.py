@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from clearspace.console.web import Console, Viewer
+from clearspace.console.web import Console, Viewer, age_text
 from clearspace.service.cases import LANES
 
 
@@ -22,8 +22,11 @@ def add_routes(router: APIRouter, console: Console) -> None:
             counts = Counter(c["lane"] for c in every)
             overdue = Counter(c["lane"] for c in every if c["overdue"])
             shown = [c for c in every if not lane or c["lane"] == lane][:200]
+            now = service.now()
             return console.render(request, viewer, "queue.html", lanes=LANES, counts=counts, overdue=overdue,
-                                  lane=lane if lane in LANES else None, cases=shown, now=service.now())
+                                  lane=lane if lane in LANES else None, cases=shown, now=now,
+                                  summaries=service.case_summaries(shown),
+                                  age=lambda since: age_text(since, now, viewer.t))
         return console.page(request, "read", build)
 
     @router.post("/next")

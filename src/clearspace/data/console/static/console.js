@@ -5,14 +5,15 @@
     var t = e.target;
     return t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
   }
-  // SLA timers: "3h 12m" left, or overdue.
+  // SLA timers: "3 h 12 min" left (units from the page, in its language), or overdue.
   function tick() {
     var now = Date.now();
     document.querySelectorAll("time.sla[data-due]").forEach(function (el) {
       var due = Date.parse(el.getAttribute("data-due"));
       if (isNaN(due)) return;
       var left = Math.round((due - now) / 60000), abs = Math.abs(left);
-      var text = (abs >= 60 ? Math.floor(abs / 60) + "h " : "") + (abs % 60) + "m";
+      var h = el.getAttribute("data-unit-h") || "h", m = el.getAttribute("data-unit-min") || "m";
+      var text = (abs >= 60 ? Math.floor(abs / 60) + " " + h + " " : "") + (abs % 60) + " " + m;
       el.textContent = left < 0 ? el.getAttribute("data-overdue-text") + " " + text : text;
       el.classList.toggle("late", left < 0);
     });

@@ -1,0 +1,255 @@
+"""Threats, death wishes, sexual harassment and dehumanisation, in Chinese and English.
+
+:class:`HarmDetector` emits up to four signals, each with the spans of its phrases and the
+person it is aimed at (``details["target"]``: addressee, third_person, group, self, none):
+
+``threat``            explicit threats (弄死你, i'll kill you), a speaker with a violent verb aimed
+                      at a person (我要砍了你, we will hurt him) and implied threats that name
+                      where someone lives or works or tell them to watch out (我知道你家在哪,
+                      晚上出门小心点, watch your back, be a shame if something happened)
+``death_wish``        telling someone to die or hurt themselves (去死, 你怎么不去死, kys, drink bleach)
+``sexual_harassment`` unwanted sexual requests and remarks, also dressed as flirting (发点私房照给哥
+                      看看, 多少钱一晚, send nudes, nice tits)
+``dehumanization``    a group called vermin, disease or less than human, or wished away
+                      (河南人都是骗子, 这些人都是蟑螂, immigrants are parasites, should be exterminated)
+
+A phrase loses most of its score when a negator comes shortly before it in the same clause
+(我不会打你, I would never hurt you), when the speaker speaks of themselves (我真想去死 is not
+a death wish at anyone) and, for the weaker phrases, when nobody is named near it. Whether the
+text quotes, reports or condemns such words is decided later, by the verdict
+(:mod:`clearspace.verdict`), which sees every detector's signals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from clearspace.detectors.cues import Cue, CueTable
+from clearspace.text.document import Document
+from clearspace.types import Signal, Span
+from clearspace.verdict.analysis import Analysis
+
+KINDS = ("threat", "death_wish", "sexual_harassment", "dehumanization")
+_PHRASE_KIND = {"threat": "threat", "implied": "threat", "death": "death_wish", "harass": "sexual_harassment"}
+NEGATED = 0.2
+SELF_AIMED = 0.3
+UNAIMED = 0.65
+IMPLIED_MAX = 0.85  # an implied threat goes to review (threat-review), not straight to removal
+VERB_REACH_ZH, VERB_REACH_EN = 4, 12
+SPEAKER_REACH_ZH, SPEAKER_REACH_EN = 8, 24
+PREDICATE_REACH_ZH, PREDICATE_REACH_EN = 14, 40
+
+
+class HarmDetector:
+    """Phrase- and pattern-based detector of threats, death wishes, harassment and dehumanisation."""
+
+    name = "harm"
+    version = "1"
+    kinds = KINDS
+
+    def __init__(self, cues: CueTable | None = None) -> None:
+        self.cues = cues
+
+    def _table(self) -> CueTable:
+        if self.cues is None:
+            self.cues = CueTable()
+        return self.cues
+
+    def detect(self, doc: Document, context: Mapping[str, Any]) -> list[Signal]:
+        return self.detect_analysed(doc, Analysis.of(doc.text, self._table().find(doc.text)))
+
+    def detect_analysed(self, doc: Document, an: Analysis) -> list[Signal]:
+        """The signals of ``doc`` from an analysis already made (the engine shares one per text)."""
+        if not an.has(*_TRIGGERS):
+            return []
+        hits: dict[str, list[tuple[float, Span, str]]] = {}
+        for cue in an.of_type("threat", "implied", "death", "harass"):
+            kind = _PHRASE_KIND[cue.type]
+            score, target = _phrase_score(an, cue)
+            hits.setdefault(kind, []).append((score, (cue.start, cue.end), target))
+        for kind, finder in _COMBINATIONS:
+            for score, span, target in finder(an):
+                hits.setdefault(kind, []).append((score, span, target))
+        return [self._signal(doc, kind, items) for kind, items in hits.items() if items]
+
+    def _signal(self, doc: Document, kind: str, items: list[tuple[float, Span, str]]) -> Signal:
+        items.sort(key=lambda h: -h[0])
+        best = items[0]
+        spans = sorted({doc.to_original(*span) for score, span, _ in items if score >= 0.5 * best[0]})
+        return Signal(kind=kind, score=round(best[0], 4), spans=tuple(spans), detector=f"{self.name}@{self.version}",
+                      details={"target": best[2]})
+
+
+def _phrase_score(an: Analysis, cue: Cue) -> tuple[float, str]:
+    score = cue.weight
+    person = an.person_near(cue.start, cue.end)
+    target = "none" if person is None else {"you": "addressee", "third": "third_person", "group": "group"}.get(
+        person.type, "self")
+    if cue.type == "implied":
+        score = min(score, IMPLIED_MAX)
+    if cue.type == "harass" and (target == "self" or (target == "none" and cue.weight >= 0.9)):
+        target = "addressee"  # a sexual request or remark (发照片给哥, send me nudes) is made to the reader
+    if an.negated(cue.start):
+        score *= NEGATED
+    elif target == "self":
+        score *= SELF_AIMED
+    elif target == "none" and cue.weight < 0.9:
+        score *= UNAIMED
+    return score, target
+
+
+def _verb_threats(an: Analysis) -> list[tuple[float, Span, str]]:
+    """A violent verb with a speaker or intent before it and a person right after it."""
+    out = []
+    for verb in an.of_type("verb"):
+        ascii_ = an.text[verb.start:verb.end].isascii()
+        lo, hi = an.clause_of(verb.start)
+        reach = VERB_REACH_EN if ascii_ else VERB_REACH_ZH
+        victim = next((c for c in an.of_type("you", "third") if verb.end <= c.start <= verb.end + reach
+                       and c.end <= hi), None)
+        if victim is None:
+            continue
+        speaker_reach = SPEAKER_REACH_EN if ascii_ else SPEAKER_REACH_ZH
+        speaker = [c for c in an.of_type("self", "we", "intent") if lo <= c.start and c.end <= verb.start
+                   and verb.start - c.end <= speaker_reach]
+        if not speaker:
+            continue
+        score = verb.weight
+        if an.negated(verb.start):
+            score *= NEGATED
+        target = "addressee" if victim.type == "you" else "third_person"
+        out.append((score, (min(c.start for c in speaker), victim.end), target))
+    return out
+
+
+def _dehumanising(an: Analysis) -> list[tuple[float, Span, str]]:
+    """A dehumanising predicate said of a group named shortly before it in the same sentence."""
+    out = []
+    groups = an.of_type("group")
+    if not groups:
+        return out
+    for pred in an.of_type("dehumanize"):
+        ascii_ = an.text[pred.start:pred.end].isascii()
+        reach = PREDICATE_REACH_EN if ascii_ else PREDICATE_REACH_ZH
+        lo, _ = an.sentence_of(pred.start)
+        subject = [g for g in groups if lo <= g.start and g.end <= pred.start and pred.start - g.end <= reach]
+        if not subject:
+            continue
+        score = pred.weight * (0.7 + 0.3 * max(g.weight for g in subject))
+        if an.negated(pred.start):
+            score *= NEGATED
+        out.append((score, (subject[-1].start, pred.end), "group"))
+    return out
+
+
+
+def _in_sentence(an: Analysis, pos: int, *types: str) -> list[Cue]:
+    lo, hi = an.sentence_of(pos)
+    return [c for c in an.of_type(*types) if lo <= c.start and c.end <= hi]
+
+
+def _aim(an: Analysis, cue: Cue) -> str:
+    """Who a combination at ``cue`` is aimed at: the nearest person in its clause, else its sentence."""
+    person = an.person_near(cue.start, cue.end) or next(iter(_in_sentence(an, cue.start, "you", "third")), None)
+    if person is None:
+        return "none"
+    return {"you": "addressee", "third": "third_person", "group": "group"}.get(person.type, "self")
+
+
+def _death_wishes(an: Analysis) -> list[tuple[float, Span, str]]:
+    """A way to die or self-harm with a wish or suggestion in the same sentence (建议你直接跳下去,
+    怎么还没暴毙, 赶紧找根绳子吧, should just end it, cut deeper next time)."""
+    out = []
+    for act in an.of_type("dieact"):
+        wishes = [c for c in _in_sentence(an, act.start, "wish") if c.weight >= 0.5]
+        if not wishes:
+            continue
+        target = _aim(an, act)
+        score = 0.55 + 0.3 * act.weight * max(c.weight for c in wishes)
+        score += 0.1 if target in ("addressee", "third_person") else 0.0
+        if an.negated(act.start):
+            score *= NEGATED
+        elif target == "self":
+            score *= SELF_AIMED
+        elif target == "none" and act.weight < 0.8:
+            score *= UNAIMED
+        out.append((min(score, 0.9), (min(c.start for c in [act, *wishes]), act.end), target))
+    return out
+
+
+def _harm_threats(an: Analysis) -> list[tuple[float, Span, str]]:
+    """Bodily harm with a victim (the reader or a third person) and a speaker, intent or menace in the
+    same sentence (放学别走…揍到你跪下, 我先砸了你的车, next time I see you I'm breaking your jaw)."""
+    out = []
+    for act in an.of_type("hurtact"):
+        victims = _in_sentence(an, act.start, "you", "third")
+        drivers = _in_sentence(an, act.start, "menace", "know")
+        if act.weight >= 0.7:
+            drivers += _in_sentence(an, act.start, "intent")
+        if act.weight >= 0.8:
+            drivers += _in_sentence(an, act.start, "self", "we")
+        if not victims or not drivers:
+            continue
+        if any(0 <= act.start - c.end <= 3 for c in an.of_type("passive")):
+            continue  # 我被他揍了: the speaker is the one hurt
+        menace = any(c.type == "menace" for c in drivers)
+        score = 0.5 + 0.4 * act.weight * max(c.weight for c in drivers)
+        if an.negated(act.start) and not menace:
+            score *= NEGATED
+        target = "addressee" if any(v.type == "you" for v in victims) else "third_person"
+        out.append((min(score, 0.9), (act.start, act.end), target))
+    return out
+
+
+def _implied_threats(an: Analysis) -> list[tuple[float, Span, str]]:
+    """Private details of the reader's life with a menace or the speaker's knowledge (我知道你家住哪个
+    小区, 你女儿在…好好照顾她哦, you leave the office around 6 every day. just saying), or a strong
+    menace on its own (多看看身后, we'll see how brave you are when we meet)."""
+    menace = an.of_type("menace", "know")
+    private = an.of_type("private")
+    strong = [c for c in an.of_type("menace") if c.weight >= 1.0 and not an.negated(c.start)]
+    out: list[tuple[float, Span, str]] = []
+    if private and an.has("you"):
+        p_sum = sum(c.weight for c in private)
+        m_sum = sum(c.weight for c in menace)
+        if (p_sum >= 0.8 and m_sum >= 0.6) or p_sum >= 2.0:
+            score = min(IMPLIED_MAX, 0.5 + 0.15 * p_sum + 0.2 * m_sum)
+            first = min(c.start for c in private)
+            out.append((score, (first, max(c.end for c in private)), "addressee"))
+    for cue in strong:
+        out.append((0.75, (cue.start, cue.end), "addressee"))
+    return out
+
+
+def _sexual_advances(an: Analysis) -> list[tuple[float, Span, str]]:
+    """Sexual content said to someone: with a come-on or a person named (美女，一晚多少钱, 哥今晚去你家
+    陪你睡, 想升职的话，今晚来我房间, stream with your top off and I'll donate)."""
+    out = []
+    come_on = max((c.weight for c in an.of_type("comeon")), default=0.0)
+    you = 0.7 if an.has("you") else 0.0
+    third = 0.5 if an.has("third") else 0.0
+    aim = max(come_on, you, third)
+    if aim == 0.0:
+        return out
+    for cue in an.of_type("sexual"):
+        if cue.weight < (0.6 if come_on else 0.75):
+            continue  # body words alone (摸清楚, 抱大腿) say little without a come-on
+        score = 0.45 + 0.45 * cue.weight * aim
+        if an.negated(cue.start):
+            score *= NEGATED
+        target = "third_person" if third and not you and not come_on else "addressee"
+        out.append((score, (cue.start, cue.end), target))
+    return out
+
+
+_TRIGGERS = ("threat", "implied", "death", "harass", "verb", "dehumanize", "dieact", "hurtact", "menace", "private",
+             "sexual")
+_COMBINATIONS = (
+    ("threat", _verb_threats),
+    ("threat", _harm_threats),
+    ("threat", _implied_threats),
+    ("death_wish", _death_wishes),
+    ("sexual_harassment", _sexual_advances),
+    ("dehumanization", _dehumanising),
+)

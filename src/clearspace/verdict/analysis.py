@@ -1,0 +1,128 @@
+"""What a text's cues say about one place in it: its clause, the nearest person, negation, quotes."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from clearspace.detectors.cues import Cue, clause_bounds, sentence_bounds
+
+PERSON_TYPES = ("you", "third", "group", "self", "we")
+TARGET_OF = {"you": "addressee", "third": "third_person", "group": "group", "self": "self", "we": "self"}
+_QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "《": "》", "【": "】"}
+NEG_REACH_ZH = 3
+NEG_REACH_EN = 28
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Cues of one normalized text, with its clauses, sentences and quoted stretches."""
+
+    text: str
+    cues: Sequence[Cue]
+    clauses: list[int] = field(default_factory=list)
+    sentences: list[int] = field(default_factory=list)
+    quotes: list[tuple[int, int]] = field(default_factory=list)
+    by_type: dict[str, list[Cue]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text: str, cues: Sequence[Cue]) -> Analysis:
+        by_type: dict[str, list[Cue]] = {}
+        for cue in cues:
+            by_type.setdefault(cue.type, []).append(cue)
+        return cls(text, cues, clause_bounds(text), sentence_bounds(text), quoted_stretches(text), by_type)
+
+    def of_type(self, *types: str) -> list[Cue]:
+        out: list[Cue] = []
+        for t in types:
+            out.extend(self.by_type.get(t, ()))
+        return out
+
+    def has(self, *types: str) -> bool:
+        return any(self.by_type.get(t) for t in types)
+
+    def weight(self, cue_type: str) -> float:
+        return sum(c.weight for c in self.by_type.get(cue_type, ()))
+
+    def clause_of(self, pos: int) -> tuple[int, int]:
+        i = bisect_right(self.clauses, pos) - 1
+        end = self.clauses[i + 1] if i + 1 < len(self.clauses) else len(self.text)
+        return self.clauses[i], end
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        i = bisect_right(self.sentences, pos) - 1
+        end = self.sentences[i + 1] if i + 1 < len(self.sentences) else len(self.text)
+        return self.sentences[i], end
+
+    def quoted(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` lies inside quotation marks."""
+        return any(qs <= start and end <= qe for qs, qe in self.quotes)
+
+    def negated(self, start: int, reach: int | None = None) -> bool:
+        """Whether a negator ends shortly before ``start`` in the same clause."""
+        lo, _ = self.clause_of(start)
+        if reach is None:
+            reach = NEG_REACH_EN if self.text[lo:start].isascii() else NEG_REACH_ZH
+        # a negator inside a rhetorical question or a phrase of its own (信不信, 你咋不, 不得好死) negates nothing
+        shells = self.of_type("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
+        return any(
+            lo <= c.start and c.end <= start and start - c.end <= reach
+            and not any(r.start <= c.start and c.end <= r.end and r.end - r.start > c.end - c.start for r in shells)
+            for c in self.by_type.get("neg", ())
+        )
+
+    def person_near(self, start: int, end: int, types: Sequence[str] = PERSON_TYPES) -> Cue | None:
+        """The person cue of the same clause nearest to ``[start, end)`` (before it preferred)."""
+        lo, hi = self.clause_of(start)
+        best: tuple[float, Cue] | None = None
+        for cue in self.of_type(*types):
+            if cue.start < lo or cue.end > hi:
+                continue
+            if cue.start >= start and cue.end <= end:
+                distance = -1.0  # the phrase itself names the person (弄死你, kill yourself)
+            elif cue.end <= start:
+                distance = start - cue.end
+            elif cue.start >= end:
+                distance = (cue.start - end) + 0.5
+            else:
+                continue
+            if best is None or distance < best[0]:
+                best = (distance, cue)
+        return best[1] if best else None
+
+    def target_of_span(self, start: int, end: int) -> str:
+        """Who the words at ``[start, end)`` are aimed at: the nearest person in their clause, else
+        the nearest in the text (an insult after 楼主, in the next clause, is still aimed at 楼主)."""
+        cue = self.person_near(start, end)
+        if cue is None:
+            cue = self.person_anywhere(start, end)
+        return TARGET_OF[cue.type] if cue else "none"
+
+    def person_anywhere(self, start: int, end: int) -> Cue | None:
+        """The addressee, third person or group of the whole text nearest to ``[start, end)``."""
+        best: tuple[int, Cue] | None = None
+        for cue in self.of_type("you", "third", "group"):  # the speaker is named only in the same clause
+            distance = start - cue.end if cue.end <= start else cue.start - end
+            if distance >= 0 and (best is None or distance < best[0]):
+                best = (distance, cue)
+        return best[1] if best else None
+
+
+def quoted_stretches(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` stretches between matching quotation marks (one level, linear time)."""
+    out: list[tuple[int, int]] = []
+    if not any(q in text for q in _QUOTE_PAIRS):
+        return out
+    closing = ""
+    opened = -1
+    for i, ch in enumerate(text):
+        if opened >= 0:
+            if ch == closing:
+                out.append((opened + 1, i))
+                opened = -1
+            elif ch == "\n":
+                opened = -1
+        elif ch in _QUOTE_PAIRS:
+            opened, closing = i, _QUOTE_PAIRS[ch]
+    return out

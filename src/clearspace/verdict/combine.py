@@ -1,0 +1,262 @@
+"""The verdict: one abusive decision from the model, the detectors, the target and the stance.
+
+The model's n-gram heads know which words abuse tends to use, not who they are aimed at or
+whether the speaker is using them, quoting them or reporting them. The verdict adds that:
+
+1. Each word-level signal (lexicon hits, threats, death wishes, harassment, dehumanisation) is
+   weighed by its target: an insult aimed at the addressee or a third person counts more than its
+   word's severity, one the speaker aims at themselves (我真是个傻逼, I'm such an idiot) or at
+   nobody (傻逼游戏, this movie is fucking awesome) much less, and a negated one (你一点也不蠢, you're
+   not an idiot) hardly at all. Profanity counts only when it is itself aimed (操你妈, fuck you).
+2. The stance (:mod:`clearspace.verdict.stance`) discounts words that are quoted to condemn them
+   or reported, and caps the model's probability for counter-speech, reports and speech against
+   discrimination, for texts about the speaker alone, for untargeted exclamations and for thanks.
+3. ``abuse`` becomes ``max(model, strongest attack)``, with the model's probability first moved so
+   that its own decision threshold sits at 0.5; ``abusive`` is ``abuse >= 0.5``.
+4. The category heads are bounded by ``abuse`` (a thank-you note cannot be an insult) and weighed
+   by the target (an insult at one person is not identity hate).
+
+Every adjusted signal keeps its detector's score in ``details["raw"]`` and says why it moved.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from clearspace.text.document import Document
+from clearspace.types import Signal, Span
+from clearspace.verdict.analysis import Analysis
+from clearspace.verdict.stance import PROTECTIVE, stance
+
+HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumanization"})
+WORD_KINDS = frozenset({"lexicon.insult", "lexicon.slur", "lexicon.sexual", "lexicon.harassment",
+                        "lexicon.threat", "lexicon.self_harm", "lexicon.profanity"})
+OTHER_ATTACKS = frozenset({"incitement", "doxxing"})
+AIMED_PROFANITY = 0.8  # profanity this severe names its target itself (操你妈, fuck you)
+SELF_FACTOR, NONE_FACTOR, NEGATED_FACTOR, PROTECTED_FACTOR = 0.2, 0.5, 0.2, 0.2
+UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a moron) is still said to someone
+CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
+ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
+SHORT_TEXT = 60
+
+PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
+CATEGORY_OF = {"threat": "threat", "death_wish": "death_wish", "sexual_harassment": "sexual_harassment",
+               "dehumanization": "hate", "lexicon.slur": "hate", "incitement": "incitement", "doxxing": "doxxing",
+               "lexicon.threat": "threat", "lexicon.self_harm": "death_wish", "lexicon.sexual": "sexual_harassment"}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The engine's decision on one text, with the signals as the verdict weighed them."""
+
+    abusive: bool
+    abuse: float
+    target: str
+    stance: str
+    category: str
+    signals: list[Signal]
+    why: str = ""
+
+
+def shifted(p: float, threshold: float) -> float:
+    """``p`` moved on the logit scale so that ``threshold`` maps to 0.5."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    t = min(max(threshold, 1e-6), 1 - 1e-6)
+    z = math.log(p / (1 - p)) - math.log(t / (1 - t))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def to_normalized(doc: Document, span: Span) -> Span:
+    """The normalized-text range of an original-text span (inverse of ``Document.to_original``)."""
+    if doc.starts is None or doc.ends is None:
+        return span
+    return bisect_right(doc.ends, span[0]), bisect_left(doc.starts, span[1])
+
+
+def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, threshold: float,
+           unquoted: float | None = None) -> Verdict:
+    """Weigh ``signals`` (the model's ``heads`` first) into a verdict for ``doc``.
+
+    ``unquoted`` is the model's probability for the text without its quoted words, given when the
+    text quotes someone to object to it or report it; the verdict then uses the lower of the two.
+    """
+    p_model = shifted(signals[0].score, threshold) if heads else 0.0
+    if unquoted is not None:
+        p_model = min(p_model, shifted(unquoted, threshold))
+    weighed: list[Signal] = list(signals[heads:])
+    attacks: list[tuple[Span, str]] = []
+    for i, sig in enumerate(weighed):
+        if sig.kind in HARM_KINDS or sig.kind in WORD_KINDS or sig.kind in OTHER_ATTACKS:
+            weighed[i], found = _weigh_attack(doc, an, sig)
+            if _is_attack(weighed[i]) and weighed[i].score >= ATTACK_MIN:
+                attacks.extend(found)
+    harmful = p_model >= 0.5 or any(s.score >= 0.5 for s in weighed if _is_attack(s))
+    st = stance(an, attacks, harmful)
+    if st in ("quoting_to_condemn", "reporting"):
+        weighed = [_protect(an, doc, s, st) if _is_attack(s) else s for s in weighed]
+    p, why = _model_probability(an, p_model, st, weighed)
+    strongest = max((s for s in weighed if _is_attack(s)), key=lambda s: s.score, default=None)
+    attack = strongest.score if strongest is not None else 0.0
+    abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
+    if st == "attacking" and abuse < 0.5 and an.weight("conduct") >= CONDUCT_MIN:
+        st = "criticizing"
+    target = _target(an, strongest, attacks)
+    category = _category(strongest, attack, p, target) if abuse >= 0.5 else ""
+    if abuse < 0.5 and st == "attacking":
+        st = "neutral"
+    heads_out = _heads(signals[:heads], abuse, target, weighed) if heads else []
+    return Verdict(abuse >= 0.5, abuse, target, st, category, heads_out + weighed, why)
+
+
+def _is_attack(sig: Signal) -> bool:
+    if sig.kind == "lexicon.profanity":
+        return sig.details.get("aimed", False) is True
+    if sig.kind in OTHER_ATTACKS:
+        return sig.score >= 0.6
+    return sig.kind in HARM_KINDS or sig.kind in WORD_KINDS or sig.kind in OTHER_ATTACKS
+
+
+def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, list[tuple[Span, str]]]:
+    """A word-level signal weighed by its target and negation, and the attack spans it gives."""
+    if sig.kind in HARM_KINDS:
+        target = str(sig.details.get("target", "none"))
+        return sig, [(to_normalized(doc, span), target) for span in sig.spans]
+    if sig.kind in OTHER_ATTACKS:
+        return sig, [(to_normalized(doc, span), "third_person") for span in sig.spans[:3]]
+    best, why, found, keep = 0.0, "", [], 1.0
+    raw = sig.score
+    for span in sig.spans:
+        start, end = to_normalized(doc, span)
+        target = an.target_of_span(start, end)
+        if an.person_near(start, end) is None and _clause_has(an, start, "conduct"):
+            target = "none"  # the apology is worthless: words about what was done, not about a person
+        found.append(((start, end), target))
+        score, reason = _word_score(an, sig.kind, raw, start, end, target)
+        if raw >= 0.4:
+            keep *= 1.0 - score  # several insults in one text add up (癞蛤蟆…什么德性)
+        if score > best or not why:
+            best, why = max(best, score), reason
+    if sig.kind in ("lexicon.insult", "lexicon.slur") and len(sig.spans) > 1:
+        best = max(best, min(0.95, 1.0 - keep))
+    details = {**sig.details, "raw": raw, "weighed": why}
+    if sig.kind == "lexicon.profanity":
+        details["aimed"] = raw >= AIMED_PROFANITY
+        if raw < AIMED_PROFANITY:
+            found = []
+    return Signal(sig.kind, round(best, 4), sig.spans, sig.detector, details), found
+
+
+def _clause_has(an: Analysis, pos: int, cue_type: str) -> bool:
+    lo, hi = an.clause_of(pos)
+    return any(lo <= c.start and c.end <= hi for c in an.of_type(cue_type))
+
+
+def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, target: str) -> tuple[float, str]:
+    if kind == "lexicon.slur":
+        if an.negated(start, reach=3):
+            return raw * NEGATED_FACTOR, "negated"
+        own = any(0 <= start - c.end <= 2 for c in an.of_type("self", "we", "poss"))
+        lo, hi = an.sentence_of(start)
+        member = any(lo <= c.start and c.end <= hi for c in an.of_type("ingroup"))
+        if own or (member and not _clause_has(an, start, "you")):
+            return raw * SELF_FACTOR, "in-group"  # a reclaimed word (dyke march, my niggas, 我们基佬)
+    elif an.negated(start):
+        return raw * NEGATED_FACTOR, "negated"
+    if kind == "lexicon.slur" and target in ("none", "self"):
+        target = "group"  # a slur names the group it attacks
+    if kind == "lexicon.profanity" and raw < AIMED_PROFANITY:
+        return raw * NONE_FACTOR, "untargeted"
+    if target == "self":
+        return raw * SELF_FACTOR, "self"
+    if target == "none":
+        return raw * UNADDRESSED_FACTOR, "unaddressed"
+    boosted = raw + (1.0 - raw) * 0.5 if raw >= 0.5 else raw * 1.3
+    return boosted, f"aimed at {target}"
+
+
+def _protect(an: Analysis, doc: Document, sig: Signal, st: str) -> Signal:
+    """Discount an attack signal that is quoted to condemn it, or reported."""
+    direct = False
+    for span in sig.spans:
+        start, end = to_normalized(doc, span)
+        if not an.quoted(start, end) and an.target_of_span(start, end) == "addressee" and st == "reporting":
+            direct = True
+    if direct:
+        return sig
+    details = {**sig.details, "raw": sig.details.get("raw", sig.score), "weighed": st}
+    return Signal(sig.kind, round(sig.score * PROTECTED_FACTOR, 4), sig.spans, sig.detector, details)
+
+
+def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal]) -> tuple[float, str]:
+    """The model's probability, capped where the text's stance or target says it is not an attack,
+    and the reason it was capped."""
+    if st in PROTECTIVE:
+        return min(p, PROTECTED_CAP), st
+    if any(s.score >= 0.5 for s in weighed if _is_attack(s)):
+        return p, ""
+    words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur") and s.details.get("raw", 0) >= 0.3]
+    reasons = {str(s.details.get("weighed")) for s in words}
+    short = len(an.text) <= SHORT_TEXT  # in a long text the model has other reasons than the negated word
+    if words and short and reasons <= {"negated", "self", "in-group"} and (
+            reasons != {"self"} or max(s.details["raw"] for s in words) >= 0.4):
+        return min(p, PROTECTED_CAP), "negated or self-aimed words"  # 你一点也不蠢, I'm such an idiot
+    if an.weight("conduct") >= CONDUCT_MIN:
+        return min(p, CONDUCT_CAP), "criticism of conduct"  # 舆论监督 without insulting words
+    if an.has("ingroup"):
+        return p * SELF_CAP_FACTOR, "in-group speech"
+    aimed = an.has("you", "third", "group")
+    if not aimed and an.has("selfdesc"):
+        return p * SELF_CAP_FACTOR, "about the speaker"
+    if not aimed and an.has("exclaim"):
+        return p * EXCLAIM_FACTOR, "untargeted exclamation"
+    if an.has("praise") and not an.has("neg"):
+        return p * PRAISE_FACTOR, "praise"
+    return p, ""
+
+
+def _target(an: Analysis, strongest: Signal | None, attacks: Sequence[tuple[Span, str]]) -> str:
+    if strongest is not None and strongest.score >= 0.5:
+        if strongest.kind in HARM_KINDS:
+            return str(strongest.details.get("target", "none"))
+        ranked = [t for _, t in attacks if t != "none"]
+        if ranked:
+            return ranked[0]
+    for cue_type, target in (("you", "addressee"), ("third", "third_person"), ("group", "group"),
+                             ("self", "self"), ("we", "self")):
+        if an.has(cue_type):
+            return target
+    return "none"
+
+
+def _category(strongest: Signal | None, attack: float, p: float, target: str) -> str:
+    if strongest is not None and attack >= p * 0.9 and strongest.kind in CATEGORY_OF:
+        return CATEGORY_OF[strongest.kind]
+    if target == "group":
+        return "hate"
+    if target in ("addressee", "third_person"):
+        return "insult"
+    return "abuse"
+
+
+def _heads(heads: Sequence[Signal], abuse: float, target: str, weighed: Sequence[Signal]) -> list[Signal]:
+    """The model's heads bounded by the final ``abuse`` and weighed by the target."""
+    best = {s.kind: s.score for s in weighed}
+    out = []
+    for sig in heads:
+        if sig.kind == "abuse":
+            out.append(Signal("abuse", round(abuse, 4), sig.spans, sig.detector, {"model": round(sig.score, 4)}))
+            continue
+        score = min(abuse, sig.score)
+        if sig.kind == "insult":
+            aimed = max(best.get("lexicon.insult", 0.0), best.get("lexicon.slur", 0.0))
+            score = max(score, min(abuse, aimed)) if target in ("addressee", "third_person") else score * 0.6
+        elif sig.kind in ("identity_attack", "targeted_group"):
+            group = max(best.get("dehumanization", 0.0), best.get("lexicon.slur", 0.0))
+            score = max(score, min(abuse, group)) if target == "group" else score * 0.35
+        elif sig.kind == "targeted_individual":
+            score = abuse if target in ("addressee", "third_person") else score * 0.5
+        out.append(Signal(sig.kind, round(score, 4), sig.spans, sig.detector))
+    return out

@@ -1,0 +1,71 @@
+"""The speaker's stance toward the harmful words in a text.
+
+``attacking``           the words are the speaker's own, aimed at someone
+``quoting_to_condemn``  the words are quoted or reported as said to someone, to object to them
+                        (说别人是“废物”是不对的, 有人私信骂我傻逼, calling people retards is not ok)
+``reporting``           news or an account of abuse (记者报道：主播遭网暴后报警, police arrested a man who ...)
+``defending``           speech against discrimination or in support of a person (地域歧视要不得,
+                        哪里都有好人, everyone deserves respect, 抱抱你，不是你的错)
+``criticizing``         criticism of what someone did or runs, without abuse (售后拖了三个月不退款,
+                        the mayor's policy is a disaster and he should resign): set by the verdict
+``neutral``             none of these, and nothing harmful
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from clearspace.types import Span
+from clearspace.verdict.analysis import Analysis
+
+PROTECTIVE = frozenset({"quoting_to_condemn", "reporting", "defending"})
+REPORT_MIN = 1.0
+SUPPORT_MIN = 1.0
+
+
+def stance(an: Analysis, attacks: Sequence[tuple[Span, str]], harmful: bool) -> str:
+    """The stance of a text, given its attack spans (normalized offsets) and their targets."""
+    direct = [span for span, target in attacks if target == "addressee" and not an.quoted(*span)]
+    if (attacks or an.quotes) and _quotes_to_condemn(an, attacks):
+        return "quoting_to_condemn"
+    if an.weight("report") >= REPORT_MIN and not direct:
+        return "reporting"
+    if _defends(an, attacks):
+        return "defending"
+    if harmful or attacks:
+        return "attacking"
+    if an.has("meta") and an.has("condemn"):
+        return "quoting_to_condemn"
+    return "neutral"
+
+
+def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
+    """Every attack is quoted or reported speech, and the text objects to it or reports receiving it."""
+    objects = an.has("condemn", "meta", "neg", "report", "support")
+    if not objects:
+        return False
+    if not attacks:  # only the model objects: quoted words with speech about them and an objection
+        return an.has("meta", "bias") and an.has("condemn", "report", "support")
+    for (start, end), _ in attacks:
+        if an.quoted(start, end):
+            continue
+        lo, _ = an.sentence_of(start)
+        if not any(lo <= c.start and c.end <= start for c in an.of_type("meta")):
+            return False
+    return True
+
+
+def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
+    """Against discrimination, or for a person, with no direct attack outside quotes."""
+    if any(target in ("addressee", "third_person", "group") and not an.quoted(*span) for span, target in attacks):
+        return False
+    if an.has("contrast"):
+        return False  # 不是歧视，但是…, I'm not racist but…: the second half is the point
+    for bias in an.of_type("bias"):
+        lo, hi = an.sentence_of(bias.start)
+        if any(lo <= c.start and c.end <= hi for c in an.of_type("condemn", "support")):
+            return True
+    strong_objection = any(c.weight >= 1.0 for c in an.of_type("condemn"))
+    if strong_objection and an.has("group", "support"):
+        return True  # immigrants built half the businesses here, stop blaming them
+    return an.weight("support") >= SUPPORT_MIN
