@@ -7,7 +7,8 @@
 
 Any server that speaks ``POST /v1/chat/completions`` works: vLLM, the llama.cpp server,
 Ollama, a hosted API. Only posts whose ``abuse`` score lies within ``band`` of ``threshold``
-are sent (the uncertain band); everything else never leaves the process.
+are sent (the uncertain band; in an engine the score is centred so that the model's own decision
+threshold is 0.5); everything else never leaves the process.
 
 Bounds and failure handling:
 
