@@ -235,3 +235,18 @@ def test_the_shadow_thread_rests_to_stay_within_its_busy_share(tmp_path: Path) -
     service.shadow.close()
     with pytest.raises(InputError, match="shadow_max_busy"):
         Settings(shadow_max_busy=0)
+
+
+def test_a_policy_candidate_sees_the_verdicts_target_and_stance(service: Service) -> None:
+    from clearspace.policy import parse_policy
+    from clearspace.result import ScoreResult
+    from clearspace.service.events import Event
+    from clearspace.service.shadow import _item
+    from clearspace.service.shadow_candidates import PolicyCandidate
+    from clearspace.types import Signal
+
+    policy = parse_policy("name: p\nversion: 1\nrules:\n  - name: condemn\n    version: 1\n"
+                          "    when: {context: stance, equals: quoting_to_condemn}\n    action: label\n")
+    result = ScoreResult("q1", False, "allow", {"abuse": 0.2}, (Signal("abuse", 0.2),), stance="quoting_to_condemn")
+    item = _item(Event(id="q1", text="他说“你是傻逼”，这太过分了", type="post", context={}), result, {})
+    assert PolicyCandidate(policy).judge([item])[0].action == "label"  # type: ignore[union-attr]

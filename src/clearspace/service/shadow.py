@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 BATCH: Final = 64
 """Most posts the candidate judges at once."""
+WRITE_EVERY_S: Final = 1.0
+"""The worker writes its counts and disagreements at most this often (one transaction), and when idle."""
 
 
 class ShadowRunner:
@@ -71,7 +73,10 @@ class ShadowRunner:
         self._candidate: Candidate | None = None
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
-        self._dropped = 0
+        self._dropped: dict[str, int] = {}  # run id -> posts dropped since the last write
+        self._pending: dict[str, records.Tally] = {}  # run id -> judged since the last write
+        self._write_lock = threading.Lock()
+        self._last_write = 0.0
         self._load_error: tuple[str, str] | None = None  # (run id, message): do not retry a broken candidate
 
     # ------------------------------------------------------------------ control
@@ -88,7 +93,7 @@ class ShadowRunner:
         with self.unit() as unit:
             row = records.stop(unit, actor)
         self._deactivate()
-        self._record(row["id"], records.Tally())
+        self._write()
         with self.store.read() as tx:
             return records.public_run(records.get_run(tx, row["id"]) or row)
 
@@ -139,7 +144,8 @@ class ShadowRunner:
     # ------------------------------------------------------------------ the ingest side
     def offer(self, scored: Sequence[tuple[Event, ScoreResult]], extra: Mapping[str, Mapping[str, Any]]) -> None:
         """Queue committed posts for the candidate; never blocks and never raises into ingest."""
-        if self._candidate is None:
+        run_id = self._run_id
+        if self._candidate is None or run_id is None:
             return
         try:
             rate = self.settings.shadow_sample_rate
@@ -153,7 +159,7 @@ class ShadowRunner:
                     dropped += 1
             if dropped:
                 with self._lock:
-                    self._dropped += dropped
+                    self._dropped[run_id] = self._dropped.get(run_id, 0) + dropped
         except Exception:  # noqa: BLE001 - shadow mode must never fail an ingest that has committed
             log.exception("shadow mode could not queue %d posts", len(scored))
 
@@ -166,7 +172,9 @@ class ShadowRunner:
             done.set()
 
         threading.Thread(target=wait, daemon=True).start()
-        return done.wait(timeout)
+        finished = done.wait(timeout)
+        self._write()
+        return finished
 
     # ------------------------------------------------------------------ the worker
     def _work(self, run_id: str, candidate: Candidate, stop: threading.Event) -> None:
@@ -175,6 +183,7 @@ class ShadowRunner:
             try:
                 batch = [self._queue.get(timeout=0.2)]
             except queue.Empty:
+                self._write()  # idle: write what was judged
                 continue
             while len(batch) < BATCH:
                 try:
@@ -187,6 +196,8 @@ class ShadowRunner:
             finally:
                 for _ in batch:
                     self._queue.task_done()
+            if self.clock() - self._last_write >= WRITE_EVERY_S:
+                self._write()
             if share < 1.0:  # rest as long as it takes to stay busy at most `share` of the time
                 stop.wait((self.clock() - started) * (1.0 - share) / share)
 
@@ -201,25 +212,29 @@ class ShadowRunner:
         disagreements = tuple((item, v) for item, v in zip(batch, verdicts, strict=True)
                               if v is not None and any(records.kinds_of(item.active, v)))
         errors = sum(1 for v in verdicts if v is None)
-        self._record(run_id, records.Tally(compared=len(batch) - errors, errors=errors,
-                                           disagreements=disagreements))
+        tally = records.Tally(compared=len(batch) - errors, errors=errors, disagreements=disagreements)
+        with self._lock:
+            self._pending[run_id] = records.merged(self._pending.get(run_id), tally)
 
     def _flush(self) -> None:
-        """Write the dropped count to the running run."""
-        if self._run_id is not None:
-            self._record(self._run_id, records.Tally())
+        """Write what was judged and dropped here since the last write."""
+        self._write()
 
-    def _record(self, run_id: str, tally: records.Tally) -> None:
-        with self._lock:
-            dropped, self._dropped = self._dropped, 0
-        tally = records.Tally(tally.compared, tally.errors, tally.dropped + dropped, tally.disagreements)
-        if not (tally.compared or tally.errors or tally.dropped):
-            return
-        try:
-            with self.unit() as unit:
-                records.add(unit, run_id, tally, self.settings.shadow_examples_per_kind)
-        except Exception:  # noqa: BLE001 - a store hiccup loses this batch's counts, nothing else
-            log.exception("could not record a shadow batch of %d posts", tally.compared + tally.errors)
+    def _write(self) -> None:
+        """One transaction per run with pending counts (usually one run)."""
+        with self._write_lock:
+            with self._lock:
+                pending, self._pending = self._pending, {}
+                dropped, self._dropped = self._dropped, {}
+                self._last_write = self.clock()
+            for run_id, n in dropped.items():
+                pending[run_id] = records.merged(pending.get(run_id), records.Tally(dropped=n))
+            for run_id, tally in pending.items():
+                try:
+                    with self.unit() as unit:
+                        records.add(unit, run_id, tally, self.settings.shadow_examples_per_kind)
+                except Exception:  # noqa: BLE001 - a store hiccup loses these counts, nothing else
+                    log.exception("could not record %d shadow posts", tally.compared + tally.errors)
 
     def _discard_queue(self) -> None:
         while True:
@@ -246,4 +261,5 @@ class ShadowRunner:
 def _item(event: Event, result: ScoreResult, extra: Mapping[str, Any]) -> ShadowItem:
     active = Judgement(result.action, bool(result.abusive), float(result.scores.get("abuse", 0.0)),
                        tuple(result.rules))
-    return ShadowItem(event.id, event.text, {**event.context, **extra}, tuple(result.signals), active)
+    verdict = {"target": getattr(result, "target", "none"), "stance": getattr(result, "stance", "neutral")}
+    return ShadowItem(event.id, event.text, {**event.context, **extra}, tuple(result.signals), active, verdict)

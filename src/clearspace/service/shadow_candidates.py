@@ -68,6 +68,8 @@ class ShadowItem:
     context: Mapping[str, Any]
     signals: tuple[Signal, ...]
     active: Judgement
+    verdict: Mapping[str, Any] = field(default_factory=dict)
+    """What the active engine's verdict added to the context its policy saw (``target``, ``stance``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,8 @@ class PolicyCandidate:
     def judge(self, items: Sequence[ShadowItem]) -> list[Judgement | None]:
         out: list[Judgement | None] = []
         for item in items:
-            action, rules, _, _ = self.policy.signals_outcome(item.signals, item.context)
+            context = {**item.context, **item.verdict} if item.verdict else item.context
+            action, rules, _, _ = self.policy.signals_outcome(item.signals, context)
             out.append(Judgement(action, item.active.abusive, item.active.abuse, rules))
         return out
 

@@ -32,6 +32,14 @@ class Tally:
     disagreements: tuple[tuple[ShadowItem, Judgement], ...] = ()
 
 
+def merged(first: Tally | None, second: Tally) -> Tally:
+    """Two tallies of one run as one."""
+    if first is None:
+        return second
+    return Tally(first.compared + second.compared, first.errors + second.errors, first.dropped + second.dropped,
+                 first.disagreements + second.disagreements)
+
+
 def kinds_of(active: Judgement, candidate: Judgement) -> tuple[str | None, str | None]:
     """``(action kind, abusive kind)`` of a disagreement; ``(None, None)`` when they agree."""
     action = f"action:{active.action}->{candidate.action}" if active.action != candidate.action else None
