@@ -7,6 +7,7 @@ from importlib.resources import files
 from fastapi.testclient import TestClient
 
 from clearspace.service.core import Service
+from clearspace.service.shadow_candidates import CandidateSpec
 from tests.console.test_console_pages import client, csrf, keys, service, sign_in  # noqa: F401 - fixtures
 
 DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
@@ -48,3 +49,24 @@ def test_only_admins_see_the_page_and_its_link(client: TestClient, keys: dict[st
     sign_in(client, keys["senior_moderator"])
     assert client.get("/console/shadow").status_code == 403
     assert 'href="/console/shadow"' not in client.get("/console/").text
+
+
+def test_the_page_in_chinese_has_no_english_outside_data(client: TestClient, keys: dict[str, str],  # noqa: F811
+                                                         service: Service) -> None:  # noqa: F811
+    from clearspace.plugins.config import PluginSet
+    from clearspace.plugins.guard import GuardModel
+    from tests.console.test_console_i18n import english_left
+
+    guard = GuardModel("http://127.0.0.1:9/v1")
+    guard.load()
+    service.plugin_set = PluginSet((guard,), [{"plugin": "onnx_models.zh", "error": "no model.onnx in /m"}])
+    service.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
+    service.ingest([{"id": "z1", "text": "你这个傻逼"}, {"id": "z2", "text": "you idiot"}])
+    assert service.shadow.drain(10)
+    sign_in(client, keys["admin"])
+    client.cookies.set("cs_lang", "zh", path="/console")
+    for path in ("/console/shadow", "/console/shadow?kind=action:nudge->hold"):
+        page = client.get(path).text
+        assert "提醒 → 暂缓" in page and "闭合（正常调用）" in page and "未加载" in page
+        words, _ = english_left(page)
+        assert words == [], (path, words)
