@@ -17,13 +17,13 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from clearspace.detectors.base import Detector, detector_id
+from clearspace.detectors.base import Detector, detector_id, detector_kinds
 from clearspace.detectors.cues import CueTable
 from clearspace.detectors.harm import HarmDetector
 from clearspace.detectors.incitement import IncitementDetector
 from clearspace.detectors.lexicon import LexiconDetector
 from clearspace.detectors.pii import PiiDetector
-from clearspace.errors import InputError
+from clearspace.errors import InputError, PolicyError
 from clearspace.language import guess_language
 from clearspace.model.detector import ModelDetector
 from clearspace.model.embeddings import Encoder
@@ -31,6 +31,7 @@ from clearspace.policy import Policy, load_default_policy, load_policy
 from clearspace.result import ItemError, ScoreResult
 from clearspace.text.document import Document
 from clearspace.text.normalize import DEFAULT_MAX_CHARS, Normalizer
+from clearspace.signals import unknown_kinds
 from clearspace.types import Signal
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.combine import decide as decide_verdict
@@ -90,12 +91,18 @@ class Engine:
         )
         self.model_ = ModelDetector(self.model_path, self.encoder, self.embed_band)
         self.model_.model  # noqa: B018 - load weights now, not on the first post
+        known = self._known_kinds()
         if self.policy is None:
             self.policy_ = load_default_policy()
         elif isinstance(self.policy, Policy):
             self.policy_ = self.policy
         else:
-            self.policy_ = load_policy(self.policy)
+            self.policy_ = load_policy(self.policy, known_signals=known)
+        unknown = unknown_kinds(self.policy_.signal_patterns, known) if known is not None else []
+        if unknown:
+            raise PolicyError(f"policy {self.policy_.id} names signal kinds this engine never emits: "
+                              f"{', '.join(unknown)} (it emits {', '.join(known or ())})",
+                              source=self.policy_.source or "<policy>")
         self.detector_ids_ = (
             f"{self.normalizer_.name}@{self.normalizer_.version}",
             *(detector_id(d) for d in self.detectors_),
@@ -104,6 +111,21 @@ class Engine:
         )
         self.n_heads_ = len(self.model_.model.public_heads)
         self._ready = True
+
+    def signal_kinds(self) -> tuple[str, ...] | None:
+        """Every signal kind this engine can emit (``PREFIX*`` patterns for families), or ``None``
+        when one of its detectors does not declare its kinds."""
+        self._setup()
+        return self._known_kinds()
+
+    def _known_kinds(self) -> tuple[str, ...] | None:
+        kinds: list[str] = list(self.model_.model.public_heads)
+        for detector in (*self.detectors_, self.harm_):
+            declared = detector_kinds(detector)
+            if declared is None:
+                return None
+            kinds.extend(declared)
+        return tuple(dict.fromkeys(kinds))
 
     def warm_up(self) -> Engine:
         """Load every model and table now (otherwise the first call does it)."""

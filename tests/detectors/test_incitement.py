@@ -37,7 +37,7 @@ def texts(original: str, signal: Signal) -> list[str]:
 def test_follows_detector_protocol() -> None:
     det = IncitementDetector()
     assert isinstance(det, Detector)
-    assert (det.name, det.version) == ("incitement", "1")
+    assert (det.name, det.version) == ("incitement", "2")
     assert set(vars(det)) == {"min_score"}
 
 
@@ -57,7 +57,7 @@ INCITEMENT = [
 def test_incitement_fires(detector: IncitementDetector, s: str) -> None:
     (sig,) = run(detector, s)
     assert sig.kind == "incitement"
-    assert sig.detector == "incitement@1"
+    assert sig.detector == "incitement@2"
     assert 0.45 <= sig.score <= 1
     assert sig.spans
     assert set(sig.details) == {"cues", "call_to_action", "target"}

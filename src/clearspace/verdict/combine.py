@@ -98,7 +98,9 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
     if st in ("quoting_to_condemn", "reporting"):
         weighed = [_protect(an, doc, s, st) if _is_attack(s) else s for s in weighed]
     p, why = _model_probability(an, p_model, st, weighed)
-    strongest = max((s for s in weighed if _is_attack(s)), key=lambda s: s.score, default=None)
+    # the strongest attack names the category; a detector's finding beats a bare word on a near tie
+    strongest = max((s for s in weighed if _is_attack(s)),
+                    key=lambda s: s.score + (0.05 if s.kind in HARM_KINDS else 0.0), default=None)
     attack = strongest.score if strongest is not None else 0.0
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
     if st == "attacking" and abuse < 0.5 and an.weight("conduct") >= CONDUCT_MIN:
