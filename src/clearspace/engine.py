@@ -34,6 +34,7 @@ from clearspace.text.normalize import DEFAULT_MAX_CHARS, Normalizer
 from clearspace.signals import unknown_kinds
 from clearspace.types import Signal
 from clearspace.verdict.analysis import Analysis
+from clearspace.verdict.calibration import load_head_calibration
 from clearspace.verdict.combine import decide as decide_verdict
 
 QUOTE_STANCE_CUES = ("meta", "condemn", "report", "bias", "support")
@@ -64,6 +65,7 @@ class Engine:
         batch_size: int = 512,
         max_chars: int = DEFAULT_MAX_CHARS,
         embed_band: float = 0.3,
+        head_calibration: str | Path | Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
         self.encoder = encoder
         self.model_path = model_path
@@ -73,6 +75,7 @@ class Engine:
         self.batch_size = batch_size
         self.max_chars = max_chars
         self.embed_band = embed_band
+        self.head_calibration = head_calibration
         self._ready = False
 
     def _setup(self) -> None:
@@ -110,6 +113,9 @@ class Engine:
             f"{self.model_.name}@{self.model_.version}",
         )
         self.n_heads_ = len(self.model_.model.public_heads)
+        calibration = self.head_calibration
+        self.head_calibration_ = (dict(calibration) if isinstance(calibration, Mapping)
+                                  else load_head_calibration(calibration))
         self._ready = True
 
     def signal_kinds(self) -> tuple[str, ...] | None:
@@ -190,7 +196,7 @@ class Engine:
                 signals.extend(detector.detect(doc, context))
             analysis = analyses[i]
             signals.extend(harm.detect_analysed(doc, analysis))
-            verdict = decide_verdict(doc, analysis, signals, n_heads, cut, unquoted.get(i))
+            verdict = decide_verdict(doc, analysis, signals, n_heads, cut, unquoted.get(i), self.head_calibration_)
             signals = verdict.signals
             scores = {s.kind: s.score for s in signals[:n_heads]}
             scores |= _detector_scores(signals[n_heads:])

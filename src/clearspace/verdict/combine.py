@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
 from clearspace.verdict.analysis import Analysis
+from clearspace.verdict.calibration import HeadCalibration, platt
 from clearspace.verdict.stance import PROTECTIVE, stance
 
 HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumanization"})
@@ -77,7 +78,7 @@ def to_normalized(doc: Document, span: Span) -> Span:
 
 
 def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, threshold: float,
-           unquoted: float | None = None) -> Verdict:
+           unquoted: float | None = None, calibration: HeadCalibration | None = None) -> Verdict:
     """Weigh ``signals`` (the model's ``heads`` first) into a verdict for ``doc``.
 
     ``unquoted`` is the model's probability for the text without its quoted words, given when the
@@ -109,7 +110,7 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
     category = _category(strongest, attack, p, target) if abuse >= 0.5 else ""
     if abuse < 0.5 and st == "attacking":
         st = "neutral"
-    heads_out = _heads(signals[:heads], abuse, target, weighed) if heads else []
+    heads_out = _heads(signals[:heads], abuse, target, weighed, calibration or {}) if heads else []
     return Verdict(abuse >= 0.5, abuse, target, st, category, heads_out + weighed, why)
 
 
@@ -243,8 +244,9 @@ def _category(strongest: Signal | None, attack: float, p: float, target: str) ->
     return "abuse"
 
 
-def _heads(heads: Sequence[Signal], abuse: float, target: str, weighed: Sequence[Signal]) -> list[Signal]:
-    """The model's heads bounded by the final ``abuse`` and weighed by the target."""
+def _heads(heads: Sequence[Signal], abuse: float, target: str, weighed: Sequence[Signal],
+           calibration: HeadCalibration) -> list[Signal]:
+    """The model's heads bounded by the final ``abuse``, weighed by the target and recalibrated."""
     best = {s.kind: s.score for s in weighed}
     out = []
     for sig in heads:
@@ -260,5 +262,7 @@ def _heads(heads: Sequence[Signal], abuse: float, target: str, weighed: Sequence
             score = max(score, min(abuse, group)) if target == "group" else score * 0.35
         elif sig.kind == "targeted_individual":
             score = abuse if target in ("addressee", "third_person") else score * 0.5
-        out.append(Signal(sig.kind, round(score, 4), sig.spans, sig.detector))
+        if sig.kind in calibration:
+            score = min(abuse, platt(score, *calibration[sig.kind]))
+        out.append(Signal(sig.kind, round(score, 4), sig.spans, sig.detector, {"model": round(sig.score, 4)}))
     return out
