@@ -42,6 +42,7 @@ UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a m
 CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
 ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
 SHORT_TEXT = 60
+SELF_REASONS = ("negated or self-aimed words", "about the speaker")
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
 CATEGORY_OF = {"threat": "threat", "death_wish": "death_wish", "sexual_harassment": "sexual_harassment",
@@ -108,8 +109,8 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
         st = "criticizing"
     target = _target(an, strongest, attacks)
     category = _category(strongest, attack, p, target) if abuse >= 0.5 else ""
-    if abuse < 0.5 and st == "attacking":
-        st = "neutral"
+    if abuse < 0.5 and st == "attacking" and not (target == "self" and why in SELF_REASONS):
+        st = "neutral"  # nothing harmful is left; a speaker running themselves down still "attacks" themselves
     heads_out = _heads(signals[:heads], abuse, target, weighed, calibration or {}) if heads else []
     return Verdict(abuse >= 0.5, abuse, target, st, category, heads_out + weighed, why)
 
