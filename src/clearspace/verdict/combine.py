@@ -250,11 +250,16 @@ def _heads(heads: Sequence[Signal], abuse: float, target: str, weighed: Sequence
     """The model's heads bounded by the final ``abuse``, weighed by the target and recalibrated."""
     best = {s.kind: s.score for s in weighed}
     out = []
+    aimed_at_person = target in ("addressee", "third_person")
     for sig in heads:
-        if sig.kind == "abuse":
+        kind = sig.kind
+        if kind == "abuse":
             out.append(Signal("abuse", round(abuse, 4), sig.spans, sig.detector, {"model": round(sig.score, 4)}))
             continue
         score = min(abuse, sig.score)
+        if score < 0.01 and not aimed_at_person:  # nothing to weigh: keep the model's own (tiny) score
+            out.append(Signal(kind, round(score, 4), (), sig.detector, {"model": round(sig.score, 4)}))
+            continue
         if sig.kind == "insult":
             aimed = max(best.get("lexicon.insult", 0.0), best.get("lexicon.slur", 0.0))
             score = max(score, min(abuse, aimed)) if target in ("addressee", "third_person") else score * 0.6
