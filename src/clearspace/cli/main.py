@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from clearspace.errors import ClearspaceError
+from clearspace.errors import ClearspaceError, InputError
 
 
 def _engine(embed: bool, model: str | None, policy: str | None, lexicons: tuple[str, ...]) -> object:
@@ -50,8 +50,11 @@ def scan(input_path: str, output_path: str, fmt: str, text_field: str, id_field:
     """
     from clearspace.cli.scan import EXIT_OK, EXIT_SOME_FAILED, count_lines, run_scan, summary
 
+    try:
+        source = click.open_file(input_path, "rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {input_path}: {exc.strerror}") from None
     engine = _engine(embed, model, policy, lexicons)
-    source = click.open_file(input_path, "rb")
     out = click.open_file(output_path, "wb")
     with source, out:
         counts = run_scan(engine, source, out, fmt=fmt, text_field=text_field, id_field=id_field,  # type: ignore[arg-type]
@@ -100,11 +103,18 @@ def train(data_dir: str, output_path: str | None, no_embed: bool, stance_weight:
 
 
 def main() -> None:
-    """Run the CLI, turning clearspace errors into one clear line and exit status 2."""
+    """Run the CLI, turning clearspace errors into one clear line each (every problem of a policy
+    file, not only the first) and exit status 2."""
     try:
         cli(standalone_mode=True)
     except ClearspaceError as exc:
         click.echo(f"error: {exc}", err=True)
+        for note in getattr(exc, "__notes__", ()):
+            click.echo(f"error: {note}", err=True)
+        sys.exit(2)
+    except OSError as exc:  # a file named on the command line that cannot be read or written
+        where = f" {exc.filename}" if exc.filename else ""
+        click.echo(f"error: cannot use{where}: {exc.strerror or exc}", err=True)
         sys.exit(2)
 
 

@@ -83,7 +83,7 @@ def replay(events_path: str, output_path: str, warmup_minutes: float, window_min
     stats = ReplayStats()
     show = sys.stderr.isatty() if progress is None else progress
     config = DetectorConfig(window_s=window_minutes * 60)
-    service = _open_service(db) if db else None
+    service = _open_service(db, create=True) if db else None
     recorded = {"opened": 0, "updated": 0, "ended": 0}
     try:
         with click.open_file(events_path, "rb") as source, click.open_file(output_path, "wb") as out:
@@ -113,10 +113,10 @@ def replay(events_path: str, output_path: str, warmup_minutes: float, window_min
     sys.exit(EXIT_SOME_FAILED if stats.errors else EXIT_OK)
 
 
-def _open_service(db: str | None) -> Any:
+def _open_service(db: str | None, *, create: bool = False) -> Any:
     from clearspace.cli.service_commands import _service
 
-    return _service(db)
+    return _service(db, create=create)
 
 
 def _lazy_engine_scorer() -> Any:

@@ -17,11 +17,50 @@ DB_HELP = (
 )
 
 
-def _service(db: str | None, config: str | None = None, **overrides: Any) -> Any:
+def _service(db: str | None, config: str | None = None, *, create: bool = False, **overrides: Any) -> Any:
+    """The service over the configured database; unless ``create``, a SQLite file that does not exist is
+    refused (InputError) rather than made empty, so a typo in ``--db`` cannot read as an empty, valid log."""
     from clearspace.service.factory import build_service
     from clearspace.service.settings import Settings
 
-    return build_service(Settings.from_env(config=config, db=db, **overrides))
+    settings = Settings.from_env(config=config, db=db, **overrides)
+    if not create:
+        require_database(settings.db)
+    return build_service(settings)
+
+
+def require_database(db: str) -> None:
+    """InputError when ``db`` names a SQLite file that does not exist (PostgreSQL URLs are checked on connect)."""
+    from pathlib import Path
+
+    from clearspace.errors import InputError
+    from clearspace.store import is_postgres_url
+
+    path = db[len("sqlite:///"):] if db.startswith("sqlite:///") else db
+    if is_postgres_url(db) or path == ":memory:" or Path(path).is_file():
+        return
+    raise InputError(f"no database at {path}: check --db (or $CLEARSPACE_DB); 'clearspace serve' or "
+                     "'clearspace keys create' makes a new one")
+
+
+def check_port_free(host: str, port: int) -> None:
+    """InputError when ``host:port`` cannot be bound (in use, or not an address of this machine), so
+    ``serve`` fails before it says it is listening."""
+    import socket
+
+    from clearspace.errors import InputError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no conflict
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
 
 
 def _shown(db: str) -> str:
@@ -52,7 +91,10 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
 
     sys.setswitchinterval(0.001)  # let the HTTP loop in between scoring batches: lower tail latency
     # several workers: one detector over the stored events of all of them (docs/protection.md)
-    service = _service(db, config, debunk_encoder=debunk_encoder, pileon_mode="shared" if workers > 1 else None)
+    if port:
+        check_port_free(host, port)
+    service = _service(db, config, create=True, debunk_encoder=debunk_encoder,
+                       pileon_mode="shared" if workers > 1 else None)
     click.echo(f"clearspace: database {_shown(service.settings.db)}; loading models ...", err=True)
     service.warm_up()
     if demo:
@@ -104,7 +146,7 @@ def keys() -> None:
 @click.option("--db", help=DB_HELP)
 def keys_create(role: str, name: str, rate_limit: float | None, db: str | None) -> None:
     """Create a key; the key itself is the last word printed (it is shown only this once)."""
-    record, key = _service(db).create_key(role, name, rate_limit, actor="cli")
+    record, key = _service(db, create=True).create_key(role, name, rate_limit, actor="cli")
     click.echo(f"created {role} key {record['id']} ({record['name']}); send it as 'Authorization: Bearer KEY': {key}")
 
 
