@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clearspace.api import errors
 from clearspace.api.auth import KeyCache
+from clearspace.api.content_type import JsonBodies
 from clearspace.api.fastpath import CHECK_PATH, EventsFastPath, ShieldCheckFast
 from clearspace.api.fastpath import PATH as EVENTS_PATH
 from clearspace.api.limits import BodyLimit
@@ -27,7 +28,8 @@ from clearspace.service.webhooks import OutboxWorker
 
 DESCRIPTION = """Trust & safety for Chinese- and English-language communities: score and decide events,
 take reports, work review queues, appeal decisions, audit everything. Every request carries an API
-key: `Authorization: Bearer KEY` (the Perspective endpoint also accepts `?key=KEY`)."""
+key: `Authorization: Bearer KEY` (the Perspective endpoint also accepts `?key=KEY`). Request bodies are
+JSON, read as JSON whatever the `Content-Type` header says (or without one)."""
 
 
 def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks: bool = False,
@@ -88,6 +90,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         from clearspace.console import mount_console
 
         mount_console(app, service, console_secret or service.console_secret())
+    app.add_middleware(JsonBodies)
     app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
     if fast_path:
         routed = app.routed
