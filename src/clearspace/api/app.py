@@ -80,6 +80,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
 
     app = ClearspaceApp(title="clearspace", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.service = service
+    app.text_limit = service.settings.max_text_chars
     app.state.batcher = batcher
     app.state.holds = holds
     app.state.keys = KeyCache(service)
@@ -118,6 +119,26 @@ class ClearspaceApp(FastAPI):
                 return
         await super().__call__(scope, receive, send)
 
+    text_limit = 20_000  # replaced per instance by create_app: Settings.max_text_chars
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI document, every text field's ``maxLength`` taken from the settings."""
+        if not self.openapi_schema:
+            self.openapi_schema = with_text_limit(super().openapi(), self.text_limit)
+        return self.openapi_schema
+
     async def routed(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The request through FastAPI as usual (middleware, routing, validation)."""
         await FastAPI.__call__(self, scope, receive, send)
+
+
+def with_text_limit(node: Any, limit: int) -> Any:
+    """``node`` (an OpenAPI document or part of one) with each ``x-text-limit`` marker replaced by ``maxLength``."""
+    if isinstance(node, dict):
+        out = {k: with_text_limit(v, limit) for k, v in node.items() if k != "x-text-limit"}
+        if node.get("x-text-limit"):
+            out["maxLength"] = limit
+        return out
+    if isinstance(node, list):
+        return [with_text_limit(v, limit) for v in node]
+    return node

@@ -33,11 +33,14 @@ SIGNAL_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
     "SEXUALLY_EXPLICIT": ("lexicon.sexual",),
 }
 SUPPORTED_LANGUAGES: Final = ("zh", "en")
+TEXT_LIMIT: Final = {"x-text-limit": True}
+"""Marks a text field whose ``maxLength`` the served OpenAPI takes from ``Settings.max_text_chars``."""
 
 
 class Comment(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    text: str = Field(max_length=20_000, description="The text to score.")
+    text: str = Field(description="The text to score (at most the max_text_chars setting).",
+                      json_schema_extra=TEXT_LIMIT)
     type: str = Field(default="PLAIN_TEXT", description="Only PLAIN_TEXT is supported.")
 
 

@@ -42,7 +42,7 @@ from clearspace.service import (
 )
 from clearspace.service import notes as note_rules
 from clearspace.service.clock import Clock, iso, parse_time, system_clock
-from clearspace.service.events import Event, parse_events
+from clearspace.service.events import Event, check_length, parse_events
 from clearspace.service.ids import IdFactory
 from clearspace.service.ratelimit import RateLimiter
 from clearspace.service.reports import ReportIn
@@ -207,9 +207,9 @@ class Service:
             return [[] for _ in texts]
 
     def score_text(self, text: str, **context: Any) -> Any:
-        """Score without storing anything (the Perspective endpoint)."""
+        """Score without storing anything (the Perspective and nudge endpoints); at most ``max_text_chars``."""
         engine, _ = self._scoring()
-        return engine.score(text, **context)
+        return engine.score(check_length(text, self.settings.max_text_chars), **context)
 
     def get_decision(self, decision_id: str) -> dict[str, Any]:
         with self.store.read() as tx:
@@ -396,6 +396,7 @@ class Service:
                           text: str = "") -> dict[str, str]:
         """deliver / hold / drop for one interaction; a held one goes into the account's folder
         (its ``held_id`` is in the answer)."""
+        check_length(text, self.settings.max_text_chars)
         verdict = self.shield_verdict(account, interaction)
         answer = verdict.to_dict()
         if verdict.action == "hold":
@@ -656,6 +657,8 @@ class Service:
     def match_posts(self, posts: list[tuple[str, str]], k: int = 5) -> list[dict[str, Any]]:
         """``clearspace match`` against the stored registry: ``{"id", "matches": [{"debunk_id", "score"}]}``
         per ``(id, text)``, in order; nothing is stored."""
+        for post_id, text in posts:
+            check_length(text, self.settings.max_text_chars, f"text of post {post_id[:100]!r}")
         found = self.debunk_index.match([text for _, text in posts], k)
         return [{"id": post_id, "matches": matches} for (post_id, _), matches in zip(posts, found, strict=True)]
 
