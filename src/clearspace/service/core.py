@@ -259,11 +259,11 @@ class Service:
             return account_status(tx, account, self.now())
 
     # ------------------------------------------------------------------ transparency
-    def transparency(self, start: str, end: str) -> dict[str, Any]:
-        """The transparency report for ``[start, end)``, from the audit log alone."""
+    def transparency(self, start: str | None = None, end: str | None = None) -> dict[str, Any]:
+        """The transparency report for ``[start, end)``, from the audit log alone (default: the last 30 days)."""
         from clearspace.service import transparency
 
-        lo, hi = transparency.bounds(start, end)
+        lo, hi = transparency.bounds(*transparency.default_period(start, end, self.clock()))
         return transparency.aggregate(audit.export(self.store, lo, hi), lo, hi)
 
     # ------------------------------------------------------------------ reports
@@ -371,7 +371,7 @@ class Service:
         with self.unit() as unit:
             shields.activate(unit, shield, actor)
         self.shield_cache.put(shield)
-        return shield.to_dict()
+        return shields.public(shield)
 
     def get_shield(self, account: str) -> dict[str, Any]:
         """The account's protection in force now; NotFound when none or expired."""
@@ -379,7 +379,7 @@ class Service:
             shield = shields.active(tx, account, self.epoch())
         if shield is None:
             raise NotFound(f"no active protection for {account!r}")
-        return shield.to_dict()
+        return shields.public(shield)
 
     def deactivate_shield(self, account: str, actor: str) -> dict[str, Any]:
         with self.unit() as unit:

@@ -245,6 +245,18 @@ JSON_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
 )
 """Columns stored as JSON text and handed back decoded."""
 
+BOOL_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        "decisions": frozenset({"automated"}),
+        "reports": frozenset({"good_faith", "brigade"}),
+        "reporters": frozenset({"trusted"}),
+        "cases": frozenset({"brigade"}),
+        "webhooks": frozenset({"active"}),
+        "incidents": frozenset({"minor"}),
+    }
+)
+"""INTEGER columns that hold a flag: stored as 0/1, handed back as ``bool`` (so answers say true/false)."""
+
 KEYS: Final[Mapping[str, str]] = MappingProxyType(
     {
         "events": "id", "decisions": "id", "statements": "id", "audit": "seq", "api_keys": "id",

@@ -65,8 +65,10 @@ async def export_audit(request: Request, _: Auditor,
 
 @router.get("/v1/transparency", tags=["transparency"], summary="Transparency report (from the audit log alone)")
 async def transparency(request: Request, _: TransparencyReader,
-                       start: str = Query(alias="from", min_length=4, max_length=40, description="ISO date or time."),
-                       end: str = Query(alias="to", min_length=4, max_length=40, description="ISO date or time."),
+                       start: str | None = Query(default=None, alias="from", min_length=4, max_length=40,
+                                                 description="ISO date or time (default: 30 days before today)."),
+                       end: str | None = Query(default=None, alias="to", min_length=4, max_length=40,
+                                               description="ISO date or time, exclusive (default: tomorrow)."),
                        format: Literal["json", "csv"] = "json") -> Response:
     from clearspace.service.transparency import to_csv
 
