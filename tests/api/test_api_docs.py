@@ -79,3 +79,19 @@ def test_cli_help_snapshot() -> None:
         cleaned = re.sub(r"[ ]+\n", "\n", out)
         texts.append(f"$ clearspace {' '.join(args)}\n{cleaned}")
     _snapshot("cli_help.txt", "\n".join(texts))
+
+
+def test_the_docs_page_works_offline() -> None:
+    from fastapi.testclient import TestClient
+
+    app = create_app(Service(open_store(":memory:")))
+    with TestClient(app) as client:
+        page = client.get("/docs")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert client.get("/redoc").status_code == 404
+    hosts = re.findall(r"(?:https?:)?//[A-Za-z0-9.-]+", page.text)
+    assert hosts == [], f"/docs loads from {hosts}"
+    assert "<script" not in page.text and "@import" not in page.text
+    for _, path, _ in _operations():
+        assert f"<code>{path}</code>" in page.text
+    assert "href=/openapi.json" in page.text

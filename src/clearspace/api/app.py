@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from clearspace.api import errors
+from clearspace.api import docs_page, errors
 from clearspace.api.auth import KeyCache
 from clearspace.api.content_type import JsonBodies
 from clearspace.api.fastpath import CHECK_PATH, EventsFastPath, ShieldCheckFast
@@ -78,7 +78,9 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
             if shared is not None:
                 shared.release()
 
-    app = ClearspaceApp(title="clearspace", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = ClearspaceApp(title="clearspace", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                        docs_url=None, redoc_url=None)  # their pages load from a CDN: docs_page serves /docs
+    docs_page.install(app)
     app.state.service = service
     app.text_limit = service.settings.max_text_chars
     app.state.batcher = batcher
