@@ -332,7 +332,7 @@ class Service:
             chosen = list(accounts or [])
             if incident_id:
                 row = incidents.get_row(unit.tx, incident_id)
-                chosen += [p["account"] for p in row["participants"] if not roles or p["role"] in roles]
+                chosen += [a for a, role in incidents.roles_of(row).items() if not roles or role in roles]
             result = review.batch_action(unit, sorted(set(chosen)), category, explanation, owner, target=target,
                                          window_minutes=window_minutes)
         if incident_id:

@@ -180,6 +180,17 @@ def assign_roles(participants: list[dict[str, Any]], instigators: Sequence[str])
     return participants
 
 
+def roles_of(row: Row) -> dict[str, str]:
+    """Account -> role of a stored incident, with ``instigators`` as the one source of the instigator role:
+    every instigator, also one with no hostile event of their own (the author of the source the others
+    quote), then each other participant with their role. Listing, evidence and batch actions read this."""
+    roles = {account: "instigator" for account in row["instigators"]}
+    for p in row["participants"]:
+        if p["account"] not in roles:
+            roles[p["account"]] = "follower" if p["role"] == "instigator" else p["role"]
+    return roles
+
+
 def hostile_series(times: Sequence[float], start: float, end: float) -> dict[str, Any]:
     """Per-bucket counts of the incident's own hostile events (used when the store lacks the events)."""
     bucket = bucket_size(end - start)
@@ -494,8 +505,8 @@ def detail(tx: Tx, row: Row, config: DetectorConfig) -> dict[str, Any]:
     record = public_record(row)
     participants = list(row["participants"])
     by_role: dict[str, list[str]] = {role: [] for role in ROLES}
-    for p in participants:
-        by_role.setdefault(p["role"], []).append(p["account"])
+    for account, role in roles_of(row).items():
+        by_role.setdefault(role, []).append(account)
     case = tx.get("cases", row["case_id"]) if row["case_id"] else None
     record.update({
         "participants": participants,
@@ -588,6 +599,6 @@ def evidence_items(tx: Tx, row: Row) -> list[dict[str, Any]]:
 def bundle_spec(tx: Tx, row: Row, created_at: float, redact: Sequence[str] = ()) -> BundleSpec:
     """What the evidence bundle of an incident holds: its stored events and its record with roles."""
     record = public_record(row)
-    record["roles"] = {p["account"]: p["role"] for p in row["participants"]}
+    record["roles"] = roles_of(row)
     return BundleSpec(subject=row["target"], items=evidence_items(tx, row), created_at=created_at, incident=record,
                       redact=tuple(redact), title=f"Pile-on against {row['target']} ({row['id']})")
