@@ -8,7 +8,6 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-
 H = dict[str, dict[str, str]]
 FLAGS = frozenset({"good_faith", "active", "brigade", "trusted", "minor", "duplicate", "assisted", "author_follows",
                    "follows_author", "revoked", "shown", "retracted", "reminded"})

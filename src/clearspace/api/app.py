@@ -64,6 +64,8 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         if protection_jobs:
             workers.append(OutboxWorker(service.protection_tick, interval=service.settings.protection_tick_seconds,
                                         name="protection").start())
+        workers.append(OutboxWorker(service.policy_tick, interval=service.settings.policy_poll_seconds,
+                                    name="policy").start())  # follow policy reloads of other processes
         shared = service.shared_pileons
         if shared is not None:
             workers.append(OutboxWorker(shared.tick, interval=service.settings.pileon_tick_seconds,

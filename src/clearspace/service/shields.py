@@ -9,9 +9,8 @@ row in ``held_interactions``. Times of the shield itself are epoch seconds, as i
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
-
 from datetime import UTC, datetime
+from typing import Any, Final, Literal
 
 from clearspace.errors import NotFound
 from clearspace.protection.shield import Interaction, Shield, Verdict

@@ -223,6 +223,15 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
                 name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL)""",
         ),
     ),
+    (
+        14,
+        "the active policy: reloaded without a restart, followed by every process (service/policy_state.py)",
+        (
+            """CREATE TABLE policy_state (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, version INTEGER NOT NULL, sha256 TEXT NOT NULL,
+                source TEXT NOT NULL, text TEXT NOT NULL, loaded_at TEXT NOT NULL, loaded_by TEXT NOT NULL)""",
+        ),
+    ),
 )
 """``(version, description, statements)``, oldest first."""
 
@@ -265,6 +274,7 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "shields": "account", "held_interactions": "id", "debunks": "id", "post_labels": "id",
         "debunk_versions": "seq", "clarifications": "id", "notes": "id", "note_ratings": "id",
         "note_status_history": "id", "jobs": "id", "incidents": "id", "leases": "name",
+        "policy_state": "id",
     }
 )
 """Every table and its primary key column; the store refuses any other table name."""

@@ -87,3 +87,18 @@ async def add_webhook(body: WebhookBody, request: Request, who: Admin) -> Any:
 @router.get("/v1/webhooks", tags=["admin"], summary="List webhooks (without secrets)")
 async def list_webhooks(request: Request, _: Admin) -> Any:
     return FastJSON({"webhooks": await run_in_threadpool(request.app.state.service.list_webhooks)})
+
+
+@router.get("/v1/policy", tags=["admin"], summary="The policy in force: this process's and the database's active one")
+async def get_policy(request: Request, _: Auditor) -> Any:
+    """``running``: the ``name@version``, file SHA-256 and source this server process scores with;
+    ``active``: the database's active policy (every process switches to it within ``policy_poll_seconds``)."""
+    return FastJSON(await run_in_threadpool(request.app.state.service.active_policy))
+
+
+@router.post("/v1/policy/reload", tags=["admin"], summary="Reload the policy file (refused if it has problems)")
+async def reload_policy(request: Request, who: Admin) -> Any:
+    """Reads the file of the ``policy`` setting again. A file with problems is refused (400, every problem as
+    ``file:line:col``) and the policy in force keeps serving; a good one becomes the active policy of every
+    process on the database, with an audit event ``policy.reloaded`` naming the old and new policy and hash."""
+    return FastJSON(await run_in_threadpool(request.app.state.service.reload_policy, who.actor))
