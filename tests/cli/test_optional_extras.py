@@ -31,7 +31,8 @@ def no_embed_extra(monkeypatch: pytest.MonkeyPatch) -> None:
 def _files(tmp_path: Path) -> tuple[Path, Path]:
     debunks = tmp_path / "debunks.jsonl"
     debunks.write_bytes(b"".join(orjson.dumps(d.to_dict()) + b"\n" for d in (
-        Debunk(id="liquor", claim="喝高度白酒可以预防新冠病毒感染"), Debunk(id="5g", claim="5G towers spread the virus"),
+        Debunk(id="liquor", claim="喝高度白酒可以预防新冠病毒感染"),
+        Debunk(id="5g", claim="5G towers spread the virus"),
         Debunk(id="liver", claim="每天喝一点白酒对身体好"), Debunk(id="flu", claim="新冠病毒感染和流感一样"))))
     posts = tmp_path / "posts.jsonl"
     posts.write_text('{"id": "p1", "text": "喝高度白酒可以预防新冠病毒感染吗"}\n{"id": "p2", "text": "今天天气很好"}\n',
