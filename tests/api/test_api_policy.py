@@ -37,3 +37,30 @@ def test_reload_through_the_api(client: TestClient, service: Service, h: H, tmp_
     assert state["running"]["sha256"] == state["active"]["sha256"] == done.json()["new"]["sha256"]
     answer = client.post("/v1/events", json={"id": "e1", "text": "你就是个傻逼"}, headers=h["ingest"]).json()
     assert answer["action"] == "remove" and answer["rules"] == ["insult-remove@1"]
+
+
+def test_a_reload_reaches_another_server_process(tmp_path: Path) -> None:
+    """Two apps over one database, as two worker processes: the second follows the first's reload by itself."""
+    import time
+
+    from clearspace.api.app import create_app
+    from clearspace.service.settings import Settings
+    from clearspace.service.stub_engine import KeywordEngine
+    from clearspace.store import open_store
+
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(STRICT, encoding="utf-8")
+    db = str(tmp_path / "two.db")
+    settings = Settings(db=db, policy=str(policy), policy_poll_seconds=0.1, pileon_detection=False)
+    first, second = (Service(open_store(db), engine=KeywordEngine(), settings=settings).warm_up() for _ in range(2))
+    key = first.create_key("admin")[1]
+    with TestClient(create_app(first, console=False)) as a, TestClient(create_app(second, console=False)) as b:
+        auth = {"Authorization": f"Bearer {key}"}
+        assert a.post("/v1/policy/reload", headers=auth).json()["new"]["policy"] == "strict-community@2"
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if b.get("/v1/policy", headers=auth).json()["running"]["policy"] == "strict-community@2":
+                break
+            time.sleep(0.05)
+        answer = b.post("/v1/events", json={"id": "e1", "text": "你就是个傻逼"}, headers=auth).json()
+    assert answer["rules"] == ["insult-remove@1"]

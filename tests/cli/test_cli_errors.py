@@ -98,3 +98,4 @@ def test_a_policy_with_four_problems_reports_all_four(tmp_path: Path, monkeypatc
     assert code == 2 and "Traceback" not in out
     lines = [line for line in out.splitlines() if line.startswith("error: ")]
     assert [line.split(":")[2] for line in lines] == ["6", "11", "13", "20"], out
+    assert "more problem" not in out

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from clearspace.errors import ClearspaceError, InputError
+from clearspace.errors import ClearspaceError, InputError, PolicyError
 
 
 def _engine(embed: bool, model: str | None, policy: str | None, lexicons: tuple[str, ...]) -> object:
@@ -108,7 +109,10 @@ def main() -> None:
     try:
         cli(standalone_mode=True)
     except ClearspaceError as exc:
-        click.echo(f"error: {exc}", err=True)
+        first = str(exc)
+        if isinstance(exc, PolicyError) and getattr(exc, "__notes__", ()):  # each problem on its own line
+            first = re.sub(r" \(\+\d+ more problems?\)$", "", first)
+        click.echo(f"error: {first}", err=True)
         for note in getattr(exc, "__notes__", ()):
             click.echo(f"error: {note}", err=True)
         sys.exit(2)
