@@ -60,6 +60,9 @@ def test_answers_carry_booleans_and_iso_times(client: TestClient, h: H) -> None:
     keep("get shield", client.get("/v1/shield/v", headers=h["moderator"]))
     keep("account", client.get("/v1/accounts/au", headers=h["auditor"]))
     keep("keys", client.get("/v1/keys", headers=h["admin"]))
+    keep("webhook", client.post("/v1/webhooks", json={"url": "https://hooks.example/x", "topics": ["*"]},
+                                headers=h["admin"]))
+    keep("webhooks", client.get("/v1/webhooks", headers=h["admin"]))
     problems = [f"{label}: {leak}" for label, body in answers for leak in _leaks(body)]
     assert not problems, "\n".join(problems)
 

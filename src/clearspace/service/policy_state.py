@@ -28,6 +28,7 @@ from typing import Any, Final
 from clearspace.errors import InputError, PolicyError
 from clearspace.policy import Policy, parse_policy
 from clearspace.policy.loader import DEFAULT_POLICY, load_policy
+from clearspace.service.unit import Unit
 from clearspace.store import Row, Tx
 
 log = logging.getLogger(__name__)
@@ -128,7 +129,7 @@ def compile_row(row: Row) -> Compiled:
     return Compiled(policy, row["text"], stored_info(row))
 
 
-def record(unit: Any, new: Compiled, old: PolicyInfo | None, actor: str) -> bool:
+def record(unit: Unit, new: Compiled, old: PolicyInfo | None, actor: str) -> bool:
     """Store ``new`` as the active policy if the row still holds ``old`` (compare-and-set) and audit it;
     False when another process changed the row first or nothing changed. The first process to start on a
     database stores its policy without an audit event (actor ``startup``, nothing changed)."""
