@@ -109,11 +109,11 @@ def main() -> None:
     try:
         cli(standalone_mode=True)
     except ClearspaceError as exc:
-        first = str(exc)
-        if isinstance(exc, PolicyError) and getattr(exc, "__notes__", ()):  # each problem on its own line
+        first, notes = str(exc), list(getattr(exc, "__notes__", []))
+        if isinstance(exc, PolicyError) and notes:  # each problem on its own line
             first = re.sub(r" \(\+\d+ more problems?\)$", "", first)
         click.echo(f"error: {first}", err=True)
-        for note in getattr(exc, "__notes__", ()):
+        for note in notes:
             click.echo(f"error: {note}", err=True)
         sys.exit(2)
     except OSError as exc:  # a file named on the command line that cannot be read or written

@@ -594,8 +594,8 @@ class Service:
                     results[-1]["duplicate_of"] = repeats  # stored, but both would label the same posts
         self.debunk_index.refresh()
         if single:
-            repeats = results[0].get("duplicate_of")
-            return {**self.get_debunk(results[0]["id"]), **({"duplicate_of": repeats} if repeats else {})}
+            flagged = {"duplicate_of": results[0]["duplicate_of"]} if "duplicate_of" in results[0] else {}
+            return {**self.get_debunk(results[0]["id"]), **flagged}
         errors = sum(1 for r in results if r["status"] == "error")
         return {"results": results, "created": created, "errors": errors}
 
