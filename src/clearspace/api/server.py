@@ -17,7 +17,10 @@ def app_from_env() -> FastAPI:
     from clearspace.service.factory import build_service
     from clearspace.service.settings import Settings
 
+    from clearspace.service.factory import lexical_debunks_warning
+
     service = build_service(Settings.from_env()).warm_up()
+    lexical_debunks_warning(service.settings.debunk_encoder)
     import gc
 
     gc.collect()

