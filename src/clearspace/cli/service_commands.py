@@ -154,12 +154,10 @@ def worker_environment(settings: Any, names: set[str]) -> dict[str, str]:
 
 
 def _warn_lexical_debunks(spec: str) -> None:
-    """Say at start-up that lexical claim matching misses paraphrases of a debunk (docs/rumors.md)."""
+    """Log at start-up (stderr) that lexical claim matching misses paraphrases of a debunk (docs/rumors.md)."""
     from clearspace.service.factory import lexical_debunks_warning
 
-    message = lexical_debunks_warning(spec)
-    if message:
-        click.echo(f"warning: {message}", err=True)
+    lexical_debunks_warning(spec)
 
 
 def _freeze_heap() -> None:
