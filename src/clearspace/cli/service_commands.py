@@ -134,8 +134,32 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
                     log_level="warning", access_log=False, proxy_headers=False, server_header=False)
         return
     app = create_app(service, deliver_webhooks=True, protection_jobs=True)
+    reload_policy_on_hangup(service)  # with --workers, uvicorn restarts the workers on SIGHUP instead
     uvicorn.run(app, host=host, port=port, log_level="warning",
                 access_log=False, proxy_headers=False, server_header=False)
+
+
+def reload_policy_on_hangup(service: Any) -> None:
+    """SIGHUP reloads the policy file, as ``clearspace policy reload`` (a refused file is logged, the policy
+    in force keeps serving)."""
+    import logging
+    import signal
+
+    from clearspace.errors import ClearspaceError
+
+    log = logging.getLogger("clearspace.service")
+
+    def reload(_signum: int, _frame: object) -> None:
+        try:
+            result = service.reload_policy("sighup")
+        except ClearspaceError as exc:
+            log.error("policy reload refused, the policy in force keeps serving: %s",
+                      "\n".join([str(exc), *getattr(exc, "__notes__", [])]))
+            return
+        log.warning("policy reload: %s -> %s", (result["old"] or {}).get("policy"), result["new"]["policy"])
+
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, reload)
 
 
 def _absolute(path: str | None) -> str | None:
