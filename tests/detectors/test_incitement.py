@@ -143,10 +143,12 @@ def test_uppercase_identity_document(detector: IncitementDetector) -> None:
         "不要" * 50_000,
     ],
 )
+@pytest.mark.timeout(60)  # a hang on hostile input fails here rather than stalling CI
 def test_pathological_inputs_complete(detector: IncitementDetector, s: str) -> None:
     run(detector, s)
 
 
+@pytest.mark.timeout(60)  # a hang on hostile input fails here rather than stalling CI
 def test_one_megabyte_post(detector: IncitementDetector) -> None:
     filler = "今天天气很好，我们一起去公园散步，然后回家吃饭。" * 40_000
     s = filler + "兄弟们冲他！" + filler

@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.config import JsonDict
 
 from clearspace.errors import InputError
 from clearspace.result import ScoreResult
@@ -39,11 +40,14 @@ SIGNAL_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
     "SEXUALLY_EXPLICIT": ("lexicon.sexual", "sexual_harassment"),
 }
 SUPPORTED_LANGUAGES: Final = ("zh", "en")
+TEXT_LIMIT: Final[JsonDict] = {"x-text-limit": True}
+"""Marks a text field whose ``maxLength`` the served OpenAPI takes from ``Settings.max_text_chars``."""
 
 
 class Comment(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    text: str = Field(max_length=20_000, description="The text to score.")
+    text: str = Field(description="The text to score (at most the max_text_chars setting).",
+                      json_schema_extra=TEXT_LIMIT)
     type: str = Field(default="PLAIN_TEXT", description="Only PLAIN_TEXT is supported.")
 
 
