@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then "$PY" -m venv .venv; fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e .
+# the 'embed' extra: the README's examples use it (scan --embed, clearspace match's default encoder)
+.venv/bin/python -m pip install -q -e '.[embed]'
 SAMPLE=$(.venv/bin/python -c "from clearspace.text.tables import data_path; print(data_path('samples/posts.jsonl'))")
 mkdir -p out
 .venv/bin/clearspace scan "$SAMPLE" -o out/sample-scored.jsonl

@@ -17,23 +17,25 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from clearspace.detectors.base import Detector, detector_id
+from clearspace.detectors.base import Detector, detector_id, detector_kinds
 from clearspace.detectors.cues import CueTable
 from clearspace.detectors.harm import HarmDetector
 from clearspace.detectors.incitement import IncitementDetector
 from clearspace.detectors.lexicon import LexiconDetector
 from clearspace.detectors.pii import PiiDetector
-from clearspace.errors import InputError
+from clearspace.errors import InputError, PolicyError
 from clearspace.language import guess_language
 from clearspace.model.detector import ModelDetector
 from clearspace.model.embeddings import Encoder
-from clearspace.plugins import Plugin, apply_plugins, plugin_id, prepare_plugins
+from clearspace.plugins import Plugin, apply_plugins, plugin_id, prepare_plugins, signal_kinds
 from clearspace.policy import Policy, load_default_policy, load_policy
 from clearspace.result import ItemError, ScoreResult
+from clearspace.signals import ADVISORY_KINDS, unknown_kinds
 from clearspace.text.document import Document
 from clearspace.text.normalize import DEFAULT_MAX_CHARS, Normalizer
 from clearspace.types import Signal
 from clearspace.verdict.analysis import Analysis
+from clearspace.verdict.calibration import load_head_calibration
 from clearspace.verdict.combine import decide as decide_verdict
 
 QUOTE_STANCE_CUES = ("meta", "condemn", "report", "bias", "support")
@@ -66,6 +68,7 @@ class Engine:
         max_chars: int = DEFAULT_MAX_CHARS,
         embed_band: float = 0.3,
         plugins: Sequence[Plugin] = (),
+        head_calibration: str | Path | Mapping[str, tuple[float, float]] | None = None,
     ) -> None:
         self.encoder = encoder
         self.model_path = model_path
@@ -76,6 +79,7 @@ class Engine:
         self.max_chars = max_chars
         self.embed_band = embed_band
         self.plugins = tuple(plugins)
+        self.head_calibration = head_calibration
         self._ready = False
 
     def _setup(self) -> None:
@@ -94,12 +98,18 @@ class Engine:
         )
         self.model_ = ModelDetector(self.model_path, self.encoder, self.embed_band)
         self.model_.model  # noqa: B018 - load weights now, not on the first post
+        known = self._known_kinds()
         if self.policy is None:
             self.policy_ = load_default_policy()
         elif isinstance(self.policy, Policy):
             self.policy_ = self.policy
         else:
-            self.policy_ = load_policy(self.policy)
+            self.policy_ = load_policy(self.policy, known_signals=known)
+        unknown = unknown_kinds(self.policy_.signal_patterns, known) if known is not None else []
+        if unknown:
+            raise PolicyError(f"policy {self.policy_.id} names signal kinds this engine never emits: "
+                              f"{', '.join(unknown)} (it emits {', '.join(known or ())})",
+                              source=self.policy_.source or "<policy>")
         self.plugins_ = prepare_plugins(self.plugins, self.policy_)
         self.detector_ids_ = (
             f"{self.normalizer_.name}@{self.normalizer_.version}",
@@ -109,7 +119,26 @@ class Engine:
             *(plugin_id(p) for p in self.plugins_),
         )
         self.n_heads_ = len(self.model_.model.public_heads)
+        calibration = self.head_calibration
+        self.head_calibration_ = (dict(calibration) if isinstance(calibration, Mapping)
+                                  else load_head_calibration(calibration))
         self._ready = True
+
+    def signal_kinds(self) -> tuple[str, ...] | None:
+        """Every signal kind this engine can emit (``PREFIX*`` patterns for families), or ``None``
+        when one of its detectors does not declare its kinds."""
+        self._setup()
+        return self._known_kinds()
+
+    def _known_kinds(self) -> tuple[str, ...] | None:
+        kinds: list[str] = list(self.model_.model.public_heads)
+        for detector in (*self.detectors_, self.harm_):
+            declared = detector_kinds(detector)
+            if declared is None:
+                return None
+            kinds.extend(declared)
+        kinds.extend((*ADVISORY_KINDS, *signal_kinds(self.plugins)))  # plug-ins (clearspace.plugins)
+        return tuple(dict.fromkeys(kinds))
 
     def warm_up(self) -> Engine:
         """Load every model and table now (otherwise the first call does it)."""
@@ -175,7 +204,7 @@ class Engine:
                 signals.extend(detector.detect(doc, context))
             analysis = analyses[i]
             signals.extend(harm.detect_analysed(doc, analysis))
-            verdict = decide_verdict(doc, analysis, signals, n_heads, cut, unquoted.get(i))
+            verdict = decide_verdict(doc, analysis, signals, n_heads, cut, unquoted.get(i), self.head_calibration_)
             signals = verdict.signals
             scores = {s.kind: s.score for s in signals[:n_heads]}
             scores |= _detector_scores(signals[n_heads:])

@@ -10,6 +10,7 @@ import re
 from dataclasses import fields
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from clearspace.api.app import create_app
@@ -24,11 +25,25 @@ DOC = (ROOT / "docs" / "service.md").read_text(encoding="utf-8")
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 
-def _snapshot(name: str, text: str) -> None:
-    path = SNAPSHOTS / name
-    if os.environ.get("CLEARSPACE_UPDATE_SNAPSHOTS") or not path.exists():
+def _snapshot(name: str, text: str, folder: Path = SNAPSHOTS, update: bool | None = None) -> None:
+    """Compare ``text`` with the stored snapshot; a missing snapshot fails (write it on purpose with
+    ``CLEARSPACE_UPDATE_SNAPSHOTS=1``), so a lost file cannot turn the test into one that always passes."""
+    path = folder / name
+    if update is None:
+        update = bool(os.environ.get("CLEARSPACE_UPDATE_SNAPSHOTS"))
+    if update:
         path.write_text(text, encoding="utf-8")
+    if not path.exists():
+        pytest.fail(f"snapshot {name} is missing; write it with CLEARSPACE_UPDATE_SNAPSHOTS=1 and review it")
     assert text == path.read_text(encoding="utf-8"), f"{name} changed; refresh with CLEARSPACE_UPDATE_SNAPSHOTS=1"
+
+
+def test_a_missing_snapshot_fails(tmp_path: Path) -> None:
+    with pytest.raises(pytest.fail.Exception, match="missing"):
+        _snapshot("absent.txt", "anything", folder=tmp_path, update=False)
+    assert not (tmp_path / "absent.txt").exists()
+    _snapshot("written.txt", "on purpose", folder=tmp_path, update=True)
+    _snapshot("written.txt", "on purpose", folder=tmp_path, update=False)
 
 
 def _operations() -> list[tuple[str, str, str]]:
@@ -64,3 +79,19 @@ def test_cli_help_snapshot() -> None:
         cleaned = re.sub(r"[ ]+\n", "\n", out)
         texts.append(f"$ clearspace {' '.join(args)}\n{cleaned}")
     _snapshot("cli_help.txt", "\n".join(texts))
+
+
+def test_the_docs_page_works_offline() -> None:
+    from fastapi.testclient import TestClient
+
+    app = create_app(Service(open_store(":memory:")))
+    with TestClient(app) as client:
+        page = client.get("/docs")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert client.get("/redoc").status_code == 404
+    hosts = re.findall(r"(?:https?:)?//[A-Za-z0-9.-]+", page.text)
+    assert hosts == [], f"/docs loads from {hosts}"
+    assert "<script" not in page.text and "@import" not in page.text
+    for _, path, _ in _operations():
+        assert f"<code>{path}</code>" in page.text
+    assert "href=/openapi.json" in page.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib.resources import files
 
 from fastapi.testclient import TestClient
@@ -9,7 +10,7 @@ from fastapi.testclient import TestClient
 from clearspace.service.core import Service
 
 DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
-STRICTER = DEFAULT.replace("name: default\n", "name: stricter\n").replace(
+STRICTER = re.sub(r"(?m)^version: \d+$", "version: 7", DEFAULT.replace("name: default\n", "name: stricter\n")).replace(
     "    action: nudge\n    category: abuse\n    priority: 10\n",
     "    action: hold\n    category: abuse\n    priority: 10\n")
 
@@ -17,7 +18,7 @@ STRICTER = DEFAULT.replace("name: default\n", "name: stricter\n").replace(
 def test_shadow_lifecycle(client: TestClient, h: dict[str, dict[str, str]], service: Service) -> None:
     assert client.get("/v1/shadow", headers=h["admin"]).json()["run"] is None
     started = client.post("/v1/shadow", json={"policy": STRICTER}, headers=h["admin"])
-    assert started.status_code == 201 and started.json()["label"] == "policy stricter@1"
+    assert started.status_code == 201 and started.json()["label"] == "policy stricter@7"
     assert started.json()["candidate"]["policy_sha256"] and "policy" not in started.json()["candidate"]
     events = [{"id": "e1", "text": "你这个傻逼"}, {"id": "e2", "text": "hello there"}]
     assert [a["action"] for a in client.post("/v1/events", json=events, headers=h["ingest"]).json()["results"]] == \
@@ -25,7 +26,7 @@ def test_shadow_lifecycle(client: TestClient, h: dict[str, dict[str, str]], serv
     assert service.shadow.drain(10)
     summary = client.get("/v1/shadow", headers=h["admin"]).json()
     assert summary["run"]["compared"] == 2 and summary["counts"] == {"action:nudge->hold": 1}
-    assert summary["examples"][0]["event_id"] == "e1" and summary["process"]["candidate"] == "policy stricter@1"
+    assert summary["examples"][0]["event_id"] == "e1" and summary["process"]["candidate"] == "policy stricter@7"
     only = client.get("/v1/shadow", params={"kind": "action:allow->hold"}, headers=h["admin"]).json()
     assert only["examples"] == []
     assert client.post("/v1/shadow", json={"policy": DEFAULT}, headers=h["admin"]).status_code == 409

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib.resources import files
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import open_store
 
 DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
-STRICTER = DEFAULT.replace("name: default\n", "name: stricter\n").replace(
+STRICTER = re.sub(r"(?m)^version: \d+$", "version: 7", DEFAULT.replace("name: default\n", "name: stricter\n")).replace(
     "    action: nudge\n    category: abuse\n    priority: 10\n",
     "    action: hold\n    category: abuse\n    priority: 10\n")
 
@@ -25,7 +26,9 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.chdir(tmp_path)
     for name in ("CLEARSPACE_CONFIG", "CLEARSPACE_DB"):
         monkeypatch.delenv(name, raising=False)
-    return str(tmp_path / "cli.db")
+    path = str(tmp_path / "cli.db")
+    open_store(path).close()  # the CLI works on an existing database
+    return path
 
 
 def test_start_status_stop(db: str, tmp_path: Path) -> None:
@@ -35,7 +38,7 @@ def test_start_status_stop(db: str, tmp_path: Path) -> None:
     assert "no shadow run yet" in runner.invoke(cli, ["shadow", "status", "--db", db]).output
     started = runner.invoke(cli, ["shadow", "start", "--policy", str(policy), "--db", db])
     assert started.exit_code == 0, started.output
-    assert "started: policy stricter@1" in started.output
+    assert "started: policy stricter@7" in started.output
     server = Service(open_store(db), engine=KeywordEngine())  # a serving process follows the run
     server.shadow_tick()
     server.ingest([{"id": "c1", "text": "you idiot"}, {"id": "c2", "text": "good morning"}])

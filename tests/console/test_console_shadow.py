@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib.resources import files
 
 from fastapi.testclient import TestClient
@@ -11,7 +12,7 @@ from clearspace.service.shadow_candidates import CandidateSpec
 from tests.console.test_console_pages import client, csrf, keys, service, sign_in  # noqa: F401 - fixtures
 
 DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
-STRICTER = DEFAULT.replace("name: default\n", "name: stricter\n").replace(
+STRICTER = re.sub(r"(?m)^version: \d+$", "version: 7", DEFAULT.replace("name: default\n", "name: stricter\n")).replace(
     "    action: nudge\n    category: abuse\n    priority: 10\n",
     "    action: hold\n    category: abuse\n    priority: 10\n")
 
@@ -28,7 +29,7 @@ def test_admin_starts_reads_and_stops_a_shadow_run(client: TestClient, keys: dic
     assert service.shadow.drain(10)
     page = client.get("/console/shadow")
     assert 'data-shadow-status="running"' in page.text and "action:nudge-&gt;hold" in page.text
-    assert "你这个傻逼" in page.text and "policy stricter@1" in page.text
+    assert "你这个傻逼" in page.text and "policy stricter@7" in page.text
     client.cookies.set("cs_lang", "zh")
     assert "影子模式与插件" in client.get("/console/shadow").text
     answer = client.post("/console/shadow/stop", data={"csrf": token})

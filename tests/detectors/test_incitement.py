@@ -37,7 +37,7 @@ def texts(original: str, signal: Signal) -> list[str]:
 def test_follows_detector_protocol() -> None:
     det = IncitementDetector()
     assert isinstance(det, Detector)
-    assert (det.name, det.version) == ("incitement", "1")
+    assert (det.name, det.version) == ("incitement", "2")
     assert set(vars(det)) == {"min_score"}
 
 
@@ -57,7 +57,7 @@ INCITEMENT = [
 def test_incitement_fires(detector: IncitementDetector, s: str) -> None:
     (sig,) = run(detector, s)
     assert sig.kind == "incitement"
-    assert sig.detector == "incitement@1"
+    assert sig.detector == "incitement@2"
     assert 0.45 <= sig.score <= 1
     assert sig.spans
     assert set(sig.details) == {"cues", "call_to_action", "target"}
@@ -143,10 +143,12 @@ def test_uppercase_identity_document(detector: IncitementDetector) -> None:
         "不要" * 50_000,
     ],
 )
+@pytest.mark.timeout(60)  # a hang on hostile input fails here rather than stalling CI
 def test_pathological_inputs_complete(detector: IncitementDetector, s: str) -> None:
     run(detector, s)
 
 
+@pytest.mark.timeout(60)  # a hang on hostile input fails here rather than stalling CI
 def test_one_megabyte_post(detector: IncitementDetector) -> None:
     filler = "今天天气很好，我们一起去公园散步，然后回家吃饭。" * 40_000
     s = filler + "兄弟们冲他！" + filler

@@ -205,7 +205,7 @@ def test_guard_alone_holds_for_review_with_the_default_policy() -> None:
     assert verdict.action == "hold" and "guard-review@1" in verdict.rule_ids
 
 
-def test_engine_refuses_a_policy_that_removes_on_the_guard_word() -> None:
+def test_a_policy_that_removes_on_the_guard_word_is_refused_at_load(tmp_path: Path) -> None:
     text = """name: strict
 version: 1
 rules:
@@ -217,13 +217,23 @@ rules:
     version: 1
     when: {any: [{signal: lexicon.threat, min: 0.9}, {signal: "guard*", min: 0.5}]}
     action: remove
+  - name: guard-hold
+    version: 1
+    when: {signal: guard.llm, min: 0.5}
+    action: hold
 """
-    policy = parse_policy(text, "strict.yaml")
-    with pytest.raises(PolicyError, match="guard-remove@1 takes action 'remove' on the advisory signal guard.llm"):
-        check_advisory(policy, ["guard.llm"])
+    message = r"strict.yaml:8:1: rule guard-remove@1 takes action 'remove' on the advisory signal guard\.\*"
+    with pytest.raises(PolicyError, match=message):
+        parse_policy(text, "strict.yaml")
+    path = tmp_path / "strict.yaml"
+    path.write_text(text, encoding="utf-8")
     with pytest.raises(PolicyError, match="advisory"):
-        Engine(policy=policy, plugins=[GuardModel("http://127.0.0.1:9/v1")]).score("hello")
-    check_advisory(policy, ["onnx.zh"])  # other signals may do anything
+        Engine(policy=path, plugins=[GuardModel("http://127.0.0.1:9/v1")]).score("hello")
+    # an advisory plug-in with other kinds is held to the same bound when an engine loads it
+    other = parse_policy(text.replace("guard", "second"), "other.yaml")
+    with pytest.raises(PolicyError, match="second-remove@1 takes action 'remove' on the advisory signal second.x"):
+        check_advisory(other, ["second.x"])
+    check_advisory(other, ["onnx.zh"])  # signals that are not advisory may do anything
 
 
 def test_engine_with_the_guard_holds_what_it_flags_and_records_it(standin: StandIn) -> None:

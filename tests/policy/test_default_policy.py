@@ -14,21 +14,17 @@ from hypothesis import strategies as st
 from clearspace.policy import SEVERITY, Policy, Verdict, check_policy, load_default_policy
 from clearspace.types import Signal
 
-KNOWN_SIGNALS = [
-    "abuse",
-    "insult",
-    "identity_attack",
-    "sexism",
-    "threat",  # a model head the design expects; the rules also work without it
-    "targeted_individual",
-    "targeted_group",
-    "doxxing",
-    "incitement",
-    "pii.*",
-    "guard.*",  # a guard model plug-in's advisory signal (clearspace.plugins.guard)
-    *(f"lexicon.{c}" for c in ("insult", "slur", "sexual", "threat", "self_harm", "profanity")),
-]
-KNOWN_CONTEXT = ["surface", "minor", "author_strikes", "author_account_age_days", "target_user"]
+KNOWN_CONTEXT = ["surface", "minor", "author_strikes", "author_account_age_days", "target_user", "target", "stance"]
+
+
+@pytest.fixture(scope="module")
+def known_signals() -> tuple[str, ...]:
+    """The kinds the default engine really emits (its model's heads and its detectors' kinds)."""
+    from clearspace.engine import Engine
+
+    kinds = Engine().signal_kinds()
+    assert kinds is not None
+    return kinds
 ADULT = {"surface": "comment", "minor": False, "author_strikes": 0, "author_account_age_days": 400}
 
 
@@ -47,10 +43,19 @@ def action(policy: Policy, context: Mapping[str, Any] | None = None, **scores: f
     return verdict(policy, context, **scores).action
 
 
-def test_loads_and_uses_only_known_signals_and_context(policy: Policy) -> None:
+def test_loads_and_uses_only_known_signals_and_context(policy: Policy, known_signals: tuple[str, ...]) -> None:
     text = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
-    assert check_policy(text, known_signals=KNOWN_SIGNALS, known_context=KNOWN_CONTEXT) == []
-    assert policy.id == "default@1"
+    assert check_policy(text, known_signals=known_signals, known_context=KNOWN_CONTEXT) == []
+    assert policy.id == "default@2"
+
+
+def test_every_signal_the_default_policy_names_is_emitted_by_the_engine(policy: Policy,
+                                                                         known_signals: tuple[str, ...]) -> None:
+    # the rules that once waited for a "threat" model head were dead: no such signal was emitted
+    assert "threat" in policy.signal_patterns and "death_wish" in policy.signal_patterns
+    from clearspace.signals import unknown_kinds
+
+    assert unknown_kinds(policy.signal_patterns, known_signals) == []
     assert policy.default_action == "allow"
 
 
@@ -81,8 +86,13 @@ def test_every_rule_explains_itself(policy: Policy) -> None:
         ({}, {"pii__phone": 0.99}, "allow"),
         ({}, {"pii__phone": 0.9, "pii__address": 0.9, "pii__name": 0.8, "targeted_individual": 0.7}, "hold"),
         ({}, {"threat": 0.95}, "remove"),
-        ({}, {"threat": 0.75, "lexicon__threat": 1.0}, "remove"),
+        ({}, {"threat": 0.85}, "hold"),  # an implied threat (capped at 0.85) is reviewed, not removed
         ({}, {"threat": 0.65}, "hold"),
+        ({}, {"death_wish": 0.8}, "hold"),
+        ({}, {"sexual_harassment": 0.8}, "hold"),
+        ({"surface": "dm"}, {"sexual_harassment": 0.8}, "limit"),
+        ({}, {"dehumanization": 0.9, "abuse": 0.9}, "hold"),
+        ({"minor": True}, {"death_wish": 0.6}, "remove"),
         ({}, {"lexicon__threat": 0.95, "abuse": 0.8}, "hold"),
         ({}, {"lexicon__threat": 0.95, "abuse": 0.95, "targeted_individual": 0.8}, "remove"),
         ({}, {"lexicon__threat": 0.85, "abuse": 0.2}, "nudge"),

@@ -289,7 +289,7 @@ def test_known_signals_and_context_catch_typos() -> None:
 
 def test_load_policy_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "mine.yaml"
-    path.write_text(rules("- {name: r, version: 1, when: {signal: a, min: 0.5}, action: hold}"), encoding="utf-8")
+    path.write_text(rules("- {name: r, version: 1, when: {signal: abuse, min: 0.5}, action: hold}"), encoding="utf-8")
     assert load_policy(path).source == str(path)
     path.write_text(HEADER, encoding="utf-8")
     with pytest.raises(PolicyError, match=r"^.*mine\.yaml:3:7: 'rules' is empty"):
@@ -317,3 +317,20 @@ def test_rules_built_in_code_are_checked() -> None:
     with pytest.raises(ValueError, match="unknown placeholder"):
         Rule("r", 1, signal("a", 0.5), "hold", reason="{nope}")
     assert Rule("r", 1, signal("a", 0.5), ACTIONS[-1]).id == "r@1"
+
+
+def test_load_policy_refuses_kinds_the_engine_never_emits(tmp_path: Path) -> None:
+    path = tmp_path / "typo.yaml"
+    path.write_text(rules("- {name: r, version: 1, when: {signal: threats, min: 0.5}, action: hold}"), encoding="utf-8")
+    with pytest.raises(PolicyError, match=r"typo\.yaml:4:\d+: unknown signal kind 'threats' \(did you mean 'threat'\?\)"):
+        load_policy(path)
+    assert load_policy(path, known_signals=None).rules[0].name == "r"  # None checks nothing
+
+
+def test_engine_refuses_a_policy_object_naming_unknown_kinds() -> None:
+    from clearspace.engine import Engine
+    from clearspace.policy import parse_policy
+
+    policy = parse_policy(rules("- {name: r, version: 1, when: {signal: toxicity, min: 0.5}, action: hold}"))
+    with pytest.raises(PolicyError, match="never emits: toxicity"):
+        Engine(policy=policy).warm_up()

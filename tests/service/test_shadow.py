@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from importlib.resources import files
@@ -18,7 +19,7 @@ from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import open_store
 
 DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
-STRICTER = DEFAULT.replace("name: default\n", "name: stricter\n").replace(
+STRICTER = re.sub(r"(?m)^version: \d+$", "version: 7", DEFAULT.replace("name: default\n", "name: stricter\n")).replace(
     "    action: nudge\n    category: abuse\n    priority: 10\n",
     "    action: hold\n    category: abuse\n    priority: 10\n")
 EVENTS = [
@@ -37,7 +38,7 @@ def stored_decisions(service: Service) -> list[tuple[str, str]]:
 def test_policy_candidate_disagreements_are_counted_with_examples(service: Service) -> None:
     assert "action: hold\n    category: abuse\n    priority: 10" in STRICTER
     run = service.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
-    assert run["status"] == "running" and run["label"] == "policy stricter@1"
+    assert run["status"] == "running" and run["label"] == "policy stricter@7"
     answers = service.ingest(EVENTS)
     assert service.shadow.drain(10)
     summary = service.shadow_summary()
@@ -167,7 +168,7 @@ def test_every_process_follows_the_run_in_the_store(tmp_path: Path) -> None:
     worker.ingest(EVENTS[:1])
     assert worker.shadow.local()["run_id"] is None  # not followed before the next tick
     worker.shadow_tick()
-    assert worker.shadow.local()["candidate"] == "policy stricter@1"
+    assert worker.shadow.local()["candidate"] == "policy stricter@7"
     worker.ingest(EVENTS[2:3])
     assert worker.shadow.drain(10)
     assert worker.shadow_summary()["counts"] == {"action:nudge->hold": 1}

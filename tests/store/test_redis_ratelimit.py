@@ -83,7 +83,7 @@ def test_cli_service_uses_redis_when_configured(tmp_path: Path, monkeypatch: pyt
     from clearspace.cli.service_commands import _service
 
     monkeypatch.setenv("CLEARSPACE_REDIS_URL", "redis://127.0.0.1:6379/0")
-    service = _service(str(tmp_path / "cs.db"))
+    service = _service(str(tmp_path / "cs.db"), create=True)
     assert isinstance(service.limiter, RedisRateLimiter) and service.settings.redis_url.startswith("redis://")
     monkeypatch.delenv("CLEARSPACE_REDIS_URL")
     assert not isinstance(_service(str(tmp_path / "cs.db")).limiter, RedisRateLimiter)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from clearspace.errors import NotFound
 from clearspace.protection.shield import DAY, Interaction, make_shield
-from clearspace.service.clock import ManualClock
+from clearspace.service.clock import ManualClock, iso
 from clearspace.service.core import Service
 from clearspace.service.ids import IdFactory, counter_token
 from clearspace.store import Store, open_store
@@ -39,7 +40,7 @@ def test_a_shield_round_trips_exactly(service: Service) -> None:
                      activated_by="assisted:mod")
     assert service.get_shield("v") == stored
     assert stored["surfaces"] == ["comments", "dms"] and stored["drop_above"] is None
-    assert stored["expires_at"] == service.epoch() + 2 * DAY
+    assert stored["expires_at"] == iso(datetime.fromtimestamp(service.epoch() + 2 * DAY, UTC))  # ISO, as every time
 
 
 def test_turning_on_again_replaces_and_turning_off_ends(service: Service, clock: ManualClock) -> None:

@@ -14,8 +14,9 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from clearspace.api import errors
+from clearspace.api import docs_page, errors
 from clearspace.api.auth import KeyCache
+from clearspace.api.content_type import JsonBodies
 from clearspace.api.fastpath import CHECK_PATH, EventsFastPath, ShieldCheckFast
 from clearspace.api.fastpath import PATH as EVENTS_PATH
 from clearspace.api.limits import BodyLimit
@@ -27,7 +28,8 @@ from clearspace.service.webhooks import OutboxWorker
 
 DESCRIPTION = """Trust & safety for Chinese- and English-language communities: score and decide events,
 take reports, work review queues, appeal decisions, audit everything. Every request carries an API
-key: `Authorization: Bearer KEY` (the Perspective endpoint also accepts `?key=KEY`)."""
+key: `Authorization: Bearer KEY` (the Perspective endpoint also accepts `?key=KEY`). Request bodies are
+JSON, read as JSON whatever the `Content-Type` header says (or without one)."""
 
 
 def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks: bool = False,
@@ -63,6 +65,8 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         if protection_jobs:
             workers.append(OutboxWorker(service.protection_tick, interval=service.settings.protection_tick_seconds,
                                         name="protection").start())
+        workers.append(OutboxWorker(service.policy_tick, interval=service.settings.policy_poll_seconds,
+                                    name="policy").start())  # follow policy reloads of other processes
         workers.append(OutboxWorker(service.shadow_tick, interval=service.settings.shadow_sync_seconds,
                                     name="shadow").start())  # issue 13: follow shadow runs started elsewhere
         shared = service.shared_pileons
@@ -80,8 +84,11 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
             if shared is not None:
                 shared.release()
 
-    app = ClearspaceApp(title="clearspace", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = ClearspaceApp(title="clearspace", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                        docs_url=None, redoc_url=None)  # their pages load from a CDN: docs_page serves /docs
+    docs_page.install(app)
     app.state.service = service
+    app.text_limit = service.settings.max_text_chars
     app.state.batcher = batcher
     app.state.holds = holds
     app.state.keys = KeyCache(service)
@@ -92,6 +99,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         from clearspace.console import mount_console
 
         mount_console(app, service, console_secret or service.console_secret())
+    app.add_middleware(JsonBodies)
     app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
     if fast_path:
         routed = app.routed
@@ -119,6 +127,26 @@ class ClearspaceApp(FastAPI):
                 return
         await super().__call__(scope, receive, send)
 
+    text_limit = 20_000  # replaced per instance by create_app: Settings.max_text_chars
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI document, every text field's ``maxLength`` taken from the settings."""
+        if not self.openapi_schema:
+            self.openapi_schema = with_text_limit(super().openapi(), self.text_limit)
+        return self.openapi_schema
+
     async def routed(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The request through FastAPI as usual (middleware, routing, validation)."""
         await FastAPI.__call__(self, scope, receive, send)
+
+
+def with_text_limit(node: Any, limit: int) -> Any:
+    """``node`` (an OpenAPI document or part of one) with each ``x-text-limit`` marker replaced by ``maxLength``."""
+    if isinstance(node, dict):
+        out = {k: with_text_limit(v, limit) for k, v in node.items() if k != "x-text-limit"}
+        if node.get("x-text-limit"):
+            out["maxLength"] = limit
+        return out
+    if isinstance(node, list):
+        return [with_text_limit(v, limit) for v in node]
+    return node

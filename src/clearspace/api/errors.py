@@ -54,7 +54,7 @@ def clearspace_error_response(exc: Exception) -> Response:
     headers = {"Retry-After": str(max(1, round(exc.retry_after)))} if isinstance(exc, RateLimited) else None
     if code == 401:
         headers = {"WWW-Authenticate": "Bearer"}
-    return error_response(code, str(exc), headers)
+    return error_response(code, "\n".join([str(exc), *getattr(exc, "__notes__", ())]), headers)  # every problem
 
 
 def _location(loc: tuple[Any, ...]) -> str:

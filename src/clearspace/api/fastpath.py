@@ -108,7 +108,7 @@ CHECK_SURFACES = frozenset(SURFACE_OF)
 _VERDICT_BODIES: dict[tuple[str, str], bytes] = {}
 
 
-def _plain_check(obj: Any) -> tuple[str, Interaction, str, str] | None:
+def _plain_check(obj: Any, max_text: int) -> tuple[str, Interaction, str, str] | None:
     """The common, well-typed ``/v1/shield/check`` body; None for anything else (the route answers it)."""
     if type(obj) is not dict or not obj.keys() <= CHECK_FIELDS:
         return None
@@ -120,7 +120,7 @@ def _plain_check(obj: Any) -> tuple[str, Interaction, str, str] | None:
     if not (type(account) is str and 0 < len(account) <= 200 and type(author) is str and 0 < len(author) <= 200
             and type(surface) is str and surface in CHECK_SURFACES and type(follows) is bool
             and type(followed) is bool and type(item_id) is str and len(item_id) <= 200 and type(text) is str
-            and len(text) <= 20000):
+            and len(text) <= max_text):
         return None
     if since is not None:
         if type(since) not in (int, float):
@@ -175,7 +175,7 @@ class ShieldCheckFast:
             await clearspace_error_response(exc)(scope, receive, send)
             return
         try:
-            plain = _plain_check(orjson.loads(body))
+            plain = _plain_check(orjson.loads(body), self.service.settings.max_text_chars)
         except orjson.JSONDecodeError:
             plain = None
         if plain is None:

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from clearspace.api.perspective import TEXT_LIMIT
+
 Name = Field(min_length=1, max_length=200)
 ReportCategory = Literal["abuse", "hate", "threat", "doxxing", "incitement", "sexual", "self-harm",
                          "protection-of-minors", "rumor", "spam", "other"]
@@ -96,7 +98,7 @@ class RatingBody(Strict):
 
 class MatchPost(Strict):
     id: str = Field(min_length=1, max_length=200)
-    text: str = Field(max_length=20000)
+    text: str = Field(json_schema_extra=TEXT_LIMIT)
 
 
 class MatchBody(Strict):

@@ -2,14 +2,18 @@
 
 Mapping from clearspace scores (see docs/service.md):
 
+Every score is the engine's verdict (``clearspace.verdict``): weighed by who is attacked and how
+it is said, so a slur aimed at the reader scores high and the same word quoted to condemn it low.
+
 ==================  ================================================================
-TOXICITY            ``abuse`` (the abuse model's calibrated probability)
-SEVERE_TOXICITY     ``min(abuse, max(threat, identity_attack, lexicon))``
-IDENTITY_ATTACK     ``identity_attack`` (model head)
+TOXICITY            ``abuse`` (the verdict's probability; 0.5 is the engine's own line)
+SEVERE_TOXICITY     ``min(abuse, max(threat, death_wish, sexual_harassment, dehumanization,
+                    identity_attack, lexicon))``
+IDENTITY_ATTACK     ``max(identity_attack, dehumanization)``
 INSULT              ``max(insult, lexicon.insult, lexicon.slur)``
-PROFANITY           ``max(lexicon.profanity, lexicon.insult, lexicon.slur)``
-THREAT              ``threat`` (lexicon threat / self-harm terms)
-SEXUALLY_EXPLICIT   ``lexicon.sexual``
+PROFANITY           ``max(lexicon.profanity, lexicon.insult, lexicon.slur)`` (words as seen)
+THREAT              ``max(threat, death_wish)``
+SEXUALLY_EXPLICIT   ``max(lexicon.sexual, sexual_harassment)``
 ==================  ================================================================
 """
 
@@ -19,25 +23,31 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic.config import JsonDict
 
 from clearspace.errors import InputError
 from clearspace.result import ScoreResult
 
 SIGNAL_KINDS: Final[Mapping[str, tuple[str, ...]]] = {
-    "TOXICITY": ("abuse", "lexicon.insult", "lexicon.slur", "lexicon.threat", "lexicon.profanity"),
-    "SEVERE_TOXICITY": ("lexicon.threat", "lexicon.slur", "lexicon.self_harm"),
-    "IDENTITY_ATTACK": ("identity_attack", "lexicon.slur"),
+    "TOXICITY": ("abuse", "lexicon.insult", "lexicon.slur", "lexicon.threat", "lexicon.profanity", "threat",
+                 "death_wish", "sexual_harassment", "dehumanization"),
+    "SEVERE_TOXICITY": ("lexicon.threat", "lexicon.slur", "lexicon.self_harm", "threat", "death_wish",
+                        "sexual_harassment", "dehumanization"),
+    "IDENTITY_ATTACK": ("identity_attack", "lexicon.slur", "dehumanization"),
     "INSULT": ("insult", "lexicon.insult", "lexicon.slur"),
     "PROFANITY": ("lexicon.profanity", "lexicon.insult", "lexicon.slur"),
-    "THREAT": ("lexicon.threat", "lexicon.self_harm"),
-    "SEXUALLY_EXPLICIT": ("lexicon.sexual",),
+    "THREAT": ("threat", "death_wish", "lexicon.threat", "lexicon.self_harm"),
+    "SEXUALLY_EXPLICIT": ("lexicon.sexual", "sexual_harassment"),
 }
 SUPPORTED_LANGUAGES: Final = ("zh", "en")
+TEXT_LIMIT: Final[JsonDict] = {"x-text-limit": True}
+"""Marks a text field whose ``maxLength`` the served OpenAPI takes from ``Settings.max_text_chars``."""
 
 
 class Comment(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    text: str = Field(max_length=20_000, description="The text to score.")
+    text: str = Field(description="The text to score (at most the max_text_chars setting).",
+                      json_schema_extra=TEXT_LIMIT)
     type: str = Field(default="PLAIN_TEXT", description="Only PLAIN_TEXT is supported.")
 
 
@@ -89,15 +99,24 @@ def _signal_max(result: ScoreResult, *kinds: str) -> float:
     return max((s.score for s in result.signals if s.kind in kinds), default=0.0)
 
 
+def _score_max(result: ScoreResult, *keys: str) -> float:
+    return max((result.scores.get(k, 0.0) for k in keys), default=0.0)
+
+
+def _raw_max(result: ScoreResult, *kinds: str) -> float:
+    """The words' own severity (before the verdict weighed them): profanity is about the words."""
+    return max((float(s.details.get("raw", s.score)) for s in result.signals if s.kind in kinds), default=0.0)
+
+
 ATTRIBUTES: Final[Mapping[str, Callable[[ScoreResult], float]]] = {
     "TOXICITY": lambda r: r.scores.get("abuse", 0.0),
-    "SEVERE_TOXICITY": lambda r: min(r.scores.get("abuse", 0.0), max(
-        r.scores.get("threat", 0.0), r.scores.get("identity_attack", 0.0), r.scores.get("lexicon", 0.0))),
-    "IDENTITY_ATTACK": lambda r: r.scores.get("identity_attack", 0.0),
+    "SEVERE_TOXICITY": lambda r: min(r.scores.get("abuse", 0.0), _score_max(
+        r, "threat", "death_wish", "sexual_harassment", "dehumanization", "identity_attack", "lexicon")),
+    "IDENTITY_ATTACK": lambda r: _score_max(r, "identity_attack", "dehumanization"),
     "INSULT": lambda r: max(r.scores.get("insult", 0.0), _signal_max(r, "lexicon.insult", "lexicon.slur")),
-    "PROFANITY": lambda r: _signal_max(r, "lexicon.profanity", "lexicon.insult", "lexicon.slur"),
-    "THREAT": lambda r: r.scores.get("threat", 0.0),
-    "SEXUALLY_EXPLICIT": lambda r: _signal_max(r, "lexicon.sexual"),
+    "PROFANITY": lambda r: _raw_max(r, "lexicon.profanity", "lexicon.insult", "lexicon.slur"),
+    "THREAT": lambda r: _score_max(r, "threat", "death_wish"),
+    "SEXUALLY_EXPLICIT": lambda r: max(_signal_max(r, "lexicon.sexual"), r.scores.get("sexual_harassment", 0.0)),
 }
 
 

@@ -14,10 +14,11 @@ from clearspace.api.app import create_app
 
 def app_from_env() -> FastAPI:
     """A warmed-up app over the database named by ``CLEARSPACE_DB`` (default ``clearspace.db``)."""
-    from clearspace.service.factory import build_service
+    from clearspace.service.factory import build_service, lexical_debunks_warning
     from clearspace.service.settings import Settings
 
     service = build_service(Settings.from_env()).warm_up()
+    lexical_debunks_warning(service.settings.debunk_encoder)
     import gc
 
     gc.collect()

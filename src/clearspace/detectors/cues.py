@@ -68,8 +68,8 @@ CUE_TYPES = frozenset({
     "conduct", "ingroup", "dieact", "wish", "hurtact", "menace", "private", "know", "sexual", "comeon", "passive", "contrast", "selfdesc", "poss",
 })
 DEFAULT_CUE_FILES = ("cues/zh.tsv", "cues/en.tsv")
-_CLAUSE_BREAK = re.compile(r"[，,。！？!?；;\n…~～:：]")
-_SENTENCE_BREAK = re.compile(r"[。！？!?；;\n…]")
+_CLAUSE_BREAK = re.compile(r"[，,。！？!?；;\n…~～:：]|\.(?!\S)")
+_SENTENCE_BREAK = re.compile(r"[。！？!?；;\n…]|\.(?!\S)")  # a full stop ends an English sentence before a space
 
 
 @dataclass(frozen=True, slots=True)

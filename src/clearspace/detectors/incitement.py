@@ -220,7 +220,8 @@ class IncitementDetector:
     """
 
     name = "incitement"
-    version = "1"
+    version = "2"  # 2: more pile-on phrases (人肉, 刷差评, dox him, you know what to do)
+    kinds = ("incitement",)
     compiled_: _Compiled
 
     def __init__(self, min_score: float = 0.45) -> None:

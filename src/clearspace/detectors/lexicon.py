@@ -65,7 +65,8 @@ class LexiconDetector:
     """Finds lexicon terms; one signal per category (``lexicon.insult`` ...)."""
 
     name = "lexicon"
-    version = "1"
+    version = "2"  # 2: overlapping matches all count; a hit inside a longer one is dropped
+    kinds = tuple(f"lexicon.{c}" for c in CATEGORIES)
 
     def __init__(
         self,

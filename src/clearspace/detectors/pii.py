@@ -271,6 +271,7 @@ class PiiDetector:
 
     name = "pii"
     version = "1"
+    kinds = ("pii.*", "doxxing")
     regexes_: dict[str, re.Pattern[str]]
     cues_: tuple[re.Pattern[str], dict[str, str]]
 

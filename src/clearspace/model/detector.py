@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from clearspace.language import mostly_latin
 from clearspace.model.abuse import AbuseModel, load_model
-from clearspace.model.embeddings import Encoder, load_encoder
+from clearspace.model.embeddings import Encoder, load_encoder, require_encoder
 from clearspace.model.features import Hashed
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
@@ -33,6 +33,8 @@ class ModelDetector:
     def __init__(
         self, model_path: str | Path | None = None, encoder: str | Encoder | None = None, embed_band: float = 0.3
     ) -> None:
+        if isinstance(encoder, str):
+            require_encoder(encoder)  # a missing extra fails here, not at the first borderline text
         self.model_path = model_path
         self.encoder = encoder
         self.embed_band = embed_band

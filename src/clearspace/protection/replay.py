@@ -22,11 +22,13 @@ Scorer = Callable[[Sequence[Event]], Sequence[dict[str, float]]]
 
 @dataclass(slots=True)
 class ReplayStats:
-    """What a replay read: events, bad lines (line number, reason), incidents, out-of-order events."""
+    """What a replay read: events, bad lines (line number, reason), incidents, out-of-order events,
+    incidents dropped because they were detected during the warm-up."""
 
     events: int = 0
     incidents: int = 0
     out_of_order: int = 0
+    warmup_dropped: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -97,6 +99,8 @@ def _keep(incidents: list[Incident], after: float, stats: ReplayStats) -> Iterat
         if incident.detected_at >= after:
             stats.incidents += 1
             yield incident
+        else:
+            stats.warmup_dropped += 1
 
 
 def engine_scorer(engine: Any) -> Scorer:

@@ -31,7 +31,15 @@ def read_posts(path: Path) -> list[tuple[str, str]]:
 
 
 def run_match(debunks_path: Path, posts_path: Path, k: int, output: str, encoder_spec: str,
-              log: Callable[[str], None], batch_size: int = 512, rerank: bool = False) -> None:
+              log: Callable[[str], None], batch_size: int = 512, rerank: bool = False, min_score: float = 0.0) -> None:
+    """Write the ``k`` best matches of each post scoring at least ``min_score``; the encoder's and re-ranker's
+    packages are checked before anything is read (ModelError naming the extra to install)."""
+    from clearspace.model.embeddings import require_encoder
+
+    if encoder_spec != "none":
+        require_encoder(encoder_spec)
+    if rerank:
+        require_encoder("e5-query")
     imported = read_debunks(debunks_path)
     for number, message in imported.errors:
         log(f"{debunks_path}:{number}: skipped: {message}")
@@ -55,5 +63,6 @@ def run_match(debunks_path: Path, posts_path: Path, k: int, output: str, encoder
         for start in range(0, len(posts), batch_size):
             batch = posts[start : start + batch_size]
             for (post_id, _), matches in zip(batch, matcher.match([t for _, t in batch], k=k), strict=True):
-                handle.write(orjson.dumps({"id": post_id, "matches": [m.to_dict() for m in matches]}) + b"\n")
+                kept = [m.to_dict() for m in matches if m.score >= min_score]
+                handle.write(orjson.dumps({"id": post_id, "matches": kept}) + b"\n")
     log(f"matched {len(posts)} posts against {len(imported.debunks)} debunks")

@@ -85,7 +85,8 @@ def decide(unit: Unit, appeal_id: str, reviewer: str, outcome: str, explanation:
     unit.notify(appeal["appellant"], "appeal.outcome", {"appeal_id": appeal_id, "outcome": outcome,
                                                         "explanation": explanation})
     unit.emit("appeal.decided", {"appeal_id": appeal_id, "outcome": outcome, "decision_id": decision["id"]})
-    return {**appeal, "status": "decided", "outcome": outcome, "decided_by": reviewer, "explanation": explanation}
+    return {**appeal, "status": "decided", "outcome": outcome, "decided_at": unit.ts, "decided_by": reviewer,
+            "explanation": explanation}
 
 
 def _reverse(unit: Unit, decision: Row, appeal: Row, reviewer: str, explanation: str) -> None:

@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import Any
 
-from clearspace.errors import Conflict, InputError, NotFound
+from clearspace.errors import Conflict, InputError, NotFound, PolicyError
 from clearspace.model.embeddings import Encoder
 from clearspace.plugins.config import PluginSet
 from clearspace.protection.detector import DetectorConfig
@@ -37,6 +37,7 @@ from clearspace.service import (
     jobs,
     labels,
     pileon_shared,
+    policy_state,
     protection_jobs,
     reports,
     review,
@@ -44,7 +45,8 @@ from clearspace.service import (
 )
 from clearspace.service import notes as note_rules
 from clearspace.service.clock import Clock, iso, parse_time, system_clock
-from clearspace.service.events import Event, parse_events
+from clearspace.service.debunk_duplicates import DuplicateFinder
+from clearspace.service.events import Event, check_length, parse_events
 from clearspace.service.ids import IdFactory
 from clearspace.service.ratelimit import RateLimiter
 from clearspace.service.reports import ReportIn
@@ -90,6 +92,7 @@ class Service:
                                if detect and shared else None)
         self._evidence_key: Any = None
         self._audit_checked: audit.VerifyResult | None = None
+        self.policy_tracker = policy_state.Tracker()  # the policy this process runs (issue 14, reloads)
         self.plugin_set = PluginSet()  # issue 13: set by build_service from the settings
         self.shadow = ShadowRunner(store, self.unit, self.settings, lambda: self._scoring()[0])  # issue 13
 
@@ -99,6 +102,7 @@ class Service:
         pile-on detector from the stored events (local mode; in shared mode the lease holder
         rebuilds when it takes the lease); load the shields in force."""
         self._scoring()
+        self._policy_at_start()
         self._pileons_ready()
         self.shield_cache.refresh()
         return self
@@ -117,9 +121,9 @@ class Service:
 
     def _scoring(self) -> tuple[ingest.ScoringEngine, Mapping[str, tuple[str, int, str]]]:
         if self.engine is None:
-            from clearspace.engine import Engine
+            from clearspace.service.engine_config import build_engine
 
-            self.engine = Engine()
+            self.engine = build_engine(self.settings)  # the operator's policy, lexicons, model, encoder
         if self._rules is None:
             self._rules = ingest.rule_info(self.engine)
         return self.engine, self._rules
@@ -214,9 +218,9 @@ class Service:
             return [[] for _ in texts]
 
     def score_text(self, text: str, **context: Any) -> Any:
-        """Score without storing anything (the Perspective endpoint)."""
+        """Score without storing anything (the Perspective and nudge endpoints); at most ``max_text_chars``."""
         engine, _ = self._scoring()
-        return engine.score(text, **context)
+        return engine.score(check_length(text, self.settings.max_text_chars), **context)
 
     def get_decision(self, decision_id: str) -> dict[str, Any]:
         with self.store.read() as tx:
@@ -270,11 +274,11 @@ class Service:
             return account_status(tx, account, self.now())
 
     # ------------------------------------------------------------------ transparency
-    def transparency(self, start: str, end: str) -> dict[str, Any]:
-        """The transparency report for ``[start, end)``, from the audit log alone."""
+    def transparency(self, start: str | None = None, end: str | None = None) -> dict[str, Any]:
+        """The transparency report for ``[start, end)``, from the audit log alone (default: the last 30 days)."""
         from clearspace.service import transparency
 
-        lo, hi = transparency.bounds(start, end)
+        lo, hi = transparency.bounds(*transparency.default_period(start, end, self.clock()))
         return transparency.aggregate(audit.export(self.store, lo, hi), lo, hi)
 
     # ------------------------------------------------------------------ reports
@@ -343,7 +347,7 @@ class Service:
             chosen = list(accounts or [])
             if incident_id:
                 row = incidents.get_row(unit.tx, incident_id)
-                chosen += [p["account"] for p in row["participants"] if not roles or p["role"] in roles]
+                chosen += [a for a, role in incidents.roles_of(row).items() if not roles or role in roles]
             result = review.batch_action(unit, sorted(set(chosen)), category, explanation, owner, target=target,
                                          window_minutes=window_minutes)
         if incident_id:
@@ -382,7 +386,7 @@ class Service:
         with self.unit() as unit:
             shields.activate(unit, shield, actor)
         self.shield_cache.put(shield)
-        return shield.to_dict()
+        return shields.public(shield)
 
     def get_shield(self, account: str) -> dict[str, Any]:
         """The account's protection in force now; NotFound when none or expired."""
@@ -390,7 +394,7 @@ class Service:
             shield = shields.active(tx, account, self.epoch())
         if shield is None:
             raise NotFound(f"no active protection for {account!r}")
-        return shield.to_dict()
+        return shields.public(shield)
 
     def deactivate_shield(self, account: str, actor: str) -> dict[str, Any]:
         with self.unit() as unit:
@@ -407,6 +411,7 @@ class Service:
                           text: str = "") -> dict[str, str]:
         """deliver / hold / drop for one interaction; a held one goes into the account's folder
         (its ``held_id`` is in the answer)."""
+        check_length(text, self.settings.max_text_chars)
         verdict = self.shield_verdict(account, interaction)
         answer = verdict.to_dict()
         if verdict.action == "hold":
@@ -577,6 +582,7 @@ class Service:
         created = 0
         seen: set[str] = set()
         with self.unit() as unit:
+            duplicates = DuplicateFinder(unit.tx)
             for index, item in enumerate(parsed):
                 if isinstance(item, str):
                     results.append({"index": index, "status": "error", "error": item})
@@ -595,9 +601,12 @@ class Service:
                     continue
                 created += new
                 results.append({"index": index, "id": item.id, "status": "created" if new else "unchanged"})
+                if new and (repeats := duplicates.check(item.id, item.claim)):
+                    results[-1]["duplicate_of"] = repeats  # stored, but both would label the same posts
         self.debunk_index.refresh()
         if single:
-            return self.get_debunk(results[0]["id"])
+            flagged = {"duplicate_of": results[0]["duplicate_of"]} if "duplicate_of" in results[0] else {}
+            return {**self.get_debunk(results[0]["id"]), **flagged}
         errors = sum(1 for r in results if r["status"] == "error")
         return {"results": results, "created": created, "errors": errors}
 
@@ -667,6 +676,8 @@ class Service:
     def match_posts(self, posts: list[tuple[str, str]], k: int = 5) -> list[dict[str, Any]]:
         """``clearspace match`` against the stored registry: ``{"id", "matches": [{"debunk_id", "score"}]}``
         per ``(id, text)``, in order; nothing is stored."""
+        for post_id, text in posts:
+            check_length(text, self.settings.max_text_chars, f"text of post {post_id[:100]!r}")
         found = self.debunk_index.match([text for _, text in posts], k)
         return [{"id": post_id, "matches": matches} for (post_id, _), matches in zip(posts, found, strict=True)]
 
@@ -933,6 +944,70 @@ class Service:
 
         with self.store.read() as tx:
             return summaries(tx, cases)
+
+    # ------------------------------------------------------------------ issue 14 (operator): the policy in force
+    def active_policy(self) -> dict[str, Any]:
+        """The policy this process runs (``name@version``, file hash, source) and the database's active one."""
+        with self.store.read() as tx:
+            row = policy_state.stored(tx)
+        current = self.policy_tracker.current
+        return {"running": current.to_dict() if current else None,
+                "active": None if row is None else {**policy_state.stored_info(row).to_dict(),
+                                                    "loaded_at": row["loaded_at"], "loaded_by": row["loaded_by"]}}
+
+    def reload_policy(self, actor: str, path: str | None = None) -> dict[str, Any]:
+        """Read the policy file again (``path``, default the ``policy`` setting) and make it the active policy
+        of every process on this database; PolicyError with every problem when it is refused (nothing changes)."""
+        compiled = policy_state.read_file(path) if path else policy_state.configured(self.settings.policy)
+        with self.unit() as unit:
+            row = policy_state.stored(unit.tx)
+            old = policy_state.stored_info(row) if row is not None else self.policy_tracker.current
+            changed = policy_state.record(unit, compiled, old, actor)
+        if self.engine is not None:
+            self._use_policy(compiled)
+        return {"changed": changed, "old": old.to_dict() if old else None, "new": compiled.info.to_dict()}
+
+    def policy_tick(self) -> bool:
+        """Switch to the database's active policy when another process reloaded it (True when it switched)."""
+        current = self.policy_tracker.current
+        if current is None:
+            return False
+        with self.store.read() as tx:
+            row = policy_state.stored(tx)
+        if row is None or row["sha256"] == current.sha256:
+            return False
+        try:
+            compiled = policy_state.compile_row(row)
+        except PolicyError:
+            log.exception("the stored active policy %s@%s does not compile here; keeping %s",
+                          row["name"], row["version"], current.label)
+            return False
+        self._use_policy(compiled)
+        log.warning("policy reloaded: %s -> %s (%s)", current.label, compiled.info.label, compiled.info.sha256[:12])
+        return True
+
+    def _policy_at_start(self) -> None:
+        """Make the configured policy the database's active one when this process starts (see policy_state)."""
+        if self.policy_tracker.current is not None:
+            return
+        engine, _ = self._scoring()
+        text = policy_state.source_bytes(engine.policy_.source)
+        info = policy_state.info_of(engine.policy_, text)
+        self.policy_tracker.current = info
+        compiled = policy_state.Compiled(engine.policy_, (text or b"").decode("utf-8", "replace"), info)
+        with self.unit() as unit:
+            row = policy_state.stored(unit.tx)
+            if row is None or row["sha256"] != info.sha256:
+                policy_state.record(unit, compiled, None if row is None else policy_state.stored_info(row),
+                                    "startup")
+
+    def _use_policy(self, compiled: policy_state.Compiled) -> None:
+        engine, _ = self._scoring()
+        with self.policy_tracker.lock:
+            engine.policy = compiled.policy  # type: ignore[attr-defined]  # Engine and stand-ins keep both
+            engine.policy_ = compiled.policy
+            self._rules = None
+            self.policy_tracker.current = compiled.info
 
     # ------------------------------------------------------------------ issue 13: plug-ins and shadow mode
     def plugin_stats(self) -> dict[str, Any]:

@@ -6,9 +6,15 @@ Every account, post and number here is invented (phone numbers use the reserved-
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from clearspace.errors import ClearspaceError
+from clearspace.service import access
+from clearspace.service.clock import iso
 from clearspace.service.core import Service
 from clearspace.service.reports import ReportIn
 
@@ -29,18 +35,31 @@ PILE_ON: Final[tuple[str, ...]] = (
     "nmsl sb 滚", "你就是个傻逼", "大家一起骂她", "你怎么还不去死",
     "又是你，丑人多作怪", "恶心死了 滚", "你这个贱人，全家死光", "去死吧傻逼，我要杀了你",
 )
+DEBUNKS: Final[tuple[dict[str, str], ...]] = (
+    {"id": "demo-debunk-liquor", "claim": "喝高度白酒可以预防新冠病毒感染", "verdict": "false",
+     "fact_checker": "Demo Fact Check", "url": "https://factcheck.example/liquor",
+     "text": "饮酒不能预防新冠病毒感染，过量饮酒反而损害健康。"},
+    {"id": "demo-debunk-5g", "claim": "5G towers spread the coronavirus", "verdict": "false",
+     "fact_checker": "Demo Fact Check", "url": "https://factcheck.example/5g",
+     "text": "Viruses cannot travel on radio waves or mobile networks."},
+)
+RUMORS: Final[tuple[tuple[str, str], ...]] = (  # copies of the debunked claims, labelled at ingest
+    ("demo_qian", "喝高度白酒可以预防新冠病毒感染！赶紧告诉家里人"),
+    ("demo_lee", "Share before it is deleted: 5G towers spread the coronavirus"),
+)
+ROLES: Final = ("ingest", "moderator", "senior_moderator", "auditor", "admin")
+POST_SPACING: Final = timedelta(hours=2)  # ordinary posts over the last day
+PILE_SPACING: Final = timedelta(minutes=4)  # the pile-on: one insult every few minutes, an hour ago
 
 
 def fill_demo(service: Service) -> dict[str, Any]:
-    """Load the demo community (events only once per database) and create one key per role."""
-    keys = {role: service.create_key(role, name=f"demo-{role}")[1]
-            for role in ("ingest", "moderator", "senior_moderator", "auditor", "admin")}
+    """Load the demo community (events only once per database) and one key per role: the same keys on every
+    start over the same database (derived from its secret), so a restart prints them again and adds none."""
+    keys = {role: demo_key(service, role) for role in ROLES}
     if service.store_has_event("demo-post-0"):
         return {"keys": keys, "counts": "already loaded"}
-    posts = [{"id": f"demo-post-{i}", "author": a, "text": t, "surface": s} for i, (a, t, s) in enumerate(POSTS)]
-    pile = [{"id": f"demo-pile-{i}", "author": f"demo_troll_{i}", "text": t, "target_user": TARGET,
-             "surface": "comment", "parent": "demo-post-9"} for i, t in enumerate(PILE_ON)]
-    decided = service.ingest(posts + pile, actor="demo")
+    service.add_debunks(list(DEBUNKS), "demo")  # before the posts, so their copies are labelled at ingest
+    decided = service.ingest(demo_events(service.clock()), actor="demo")
     service.set_trusted_flagger("demo_trusted_ngo", True, "demo")
     service.file_report(ReportIn(reporter="demo_trusted_ngo", category="threat", item="demo-post-8",
                                  explanation="Death wish sent by DM."), "demo")
@@ -51,7 +70,38 @@ def fill_demo(service: Service) -> dict[str, Any]:
             service.file_report(ReportIn(reporter=f"demo_brigader_{i}", category="other", item=item), "demo")
     appeals = _decide_and_appeal(service, {d["id"]: d for d in decided})
     return {"keys": keys, "counts": {"events": len(decided), "reports": 14, "appeals": appeals,
-                                     "open_cases": len(service.list_cases())}}
+                                     "debunks": len(DEBUNKS), "open_cases": len(service.list_cases())}}
+
+
+def demo_events(now: datetime) -> list[dict[str, Any]]:
+    """The demo's posts, spread over the last day, and a pile-on over half an hour, an hour ago (so the
+    incident's timeline has several bars)."""
+    posts = [{"id": f"demo-post-{i}", "author": a, "text": t, "surface": s,
+              "ts": iso(now - POST_SPACING * (len(POSTS) - i))} for i, (a, t, s) in enumerate(POSTS)]
+    rumors = [{"id": f"demo-rumor-{i}", "author": a, "text": t, "surface": "post",
+               "ts": iso(now - timedelta(hours=3, minutes=20 * i))} for i, (a, t) in enumerate(RUMORS)]
+    start = now - timedelta(hours=1) - PILE_SPACING * len(PILE_ON)
+    pile = [{"id": f"demo-pile-{i}", "author": f"demo_troll_{i}", "text": t, "target_user": TARGET,
+             "surface": "comment", "parent": "demo-post-9", "ts": iso(start + PILE_SPACING * i)}
+            for i, t in enumerate(PILE_ON)]
+    return posts + rumors + pile
+
+
+def demo_key(service: Service, role: str) -> str:
+    """The demo key of ``role``: derived from the database's secret (the same on every start), stored once."""
+    secret = service.console_secret().encode()
+    digest = hmac.new(secret, f"clearspace demo key {role}".encode(), hashlib.sha256).digest()
+    key_id = digest[:4].hex()
+    key = f"cs_{key_id}_{base64.urlsafe_b64encode(hashlib.sha256(digest).digest()).decode().rstrip('=')}"
+    with service.store.read() as tx:
+        known = tx.get("api_keys", key_id)
+    if known is None:
+        row = {"id": key_id, "hash": access.hash_key(key), "prefix": key[:11], "role": role, "name": f"demo-{role}",
+               "rate_limit": service.settings.default_rate_limit, "created_at": service.now(), "revoked_at": None}
+        with service.unit() as unit:
+            unit.tx.insert("api_keys", row)
+            unit.log("key.created", "demo", key_id, {"role": role, "name": row["name"]})
+    return key
 
 
 def _decide_and_appeal(service: Service, decided: dict[str, dict[str, Any]]) -> int:

@@ -41,6 +41,13 @@ def _ident(value: Any, name: str) -> str:
     return text
 
 
+def check_length(text: str, max_text_chars: int, name: str = "text") -> str:
+    """``text`` when it is at most ``max_text_chars`` long (the one text limit of every endpoint), else InputError."""
+    if len(text) > max_text_chars:
+        raise InputError(f"'{name}' is longer than {max_text_chars} characters (setting max_text_chars)")
+    return text
+
+
 def parse_event(raw: Any, *, max_text_chars: int) -> Event:
     """Check one event object; raises InputError with a message naming the field."""
     if not isinstance(raw, Mapping):
@@ -57,8 +64,7 @@ def parse_event(raw: Any, *, max_text_chars: int) -> Event:
     if not isinstance(text, str):
         problem = "missing field 'text'" if text is None else f"'text' must be a string, got {type(text).__name__}"
         raise InputError(problem)
-    if len(text) > max_text_chars:
-        raise InputError(f"'text' is longer than {max_text_chars} characters")
+    check_length(text, max_text_chars)
     if "\x00" in text:
         raise InputError("'text' must not contain NUL characters")
     for name in ID_FIELDS:

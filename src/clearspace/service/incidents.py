@@ -45,6 +45,7 @@ from clearspace.protection.nudge import SupportLink, risk_prompt, support_links
 from clearspace.service import cases
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.events import Event
+from clearspace.service.support_locale import links_for, target_locale
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Store, Tx
 
@@ -180,6 +181,17 @@ def assign_roles(participants: list[dict[str, Any]], instigators: Sequence[str])
     return participants
 
 
+def roles_of(row: Row) -> dict[str, str]:
+    """Account -> role of a stored incident, with ``instigators`` as the one source of the instigator role:
+    every instigator, also one with no hostile event of their own (the author of the source the others
+    quote), then each other participant with their role. Listing, evidence and batch actions read this."""
+    roles = {account: "instigator" for account in row["instigators"]}
+    for p in row["participants"]:
+        if p["account"] not in roles:
+            roles[p["account"]] = "follower" if p["role"] == "instigator" else p["role"]
+    return roles
+
+
 def hostile_series(times: Sequence[float], start: float, end: float) -> dict[str, Any]:
     """Per-bucket counts of the incident's own hostile events (used when the store lacks the events)."""
     bucket = bucket_size(end - start)
@@ -277,7 +289,9 @@ def send_risk_prompt(unit: Unit, snap: Snapshot, participants: Sequence[Mapping[
     stand_in = Incident(id=snap.id, target=snap.target, start=snap.start, detected_at=snap.detected_at,
                         last_ts=snap.last, minor=snap.minor)
     stand_in.participants = {p["account"]: None for p in participants}  # type: ignore[misc]  # only counted
-    prompt = risk_prompt(stand_in, links).to_dict()
+    lang, region = target_locale(unit.tx, snap.target, unit.settings.support_lang, unit.settings.support_region)
+    prompt = risk_prompt(stand_in, links_for(links, lang, region)).to_dict()
+    prompt["lang"], prompt["region"] = lang, region  # the target's, as the links were chosen for
     prompt["since"] = iso_ts(snap.start)
     prompt["detected_at"] = iso_ts(snap.detected_at)
     prompt["protected"] = _protected(unit.tx, snap.target, unit.now.timestamp())
@@ -494,8 +508,8 @@ def detail(tx: Tx, row: Row, config: DetectorConfig) -> dict[str, Any]:
     record = public_record(row)
     participants = list(row["participants"])
     by_role: dict[str, list[str]] = {role: [] for role in ROLES}
-    for p in participants:
-        by_role.setdefault(p["role"], []).append(p["account"])
+    for account, role in roles_of(row).items():
+        by_role.setdefault(role, []).append(account)
     case = tx.get("cases", row["case_id"]) if row["case_id"] else None
     record.update({
         "participants": participants,
@@ -588,6 +602,6 @@ def evidence_items(tx: Tx, row: Row) -> list[dict[str, Any]]:
 def bundle_spec(tx: Tx, row: Row, created_at: float, redact: Sequence[str] = ()) -> BundleSpec:
     """What the evidence bundle of an incident holds: its stored events and its record with roles."""
     record = public_record(row)
-    record["roles"] = {p["account"]: p["role"] for p in row["participants"]}
+    record["roles"] = roles_of(row)
     return BundleSpec(subject=row["target"], items=evidence_items(tx, row), created_at=created_at, incident=record,
                       redact=tuple(redact), title=f"Pile-on against {row['target']} ({row['id']})")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from clearspace.policy import Policy
 from clearspace.result import ItemError, ScoreResult
@@ -96,10 +96,10 @@ def record(unit: Unit, item: Scored, actor: str, rumor: Sequence[Mapping[str, An
     })
     decision = decisions.record(unit, decisions.Draft(
         event_id=event.id, account=ctx.get("author"), action=result.action, category=item.category,
-        facts=" ".join(result.reasons) or "No policy rule fired.", automated=True, decided_by="clearspace",
+        facts=statement_facts(result), automated=True, decided_by="clearspace",
         content_date=ctx.get("ts") or unit.ts, scores={k: round(float(v), 4) for k, v in result.scores.items()},
-        signals=[s.to_dict() for s in result.signals], rules=list(result.rules), reasons=list(result.reasons),
-        labels=list(result.labels)), handling_from=unit.ts)
+        signals=[*(s.to_dict() for s in result.signals), verdict_entry(result)], rules=list(result.rules),
+        reasons=list(result.reasons), labels=list(result.labels)), handling_from=unit.ts)
     answer = answer_for(decision, result.language)
     if rumor:
         answer["rumor_labels"] = labels.apply(unit, {"id": event.id, "author": ctx.get("author"), "ts": ctx.get("ts"),
@@ -111,6 +111,40 @@ def record(unit: Unit, item: Scored, actor: str, rumor: Sequence[Mapping[str, An
     if result.action != "allow":
         unit.emit("decision.made", {k: answer[k] for k in ("id", "decision_id", "action", "category", "reasons")})
     return answer
+
+
+TARGET_WORDS: Final[Mapping[str, str]] = {
+    "addressee": "the person addressed", "third_person": "a third person", "group": "a group of people",
+    "self": "the speaker themselves", "none": "nobody in particular",
+}
+STANCE_WORDS: Final[Mapping[str, str]] = {
+    "attacking": "in the speaker's own words", "quoting_to_condemn": "quoting words to object to them",
+    "reporting": "reporting on abuse", "defending": "speaking against discrimination or for a person",
+    "criticizing": "criticising conduct", "neutral": "without hostility",
+}
+
+
+def statement_facts(result: ScoreResult) -> str:
+    """The facts of the automated decision: the rules' reasons, then who the text is aimed at and how."""
+    reasons = " ".join(result.reasons) or "No policy rule fired."
+    verdict = "abusive" if result.abusive else "not abusive"
+    aimed = TARGET_WORDS.get(result.target, result.target)
+    said = STANCE_WORDS.get(result.stance, result.stance)
+    return f"{reasons} The engine judged the text {verdict}: aimed at {aimed}, {said}."
+
+
+def verdict_entry(result: ScoreResult) -> dict[str, Any]:
+    """The verdict, stored with the decision's signals as kind ``verdict`` (no spans): the case view and
+    the API read the target and stance from it."""
+    return {"kind": "verdict", "score": round(float(result.scores.get("abuse", 0.0)), 4), "spans": [],
+            "detector": "verdict@1", "details": {"abusive": result.abusive, "target": result.target,
+                                                 "stance": result.stance, "category": result.category}}
+
+
+def verdict_of(signals: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """The verdict stored among a decision's signals (``None`` for decisions made before it was)."""
+    found = next((s for s in signals if s.get("kind") == "verdict"), None)
+    return dict(found["details"]) if found else None
 
 
 def _open_case(unit: Unit, item: Scored, actor: str) -> Row:
@@ -129,7 +163,7 @@ def answer_for(decision: Row, language: str | None) -> dict[str, Any]:
         "id": decision["event_id"], "decision_id": decision["id"], "action": decision["action"],
         "category": decision["category"], "scores": decision["scores"], "signals": decision["signals"],
         "rules": decision["rules"], "reasons": decision["reasons"], "labels": decision["labels"],
-        "language": language, "statement_id": decision.get("statement_id"), "duplicate": False, "rumor_labels": [],
+        "verdict": verdict_of(decision["signals"]), "language": language, "statement_id": decision.get("statement_id"), "duplicate": False, "rumor_labels": [],
     }
 
 

@@ -74,13 +74,13 @@ def file(unit: Unit, report: ReportIn, actor: str) -> dict[str, Any]:
     target = report.target_user or (event or {}).get("target_user")
     row: Row = {"id": unit.ids.new("rep"), "reporter": report.reporter, "item_id": report.item,
                 "target_user": target, "category": report.category, "explanation": report.explanation,
-                "good_faith": 1, "weight": weight, "brigade": 0, "case_id": None, "status": "received",
+                "good_faith": True, "weight": weight, "brigade": False, "case_id": None, "status": "received",
                 "outcome": None, "created_at": unit.ts, "resolved_at": None}
     unit.tx.insert("reports", row)
     col, subject = ("item_id", report.item) if report.item else ("target_user", str(target))
     finding = _brigade(unit, col, subject)
     if finding.brigade:
-        unit.tx.update("reports", {col: subject, "status": "received"}, {"brigade": 1})
+        unit.tx.update("reports", {col: subject, "status": "received"}, {"brigade": True})
     since = iso(unit.now - timedelta(minutes=unit.settings.pileon_window_minutes))
     pileon = cases.pileon_active(unit.tx, target, since, unit.settings.pileon_min_events)
     lane = cases.choose_lane(minor=report.minor or bool((event or {}).get("context", {}).get("minor")),
@@ -115,7 +115,7 @@ def resolve(unit: Unit, case_id: str, upheld: bool, outcome: str) -> list[str]:
 def _track(tx: Tx, reporter: str, upheld: bool) -> None:
     row = tx.get("reporters", reporter)
     if row is None:
-        tx.insert("reporters", {"id": reporter, "upheld": int(upheld), "rejected": int(not upheld), "trusted": 0})
+        tx.insert("reporters", {"id": reporter, "upheld": int(upheld), "rejected": int(not upheld), "trusted": False})
     else:
         tx.update("reporters", {"id": reporter}, {"upheld": row["upheld"] + int(upheld),
                                                    "rejected": row["rejected"] + int(not upheld)})

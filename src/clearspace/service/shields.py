@@ -4,19 +4,22 @@ A shield is one row per account in ``shields`` (turning it on again replaces it;
 sets ``ended_at``); every interaction :func:`clearspace.protection.shield.check` holds becomes a
 row in ``held_interactions``. Times of the shield itself are epoch seconds, as in
 :mod:`clearspace.protection.shield`; ``updated_at``, ``ended_at``, ``held_at`` and
-``resolved_at`` are the store's ISO text.
+``resolved_at`` are the store's ISO text. Answers (:func:`public`) give every time as ISO-8601 text.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
 from clearspace.errors import NotFound
 from clearspace.protection.shield import Interaction, Shield, Verdict
+from clearspace.service.clock import iso
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 
 HELD: Final = "held"
+EPOCH_FIELDS: Final = ("starts_at", "expires_at", "reminder_at")
 Resolution = Literal["release", "dismiss"]
 
 
@@ -28,6 +31,14 @@ def to_row(shield: Shield, ts: str) -> Row:
             "block_list": sorted(shield.block), "drop_above": shield.drop_above, "reminder_s": shield.reminder_s,
             "activated_by": shield.activated_by, "updated_at": ts, "ended_at": None,
             "remind_at": shield.reminder_at, "reminded_at": None}
+
+
+def public(shield: Shield) -> dict[str, Any]:
+    """The shield as answered by the service: its times as ISO-8601 text, like every other time."""
+    out = shield.to_dict()
+    for name in EPOCH_FIELDS:
+        out[name] = iso(datetime.fromtimestamp(out[name], UTC))
+    return out
 
 
 def from_row(row: Row) -> Shield:

@@ -13,7 +13,7 @@ import io
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
@@ -22,6 +22,15 @@ from clearspace.service.clock import iso, parse_time
 from clearspace.service.statements import needs_statement
 
 PROMPT_ACTIONS = frozenset({"nudge"})
+
+
+DEFAULT_DAYS = 30
+"""A report without ``from`` covers this many days before today (the console's default too)."""
+
+
+def default_period(start: str | None, end: str | None, now: datetime) -> tuple[str, str]:
+    """``start`` and ``end`` where given, else the last :data:`DEFAULT_DAYS` days up to and including today."""
+    return (start or iso(now - timedelta(days=DEFAULT_DAYS))[:10], end or iso(now + timedelta(days=1))[:10])
 
 
 def bounds(start: str, end: str) -> tuple[str, str]:

@@ -55,7 +55,7 @@ def check_hook(url: str, topics: list[str]) -> None:
 def new_hook(hook_id: str, url: str, topics: list[str], now: str, secret: str | None = None) -> Row:
     check_hook(url, topics)
     return {"id": hook_id, "url": url, "secret": secret or secrets.token_hex(32), "topics": topics,
-            "created_at": now, "active": 1}
+            "created_at": now, "active": True}
 
 
 def backoff(attempts: int) -> float:

@@ -261,6 +261,15 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
             "CREATE INDEX shadow_disagreements_abusive ON shadow_disagreements (run_id, abusive_kind, created_at)",
         ),
     ),
+    (
+        14,
+        "the active policy: reloaded without a restart, followed by every process (service/policy_state.py)",
+        (
+            """CREATE TABLE policy_state (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, version INTEGER NOT NULL, sha256 TEXT NOT NULL,
+                source TEXT NOT NULL, text TEXT NOT NULL, loaded_at TEXT NOT NULL, loaded_by TEXT NOT NULL)""",
+        ),
+    ),
 )
 """``(version, description, statements)``, oldest first."""
 
@@ -286,6 +295,18 @@ JSON_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
 )
 """Columns stored as JSON text and handed back decoded."""
 
+BOOL_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
+    {
+        "decisions": frozenset({"automated"}),
+        "reports": frozenset({"good_faith", "brigade"}),
+        "reporters": frozenset({"trusted"}),
+        "cases": frozenset({"brigade"}),
+        "webhooks": frozenset({"active"}),
+        "incidents": frozenset({"minor"}),
+    }
+)
+"""INTEGER columns that hold a flag: stored as 0/1, handed back as ``bool`` (so answers say true/false)."""
+
 KEYS: Final[Mapping[str, str]] = MappingProxyType(
     {
         "events": "id", "decisions": "id", "statements": "id", "audit": "seq", "api_keys": "id",
@@ -295,6 +316,7 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "debunk_versions": "seq", "clarifications": "id", "notes": "id", "note_ratings": "id",
         "note_status_history": "id", "jobs": "id", "incidents": "id", "leases": "name",
         "audit_checkpoints": "seq", "audit_alarms": "id", "console_sessions": "id",
+        "policy_state": "id",
         "shadow_runs": "id", "shadow_disagreements": "id",
     }
 )

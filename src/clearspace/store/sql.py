@@ -15,7 +15,7 @@ import orjson
 
 from clearspace.errors import StoreError
 from clearspace.store.base import Op, Where
-from clearspace.store.schema import JSON_COLUMNS, KEYS
+from clearspace.store.schema import BOOL_COLUMNS, JSON_COLUMNS, KEYS
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 _OPS = frozenset({"<", "<=", ">", ">=", "!="})
@@ -41,15 +41,28 @@ def columns_sql(columns: Sequence[str] | None) -> str:
 
 
 def encode(table_name: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    """The row with its JSON columns serialized to text."""
+    """The row with its JSON columns serialized to text and its flags as 0/1."""
     json_cols = JSON_COLUMNS.get(table_name, frozenset())
-    return {k: orjson.dumps(v).decode() if k in json_cols else v for k, v in row.items()}
+    out = {k: orjson.dumps(v).decode() if k in json_cols else v for k, v in row.items()}
+    for k in BOOL_COLUMNS.get(table_name, frozenset()) & out.keys():
+        if out[k] is not None:
+            out[k] = int(bool(out[k]))
+    return out
 
 
 def decode_json(table_name: str, row: Mapping[str, Any]) -> dict[str, Any]:
-    """The row with its JSON columns parsed back into Python values."""
+    """The row with its JSON columns parsed back into Python values and its flags as ``bool``."""
     json_cols = JSON_COLUMNS.get(table_name, frozenset())
-    return {k: orjson.loads(v) if k in json_cols and v is not None else v for k, v in row.items()}
+    out = {k: orjson.loads(v) if k in json_cols and v is not None else v for k, v in row.items()}
+    return decode_flags(table_name, out)
+
+
+def decode_flags(table_name: str, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with its flag columns (:data:`~clearspace.store.schema.BOOL_COLUMNS`) turned into ``bool``."""
+    for k in BOOL_COLUMNS.get(table_name, frozenset()) & row.keys():
+        if row[k] is not None:
+            row[k] = bool(row[k])
+    return row
 
 
 def where_sql(where: Where | None, mark: str = "?") -> tuple[str, list[Any]]:

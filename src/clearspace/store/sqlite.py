@@ -21,6 +21,7 @@ from clearspace.store.base import Row, Where
 from clearspace.store.schema import JSON_COLUMNS, KEYS, MIGRATIONS, MIGRATIONS_TABLE, statements_for
 from clearspace.store.sql import column as _column
 from clearspace.store.sql import columns_sql as _columns_sql
+from clearspace.store.sql import decode_flags as _decode_flags
 from clearspace.store.sql import encode as _encode
 from clearspace.store.sql import order_sql as _order_sql
 from clearspace.store.sql import table as _table
@@ -29,7 +30,8 @@ from clearspace.store.sql import where_sql as _where_sql
 
 def _decode(table: str, row: sqlite3.Row) -> Row:
     json_cols = JSON_COLUMNS.get(table, frozenset())
-    return {k: orjson.loads(row[k]) if k in json_cols and row[k] is not None else row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row
+    out = {k: orjson.loads(row[k]) if k in json_cols and row[k] is not None else row[k] for k in row.keys()}  # noqa: SIM118 - sqlite3.Row
+    return _decode_flags(table, out)
 
 
 def _enable_wal(conn: sqlite3.Connection, attempts: int = 50) -> None:

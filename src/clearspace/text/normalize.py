@@ -40,7 +40,7 @@ _SEP = r"[\s\-_.·•*/\\|~^+=#'\"`]"
 # comments give the original form; tests/text/test_fast_patterns.py checks they agree.
 _CJK_SEP = re.compile(rf"{_SEP}(?<=[{CJK}][\s\S]){_SEP}{{0,2}}(?=[{CJK}])")  # (?<=[CJK])SEP{1,3}(?=[CJK])
 _LATIN_SPACED = re.compile(rf"\b([a-z])\1*(?:{_SEP}{{1,3}}([a-z])\2*)+\b", re.ASCII)
-_CONTRACTION = re.compile(r"'[mstd](?![a-z])", re.ASCII)
+_CONTRACTION = re.compile(r"'(?:[mstd]|ll|re|ve)(?![a-z])", re.ASCII)
 _RUN = re.compile(r"(.)\1\1(?<![\d\s]..)\1*", re.DOTALL)  # ([^\d\s])\1\1+
 _LEET = re.compile(r"[013457@$!](?<=[a-z].)(?=[a-z])")  # (?<=[a-z])[013457@$!](?=[a-z])
 _LEET_MAP = str.maketrans("013457@$!", "oieastasi")

@@ -40,7 +40,11 @@ class Analysis:
         return out
 
     def has(self, *types: str) -> bool:
-        return any(self.by_type.get(t) for t in types)
+        by_type = self.by_type
+        for t in types:
+            if t in by_type:
+                return True
+        return False
 
     def weight(self, cue_type: str) -> float:
         return sum(c.weight for c in self.by_type.get(cue_type, ()))

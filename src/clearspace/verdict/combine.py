@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
 from clearspace.verdict.analysis import Analysis
+from clearspace.verdict.calibration import HeadCalibration, platt
 from clearspace.verdict.stance import PROTECTIVE, stance
 
 HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumanization"})
@@ -41,6 +42,7 @@ UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a m
 CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
 ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
 SHORT_TEXT = 60
+SELF_REASONS = ("negated or self-aimed words", "about the speaker")
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
 CATEGORY_OF = {"threat": "threat", "death_wish": "death_wish", "sexual_harassment": "sexual_harassment",
@@ -77,7 +79,7 @@ def to_normalized(doc: Document, span: Span) -> Span:
 
 
 def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, threshold: float,
-           unquoted: float | None = None) -> Verdict:
+           unquoted: float | None = None, calibration: HeadCalibration | None = None) -> Verdict:
     """Weigh ``signals`` (the model's ``heads`` first) into a verdict for ``doc``.
 
     ``unquoted`` is the model's probability for the text without its quoted words, given when the
@@ -98,16 +100,18 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
     if st in ("quoting_to_condemn", "reporting"):
         weighed = [_protect(an, doc, s, st) if _is_attack(s) else s for s in weighed]
     p, why = _model_probability(an, p_model, st, weighed)
-    strongest = max((s for s in weighed if _is_attack(s)), key=lambda s: s.score, default=None)
+    # the strongest attack names the category; a detector's finding beats a bare word on a near tie
+    strongest = max((s for s in weighed if _is_attack(s)),
+                    key=lambda s: s.score + (0.05 if s.kind in HARM_KINDS else 0.0), default=None)
     attack = strongest.score if strongest is not None else 0.0
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
     if st == "attacking" and abuse < 0.5 and an.weight("conduct") >= CONDUCT_MIN:
         st = "criticizing"
     target = _target(an, strongest, attacks)
     category = _category(strongest, attack, p, target) if abuse >= 0.5 else ""
-    if abuse < 0.5 and st == "attacking":
-        st = "neutral"
-    heads_out = _heads(signals[:heads], abuse, target, weighed) if heads else []
+    if abuse < 0.5 and st == "attacking" and not (target == "self" and why in SELF_REASONS):
+        st = "neutral"  # nothing harmful is left; a speaker running themselves down still "attacks" themselves
+    heads_out = _heads(signals[:heads], abuse, target, weighed, calibration or {}) if heads else []
     return Verdict(abuse >= 0.5, abuse, target, st, category, heads_out + weighed, why)
 
 
@@ -241,15 +245,21 @@ def _category(strongest: Signal | None, attack: float, p: float, target: str) ->
     return "abuse"
 
 
-def _heads(heads: Sequence[Signal], abuse: float, target: str, weighed: Sequence[Signal]) -> list[Signal]:
-    """The model's heads bounded by the final ``abuse`` and weighed by the target."""
+def _heads(heads: Sequence[Signal], abuse: float, target: str, weighed: Sequence[Signal],
+           calibration: HeadCalibration) -> list[Signal]:
+    """The model's heads bounded by the final ``abuse``, weighed by the target and recalibrated."""
     best = {s.kind: s.score for s in weighed}
     out = []
+    aimed_at_person = target in ("addressee", "third_person")
     for sig in heads:
-        if sig.kind == "abuse":
+        kind = sig.kind
+        if kind == "abuse":
             out.append(Signal("abuse", round(abuse, 4), sig.spans, sig.detector, {"model": round(sig.score, 4)}))
             continue
         score = min(abuse, sig.score)
+        if score < 0.01 and not aimed_at_person:  # nothing to weigh: keep the model's own (tiny) score
+            out.append(Signal(kind, round(score, 4), (), sig.detector, {"model": round(sig.score, 4)}))
+            continue
         if sig.kind == "insult":
             aimed = max(best.get("lexicon.insult", 0.0), best.get("lexicon.slur", 0.0))
             score = max(score, min(abuse, aimed)) if target in ("addressee", "third_person") else score * 0.6
@@ -258,5 +268,7 @@ def _heads(heads: Sequence[Signal], abuse: float, target: str, weighed: Sequence
             score = max(score, min(abuse, group)) if target == "group" else score * 0.35
         elif sig.kind == "targeted_individual":
             score = abuse if target in ("addressee", "third_person") else score * 0.5
-        out.append(Signal(sig.kind, round(score, 4), sig.spans, sig.detector))
+        if sig.kind in calibration:
+            score = min(abuse, platt(score, *calibration[sig.kind]))
+        out.append(Signal(sig.kind, round(score, 4), sig.spans, sig.detector, {"model": round(sig.score, 4)}))
     return out

@@ -65,8 +65,10 @@ async def export_audit(request: Request, _: Auditor,
 
 @router.get("/v1/transparency", tags=["transparency"], summary="Transparency report (from the audit log alone)")
 async def transparency(request: Request, _: TransparencyReader,
-                       start: str = Query(alias="from", min_length=4, max_length=40, description="ISO date or time."),
-                       end: str = Query(alias="to", min_length=4, max_length=40, description="ISO date or time."),
+                       start: str | None = Query(default=None, alias="from", min_length=4, max_length=40,
+                                                 description="ISO date or time (default: 30 days before today)."),
+                       end: str | None = Query(default=None, alias="to", min_length=4, max_length=40,
+                                               description="ISO date or time, exclusive (default: tomorrow)."),
                        format: Literal["json", "csv"] = "json") -> Response:
     from clearspace.service.transparency import to_csv
 
@@ -118,3 +120,18 @@ async def list_alarms(request: Request, _: Auditor, limit: int = Query(default=1
 async def acknowledge_alarm(alarm_id: str, body: AcknowledgeBody, request: Request, who: Admin) -> Any:
     row = await run_in_threadpool(request.app.state.service.acknowledge_audit_alarm, alarm_id, who.actor, body.note)
     return FastJSON(row)
+
+
+@router.get("/v1/policy", tags=["admin"], summary="The policy in force: this process's and the database's active one")
+async def get_policy(request: Request, _: Auditor) -> Any:
+    """``running``: the ``name@version``, file SHA-256 and source this server process scores with;
+    ``active``: the database's active policy (every process switches to it within ``policy_poll_seconds``)."""
+    return FastJSON(await run_in_threadpool(request.app.state.service.active_policy))
+
+
+@router.post("/v1/policy/reload", tags=["admin"], summary="Reload the policy file (refused if it has problems)")
+async def reload_policy(request: Request, who: Admin) -> Any:
+    """Reads the file of the ``policy`` setting again. A file with problems is refused (400, every problem as
+    ``file:line:col``) and the policy in force keeps serving; a good one becomes the active policy of every
+    process on the database, with an audit event ``policy.reloaded`` naming the old and new policy and hash."""
+    return FastJSON(await run_in_threadpool(request.app.state.service.reload_policy, who.actor))

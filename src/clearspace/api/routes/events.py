@@ -21,7 +21,7 @@ EVENT_SCHEMA: dict[str, Any] = {
         "id": {"type": "string", "minLength": 1, "maxLength": 200, "description": "Idempotency key."},
         "type": {"type": "string", "enum": ["post", "reply", "comment", "dm", "danmaku", "livechat", "mention",
                                             "repost"]},
-        "text": {"type": "string", "maxLength": 20000},
+        "text": {"type": "string", "x-text-limit": True},
         "author": {"type": "string", "minLength": 1, "maxLength": 200},
         "target_user": {"type": "string", "minLength": 1, "maxLength": 200},
         "parent": {"type": "string", "minLength": 1, "maxLength": 200},

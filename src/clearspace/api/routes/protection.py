@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from clearspace.api.auth import Reader, Scorer, require
 from clearspace.api.jsonio import FastJSON
+from clearspace.api.perspective import TEXT_LIMIT
 from clearspace.protection.nudge import nudge
 from clearspace.protection.shield import AUDIENCES, Interaction, make_shield
 from clearspace.service import access
@@ -60,7 +61,7 @@ class CheckBody(_Strict):
     followed_since: float | None = Field(default=None, description="Epoch seconds the author began following.")
     hostility: float | None = Field(default=None, ge=0, le=1)
     item_id: str = Field(default="", max_length=200)
-    text: str = Field(default="", max_length=20000)
+    text: str = Field(default="", json_schema_extra=TEXT_LIMIT)
 
 
 class ResolveBody(_Strict):
@@ -68,7 +69,7 @@ class ResolveBody(_Strict):
 
 
 class NudgeBody(_Strict):
-    text: str = Field(min_length=1, max_length=20000)
+    text: str = Field(min_length=1, json_schema_extra=TEXT_LIMIT)
     author: str | None = Field(default=None, min_length=1, max_length=200)
 
 
@@ -183,7 +184,7 @@ async def post_nudge(body: NudgeBody, request: Request, _: Scorer) -> Any:
     service = request.app.state.service
 
     def run() -> dict[str, Any]:
-        scores = service.warm_up().engine.score(body.text).scores
+        scores = service.score_text(body.text).scores
         strikes = len(service.account_status(body.author)["strikes"]) if body.author else 0
         out = nudge(scores, strikes).to_dict()
         out["recent_strikes"] = strikes

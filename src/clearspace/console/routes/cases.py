@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from clearspace.console.highlight import evidence
+from clearspace.console.highlight import evidence, verdict
 from clearspace.console.routes.incidents import ROLE_ORDER, timeline_chart
 from clearspace.console.templates_data import statement_templates
 from clearspace.console.web import Console, Viewer, required
@@ -48,6 +48,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
                 incident = incident_of(case["id"])
             return console.render(
                 request, viewer, "case.html", case=case, event=event, pieces=text_pieces, signals=signals,
+                verdict=verdict(source),
                 author=author, history=service.account_history(author) if author else None,
                 reports=filed, standing=service.reporter_standing([r["reporter"] for r in filed]),
                 fired=fired, current=current, actions=HUMAN_ACTIONS, templates=templates,

@@ -1,0 +1,122 @@
+"""The verdict: target, stance and the weighing of signals, on plain cases in both languages.
+
+The texts here are written for these tests (not taken from the functional suite or any dataset).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clearspace.engine import Engine
+from clearspace.verdict.combine import shifted
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "category"),
+    [
+        ("你这个傻逼，赶紧滚", "addressee", "insult"),
+        ("you are a complete moron", "addressee", "insult"),
+        ("我要杀了你全家", "addressee", "threat"),
+        ("i'm going to hurt you so bad", "addressee", "threat"),
+        ("我知道你住在哪个小区，晚上走路小心点", "addressee", "threat"),
+        ("I know where you live. Watch your back.", "addressee", "threat"),
+        ("你这种人怎么还不去死", "addressee", "death_wish"),
+        ("go kill yourself, nobody would miss you", "addressee", "death_wish"),
+        ("美女，陪睡一晚多少钱", "addressee", "sexual_harassment"),
+        ("send me nudes or I'll tell everyone", "addressee", "sexual_harassment"),
+        ("那些外地人都是蝗虫，应该赶出去", "group", "hate"),
+        ("immigrants are parasites and should be deported", "group", "hate"),
+    ],
+)
+def test_attacks_are_abusive_with_their_target_and_category(engine: Engine, text: str, target: str,
+                                                            category: str) -> None:
+    r = engine.score(text)
+    assert r.abusive, (text, r.scores)
+    assert r.target == target
+    assert r.category == category
+    assert r.stance == "attacking"
+    assert r.action != "allow"
+
+
+@pytest.mark.parametrize(
+    ("text", "stance"),
+    [
+        ("他在评论区骂别人“废物”，这种话太伤人了", "quoting_to_condemn"),
+        ("calling people retards is not ok", "quoting_to_condemn"),
+        ("记者报道：一名主播遭网暴后报警，警方已立案", "reporting"),
+        ("police arrested a man who sent death threats to a streamer", "reporting"),
+        ("地域歧视要不得，每个地方都有好人", "defending"),
+        ("everyone deserves respect, no matter who they love", "defending"),
+    ],
+)
+def test_protected_speech_is_not_abusive(engine: Engine, text: str, stance: str) -> None:
+    r = engine.score(text)
+    assert not r.abusive, (text, r.scores, r.stance)
+    assert r.stance == stance
+    assert r.action in ("allow", "label")
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("我真是个笨蛋，又把钥匙锁车里了", "self"),
+        ("I'm such an idiot, forgot my own password again", "self"),
+        ("卧槽，这家火锅也太好吃了", "none"),
+        ("holy shit that game was insane", "none"),
+        ("你一点也不傻，别这么说自己", "addressee"),
+        ("you're not stupid at all, it was a hard question", "addressee"),
+        ("thank you so much, this really helped", "addressee"),
+    ],
+)
+def test_self_deprecation_profanity_and_praise_are_not_abusive(engine: Engine, text: str, target: str) -> None:
+    r = engine.score(text)
+    assert not r.abusive, (text, r.scores)
+    assert r.target == target
+    assert r.scores["insult"] < 0.5  # a thank-you note is never an insult
+
+
+def test_an_insult_at_one_person_is_not_identity_hate(engine: Engine) -> None:
+    r = engine.score("你就是个傻逼")
+    assert r.abusive and r.target == "addressee"
+    assert r.scores["identity_attack"] < 0.5
+    assert r.category == "insult"
+    assert "hate-review@2" not in r.rules
+
+
+def test_negation_weighs_an_insult_down_but_not_a_slur_after_a_distant_negator(engine: Engine) -> None:
+    negated = engine.score("you are not an idiot")
+    insult = next(s for s in negated.signals if s.kind == "lexicon.insult")
+    assert insult.details["weighed"] == "negated" and insult.score < insult.details["raw"]
+    slur = engine.score("nobody wants to hear from a dyke like you")
+    assert slur.abusive
+
+
+def test_a_quoted_insult_keeps_its_raw_score_in_details(engine: Engine) -> None:
+    r = engine.score("说别人是“傻逼”是不对的")
+    insult = next(s for s in r.signals if s.kind == "lexicon.insult")
+    assert insult.details["raw"] >= 0.9
+    assert insult.score < 0.5
+    assert r.stance == "quoting_to_condemn"
+
+
+def test_overlapping_lexicon_matches_all_count(engine: Engine) -> None:
+    r = engine.score("我操你妈")
+    terms = {t for s in r.signals if s.kind.startswith("lexicon.") for t in s.details["terms"]}
+    assert {"我操", "操你妈"} <= terms
+    assert r.abusive and r.scores["abuse"] > 0.8
+
+
+def test_the_model_threshold_maps_to_one_half() -> None:
+    assert shifted(0.43, 0.43) == pytest.approx(0.5)
+    assert shifted(0.6, 0.43) > 0.5 > shifted(0.3, 0.43)
+
+
+def test_result_carries_target_stance_and_category_in_its_dict(engine: Engine) -> None:
+    out = engine.score("you worthless idiot").to_dict()
+    assert out["target"] == "addressee" and out["stance"] == "attacking" and out["category"] == "insult"
+
+
+def test_hostile_text_stays_fast_and_scores(engine: Engine) -> None:
+    texts = ["“" * 20_000, "你" * 20_000, "not " * 5000, "“他说”" * 3000, "a\u200bb" * 5000]
+    for r in engine.score_many(texts):
+        assert not isinstance(r, Exception)
