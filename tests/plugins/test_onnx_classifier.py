@@ -165,3 +165,27 @@ def test_huge_and_empty_texts(tiny_model: Path) -> None:
     clf.load()
     huge, empty = clf.scores(["you are an idiot " * 200_000, ""])
     assert huge > 0.75 and 0 <= empty <= 1
+
+
+def test_reload_and_policy_check_know_the_configured_plugin_kinds(tmp_path: Path, tiny_model: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from clearspace.cli.main import cli
+    from clearspace.errors import PolicyError
+    from clearspace.service.core import Service
+    from clearspace.store import open_store
+
+    policy = tmp_path / "onnx.yaml"
+    policy.write_text(HOLD_ON_ONNX, encoding="utf-8")
+    served = Service(open_store(tmp_path / "r.db"), engine=Engine(plugins=[OnnxClassifier(tiny_model, name="tiny")]))
+    assert served.reload_policy("admin:ops", str(policy))["new"]["policy"].startswith("default@")
+    plain = Service(open_store(tmp_path / "p.db"), engine=Engine())
+    with pytest.raises(PolicyError, match="unknown signal kind 'onnx.tiny'"):
+        plain.reload_policy("admin:ops", str(policy))
+    monkeypatch.delenv("CLEARSPACE_CONFIG", raising=False)
+    monkeypatch.delenv("CLEARSPACE_ONNX_MODELS", raising=False)
+    assert CliRunner().invoke(cli, ["policy", "check", str(policy)]).exit_code == 1
+    monkeypatch.setenv("CLEARSPACE_ONNX_MODELS", f'[{{"name": "tiny", "path": "{tiny_model}"}}]')
+    checked = CliRunner().invoke(cli, ["policy", "check", str(policy)])
+    assert checked.exit_code == 0 and "OK" in checked.output

@@ -27,11 +27,12 @@ def policy_check(path: str) -> None:
     from clearspace.policy import check_policy
     from clearspace.service.policy_state import read_file
 
+    known = _known_kinds()
     try:
-        compiled = read_file(path)
+        compiled = read_file(path, known)
     except PolicyError as exc:
         try:  # each problem on its own line, without the first one's "(+N more problems)"
-            problems = check_policy(Path(path).read_text(encoding="utf-8"), path) or [exc]
+            problems = check_policy(Path(path).read_text(encoding="utf-8"), path, known_signals=known) or [exc]
         except UnicodeDecodeError:
             problems = [exc]
         for problem in problems:
@@ -44,6 +45,19 @@ def policy_check(path: str) -> None:
         sys.exit(2)
     info = compiled.info
     click.echo(f"{path}: OK: {info.label}, {len(compiled.policy.rules)} rules, sha256 {info.sha256}")
+
+
+def _known_kinds() -> tuple[str, ...]:
+    """The built-in signal kinds and those of the plug-ins the settings configure (issue 13)."""
+    from clearspace.errors import InputError
+    from clearspace.plugins.config import configured_kinds
+    from clearspace.service.settings import Settings
+    from clearspace.signals import BUILTIN_SIGNAL_KINDS
+
+    try:
+        return (*BUILTIN_SIGNAL_KINDS, *configured_kinds(Settings.from_env()))
+    except InputError:  # settings that do not parse are reported by the commands that use them
+        return BUILTIN_SIGNAL_KINDS
 
 
 @policy_group.command(name="reload")

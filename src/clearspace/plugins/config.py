@@ -87,6 +87,14 @@ def build_plugins(settings: Settings) -> PluginSet:
     return _load_all(candidates)
 
 
+def configured_kinds(settings: Settings) -> tuple[str, ...]:
+    """The signal kinds the configured plug-ins emit, without loading them (for ``clearspace policy check``)."""
+    kinds = [str(e.get("kind") or f"onnx.{e['name']}") for e in settings.onnx_models]
+    if settings.guard_url:
+        kinds.append(f"guard.{settings.guard_name}")
+    return tuple(kinds)
+
+
 def guard_from(settings: Settings) -> Plugin:
     from clearspace.plugins.guard import GuardModel
 

@@ -958,7 +958,8 @@ class Service:
     def reload_policy(self, actor: str, path: str | None = None) -> dict[str, Any]:
         """Read the policy file again (``path``, default the ``policy`` setting) and make it the active policy
         of every process on this database; PolicyError with every problem when it is refused (nothing changes)."""
-        compiled = policy_state.read_file(path) if path else policy_state.configured(self.settings.policy)
+        known = self.known_signal_kinds()  # issue 13: with plug-ins, their kinds too
+        compiled = policy_state.read_file(path, known) if path else policy_state.configured(self.settings.policy, known)
         with self.unit() as unit:
             row = policy_state.stored(unit.tx)
             old = policy_state.stored_info(row) if row is not None else self.policy_tracker.current
@@ -1029,3 +1030,12 @@ class Service:
     def shadow_tick(self) -> None:
         """Follow shadow runs started or stopped by another process; record posts dropped here."""
         self.shadow.sync()
+
+    def known_signal_kinds(self) -> tuple[str, ...]:
+        """The signal kinds a policy may name here: the engine's (with its plug-ins') or the built-in ones."""
+        from clearspace.signals import BUILTIN_SIGNAL_KINDS
+
+        engine, _ = self._scoring()
+        kinds = getattr(engine, "signal_kinds", None)
+        found = kinds() if callable(kinds) else None
+        return tuple(found) if found else BUILTIN_SIGNAL_KINDS

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -29,6 +30,7 @@ from clearspace.errors import InputError, PolicyError
 from clearspace.policy import Policy, parse_policy
 from clearspace.policy.loader import DEFAULT_POLICY, load_policy
 from clearspace.service.unit import Unit
+from clearspace.signals import BUILTIN_SIGNAL_KINDS
 from clearspace.store import Row, Tx
 
 log = logging.getLogger(__name__)
@@ -93,21 +95,22 @@ def info_of(policy: Policy, data: bytes | None = None) -> PolicyInfo:
     return PolicyInfo(policy.name, policy.version, sha256(data) if data is not None else "", policy.source)
 
 
-def read_file(path: str) -> Compiled:
+def read_file(path: str, known_signals: Collection[str] | None = BUILTIN_SIGNAL_KINDS) -> Compiled:
     """Read and compile the policy file at ``path``: PolicyError (every problem, as ``file:line:col``) when
-    it has problems, OSError when it cannot be read."""
+    it has problems, OSError when it cannot be read. ``known_signals``: the kinds it may name (an engine
+    with plug-ins knows more than the built-in ones)."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read policy file {path}: {exc.strerror}") from None
-    policy = load_policy(path)
+    policy = load_policy(path, known_signals=known_signals)
     return Compiled(policy, data.decode("utf-8"), info_of(policy, data))
 
 
-def configured(policy_setting: str) -> Compiled:
+def configured(policy_setting: str, known_signals: Collection[str] | None = BUILTIN_SIGNAL_KINDS) -> Compiled:
     """The policy the ``policy`` setting names (the shipped default when it is empty)."""
     if policy_setting:
-        return read_file(policy_setting)
+        return read_file(policy_setting, known_signals)
     source = PACKAGE_PREFIX + DEFAULT_POLICY
     data = files("clearspace").joinpath(DEFAULT_POLICY).read_bytes()
     policy = parse_policy(data.decode("utf-8"), source)
