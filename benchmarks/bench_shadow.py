@@ -5,7 +5,8 @@
 Ingests ``--events`` synthetic posts (the shipped samples, repeated with new ids) through
 ``Service.ingest`` over a fresh SQLite database, with the fast engine, three times: no shadow run,
 a policy candidate (the default policy with nudges turned into holds), and a model-file candidate
-(the shipped model file, so the text is scored a second time in the background thread). Reports
+(the shipped model file, so the text is scored a second time in the background thread), once per
+``--busy`` value of ``shadow_max_busy``. Reports
 events per second of ingest itself (what callers wait for), then how many posts the candidate
 compared, dropped and found in disagreement once its queue is drained. ``--rounds`` repeats the
 three in a rotated order and reports the medians (the machine may be shared). Prints one JSON line and
@@ -26,6 +27,7 @@ from typing import Any
 from clearspace.engine import Engine
 from clearspace.service.core import Service
 from clearspace.service.ids import IdFactory, counter_token
+from clearspace.service.settings import Settings
 from clearspace.service.shadow_candidates import CandidateSpec
 from clearspace.store import open_store
 
@@ -37,8 +39,10 @@ def posts() -> list[str]:
     return [json.loads(line)["text"] for line in lines if line.strip()]
 
 
-def run(engine: Engine, folder: Path, name: str, spec: CandidateSpec | None, n: int, batch: int) -> dict[str, Any]:
-    service = Service(open_store(folder / f"{name}.db"), engine=engine, ids=IdFactory(counter_token()))
+def run(engine: Engine, folder: Path, name: str, spec: CandidateSpec | None, n: int, batch: int,
+        busy: float = 0.25) -> dict[str, Any]:
+    service = Service(open_store(folder / f"{name}.db"), engine=engine, ids=IdFactory(counter_token()),
+                      settings=Settings(shadow_max_busy=busy))
     service.warm_up()
     if spec is not None:
         service.start_shadow(spec, "bench")
@@ -65,23 +69,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=3000)
     parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=3, help="rounds, each running the three in a rotated order")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds, each running every mode in a rotated order")
+    parser.add_argument("--busy", default="0.25", help="shadow_max_busy values to run the model candidate with")
     parser.add_argument("-o", "--output", default=str(ROOT / "benchmarks" / "results" / "shadow.json"))
     args = parser.parse_args()
     engine = Engine().warm_up()
     default = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
     stricter = default.replace("name: default\n", "name: stricter\n").replace("action: nudge\n", "action: hold\n")
     model = str(files("clearspace").joinpath("data/models/abuse.npz"))
-    modes = [("off", None), ("policy", CandidateSpec(policy=stricter)), ("model", CandidateSpec(model_path=model))]
+    modes: list[tuple[str, CandidateSpec | None, float]] = [("off", None, 1.0),
+                                                             ("policy", CandidateSpec(policy=stricter), 0.25)]
+    modes += [(f"model@{b}", CandidateSpec(model_path=model), float(b)) for b in args.busy.split(",")]
     runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.rounds):
-            for name, spec in modes[r % 3:] + modes[:r % 3]:
-                runs.append(run(engine, Path(tmp), f"{name}{r}", spec, args.events, args.batch) | {"shadow": name})
+            turn = r % len(modes)
+            for name, spec, busy in modes[turn:] + modes[:turn]:
+                runs.append(run(engine, Path(tmp), f"{name}-{r}", spec, args.events, args.batch, busy)
+                            | {"shadow": name})
     medians = {name: statistics.median(x["ingest_events_per_s"] for x in runs if x["shadow"] == name)
-               for name, _ in modes}
+               for name, _, _ in modes}
     report = {"events": args.events, "batch": args.batch, "median_ingest_events_per_s": medians,
-              "relative_to_off": {k: round(v / medians["off"], 3) for k, v in medians.items()}, "runs": runs}
+              "relative_to_off": {k: round(v / medians["off"], 3) for k, v in medians.items()},
+              "range": {name: [min(x["ingest_events_per_s"] for x in runs if x["shadow"] == name),
+                               max(x["ingest_events_per_s"] for x in runs if x["shadow"] == name)]
+                        for name, _, _ in modes}, "runs": runs}
     Path(args.output).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report))
 
