@@ -27,6 +27,7 @@ from clearspace.errors import InputError, PolicyError
 from clearspace.language import guess_language
 from clearspace.model.detector import ModelDetector
 from clearspace.model.embeddings import Encoder
+from clearspace.model.harm_head import load_harm_head
 from clearspace.plugins import Plugin, apply_plugins, plugin_id, prepare_plugins, signal_kinds
 from clearspace.policy import Policy, load_default_policy, load_policy
 from clearspace.result import ItemError, ScoreResult
@@ -37,6 +38,7 @@ from clearspace.types import Signal
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import load_head_calibration
 from clearspace.verdict.combine import decide as decide_verdict
+from clearspace.verdict.harm_scorer import HarmScorer
 
 QUOTE_STANCE_CUES = ("meta", "condemn", "report", "bias", "support")
 
@@ -69,6 +71,7 @@ class Engine:
         embed_band: float = 0.3,
         plugins: Sequence[Plugin] = (),
         head_calibration: str | Path | Mapping[str, tuple[float, float]] | None = None,
+        harm_head: bool | str | Path | None = None,
     ) -> None:
         self.encoder = encoder
         self.model_path = model_path
@@ -80,6 +83,7 @@ class Engine:
         self.embed_band = embed_band
         self.plugins = tuple(plugins)
         self.head_calibration = head_calibration
+        self.harm_head = harm_head
         self._ready = False
 
     def _setup(self) -> None:
@@ -122,7 +126,17 @@ class Engine:
         calibration = self.head_calibration
         self.head_calibration_ = (dict(calibration) if isinstance(calibration, Mapping)
                                   else load_head_calibration(calibration))
+        self.harm_head_ = self._load_harm_head()
         self._ready = True
+
+    def _load_harm_head(self) -> HarmScorer | None:
+        """The harm head: on with an encoder (``harm_head=None``), or as ``harm_head`` says (a path: that file)."""
+        wanted = self.harm_head
+        if wanted is False or (wanted is None and self.encoder is None):
+            return None
+        path = wanted if isinstance(wanted, (str, Path)) else None
+        encoder = self.encoder if self.encoder is not None and not isinstance(self.encoder, str) else None
+        return HarmScorer(load_harm_head(path), encoder or self.model_.encoder_for_harm())
 
     def signal_kinds(self) -> tuple[str, ...] | None:
         """Every signal kind this engine can emit (``PREFIX*`` patterns for families), or ``None``
@@ -196,6 +210,7 @@ class Engine:
         find_cues, harm = self.cues_.find, self.harm_
         analyses = [Analysis.of(doc.text, find_cues(doc.text)) for doc in docs]
         unquoted = self._unquoted_scores(analyses)
+        attack_probs = self.harm_head_.score(docs, analyses) if self.harm_head_ is not None else {}
         scored = self.model_.run_scored(docs)
         if self.plugins_:  # plug-in signals come after the model's, before the detectors' (clearspace.plugins)
             apply_plugins(self.plugins_, docs, contexts, [s for s, _, _ in scored], [cut for _, _, cut in scored])
@@ -204,7 +219,8 @@ class Engine:
                 signals.extend(detector.detect(doc, context))
             analysis = analyses[i]
             signals.extend(harm.detect_analysed(doc, analysis))
-            verdict = decide_verdict(doc, analysis, signals, n_heads, cut, unquoted.get(i), self.head_calibration_)
+            verdict = decide_verdict(doc, analysis, signals, n_heads, cut, unquoted.get(i), self.head_calibration_,
+                                     attack_probs.get(i))
             signals = verdict.signals
             scores = {s.kind: s.score for s in signals[:n_heads]}
             scores |= _detector_scores(signals[n_heads:])

@@ -33,7 +33,8 @@ DETECTORS: dict[str, Callable[[], Detector]] = {
     "harm": HarmDetector,
 }
 SAMPLES = [
-    "你这个傻逼，赶紧滚", "我知道你家在哪，晚上出门小心点", "大家去骂他，冲烂他评论区", "他的电话是13800138000，住在幸福小区3栋",
+    "你这个傻逼，赶紧滚", "我知道你家在哪，晚上出门小心点", "大家去骂他，冲烂他评论区",
+    "他的电话是13800138000，住在幸福小区3栋",
     "go kill yourself", "send me nudes babe", "immigrants are vermin", "everyone report this account",
     "说别人是“废物”是不对的", "今天天气很好", "",
 ]

@@ -322,7 +322,8 @@ def test_rules_built_in_code_are_checked() -> None:
 def test_load_policy_refuses_kinds_the_engine_never_emits(tmp_path: Path) -> None:
     path = tmp_path / "typo.yaml"
     path.write_text(rules("- {name: r, version: 1, when: {signal: threats, min: 0.5}, action: hold}"), encoding="utf-8")
-    with pytest.raises(PolicyError, match=r"typo\.yaml:4:\d+: unknown signal kind 'threats' \(did you mean 'threat'\?\)"):
+    expected = r"typo\.yaml:4:\d+: unknown signal kind 'threats' \(did you mean 'threat'\?\)"
+    with pytest.raises(PolicyError, match=expected):
         load_policy(path)
     assert load_policy(path, known_signals=None).rules[0].name == "r"  # None checks nothing
 

@@ -130,7 +130,8 @@ def test_long_chinese_posts_are_labelled_from_their_own_threshold() -> None:
     matcher = ClaimMatcher(threshold=1.01, threshold_long_cjk=0.01)  # only the long-Chinese threshold is reachable
     matcher.add(DEBUNKS)
     short = "某小区发现食人鳄鱼出没"
-    long = "今天下午我在楼下散步的时候听邻居们聊天，大家都说" + short + "，吓得小孩子们都不敢出门玩了，物业也没有任何通知，真的太可怕了吧"
+    long = ("今天下午我在楼下散步的时候听邻居们聊天，大家都说" + short
+            + "，吓得小孩子们都不敢出门玩了，物业也没有任何通知，真的太可怕了吧")
     assert len(long) > matcher.long_post_chars
     assert matcher.match_one(short, k=1)[0].debunk_id == "long" and not matcher.labels(short)
     (found,) = matcher.labels(long, k=1)

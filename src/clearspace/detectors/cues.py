@@ -65,7 +65,8 @@ from clearspace.text.tables import data_path, read_tsv
 CUE_TYPES = frozenset({
     "you", "third", "self", "we", "group", "neg", "condemn", "meta", "report", "bias", "support",
     "praise", "exclaim", "threat", "implied", "death", "harass", "verb", "intent", "dehumanize", "rhetoric",
-    "conduct", "ingroup", "dieact", "wish", "hurtact", "menace", "private", "know", "sexual", "comeon", "passive", "contrast", "selfdesc", "poss",
+    "conduct", "ingroup", "dieact", "wish", "hurtact", "menace", "private", "know", "sexual", "comeon", "passive",
+    "contrast", "selfdesc", "poss",
 })
 DEFAULT_CUE_FILES = ("cues/zh.tsv", "cues/en.tsv")
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;\n…~～:：]|\.(?!\S)")
@@ -94,7 +95,8 @@ def load_cue_entries(paths: Iterable[str | Path]) -> list[tuple[str, str, float]
         for number, cols in read_tsv(path, 2):
             phrase, kind = cols[0].lower(), cols[1]
             if kind not in CUE_TYPES:
-                raise LexiconError(f"{path}:{number}: unknown cue type {kind!r} (valid: {', '.join(sorted(CUE_TYPES))})")
+                valid = ", ".join(sorted(CUE_TYPES))
+                raise LexiconError(f"{path}:{number}: unknown cue type {kind!r} (valid: {valid})")
             try:
                 weight = float(cols[2]) if len(cols) > 2 and cols[2] else 1.0
             except ValueError:

@@ -125,7 +125,7 @@ def _verb_threats(an: Analysis) -> list[tuple[float, Span, str]]:
 
 def _dehumanising(an: Analysis) -> list[tuple[float, Span, str]]:
     """A dehumanising predicate said of a group named shortly before it in the same sentence."""
-    out = []
+    out: list[tuple[float, Span, str]] = []
     groups = an.of_type("group")
     if not groups:
         return out
@@ -225,7 +225,7 @@ def _implied_threats(an: Analysis) -> list[tuple[float, Span, str]]:
 def _sexual_advances(an: Analysis) -> list[tuple[float, Span, str]]:
     """Sexual content said to someone: with a come-on or a person named (美女，一晚多少钱, 哥今晚去你家
     陪你睡, 想升职的话，今晚来我房间, stream with your top off and I'll donate)."""
-    out = []
+    out: list[tuple[float, Span, str]] = []
     come_on = max((c.weight for c in an.of_type("comeon")), default=0.0)
     you = 0.7 if an.has("you") else 0.0
     third = 0.5 if an.has("third") else 0.0

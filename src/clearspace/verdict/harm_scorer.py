@@ -1,0 +1,34 @@
+"""Running the harm head (:mod:`clearspace.model.harm_head`) on the texts that need it.
+
+Embedding costs far more than everything else the engine does, so only texts that name a person or
+a group, or hold a cue of harm (threats, fates, sexual words, private details, menace), are embedded:
+a text about nobody with no such cue cannot attack anyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from clearspace.model.embeddings import Encoder
+from clearspace.model.harm_head import HarmHead
+from clearspace.text.document import Document
+from clearspace.verdict.analysis import Analysis
+
+GATE = ("you", "third", "group", "sexual", "private", "dieact", "menace", "hurtact", "comeon", "harass", "threat",
+        "implied", "death", "dehumanize", "verb")
+
+
+class HarmScorer:
+    """The harm head with its encoder: attack probabilities for the texts worth embedding."""
+
+    def __init__(self, head: HarmHead, encoder: Encoder) -> None:
+        self.head = head
+        self.encoder = encoder
+
+    def score(self, docs: Sequence[Document], analyses: Sequence[Analysis]) -> dict[int, float]:
+        """``index -> P(attack)`` for the documents that pass the gate."""
+        wanted = [i for i, an in enumerate(analyses) if an.has(*GATE)]
+        if not wanted:
+            return {}
+        vectors = self.encoder.encode([docs[i].original for i in wanted])
+        return dict(zip(wanted, self.head.probs(vectors).tolist(), strict=True))
