@@ -189,3 +189,11 @@ def test_reload_and_policy_check_know_the_configured_plugin_kinds(tmp_path: Path
     monkeypatch.setenv("CLEARSPACE_ONNX_MODELS", f'[{{"name": "tiny", "path": "{tiny_model}"}}]')
     checked = CliRunner().invoke(cli, ["policy", "check", str(policy)])
     assert checked.exit_code == 0 and "OK" in checked.output
+
+
+def test_without_onnxruntime_the_error_says_what_to_install(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # an import of it now fails
+    with pytest.raises(ModelError, match=r"pip install 'clearspace\[plugins\]'"):
+        OnnxClassifier(tiny_model, name="tiny").load()

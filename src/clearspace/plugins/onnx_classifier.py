@@ -185,7 +185,11 @@ def _rows_are_probabilities(raw: npt.NDArray[np.float64]) -> bool:
 
 def _tokenizer(folder: Path, name: str) -> tuple[Any, int]:
     """The folder's tokenizer (tokenizer.json, else a WordPiece vocab.txt) and its padding id."""
-    from tokenizers import Tokenizer
+    try:
+        from tokenizers import Tokenizer
+    except ImportError as exc:
+        raise ModelError(f"ONNX classifier {name!r} needs the 'tokenizers' package: "
+                         "pip install 'clearspace[plugins]'") from exc
 
     tokenizer: Any
     try:
@@ -227,7 +231,10 @@ def _wordpiece(vocab_file: Path) -> Any:
 
 def _session(data: bytes, model_file: Path, threads: int) -> tuple[Any, dict[str, tuple[str, Any]]]:
     """An inference session and its feeds: ``input name -> (role, numpy dtype)``."""
-    import onnxruntime as ort
+    try:
+        import onnxruntime as ort
+    except ImportError as exc:
+        raise ModelError(f"{model_file} needs the 'onnxruntime' package: pip install 'clearspace[plugins]'") from exc
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = max(1, threads)
