@@ -46,7 +46,7 @@ def action(policy: Policy, context: Mapping[str, Any] | None = None, **scores: f
 def test_loads_and_uses_only_known_signals_and_context(policy: Policy, known_signals: tuple[str, ...]) -> None:
     text = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
     assert check_policy(text, known_signals=known_signals, known_context=KNOWN_CONTEXT) == []
-    assert policy.id == "default@2"
+    assert policy.id == "default@3"
 
 
 def test_every_signal_the_default_policy_names_is_emitted_by_the_engine(policy: Policy,
