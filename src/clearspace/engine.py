@@ -21,8 +21,9 @@ from clearspace.detectors.base import Detector, detector_id
 from clearspace.detectors.incitement import IncitementDetector
 from clearspace.detectors.lexicon import LexiconDetector
 from clearspace.detectors.pii import PiiDetector
-from clearspace.errors import InputError
+from clearspace.errors import InputError, ModelError
 from clearspace.language import guess_language
+from clearspace.model.abuse import AbuseModel
 from clearspace.model.detector import ModelDetector
 from clearspace.model.embeddings import Encoder
 from clearspace.policy import Policy, load_default_policy, load_policy
@@ -97,6 +98,23 @@ class Engine:
         # when no head is named like a detector score, only detector signals feed those scores
         self.plain_heads_ = not any(_feeds_detector_score(h) for h in heads)
         self._ready = True
+
+    def swap_model(self, model: AbuseModel) -> None:
+        """Serve ``model`` from the next batch on (the model registry's hot swap, issue 13).
+
+        The detector is one attribute, read once per batch, so a batch never mixes two models;
+        each model signal names its model (``abuse-model@<version>``). ModelError, with the
+        current model kept, when the model lacks what this engine needs.
+        """
+        self._setup()
+        if self.encoder is not None and not model.has_embed:
+            raise ModelError("this engine embeds texts, and the model has no embedding head")
+        if model.public_heads != self.model_.model.public_heads:
+            raise ModelError(f"the model's heads {model.public_heads} differ from the served model's")
+        detector = ModelDetector.from_model(model, self.encoder, self.embed_band)
+        detector._encoder = self.model_._encoder  # noqa: SLF001 - the encoder, once loaded, is shared
+        self.detector_ids_ = (*self.detector_ids_[:-1], f"{detector.name}@{detector.version}")
+        self.model_ = detector
 
     def warm_up(self) -> Engine:
         """Load every model and table now (otherwise the first call does it)."""

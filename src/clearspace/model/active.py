@@ -79,5 +79,22 @@ def select(probs: npt.NDArray[np.floating], thresholds: npt.NDArray[np.floating]
         members = np.flatnonzero(groups == g)
         best = members[int(np.argmax(u[pool[members]]))]  # pool is sorted by uncertainty: ties keep that order
         picks.append(Pick(int(pool[best]), float(u[pool[best]]), int(len(members))))
+    if len(picks) < n:  # k-means left groups empty (identical texts): fill with texts unlike the picks
+        picks += _fill(z, pool, u, {p.index for p in picks}, n - len(picks))
     picks.sort(key=lambda p: -p.uncertainty)
     return picks
+
+
+def _fill(z: FloatArray, pool: npt.NDArray[np.intp], u: FloatArray, taken: set[int], missing: int,
+          max_similarity: float = 0.95) -> list[Pick]:
+    """Up to ``missing`` more candidates, most uncertain first, each unlike every pick so far."""
+    chosen = [int(np.flatnonzero(pool == i)[0]) for i in taken]
+    out: list[Pick] = []
+    for j in range(len(pool)):
+        if len(out) >= missing:
+            break
+        if int(pool[j]) in taken or (chosen and float(np.max(z[chosen] @ z[j])) > max_similarity):
+            continue
+        chosen.append(j)
+        out.append(Pick(int(pool[j]), float(u[pool[j]]), 1))
+    return out

@@ -21,6 +21,7 @@ from clearspace.service.events import Event
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 
+MODEL_DETECTOR = "abuse-model@"
 RuleInfo = Mapping[str, tuple[str, int, str]]
 """``name@version -> (category, priority, action)`` for every rule of the policy."""
 
@@ -99,7 +100,7 @@ def record(unit: Unit, item: Scored, actor: str, rumor: Sequence[Mapping[str, An
         facts=" ".join(result.reasons) or "No policy rule fired.", automated=True, decided_by="clearspace",
         content_date=ctx.get("ts") or unit.ts, scores={k: round(float(v), 4) for k, v in result.scores.items()},
         signals=[s.to_dict() for s in result.signals], rules=list(result.rules), reasons=list(result.reasons),
-        labels=list(result.labels)), handling_from=unit.ts)
+        labels=list(result.labels), model_version=model_version(result)), handling_from=unit.ts)
     answer = answer_for(decision, result.language)
     if rumor:
         answer["rumor_labels"] = labels.apply(unit, {"id": event.id, "author": ctx.get("author"), "ts": ctx.get("ts"),
@@ -111,6 +112,15 @@ def record(unit: Unit, item: Scored, actor: str, rumor: Sequence[Mapping[str, An
     if result.action != "allow":
         unit.emit("decision.made", {k: answer[k] for k in ("id", "decision_id", "action", "category", "reasons")})
     return answer
+
+
+def model_version(result: ScoreResult) -> str | None:
+    """The abuse model version that scored ``result``: from its model signals (``abuse-model@<version>``),
+    which come from the batch's one model even while a new version is being swapped in."""
+    for ident in [s.detector for s in result.signals] + list(result.detectors):
+        if ident.startswith(MODEL_DETECTOR):
+            return ident[len(MODEL_DETECTOR):]
+    return None
 
 
 def _open_case(unit: Unit, item: Scored, actor: str) -> Row:

@@ -55,6 +55,8 @@ class Settings:
     evidence_key: str = ""  # Ed25519 PEM for evidence bundles; "" = a key file next to the database
     console_secret: str = ""  # signs console sessions; "" = derived from the evidence key (shared by workers)
     support_links: tuple[Mapping[str, str], ...] = field(default_factory=lambda: DEFAULT_SUPPORT_LINKS)
+    # issue 13: model versions
+    model_check_seconds: float = 3.0  # how often each process checks which model version is active
 
     def __post_init__(self) -> None:
         for name in CHOICES:
@@ -62,6 +64,8 @@ class Settings:
         if not 0 < self.pileon_tick_seconds < self.pileon_lease_seconds:
             raise InputError("pileon_tick_seconds must be more than 0 and less than pileon_lease_seconds "
                              f"(got {self.pileon_tick_seconds} and {self.pileon_lease_seconds})")
+        if not 0 < self.model_check_seconds <= 60:
+            raise InputError(f"model_check_seconds must be more than 0 and at most 60, got {self.model_check_seconds}")
         if self.pileon_reread_seconds < 0:
             raise InputError(f"pileon_reread_seconds must be 0 or more, got {self.pileon_reread_seconds}")
 

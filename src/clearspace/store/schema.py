@@ -223,6 +223,30 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
                 name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at TEXT NOT NULL)""",
         ),
     ),
+    (
+        12,
+        "training labels from human judgements, model versions and the active model",
+        (
+            # one row per label; a later label on the same event supersedes (current = 0) and keeps the history
+            """CREATE TABLE training_labels (
+                seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL, abusive INTEGER NOT NULL, category TEXT,
+                source TEXT NOT NULL, source_id TEXT, decision_id TEXT, actor TEXT NOT NULL,
+                created_at TEXT NOT NULL, current INTEGER NOT NULL, superseded_at TEXT)""",
+            "CREATE INDEX training_labels_event ON training_labels (event_id, current)",
+            "CREATE INDEX training_labels_current ON training_labels (current, seq)",
+            # weights: the model file (clearspace.model.abuse) in base64, as the schema keeps to TEXT, INTEGER
+            # and REAL on both backends; sha256 and size are of the file's bytes; training / evaluation: JSON
+            """CREATE TABLE model_versions (
+                id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, parent TEXT, created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, weights TEXT NOT NULL,
+                training TEXT NOT NULL, evaluation TEXT NOT NULL)""",
+            # every promotion and rollback, in order; the last row names the version in service
+            """CREATE TABLE active_model (
+                seq INTEGER PRIMARY KEY, version TEXT NOT NULL, previous TEXT, change TEXT NOT NULL,
+                actor TEXT NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL)""",
+            "ALTER TABLE decisions ADD COLUMN model_version TEXT",
+        ),
+    ),
 )
 """``(version, description, statements)``, oldest first."""
 
@@ -241,6 +265,7 @@ JSON_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         "notes": frozenset({"sources"}),
         "jobs": frozenset({"params", "result"}),
         "incidents": frozenset({"participants", "instigators", "summary"}),
+        "model_versions": frozenset({"training", "evaluation"}),
     }
 )
 """Columns stored as JSON text and handed back decoded."""
@@ -253,6 +278,7 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "shields": "account", "held_interactions": "id", "debunks": "id", "post_labels": "id",
         "debunk_versions": "seq", "clarifications": "id", "notes": "id", "note_ratings": "id",
         "note_status_history": "id", "jobs": "id", "incidents": "id", "leases": "name",
+        "training_labels": "seq", "model_versions": "id", "active_model": "seq",
     }
 )
 """Every table and its primary key column; the store refuses any other table name."""
