@@ -11,7 +11,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from clearspace.console.routes import appeals, audit, auth, cases, incidents, protection, queue, rumors
+from clearspace.console.routes import appeals, audit, auth, cases, incidents, protection, queue, rumors, training
 from clearspace.console.web import Console
 from clearspace.service.core import Service
 from clearspace.text.tables import data_path
@@ -23,7 +23,7 @@ def mount_console(app: FastAPI, service: Service, secret: str | None = None) -> 
     """Serve the console on ``app``; ``secret`` signs session cookies (default: new at each start)."""
     console = Console(service, secret)
     router = APIRouter(prefix="/console", include_in_schema=False)
-    for module in (auth, queue, cases, incidents, appeals, audit, protection, rumors):
+    for module in (auth, queue, cases, incidents, appeals, audit, protection, rumors, training):
         module.add_routes(router, console)
 
     @app.get("/console", include_in_schema=False)
