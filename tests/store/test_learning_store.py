@@ -40,7 +40,8 @@ def test_train_promote_swap_and_roll_back_across_two_services(store_url: str, cl
     assert evaluation["new"]["f1"] > evaluation["active"]["f1"]
     assert {"precision", "recall", "f1", "n"} <= set(evaluation["new"])
     listing = b.list_models()
-    assert listing["active"]["version"] == "shipped" and [v["version"] for v in listing["versions"]] == ["v1", "shipped"]
+    assert listing["active"]["version"] == "shipped"
+    assert [v["version"] for v in listing["versions"]] == ["v1", "shipped"]
     assert "weights" not in listing["versions"][0]
 
     a.promote_model("v1", "admin:root", "better on held-out labels")

@@ -865,7 +865,7 @@ class Service:
             from clearspace.text.normalize import Normalizer
 
             normalizer = Normalizer(homophone_terms=LexiconDetector().homophone_terms())
-        return lambda text: normalizer.normalize(text).text  # type: ignore[no-any-return]
+        return lambda text: str(normalizer.normalize(text).text)
 
     def model_tick(self) -> str | None:
         """Serve the active model version if it changed (run every ``model_check_seconds`` by the app)."""
@@ -905,13 +905,13 @@ class Service:
         """Make ``version`` active in every process over this database (within ``model_check_seconds``)."""
         with self.unit() as unit:
             self.models().promote(unit, version, actor, reason)
-        return self.list_models()["active"]
+        return dict(self.list_models()["active"])
 
     def rollback_model(self, actor: str, reason: str = "") -> dict[str, Any]:
         """Return to the version active before the current one was promoted."""
         with self.unit() as unit:
             self.models().rollback(unit, actor, reason)
-        return self.list_models()["active"]
+        return dict(self.list_models()["active"])
 
     def export_model(self, version: str) -> bytes:
         """The model file of ``version`` (``shipped`` included), loadable by ``clearspace scan --model``."""
