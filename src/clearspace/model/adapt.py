@@ -125,16 +125,20 @@ class _Column:
 
 
 def _fit(x: sparse.csr_matrix, z: npt.NDArray[np.float64], y: npt.NDArray[np.float64], l2: float,
-         max_iter: int, start: npt.NDArray[np.float64] | None = None) -> npt.NDArray[np.float64]:
-    """``[a, c, d...]`` minimizing logistic loss of ``a*z + c + x.d`` plus ``l2/2 |d|^2`` (Newton-CG)."""
+         max_iter: int, start: npt.NDArray[np.float64] | None = None,
+         scale_l2: float = 10.0) -> npt.NDArray[np.float64]:
+    """``[a - 1, c, d...]`` minimizing logistic loss of ``a*z + c + x.d`` plus ``l2/2 |d|^2`` and
+    ``scale_l2/2 (a - 1)^2`` (Newton-CG). Without the pull of ``a`` toward 1, labels that all lie near the
+    threshold (as active learning picks them) say nothing about ``a`` and the fit may drop the shipped logit."""
     k = x.shape[1]
     xt = x.T.tocsr()
     sign = 2 * y - 1
     ridge = np.full(k + 2, l2)
-    ridge[:2] = 1e-6  # a and c: practically free (a tiny penalty keeps the Hessian positive definite)
+    ridge[0] = scale_l2  # theta[0] = a - 1: the shipped logit's weight stays near 1 unless the labels disagree
+    ridge[1] = 1e-6  # c: practically free (a tiny penalty keeps the Hessian positive definite)
 
     def logit(theta: npt.NDArray[np.float64]) -> Any:
-        return theta[0] * z + theta[1] + x @ theta[2:]
+        return (1.0 + theta[0]) * z + theta[1] + x @ theta[2:]
 
     def back(g: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         out = np.empty(k + 2)
@@ -154,14 +158,13 @@ def _fit(x: sparse.csr_matrix, z: npt.NDArray[np.float64], y: npt.NDArray[np.flo
 
     if start is None:
         start = np.zeros(k + 2)
-        start[0] = 1.0
     result = optimize.minimize(loss, start, jac=True, hessp=hessp, method="Newton-CG",
                                options={"maxiter": max_iter, "xtol": 1e-6})
     return np.asarray(result.x, dtype=np.float64)
 
 
 def _logit(theta: npt.NDArray[np.float64], x: sparse.csr_matrix, z: npt.NDArray[np.float64]) -> Any:
-    return theta[0] * z + theta[1] + x @ theta[2:]
+    return (1.0 + theta[0]) * z + theta[1] + x @ theta[2:]
 
 
 def best_threshold(probs: npt.NDArray[Any], y: npt.NDArray[Any]) -> float:
@@ -226,7 +229,7 @@ def adapt(base: AbuseModel, texts: Sequence[str], y: Sequence[int] | npt.NDArray
         theta = _fit(col.x, col.z, col.y, config.l2, config.max_iter)
         cut = _threshold(col, config, theta)
         s0, s1 = (float(v) for v in model.stack_fast[h])
-        a, c = float(theta[0]), float(theta[1])
+        a, c = 1.0 + float(theta[0]), float(theta[1])
         new = (a * s0) * model.coef[:, h].astype(np.float64)
         new[col.cols] += theta[2:]
         model.coef[:, h] = new.astype(np.float32)
