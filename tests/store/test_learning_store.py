@@ -35,6 +35,7 @@ def test_train_promote_swap_and_roll_back_across_two_services(store_url: str, cl
     assert a.model_tick() == "shipped" and b.model_tick() == "shipped"
     record = a.train_model("cli", holdout=0.25, seed=3)
     assert record["version"] == "v1" and record["training"]["trained_on"] == 120
+    assert record["training"]["labels"] == 160
     evaluation = record["evaluation"]
     assert evaluation["held_out"]["n"] == 40 and evaluation["active"]["version"] == "shipped"
     assert evaluation["new"]["f1"] > evaluation["active"]["f1"]

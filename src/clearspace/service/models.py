@@ -213,8 +213,8 @@ class ModelRegistry:
                       "new": evaluate(model, held, y[test_idx]).to_dict() if len(held) else None,
                       "active": {"version": active, **evaluate(self.model(active), held, y[test_idx]).to_dict()}
                       if len(held) else None}
-        info = {"base": SHIPPED, "labels": len(texts), "trained_on": int(len(train_idx)),
-                "abusive": int(y[train_idx].sum()), "active_at_training": active, **report}
+        info = {**report, "base": SHIPPED, "labels": len(texts), "trained_on": int(len(train_idx)),
+                "abusive": int(y[train_idx].sum()), "active_at_training": active}
         return self._store_version(open_unit, model, info, evaluation, actor)
 
     def _labelled(self, labels: Sequence[Row]) -> tuple[list[str], np.ndarray[Any, np.dtype[np.int64]]]:
