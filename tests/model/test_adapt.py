@@ -73,3 +73,27 @@ def test_selection_prefers_uncertain_texts_and_skips_near_duplicates(base) -> No
     assert sum(t.startswith("is this one") for t in chosen) <= 3  # not five copies of the most uncertain text
     assert picks[0].uncertainty == pytest.approx(1.0)
     assert uncertainty(np.array([0.5, 0.0, 1.0]), np.array([0.5, 0.5, 0.5])).tolist() == [1.0, 0.0, 0.0]
+
+
+class _Encoder:
+    name = "stub"
+
+    def encode(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - never called here
+        return np.zeros((len(texts), 4), dtype=np.float32)
+
+
+def test_the_engine_swaps_models_between_batches_and_refuses_unfit_ones(base) -> None:  # type: ignore[no-untyped-def]
+    from clearspace.engine import Engine
+
+    data = community(200, seed=4)
+    model, _ = adapt(base, [t for t, _ in data], [int(a) for _, a in data])
+    model.meta["version"] = "v7"
+    engine = Engine()
+    before = engine.score("only a blemkin would say that")
+    engine.swap_model(model)
+    after = engine.score("only a blemkin would say that")
+    assert before.detectors[-1] == "abuse-model@1" and after.detectors[-1] == "abuse-model@v7"
+    assert {s.detector for s in after.signals[:3]} == {"abuse-model@v7"}
+    assert after.scores["abuse"] > before.scores["abuse"]
+    with pytest.raises(ModelError, match="embedding head"):
+        Engine(encoder=_Encoder()).swap_model(model)

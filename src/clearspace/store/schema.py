@@ -245,6 +245,8 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
                 seq INTEGER PRIMARY KEY, version TEXT NOT NULL, previous TEXT, change TEXT NOT NULL,
                 actor TEXT NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL)""",
             "ALTER TABLE decisions ADD COLUMN model_version TEXT",
+            # suggest and model training read the most recent events
+            "CREATE INDEX events_received ON events (received_at)",
         ),
     ),
 )
