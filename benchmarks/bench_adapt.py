@@ -159,7 +159,8 @@ def chart(results: dict[str, Any], path: Path) -> None:
                          f'stroke-dasharray="{dash}"/>')
         parts.append(f'<text x="{x0 + pad}" y="{height - 6}" fill="#1b9e77">— suggest</text>')
         parts.append(f'<text x="{x0 + pad + 70}" y="{height - 6}" fill="#d95f02">- - random</text>')
-        parts.append(f'<text x="{x0 + width - pad}" y="{height - 6}" text-anchor="end">labels (log); F1 of the abusive class</text>')
+        parts.append(f'<text x="{x0 + width - pad}" y="{height - 6}" text-anchor="end">'
+                     'labels (log); F1 of the abusive class</text>')
     parts.append("</svg>")
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")
 
