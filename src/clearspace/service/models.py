@@ -59,8 +59,8 @@ def public(row: Row, active: str) -> dict[str, Any]:
     return {**{k: row[k] for k in LISTED}, "version": row["id"], "active": row["id"] == active}
 
 
-def shipped_entry(active: str) -> dict[str, Any]:
-    base = load_model()
+def shipped_entry(base: AbuseModel, active: str) -> dict[str, Any]:
+    """The package's model as a listed version."""
     return {"version": SHIPPED, "id": SHIPPED, "seq": 0, "parent": None, "created_at": None,
             "created_by": "clearspace", "training": {"model_version": base.meta.get("version"),
                                                      "trained_on": base.meta.get("trained_on", [])},
@@ -130,7 +130,7 @@ class ModelRegistry:
             active = active_version(tx)
             rows = tx.select("model_versions", order_by=["-seq"], columns=list(LISTED))
             history = tx.select("active_model", order_by=["-seq"], limit=100)
-        versions = [public(r, active) for r in rows] + [shipped_entry(active)]
+        versions = [public(r, active) for r in rows] + [shipped_entry(self.model(SHIPPED), active)]
         current = next(v for v in versions if v["version"] == active) if any(
             v["version"] == active for v in versions) else {"version": active}
         return {"active": current, "versions": versions, "history": history}
