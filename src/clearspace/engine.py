@@ -23,8 +23,9 @@ from clearspace.detectors.harm import HarmDetector
 from clearspace.detectors.incitement import IncitementDetector
 from clearspace.detectors.lexicon import LexiconDetector
 from clearspace.detectors.pii import PiiDetector
-from clearspace.errors import InputError, PolicyError
+from clearspace.errors import InputError, ModelError, PolicyError
 from clearspace.language import guess_language
+from clearspace.model.abuse import AbuseModel
 from clearspace.model.detector import ModelDetector
 from clearspace.model.embeddings import Encoder
 from clearspace.model.harm_head import load_harm_head
@@ -153,6 +154,25 @@ class Engine:
             kinds.extend(declared)
         kinds.extend((*ADVISORY_KINDS, *signal_kinds(self.plugins)))  # plug-ins (clearspace.plugins)
         return tuple(dict.fromkeys(kinds))
+
+    def swap_model(self, model: AbuseModel) -> None:
+        """Serve ``model`` from the next batch on (the model registry's hot swap, issue 13).
+
+        The detector is one attribute, read once per batch, so a batch never mixes two models;
+        each model signal names its model (``abuse-model@<version>``). ModelError, with the
+        current model kept, when the model lacks what this engine needs.
+        """
+        self._setup()
+        if self.encoder is not None and not model.has_embed:
+            raise ModelError("this engine embeds texts, and the model has no embedding head")
+        if model.public_heads != self.model_.model.public_heads:
+            raise ModelError(f"the model's heads {model.public_heads} differ from the served model's")
+        detector = ModelDetector.from_model(model, self.encoder, self.embed_band)
+        detector._encoder = self.model_._encoder  # noqa: SLF001 - the encoder, once loaded, is shared
+        prefix = f"{self.model_.name}@"
+        self.detector_ids_ = tuple(f"{detector.name}@{detector.version}" if i.startswith(prefix) else i
+                                   for i in self.detector_ids_)
+        self.model_ = detector
 
     def warm_up(self) -> Engine:
         """Load every model and table now (otherwise the first call does it)."""

@@ -42,7 +42,8 @@ def _tests(*modules: ModuleType) -> dict[str, Any]:
 
 
 globals().update(_tests(_load("service/test_ingest"), _load("service/test_moderation"),
-                       _load("api/test_api_moderation"), _load("api/test_api_rumors")))
+                       _load("api/test_api_moderation"), _load("api/test_api_rumors"),
+                       _load("service/test_training"), _load("api/test_api_learning")))
 
 THREAT = "你就是个傻逼 去死吧"
 

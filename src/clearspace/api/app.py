@@ -7,11 +7,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clearspace.api import docs_page, errors
@@ -20,11 +22,13 @@ from clearspace.api.content_type import JsonBodies
 from clearspace.api.fastpath import CHECK_PATH, EventsFastPath, ShieldCheckFast
 from clearspace.api.fastpath import PATH as EVENTS_PATH
 from clearspace.api.limits import BodyLimit
-from clearspace.api.routes import admin, events, moderation, plugins, protection, rumors
+from clearspace.api.routes import admin, events, learning, moderation, plugins, protection, rumors
 from clearspace.service.batcher import Batcher
 from clearspace.service.core import Service
 from clearspace.service.events import Event
 from clearspace.service.webhooks import OutboxWorker
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = """Trust & safety for Chinese- and English-language communities: score and decide events,
 take reports, work review queues, appeal decisions, audit everything. Every request carries an API
@@ -69,6 +73,10 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
                                     name="policy").start())  # follow policy reloads of other processes
         workers.append(OutboxWorker(service.shadow_tick, interval=service.settings.shadow_sync_seconds,
                                     name="shadow").start())  # issue 13: follow shadow runs started elsewhere
+        # issue 13: serve the active model version now, then follow promotions and rollbacks
+        await run_in_threadpool(_follow_models, service)
+        workers.append(OutboxWorker(lambda: _follow_models(service), interval=service.settings.model_check_seconds,
+                                    name="models").start())
         shared = service.shared_pileons
         if shared is not None:
             workers.append(OutboxWorker(shared.tick, interval=service.settings.pileon_tick_seconds,
@@ -93,7 +101,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     app.state.holds = holds
     app.state.keys = KeyCache(service)
     errors.install(app)
-    for module in (events, moderation, admin, protection, rumors, plugins):
+    for module in (events, moderation, admin, protection, rumors, plugins, learning):
         app.include_router(module.router)
     if console:
         from clearspace.console import mount_console
@@ -109,6 +117,14 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
             CHECK_PATH: ShieldCheckFast(routed, service=service, holds=holds, keys=app.state.keys, max_bytes=limit),
         }
     return app
+
+
+def _follow_models(service: Service) -> None:
+    """One check of the active model version; a failure is logged and the current model kept."""
+    try:
+        service.model_tick()
+    except Exception:  # noqa: BLE001 - scoring goes on with the model in service
+        log.exception("checking the active model version failed; the current model stays in service")
 
 
 class ClearspaceApp(FastAPI):

@@ -202,3 +202,14 @@ def _add_shadow_commands() -> None:
 
 
 _add_shadow_commands()
+
+
+def _add_learning_commands() -> None:
+    """``training`` (export) and ``model`` (train, list, promote, rollback, export): issue 13."""
+    from clearspace.cli.learn_commands import COMMANDS as LEARNING_COMMANDS
+
+    for command in LEARNING_COMMANDS:
+        cli.add_command(command)
+
+
+_add_learning_commands()

@@ -12,7 +12,18 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from clearspace.console.headers import ConsoleHeaders
-from clearspace.console.routes import appeals, audit, auth, cases, incidents, protection, queue, rumors, shadow
+from clearspace.console.routes import (
+    appeals,
+    audit,
+    auth,
+    cases,
+    incidents,
+    protection,
+    queue,
+    rumors,
+    shadow,
+    training,
+)
 from clearspace.console.web import Console
 from clearspace.service.core import Service
 from clearspace.text.tables import data_path
@@ -24,7 +35,7 @@ def mount_console(app: FastAPI, service: Service, secret: str | None = None) -> 
     """Serve the console on ``app``; ``secret`` signs session cookies (default: new at each start)."""
     console = Console(service, secret)
     router = APIRouter(prefix="/console", include_in_schema=False)
-    for module in (auth, queue, cases, incidents, appeals, audit, protection, rumors, shadow):
+    for module in (auth, queue, cases, incidents, appeals, audit, protection, rumors, shadow, training):
         module.add_routes(router, console)
 
     @app.get("/console", include_in_schema=False)

@@ -121,6 +121,11 @@ class AbuseModel:
 
 def save_model(model: AbuseModel, path: str | Path) -> None:
     """Write a model compactly: only non-zero n-gram rows, quantized to int8 per head."""
+    Path(path).write_bytes(model_bytes(model))
+
+
+def model_bytes(model: AbuseModel) -> bytes:
+    """The model file's bytes (what :func:`save_model` writes)."""
     rows = np.flatnonzero(np.any(model.coef != 0, axis=1)).astype(np.int32)
     kept = model.coef[rows]
     scale = np.maximum(np.abs(kept).max(axis=0), 1e-12) / 127.0
@@ -150,17 +155,28 @@ def save_model(model: AbuseModel, path: str | Path) -> None:
         arrays |= {"emb_coef": model.emb_coef, "emb_intercept": model.emb_intercept, "stack_embed": model.stack_embed}
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
-    Path(path).write_bytes(buf.getvalue())
+    return buf.getvalue()
 
 
 def load_model(path: str | Path | None = None) -> AbuseModel:
-    """Load a model file (the shipped one by default)."""
+    """Load a model file (the shipped one by default); ModelError when it is not a model file."""
     source = Path(path) if path is not None else data_path(DEFAULT_MODEL)
     try:
-        with np.load(source) as z:
+        data = source.read_bytes()
+    except OSError as exc:
+        raise ModelError(f"cannot read model {source}: {exc.strerror or exc}") from exc
+    return load_model_bytes(data, str(source))
+
+
+def load_model_bytes(data: bytes, source: str = "model") -> AbuseModel:
+    """A model from the bytes of a model file (``source`` names it in errors)."""
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as z:
             arrays = {k: z[k] for k in z.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:  # a damaged or foreign file
-        raise ModelError(f"cannot read model {source}: {exc}") from exc
+    except (OSError, ValueError, EOFError, TypeError, AttributeError, zipfile.BadZipFile, zlib.error) as exc:
+        raise ModelError(f"cannot read model {source}: not a clearspace model file ({exc})") from exc
+    if not isinstance(arrays, dict) or "meta" not in arrays:
+        raise ModelError(f"cannot read model {source}: not a clearspace model file (no 'meta' entry)")
     try:
         meta = json.loads(arrays["meta"].tobytes().decode())
         if meta.get("format") != FORMAT:
@@ -173,7 +189,7 @@ def load_model(path: str | Path | None = None) -> AbuseModel:
         hasher.idf_ = idf
         coef = np.zeros((n_features, len(meta["heads"])), dtype=np.float32)
         coef[arrays["rows"]] = arrays["coef"].astype(np.float32) * arrays["coef_scale"]
-        return AbuseModel(
+        model = AbuseModel(
             heads=list(meta["heads"]),
             hasher=hasher,
             coef=coef,
@@ -189,3 +205,24 @@ def load_model(path: str | Path | None = None) -> AbuseModel:
         )
     except KeyError as exc:
         raise ModelError(f"{source}: missing entry {exc}") from exc
+    except (ValueError, TypeError, IndexError, AttributeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{source}: malformed model file ({exc})") from exc
+    _check_shapes(model, source)
+    return model
+
+
+def _check_shapes(model: AbuseModel, source: str) -> None:
+    """ModelError unless the arrays fit the heads and the ``abuse`` head has its thresholds."""
+    h = len(model.heads)
+    problems = []
+    if "abuse" not in model.heads:
+        problems.append("no 'abuse' head")
+    if model.intercept.shape != (h,) or model.stack_fast.shape != (h, 2):
+        problems.append(f"intercept {model.intercept.shape} / stack_fast {model.stack_fast.shape} do not fit {h} heads")
+    fast = model.thresholds.get("fast", {})
+    if not {"zh", "en"} <= set(fast) or "embed" not in model.thresholds:
+        problems.append("thresholds need 'fast' and 'embed' cuts for zh and en")
+    if any(route not in model.heads for route in model.routes.values()):
+        problems.append("a route names an unknown head")
+    if problems:
+        raise ModelError(f"{source}: malformed model file: {'; '.join(problems)}")

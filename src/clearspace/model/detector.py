@@ -41,6 +41,14 @@ class ModelDetector:
         self._model: AbuseModel | None = None
         self._encoder: Encoder | None = None
 
+    @classmethod
+    def from_model(cls, model: AbuseModel, encoder: str | Encoder | None = None,
+                   embed_band: float = 0.3) -> ModelDetector:
+        """A detector over a model already loaded (a version from the model registry, say)."""
+        detector = cls(None, encoder, embed_band)
+        detector._model = model
+        return detector
+
     @property
     def model(self) -> AbuseModel:
         if self._model is None:

@@ -32,6 +32,7 @@ PERMISSIONS: Final[Mapping[str, frozenset[str]]] = {
     "audit:read": frozenset({"auditor", "admin"}),
     "transparency:read": frozenset({"auditor", "senior_moderator", "admin"}),
     "admin": frozenset({"admin"}),
+    "training:label": frozenset({"moderator", "senior_moderator", "admin"}),
 }
 """``permission -> roles that have it``; every endpoint names one permission."""
 

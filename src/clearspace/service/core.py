@@ -42,7 +42,9 @@ from clearspace.service import (
     reports,
     review,
     shields,
+    training,
 )
+from clearspace.service import models as models_
 from clearspace.service import notes as note_rules
 from clearspace.service.clock import Clock, iso, parse_time, system_clock
 from clearspace.service.debunk_duplicates import DuplicateFinder
@@ -95,6 +97,7 @@ class Service:
         self.policy_tracker = policy_state.Tracker()  # the policy this process runs (issue 14, reloads)
         self.plugin_set = PluginSet()  # issue 13: set by build_service from the settings
         self.shadow = ShadowRunner(store, self.unit, self.settings, lambda: self._scoring()[0])  # issue 13
+        self._models: models_.ModelRegistry | None = None  # issue 13: model versions
 
     # ------------------------------------------------------------------ plumbing
     def warm_up(self) -> Service:
@@ -1039,3 +1042,69 @@ class Service:
         kinds = getattr(engine, "signal_kinds", None)
         found = kinds() if callable(kinds) else None
         return tuple(found) if found else BUILTIN_SIGNAL_KINDS
+    # ------------------------------------------------------------------ learning: labels and model versions (issue 13)
+    def models(self) -> models_.ModelRegistry:
+        """The model registry of this database (created on first use; see service/models.py)."""
+        if self._models is None:
+            self._models = models_.ModelRegistry(self.store, self._normalizer_factory)
+        return self._models
+
+    def _normalizer_factory(self) -> models_.Normalize:
+        engine = self.engine
+        normalizer = getattr(engine, "normalizer_", None) if engine is not None else None
+        if normalizer is None:
+            from clearspace.detectors.lexicon import LexiconDetector
+            from clearspace.text.normalize import Normalizer
+
+            normalizer = Normalizer(homophone_terms=LexiconDetector().homophone_terms())
+        return lambda text: str(normalizer.normalize(text).text)
+
+    def model_tick(self) -> str | None:
+        """Serve the active model version if it changed (run every ``model_check_seconds`` by the app)."""
+        engine, _ = self._scoring()
+        return self.models().sync(engine)
+
+    def add_training_labels(self, raw: Any, actor: str) -> dict[str, Any]:
+        """Explicit labels: one ``{"event_id", "abusive", "category"?}`` (answered as stored) or a list of up
+        to 1,000 (``{"results", "stored", "errors"}``, an error per bad item, the rest stored)."""
+        with self.unit() as unit:
+            return training.add_explicit(unit, raw, actor)
+
+    def training_labels(self, after: int = 0, limit: int = 100, current_only: bool = True,
+                        event_id: str | None = None) -> dict[str, Any]:
+        """Labels oldest first from ``after`` (a label id): ``{"labels", "next_after"}``."""
+        with self.store.read() as tx:
+            return training.page(tx, after, limit, current_only, event_id)
+
+    def export_training_labels(self, current_only: bool = False) -> Iterator[dict[str, Any]]:
+        """Every label with its provenance and its event's text, oldest first."""
+        return training.export(self.store, current_only)
+
+    def suggest_labels(self, n: int = 20, pool: int = 5000) -> dict[str, Any]:
+        """Unlabelled events whose labels would teach the model most (service/suggest.py)."""
+        from clearspace.service.suggest import suggest
+
+        return suggest(self.store, self.models(), n, pool)
+
+    def train_model(self, actor: str, holdout: float = 0.2, seed: int = 7) -> dict[str, Any]:
+        """A new model version from the shipped model and the current labels (not promoted)."""
+        return self.models().train(self.unit, actor, holdout=holdout, seed=seed)
+
+    def list_models(self) -> dict[str, Any]:
+        return self.models().listing()
+
+    def promote_model(self, version: str, actor: str, reason: str = "") -> dict[str, Any]:
+        """Make ``version`` active in every process over this database (within ``model_check_seconds``)."""
+        with self.unit() as unit:
+            self.models().promote(unit, version, actor, reason)
+        return dict(self.list_models()["active"])
+
+    def rollback_model(self, actor: str, reason: str = "") -> dict[str, Any]:
+        """Return to the version active before the current one was promoted."""
+        with self.unit() as unit:
+            self.models().rollback(unit, actor, reason)
+        return dict(self.list_models()["active"])
+
+    def export_model(self, version: str) -> bytes:
+        """The model file of ``version`` (``shipped`` included), loadable by ``clearspace scan --model``."""
+        return self.models().weights(version)

@@ -33,6 +33,7 @@ class Draft:
     supersedes: str | None = None
     human_involved: bool = False
     decision_id: str | None = None
+    model_version: str | None = None  # the abuse model version behind an automated decision (issue 13)
 
 
 def handling_seconds(start: str | None, now: datetime) -> float | None:
@@ -49,7 +50,7 @@ def record(unit: Unit, draft: Draft, *, handling_from: str | None = None) -> Row
         "category": draft.category, "automated": int(draft.automated), "decided_by": draft.decided_by,
         "source_type": draft.source_type, "status": "active", "scores": draft.scores, "signals": draft.signals,
         "rules": draft.rules, "reasons": draft.reasons, "labels": draft.labels, "created_at": unit.ts,
-        "supersedes": draft.supersedes,
+        "supersedes": draft.supersedes, "model_version": draft.model_version,
     }
     unit.tx.insert("decisions", row)
     statement_id = None
@@ -66,6 +67,7 @@ def record(unit: Unit, draft: Draft, *, handling_from: str | None = None) -> Row
         "event_id": draft.event_id, "account": draft.account, "action": draft.action, "category": draft.category,
         "automated": draft.automated, "source_type": draft.source_type, "rules": draft.rules,
         "statement_id": statement_id, "supersedes": draft.supersedes,
+        **({"model_version": draft.model_version} if draft.model_version else {}),
         "handling_seconds": handling_seconds(handling_from or draft.content_date, unit.now),
     })
     row["statement_id"] = statement_id
@@ -77,6 +79,7 @@ def public(row: Row, statement: Row | None = None) -> dict[str, Any]:
     out = {k: row[k] for k in ("id", "event_id", "account", "action", "category", "decided_by", "source_type",
                                "status", "scores", "signals", "rules", "reasons", "labels", "created_at",
                                "supersedes")}
+    out["model_version"] = row.get("model_version")
     out["automated"] = bool(row["automated"])
     if statement is not None:
         out["statement_of_reasons"] = {"id": statement["id"], **statement["body"]}

@@ -21,6 +21,7 @@ from clearspace.service.events import Event
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 
+MODEL_DETECTOR = "abuse-model@"
 RuleInfo = Mapping[str, tuple[str, int, str]]
 """``name@version -> (category, priority, action)`` for every rule of the policy."""
 
@@ -99,7 +100,8 @@ def record(unit: Unit, item: Scored, actor: str, rumor: Sequence[Mapping[str, An
         facts=statement_facts(result), automated=True, decided_by="clearspace",
         content_date=ctx.get("ts") or unit.ts, scores={k: round(float(v), 4) for k, v in result.scores.items()},
         signals=[*(s.to_dict() for s in result.signals), verdict_entry(result)], rules=list(result.rules),
-        reasons=list(result.reasons), labels=list(result.labels)), handling_from=unit.ts)
+        reasons=list(result.reasons), labels=list(result.labels), model_version=model_version(result)),
+        handling_from=unit.ts)
     answer = answer_for(decision, result.language)
     if rumor:
         answer["rumor_labels"] = labels.apply(unit, {"id": event.id, "author": ctx.get("author"), "ts": ctx.get("ts"),
@@ -145,6 +147,13 @@ def verdict_of(signals: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     """The verdict stored among a decision's signals (``None`` for decisions made before it was)."""
     found = next((s for s in signals if s.get("kind") == "verdict"), None)
     return dict(found["details"]) if found else None
+def model_version(result: ScoreResult) -> str | None:
+    """The abuse model version that scored ``result``: from its model signals (``abuse-model@<version>``),
+    which come from the batch's one model even while a new version is being swapped in."""
+    for ident in [s.detector for s in result.signals] + list(result.detectors):
+        if ident.startswith(MODEL_DETECTOR):
+            return ident[len(MODEL_DETECTOR):]
+    return None
 
 
 def _open_case(unit: Unit, item: Scored, actor: str) -> Row:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 from clearspace.errors import Conflict, InputError
-from clearspace.service import cases, decisions, labels, reports, strikes
+from clearspace.service import cases, decisions, labels, reports, strikes, training
 from clearspace.service.clock import iso
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
@@ -52,6 +52,7 @@ def decide_case(unit: Unit, case_id: str, owner: str, action: str, category: str
         handling_from=case["opened_at"])
     if action in STRIKE_ACTIONS and case["account"]:
         strikes.add_strike(unit, case["account"], category, row["id"], owner)
+    training.from_decision(unit, row, case_id)  # the judgement becomes a training label (issue 13)
     reports.resolve(unit, case_id, action in UPHELD_ACTIONS, f"{action}: {explanation}")
     unit.notify(case["account"], "decision", {"decision_id": row["id"], "action": action,
                                               "statement_id": row["statement_id"]})

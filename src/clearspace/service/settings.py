@@ -88,6 +88,8 @@ class Settings:
     shadow_examples_per_kind: int = 200  # example posts kept per kind of disagreement
     shadow_sync_seconds: float = 5.0  # how often `serve` follows shadow runs started or stopped elsewhere
     shadow_max_busy: float = 0.25  # the most of its time the shadow thread spends judging; it rests in between
+    # issue 13: model versions
+    model_check_seconds: float = 3.0  # how often each process checks which model version is active
 
     def __post_init__(self) -> None:
         for name in CHOICES:
@@ -95,6 +97,8 @@ class Settings:
         if not 0 < self.pileon_tick_seconds < self.pileon_lease_seconds:
             raise InputError("pileon_tick_seconds must be more than 0 and less than pileon_lease_seconds "
                              f"(got {self.pileon_tick_seconds} and {self.pileon_lease_seconds})")
+        if not 0 < self.model_check_seconds <= 60:
+            raise InputError(f"model_check_seconds must be more than 0 and at most 60, got {self.model_check_seconds}")
         if self.pileon_reread_seconds < 0:
             raise InputError(f"pileon_reread_seconds must be 0 or more, got {self.pileon_reread_seconds}")
         if self.policy_poll_seconds <= 0:

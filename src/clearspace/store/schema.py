@@ -243,6 +243,32 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
         ),
     ),
     (
+        12,
+        "training labels from human judgements, model versions and the active model",
+        (
+            # one row per label; a later label on the same event supersedes (current = 0) and keeps the history
+            """CREATE TABLE training_labels (
+                seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL, abusive INTEGER NOT NULL, category TEXT,
+                source TEXT NOT NULL, source_id TEXT, decision_id TEXT, actor TEXT NOT NULL,
+                created_at TEXT NOT NULL, current INTEGER NOT NULL, superseded_at TEXT)""",
+            "CREATE INDEX training_labels_event ON training_labels (event_id, current)",
+            "CREATE INDEX training_labels_current ON training_labels (current, seq)",
+            # weights: the model file (clearspace.model.abuse) in base64, as the schema keeps to TEXT, INTEGER
+            # and REAL on both backends; sha256 and size are of the file's bytes; training / evaluation: JSON
+            """CREATE TABLE model_versions (
+                id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, parent TEXT, created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, weights TEXT NOT NULL,
+                training TEXT NOT NULL, evaluation TEXT NOT NULL)""",
+            # every promotion and rollback, in order; the last row names the version in service
+            """CREATE TABLE active_model (
+                seq INTEGER PRIMARY KEY, version TEXT NOT NULL, previous TEXT, change TEXT NOT NULL,
+                actor TEXT NOT NULL, reason TEXT NOT NULL, created_at TEXT NOT NULL)""",
+            "ALTER TABLE decisions ADD COLUMN model_version TEXT",
+            # suggest and model training read the most recent events
+            "CREATE INDEX events_received ON events (received_at)",
+        ),
+    ),
+    (
         13,
         "shadow mode: candidate runs and where they disagree with the active engine",
         (
@@ -291,6 +317,7 @@ JSON_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         "audit_checkpoints": frozenset({"document"}),
         "shadow_runs": frozenset({"candidate", "counts"}),
         "shadow_disagreements": frozenset({"active", "candidate"}),
+        "model_versions": frozenset({"training", "evaluation"}),
     }
 )
 """Columns stored as JSON text and handed back decoded."""
@@ -318,6 +345,7 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "audit_checkpoints": "seq", "audit_alarms": "id", "console_sessions": "id",
         "policy_state": "id",
         "shadow_runs": "id", "shadow_disagreements": "id",
+        "training_labels": "seq", "model_versions": "id", "active_model": "seq",
     }
 )
 """Every table and its primary key column; the store refuses any other table name."""
