@@ -74,7 +74,7 @@ def test_start_and_stop_are_audited_and_one_run_at_a_time(service: Service) -> N
                           "    when: {signal: abuse, min: 2}\n    action: hold\n"),
      PolicyError, "<candidate policy>:6"),
     (CandidateSpec(model_path="/nowhere/model.npz"), ModelError, "no model file"),
-    (CandidateSpec(version="v7"), InputError, "model version"),
+    (CandidateSpec(version="v7"), NotFound, "v7"),  # no such stored version
     (CandidateSpec(model_path="/tmp/a\x00b"), ModelError, "no model file"),
     (CandidateSpec(model_path="/" + "x" * 5000), ModelError, "no model file"),
 ])
@@ -251,3 +251,23 @@ def test_a_policy_candidate_sees_the_verdicts_target_and_stance(service: Service
     result = ScoreResult("q1", False, "allow", {"abuse": 0.2}, (Signal("abuse", 0.2),), stance="quoting_to_condemn")
     item = _item(Event(id="q1", text="他说“你是傻逼”，这太过分了", type="post", context={}), result, {})
     assert PolicyCandidate(policy).judge([item])[0].action == "label"  # type: ignore[union-attr]
+
+
+def test_a_stored_model_version_runs_in_shadow(tmp_path: Path) -> None:
+    from clearspace.engine import Engine
+    from tests.learning_data import community
+
+    service = Service(open_store(tmp_path / "versions.db"), engine=Engine(), ids=IdFactory(counter_token()))
+    data = community(120, seed=4)
+    service.ingest([{"id": f"c{i}", "author": f"u{i % 5}", "text": text} for i, (text, _) in enumerate(data)])
+    service.add_training_labels([{"event_id": f"c{i}", "abusive": abusive} for i, (_, abusive) in enumerate(data)],
+                                "moderator:carol")
+    version = service.train_model("cli", holdout=0.25, seed=3)["version"]
+    run = service.start_shadow(CandidateSpec(version=version), "admin:ops")
+    assert run["label"] == f"model version {version}"
+    service.ingest(EVENTS)
+    assert service.shadow.drain(60)
+    assert service.shadow_summary()["run"]["compared"] == len(EVENTS)
+    service.stop_shadow("admin:ops")
+    with pytest.raises(NotFound):
+        service.start_shadow(CandidateSpec(version="no-such-version"), "admin:ops")

@@ -31,13 +31,15 @@ def shadow_group() -> None:
               help="Candidate policy YAML (checked now).")
 @click.option("--model", "model_path", type=click.Path(exists=True, dir_okay=False),
               help="Candidate model file (loaded now; the servers read the same path).")
+@click.option("--version", "version", default=None, help="A stored model version (see `clearspace model list`).")
 @click.option("--db", help=DB_HELP)
-def shadow_start(policy_path: str | None, model_path: str | None, db: str | None) -> None:
-    """Start a shadow run with a candidate policy, model file, or both."""
+def shadow_start(policy_path: str | None, model_path: str | None, version: str | None, db: str | None) -> None:
+    """Start a shadow run with a candidate policy, a model file or a stored model version (and a policy)."""
     from clearspace.service.shadow_candidates import CandidateSpec
 
     policy = Path(policy_path).read_text(encoding="utf-8") if policy_path else None
-    spec = CandidateSpec(policy=policy, model_path=str(Path(model_path).resolve()) if model_path else None)
+    spec = CandidateSpec(policy=policy, model_path=str(Path(model_path).resolve()) if model_path else None,
+                         version=version)
     service = _open(db)
     try:
         run = service.start_shadow(spec, actor="cli")

@@ -54,7 +54,7 @@ from clearspace.service.ratelimit import RateLimiter
 from clearspace.service.reports import ReportIn
 from clearspace.service.settings import Settings
 from clearspace.service.shadow import ShadowRunner
-from clearspace.service.shadow_candidates import CandidateSpec
+from clearspace.service.shadow_candidates import CandidateSpec, versions_loader
 from clearspace.service.shield_cache import ShieldCache
 from clearspace.service.unit import Unit, open_unit
 from clearspace.store import Row, Store
@@ -96,7 +96,8 @@ class Service:
         self._audit_checked: audit.VerifyResult | None = None
         self.policy_tracker = policy_state.Tracker()  # the policy this process runs (issue 14, reloads)
         self.plugin_set = PluginSet()  # issue 13: set by build_service from the settings
-        self.shadow = ShadowRunner(store, self.unit, self.settings, lambda: self._scoring()[0])  # issue 13
+        self.shadow = ShadowRunner(store, self.unit, self.settings, lambda: self._scoring()[0],  # issue 13
+                                   versions_loader(lambda version: self.models().model(version)))
         self._models: models_.ModelRegistry | None = None  # issue 13: model versions
 
     # ------------------------------------------------------------------ plumbing

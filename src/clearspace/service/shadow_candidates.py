@@ -165,3 +165,32 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except (OSError, ValueError):
         return False
+
+
+def versions_loader(model_of: Callable[[str], Any], fallback: CandidateLoader = load_candidate) -> CandidateLoader:
+    """A loader that also runs a stored model version (``spec.version``) in shadow: the active engine's
+    configuration with the version's weights swapped in (``model_of(version)`` gives the model, e.g.
+    :meth:`clearspace.service.models.ModelRegistry.model`); anything else goes to ``fallback``."""
+
+    def load(spec: CandidateSpec, active: ScoringEngine) -> Candidate:
+        if spec.version is None:
+            return fallback(spec, active)
+        if spec.model_path is not None:
+            raise InputError("give a model version or a model file path, not both")
+        from clearspace.engine import Engine
+
+        model = model_of(spec.version)  # NotFound / ModelError for an unknown or damaged version
+        kinds = getattr(active, "signal_kinds", None)
+        known = kinds() if callable(kinds) else None
+        policy = parse_policy(spec.policy, "<candidate policy>", known_signals=known) if spec.policy else None
+        plugins = [p for p in getattr(active, "plugins_", ()) if not p.advisory]
+        engine = Engine(policy=policy or active.policy_, plugins=plugins,
+                        lexicon_paths=getattr(active, "lexicon_paths", ()), encoder=getattr(active, "encoder", None),
+                        embed_band=getattr(active, "embed_band", 0.3), harm_head=getattr(active, "harm_head", None),
+                        head_calibration=getattr(active, "head_calibration", None))
+        engine.warm_up()
+        engine.swap_model(model)
+        label = f"model version {spec.version}" + (f" + policy {policy.id}" if policy else "")
+        return EngineCandidate(engine, label)
+
+    return load
