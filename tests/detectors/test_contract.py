@@ -109,3 +109,15 @@ def test_spans_stay_inside_the_original(pairs: list[tuple[str, str]], identity: 
         assert 0.0 <= sig.score <= 1.0
         for start, end in sig.spans:
             assert 0 <= start <= end <= len(d.original)
+
+
+@pytest.mark.parametrize("name", ["cues/zh.tsv", "cues/en.tsv", "lexicons/zh.tsv", "lexicons/en.tsv"])
+def test_tables_have_no_duplicate_rows(name: str) -> None:
+    # a later row silently overrides an earlier one for the same phrase: keep each once
+    from collections import Counter
+
+    from clearspace.text.tables import data_path, read_tsv
+
+    rows = [cols for _, cols in read_tsv(data_path(name), 2)]
+    keys = Counter((cols[0].lower(), cols[1]) if name.startswith("cues") else cols[0].lower() for cols in rows)
+    assert [k for k, n in keys.items() if n > 1] == []
