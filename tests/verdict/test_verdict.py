@@ -120,3 +120,19 @@ def test_hostile_text_stays_fast_and_scores(engine: Engine) -> None:
     texts = ["“" * 20_000, "你" * 20_000, "not " * 5000, "“他说”" * 3000, "a\u200bb" * 5000]
     for r in engine.score_many(texts):
         assert not isinstance(r, Exception)
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("unit", ["不去死", "你不是傻逼", "you are not an idiot ", "我知道你家在哪", "“傻逼”是不对的",
+                                  "河南人都是骗子", "杀你", "别让我碰到你，", "send me nudes babe "])
+def test_many_cues_cost_linear_time(engine: Engine, unit: str) -> None:
+    # every cue of a kind against every other was quadratic: 12,000 characters of 不去死 took 3 s
+    import time
+
+    def cost(repeat: int) -> float:
+        started = time.perf_counter()
+        engine.score(unit * repeat)
+        return time.perf_counter() - started
+
+    small, large = cost(1000), cost(4000)
+    assert large < max(12 * small, 0.5), (small, large)

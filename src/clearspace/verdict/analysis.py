@@ -12,6 +12,7 @@ PERSON_TYPES = ("you", "third", "group", "self", "we")
 TARGET_OF = {"you": "addressee", "third": "third_person", "group": "group", "self": "self", "we": "self"}
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "《": "》", "【": "】"}
 NEG_REACH_ZH = 3
+MAX_PER_TYPE = 256  # cues of one type the analysis keeps (the first ones): bounds the work on hostile text
 NEG_REACH_EN = 28
 
 
@@ -30,8 +31,11 @@ class Analysis:
     def of(cls, text: str, cues: Sequence[Cue]) -> Analysis:
         by_type: dict[str, list[Cue]] = {}
         for cue in cues:
-            by_type.setdefault(cue.type, []).append(cue)
-        return cls(text, cues, clause_bounds(text), sentence_bounds(text), quoted_stretches(text), by_type)
+            kept = by_type.setdefault(cue.type, [])
+            if len(kept) < MAX_PER_TYPE:
+                kept.append(cue)
+        quotes = quoted_stretches(text)[:MAX_PER_TYPE]
+        return cls(text, cues, clause_bounds(text), sentence_bounds(text), quotes, by_type)
 
     def of_type(self, *types: str) -> list[Cue]:
         out: list[Cue] = []

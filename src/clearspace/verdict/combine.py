@@ -42,6 +42,7 @@ UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a m
 CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
 ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
 SHORT_TEXT = 60
+MAX_SPANS = 64  # spans of one signal the verdict weighs (the first ones): bounds the work on hostile text
 HARM_MARGIN, HARM_CLEAR = 0.3, 0.1  # the head raises from 0.8 and clears a model-only flag under 0.1
 SELF_REASONS = ("negated or self-aimed words", "about the speaker")
 
@@ -147,7 +148,7 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
         return sig, [(to_normalized(doc, span), "third_person") for span in sig.spans[:3]]
     best, why, found, keep = 0.0, "", [], 1.0
     raw = sig.score
-    for span in sig.spans:
+    for span in sig.spans[:MAX_SPANS]:
         start, end = to_normalized(doc, span)
         target = an.target_of_span(start, end)
         if an.person_near(start, end) is None and _clause_has(an, start, "conduct"):
@@ -199,7 +200,7 @@ def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, targe
 def _protect(an: Analysis, doc: Document, sig: Signal, st: str) -> Signal:
     """Discount an attack signal that is quoted to condemn it, or reported."""
     direct = False
-    for span in sig.spans:
+    for span in sig.spans[:MAX_SPANS]:
         start, end = to_normalized(doc, span)
         if not an.quoted(start, end) and an.target_of_span(start, end) == "addressee" and st == "reporting":
             direct = True
