@@ -18,7 +18,7 @@ from clearspace.api import errors
 from clearspace.api.auth import KeyCache
 from clearspace.api.fastpath import CHECK_PATH, EventsFastPath, ShieldCheckFast
 from clearspace.api.fastpath import PATH as EVENTS_PATH
-from clearspace.api.limits import BodyLimit
+from clearspace.api.edge import Edge
 from clearspace.api.routes import admin, events, moderation, protection, rumors
 from clearspace.service.batcher import Batcher
 from clearspace.service.core import Service
@@ -88,7 +88,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         from clearspace.console import mount_console
 
         mount_console(app, service, console_secret or service.console_secret())
-    app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
+    app.add_middleware(Edge, max_bytes=service.settings.max_body_bytes)  # api/edge.py: 413, NUL, depth
     if fast_path:
         routed = app.routed
         limit = service.settings.max_body_bytes
