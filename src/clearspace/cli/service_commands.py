@@ -72,6 +72,7 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
         os.environ["CLEARSPACE_DB"] = service.settings.db
         os.environ["CLEARSPACE_DEBUNK_ENCODER"] = service.settings.debunk_encoder
         os.environ["CLEARSPACE_PILEON_MODE"] = service.settings.pileon_mode
+        os.environ["CLEARSPACE_SUPERVISOR_PID"] = str(os.getpid())  # workers die with this process (api/lifeline.py)
         if config:
             os.environ["CLEARSPACE_CONFIG"] = config
         uvicorn.run("clearspace.api.server:app_from_env", factory=True, workers=workers, host=host, port=port,
