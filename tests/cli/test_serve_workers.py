@@ -6,6 +6,7 @@ at the end whatever happens."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from clearspace.api.lifeline import Watchdog, parent_death_signal
+from clearspace.api.lifeline import Watchdog
 
 START_S = 90.0
 GONE_S = 15.0
@@ -72,14 +73,10 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
     finally:
         seen.update(_children(proc.pid))
         for pid in [proc.pid, *seen]:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait(timeout=10)
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
 from clearspace.errors import InputError
 from clearspace.protection.events import parse_ts
 from clearspace.service import incidents

@@ -16,9 +16,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from clearspace.api import errors
 from clearspace.api.auth import KeyCache
+from clearspace.api.edge import Edge
 from clearspace.api.fastpath import CHECK_PATH, EventsFastPath, ShieldCheckFast
 from clearspace.api.fastpath import PATH as EVENTS_PATH
-from clearspace.api.edge import Edge
 from clearspace.api.routes import admin, events, moderation, protection, rumors
 from clearspace.service.batcher import Batcher
 from clearspace.service.core import Service

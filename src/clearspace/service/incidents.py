@@ -45,6 +45,7 @@ from clearspace.protection.nudge import SupportLink, risk_prompt, support_links
 from clearspace.service import cases
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.events import Event
+from clearspace.service.settings import Settings
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Store, Tx
 
@@ -92,6 +93,12 @@ def incident_id(target: str, start: float) -> str:
     """A stable id from the target and the start: the same incident found again keeps its id."""
     digest = hashlib.sha256(f"{target}\n{iso_ts(start)}".encode()).hexdigest()
     return f"inc_{digest[:16]}"
+
+
+def detector_config(settings: Settings) -> DetectorConfig:
+    """The detector's parameters, with the memory bounds from the settings."""
+    return DetectorConfig(max_posts=settings.pileon_max_posts, max_baselines=settings.pileon_max_baselines,
+                          max_window=settings.pileon_max_window)
 
 
 # ---------------------------------------------------------------------------------------- events

@@ -55,6 +55,10 @@ class Settings:
     evidence_key: str = ""  # Ed25519 PEM for evidence bundles; "" = a key file next to the database
     console_secret: str = ""  # signs console sessions; "" = derived from the evidence key (shared by workers)
     support_links: tuple[Mapping[str, str], ...] = field(default_factory=lambda: DEFAULT_SUPPORT_LINKS)
+    # memory bounds of the pile-on detector (issue 11; docs/service.md "Memory")
+    pileon_max_posts: int = 200_000  # posts remembered (id -> author) to credit referrals to their authors
+    pileon_max_baselines: int = 100_000  # idle targets whose baseline is kept (the longest idle forgotten first)
+    pileon_max_window: int = 20_000  # interactions one target's window holds (the oldest leave first)
 
     def __post_init__(self) -> None:
         for name in CHOICES:
@@ -64,6 +68,9 @@ class Settings:
                              f"(got {self.pileon_tick_seconds} and {self.pileon_lease_seconds})")
         if self.pileon_reread_seconds < 0:
             raise InputError(f"pileon_reread_seconds must be 0 or more, got {self.pileon_reread_seconds}")
+        for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window"):
+            if getattr(self, name) < 1:
+                raise InputError(f"{name} must be 1 or more, got {getattr(self, name)}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, config: str | Path | None = None,
