@@ -74,7 +74,7 @@ class TargetState:
     """Sliding-window counters and baseline of one target."""
 
     first_seen: float
-    window: deque[_Entry] = field(default_factory=deque)
+    window: deque[_Entry | float] = field(default_factory=deque)  # a plain interaction is just its time
     authors: dict[str, int] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
     weighted: float = 0.0
@@ -216,13 +216,16 @@ class PileOnDetector:
         author = event.author
         if len(state.window) >= self.config.max_window:
             self._drop_oldest(state)
-        state.window.append(_Entry(event.ts, author, hostile, report, ref, event if hostile else None, hostility))
+        if not (hostile or report):  # most of the traffic: only its time is needed, to leave the window
+            state.window.append(float(event.ts))
+            state.inbound += 1
+            return
+        entry = _Entry(event.ts, author, hostile, report, ref, event if hostile else None, hostility)
+        state.window.append(entry)
         if report:
             state.reporters[author] = state.reporters.get(author, 0) + 1
             return
         state.inbound += 1
-        if not hostile:
-            return
         state.hostile += 1
         count = state.authors.get(author, 0)
         state.authors[author] = count + 1
@@ -230,7 +233,7 @@ class PileOnDetector:
             w = self._weight(event)
             state.weights[author] = w
             state.weighted += w
-            state.window[-1].weight = w
+            entry.weight = w
         if ref is not None:
             state.refs[ref] = state.refs.get(ref, 0) + 1
 
@@ -238,18 +241,20 @@ class PileOnDetector:
         cfg = self.config
         horizon = now - cfg.window_s
         window = state.window
-        while window and window[0].ts < horizon:
+        while window and _ts(window[0]) < horizon:
             self._drop_oldest(state)
 
     def _drop_oldest(self, state: TargetState) -> None:
         """The oldest interaction leaves the target's window (hostile ones go into its baseline)."""
         e = state.window.popleft()
+        if type(e) is float:
+            state.inbound -= 1
+            return
+        assert isinstance(e, _Entry)
         if e.report:
             _decrement(state.reporters, e.author)
             return
         state.inbound -= 1
-        if not e.hostile:
-            return
         state.hostile -= 1
         if not _decrement(state.authors, e.author):
             state.weighted -= state.weights.pop(e.author)
@@ -328,6 +333,9 @@ class PileOnDetector:
         incident = Incident(id=f"inc_{self.detected_count_:06d}", target=target, start=event.ts,
                             detected_at=event.ts, last_ts=event.ts)
         for entry in state.window:
+            if type(entry) is float:
+                continue
+            assert isinstance(entry, _Entry)
             if entry.report:
                 incident.reporters.add(entry.author)
             elif entry.hostile and entry.event is not None:
@@ -365,3 +373,7 @@ def _decrement(counts: dict[str, int], key: str) -> int:
     else:
         del counts[key]
     return left
+
+
+def _ts(entry: _Entry | float) -> float:
+    return entry if type(entry) is float else entry.ts  # type: ignore[union-attr]
