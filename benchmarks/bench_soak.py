@@ -106,7 +106,8 @@ def hostile_request(rng: random.Random, n: int, i: int) -> tuple[str, str, Any]:
     if kind == 1:
         return "POST", "/v1/events", {"id": event_id, "text": "x", "extra": {"k\x00": 1}}
     if kind == 2:
-        return "POST", "/v1/events", ('{"id": "%s", "text": "x", "extra": %s}' % (event_id, "[" * 300 + "]" * 300)).encode()
+        deep = "[" * 300 + "]" * 300
+        return "POST", "/v1/events", f'{{"id": "{event_id}", "text": "x", "extra": {deep}}}'.encode()
     if kind == 3:
         return "POST", "/v1/events", {"id": event_id, "text": "x", "ts": rng.choice(
             ["0614-08-12T08:58:16Z", "0001-01-01T00:00:00+14:00", -40000000000])}
