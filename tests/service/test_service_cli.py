@@ -63,7 +63,7 @@ def test_serve_with_several_workers_detects_pile_ons_in_shared_mode(tmp_path: Pa
     from clearspace.cli import service_commands
     from clearspace.service.settings import Settings
 
-    for name in ("CLEARSPACE_DB", "CLEARSPACE_DEBUNK_ENCODER", "CLEARSPACE_CONFIG"):
+    for name in ("CLEARSPACE_DB", "CLEARSPACE_DEBUNK_ENCODER", "CLEARSPACE_CONFIG", "CLEARSPACE_SUPERVISOR_PID"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CLEARSPACE_PILEON_MODE", "local")  # restored after the test: serve sets it
     monkeypatch.setattr(Service, "warm_up", lambda self: self)  # no model

@@ -19,9 +19,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from clearspace.api import docs_page, errors
 from clearspace.api.auth import KeyCache
 from clearspace.api.content_type import JsonBodies
+from clearspace.api.edge import Edge
 from clearspace.api.fastpath import CHECK_PATH, EventsFastPath, ShieldCheckFast
 from clearspace.api.fastpath import PATH as EVENTS_PATH
-from clearspace.api.limits import BodyLimit
 from clearspace.api.routes import admin, events, learning, moderation, plugins, protection, rumors
 from clearspace.service.batcher import Batcher
 from clearspace.service.core import Service
@@ -108,7 +108,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
 
         mount_console(app, service, console_secret or service.console_secret())
     app.add_middleware(JsonBodies)
-    app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
+    app.add_middleware(Edge, max_bytes=service.settings.max_body_bytes)  # api/edge.py: 413, NUL, depth
     if fast_path:
         routed = app.routed
         limit = service.settings.max_body_bytes

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Final
 
 import orjson
@@ -32,6 +33,8 @@ CODES: Final[tuple[tuple[type[ClearspaceError], int], ...]] = (
     (RateLimited, 429), (StoreError, 503),
 )
 
+log = logging.getLogger("clearspace.api")
+
 
 class BodyTooLarge(ClearspaceError):
     """The request body is larger than the server accepts."""
@@ -51,6 +54,8 @@ def clearspace_error_response(exc: Exception) -> Response:
     if isinstance(exc, BodyTooLarge):
         return error_response(413, str(exc))
     code = next((c for kind, c in CODES if isinstance(exc, kind)), 400)
+    if code >= 500:
+        log.error("answered %d: %s: %s", code, type(exc).__name__, exc, exc_info=exc)
     headers = {"Retry-After": str(max(1, round(exc.retry_after)))} if isinstance(exc, RateLimited) else None
     if code == 401:
         headers = {"WWW-Authenticate": "Bearer"}
@@ -75,7 +80,13 @@ def _http(_: Request, exc: Exception) -> Response:
     return error_response(exc.status_code, str(exc.detail), dict(exc.headers or {}) or None)
 
 
-def _unexpected(_: Request, exc: Exception) -> Response:
+def _unexpected(request: Request, exc: Exception) -> Response:
+    return internal_error(exc, f"{request.method} {request.url.path}")
+
+
+def internal_error(exc: BaseException, where: str) -> Response:
+    """The 500 answer for an unexpected error, logged with its traceback (the answer says to look there)."""
+    log.error("answered 500 to %s: %s: %s", where, type(exc).__name__, exc, exc_info=exc)
     return error_response(500, f"internal error ({type(exc).__name__}); see the server log")
 
 

@@ -20,7 +20,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clearspace.api.auth import KeyCache
-from clearspace.api.errors import clearspace_error_response, error_response
+from clearspace.api.errors import clearspace_error_response, error_response, internal_error
 from clearspace.api.jsonio import parse_json
 from clearspace.errors import ClearspaceError, InputError
 from clearspace.protection.shield import SURFACE_OF, Interaction
@@ -71,7 +71,7 @@ class EventsFastPath:
         except ClearspaceError as exc:
             return clearspace_error_response(exc)
         except Exception as exc:  # noqa: BLE001 - never a bare 500 page
-            return error_response(500, f"internal error ({type(exc).__name__}); see the server log")
+            return internal_error(exc, f"POST {PATH}")
         body = {"results": answers} if isinstance(raw, list) else answers[0]
         return Response(orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS), media_type="application/json")
 
@@ -122,6 +122,8 @@ def _plain_check(obj: Any, max_text: int) -> tuple[str, Interaction, str, str] |
             and type(followed) is bool and type(item_id) is str and len(item_id) <= 200 and type(text) is str
             and len(text) <= max_text):
         return None
+    if "\x00" in account or "\x00" in author or "\x00" in item_id or "\x00" in text:
+        return None  # cannot be stored: the route (through the Edge middleware) answers 400
     if since is not None:
         if type(since) not in (int, float):
             return None
@@ -161,7 +163,7 @@ class ShieldCheckFast:
         headers = dict(scope["headers"])
         length = headers.get(b"content-length")
         if length is None or not length.isdigit() or int(length) > self.max_bytes:
-            await self.app(scope, receive, send)  # the route (and BodyLimit) answer the unusual cases
+            await self.app(scope, receive, send)  # the route (and the Edge middleware) answer the unusual cases
             return
         try:
             scheme, _, key = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
@@ -194,8 +196,7 @@ class ShieldCheckFast:
             await clearspace_error_response(exc)(scope, receive, send)
             return
         except Exception as exc:  # noqa: BLE001 - never a bare 500 page
-            await error_response(500, f"internal error ({type(exc).__name__}); see the server log")(scope, receive,
-                                                                                                   send)
+            await internal_error(exc, f"POST {CHECK_PATH}")(scope, receive, send)
             return
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(content))]})
@@ -221,7 +222,7 @@ class ShieldCheckFast:
 
 def _log_failed_hold(future: Future[Any]) -> None:
     if not future.cancelled() and future.exception() is not None:
-        log.error("a held interaction could not be stored: %s", future.exception())
+        log.error("a held interaction could not be stored: %s", future.exception(), exc_info=future.exception())
 
 
 def _consume(future: asyncio.Future[Any]) -> None:

@@ -13,7 +13,13 @@ from clearspace.api.app import create_app
 
 
 def app_from_env() -> FastAPI:
-    """A warmed-up app over the database named by ``CLEARSPACE_DB`` (default ``clearspace.db``)."""
+    """A warmed-up app over the database named by ``CLEARSPACE_DB`` (default ``clearspace.db``).
+
+    In a worker of ``serve --workers N`` the process is first tied to the supervisor's life
+    (:mod:`clearspace.api.lifeline`)."""
+    from clearspace.api.lifeline import tie_to_supervisor
+
+    tie_to_supervisor()
     from clearspace.service.factory import build_service, lexical_debunks_warning
     from clearspace.service.settings import Settings
 

@@ -128,6 +128,7 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
     _freeze_heap()
     if workers > 1:
         os.environ.update(worker_environment(service.settings, {k for k, v in overrides.items() if v is not None}))
+        os.environ["CLEARSPACE_SUPERVISOR_PID"] = str(os.getpid())  # workers die with this process (api/lifeline.py)
         if config:
             os.environ["CLEARSPACE_CONFIG"] = config
         uvicorn.run("clearspace.api.server:app_from_env", factory=True, workers=workers, host=host, port=port,

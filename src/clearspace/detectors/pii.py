@@ -51,6 +51,9 @@ __all__ = ["PiiDetector"]
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _ZH_UNIT = r"(?:号楼|号院|号|栋|幢|座|单元|室|弄|楼|层|户)"
+_ZH_UNIT_RX = re.compile(_ZH_UNIT)
+_PLATE_SEP = re.compile(r"[ ·・.\-]")
+_LAYOUT = re.compile(r"[0-9一二三四五六]厅")  # 3室2厅: a flat's layout
 _EN_STREET = (
     r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
     r"terrace|crescent|close|square|sq|parkway|pkwy|highway|hwy"
@@ -426,7 +429,7 @@ class PiiDetector:
 
     def _plates(self, text: str) -> Iterator[_Item]:
         for m in self._rx["plate"].finditer(text):
-            value = re.sub(r"[ ·・.\-]", "", m.group()).upper()
+            value = _PLATE_SEP.sub("", m.group()).upper()
             if len(_digits(value)) >= 3:
                 yield _Item("plate", "cn", m.start(), m.end(), 0.8, _mask(value, 2, 2))
 
@@ -536,10 +539,10 @@ def _email_at(rx: Mapping[str, re.Pattern[str]], text: str, at: int) -> _Item | 
 
 def _zh_address(text: str, start: int, end: int) -> tuple[int, float] | None:
     """Start and confidence of a Chinese address whose number part is ``text[start:end]``."""
-    if re.match(r"[0-9一二三四五六]厅", text[end : end + 2]):
+    if _LAYOUT.match(text, end, end + 2):
         return None  # 3室2厅 describes a flat's layout, not where it is
     chain = text[start:end]
-    units = len(re.findall(_ZH_UNIT, chain))
+    units = len(_ZH_UNIT_RX.findall(chain))
     strong = any(u in chain for u in _ZH_STRONG_UNITS)
     place_start, admin = _place_start(text, start)
     if place_start == start and not (units >= 2 and strong):

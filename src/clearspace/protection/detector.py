@@ -12,6 +12,13 @@ window, exponentially decayed). A pile-on is declared when, inside one window:
 
 One-to-one arguments never trigger: they have one hostile participant. Events are fed in time
 order; :meth:`PileOnDetector.process` returns an incident when it is first detected.
+
+Memory stays bounded however many targets and events go by: a target quiet for a whole window
+(and with no open incident) gives up its state, keeping only its baseline (three numbers; at most
+``max_baselines`` targets, the longest idle forgotten first); the window keeps the full event
+only for hostile interactions (the ones an incident lists); a target's window holds at most
+``max_window`` interactions; and the map of posts to their authors (for referrals) holds at most
+``max_posts``.
 """
 
 from __future__ import annotations
@@ -45,6 +52,8 @@ class DetectorConfig:
     report_weight: float = 0.5
     quiet_s: float = 3600.0
     max_posts: int = 200_000
+    max_window: int = 20_000
+    max_baselines: int = 100_000
     hostile_keys: tuple[str, ...] = HOSTILE_KEYS
 
 
@@ -55,7 +64,7 @@ class _Entry:
     hostile: bool
     report: bool
     ref: str | None
-    event: Event
+    event: Event | None  # kept for hostile interactions only: an incident lists them
     hostility: float
     weight: float = 0.0
 
@@ -65,7 +74,7 @@ class TargetState:
     """Sliding-window counters and baseline of one target."""
 
     first_seen: float
-    window: deque[_Entry] = field(default_factory=deque)
+    window: deque[_Entry | float] = field(default_factory=deque)  # a plain interaction is just its time
     authors: dict[str, int] = field(default_factory=dict)
     weights: dict[str, float] = field(default_factory=dict)
     weighted: float = 0.0
@@ -78,6 +87,7 @@ class TargetState:
     incident: Incident | None = None
     last_hostile: float = 0.0
     last_trigger: float = 0.0
+    last_seen: float = 0.0
 
 
 class PileOnDetector:
@@ -85,7 +95,8 @@ class PileOnDetector:
 
     def __init__(self, config: DetectorConfig | None = None) -> None:
         self.config = config or DetectorConfig()
-        self.targets_: dict[str, TargetState] = {}
+        self.targets_: dict[str, TargetState] = {}  # least recently seen first
+        self.baselines_: dict[str, tuple[float, float, float]] = {}  # idle targets: first_seen, base_count, base_ts
         self.posts_: dict[str, str] = {}
         self.closed_: list[Incident] = []
         self.open_: dict[str, Incident] = {}
@@ -103,10 +114,7 @@ class PileOnDetector:
         target = event.target
         if target is None or target == event.author:
             return None
-        state = self.targets_.get(target)
-        if state is None:
-            state = TargetState(first_seen=event.ts, base_ts=event.ts)
-            self.targets_[target] = state
+        state = self._state(target, event.ts)
         self._evict(state, event.ts)
         report = event.type == "report"
         hostility = 0.0 if report else event.hostility(cfg.hostile_keys)
@@ -134,6 +142,35 @@ class PileOnDetector:
             return self._open(target, state, event)
         return None
 
+    def _state(self, target: str, now: float) -> TargetState:
+        """The target's state, now its most recently seen; a target idle for a window gives its up."""
+        targets = self.targets_
+        state = targets.pop(target, None)
+        if state is None:
+            first_seen, base_count, base_ts = self.baselines_.pop(target, (now, 0.0, now))
+            state = TargetState(first_seen=first_seen, base_count=base_count, base_ts=base_ts)
+        state.last_seen = now
+        targets[target] = state
+        self._retire(now)
+        return state
+
+    def _retire(self, now: float, most: int = 4) -> None:
+        """Give up the state of up to ``most`` targets idle for a window (amortized constant time)."""
+        targets, horizon = self.targets_, now - self.config.window_s
+        for _ in range(most):
+            target = next(iter(targets))
+            state = targets[target]
+            if state.last_seen >= horizon:
+                return
+            del targets[target]
+            if state.incident is not None:  # still open: it stays, as recently seen, until it closes
+                targets[target] = state
+                return
+            self._evict(state, now)
+            self.baselines_[target] = (state.first_seen, state.base_count, state.base_ts)
+            if len(self.baselines_) > self.config.max_baselines:  # the longest idle one is forgotten
+                del self.baselines_[next(iter(self.baselines_))]
+
     def run(self, events: Iterable[Event]) -> Iterator[Incident]:
         """Process every event; yield incidents as they close, then those still open."""
         for event in events:
@@ -160,10 +197,7 @@ class PileOnDetector:
     def restore(self, incident: Incident, last_trigger: float) -> None:
         """Make ``incident`` the open incident of its target again (after a restart): later hostile
         events against the target join it instead of opening a new one."""
-        state = self.targets_.get(incident.target)
-        if state is None:
-            state = TargetState(first_seen=incident.start, base_ts=incident.start)
-            self.targets_[incident.target] = state
+        state = self._state(incident.target, incident.last_ts)
         state.incident = incident
         state.last_trigger = last_trigger
         state.last_hostile = max(state.last_hostile, incident.last_ts)
@@ -180,13 +214,18 @@ class PileOnDetector:
     def _push(self, state: TargetState, event: Event, hostile: bool, report: bool, ref: str | None,
               hostility: float) -> None:
         author = event.author
-        state.window.append(_Entry(event.ts, author, hostile, report, ref, event, hostility))
+        if len(state.window) >= self.config.max_window:
+            self._drop_oldest(state)
+        if not (hostile or report):  # most of the traffic: only its time is needed, to leave the window
+            state.window.append(float(event.ts))
+            state.inbound += 1
+            return
+        entry = _Entry(event.ts, author, hostile, report, ref, event if hostile else None, hostility)
+        state.window.append(entry)
         if report:
             state.reporters[author] = state.reporters.get(author, 0) + 1
             return
         state.inbound += 1
-        if not hostile:
-            return
         state.hostile += 1
         count = state.authors.get(author, 0)
         state.authors[author] = count + 1
@@ -194,7 +233,7 @@ class PileOnDetector:
             w = self._weight(event)
             state.weights[author] = w
             state.weighted += w
-            state.window[-1].weight = w
+            entry.weight = w
         if ref is not None:
             state.refs[ref] = state.refs.get(ref, 0) + 1
 
@@ -202,33 +241,27 @@ class PileOnDetector:
         cfg = self.config
         horizon = now - cfg.window_s
         window = state.window
-        while window and window[0].ts < horizon:
-            e = window.popleft()
-            if e.report:
-                left = state.reporters[e.author] - 1
-                if left:
-                    state.reporters[e.author] = left
-                else:
-                    del state.reporters[e.author]
-                continue
+        while window and _ts(window[0]) < horizon:
+            self._drop_oldest(state)
+
+    def _drop_oldest(self, state: TargetState) -> None:
+        """The oldest interaction leaves the target's window (hostile ones go into its baseline)."""
+        e = state.window.popleft()
+        if type(e) is float:
             state.inbound -= 1
-            if not e.hostile:
-                continue
-            state.hostile -= 1
-            left = state.authors[e.author] - 1
-            if left:
-                state.authors[e.author] = left
-            else:
-                del state.authors[e.author]
-                state.weighted -= state.weights.pop(e.author)
-            if e.ref is not None:
-                r = state.refs[e.ref] - 1
-                if r:
-                    state.refs[e.ref] = r
-                else:
-                    del state.refs[e.ref]
-            state.base_count = state.base_count * math.exp(-(e.ts - state.base_ts) / cfg.baseline_tau_s) + e.weight
-            state.base_ts = e.ts
+            return
+        assert isinstance(e, _Entry)
+        if e.report:
+            _decrement(state.reporters, e.author)
+            return
+        state.inbound -= 1
+        state.hostile -= 1
+        if not _decrement(state.authors, e.author):
+            state.weighted -= state.weights.pop(e.author)
+        if e.ref is not None:
+            _decrement(state.refs, e.ref)
+        state.base_count = state.base_count * math.exp(-(e.ts - state.base_ts) / self.config.baseline_tau_s) + e.weight
+        state.base_ts = e.ts
 
     # -- decision -------------------------------------------------------------------------
     def expected(self, state: TargetState, now: float) -> float:
@@ -300,9 +333,12 @@ class PileOnDetector:
         incident = Incident(id=f"inc_{self.detected_count_:06d}", target=target, start=event.ts,
                             detected_at=event.ts, last_ts=event.ts)
         for entry in state.window:
+            if type(entry) is float:
+                continue
+            assert isinstance(entry, _Entry)
             if entry.report:
                 incident.reporters.add(entry.author)
-            elif entry.hostile:
+            elif entry.hostile and entry.event is not None:
                 incident.add(entry.event, entry.hostility, new_account=self._is_new(entry.event),
                              referral=entry.ref, referral_author=self._ref_author(entry.ref))
         incident.detected_at = event.ts
@@ -327,3 +363,17 @@ class PileOnDetector:
         for target in list(self.open_):
             if now - self.targets_[target].last_trigger > quiet:
                 self._close(target, self.targets_[target])
+
+
+def _decrement(counts: dict[str, int], key: str) -> int:
+    """One less of ``key`` (removed at zero); the count left."""
+    left = counts[key] - 1
+    if left:
+        counts[key] = left
+    else:
+        del counts[key]
+    return left
+
+
+def _ts(entry: _Entry | float) -> float:
+    return entry if type(entry) is float else entry.ts  # type: ignore[union-attr]

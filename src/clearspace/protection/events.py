@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from clearspace.errors import InputError
 
@@ -71,21 +71,36 @@ def parse_ts(value: Any, name: str = "ts") -> float:
     if isinstance(value, bool):
         raise InputError(f"'{name}' must be ISO 8601 or epoch seconds, got a boolean")
     if isinstance(value, (int, float)):
-        return float(value)
+        return _in_range(float(value), name)
     if isinstance(value, str):
         if value[:1].isdigit() and "-" not in value[1:] and ":" not in value:
             try:
-                return float(value)
+                number = float(value)
             except ValueError:
                 pass
+            else:
+                return _in_range(number, name)
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
-        except ValueError:
-            raise InputError(f"'{name}' is not ISO 8601 or epoch seconds: {value!r}") from None
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=UTC)
-        return parsed.timestamp()
+            if parsed.tzinfo is None:
+                parsed = parsed.replace(tzinfo=UTC)
+            ts = parsed.timestamp()
+        except (ValueError, OverflowError):
+            raise InputError(f"'{name}' is not ISO 8601 or epoch seconds: {value[:40]!r}") from None
+        return _in_range(ts, name)
     raise InputError(f"'{name}' must be ISO 8601 or epoch seconds, got {type(value).__name__}")
+
+
+EARLIEST_TS: Final = 0.0
+"""1970-01-01 UTC: the earliest event time accepted (as the service's :mod:`~clearspace.service.clock`)."""
+LATEST_TS: Final = 7258118400.0
+"""2200-01-01 UTC: the first event time no longer accepted."""
+
+
+def _in_range(ts: float, name: str) -> float:
+    if not EARLIEST_TS <= ts < LATEST_TS:  # also NaN and infinities
+        raise InputError(f"'{name}' must be a time between 1970-01-01 and 2200-01-01 UTC, got {ts}")
+    return ts
 
 
 def iso(ts: float) -> str:

@@ -61,7 +61,14 @@ def fold(text: str) -> str:
     return text
 
 
-_SIGNATURE = re.compile(r"\s*[—–]+\s*([^—–\n]{0,80}?)\s*\(@[\w\-]+\)\s*[A-Z][a-z]+\.? \d{1,2}, \d{4}\s*$")
+_SIGNATURE = re.compile(r"((?:[^—–\s][^—–\n]{0,79}?)?)\s{0,10}\(@[\w\-]{1,50}\)\s{0,10}[A-Z][a-z]{1,20}\.? "
+                        r"\d{1,2}, \d{4}\Z")
+"""The signature of an embedded tweet (``— Name (@handle) Month D, YYYY``) after its dashes and spaces, up to
+the end of the post (:func:`_signature` finds where to try it). Every repetition is bounded, so even
+searched from every position it stays linear; the first version (unbounded runs of spaces and dashes,
+searched for, anchored at the end) made a post of 20,000 spaces or dashes take seconds."""
+_DASHES = "—–"
+_WS = re.compile(r"\s+")
 _HASHTAG = re.compile(r"#([^\W_][\w\-]*)#?")
 _MENTION = re.compile(r"@([\w\-]+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z0-9])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[0-9])(?=[A-Za-z])")
@@ -83,12 +90,33 @@ def clean_post(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     text = _URL.sub(" ", text)
-    signature = _SIGNATURE.search(text)
-    if signature:
-        text = text[: signature.start()] + " " + signature.group(1)
+    signature = _signature(text)
+    if signature is not None:
+        text = text[: signature[0]] + " " + signature[1]
     text = _HASHTAG.sub(lambda m: " " + split_camel(m.group(1)) + " ", text)
     text = _MENTION.sub(lambda m: " " + split_camel(m.group(1)) + " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return _WS.sub(" ", text).strip()
+
+
+def _signature(text: str) -> tuple[int, str] | None:
+    """Where the signature of an embedded tweet starts (the spaces before its dashes) and the name
+    in it; None when the post does not end with one. Linear: one match after the last dash."""
+    end = len(text.rstrip())
+    dash = max(text.rfind(_DASHES[0], 0, end), text.rfind(_DASHES[1], 0, end))
+    if dash < 0:
+        return None
+    begin = dash + 1
+    while begin < end and text[begin].isspace():
+        begin += 1
+    found = _SIGNATURE.match(text, begin, end)
+    if found is None:
+        return None
+    start = dash
+    while start > 0 and text[start - 1] in _DASHES:
+        start -= 1
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return start, found.group(1)
 
 
 def stem(word: str) -> str:

@@ -3,20 +3,28 @@
 Scoring in batches is several times faster than one text at a time, and one transaction
 per batch makes SQLite commits cheap. A request's future resolves only after its events are
 committed, so an acknowledged event always has its decision on disk.
+
+One request must never fail another: when handling a merged batch raises, each submission of
+it is handled again on its own, so only the one that fails gets the error (and it is logged
+with its cause); the others get their results as if they had come alone.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import Any, Generic, TypeVar
 
+from clearspace.errors import ClearspaceError, StoreError
+
 T = TypeVar("T")
 R = TypeVar("R")
 
 _STOP = object()
+log = logging.getLogger("clearspace.batcher")
 
 
 class Batcher(Generic[T, R]):
@@ -80,7 +88,16 @@ class Batcher(Generic[T, R]):
         merged = [item for items, _ in jobs for item in items]
         try:
             results = self.handle(merged)
-        except BaseException as exc:  # noqa: BLE001 - hand every error to the waiting requests
+        except Exception as exc:  # noqa: BLE001 - one bad submission must not fail the others
+            if len(jobs) == 1:
+                self._fail(jobs[0][1], exc, len(merged))
+                return
+            log.warning("%s: a batch of %d submissions failed (%s: %s); handling each on its own",
+                        self.name, len(jobs), type(exc).__name__, exc)
+            for items, future in jobs:
+                self._alone(items, future)
+            return
+        except BaseException as exc:  # noqa: BLE001 - KeyboardInterrupt and the like: to every waiting request
             for _, future in jobs:
                 future.set_exception(exc)
             return
@@ -88,3 +105,14 @@ class Batcher(Generic[T, R]):
         for items, future in jobs:
             future.set_result(results[start:start + len(items)])
             start += len(items)
+
+    def _alone(self, items: list[T], future: Future[list[R]]) -> None:
+        try:
+            future.set_result(self.handle(items))
+        except Exception as exc:  # noqa: BLE001 - this submission's own error, for its request
+            self._fail(future, exc, len(items))
+
+    def _fail(self, future: Future[list[R]], exc: Exception, count: int) -> None:
+        if not isinstance(exc, ClearspaceError) or isinstance(exc, StoreError):
+            log.error("%s: a submission of %d items failed", self.name, count, exc_info=exc)
+        future.set_exception(exc)

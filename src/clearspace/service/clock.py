@@ -1,9 +1,16 @@
-"""Time for the service comes from an injected clock; timestamps are stored as ISO-8601 UTC text."""
+"""Time for the service comes from an injected clock; timestamps are stored as ISO-8601 UTC text.
+
+Every time the service stores is written by :func:`iso` in one fixed-width form
+(``2026-01-02T03:04:05.000000Z``), so text order is time order and every stored time reads back.
+Times from callers go through :func:`parse_time`, which accepts only ``[EARLIEST, LATEST)``
+(1970-01-01 to 2200-01-01 UTC): ISO-8601 text with any offset, or epoch seconds.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
 from clearspace.errors import InputError
 
@@ -31,9 +38,19 @@ class ManualClock:
         return self.current
 
 
+EARLIEST: Final = datetime(1970, 1, 1, tzinfo=UTC)
+"""The earliest time the service accepts from a caller (included)."""
+LATEST: Final = datetime(2200, 1, 1, tzinfo=UTC)
+"""The first time the service no longer accepts from a caller."""
+_RANGE: Final = "between 1970-01-01 and 2200-01-01 UTC"
+
+
 def iso(moment: datetime) -> str:
-    """``2026-01-02T03:04:05.000000Z``: fixed width, so text order is time order."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """``2026-01-02T03:04:05.000000Z``: fixed width (the year always has four digits; ``strftime``
+    writes year 614 as ``614``), so text order is time order and the text always reads back."""
+    d = moment.astimezone(UTC)
+    return (f"{d.year:04d}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}"
+            f".{d.microsecond:06d}Z")
 
 
 def parse_time(value: object, field: str) -> datetime:
@@ -41,14 +58,16 @@ def parse_time(value: object, field: str) -> datetime:
     if isinstance(value, bool):
         raise InputError(f"'{field}' must be an ISO-8601 time or epoch seconds, got a boolean")
     if isinstance(value, int | float):
-        try:
-            return datetime.fromtimestamp(float(value), UTC)
-        except (OverflowError, OSError, ValueError) as exc:
-            raise InputError(f"'{field}' is not a valid epoch time: {value}") from exc
+        if not EARLIEST.timestamp() <= value < LATEST.timestamp():  # also NaN and infinities
+            raise InputError(f"'{field}' must be a time {_RANGE}, got epoch seconds {value}")
+        return datetime.fromtimestamp(float(value), UTC)
     if isinstance(value, str):
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
-        except ValueError as exc:
-            raise InputError(f"'{field}' is not an ISO-8601 time: {value[:40]!r}") from exc
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+            moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        except (ValueError, OverflowError) as exc:  # OverflowError: year 1 at +14:00 is before year 1 in UTC
+            raise InputError(f"'{field}' is not an ISO-8601 time {_RANGE}: {value[:40]!r}") from exc
+        if not EARLIEST <= moment < LATEST:
+            raise InputError(f"'{field}' must be a time {_RANGE}, got {value[:40]!r}")
+        return moment
     raise InputError(f"'{field}' must be an ISO-8601 time or epoch seconds, got {type(value).__name__}")

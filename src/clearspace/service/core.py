@@ -16,7 +16,6 @@ from typing import Any
 from clearspace.errors import Conflict, InputError, NotFound, PolicyError
 from clearspace.model.embeddings import Encoder
 from clearspace.plugins.config import PluginSet
-from clearspace.protection.detector import DetectorConfig
 from clearspace.protection.incidents import Incident
 from clearspace.protection.nudge import SupportLink
 from clearspace.protection.shield import Interaction, Shield, Verdict
@@ -83,7 +82,7 @@ class Service:
         self.limiter = RateLimiter(clock)
         self._rules: dict[str, tuple[str, int, str]] | None = None
         self.debunk_index = debunks.DebunkIndex(store, debunk_encoder, debunk_reranker)
-        self.detector_config = DetectorConfig()
+        self.detector_config = incidents.detector_config(self.settings)
         self.shield_cache = ShieldCache(store, self.epoch)
         self.support_links: tuple[SupportLink, ...] = incidents.configured_links(self.settings.support_links)
         detect, shared = self.settings.pileon_detection, self.settings.pileon_mode == "shared"

@@ -6,8 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+import orjson
+
 from clearspace.errors import InputError
 from clearspace.service.clock import iso, parse_time
+from clearspace.service.storable import check_value
 
 EVENT_TYPES: Final = frozenset({"post", "reply", "comment", "dm", "danmaku", "livechat", "mention", "repost"})
 SURFACES: Final = frozenset({"post", "comment", "dm", "danmaku", "livechat"})
@@ -15,6 +18,8 @@ ID_FIELDS: Final = ("author", "target_user", "parent", "reporter")
 BOOL_FIELDS: Final = ("minor", "author_follows_target")
 TIME_FIELDS: Final = ("ts", "author_created_at")
 MAX_ID_CHARS: Final = 200
+MAX_CONTEXT_BYTES: Final = 65_536
+"""Largest size of an event's fields other than ``text``, as JSON (unknown fields are stored as context)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +86,9 @@ def parse_event(raw: Any, *, max_text_chars: int) -> Event:
         raise InputError(f"'surface' must be one of {', '.join(sorted(SURFACES))}")
     if raw.get("lang") is not None and not isinstance(raw["lang"], str):
         raise InputError("'lang' must be a language code such as 'zh' or 'en'")
+    check_value(context, "event")  # everything stored as context: NUL, nesting, types (service/storable.py)
+    if len(orjson.dumps(context)) > MAX_CONTEXT_BYTES:
+        raise InputError(f"the event's fields other than 'text' take more than {MAX_CONTEXT_BYTES} bytes as JSON")
     return Event(id=context["id"], type=kind, text=text, context=context)
 
 

@@ -45,6 +45,7 @@ from clearspace.protection.nudge import SupportLink, risk_prompt, support_links
 from clearspace.service import cases
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.events import Event
+from clearspace.service.settings import Settings
 from clearspace.service.support_locale import links_for, target_locale
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Store, Tx
@@ -93,6 +94,12 @@ def incident_id(target: str, start: float) -> str:
     """A stable id from the target and the start: the same incident found again keeps its id."""
     digest = hashlib.sha256(f"{target}\n{iso_ts(start)}".encode()).hexdigest()
     return f"inc_{digest[:16]}"
+
+
+def detector_config(settings: Settings) -> DetectorConfig:
+    """The detector's parameters, with the memory bounds from the settings."""
+    return DetectorConfig(max_posts=settings.pileon_max_posts, max_baselines=settings.pileon_max_baselines,
+                          max_window=settings.pileon_max_window)
 
 
 # ---------------------------------------------------------------------------------------- events
@@ -389,24 +396,30 @@ class LiveDetector:
             with store.read() as tx:
                 active = tx.select("incidents", {"status": "active"}, order_by=["detected_at"])
             over: list[Row] = []
-            stored_targets = set()
             for row in active:
-                stored_targets.add(row["target"])
-                found = det.open_.get(row["target"])
-                if found is not None:
-                    found.id = row["id"]
-                    continue
-                last = epoch(row["last_at"])
-                if now - last > self.config.quiet_s:
-                    over.append(row)
-                    continue
-                restored = Incident(id=row["id"], target=row["target"], start=epoch(row["start_at"]),
-                                    detected_at=epoch(row["detected_at"]), last_ts=last, minor=bool(row["minor"]))
-                det.restore(restored, last)
+                try:
+                    self._reattach(row, now, over)
+                except (InputError, TypeError, ValueError, OverflowError) as exc:
+                    log.error("pile-on detector: skipped stored incident %r that cannot be read: %s", row["id"], exc)
+            stored_targets = {row["target"] for row in active}
             for target in [t for t in det.open_ if t not in stored_targets]:
                 det.forget(target)
             self.ready = True
             return over
+
+    def _reattach(self, row: Row, now: float, over: list[Row]) -> None:
+        """Give a stored active incident back to the detector (or to ``over``, when it went quiet)."""
+        found = self.detector.open_.get(row["target"])
+        if found is not None:
+            found.id = row["id"]
+            return
+        last = epoch(row["last_at"])
+        if now - last > self.config.quiet_s:
+            over.append(row)
+            return
+        restored = Incident(id=row["id"], target=row["target"], start=epoch(row["start_at"]),
+                            detected_at=epoch(row["detected_at"]), last_ts=last, minor=bool(row["minor"]))
+        self.detector.restore(restored, last)
 
 
 def stored_events(store: Store, since: str, received: list[float] | None = None, batch: int = 1000,
@@ -432,11 +445,31 @@ def _with_scores(store: Store, rows: list[Row], received: list[float] | None,
         rows = keep(rows)
     if not rows:
         return []
-    if received is not None:
-        received[0] = epoch(rows[-1]["received_at"])
     scores = _scores(store, [r["id"] for r in rows])
-    out = [detector_event(r["id"], r["context"], scores.get(r["id"]), r["received_at"]) for r in rows]
+    out = readable(((r["id"], r["context"], scores.get(r["id"]), r["received_at"]) for r in rows), "stored event")
+    if received is not None:
+        received[0] = _epoch_or(rows[-1]["received_at"], received[0])
     out.sort(key=lambda e: e.ts)
+    return out
+
+
+def _epoch_or(text: Any, default: float) -> float:
+    try:
+        return epoch(text)
+    except (InputError, TypeError):
+        return default
+
+
+def readable(items: Iterable[tuple[str, Any, Mapping[str, float] | None, float | str]],
+             what: str) -> list[DetectorEvent]:
+    """:func:`detector_event` of each ``(id, context, scores, received)``; one that cannot be read
+    (a time out of range, a context that is not an object) is logged and skipped, the rest go on."""
+    out = []
+    for event_id, ctx, scores, received in items:
+        try:
+            out.append(detector_event(event_id, ctx, scores, received))
+        except (InputError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+            log.error("pile-on detector: skipped %s %r that cannot be read: %s", what, event_id, exc)
     return out
 
 
@@ -448,7 +481,7 @@ def _scores(store: Store, ids: Sequence[str]) -> dict[str, dict[str, float]]:
 def events_for_detector(events: Sequence[Event], scores: Mapping[str, Mapping[str, float]],
                         received: float) -> list[DetectorEvent]:
     """Freshly stored events (service form) for the detector, in event-time order."""
-    out = [detector_event(e.id, e.context, scores.get(e.id), received) for e in events]
+    out = readable(((e.id, e.context, scores.get(e.id), received) for e in events), "event")
     out.sort(key=lambda e: e.ts)
     return out
 

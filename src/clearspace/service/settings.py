@@ -90,6 +90,10 @@ class Settings:
     shadow_max_busy: float = 0.25  # the most of its time the shadow thread spends judging; it rests in between
     # issue 13: model versions
     model_check_seconds: float = 3.0  # how often each process checks which model version is active
+    # memory bounds of the pile-on detector (issue 11; docs/service.md "Memory")
+    pileon_max_posts: int = 200_000  # posts remembered (id -> author) to credit referrals to their authors
+    pileon_max_baselines: int = 100_000  # idle targets whose baseline is kept (the longest idle forgotten first)
+    pileon_max_window: int = 20_000  # interactions one target's window holds (the oldest leave first)
 
     def __post_init__(self) -> None:
         for name in CHOICES:
@@ -109,6 +113,9 @@ class Settings:
                 or not 0.0 < self.shadow_max_busy <= 1.0):
             raise InputError("shadow_sample_rate must be in [0, 1], shadow_queue_size at least 1, "
                              "shadow_sync_seconds more than 0 and shadow_max_busy in (0, 1]")
+        for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window"):
+            if getattr(self, name) < 1:
+                raise InputError(f"{name} must be 1 or more, got {getattr(self, name)}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, config: str | Path | None = None,

@@ -26,6 +26,7 @@ TERMS: Final[Mapping[str, tuple[tuple[str, float], ...]]] = {
     "大家一起骂": (("abuse", 0.7), ("incitement", 0.8), ("targeted_individual", 0.8)),
 }
 PHONE: Final = re.compile(r"1\d{10}")
+HAN: Final = re.compile(r"[\u4e00-\u9fff]")
 DOX_CUES: Final = ("住在", "大家去找")
 
 
@@ -67,7 +68,7 @@ class KeywordEngine:
         return ScoreResult(id=context.get("id"), abusive=scores["abuse"] >= 0.5, action=verdict.action,
                            scores=scores, signals=tuple(signals), rules=tuple(h.rule for h in verdict.rules),
                            reasons=tuple(verdict.reasons), labels=tuple(verdict.labels),
-                           language="zh" if re.search(r"[\u4e00-\u9fff]", text) else "en")
+                           language="zh" if HAN.search(text) else "en")
 
     def score_many(self, items: Iterable[str | Mapping[str, Any]]) -> Iterator[ScoreResult]:
         for item in items:

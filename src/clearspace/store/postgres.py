@@ -32,7 +32,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 
-from clearspace.errors import StoreError
+from clearspace.errors import InputError, StoreError
 from clearspace.store.base import Row, Where
 from clearspace.store.schema import KEYS, MIGRATIONS, MIGRATIONS_TABLE, statements_for
 from clearspace.store.sql import column, columns_sql, decode_json, encode, order_sql, table, where_sql
@@ -213,6 +213,8 @@ class PostgresStore:
             conn.execute("COMMIT")
         except psycopg.Error as exc:
             self._rollback(conn)
+            if isinstance(exc, psycopg.DataError) and "NUL" in str(exc):  # the caller's text, not the database
+                raise InputError("text must not contain NUL characters (PostgreSQL cannot store them)") from exc
             raise StoreError(f"database {what} failed: {exc}".strip()) from exc
         except BaseException:
             self._rollback(conn)

@@ -21,6 +21,14 @@ from clearspace.text.lazytable import LazyTable
 from clearspace.text.offsets import OffsetMap
 
 _KEEP_CONTROL = "\t\n"
+_UNCACHED = frozenset({"Cn", "Co", "Cs"})
+
+
+def cacheable(ch: str) -> bool:
+    """Whether the normal form of ``ch`` is remembered: not for unassigned, private-use or surrogate
+    code points (they map to themselves; remembering them would let hostile text that cycles through
+    a million code points grow the cache without need)."""
+    return unicodedata.category(ch) not in _UNCACHED
 _IRREGULAR = "\uffff"
 """What the translate table gives an irregular character (a noncharacter: a text that
 really contains it only takes the slow path, which is correct for any text)."""
@@ -38,7 +46,7 @@ class CharMap:
         self.extra = dict(extra or {})
         self._cache: dict[str, str] = {}
         self._irregular: set[str] = set()
-        self._table = LazyTable(self._translation)
+        self._table = LazyTable(self._translation, keep=lambda code: cacheable(chr(code)))
         self._ascii_special = self._special_ascii()
 
     def lookup(self, ch: str) -> str:
@@ -47,9 +55,10 @@ class CharMap:
         if hit is not None:
             return hit
         out = self._fixpoint(ch)
-        self._cache[ch] = out
-        if len(out) != 1:
-            self._irregular.add(ch)
+        if cacheable(ch):
+            self._cache[ch] = out
+            if len(out) != 1:
+                self._irregular.add(ch)
         return out
 
     def _fixpoint(self, ch: str) -> str:

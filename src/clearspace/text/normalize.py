@@ -46,6 +46,8 @@ _LEET = re.compile(r"[013457@$!](?<=[a-z].)(?=[a-z])")  # (?<=[a-z])[013457@$!](
 _LEET_MAP = str.maketrans("013457@$!", "oieastasi")
 _HAS_CJK = re.compile(f"[{CJK}]")
 _LATIN = re.compile("[a-z]")
+_LETTERS = re.compile("[a-z]+")
+_NOT_LETTER_OR_SPACE = re.compile(r"[^a-z\s]")
 _CONFUSABLES = {
     "а": "a",
     "в": "b",
@@ -79,9 +81,9 @@ _CONFUSABLES = {
     "ı": "i",
 }
 _CONF_CLASS = "".join(_CONFUSABLES)
-_CONFUSED_WORD = re.compile(
-    rf"[a-z{_CONF_CLASS}]*(?:[a-z][a-z{_CONF_CLASS}]*[{_CONF_CLASS}]|[{_CONF_CLASS}][a-z{_CONF_CLASS}]*[a-z])[a-z{_CONF_CLASS}]*"
-)
+_CONF_RUN = re.compile(rf"[a-z{_CONF_CLASS}]+")
+"""A run of Latin letters and confusables; one that mixes both is a disguised word. (A single pattern
+that asks for the mix, ``[a-zC]*(?:[a-z][a-zC]*[C]|...)``, rescans the run from every start: quadratic.)"""
 _CONF_TABLE = str.maketrans(_CONFUSABLES)
 _CONF_ANY = re.compile(f"[{_CONF_CLASS}]")
 _SHORT_ALIAS = 3
@@ -216,10 +218,18 @@ class Normalizer:
 def _one_to_one(text: str) -> str:
     """Steps that replace characters one for one: confusables, then leetspeak."""
     if not text.isascii() and _CONF_ANY.search(text):
-        text = _CONFUSED_WORD.sub(lambda m: m.group(0).translate(_CONF_TABLE), text)
+        text = _CONF_RUN.sub(_unconfuse, text)
     if _LEET.search(text) is None:
         return text
     return _LEET.sub(lambda m: m.group(0).translate(_LEET_MAP), text)
+
+
+def _unconfuse(m: re.Match[str]) -> str:
+    """A run that mixes Latin letters and confusables, in Latin letters; any other run unchanged."""
+    word = m.group(0)
+    if word.isascii() or _LATIN.search(word) is None:
+        return word
+    return word.translate(_CONF_TABLE)
 
 
 def _alias_regex(forms: Iterable[str]) -> re.Pattern[str] | None:
@@ -237,8 +247,9 @@ def _join_letters(m: re.Match[str]) -> str:
     whole = m.group(0)
     if _CONTRACTION.search(whole):
         return whole  # "i'm a", "it's a": an English contraction, not a word spelt out letter by letter
-    letters = "".join(re.findall(r"[a-z]+", whole))
-    if len(re.findall(r"[a-z]+", whole)) == 2 and not re.search(r"[^a-z\s]", whole):
+    runs = _LETTERS.findall(whole)
+    letters = "".join(runs)
+    if len(runs) == 2 and not _NOT_LETTER_OR_SPACE.search(whole):
         return whole  # "a b": two letters and only spaces is too ambiguous in English
     return letters
 

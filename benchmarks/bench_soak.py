@@ -1,0 +1,259 @@
+"""Soak test: a real ``clearspace serve`` under mixed load with hostile input mixed in, for minutes.
+
+    python benchmarks/bench_soak.py [--minutes 30] [--concurrency 4] [--sample 60] [--workers 1]
+                                    [--output benchmarks/results/soak.json]
+
+Starts ``clearspace serve`` on a free port with a fresh SQLite database (or ``--db`` a
+``postgresql://`` URL, which must be empty), creates an admin key, turns protection on for a few
+accounts and adds two debunks, then keeps ``--concurrency`` keep-alive connections busy with a
+fixed-seed mix of requests:
+
+- good traffic (the requests that are timed): ``POST /v1/events`` (Chinese and English posts,
+  some abusive, aimed at 2,000 accounts), ``POST /v1/shield/check`` (some of them held),
+  ``POST /v1/reports``, ``POST /v1/match``;
+- hostile input (about one request in ten): NUL characters in text, keys and ids, extra fields
+  nested 300 levels deep, times in year 614 and year 1 at +14:00, integers past 64 bits, broken
+  JSON, 20,000 characters of em-dashes, spaces or random code points (the last ones are valid and
+  stored).
+
+Every ``--sample`` seconds it records the server's resident memory (VmRSS, summed over its
+worker processes), the good requests' count, p50 and p99 latency in that interval, and the
+number of 4xx and 5xx answers of each kind. At the end it prints one JSON object and writes it to
+``--output``: the samples, and a summary comparing the first and the last ``--window`` minutes
+(after the first sample, which includes warm-up): RSS change in percent, p99 before and after,
+and the total number of server errors (5xx), which must be 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_events import TEXTS, free_port, request  # noqa: E402
+
+ACCOUNTS = 2000
+PROTECTED = ("victim0", "victim1", "victim2")
+REPORT_CATEGORIES = ("abuse", "threat", "doxxing", "spam")
+
+
+def start(db: str, port: int, workers: int, cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``clearspace serve`` from this checkout (its ``src`` first on the path; the server runs in ``cwd``)."""
+    exe = [sys.executable, "-m", "clearspace"]
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])])}
+    out = subprocess.run([*exe, "keys", "create", "--role", "admin", "--db", db], check=True, capture_output=True,
+                         text=True, cwd=cwd, env=env).stdout
+    key = out.split()[-1]
+    proc = subprocess.Popen([*exe, "serve", "--db", db, "--port", str(port), "--workers", str(workers)], cwd=cwd,
+                            env=env, stdout=subprocess.DEVNULL, stderr=open(cwd / "serve.log", "wb"))  # noqa: SIM115
+    return proc, key
+
+
+def rss_kib(root: int) -> int:
+    """VmRSS of ``root`` and its child processes (the workers), in KiB."""
+    pids = [root] + [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == root]
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def _parent(proc: Path) -> int:
+    try:
+        return int((proc / "stat").read_text().rpartition(")")[2].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
+def good_request(rng: random.Random, n: int, i: int) -> tuple[str, str, Any]:
+    """(method, path, body) of one ordinary request."""
+    roll = rng.random()
+    author, target = f"u{rng.randrange(ACCOUNTS)}", f"u{rng.randrange(ACCOUNTS)}"
+    if roll < 0.70:
+        return "POST", "/v1/events", {"id": f"g{n}-{i}", "text": rng.choice(TEXTS), "author": author,
+                                      "target_user": target, "surface": "comment"}
+    if roll < 0.88:
+        return "POST", "/v1/shield/check", {"account": rng.choice(PROTECTED), "author": author,
+                                            "surface": rng.choice(("dm", "comment")), "item_id": f"c{n}-{i}",
+                                            "text": rng.choice(TEXTS)}
+    if roll < 0.95:
+        return "POST", "/v1/reports", {"reporter": author, "category": rng.choice(REPORT_CATEGORIES),
+                                       "target_user": target, "good_faith": True}
+    return "POST", "/v1/match", {"posts": [{"id": f"m{n}-{i}", "text": rng.choice(TEXTS)}], "k": 3}
+
+
+def hostile_request(rng: random.Random, n: int, i: int) -> tuple[str, str, Any]:
+    """(method, path, body) of one hostile request; ``body`` bytes are sent as they are."""
+    event_id = f"h{n}-{i}"
+    kind = rng.randrange(10)
+    if kind == 0:
+        return "POST", "/v1/events", {"id": event_id, "text": "a\x00b"}
+    if kind == 1:
+        return "POST", "/v1/events", {"id": event_id, "text": "x", "extra": {"k\x00": 1}}
+    if kind == 2:
+        deep = "[" * 300 + "]" * 300
+        return "POST", "/v1/events", f'{{"id": "{event_id}", "text": "x", "extra": {deep}}}'.encode()
+    if kind == 3:
+        return "POST", "/v1/events", {"id": event_id, "text": "x", "ts": rng.choice(
+            ["0614-08-12T08:58:16Z", "0001-01-01T00:00:00+14:00", -40000000000])}
+    if kind == 4:
+        return "POST", "/v1/events", {"id": event_id, "text": "x", "n": 2**64 - 1}
+    if kind == 5:
+        return "POST", "/v1/events", b'{"id": "broken", "text": '
+    if kind == 6:
+        return "POST", "/v1/shield/check", {"account": PROTECTED[0], "author": "x", "surface": "dm", "text": "\x00"}
+    if kind == 7:
+        return "POST", "/v1/reports", {"reporter": "r\x00", "category": "abuse", "good_faith": True}
+    unit = rng.choice(("—", " ", None))
+    text = (unit * 20_000) if unit else "".join(chr(rng.randrange(0x20, 0x2FFFF)) for _ in range(20_000))
+    text = text.replace("\x00", " ")
+    text = "".join(c for c in text if not 0xD800 <= ord(c) <= 0xDFFF)
+    return "POST", "/v1/events", {"id": event_id, "text": text, "author": f"u{rng.randrange(ACCOUNTS)}",
+                                  "target_user": f"u{rng.randrange(ACCOUNTS)}"}
+
+
+class Tally:
+    """What one sampling interval saw."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.status: dict[str, int] = {}
+
+    def add(self, kind: str, status: int, latency: float | None) -> None:
+        key = f"{kind}:{status}"
+        self.status[key] = self.status.get(key, 0) + 1
+        if latency is not None and status < 400:
+            self.latencies.append(latency)
+
+
+async def client(n: int, port: int, key: str, stop_at: float, tally: list[Tally], hostile_share: float) -> None:
+    rng = random.Random(n)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    i = 0
+    while time.monotonic() < stop_at:
+        i += 1
+        hostile = rng.random() < hostile_share
+        method, path, body = (hostile_request if hostile else good_request)(rng, n, i)
+        data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+        started = time.perf_counter()
+        try:
+            status, _ = await request(reader, writer, method, path, port, key, data)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            status = 599
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        elapsed = time.perf_counter() - started
+        tally[0].add("hostile" if hostile else path, status, None if hostile else elapsed)
+    writer.close()
+
+
+def summarize(tally: Tally, minute: float, rss: int) -> dict[str, Any]:
+    lat = sorted(tally.latencies)
+    pct = lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))] * 1000, 2) if lat else None  # noqa: E731
+    return {"minute": round(minute, 2), "rss_mib": round(rss / 1024, 1), "good_requests": len(lat),
+            "p50_ms": pct(0.5), "p99_ms": pct(0.99), "answers": dict(sorted(tally.status.items())),
+            "server_errors": sum(v for k, v in tally.status.items() if int(k.rsplit(":", 1)[1]) >= 500)}
+
+
+async def setup(port: int, key: str) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    for account in PROTECTED:
+        body = json.dumps({"days": 30, "audience": "strangers"}).encode()
+        await request(reader, writer, "PUT", f"/v1/shield/{account}", port, key, body)
+    for debunk in ({"id": "water", "claim": "喝热水可以杀死新冠病毒", "verdict": "false"},
+                   {"id": "5g", "claim": "5G towers spread the coronavirus", "verdict": "fabricated"}):
+        await request(reader, writer, "POST", "/v1/debunks", port, key, json.dumps(debunk, ensure_ascii=False).encode())
+    writer.close()
+
+
+async def soak(proc: subprocess.Popen[bytes], port: int, key: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+    await setup(port, key)
+    start_at = time.monotonic()
+    stop_at = start_at + args.minutes * 60
+    tally = [Tally()]
+    tasks = [asyncio.create_task(client(n, port, key, stop_at, tally, args.hostile_share))
+             for n in range(args.concurrency)]
+    samples = []
+    while time.monotonic() < stop_at:
+        await asyncio.sleep(min(args.sample, max(0.0, stop_at - time.monotonic())))
+        current, tally[0] = tally[0], Tally()
+        row = summarize(current, (time.monotonic() - start_at) / 60, rss_kib(proc.pid))
+        samples.append(row)
+        print(json.dumps(row), file=sys.stderr, flush=True)
+    await asyncio.gather(*tasks)
+    return samples
+
+
+def compare(samples: list[dict[str, Any]], window: float) -> dict[str, Any]:
+    """First and last ``window`` minutes after the first sample (warm-up)."""
+    steady = samples[1:] or samples
+    span = steady[-1]["minute"] - steady[0]["minute"]
+    w = min(window, max(span / 2, 0.0))
+    first = [s for s in steady if s["minute"] <= steady[0]["minute"] + w]
+    last = [s for s in steady if s["minute"] >= steady[-1]["minute"] - w]
+    mean = lambda rows, k: sum(r[k] for r in rows if r[k] is not None) / max(1, len(rows))  # noqa: E731
+    rss_first, rss_last = mean(first, "rss_mib"), mean(last, "rss_mib")
+    return {"window_minutes": round(w, 2), "rss_first_mib": round(rss_first, 1), "rss_last_mib": round(rss_last, 1),
+            "rss_change_pct": round(100 * (rss_last - rss_first) / rss_first, 2) if rss_first else None,
+            "p99_first_ms": round(mean(first, "p99_ms"), 2), "p99_last_ms": round(mean(last, "p99_ms"), 2),
+            "server_errors": sum(s["server_errors"] for s in samples),
+            "good_requests": sum(s["good_requests"] for s in samples)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=30.0, help="Minutes of load (default 30).")
+    parser.add_argument("--concurrency", type=int, default=4, help="Open connections (default 4).")
+    parser.add_argument("--sample", type=float, default=60.0, help="Seconds between samples (default 60).")
+    parser.add_argument("--window", type=float, default=5.0, help="Minutes compared at the start and the end.")
+    parser.add_argument("--hostile-share", type=float, default=0.1, help="Share of hostile requests (default 0.1).")
+    parser.add_argument("--workers", type=int, default=1, help="Server worker processes (default 1).")
+    parser.add_argument("--db", help="Database (default: a fresh SQLite file in a temporary folder).")
+    parser.add_argument("--output", type=Path, help="Also write the result here (JSON).")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        db = args.db or str(folder / "soak.db")
+        port = free_port()
+        proc, key = start(db, port, args.workers, folder)
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    asyncio.run(asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 1))
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise SystemExit("the server did not start") from None
+                    time.sleep(0.3)
+            samples = asyncio.run(soak(proc, port, key, args))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
+        log_tail = (folder / "serve.log").read_text(errors="replace")[-2000:]
+    result = {"minutes": args.minutes, "concurrency": args.concurrency, "workers": args.workers,
+              "hostile_share": args.hostile_share, "db": "sqlite" if args.db is None else "given",
+              "cpus": os.cpu_count() or 0, "summary": compare(samples, args.window), "samples": samples,
+              "server_log_tail": log_tail}
+    text = json.dumps(result, ensure_ascii=False, indent=1)
+    print(text)
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
