@@ -20,18 +20,15 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from clearspace.api.auth import KeyCache
+from clearspace.api.edge import TooLarge, read_body
 from clearspace.api.errors import clearspace_error_response, error_response, internal_error
 from clearspace.api.jsonio import parse_json
-from clearspace.errors import ClearspaceError, InputError
+from clearspace.errors import ClearspaceError
 from clearspace.protection.shield import SURFACE_OF, Interaction
 from clearspace.service.batcher import Batcher
 from clearspace.service.core import Service
 
 PATH = "/v1/events"
-
-
-class _TooLarge(Exception):
-    pass
 
 
 class EventsFastPath:
@@ -59,13 +56,13 @@ class EventsFastPath:
             return error_response(400, "invalid Content-Length header")
         try:
             if length is not None and int(length) > self.max_bytes:
-                raise _TooLarge
+                raise TooLarge
             scheme, _, key = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
             await self.keys.principal(key.strip() or None if scheme.lower() == "bearer" else None, "events:write")
             raw = parse_json(await self._body(receive))
             events = self.service.check_events(raw)
             answers = await asyncio.wrap_future(self.batcher.submit(events))
-        except _TooLarge:
+        except TooLarge:
             return error_response(413, f"request body too large: the limit is {self.max_bytes} bytes "
                                        "(split batches of events)")
         except ClearspaceError as exc:
@@ -79,21 +76,6 @@ class EventsFastPath:
         return await read_body(receive, self.max_bytes)
 
 
-async def read_body(receive: Receive, max_bytes: int) -> bytes:
-    """The whole request body; _TooLarge past ``max_bytes``."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise InputError("the client disconnected before sending the whole body")
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > max_bytes:
-            raise _TooLarge
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
 
 
 
@@ -169,7 +151,7 @@ class ShieldCheckFast:
             scheme, _, key = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
             await self.keys.principal(key.strip() or None if scheme.lower() == "bearer" else None, "score")
             body = await read_body(receive, self.max_bytes)
-        except _TooLarge:
+        except TooLarge:
             response: Response = error_response(413, f"request body too large: the limit is {self.max_bytes} bytes")
             await response(scope, receive, send)
             return
