@@ -88,7 +88,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
             holds.stop()
             for worker in workers:
                 worker.stop()
-            service.shadow.close()
+            service.stop_threads()
             if shared is not None:
                 shared.release()
 

@@ -79,9 +79,14 @@ def authenticate(tx: Tx, key: str | None) -> Principal:
 
 
 def authorize(principal: Principal, permission: str) -> None:
+    authorize_role(principal.role, permission)
+
+
+def authorize_role(role: str, permission: str) -> None:
+    """PermissionDenied unless ``role`` has ``permission`` (for the console, whose viewer is a role)."""
     allowed = PERMISSIONS[permission]
-    if principal.role not in allowed:
-        raise PermissionDenied(f"role '{principal.role}' may not do this ({permission}); "
+    if role not in allowed:
+        raise PermissionDenied(f"role '{role}' may not do this ({permission}); "
                                f"it needs one of: {', '.join(sorted(allowed))}")
 
 

@@ -41,6 +41,7 @@ from clearspace.service import (
     protection_jobs,
     reports,
     review,
+    shield_requests,
     shields,
     training,
 )
@@ -1109,3 +1110,26 @@ class Service:
     def export_model(self, version: str) -> bytes:
         """The model file of ``version`` (``shipped`` included), loadable by ``clearspace scan --model``."""
         return self.models().weights(version)
+
+    # ---------------------------------------------------------- issue 14 point 18 (seams): lifecycle, typed faces
+    def stop_threads(self) -> None:
+        """Stop this process's background threads (the shadow worker), writing what they hold; the store stays open."""
+        self.shadow.close()
+
+    def close(self) -> None:
+        """Stop the background threads and release the store's connections (the end of a CLI command)."""
+        self.stop_threads()
+        self.store.close()
+
+    def turn_on_protection(self, request: shield_requests.ShieldRequest, *, role: str, actor: str,
+                           via: str = "self") -> dict[str, Any]:
+        """Turn protection on as a face asks (:mod:`clearspace.service.shield_requests`): an assisted
+        activation needs ``role`` with cases:work and is recorded as ``assisted:<actor>``, else as ``via``."""
+        shield = shield_requests.build(request, role=role, actor=actor, unassisted=via, now=self.epoch())
+        return self.activate_shield(shield, actor)
+
+    def __enter__(self) -> Service:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

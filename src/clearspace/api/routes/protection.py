@@ -21,8 +21,8 @@ from clearspace.api.calls import call, service_of
 from clearspace.api.jsonio import FastJSON
 from clearspace.api.perspective import TEXT_LIMIT
 from clearspace.protection.nudge import nudge
-from clearspace.protection.shield import AUDIENCES, Interaction, make_shield
-from clearspace.service import access
+from clearspace.protection.shield import AUDIENCES, Interaction
+from clearspace.service.shield_requests import ShieldRequest
 
 router = APIRouter()
 ShieldKeeper = Depends(require("reports:write"))
@@ -98,13 +98,10 @@ async def put_shield(account: str, body: ShieldBody, request: Request, who: Any 
     Assisted activation is recorded as ``activated_by: assisted:<moderator>`` and audited with the
     moderator as actor.
     """
-    if body.assisted:
-        access.authorize(who, "cases:work")
-    shield = make_shield(account, now=service_of(request).epoch(), days=body.days, surfaces=body.surfaces,
-                         audience=body.audience, new_follower_days=body.new_follower_days, allow=body.allow,
-                         block=body.block, drop_above=body.drop_above, reminder_hours=body.reminder_hours,
-                         activated_by=f"assisted:{who.actor}" if body.assisted else "self")
-    return FastJSON(await call(service_of(request).activate_shield, shield, who.actor))
+    wanted = ShieldRequest(account, days=body.days, surfaces=tuple(body.surfaces), audience=body.audience,
+                           new_follower_days=body.new_follower_days, allow=tuple(body.allow), block=tuple(body.block),
+                           drop_above=body.drop_above, reminder_hours=body.reminder_hours, assisted=body.assisted)
+    return FastJSON(await call(service_of(request).turn_on_protection, wanted, role=who.role, actor=who.actor))
 
 
 @router.get("/v1/shield/{account}", tags=["protection"], summary="An account's active protection")

@@ -1,0 +1,37 @@
+"""The service's own seams (issue 14 point 18): its lifecycle, and rules the faces share."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearspace.errors import NotFound, PermissionDenied, StoreError
+from clearspace.service.core import Service
+from clearspace.service.shield_requests import ShieldRequest
+
+
+def test_the_service_is_a_context_manager_that_closes_its_store(service: Service) -> None:
+    with service as same:
+        assert same is service
+        assert service.list_keys() == []
+    with pytest.raises(StoreError, match="closed"):
+        service.list_keys()
+
+
+def test_assisted_protection_needs_a_role_that_works_cases(service: Service) -> None:
+    for role in ("ingest", "auditor"):
+        with pytest.raises(PermissionDenied, match="cases:work"):
+            service.turn_on_protection(ShieldRequest("kid", assisted=True), role=role, actor=f"{role}:x")
+    with pytest.raises(NotFound):
+        service.get_shield("kid")  # nothing was stored by the refused activations
+    shield = service.turn_on_protection(ShieldRequest("kid", days=3, assisted=True), role="moderator",
+                                        actor="moderator:m", via="console:moderator:m")
+    assert shield["activated_by"] == "assisted:moderator:m"
+    assert service.get_shield("kid")["activated_by"] == "assisted:moderator:m"
+
+
+def test_unassisted_protection_is_recorded_as_the_face_says(service: Service) -> None:
+    shield = service.turn_on_protection(ShieldRequest("adult", surfaces=("dms",)), role="ingest", actor="ingest:p")
+    assert shield["activated_by"] == "self" and shield["surfaces"] == ["dms"]
+    shield = service.turn_on_protection(ShieldRequest("adult"), role="moderator", actor="moderator:m",
+                                        via="console:moderator:m")
+    assert shield["activated_by"] == "console:moderator:m"
