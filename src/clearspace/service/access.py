@@ -74,7 +74,11 @@ def authenticate(tx: Tx, key: str | None) -> Principal:
     rows = tx.select("api_keys", {"hash": hash_key(key)}, limit=1)
     if not rows or rows[0]["revoked_at"]:
         raise Unauthenticated("unknown or revoked API key")
-    row = rows[0]
+    return principal_of(rows[0])
+
+
+def principal_of(row: Row) -> Principal:
+    """The caller of an ``api_keys`` row."""
     return Principal(key_id=row["id"], role=row["role"], name=row["name"], rate_limit=float(row["rate_limit"]))
 
 

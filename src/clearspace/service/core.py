@@ -927,13 +927,6 @@ class Service:
         with self.unit() as unit:
             console_sessions.start(unit, sid, key_id, lifetime_s, actor)
 
-    def console_session_key(self, sid: str, key_id: str) -> Row:
-        """The API key behind an open console session; Unauthenticated once it ended or the key was revoked."""
-        from clearspace.service import console_sessions
-
-        with self.store.read() as tx:
-            return console_sessions.key_of(tx, sid, key_id, self.now())
-
     def close_console_session(self, sid: str, actor: str) -> bool:
         """Console sign-out: the session stops working in every process."""
         from clearspace.service import console_sessions
@@ -1127,6 +1120,51 @@ class Service:
         activation needs ``role`` with cases:work and is recorded as ``assisted:<actor>``, else as ``via``."""
         shield = shield_requests.build(request, role=role, actor=actor, unassisted=via, now=self.epoch())
         return self.activate_shield(shield, actor)
+
+    def console_principal(self, sid: str, key_id: str) -> access.Principal:
+        """Who is behind an open console session (its API key); Unauthenticated once the session ended
+        or the key was revoked."""
+        from clearspace.service import console_sessions
+
+        with self.store.read() as tx:
+            return access.principal_of(console_sessions.key_of(tx, sid, key_id, self.now()))
+
+    def charge(self, who: str, rate: float, cost: float = 1.0) -> None:
+        """Count a request of ``who`` against ``rate`` per second (RateLimited when over it; Redis when configured)."""
+        self.limiter.hit(who, rate, cost)
+
+    def charge_console(self, who: str) -> None:
+        """Count a console request of ``who`` against ``Settings.console_rate_limit``."""
+        self.charge(who, self.settings.console_rate_limit)
+
+    def new_debunk_id(self) -> str:
+        """A fresh debunk id (for a debunk written in the console without one)."""
+        return self.ids.new("dbk")
+
+    def transparency_period(self, start: str | None, end: str | None) -> tuple[str, str]:
+        """``start`` and ``end`` where given, else the default period of :meth:`transparency` (dates)."""
+        from clearspace.service import transparency
+
+        return transparency.default_period(start, end, self.clock())
+
+    def refresh_shields(self) -> None:
+        """Re-read the shields changed since the last refresh into this process's mirror."""
+        self.shield_cache.refresh()
+
+    @property
+    def shield_refresh_seconds(self) -> float:
+        """How often the app refreshes the shield mirror."""
+        return self.shield_cache.refresh_s
+
+    @property
+    def shares_pileon_detection(self) -> bool:
+        """Shared pile-on mode: the app runs :meth:`pileon_tick` and gives the lease up on shutdown."""
+        return self.shared_pileons is not None
+
+    def release_pileon_lease(self) -> None:
+        """Give the shared detector's lease up now (on shutdown), so another process takes over."""
+        if self.shared_pileons is not None:
+            self.shared_pileons.release()
 
     def __enter__(self) -> Service:
         return self
