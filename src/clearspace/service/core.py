@@ -18,7 +18,7 @@ from clearspace.model.embeddings import Encoder
 from clearspace.plugins.config import PluginSet
 from clearspace.protection.detector import DetectorConfig
 from clearspace.protection.incidents import Incident
-from clearspace.protection.nudge import SupportLink
+from clearspace.protection.nudge import SupportLink, nudge
 from clearspace.protection.shield import Interaction, Shield, Verdict
 from clearspace.protection.shield import check as check_shield
 from clearspace.rumors.matcher import Reranker
@@ -1165,6 +1165,14 @@ class Service:
         """Give the shared detector's lease up now (on shutdown), so another process takes over."""
         if self.shared_pileons is not None:
             self.shared_pileons.release()
+
+    def nudge_draft(self, text: str, author: str | None = None) -> dict[str, Any]:
+        """The pre-send nudge for a draft: its scores weighed with the author's active strikes."""
+        scores = self.score_text(text).scores
+        strikes = len(self.account_status(author)["strikes"]) if author else 0
+        out = nudge(scores, strikes).to_dict()
+        out["recent_strikes"] = strikes
+        return out
 
     def __enter__(self) -> Service:
         return self

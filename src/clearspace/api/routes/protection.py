@@ -20,7 +20,6 @@ from clearspace.api.auth import Reader, Scorer, require
 from clearspace.api.calls import call, service_of
 from clearspace.api.jsonio import FastJSON
 from clearspace.api.perspective import TEXT_LIMIT
-from clearspace.protection.nudge import nudge
 from clearspace.protection.shield import AUDIENCES, Interaction
 from clearspace.service.shield_requests import ShieldRequest
 
@@ -175,16 +174,7 @@ async def prompts(account: str, request: Request, _: Any = ShieldKeeper,
 @router.post("/v1/nudge", tags=["protection"], summary="Pre-send nudge: friction level for a draft")
 async def post_nudge(body: NudgeBody, request: Request, _: Scorer) -> Any:
     """Scores the draft and weighs the author's active strikes."""
-    service = service_of(request)
-
-    def run() -> dict[str, Any]:
-        scores = service.score_text(body.text).scores
-        strikes = len(service.account_status(body.author)["strikes"]) if body.author else 0
-        out = nudge(scores, strikes).to_dict()
-        out["recent_strikes"] = strikes
-        return out
-
-    return FastJSON(await call(run))
+    return FastJSON(await call(service_of(request).nudge_draft, body.text, body.author))
 
 
 __all__ = ["AUDIENCES", "router"]
