@@ -20,7 +20,7 @@ FORBIDDEN = {
     "a private member of the service": re.compile(SERVICE + r"\._[a-z]"),
     "the service's internals": re.compile(
         SERVICE + r"\.(shield_cache|limiter|ids|shared_pileons|pileons|shadow|engine|debunk_index|"
-        r"policy_tracker)\b"),
+        r"policy_tracker|clock|unit)\b"),
     "a table of the store": re.compile(r"\b(tx|store)\.(select|get|insert|update|delete|execute)\("),
 }
 ALLOWED = {("api/calls.py", "the untyped app.state.service (use clearspace.api.calls.service_of)"),

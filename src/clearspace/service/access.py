@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypedDict
 
 from clearspace.errors import InputError, PermissionDenied, Unauthenticated
 from clearspace.store import Row, Tx
@@ -94,6 +94,19 @@ def authorize_role(role: str, permission: str) -> None:
                                f"it needs one of: {', '.join(sorted(allowed))}")
 
 
-def public_key(row: Row) -> dict[str, object]:
+class KeyRecord(TypedDict):
+    """An API key as listed and answered (never the secret or its hash)."""
+
+    id: str
+    prefix: str
+    role: str
+    name: str
+    rate_limit: float
+    created_at: str
+    revoked_at: str | None
+
+
+def public_key(row: Row) -> KeyRecord:
     """A key as listed (never the secret or its hash)."""
-    return {k: row[k] for k in ("id", "prefix", "role", "name", "rate_limit", "created_at", "revoked_at")}
+    return {"id": row["id"], "prefix": row["prefix"], "role": row["role"], "name": row["name"],
+            "rate_limit": row["rate_limit"], "created_at": row["created_at"], "revoked_at": row["revoked_at"]}

@@ -150,7 +150,7 @@ class Service:
         return principal
 
     def create_key(self, role: str, name: str = "", rate_limit: float | None = None,
-                   actor: str = "cli") -> tuple[dict[str, Any], str]:
+                   actor: str = "cli") -> tuple[access.KeyRecord, str]:
         """A new API key: ``(its public record, the key itself)``; the key is shown only once."""
         access.check_role(role)
         if rate_limit is not None and rate_limit <= 0:
@@ -164,11 +164,11 @@ class Service:
             unit.log("key.created", actor, key_id, {"role": role, "name": row["name"]})
         return access.public_key(row), key
 
-    def list_keys(self) -> list[dict[str, Any]]:
+    def list_keys(self) -> list[access.KeyRecord]:
         with self.store.read() as tx:
             return [access.public_key(r) for r in tx.select("api_keys", order_by=["created_at"])]
 
-    def revoke_key(self, key_id: str, actor: str) -> dict[str, Any]:
+    def revoke_key(self, key_id: str, actor: str) -> access.KeyRecord:
         with self.unit() as unit:
             if not unit.tx.update("api_keys", {"id": key_id, "revoked_at": None}, {"revoked_at": unit.ts}):
                 raise NotFound(f"no active API key {key_id!r}")
@@ -771,7 +771,7 @@ class Service:
                 note_rules.rescore(unit, "notes")
         return self.get_note(note_id)
 
-    def score_notes(self, actor: str = "notes") -> dict[str, Any]:
+    def score_notes(self, actor: str = "notes") -> note_rules.Rescored:
         """Score every note now (the job behind ``clearspace notes score``): ``notes``, ``ratings``,
         ``changed`` (status changes), ``rings`` (rating rings found)."""
         with self.unit() as unit:
@@ -953,7 +953,7 @@ class Service:
                 "active": None if row is None else {**policy_state.stored_info(row).to_dict(),
                                                     "loaded_at": row["loaded_at"], "loaded_by": row["loaded_by"]}}
 
-    def reload_policy(self, actor: str, path: str | None = None) -> dict[str, Any]:
+    def reload_policy(self, actor: str, path: str | None = None) -> policy_state.Reload:
         """Read the policy file again (``path``, default the ``policy`` setting) and make it the active policy
         of every process on this database; PolicyError with every problem when it is refused (nothing changes)."""
         known = self.known_signal_kinds()  # issue 13: with plug-ins, their kinds too

@@ -32,7 +32,7 @@ async def health() -> dict[str, str]:
 @router.post("/v1/keys", tags=["admin"], status_code=201, summary="Create an API key (shown once)")
 async def create_key(body: KeyIn, request: Request, principal: Admin) -> Any:
     record, key = await call(service_of(request).create_key, body.role, body.name,
-                                          body.rate_limit, principal.actor)
+                             body.rate_limit, principal.actor)
     return FastJSON({**record, "key": key}, status_code=201)
 
 

@@ -66,7 +66,7 @@ async def release_case(case_id: str, request: Request, who: CaseWorker) -> Any:
 async def decide_case(case_id: str, body: CaseDecisionBody, request: Request,
                       who: CaseWorker) -> Any:
     return FastJSON(await call(service_of(request).decide_case, case_id, who.actor, body.action, body.category,
-                                body.explanation))
+                               body.explanation))
 
 
 @router.post("/v1/appeals", tags=["appeals"], status_code=201, summary="Appeal a decision (author or reporter)")

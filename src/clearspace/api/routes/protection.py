@@ -87,7 +87,7 @@ async def shield_check(body: CheckBody, request: Request, _: Scorer) -> Any:
     it = Interaction(body.author, body.surface, body.author_follows, body.follows_author, body.followed_since,
                      body.hostility)
     return FastJSON(await call(service_of(request).check_interaction, body.account, it, item_id=body.item_id,
-                                text=body.text))
+                               text=body.text))
 
 
 @router.put("/v1/shield/{account}", tags=["protection"], summary="Turn on one-click protection (一键防护)")
