@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from clearspace.errors import NotFound, PermissionDenied, StoreError
+from clearspace.protection.events import Event
+from clearspace.protection.incidents import Incident
 from clearspace.service.core import Service
 from clearspace.service.shield_requests import ShieldRequest
 
@@ -35,3 +37,23 @@ def test_unassisted_protection_is_recorded_as_the_face_says(service: Service) ->
     shield = service.turn_on_protection(ShieldRequest("adult"), role="moderator", actor="moderator:m",
                                         via="console:moderator:m")
     assert shield["activated_by"] == "console:moderator:m"
+
+
+def _incident(number: int, target: str) -> Incident:
+    start = 1772362800.0 + number * 7200
+    incident = Incident(id=f"inc_{number}", target=target, start=start, detected_at=start + 200, last_ts=start + 200)
+    for i, author in enumerate(("a", "b", "c")):
+        incident.add(Event(id=f"e{number}_{i}", type="reply", author=author, ts=start + i, target=target), 0.9,
+                     new_account=False, referral=None, referral_author=None)
+    return incident
+
+
+def test_the_incident_of_a_case_is_found_however_many_incidents_came_after(service: Service) -> None:
+    service.record_incidents([_incident(0, "first")])
+    first = service.list_incidents(target="first")[0]
+    assert first["case_id"]
+    service.record_incidents([_incident(n, f"t{n}") for n in range(1, 4)])
+    found = service.incident_for_case(first["case_id"])
+    assert found is not None and found["id"] == first["id"] and found == service.get_incident(first["id"])
+    assert service.incident_for_case("case_missing") is None
+    assert service.incident_for_case("bad\x00id") is None

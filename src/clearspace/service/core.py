@@ -1174,6 +1174,14 @@ class Service:
         out["recent_strikes"] = strikes
         return out
 
+    def incident_for_case(self, case_id: str) -> dict[str, Any] | None:
+        """The pile-on incident (as :meth:`get_incident`) an incident case is about; None when there is none."""
+        if not case_id or "\x00" in case_id:
+            return None
+        with self.store.read() as tx:
+            rows = tx.select("incidents", {"case_id": case_id}, order_by=["-detected_at", "id"], limit=1)
+            return incidents.detail(tx, rows[0], self.detector_config) if rows else None
+
     def __enter__(self) -> Service:
         return self
 
