@@ -12,11 +12,11 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from clearspace.api.auth import Reader, Scorer, require
+from clearspace.api.auth import Reader, Reporter, Scorer
 from clearspace.api.calls import call, service_of
 from clearspace.api.jsonio import FastJSON
 from clearspace.api.perspective import TEXT_LIMIT
@@ -24,7 +24,6 @@ from clearspace.protection.shield import AUDIENCES, Interaction
 from clearspace.service.shield_requests import ShieldRequest
 
 router = APIRouter()
-ShieldKeeper = Depends(require("reports:write"))
 Account = Field(min_length=1, max_length=200)
 Surface = Literal["comment", "comments", "reply", "post", "dm", "dms", "mention", "mentions", "repost", "reposts",
                   "quote", "danmaku", "livechat"]
@@ -91,7 +90,7 @@ async def shield_check(body: CheckBody, request: Request, _: Scorer) -> Any:
 
 
 @router.put("/v1/shield/{account}", tags=["protection"], summary="Turn on one-click protection (一键防护)")
-async def put_shield(account: str, body: ShieldBody, request: Request, who: Any = ShieldKeeper) -> Any:
+async def put_shield(account: str, body: ShieldBody, request: Request, who: Reporter) -> Any:
     """The platform turns it on for the person; a moderator turns it on with a minor (``assisted``).
 
     Assisted activation is recorded as ``activated_by: assisted:<moderator>`` and audited with the
@@ -109,7 +108,7 @@ async def get_shield(account: str, request: Request, _: Reader) -> Any:
 
 
 @router.delete("/v1/shield/{account}", tags=["protection"], summary="Turn protection off")
-async def delete_shield(account: str, request: Request, who: Any = ShieldKeeper) -> Any:
+async def delete_shield(account: str, request: Request, who: Reporter) -> Any:
     return FastJSON(await call(service_of(request).deactivate_shield, account, who.actor))
 
 
@@ -122,7 +121,7 @@ async def held(account: str, request: Request, _: Reader) -> Any:
 @router.post("/v1/shield/{account}/held/{held_id}", tags=["protection"],
              summary="Release or dismiss one held interaction")
 async def resolve_held(account: str, held_id: str, body: ResolveBody, request: Request,
-                       who: Any = ShieldKeeper) -> Any:
+                       who: Reporter) -> Any:
     await _holds_settled(request)
     return FastJSON(await call(service_of(request).resolve_held, account, held_id, body.decision, who.actor))
 
@@ -166,7 +165,7 @@ async def evidence_key(request: Request, _: Reader) -> Any:
 
 @router.get("/v1/protection/{account}/prompts", tags=["protection"],
             summary="Risk prompts and expiry reminders for an account, newest first")
-async def prompts(account: str, request: Request, _: Any = ShieldKeeper,
+async def prompts(account: str, request: Request, _: Reporter,
                   limit: int = Query(default=100, ge=1, le=1000)) -> Any:
     return FastJSON({"account": account, "prompts": await call(service_of(request).protection_prompts, account, limit)})
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 
-from clearspace.api.auth import ContextReader, NoteWriter, Reader, Scorer, require
+from clearspace.api.auth import CaseWorker, ContextReader, NoteWriter, Reader, Scorer
 from clearspace.api.calls import call, service_of
 from clearspace.api.jsonio import FastJSON, read_json
 from clearspace.api.models import BackfillBody, ClarificationBody, MatchBody, NoteBody, RatingBody
 
 router = APIRouter()
-DebunkWriter = Depends(require("cases:work"))
 
 _EVIDENCE: dict[str, Any] = {"type": "object", "properties": {
     "publisher": {"type": "string"}, "url": {"type": "string"}, "quote": {"type": "string"},
@@ -69,7 +68,7 @@ async def search_debunks(request: Request, _: Reader,
 
 @router.post("/v1/debunks", tags=["rumors"], openapi_extra=DEBUNKS_BODY, response_class=FastJSON,
              summary="Add debunks: one, a list, or a ClaimReview document")
-async def post_debunks(request: Request, who: Any = DebunkWriter,
+async def post_debunks(request: Request, who: CaseWorker,
                        backfill: Annotated[bool, Query(description="Then label the stored posts that match the "
                                                                    "debunks created (a background job).")] = False
                        ) -> Any:
@@ -108,7 +107,7 @@ async def match(body: MatchBody, request: Request, _: Scorer) -> Any:
 
 @router.post("/v1/labels/backfill", tags=["rumors"], status_code=202, response_class=FastJSON,
              summary="Start labelling stored posts that match the registry (a job)")
-async def backfill_all(body: BackfillBody, request: Request, who: Any = DebunkWriter) -> Any:
+async def backfill_all(body: BackfillBody, request: Request, who: CaseWorker) -> Any:
     """Answers the job at once (202); follow it with ``GET /v1/jobs/{job_id}``. Running it again adds no
     duplicate labels."""
     return FastJSON(await call(service_of(request).start_backfill, body.debunk_ids, who.actor), status_code=202)
@@ -164,7 +163,7 @@ async def debunk_history(debunk_id: str, request: Request, _: Reader) -> Any:
 @router.post("/v1/debunks/{debunk_id:path}/clarification", tags=["rumors"], status_code=201,
              summary="Add the clarification of the person a rumor is about")
 async def add_clarification(debunk_id: str, body: ClarificationBody, request: Request,
-                            who: Any = DebunkWriter) -> Any:
+                            who: CaseWorker) -> Any:
     """Recorded by a moderator who checked it comes from that person (``account``); it replaces their earlier
     one and is shown on the debunk's card and with every label from it. Audited (``debunk.clarified``)."""
     found = await call(service_of(request).add_clarification, debunk_id, body.account, body.text, who.actor,
@@ -174,7 +173,7 @@ async def add_clarification(debunk_id: str, body: ClarificationBody, request: Re
 
 @router.post("/v1/debunks/{debunk_id:path}/backfill", tags=["rumors"], status_code=202, response_class=FastJSON,
              summary="Start labelling stored posts that match one debunk (a job)")
-async def backfill_one(debunk_id: str, request: Request, who: Any = DebunkWriter) -> Any:
+async def backfill_one(debunk_id: str, request: Request, who: CaseWorker) -> Any:
     return FastJSON(await call(service_of(request).start_backfill, [debunk_id], who.actor), status_code=202)
 
 
@@ -185,7 +184,7 @@ async def get_debunk(debunk_id: str, request: Request, _: Reader) -> Any:
 
 @router.put("/v1/debunks/{debunk_id:path}", tags=["rumors"], openapi_extra=PUT_BODY, response_class=FastJSON,
             summary="Replace a debunk with a new version")
-async def put_debunk(debunk_id: str, request: Request, who: Any = DebunkWriter, reason: Reason = "") -> Any:
+async def put_debunk(debunk_id: str, request: Request, who: CaseWorker, reason: Reason = "") -> Any:
     """The whole debunk (``id`` may be left out); answers it with its new ``version`` (unchanged content keeps
     the version). Audited (``debunk.updated``); labels already on posts stay."""
     raw = await read_json(request)
@@ -195,7 +194,7 @@ async def put_debunk(debunk_id: str, request: Request, who: Any = DebunkWriter, 
 
 @router.patch("/v1/debunks/{debunk_id:path}", tags=["rumors"], openapi_extra=PATCH_BODY, response_class=FastJSON,
               summary="Change some fields of a debunk (a new version)")
-async def patch_debunk(debunk_id: str, request: Request, who: Any = DebunkWriter, reason: Reason = "") -> Any:
+async def patch_debunk(debunk_id: str, request: Request, who: CaseWorker, reason: Reason = "") -> Any:
     raw = await read_json(request)
     return FastJSON(await call(service_of(request).update_debunk, debunk_id, raw, who.actor, partial=True,
                                reason=reason))
@@ -203,7 +202,7 @@ async def patch_debunk(debunk_id: str, request: Request, who: Any = DebunkWriter
 
 @router.delete("/v1/debunks/{debunk_id:path}", tags=["rumors"], response_class=FastJSON,
                summary="Retract a debunk: it stops matching and its labels are withdrawn")
-async def retract_debunk(debunk_id: str, request: Request, who: Any = DebunkWriter,
+async def retract_debunk(debunk_id: str, request: Request, who: CaseWorker,
                          reason: Annotated[str, Query(min_length=1, max_length=5000,
                                                       description="Why it is retracted (sent to labelled authors)."
                                                       )] = "") -> Any:
