@@ -1182,6 +1182,16 @@ class Service:
             rows = tx.select("incidents", {"case_id": case_id}, order_by=["-detected_at", "id"], limit=1)
             return incidents.detail(tx, rows[0], self.detector_config) if rows else None
 
+    def add_debunks_and_backfill(self, raw: Any, actor: str) -> dict[str, Any]:
+        """:meth:`add_debunks`, then a backfill job (:meth:`start_backfill`) for the debunks it created (a
+        single debunk: always), answered in ``backfill_job``."""
+        answer = self.add_debunks(raw, actor)
+        created = ([r["id"] for r in answer["results"] if r["status"] == "created"] if "results" in answer
+                   else [answer["id"]])
+        if created:
+            answer["backfill_job"] = self.start_backfill(created, actor)
+        return answer
+
     def __enter__(self) -> Service:
         return self
 

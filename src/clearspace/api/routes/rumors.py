@@ -78,13 +78,9 @@ async def post_debunks(request: Request, who: CaseWorker,
     With ``backfill=true`` the answer also holds ``backfill_job`` (see ``GET /v1/jobs/{job_id}``) for the
     debunks created (a single debunk: always)."""
     raw = await read_json(request)
-    answer = await call(service_of(request).add_debunks, raw, who.actor)
-    if backfill:
-        created = [r["id"] for r in answer["results"] if r["status"] == "created"] if "results" in answer \
-            else [answer["id"]]
-        if created:
-            answer["backfill_job"] = await call(service_of(request).start_backfill, created, who.actor)
-    return FastJSON(answer)
+    service = service_of(request)
+    add = service.add_debunks_and_backfill if backfill else service.add_debunks
+    return FastJSON(await call(add, raw, who.actor))
 
 
 @router.get("/v1/debunks", tags=["rumors"], summary="Debunks, oldest first")
