@@ -56,6 +56,7 @@ from clearspace.service.reports import ReportIn
 from clearspace.service.settings import Settings
 from clearspace.service.shadow import ShadowRunner
 from clearspace.service.shadow_candidates import CandidateSpec, versions_loader
+from clearspace.service.shadow_records import ShadowRun
 from clearspace.service.shield_cache import ShieldCache
 from clearspace.service.unit import Unit, open_unit
 from clearspace.store import Row, Store
@@ -1013,11 +1014,11 @@ class Service:
         """Each plug-in's health and cost (calls, outcomes, latency, breaker) and those that could not load."""
         return self.plugin_set.stats()
 
-    def start_shadow(self, spec: CandidateSpec, actor: str) -> dict[str, Any]:
+    def start_shadow(self, spec: CandidateSpec, actor: str) -> ShadowRun:
         """Run ``spec`` in shadow beside the active engine (Conflict when a run is already running)."""
         return self.shadow.start(spec, actor)
 
-    def stop_shadow(self, actor: str) -> dict[str, Any]:
+    def stop_shadow(self, actor: str) -> ShadowRun:
         """Stop the running shadow run; answers it with its final counts."""
         return self.shadow.stop(actor)
 
