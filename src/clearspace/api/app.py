@@ -58,8 +58,8 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         batcher.start()
         holds.start()
-        service.shield_cache.refresh()
-        workers = [OutboxWorker(service.shield_cache.refresh, interval=service.shield_cache.refresh_s,
+        service.refresh_shields()
+        workers = [OutboxWorker(service.refresh_shields, interval=service.shield_refresh_seconds,
                                 name="shields").start()]
         if deliver_webhooks:
             import httpx
@@ -77,9 +77,9 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         await run_in_threadpool(_follow_models, service)
         workers.append(OutboxWorker(lambda: _follow_models(service), interval=service.settings.model_check_seconds,
                                     name="models").start())
-        shared = service.shared_pileons
-        if shared is not None:
-            workers.append(OutboxWorker(shared.tick, interval=service.settings.pileon_tick_seconds,
+        shared = service.shares_pileon_detection
+        if shared:
+            workers.append(OutboxWorker(service.pileon_tick, interval=service.settings.pileon_tick_seconds,
                                         name="pileons").start())
         try:
             yield
@@ -88,9 +88,9 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
             holds.stop()
             for worker in workers:
                 worker.stop()
-            service.shadow.close()
-            if shared is not None:
-                shared.release()
+            service.stop_threads()
+            if shared:
+                service.release_pileon_lease()
 
     app = ClearspaceApp(title="clearspace", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
                         docs_url=None, redoc_url=None)  # their pages load from a CDN: docs_page serves /docs

@@ -35,8 +35,8 @@ def training_export(output_path: str, current_only: bool, db: str | None) -> Non
     import orjson
 
     count = 0
-    with click.open_file(output_path, "wb") as out:
-        for row in _service(db).export_training_labels(current_only):
+    with click.open_file(output_path, "wb") as out, _service(db) as service:
+        for row in service.export_training_labels(current_only):
             out.write(orjson.dumps(row) + b"\n")
             count += 1
     click.echo(f"exported {count} labels", err=True)
@@ -56,10 +56,10 @@ def model() -> None:
 @click.option("--db", help=DB_HELP)
 def model_train(holdout: float, seed: int, promote_after: bool, as_json: bool, db: str | None) -> None:
     """Train a new version from the shipped model and the community's current labels (not promoted)."""
-    service = _service(db)
-    record = service.train_model("cli", holdout=holdout, seed=seed)
-    if promote_after:
-        service.promote_model(record["version"], "cli", "promoted by 'clearspace model train --promote'")
+    with _service(db) as service:
+        record = service.train_model("cli", holdout=holdout, seed=seed)
+        if promote_after:
+            service.promote_model(record["version"], "cli", "promoted by 'clearspace model train --promote'")
     evaluation = record["evaluation"]
     new, active = evaluation.get("new"), evaluation.get("active")
     click.echo(f"trained model version {record['version']} on {record['training']['trained_on']} labels in "
@@ -80,7 +80,8 @@ def model_train(holdout: float, seed: int, promote_after: bool, as_json: bool, d
 @click.option("--db", help=DB_HELP)
 def model_list(as_json: bool, db: str | None) -> None:
     """The versions, newest first; '*' marks the active one."""
-    listing = _service(db).list_models()
+    with _service(db) as service:
+        listing = service.list_models()
     if as_json:
         _echo_json(listing)
         return
@@ -97,7 +98,8 @@ def model_list(as_json: bool, db: str | None) -> None:
 @click.option("--db", help=DB_HELP)
 def model_promote(version: str, reason: str, db: str | None) -> None:
     """Serve VERSION ('shipped' for the package's model) in every server process over this database."""
-    active = _service(db).promote_model(version, "cli", reason)
+    with _service(db) as service:
+        active = service.promote_model(version, "cli", reason)
     click.echo(f"model version {active['version']} is active; running servers switch within seconds")
 
 
@@ -106,7 +108,8 @@ def model_promote(version: str, reason: str, db: str | None) -> None:
 @click.option("--db", help=DB_HELP)
 def model_rollback(reason: str, db: str | None) -> None:
     """Return to the version that was active before the current one was promoted."""
-    active = _service(db).rollback_model("cli", reason)
+    with _service(db) as service:
+        active = service.rollback_model("cli", reason)
     click.echo(f"rolled back: model version {active['version']} is active")
 
 
@@ -117,7 +120,8 @@ def model_rollback(reason: str, db: str | None) -> None:
 @click.option("--db", help=DB_HELP)
 def model_export(version: str, output_path: str, db: str | None) -> None:
     """Write the model file of VERSION."""
-    data = _service(db).export_model(version)
+    with _service(db) as service:
+        data = service.export_model(version)
     if output_path == "-":
         sys.stdout.buffer.write(data)
         return

@@ -81,7 +81,7 @@ def policy_reload(path: str | None, db: str | None, config: str | None) -> None:
         click.echo("refused: the policy in force keeps serving", err=True)
         sys.exit(1)
     finally:
-        service.store.close()
+        service.close()
     old, new = result["old"], result["new"]
     was = f"{old['policy']} ({old['sha256'][:12]})" if old else "none recorded"
     if result["changed"]:

@@ -106,7 +106,7 @@ def replay(events_path: str, output_path: str, warmup_minutes: float, window_min
                         recorded[key] += n
     finally:
         if service is not None:
-            service.store.close()
+            service.close()
     for number, reason in stats.errors:
         click.echo(f"line {number}: {reason}", err=True)
     summary = f"{stats.events} events, {stats.incidents} incidents, {len(stats.errors)} bad lines"
@@ -283,11 +283,8 @@ def protection() -> None:
                            "or ./clearspace.db).")
 def remind(db: str | None) -> None:
     """Send the due shield expiry reminders (notification + webhook), each activation once."""
-    service = _open_service(db)
-    try:
+    with _open_service(db) as service:
         sent = service.send_expiry_reminders()
-    finally:
-        service.store.close()
     for reminder in sent:
         click.echo(f"{reminder['account']}: protection ends {reminder['expires_at_iso']}")
     click.echo(f"{len(sent)} reminder(s) sent", err=True)

@@ -65,13 +65,10 @@ def debunks_import(path: str, db: str | None, backfill: bool) -> None:
     imported = read_debunks(Path(path))
     for number, message in imported.errors:
         click.echo(f"{path}:{number}: skipped: {message}", err=True)
-    service = _open(db, create=True)
-    try:
+    with _open(db, create=True) as service:
         result = service.import_debunks(imported.debunks, actor="cli")
         created = [r["id"] for r in result["results"] if r["status"] == "created"]
         filled = _backfill(service, created, quiet=False) if backfill and created else None
-    finally:
-        service.store.close()
     for item in result["results"]:
         if item["status"] == "error":
             click.echo(f"{path}: {item.get('id', '?')}: skipped: {item['error']}", err=True)
@@ -96,11 +93,8 @@ def debunks_import(path: str, db: str | None, backfill: bool) -> None:
 def debunks_backfill(db: str | None, debunk_ids: tuple[str, ...], quiet: bool) -> None:
     """Label the stored posts that match the registry (each label is a decision with a statement of
     reasons). Safe to run again: a post never gets the same label twice. Progress on stderr."""
-    service = _open(db)
-    try:
+    with _open(db) as service:
         result = _backfill(service, list(debunk_ids) or None, quiet)
-    finally:
-        service.store.close()
     click.echo(_summary(result, service.settings.db))
 
 
@@ -111,12 +105,9 @@ def debunks_history(debunk_id: str, db: str | None) -> None:
     """Every version of a debunk as JSON Lines, oldest first."""
     import orjson
 
-    service = _open(db)
-    try:
+    with _open(db) as service:
         for version in service.debunk_history(debunk_id):
             sys.stdout.buffer.write(orjson.dumps(version) + b"\n")
-    finally:
-        service.store.close()
 
 
 @click.group(name="notes")
@@ -129,11 +120,8 @@ def notes_group() -> None:
 def notes_score(db: str | None) -> None:
     """Score every note now (bridging_mf@1) and record status changes; run it periodically once the
     store holds more than notes_rescore_max_ratings ratings."""
-    service = _open(db)
-    try:
+    with _open(db) as service:
         result = service.score_notes(actor="cli")
-    finally:
-        service.store.close()
     click.echo(f"{result['notes']} notes scored from {result['ratings']} ratings: {result['changed']} changed "
                f"status, {len(result['rings'])} rating rings down-weighted ({_shown(service.settings.db)})")
 
@@ -144,11 +132,8 @@ def notes_score(db: str | None) -> None:
               help="Where to write the JSON Lines (default: stdout).")
 def notes_export(db: str | None, output_path: str) -> None:
     """Every note and rating as JSON Lines, enough to score them again (clearspace.rumors.notes.import_jsonl)."""
-    service = _open(db)
-    try:
+    with _open(db) as service:
         data = service.export_notes()
-    finally:
-        service.store.close()
     if output_path == "-":
         sys.stdout.buffer.write(data)
     else:

@@ -207,7 +207,8 @@ def keys() -> None:
 @click.option("--db", help=DB_HELP)
 def keys_create(role: str, name: str, rate_limit: float | None, db: str | None) -> None:
     """Create a key; the key itself is the last word printed (it is shown only this once)."""
-    record, key = _service(db, create=True).create_key(role, name, rate_limit, actor="cli")
+    with _service(db, create=True) as service:
+        record, key = service.create_key(role, name, rate_limit, actor="cli")
     click.echo(f"created {role} key {record['id']} ({record['name']}); send it as 'Authorization: Bearer KEY': {key}")
 
 
@@ -215,8 +216,9 @@ def keys_create(role: str, name: str, rate_limit: float | None, db: str | None) 
 @click.option("--db", help=DB_HELP)
 def keys_list(db: str | None) -> None:
     """List keys (id, role, name, created, revoked)."""
-    for k in _service(db).list_keys():
-        click.echo(f"{k['id']}\t{k['role']}\t{k['name']}\t{k['created_at']}\t{k['revoked_at'] or '-'}")
+    with _service(db) as service:
+        for k in service.list_keys():
+            click.echo(f"{k['id']}\t{k['role']}\t{k['name']}\t{k['created_at']}\t{k['revoked_at'] or '-'}")
 
 
 @keys.command("revoke")
@@ -224,7 +226,8 @@ def keys_list(db: str | None) -> None:
 @click.option("--db", help=DB_HELP)
 def keys_revoke(key_id: str, db: str | None) -> None:
     """Revoke the key KEY_ID."""
-    _service(db).revoke_key(key_id, actor="cli")
+    with _service(db) as service:
+        service.revoke_key(key_id, actor="cli")
     click.echo(f"revoked {key_id}")
 
 
@@ -248,20 +251,20 @@ def audit_verify(db: str | None, checkpoint_path: str | None, public_key: str | 
     from clearspace.service.anchor import parse_document
 
     document = parse_document(Path(checkpoint_path).read_bytes()) if checkpoint_path else None
-    service = _service(db)
-    result = service.verify_audit()
-    if not result.ok:
-        click.echo(f"audit log BROKEN at seq {result.broken_at}: {result.problem}", err=True)
-        sys.exit(1)
-    if document is not None:
-        problems = service.verify_audit_checkpoint(document, public_key)
-        for problem in problems:
-            click.echo(f"FAIL {problem}", err=True)
-        if problems:
-            click.echo(f"audit log does NOT extend checkpoint {document['seq']} ({checkpoint_path})", err=True)
+    with _service(db) as service:
+        result = service.verify_audit()
+        if not result.ok:
+            click.echo(f"audit log BROKEN at seq {result.broken_at}: {result.problem}", err=True)
             sys.exit(1)
-        click.echo(f"checkpoint {document['seq']} OK: the log extends it")
-    click.echo(f"audit log OK: {result.events} events, head {result.head}")
+        if document is not None:
+            problems = service.verify_audit_checkpoint(document, public_key)
+            for problem in problems:
+                click.echo(f"FAIL {problem}", err=True)
+            if problems:
+                click.echo(f"audit log does NOT extend checkpoint {document['seq']} ({checkpoint_path})", err=True)
+                sys.exit(1)
+            click.echo(f"checkpoint {document['seq']} OK: the log extends it")
+        click.echo(f"audit log OK: {result.events} events, head {result.head}")
 
 
 @audit.command("checkpoint")
@@ -276,7 +279,8 @@ def audit_checkpoint(output_path: str, db: str | None) -> None:
     from clearspace.errors import Conflict
 
     try:
-        document = _service(db).make_audit_checkpoint("cli")
+        with _service(db) as service:
+            document = service.make_audit_checkpoint("cli")
     except Conflict as exc:
         click.echo(f"audit log BROKEN: {exc}", err=True)
         sys.exit(1)
@@ -293,7 +297,8 @@ def audit_checkpoint(output_path: str, db: str | None) -> None:
 @click.option("--db", help=DB_HELP)
 def audit_acknowledge(alarm_id: str, note: str, db: str | None) -> None:
     """Acknowledge a broken-chain alarm (an audit event); the chain stops being held broken."""
-    row = _service(db).acknowledge_audit_alarm(alarm_id, "cli", note)
+    with _service(db) as service:
+        row = service.acknowledge_audit_alarm(alarm_id, "cli", note)
     click.echo(f"acknowledged {row['id']} (broken at seq {row['broken_at']})")
 
 
@@ -305,8 +310,9 @@ def audit_export(start: str | None, end: str | None, db: str | None) -> None:
     """Write the audit events as JSON Lines to standard output."""
     import orjson
 
-    for row in _service(db).export_audit(start, end):
-        click.echo(orjson.dumps(row).decode())
+    with _service(db) as service:
+        for row in service.export_audit(start, end):
+            click.echo(orjson.dumps(row).decode())
 
 
 @click.command()
@@ -318,7 +324,8 @@ def report(start: str, end: str, fmt: str, db: str | None) -> None:
     """The transparency report for a period, computed from the audit log alone."""
     from clearspace.service.transparency import to_csv, to_json
 
-    data = _service(db).transparency(start, end)
+    with _service(db) as service:
+        data = service.transparency(start, end)
     click.echo(to_json(data) if fmt == "json" else to_csv(data), nl=False)
 
 

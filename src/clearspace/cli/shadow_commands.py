@@ -40,12 +40,8 @@ def shadow_start(policy_path: str | None, model_path: str | None, version: str |
     policy = Path(policy_path).read_text(encoding="utf-8") if policy_path else None
     spec = CandidateSpec(policy=policy, model_path=str(Path(model_path).resolve()) if model_path else None,
                          version=version)
-    service = _open(db)
-    try:
+    with _open(db) as service:
         run = service.start_shadow(spec, actor="cli")
-    finally:
-        service.shadow.close()
-        service.store.close()
     click.echo(f"shadow run {run['id']} started: {run['label']}")
 
 
@@ -56,11 +52,8 @@ def shadow_start(policy_path: str | None, model_path: str | None, version: str |
 @click.option("--db", help=DB_HELP)
 def shadow_status(kind: str | None, limit: int, as_json: bool, db: str | None) -> None:
     """The running shadow run (else the latest): counts by kind of disagreement, with examples."""
-    service = _open(db)
-    try:
+    with _open(db) as service:
         summary = service.shadow_summary(None, kind, limit)
-    finally:
-        service.store.close()
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
@@ -88,11 +81,8 @@ def render(summary: dict[str, Any]) -> str:
 @click.option("--db", help=DB_HELP)
 def shadow_stop(db: str | None) -> None:
     """Stop the running shadow run (the servers stop within shadow_sync_seconds)."""
-    service = _open(db)
-    try:
+    with _open(db) as service:
         run = service.stop_shadow(actor="cli")
-    finally:
-        service.store.close()
     click.echo(f"shadow run {run['id']} stopped after {run['compared']} posts, {run['disagreed']} disagreements")
 
 

@@ -97,19 +97,19 @@ class Console:
     def viewer(self, request: Request, permission: str) -> Viewer:
         cookie = request.cookies.get(COOKIE) or ""
         session = self.sessions.read(cookie)
-        key = self.service.console_session_key(session.sid, session.key_id)  # signed out or revoked: ended
+        principal = self.service.console_principal(session.sid, session.key_id)  # signed out or revoked: ended
         lang = self.language(request)
-        viewer = Viewer(session=session, role=key["role"], lang=lang, csrf=self.sessions.csrf(cookie),
+        viewer = Viewer(session=session, role=principal.role, lang=lang, csrf=self.sessions.csrf(cookie),
                         mask=request.cookies.get(MASK_COOKIE, "1") == "1", t=translator(self.catalog, lang),
                         tv=value_translator(self.catalog, lang))
-        access.authorize(access.Principal(key["id"], key["role"], key["name"], key["rate_limit"]), permission)
+        access.authorize(principal, permission)
         return viewer
 
     def throttle(self, request: Request, session: Session | None = None) -> None:
         """The console's rate limit (``Settings.console_rate_limit``): per session, else per client
         address; RateLimited when over it. Uses the service's limiter (Redis when configured)."""
         who = f"console:session:{session.sid}" if session else f"console:ip:{_client(request)}"
-        self.service.limiter.hit(who, self.service.settings.console_rate_limit)
+        self.service.charge_console(who)
 
     def too_many(self, request: Request, exc: RateLimited) -> HTMLResponse:
         response = self.render(request, None, "error.html", 429, title_key="error",

@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypedDict
 
 from clearspace.errors import InputError, PermissionDenied, Unauthenticated
 from clearspace.store import Row, Tx
@@ -74,17 +74,39 @@ def authenticate(tx: Tx, key: str | None) -> Principal:
     rows = tx.select("api_keys", {"hash": hash_key(key)}, limit=1)
     if not rows or rows[0]["revoked_at"]:
         raise Unauthenticated("unknown or revoked API key")
-    row = rows[0]
+    return principal_of(rows[0])
+
+
+def principal_of(row: Row) -> Principal:
+    """The caller of an ``api_keys`` row."""
     return Principal(key_id=row["id"], role=row["role"], name=row["name"], rate_limit=float(row["rate_limit"]))
 
 
 def authorize(principal: Principal, permission: str) -> None:
+    authorize_role(principal.role, permission)
+
+
+def authorize_role(role: str, permission: str) -> None:
+    """PermissionDenied unless ``role`` has ``permission`` (for the console, whose viewer is a role)."""
     allowed = PERMISSIONS[permission]
-    if principal.role not in allowed:
-        raise PermissionDenied(f"role '{principal.role}' may not do this ({permission}); "
+    if role not in allowed:
+        raise PermissionDenied(f"role '{role}' may not do this ({permission}); "
                                f"it needs one of: {', '.join(sorted(allowed))}")
 
 
-def public_key(row: Row) -> dict[str, object]:
+class KeyRecord(TypedDict):
+    """An API key as listed and answered (never the secret or its hash)."""
+
+    id: str
+    prefix: str
+    role: str
+    name: str
+    rate_limit: float
+    created_at: str
+    revoked_at: str | None
+
+
+def public_key(row: Row) -> KeyRecord:
     """A key as listed (never the secret or its hash)."""
-    return {k: row[k] for k in ("id", "prefix", "role", "name", "rate_limit", "created_at", "revoked_at")}
+    return {"id": row["id"], "prefix": row["prefix"], "role": row["role"], "name": row["name"],
+            "rate_limit": row["rate_limit"], "created_at": row["created_at"], "revoked_at": row["revoked_at"]}

@@ -17,7 +17,7 @@ from clearspace.errors import Conflict, InputError, NotFound, PolicyError
 from clearspace.model.embeddings import Encoder
 from clearspace.plugins.config import PluginSet
 from clearspace.protection.incidents import Incident
-from clearspace.protection.nudge import SupportLink
+from clearspace.protection.nudge import SupportLink, nudge
 from clearspace.protection.shield import Interaction, Shield, Verdict
 from clearspace.protection.shield import check as check_shield
 from clearspace.rumors.matcher import Reranker
@@ -40,6 +40,7 @@ from clearspace.service import (
     protection_jobs,
     reports,
     review,
+    shield_requests,
     shields,
     training,
 )
@@ -54,6 +55,7 @@ from clearspace.service.reports import ReportIn
 from clearspace.service.settings import Settings
 from clearspace.service.shadow import ShadowRunner
 from clearspace.service.shadow_candidates import CandidateSpec, versions_loader
+from clearspace.service.shadow_records import ShadowRun
 from clearspace.service.shield_cache import ShieldCache
 from clearspace.service.unit import Unit, open_unit
 from clearspace.store import Row, Store
@@ -148,7 +150,7 @@ class Service:
         return principal
 
     def create_key(self, role: str, name: str = "", rate_limit: float | None = None,
-                   actor: str = "cli") -> tuple[dict[str, Any], str]:
+                   actor: str = "cli") -> tuple[access.KeyRecord, str]:
         """A new API key: ``(its public record, the key itself)``; the key is shown only once."""
         access.check_role(role)
         if rate_limit is not None and rate_limit <= 0:
@@ -162,11 +164,11 @@ class Service:
             unit.log("key.created", actor, key_id, {"role": role, "name": row["name"]})
         return access.public_key(row), key
 
-    def list_keys(self) -> list[dict[str, Any]]:
+    def list_keys(self) -> list[access.KeyRecord]:
         with self.store.read() as tx:
             return [access.public_key(r) for r in tx.select("api_keys", order_by=["created_at"])]
 
-    def revoke_key(self, key_id: str, actor: str) -> dict[str, Any]:
+    def revoke_key(self, key_id: str, actor: str) -> access.KeyRecord:
         with self.unit() as unit:
             if not unit.tx.update("api_keys", {"id": key_id, "revoked_at": None}, {"revoked_at": unit.ts}):
                 raise NotFound(f"no active API key {key_id!r}")
@@ -769,7 +771,7 @@ class Service:
                 note_rules.rescore(unit, "notes")
         return self.get_note(note_id)
 
-    def score_notes(self, actor: str = "notes") -> dict[str, Any]:
+    def score_notes(self, actor: str = "notes") -> note_rules.Rescored:
         """Score every note now (the job behind ``clearspace notes score``): ``notes``, ``ratings``,
         ``changed`` (status changes), ``rings`` (rating rings found)."""
         with self.unit() as unit:
@@ -925,13 +927,6 @@ class Service:
         with self.unit() as unit:
             console_sessions.start(unit, sid, key_id, lifetime_s, actor)
 
-    def console_session_key(self, sid: str, key_id: str) -> Row:
-        """The API key behind an open console session; Unauthenticated once it ended or the key was revoked."""
-        from clearspace.service import console_sessions
-
-        with self.store.read() as tx:
-            return console_sessions.key_of(tx, sid, key_id, self.now())
-
     def close_console_session(self, sid: str, actor: str) -> bool:
         """Console sign-out: the session stops working in every process."""
         from clearspace.service import console_sessions
@@ -958,7 +953,7 @@ class Service:
                 "active": None if row is None else {**policy_state.stored_info(row).to_dict(),
                                                     "loaded_at": row["loaded_at"], "loaded_by": row["loaded_by"]}}
 
-    def reload_policy(self, actor: str, path: str | None = None) -> dict[str, Any]:
+    def reload_policy(self, actor: str, path: str | None = None) -> policy_state.Reload:
         """Read the policy file again (``path``, default the ``policy`` setting) and make it the active policy
         of every process on this database; PolicyError with every problem when it is refused (nothing changes)."""
         known = self.known_signal_kinds()  # issue 13: with plug-ins, their kinds too
@@ -1018,11 +1013,11 @@ class Service:
         """Each plug-in's health and cost (calls, outcomes, latency, breaker) and those that could not load."""
         return self.plugin_set.stats()
 
-    def start_shadow(self, spec: CandidateSpec, actor: str) -> dict[str, Any]:
+    def start_shadow(self, spec: CandidateSpec, actor: str) -> ShadowRun:
         """Run ``spec`` in shadow beside the active engine (Conflict when a run is already running)."""
         return self.shadow.start(spec, actor)
 
-    def stop_shadow(self, actor: str) -> dict[str, Any]:
+    def stop_shadow(self, actor: str) -> ShadowRun:
         """Stop the running shadow run; answers it with its final counts."""
         return self.shadow.stop(actor)
 
@@ -1108,3 +1103,97 @@ class Service:
     def export_model(self, version: str) -> bytes:
         """The model file of ``version`` (``shipped`` included), loadable by ``clearspace scan --model``."""
         return self.models().weights(version)
+
+    # ---------------------------------------------------------- issue 14 point 18 (seams): lifecycle, typed faces
+    def stop_threads(self) -> None:
+        """Stop this process's background threads (the shadow worker), writing what they hold; the store stays open."""
+        self.shadow.close()
+
+    def close(self) -> None:
+        """Stop the background threads and release the store's connections (the end of a CLI command)."""
+        self.stop_threads()
+        self.store.close()
+
+    def turn_on_protection(self, request: shield_requests.ShieldRequest, *, role: str, actor: str,
+                           via: str = "self") -> dict[str, Any]:
+        """Turn protection on as a face asks (:mod:`clearspace.service.shield_requests`): an assisted
+        activation needs ``role`` with cases:work and is recorded as ``assisted:<actor>``, else as ``via``."""
+        shield = shield_requests.build(request, role=role, actor=actor, unassisted=via, now=self.epoch())
+        return self.activate_shield(shield, actor)
+
+    def console_principal(self, sid: str, key_id: str) -> access.Principal:
+        """Who is behind an open console session (its API key); Unauthenticated once the session ended
+        or the key was revoked."""
+        from clearspace.service import console_sessions
+
+        with self.store.read() as tx:
+            return access.principal_of(console_sessions.key_of(tx, sid, key_id, self.now()))
+
+    def charge(self, who: str, rate: float, cost: float = 1.0) -> None:
+        """Count a request of ``who`` against ``rate`` per second (RateLimited when over it; Redis when configured)."""
+        self.limiter.hit(who, rate, cost)
+
+    def charge_console(self, who: str) -> None:
+        """Count a console request of ``who`` against ``Settings.console_rate_limit``."""
+        self.charge(who, self.settings.console_rate_limit)
+
+    def new_debunk_id(self) -> str:
+        """A fresh debunk id (for a debunk written in the console without one)."""
+        return self.ids.new("dbk")
+
+    def transparency_period(self, start: str | None, end: str | None) -> tuple[str, str]:
+        """``start`` and ``end`` where given, else the default period of :meth:`transparency` (dates)."""
+        from clearspace.service import transparency
+
+        return transparency.default_period(start, end, self.clock())
+
+    def refresh_shields(self) -> None:
+        """Re-read the shields changed since the last refresh into this process's mirror."""
+        self.shield_cache.refresh()
+
+    @property
+    def shield_refresh_seconds(self) -> float:
+        """How often the app refreshes the shield mirror."""
+        return self.shield_cache.refresh_s
+
+    @property
+    def shares_pileon_detection(self) -> bool:
+        """Shared pile-on mode: the app runs :meth:`pileon_tick` and gives the lease up on shutdown."""
+        return self.shared_pileons is not None
+
+    def release_pileon_lease(self) -> None:
+        """Give the shared detector's lease up now (on shutdown), so another process takes over."""
+        if self.shared_pileons is not None:
+            self.shared_pileons.release()
+
+    def nudge_draft(self, text: str, author: str | None = None) -> dict[str, Any]:
+        """The pre-send nudge for a draft: its scores weighed with the author's active strikes."""
+        scores = self.score_text(text).scores
+        strikes = len(self.account_status(author)["strikes"]) if author else 0
+        out = nudge(scores, strikes).to_dict()
+        out["recent_strikes"] = strikes
+        return out
+
+    def incident_for_case(self, case_id: str) -> dict[str, Any] | None:
+        """The pile-on incident (as :meth:`get_incident`) an incident case is about; None when there is none."""
+        if not case_id or "\x00" in case_id:
+            return None
+        with self.store.read() as tx:
+            rows = tx.select("incidents", {"case_id": case_id}, order_by=["-detected_at", "id"], limit=1)
+            return incidents.detail(tx, rows[0], self.detector_config) if rows else None
+
+    def add_debunks_and_backfill(self, raw: Any, actor: str) -> dict[str, Any]:
+        """:meth:`add_debunks`, then a backfill job (:meth:`start_backfill`) for the debunks it created (a
+        single debunk: always), answered in ``backfill_job``."""
+        answer = self.add_debunks(raw, actor)
+        created = ([r["id"] for r in answer["results"] if r["status"] == "created"] if "results" in answer
+                   else [answer["id"]])
+        if created:
+            answer["backfill_job"] = self.start_backfill(created, actor)
+        return answer
+
+    def __enter__(self) -> Service:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -17,7 +17,7 @@ each rating while the store holds at most ``notes_rescore_max_ratings`` ratings,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 from clearspace.errors import InputError, NotFound, PermissionDenied
 from clearspace.rumors.notes import HELPFUL, NEEDS_MORE, RATING_VALUES, RULE, Note, Rating, ScoringConfig, score_notes
@@ -121,7 +121,16 @@ def _history(unit: Unit, note_id: str, status: str, previous: str | None, number
                                            "previous": previous, "rule": RULE, "created_at": unit.ts, **numbers})
 
 
-def rescore(unit: Unit, actor: str, config: ScoringConfig | None = None) -> dict[str, Any]:
+class Rescored(TypedDict):
+    """What :func:`rescore` did: notes and ratings scored, status changes, the rating rings found."""
+
+    notes: int
+    ratings: int
+    changed: int
+    rings: list[list[str]]
+
+
+def rescore(unit: Unit, actor: str, config: ScoringConfig | None = None) -> Rescored:
     """Fit ``bridging_mf@1`` on every note and rating; store each note's numbers, a history row and an
     audit event (``note.status``) for every status change. Returns ``notes``, ``ratings``, ``changed``
     (status changes), ``rings`` (the rating rings found, lists of raters)."""

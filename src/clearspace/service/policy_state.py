@@ -24,7 +24,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 from clearspace.errors import InputError, PolicyError
 from clearspace.policy import Policy, parse_policy
@@ -56,6 +56,15 @@ class PolicyInfo:
     def to_dict(self) -> dict[str, Any]:
         return {"policy": self.label, "name": self.name, "version": self.version, "sha256": self.sha256,
                 "source": self.source}
+
+
+class Reload(TypedDict):
+    """The answer of a policy reload: whether the active policy changed, the one before (``None`` when
+    none was recorded) and the one now, each as :meth:`PolicyInfo.to_dict`."""
+
+    changed: bool
+    old: dict[str, Any] | None
+    new: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,7 +80,7 @@ class ShadowRunner:
         self._load_error: tuple[str, str] | None = None  # (run id, message): do not retry a broken candidate
 
     # ------------------------------------------------------------------ control
-    def start(self, spec: CandidateSpec, actor: str) -> dict[str, Any]:
+    def start(self, spec: CandidateSpec, actor: str) -> records.ShadowRun:
         """Check and load the candidate (PolicyError, ModelError, InputError), record the run, start it here."""
         candidate = self.loader(spec, self.active())
         with self.unit() as unit:
@@ -88,7 +88,7 @@ class ShadowRunner:
         self._activate(row["id"], candidate)
         return records.public_run(row)
 
-    def stop(self, actor: str) -> dict[str, Any]:
+    def stop(self, actor: str) -> records.ShadowRun:
         """Stop the running run (NotFound when none runs); posts still queued here are not judged."""
         with self.unit() as unit:
             row = records.stop(unit, actor)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypedDict
 
 from clearspace.errors import Conflict, NotFound
 from clearspace.service.shadow_candidates import CandidateSpec, Judgement, ShadowItem
@@ -111,7 +111,26 @@ def add(unit: Unit, run_id: str, tally: Tally, examples_per_kind: int) -> None:
         "updated_at": unit.ts})
 
 
-def public_run(row: Row) -> dict[str, Any]:
+class ShadowRun(TypedDict):
+    """A shadow run as answered: its candidate, who started and stopped it, and its counts."""
+
+    id: str
+    status: str
+    label: str
+    candidate: dict[str, Any]
+    started_by: str
+    started_at: str
+    stopped_by: str | None
+    stopped_at: str | None
+    compared: int
+    disagreed: int
+    dropped: int
+    errors: int
+    agreement: float | None
+    updated_at: str
+
+
+def public_run(row: Row) -> ShadowRun:
     compared = row["compared"]
     return {"id": row["id"], "status": row["status"], "label": row["label"],
             "candidate": CandidateSpec.from_dict(row["candidate"]).public(), "started_by": row["started_by"],

@@ -6,10 +6,10 @@ import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
 
 from clearspace.api import perspective
 from clearspace.api.auth import Reader, Scorer, bearer_key
+from clearspace.api.calls import call, service_of
 from clearspace.api.jsonio import FastJSON, read_json
 
 router = APIRouter()
@@ -50,7 +50,7 @@ async def post_events(request: Request) -> Any:
     # the hot path: authenticate by hand rather than through a FastAPI dependency (measurably cheaper)
     await request.app.state.keys.principal(bearer_key(request), "events:write")
     raw = await read_json(request)
-    service = request.app.state.service
+    service = service_of(request)
     events = service.check_events(raw)
     answers = await asyncio.wrap_future(request.app.state.batcher.submit(events))
     return FastJSON({"results": answers} if isinstance(raw, list) else answers[0])
@@ -58,12 +58,12 @@ async def post_events(request: Request) -> Any:
 
 @router.get("/v1/events/{event_id}", tags=["events"], summary="An event and every decision on it")
 async def get_event(event_id: str, request: Request, _: Reader) -> Any:
-    return FastJSON(await run_in_threadpool(request.app.state.service.get_event, event_id))
+    return FastJSON(await call(service_of(request).get_event, event_id))
 
 
 @router.get("/v1/decisions/{decision_id}", tags=["events"], summary="A decision with its statement of reasons")
 async def get_decision(decision_id: str, request: Request, _: Reader) -> Any:
-    return FastJSON(await run_in_threadpool(request.app.state.service.get_decision, decision_id))
+    return FastJSON(await call(service_of(request).get_decision, decision_id))
 
 
 ANALYZE_BODY = {"requestBody": {"required": True, "content": {"application/json": {
@@ -79,5 +79,5 @@ async def analyze(request: Request, _: Scorer) -> Any:
     """
     body = perspective.parse(await read_json(request))
     names = perspective.check(body)
-    result = await run_in_threadpool(request.app.state.service.score_text, body.comment.text)
+    result = await call(service_of(request).score_text, body.comment.text)
     return FastJSON(perspective.respond(body, names, result))

@@ -12,20 +12,18 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from clearspace.api.auth import Reader, Scorer, require
+from clearspace.api.auth import Reader, Reporter, Scorer
+from clearspace.api.calls import call, service_of
 from clearspace.api.jsonio import FastJSON
 from clearspace.api.perspective import TEXT_LIMIT
-from clearspace.protection.nudge import nudge
-from clearspace.protection.shield import AUDIENCES, Interaction, make_shield
-from clearspace.service import access
+from clearspace.protection.shield import AUDIENCES, Interaction
+from clearspace.service.shield_requests import ShieldRequest
 
 router = APIRouter()
-ShieldKeeper = Depends(require("reports:write"))
 Account = Field(min_length=1, max_length=200)
 Surface = Literal["comment", "comments", "reply", "post", "dm", "dms", "mention", "mentions", "repost", "reposts",
                   "quote", "danmaku", "livechat"]
@@ -73,9 +71,6 @@ class NudgeBody(_Strict):
     author: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-async def _call(request: Request, method: str, *args: Any, **kwargs: Any) -> Any:
-    return await run_in_threadpool(getattr(request.app.state.service, method), *args, **kwargs)
-
 
 async def _holds_settled(request: Request) -> None:
     """Wait until every hold answered so far is committed (the fast path may answer a hold before
@@ -90,48 +85,45 @@ async def shield_check(body: CheckBody, request: Request, _: Scorer) -> Any:
     """Answers in one call, for a platform's hot path; held items go to the person's folder."""
     it = Interaction(body.author, body.surface, body.author_follows, body.follows_author, body.followed_since,
                      body.hostility)
-    return FastJSON(await _call(request, "check_interaction", body.account, it, item_id=body.item_id,
-                                text=body.text))
+    return FastJSON(await call(service_of(request).check_interaction, body.account, it, item_id=body.item_id,
+                               text=body.text))
 
 
 @router.put("/v1/shield/{account}", tags=["protection"], summary="Turn on one-click protection (一键防护)")
-async def put_shield(account: str, body: ShieldBody, request: Request, who: Any = ShieldKeeper) -> Any:
+async def put_shield(account: str, body: ShieldBody, request: Request, who: Reporter) -> Any:
     """The platform turns it on for the person; a moderator turns it on with a minor (``assisted``).
 
     Assisted activation is recorded as ``activated_by: assisted:<moderator>`` and audited with the
     moderator as actor.
     """
-    if body.assisted:
-        access.authorize(who, "cases:work")
-    shield = make_shield(account, now=request.app.state.service.epoch(), days=body.days, surfaces=body.surfaces,
-                         audience=body.audience, new_follower_days=body.new_follower_days, allow=body.allow,
-                         block=body.block, drop_above=body.drop_above, reminder_hours=body.reminder_hours,
-                         activated_by=f"assisted:{who.actor}" if body.assisted else "self")
-    return FastJSON(await _call(request, "activate_shield", shield, who.actor))
+    wanted = ShieldRequest(account, days=body.days, surfaces=tuple(body.surfaces), audience=body.audience,
+                           new_follower_days=body.new_follower_days, allow=tuple(body.allow), block=tuple(body.block),
+                           drop_above=body.drop_above, reminder_hours=body.reminder_hours, assisted=body.assisted)
+    return FastJSON(await call(service_of(request).turn_on_protection, wanted, role=who.role, actor=who.actor))
 
 
 @router.get("/v1/shield/{account}", tags=["protection"], summary="An account's active protection")
 async def get_shield(account: str, request: Request, _: Reader) -> Any:
-    return FastJSON(await _call(request, "get_shield", account))
+    return FastJSON(await call(service_of(request).get_shield, account))
 
 
 @router.delete("/v1/shield/{account}", tags=["protection"], summary="Turn protection off")
-async def delete_shield(account: str, request: Request, who: Any = ShieldKeeper) -> Any:
-    return FastJSON(await _call(request, "deactivate_shield", account, who.actor))
+async def delete_shield(account: str, request: Request, who: Reporter) -> Any:
+    return FastJSON(await call(service_of(request).deactivate_shield, account, who.actor))
 
 
 @router.get("/v1/shield/{account}/held", tags=["protection"], summary="The protected person's held folder")
 async def held(account: str, request: Request, _: Reader) -> Any:
     await _holds_settled(request)
-    return FastJSON({"account": account, "held": await _call(request, "held_folder", account)})
+    return FastJSON({"account": account, "held": await call(service_of(request).held_folder, account)})
 
 
 @router.post("/v1/shield/{account}/held/{held_id}", tags=["protection"],
              summary="Release or dismiss one held interaction")
 async def resolve_held(account: str, held_id: str, body: ResolveBody, request: Request,
-                       who: Any = ShieldKeeper) -> Any:
+                       who: Reporter) -> Any:
     await _holds_settled(request)
-    return FastJSON(await _call(request, "resolve_held", account, held_id, body.decision, who.actor))
+    return FastJSON(await call(service_of(request).resolve_held, account, held_id, body.decision, who.actor))
 
 
 IncidentStatus = Literal["active", "ended"]
@@ -141,13 +133,13 @@ IncidentStatus = Literal["active", "ended"]
 async def list_incidents(request: Request, _: Reader, status: IncidentStatus | None = None,
                          target: str | None = Query(default=None, min_length=1, max_length=200),
                          limit: int = Query(default=100, ge=1, le=1000)) -> Any:
-    return FastJSON({"incidents": await _call(request, "list_incidents", status, limit, target)})
+    return FastJSON({"incidents": await call(service_of(request).list_incidents, status, limit, target)})
 
 
 @router.get("/v1/incidents/{incident_id}", tags=["incidents"],
             summary="An incident: participants by role, timeline series, review case")
 async def get_incident(incident_id: str, request: Request, _: Reader) -> Any:
-    return FastJSON(await _call(request, "get_incident", incident_id))
+    return FastJSON(await call(service_of(request).get_incident, incident_id))
 
 
 ZIP_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -161,36 +153,27 @@ async def incident_evidence(incident_id: str, request: Request, _: Reader,
                             redact: Annotated[list[str], Query(max_length=50)] = []) -> Any:  # noqa: B006
     """JSON items, HTML report, SHA-256 of every file, Ed25519 signature; check it with
     ``clearspace evidence verify``. ``redact``: the protected person's own details to hide."""
-    data = await _call(request, "incident_evidence", incident_id, redact)
+    data = await call(service_of(request).incident_evidence, incident_id, redact)
     return Response(data, media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="evidence-{incident_id[:40]}.zip"'})
 
 
 @router.get("/v1/evidence/key", tags=["incidents"], summary="The public key that signs evidence bundles")
 async def evidence_key(request: Request, _: Reader) -> Any:
-    return FastJSON({"algorithm": "Ed25519", "public_key": await _call(request, "evidence_public_key")})
+    return FastJSON({"algorithm": "Ed25519", "public_key": await call(service_of(request).evidence_public_key)})
 
 
 @router.get("/v1/protection/{account}/prompts", tags=["protection"],
             summary="Risk prompts and expiry reminders for an account, newest first")
-async def prompts(account: str, request: Request, _: Any = ShieldKeeper,
+async def prompts(account: str, request: Request, _: Reporter,
                   limit: int = Query(default=100, ge=1, le=1000)) -> Any:
-    return FastJSON({"account": account, "prompts": await _call(request, "protection_prompts", account, limit)})
+    return FastJSON({"account": account, "prompts": await call(service_of(request).protection_prompts, account, limit)})
 
 
 @router.post("/v1/nudge", tags=["protection"], summary="Pre-send nudge: friction level for a draft")
 async def post_nudge(body: NudgeBody, request: Request, _: Scorer) -> Any:
     """Scores the draft and weighs the author's active strikes."""
-    service = request.app.state.service
-
-    def run() -> dict[str, Any]:
-        scores = service.score_text(body.text).scores
-        strikes = len(service.account_status(body.author)["strikes"]) if body.author else 0
-        out = nudge(scores, strikes).to_dict()
-        out["recent_strikes"] = strikes
-        return out
-
-    return FastJSON(await run_in_threadpool(run))
+    return FastJSON(await call(service_of(request).nudge_draft, body.text, body.author))
 
 
 __all__ = ["AUDIENCES", "router"]

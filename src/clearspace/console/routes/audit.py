@@ -4,7 +4,6 @@ and the transparency report as charts, with the latest signed audit checkpoint."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -15,7 +14,6 @@ from clearspace.console import charts
 from clearspace.console.web import Console, Viewer, required
 from clearspace.errors import NotFound
 from clearspace.service import transparency
-from clearspace.service.clock import iso
 
 
 def transparency_charts(viewer: Viewer, data: Mapping[str, Any], line: Mapping[str, Any]) -> list[str]:
@@ -82,8 +80,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
         return console.page(request, "transparency:read", build)
 
     def period(start: str, end: str) -> tuple[str, str]:
-        now = service.clock()
-        return start or iso(now - timedelta(days=30))[:10], end or iso(now + timedelta(days=1))[:10]
+        return service.transparency_period(start or None, end or None)
 
     @router.get("/transparency")
     def report(request: Request, start: str = "", end: str = "") -> Response:

@@ -4,7 +4,6 @@ the statement of reasons to send, and the decision."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -19,11 +18,6 @@ from clearspace.service.review import HUMAN_ACTIONS
 def add_routes(router: APIRouter, console: Console) -> None:
     service = console.service
     templates = statement_templates()
-
-    def incident_of(case_id: str) -> dict[str, Any] | None:
-        """The pile-on incident an incident case is about (None when its record is gone)."""
-        found = next((i for i in service.list_incidents(None, limit=500) if i["case_id"] == case_id), None)
-        return service.get_incident(found["id"]) if found else None
 
     @router.get("/cases/{case_id}")
     def case_view(request: Request, case_id: str) -> Response:
@@ -45,7 +39,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
             if case["kind"] == "appeal":
                 link = ("case.appeal", f"/console/appeals/{case['subject_id'].split(':', 1)[1]}")
             elif case["kind"] == "incident":
-                incident = incident_of(case["id"])
+                incident = service.incident_for_case(case["id"])
             return console.render(
                 request, viewer, "case.html", case=case, event=event, pieces=text_pieces, signals=signals,
                 verdict=verdict(source),

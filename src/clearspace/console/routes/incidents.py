@@ -36,12 +36,12 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.get("/incidents")
     def incidents(request: Request, status: str = "", case: str = "") -> Response:
         def build(viewer: Viewer) -> Response:
-            rows = service.list_incidents(status or None, limit=500)
             if case:
-                match = next((r for r in rows if r["case_id"] == case), None)
-                if match is None:
+                match = service.incident_for_case(case)
+                if match is None or (status and match["status"] != status):
                     raise NotFound(f"no incident with case {case!r}")
                 return RedirectResponse(f"/console/incidents/{match['id']}", status_code=303)
+            rows = service.list_incidents(status or None, limit=500)
             return console.render(request, viewer, "incidents.html", incidents=rows, chosen=status)
         return console.page(request, "read", build)
 

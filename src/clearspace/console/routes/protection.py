@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from clearspace.console.web import Console, Viewer, required
 from clearspace.errors import InputError, NotFound
 from clearspace.protection import shield as verdicts
-from clearspace.protection.shield import AUDIENCES, make_shield
+from clearspace.protection.shield import AUDIENCES
+from clearspace.service.shield_requests import ShieldRequest
 
 SURFACES = ("comments", "dms", "mentions", "reposts", "danmaku")
 HELD_REASONS = {verdicts.HOLD.reason: "held.for_review", verdicts.DROP_HOSTILE.reason: "held.hostile",
@@ -68,11 +69,9 @@ def add_routes(router: APIRouter, console: Console) -> None:
                 raise InputError(f"audience must be one of {', '.join(AUDIENCES)}")
             if not chosen:
                 raise InputError("choose at least one surface")
-            assisted = bool(fields.get("assisted"))
-            shield = make_shield(name, now=service.epoch(), days=_number(fields, "days", 7.0, 0, 365),
-                                 surfaces=chosen, audience=audience,
-                                 activated_by=f"assisted:{viewer.actor}" if assisted else f"console:{viewer.actor}")
-            service.activate_shield(shield, viewer.actor)
+            wanted = ShieldRequest(name, days=_number(fields, "days", 7.0, 0, 365), surfaces=tuple(chosen),
+                                   audience=audience, assisted=bool(fields.get("assisted")))
+            service.turn_on_protection(wanted, role=viewer.role, actor=viewer.actor, via=f"console:{viewer.actor}")
             return back(name)
         return await console.act(request, "reports:write", back(account), act)
 

@@ -101,6 +101,6 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.post("/rumors/debunks")
     async def add(request: Request) -> Response:
         def act(viewer: Viewer, form: Mapping[str, str]) -> str:
-            service.add_debunks(debunk_from_form(form, service.ids.new("dbk")), viewer.actor)
+            service.add_debunks(debunk_from_form(form, service.new_debunk_id()), viewer.actor)
             return "/console/rumors"
         return await console.act(request, "cases:work", "/console/rumors", act)
