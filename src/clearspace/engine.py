@@ -26,7 +26,7 @@ from clearspace.detectors.pii import PiiDetector
 from clearspace.errors import InputError, ModelError, PolicyError
 from clearspace.language import guess_language
 from clearspace.model.abuse import AbuseModel
-from clearspace.model.detector import ModelDetector
+from clearspace.model.detector import ModelDetector, SideHead
 from clearspace.model.embeddings import Encoder
 from clearspace.model.harm_head import load_harm_head
 from clearspace.plugins import Plugin, apply_plugins, plugin_id, prepare_plugins, signal_kinds
@@ -39,7 +39,7 @@ from clearspace.types import Signal
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import load_head_calibration
 from clearspace.verdict.combine import decide as decide_verdict
-from clearspace.verdict.harm_scorer import HarmScorer
+from clearspace.verdict.harm_scorer import EMBEDDING_TRUST, NGRAM_TRUST, HarmOpinion, HarmScorer, worth_asking
 
 QUOTE_STANCE_CUES = ("meta", "condemn", "report", "bias", "support")
 
@@ -127,17 +127,23 @@ class Engine:
         calibration = self.head_calibration
         self.head_calibration_ = (dict(calibration) if isinstance(calibration, Mapping)
                                   else load_head_calibration(calibration))
-        self.harm_head_ = self._load_harm_head()
+        self.harm_head_, self.harm_side_ = self._load_harm_head()
         self._ready = True
 
-    def _load_harm_head(self) -> HarmScorer | None:
-        """The harm head: on with an encoder (``harm_head=None``), or as ``harm_head`` says (a path: that file)."""
+    def _load_harm_head(self) -> tuple[HarmScorer | None, SideHead | None]:
+        """The harm head (:mod:`clearspace.model.harm_head`): over sentence embeddings when the engine
+        has an encoder or ``harm_head=True``; otherwise its n-gram part, on the model's own features
+        (free on the fast path); none with ``harm_head=False``. A path names the head file."""
         wanted = self.harm_head
-        if wanted is False or (wanted is None and self.encoder is None):
-            return None
-        path = wanted if isinstance(wanted, (str, Path)) else None
-        encoder = self.encoder if self.encoder is not None and not isinstance(self.encoder, str) else None
-        return HarmScorer(load_harm_head(path), encoder or self.model_.encoder_for_harm())
+        if wanted is False:
+            return None, None
+        head = load_harm_head(wanted if isinstance(wanted, (str, Path)) else None)
+        if self.encoder is not None or wanted is True:
+            encoder = self.encoder if self.encoder is not None and not isinstance(self.encoder, str) else None
+            return HarmScorer(head, encoder or self.model_.encoder_for_harm()), None
+        if head.ngram_coef is None:
+            return None, None
+        return None, (head.ngram_coef, head.ngram_intercept)
 
     def signal_kinds(self) -> tuple[str, ...] | None:
         """Every signal kind this engine can emit (``PREFIX*`` patterns for families), or ``None``
@@ -230,17 +236,17 @@ class Engine:
         find_cues, harm = self.cues_.find, self.harm_
         analyses = [Analysis.of(doc.text, find_cues(doc.text)) for doc in docs]
         unquoted = self._unquoted_scores(analyses)
-        attack_probs = self.harm_head_.score(docs, analyses) if self.harm_head_ is not None else {}
-        scored = self.model_.run_scored(docs)
+        scored = self.model_.run_scored(docs, self.harm_side_)
+        opinions = self._harm_opinions(docs, analyses, [side for _, _, _, side in scored])
         if self.plugins_:  # plug-in signals come after the model's, before the detectors' (clearspace.plugins)
-            apply_plugins(self.plugins_, docs, contexts, [s for s, _, _ in scored], [cut for _, _, cut in scored])
-        for i, (doc, context, (signals, _, cut)) in enumerate(zip(docs, contexts, scored, strict=True)):
+            apply_plugins(self.plugins_, docs, contexts, [s for s, _, _, _ in scored], [c for _, _, c, _ in scored])
+        for i, (doc, context, (signals, _, cut, _)) in enumerate(zip(docs, contexts, scored, strict=True)):
             for detector in detectors:
                 signals.extend(detector.detect(doc, context))
             analysis = analyses[i]
             signals.extend(harm.detect_analysed(doc, analysis))
             verdict = decide_verdict(doc, analysis, signals, n_heads, cut, unquoted.get(i), self.head_calibration_,
-                                     attack_probs.get(i))
+                                     opinions.get(i))
             signals = verdict.signals
             scores = {s.kind: s.score for s in signals[:n_heads]}
             scores |= _detector_scores(signals[n_heads:])
@@ -276,7 +282,15 @@ class Engine:
             return {}
         texts = [_without_quotes(analyses[i]) for i in wanted]
         scored = self.model_.run_scored([Document(t, t) for t in texts])
-        return {i: signals[0].score for i, (signals, _, _) in zip(wanted, scored, strict=True)}
+        return {i: signals[0].score for i, (signals, _, _, _) in zip(wanted, scored, strict=True)}
+
+    def _harm_opinions(self, docs: Sequence[Document], analyses: Sequence[Analysis],
+                       side: Sequence[float | None]) -> dict[int, HarmOpinion]:
+        """The harm head's view of each text worth asking about (see :mod:`clearspace.verdict.harm_scorer`)."""
+        if self.harm_head_ is not None:
+            return {i: HarmOpinion(p, *EMBEDDING_TRUST) for i, p in self.harm_head_.score(docs, analyses).items()}
+        return {i: HarmOpinion(p, *NGRAM_TRUST) for i, p in enumerate(side)
+                if p is not None and worth_asking(analyses[i])}
 
 
 def _without_quotes(an: Analysis) -> str:

@@ -113,7 +113,7 @@ def eval_sets(root: Path, stance_weight: float = 0.0) -> list[tuple[ds.Labelled,
             sets.append((ds.tweeteval(root, task), note))
         except Exception:  # noqa: BLE001 - optional set
             continue
-    held = ("held out from the abuse model (the embed configuration's harm head IS trained on it)"
+    held = ("held out from the abuse model (the harm head IS trained on it)"
             if stance_weight == 0 else f"NOT held out: the model was trained on it (weight {stance_weight:g})")
     sets.append((ds.stance(), f"clearspace's own stance set (zh and en), {held}"))
     return sets

@@ -9,12 +9,13 @@ import numpy as np
 import numpy.typing as npt
 
 from clearspace.language import mostly_latin
-from clearspace.model.abuse import AbuseModel, load_model
+from clearspace.model.abuse import AbuseModel, load_model, sigmoid
 from clearspace.model.embeddings import Encoder, load_encoder, require_encoder
 from clearspace.model.features import Hashed
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
 
+SideHead = tuple[npt.NDArray[np.float32], float]
 MAX_EVIDENCE = 3
 CANDIDATES = 12
 
@@ -79,10 +80,13 @@ class ModelDetector:
 
         A high ``abuse`` signal carries the spans whose n-grams drove it.
         """
-        return [(signals, abusive) for signals, abusive, _ in self.run_scored(docs)]
+        return [(signals, abusive) for signals, abusive, _, _ in self.run_scored(docs)]
 
-    def run_scored(self, docs: Sequence[Document]) -> list[tuple[list[Signal], bool, float]]:
-        """As :meth:`run`, with the decision threshold that applied to each document."""
+    def run_scored(self, docs: Sequence[Document], side: SideHead | None = None
+                   ) -> list[tuple[list[Signal], bool, float, float | None]]:
+        """As :meth:`run`, with the decision threshold that applied to each document and, given a
+        ``side`` head ``(coef over the n-gram columns, intercept)``, its probability per document
+        (the hashed features are computed once for both)."""
         model = self.model
         if not docs:
             return []
@@ -102,6 +106,9 @@ class ModelDetector:
             for i, ev in self.evidence(hashed, english, flagged).items()
         }
         ident = f"{self.name}@{self.version}"
+        side_p: list[float | None] = [None] * len(docs)
+        if side is not None and side[0].shape[0] == hashed.matrix.shape[1]:
+            side_p = list(sigmoid(hashed.matrix @ side[0] + side[1]).tolist())
         return [
             (
                 [
@@ -110,6 +117,7 @@ class ModelDetector:
                 ],
                 bool(flagged[i]),
                 cut,
+                side_p[i],
             )
             for i, (row, cut) in enumerate(zip(probs.tolist(), cuts.tolist(), strict=True))
         ]

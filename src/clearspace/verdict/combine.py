@@ -30,6 +30,7 @@ from clearspace.text.document import Document
 from clearspace.types import Signal, Span
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import HeadCalibration, platt
+from clearspace.verdict.harm_scorer import HarmOpinion
 from clearspace.verdict.stance import PROTECTIVE, stance
 
 HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumanization"})
@@ -43,7 +44,6 @@ CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
 ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
 SHORT_TEXT = 60
 MAX_SPANS = 64  # spans of one signal the verdict weighs (the first ones): bounds the work on hostile text
-HARM_MARGIN, HARM_CLEAR = 0.3, 0.1  # the head raises from 0.8 and clears a model-only flag under 0.1
 SELF_REASONS = ("negated or self-aimed words", "about the speaker")
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
@@ -82,12 +82,12 @@ def to_normalized(doc: Document, span: Span) -> Span:
 
 def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, threshold: float,
            unquoted: float | None = None, calibration: HeadCalibration | None = None,
-           harm: float | None = None) -> Verdict:
+           harm: HarmOpinion | None = None) -> Verdict:
     """Weigh ``signals`` (the model's ``heads`` first) into a verdict for ``doc``.
 
     ``unquoted`` is the model's probability for the text without its quoted words, given when the
     text quotes someone to object to it or report it; the verdict then uses the lower of the two.
-    ``harm`` is the harm head's attack probability (:mod:`clearspace.model.harm_head`), when it ran.
+    ``harm`` is the harm head's opinion (:mod:`clearspace.model.harm_head`), when it was asked.
     """
     p_model = shifted(signals[0].score, threshold) if heads else 0.0
     if unquoted is not None:
@@ -121,13 +121,13 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
     return Verdict(abuse >= 0.5, abuse, target, st, category, heads_out + weighed, why)
 
 
-def _with_harm_head(abuse: float, harm: float, attack: float, why: str) -> tuple[float, str]:
+def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str) -> tuple[float, str]:
     """Weigh in the harm head: it can raise a text no word gave away (a threat that never says "kill")
     and lower one the model flagged on its own words alone; a detector's finding stands."""
-    if abuse < 0.5 <= harm - HARM_MARGIN:
-        return max(abuse, harm - HARM_MARGIN), "the harm head"
-    if abuse >= 0.5 and attack < 0.5 and harm < HARM_CLEAR:
-        return min(abuse, 0.5 - (HARM_CLEAR - harm)), "the harm head"
+    if abuse < 0.5 <= harm.p - harm.margin:
+        return max(abuse, harm.p - harm.margin), "the harm head"
+    if abuse >= 0.5 and attack < 0.5 and harm.p < harm.clear:
+        return min(abuse, 0.5 - (harm.clear - harm.p)), "the harm head"
     return abuse, why
 
 

@@ -8,6 +8,7 @@ a text about nobody with no such cue cannot attack anyone.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from clearspace.model.embeddings import Encoder
 from clearspace.model.harm_head import HarmHead
@@ -16,6 +17,23 @@ from clearspace.verdict.analysis import Analysis
 
 GATE = ("you", "third", "group", "sexual", "private", "dieact", "menace", "hurtact", "comeon", "harass", "threat",
         "implied", "death", "dehumanize", "verb")
+EMBEDDING_TRUST = (0.3, 0.1)  # the embedding head raises from 0.8 and clears a model-only flag under 0.1
+NGRAM_TRUST = (0.4, 0.05)  # the n-gram head, weaker, raises from 0.9 and clears under 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class HarmOpinion:
+    """The harm head's attack probability for one text, and how far the verdict trusts it: the head
+    raises a text from ``0.5 + margin`` and clears a flag the model raised alone below ``clear``."""
+
+    p: float
+    margin: float
+    clear: float
+
+
+def worth_asking(an: Analysis) -> bool:
+    """Whether a text names someone or holds a cue of harm (a text about nobody attacks nobody)."""
+    return an.has(*GATE)
 
 
 class HarmScorer:
@@ -27,7 +45,7 @@ class HarmScorer:
 
     def score(self, docs: Sequence[Document], analyses: Sequence[Analysis]) -> dict[int, float]:
         """``index -> P(attack)`` for the documents that pass the gate."""
-        wanted = [i for i, an in enumerate(analyses) if an.has(*GATE)]
+        wanted = [i for i, an in enumerate(analyses) if worth_asking(an)]
         if not wanted:
             return {}
         vectors = self.encoder.encode([docs[i].original for i in wanted])

