@@ -345,3 +345,16 @@ def test_transparency_charts_are_titled_and_appeals_are_not_stacked(client: Test
     zh = client.get("/console/transparency", headers={"Accept-Language": "zh-CN"}).text
     assert "<figcaption class='chart-title'>提出与被撤销的申诉</figcaption>" in zh
     assert "data-series='提出'" in zh and "data-series='被撤销'" in zh and ">日期（UTC）</text>" in zh
+
+
+def test_the_case_view_shows_the_verdicts_target_and_stance(client: TestClient, service: Service,
+                                                            keys: dict[str, str]) -> None:
+    sign_in(client, keys["moderator"])
+    page = client.get(f"/console/cases/{_case_of(service, 'pile-2')}").text
+    verdict = re.search(r'<p class="meta" data-verdict data-target="([a-z_]+)" data-stance="([a-z_]+)">(.*?)</p>', page)
+    assert verdict, "the case page does not show the engine's verdict"
+    assert verdict.group(1) in ("addressee", "third_person", "group", "self", "none")
+    assert "verdict" not in re.findall(r"<code>([a-z_.]+)</code>", page.split("data-signals")[1].split("</table>")[0])
+    client.cookies.set("cs_lang", "zh", path="/console")
+    zh = client.get(f"/console/cases/{_case_of(service, 'pile-2')}").text
+    assert "引擎判断" in zh and "针对" in zh
