@@ -38,12 +38,13 @@ def ece(probs: Sequence[float], labels: Sequence[int], bins: int = 10) -> float:
 
 
 def scored(engine: Engine, texts: Sequence[str]) -> list[dict[str, float]]:
-    """Per text: the verdict's scores and the raw model heads (``raw:<head>``)."""
+    """Per text: the verdict's scores and the raw model heads (``raw:<head>``, the model alone)."""
+    docs = [engine.normalizer_.normalize(t) for t in texts]
+    raw = engine.model_.run_scored(docs)
     out = []
-    for r in engine.score_many(texts):
+    for r, (heads, _, _, _) in zip(engine.score_many(texts), raw, strict=True):
         row = dict(r.scores)  # type: ignore[union-attr]
-        for s in r.signals[: engine.n_heads_]:  # type: ignore[union-attr]
-            row[f"raw:{s.kind}"] = float(s.details.get("model", s.score))
+        row.update({f"raw:{s.kind}": float(s.score) for s in heads})
         out.append(row)
     return out
 

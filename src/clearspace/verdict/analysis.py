@@ -44,8 +44,7 @@ class Analysis:
         return out
 
     def has(self, *types: str) -> bool:
-        by_type = self.by_type
-        return any(t in by_type for t in types)
+        return not self.by_type.keys().isdisjoint(types)
 
     def weight(self, cue_type: str) -> float:
         return sum(c.weight for c in self.by_type.get(cue_type, ()))

@@ -274,7 +274,7 @@ def _heads(heads: Sequence[Signal], abuse: float, target: str, weighed: Sequence
             continue
         score = min(abuse, sig.score)
         if score < 0.01 and not aimed_at_person:  # nothing to weigh: keep the model's own (tiny) score
-            out.append(Signal(kind, round(score, 4), (), sig.detector, {"model": round(sig.score, 4)}))
+            out.append(Signal(kind, round(score, 4), (), sig.detector))
             continue
         if sig.kind == "insult":
             aimed = max(best.get("lexicon.insult", 0.0), best.get("lexicon.slur", 0.0))
@@ -286,5 +286,5 @@ def _heads(heads: Sequence[Signal], abuse: float, target: str, weighed: Sequence
             score = abuse if target in ("addressee", "third_person") else score * 0.5
         if sig.kind in calibration:
             score = min(abuse, platt(score, *calibration[sig.kind]))
-        out.append(Signal(sig.kind, round(score, 4), sig.spans, sig.detector, {"model": round(sig.score, 4)}))
+        out.append(Signal(sig.kind, round(score, 4), sig.spans, sig.detector))
     return out
