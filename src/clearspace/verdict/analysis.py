@@ -14,18 +14,20 @@ _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'
 NEG_REACH_ZH = 3
 MAX_PER_TYPE = 256  # cues of one type the analysis keeps (the first ones): bounds the work on hostile text
 NEG_REACH_EN = 28
+SHELL_TYPES = ("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
 
 
 @dataclass(slots=True)
 class Analysis:
-    """Cues of one normalized text, with its clauses, sentences and quoted stretches."""
+    """Cues of one normalized text, with its clauses, sentences and quoted stretches (those three
+    are found on first use: most texts never need them)."""
 
     text: str
     cues: Sequence[Cue]
-    clauses: list[int] = field(default_factory=list)
-    sentences: list[int] = field(default_factory=list)
-    quotes: list[tuple[int, int]] = field(default_factory=list)
     by_type: dict[str, list[Cue]] = field(default_factory=dict)
+    _clauses: list[int] | None = None
+    _sentences: list[int] | None = None
+    _quotes: list[tuple[int, int]] | None = None
 
     @classmethod
     def of(cls, text: str, cues: Sequence[Cue]) -> Analysis:
@@ -34,8 +36,25 @@ class Analysis:
             kept = by_type.setdefault(cue.type, [])
             if len(kept) < MAX_PER_TYPE:
                 kept.append(cue)
-        quotes = quoted_stretches(text)[:MAX_PER_TYPE]
-        return cls(text, cues, clause_bounds(text), sentence_bounds(text), quotes, by_type)
+        return cls(text, cues, by_type)
+
+    @property
+    def clauses(self) -> list[int]:
+        if self._clauses is None:
+            self._clauses = clause_bounds(self.text)
+        return self._clauses
+
+    @property
+    def sentences(self) -> list[int]:
+        if self._sentences is None:
+            self._sentences = sentence_bounds(self.text)
+        return self._sentences
+
+    @property
+    def quotes(self) -> list[tuple[int, int]]:
+        if self._quotes is None:
+            self._quotes = quoted_stretches(self.text)[:MAX_PER_TYPE]
+        return self._quotes
 
     def of_type(self, *types: str) -> list[Cue]:
         out: list[Cue] = []
@@ -50,14 +69,16 @@ class Analysis:
         return sum(c.weight for c in self.by_type.get(cue_type, ()))
 
     def clause_of(self, pos: int) -> tuple[int, int]:
-        i = bisect_right(self.clauses, pos) - 1
-        end = self.clauses[i + 1] if i + 1 < len(self.clauses) else len(self.text)
-        return self.clauses[i], end
+        clauses = self.clauses
+        i = bisect_right(clauses, pos) - 1
+        end = clauses[i + 1] if i + 1 < len(clauses) else len(self.text)
+        return clauses[i], end
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
-        i = bisect_right(self.sentences, pos) - 1
-        end = self.sentences[i + 1] if i + 1 < len(self.sentences) else len(self.text)
-        return self.sentences[i], end
+        sentences = self.sentences
+        i = bisect_right(sentences, pos) - 1
+        end = sentences[i + 1] if i + 1 < len(sentences) else len(self.text)
+        return sentences[i], end
 
     def quoted(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` lies inside quotation marks."""
@@ -65,15 +86,18 @@ class Analysis:
 
     def negated(self, start: int, reach: int | None = None) -> bool:
         """Whether a negator ends shortly before ``start`` in the same clause."""
+        negators = self.by_type.get("neg")
+        if not negators:
+            return False
         lo, _ = self.clause_of(start)
         if reach is None:
             reach = NEG_REACH_EN if self.text[lo:start].isascii() else NEG_REACH_ZH
         # a negator inside a rhetorical question or a phrase of its own (信不信, 你咋不, 不得好死) negates nothing
-        shells = self.of_type("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
+        shells = self.of_type(*SHELL_TYPES)
         return any(
             lo <= c.start and c.end <= start and start - c.end <= reach
             and not any(r.start <= c.start and c.end <= r.end and r.end - r.start > c.end - c.start for r in shells)
-            for c in self.by_type.get("neg", ())
+            for c in negators
         )
 
     def person_near(self, start: int, end: int, types: Sequence[str] = PERSON_TYPES) -> Cue | None:

@@ -37,12 +37,14 @@ HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumaniza
 WORD_KINDS = frozenset({"lexicon.insult", "lexicon.slur", "lexicon.sexual", "lexicon.harassment",
                         "lexicon.threat", "lexicon.self_harm", "lexicon.profanity"})
 OTHER_ATTACKS = frozenset({"incitement", "doxxing"})
+ATTACK_KINDS = HARM_KINDS | WORD_KINDS | OTHER_ATTACKS
 AIMED_PROFANITY = 0.8  # profanity this severe names its target itself (操你妈, fuck you)
 SELF_FACTOR, NONE_FACTOR, NEGATED_FACTOR, PROTECTED_FACTOR = 0.2, 0.5, 0.2, 0.2
 UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a moron) is still said to someone
 CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
 ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
 SHORT_TEXT = 60
+TINY = 0.01  # a category score this low is left as the model gave it
 MAX_SPANS = 64  # spans of one signal the verdict weighs (the first ones): bounds the work on hostile text
 SELF_REASONS = ("negated or self-aimed words", "about the speaker")
 
@@ -94,19 +96,21 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
         p_model = min(p_model, shifted(unquoted, threshold))
     weighed: list[Signal] = list(signals[heads:])
     attacks: list[tuple[Span, str]] = []
+    any_attack = False
     for i, sig in enumerate(weighed):
-        if sig.kind in HARM_KINDS or sig.kind in WORD_KINDS or sig.kind in OTHER_ATTACKS:
+        if sig.kind in ATTACK_KINDS:
             weighed[i], found = _weigh_attack(doc, an, sig)
-            if _is_attack(weighed[i]) and weighed[i].score >= ATTACK_MIN:
-                attacks.extend(found)
-    harmful = p_model >= 0.5 or any(s.score >= 0.5 for s in weighed if _is_attack(s))
+            if _is_attack(weighed[i]):
+                any_attack = True
+                if weighed[i].score >= ATTACK_MIN:
+                    attacks.extend(found)
+    harmful = p_model >= 0.5 or (any_attack and any(s.score >= 0.5 for s in weighed if _is_attack(s)))
     st = stance(an, attacks, harmful)
-    if st in ("quoting_to_condemn", "reporting"):
+    if any_attack and st in ("quoting_to_condemn", "reporting"):
         weighed = [_protect(an, doc, s, st) if _is_attack(s) else s for s in weighed]
-    p, why = _model_probability(an, p_model, st, weighed)
+    p, why = _model_probability(an, p_model, st, weighed, any_attack)
     # the strongest attack names the category; a detector's finding beats a bare word on a near tie
-    strongest = max((s for s in weighed if _is_attack(s)),
-                    key=lambda s: s.score + (0.05 if s.kind in HARM_KINDS else 0.0), default=None)
+    strongest = max((s for s in weighed if _is_attack(s)), key=_rank, default=None) if any_attack else None
     attack = strongest.score if strongest is not None else 0.0
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
     if harm is not None and st not in PROTECTIVE:
@@ -119,6 +123,10 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
         st = "neutral"  # nothing harmful is left; a speaker running themselves down still "attacks" themselves
     heads_out = _heads(signals[:heads], abuse, target, weighed, calibration or {}) if heads else []
     return Verdict(abuse >= 0.5, abuse, target, st, category, heads_out + weighed, why)
+
+
+def _rank(sig: Signal) -> float:
+    return sig.score + (0.05 if sig.kind in HARM_KINDS else 0.0)
 
 
 def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str) -> tuple[float, str]:
@@ -210,12 +218,15 @@ def _protect(an: Analysis, doc: Document, sig: Signal, st: str) -> Signal:
     return Signal(sig.kind, round(sig.score * PROTECTED_FACTOR, 4), sig.spans, sig.detector, details)
 
 
-def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal]) -> tuple[float, str]:
+def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal],
+                       any_attack: bool = True) -> tuple[float, str]:
     """The model's probability, capped where the text's stance or target says it is not an attack,
     and the reason it was capped."""
     if st in PROTECTIVE:
         return min(p, PROTECTED_CAP), st
-    if any(s.score >= 0.5 for s in weighed if _is_attack(s)):
+    if not an.by_type:
+        return p, ""  # no cue at all: nothing to cap on
+    if any_attack and any(s.score >= 0.5 for s in weighed if _is_attack(s)):
         return p, ""
     words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur") and s.details.get("raw", 0) >= 0.3]
     reasons = {str(s.details.get("weighed")) for s in words}
@@ -264,27 +275,28 @@ def _category(strongest: Signal | None, attack: float, p: float, target: str) ->
 def _heads(heads: Sequence[Signal], abuse: float, target: str, weighed: Sequence[Signal],
            calibration: HeadCalibration) -> list[Signal]:
     """The model's heads bounded by the final ``abuse``, weighed by the target and recalibrated."""
-    best = {s.kind: s.score for s in weighed}
-    out = []
     aimed_at_person = target in ("addressee", "third_person")
+    best = {s.kind: s.score for s in weighed} if weighed else {}
+    out = []
     for sig in heads:
         kind = sig.kind
         if kind == "abuse":
-            out.append(Signal("abuse", round(abuse, 4), sig.spans, sig.detector, {"model": round(sig.score, 4)}))
+            out.append(Signal("abuse", abuse, sig.spans, sig.detector, {"model": sig.score}))
             continue
-        score = min(abuse, sig.score)
-        if score < 0.01 and not aimed_at_person:  # nothing to weigh: keep the model's own (tiny) score
-            out.append(Signal(kind, round(score, 4), (), sig.detector))
+        score = sig.score if sig.score < abuse else abuse
+        if score < TINY and not aimed_at_person:  # nothing to weigh: the model's own (tiny) score stays
+            out.append(Signal(kind, score, (), sig.detector))
             continue
-        if sig.kind == "insult":
+        if kind == "insult":
             aimed = max(best.get("lexicon.insult", 0.0), best.get("lexicon.slur", 0.0))
-            score = max(score, min(abuse, aimed)) if target in ("addressee", "third_person") else score * 0.6
-        elif sig.kind in ("identity_attack", "targeted_group"):
+            score = max(score, min(abuse, aimed)) if aimed_at_person else score * 0.6
+        elif kind in ("identity_attack", "targeted_group"):
             group = max(best.get("dehumanization", 0.0), best.get("lexicon.slur", 0.0))
             score = max(score, min(abuse, group)) if target == "group" else score * 0.35
-        elif sig.kind == "targeted_individual":
-            score = abuse if target in ("addressee", "third_person") else score * 0.5
-        if sig.kind in calibration:
-            score = min(abuse, platt(score, *calibration[sig.kind]))
-        out.append(Signal(sig.kind, round(score, 4), sig.spans, sig.detector))
+        elif kind == "targeted_individual":
+            score = abuse if aimed_at_person else score * 0.5
+        ab = calibration.get(kind)
+        if ab is not None:
+            score = min(abuse, platt(score, *ab))
+        out.append(Signal(kind, score, sig.spans, sig.detector))
     return out

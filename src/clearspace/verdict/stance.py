@@ -20,11 +20,14 @@ from clearspace.verdict.analysis import Analysis
 
 PROTECTIVE = frozenset({"quoting_to_condemn", "reporting", "defending"})
 REPORT_MIN = 1.0
+STANCE_CUES = ("meta", "condemn", "report", "bias", "support", "neg")  # without any, a text only attacks or not
 SUPPORT_MIN = 1.0
 
 
 def stance(an: Analysis, attacks: Sequence[tuple[Span, str]], harmful: bool) -> str:
     """The stance of a text, given its attack spans (normalized offsets) and their targets."""
+    if not attacks and not an.has(*STANCE_CUES):
+        return "attacking" if harmful else "neutral"  # most texts: nothing quoted, reported or defended
     direct = [span for span, target in attacks if target == "addressee" and not an.quoted(*span)]
     if (attacks or an.quotes) and _quotes_to_condemn(an, attacks):
         return "quoting_to_condemn"
