@@ -61,14 +61,20 @@ class KeywordEngine:
         self.warm_up()
         assert self.policy is not None
         signals = self._signals(text)
+        lowered = text.lower()
         verdict = self.policy.evaluate(signals, context)
         scores: dict[str, float] = {"abuse": 0.05}
         for s in signals:
             scores[s.kind] = max(scores.get(s.kind, 0.0), s.score)
-        return ScoreResult(id=context.get("id"), abusive=scores["abuse"] >= 0.5, action=verdict.action,
+        abusive = scores["abuse"] >= 0.5
+        # a stand-in for the verdict's target and stance: the reader when addressed, else a third person
+        aimed = "addressee" if ("你" in text or " you" in f" {lowered}") else (
+            "third_person" if ("他" in text or "她" in text) else "none")
+        return ScoreResult(id=context.get("id"), abusive=abusive, action=verdict.action,
                            scores=scores, signals=tuple(signals), rules=tuple(h.rule for h in verdict.rules),
                            reasons=tuple(verdict.reasons), labels=tuple(verdict.labels),
-                           language="zh" if HAN.search(text) else "en")
+                           language="zh" if HAN.search(text) else "en", target=aimed,
+                           stance="attacking" if abusive else "neutral", category="abuse" if abusive else "")
 
     def score_many(self, items: Iterable[str | Mapping[str, Any]]) -> Iterator[ScoreResult]:
         for item in items:
