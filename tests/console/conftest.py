@@ -19,9 +19,11 @@ from typing import Any
 
 import pytest
 import uvicorn
+from fastapi.testclient import TestClient
 
 from clearspace.api.app import create_app
 from clearspace.service.core import Service
+from clearspace.service.ids import IdFactory, counter_token
 from clearspace.service.reports import ReportIn
 from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import open_store
@@ -128,3 +130,22 @@ def sign_in(page: Any, live: Live, role: str) -> None:
     page.fill("#key", live.keys[role])
     page.click("button[type=submit]")
     page.wait_for_url(f"{live.url}/console/**")
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Service:
+    """A service over a fresh SQLite database with the synthetic community (keyword stand-in engine)."""
+    service = Service(open_store(tmp_path / "console.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
+    community(service)
+    return service
+
+
+@pytest.fixture
+def keys(service: Service) -> dict[str, str]:
+    return {role: service.create_key(role, name=role)[1] for role in ROLES}
+
+
+@pytest.fixture
+def client(service: Service) -> Iterator[TestClient]:
+    with TestClient(create_app(service, console_secret="s" * 32), follow_redirects=False) as c:
+        yield c

@@ -3,36 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from clearspace.api.app import create_app
 from clearspace.service.core import Service
-from clearspace.service.ids import IdFactory, counter_token
-from clearspace.service.stub_engine import KeywordEngine
-from clearspace.store import open_store
-from tests.console.conftest import ROLES, community
-
-
-@pytest.fixture
-def service(tmp_path: Path) -> Service:
-    service = Service(open_store(tmp_path / "label.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
-    community(service)
-    return service
-
-
-@pytest.fixture
-def keys(service: Service) -> dict[str, str]:
-    return {role: service.create_key(role, name=role)[1] for role in ROLES}
-
-
-@pytest.fixture
-def client(service: Service) -> Iterator[TestClient]:
-    with TestClient(create_app(service, console_secret="s" * 32), follow_redirects=False) as c:
-        yield c
 
 
 def _sign_in(client: TestClient, key: str) -> None:

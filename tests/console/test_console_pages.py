@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,32 +13,12 @@ from clearspace.console.i18n import choose_language
 from clearspace.console.session import COOKIE, Sessions
 from clearspace.errors import Unauthenticated
 from clearspace.service.core import Service
-from clearspace.service.ids import IdFactory, counter_token
 from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import open_store
-from tests.console.conftest import ROLES, community
 
 PAGES = ("/console/", "/console/?lane=pileon", "/console/appeals", "/console/accounts?account=troll_6",
          "/console/protection?account=lin_xiaoyu", "/console/rumors?q=test", "/console/audit",
          "/console/transparency", "/console/audit?kind=decision.made")
-
-
-@pytest.fixture
-def service(tmp_path: Path) -> Service:
-    service = Service(open_store(tmp_path / "pages.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
-    community(service)
-    return service
-
-
-@pytest.fixture
-def keys(service: Service) -> dict[str, str]:
-    return {role: service.create_key(role, name=role)[1] for role in ROLES}
-
-
-@pytest.fixture
-def client(service: Service) -> Iterator[TestClient]:
-    with TestClient(create_app(service, console_secret="s" * 32), follow_redirects=False) as c:
-        yield c
 
 
 def sign_in(client: TestClient, key: str) -> None:
@@ -219,7 +198,7 @@ def test_workers_over_one_database_share_sessions_unless_a_secret_is_set(service
                                                                          tmp_path: Path) -> None:
     from clearspace.service.settings import Settings
 
-    path = str(tmp_path / "pages.db")
+    path = str(tmp_path / "console.db")  # the database of the `service` fixture (conftest.py)
     other = Service(open_store(path), engine=KeywordEngine(), settings=Settings(db=path))  # a second worker
     assert other.console_secret() == service.console_secret()  # both derived from the key next to the file
     with TestClient(create_app(service), follow_redirects=False) as one, \

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from clearspace.service.core import Service
 from clearspace.service.shadow_candidates import CandidateSpec
-from tests.console.test_console_pages import client, csrf, keys, service, sign_in  # noqa: F401 - fixtures
+from tests.console.test_console_pages import csrf, sign_in
 
 DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
 STRICTER = re.sub(r"(?m)^version: \d+$", "version: 7", DEFAULT.replace("name: default\n", "name: stricter\n")).replace(
