@@ -2,8 +2,8 @@
 
     python tools/train_harm_head.py [--data ../shared/datasets] [--cv]
 
-Training data, all licence-clean: ``data/training/harm_zh.tsv`` and ``harm_en.tsv`` (hand-written
-attacks and near misses), the stance set (``data/training/stance.tsv``: abusive vs anti-bias,
+Training data, all licence-clean: every ``data/training/harm_*.tsv`` (hand-written attacks and
+near misses in zh and en; ``harm_*_2.tsv`` is a second, more varied batch by other writers), the stance set (``data/training/stance.tsv``: abusive vs anti-bias,
 reports and criticism) and, with ``--data``, a seeded sample of COLD's and OLID's training texts
 (licences allow shipped weights) at a lower weight so the head also sees real posts. The texts are
 embedded with USE; a logistic regression with C chosen by 5-fold cross-validation on the
@@ -24,7 +24,7 @@ import numpy as np
 from clearspace.engine import Engine
 from clearspace.evaluation import datasets as ds
 from clearspace.model.embeddings import load_encoder
-from clearspace.model.harm_head import HarmHead, read_training, save_harm_head
+from clearspace.model.harm_head import HarmHead, read_training, save_harm_head, training_files
 from clearspace.text.tables import data_path
 
 SEED = 11
@@ -34,7 +34,7 @@ NGRAM_C = 16.0  # 5-fold accuracy on the hand-written sentences: 0.763 at C=1, 0
 
 
 def gather(data: Path | None) -> tuple[list[str], np.ndarray, np.ndarray, int]:
-    texts, labels, _ = read_training([data_path("training/harm_zh.tsv"), data_path("training/harm_en.tsv")])
+    texts, labels, _ = read_training(training_files())
     own = len(texts)
     weights = [1.0] * own
     stance = ds.stance()

