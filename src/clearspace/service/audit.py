@@ -189,7 +189,7 @@ def verify_from(store: Store, start: Mapping[str, ChainState], *, full: bool = F
             gone = VerifyResult(False, 0, 1, f"every one of its {expected} events is gone (chain emptied)",
                                 chain=name)
             return _combined(gone, states, total, checked)
-    return _combined(VerifyResult(True, total), states, total, checked)
+    return _combined(VerifyResult(True, total), states, total, None if full else checked)
 
 
 _EMPTY: Final = ChainState(0)
@@ -222,7 +222,7 @@ def _verify_chain(store: Store, name: str, since: ChainState | None) -> VerifyRe
                         result.events - after, name)
 
 
-def _combined(result: VerifyResult, states: Mapping[str, ChainState], total: int, checked: int) -> VerifyResult:
+def _combined(result: VerifyResult, states: Mapping[str, ChainState], total: int, checked: int | None) -> VerifyResult:
     from clearspace.service.anchor import root_of
 
     problem = f"chain {result.chain!r}: {result.problem}" if not result.ok and result.chain else result.problem
