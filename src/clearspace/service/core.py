@@ -824,7 +824,7 @@ class Service:
 
     def audit_page(self, *, before: int | None = None, kind: str | None = None, subject: str | None = None,
                    actor: str | None = None, limit: int = 100) -> list[Row]:
-        """Audit entries newest first (``before``: a ``seq`` to continue below)."""
+        """Audit entries newest first, over every chain (``before``: an ``id`` to continue below)."""
         from clearspace.service.history import audit_page
 
         with self.store.read() as tx:
