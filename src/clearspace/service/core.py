@@ -82,6 +82,7 @@ class Service:
         self.settings = settings or Settings()
         self.clock = clock
         self.ids = ids or IdFactory()
+        self._engine_warm = False
         self.limiter = RateLimiter(clock)
         self.debunk_index = debunks.DebunkIndex(store, debunk_encoder, debunk_reranker)
         self.detector_config = incidents.detector_config(self.settings)
@@ -132,6 +133,9 @@ class Service:
             from clearspace.service.engine_config import build_engine
 
             self.engine = build_engine(self.settings)  # the operator's policy, lexicons, model, encoder
+        if not self._engine_warm:
+            self.engine.warm_up()
+            self._engine_warm = True
         return self.engine
 
     def unit(self, *, chains: Sequence[str] = (ADMIN_CHAIN,), locks: Iterable[str] = ()) -> AbstractContextManager[Unit]:

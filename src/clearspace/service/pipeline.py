@@ -181,7 +181,6 @@ def score(engine: ScoringEngine, events: Sequence[Event], extra: Mapping[str, Ma
           partitions: int) -> list[Scored]:
     """Score each event and take the policy's category and priority for its action (only the rules
     that decided it count, :meth:`clearspace.policy.Policy.triage`)."""
-    engine.warm_up()
     items = [{**e.context, **extra.get(e.id, {}), "text": e.text} for e in events]
     policy = engine.policy_
     out = []
