@@ -79,7 +79,8 @@ def _rows(service: Service, chain: str) -> list[dict[str, Any]]:
 def _set_head(url: str, chain: str, rows: list[dict[str, Any]]) -> None:
     """The attacker keeps ``audit_heads`` consistent with what they left of a chain."""
     if rows:
-        _sql(url, "UPDATE audit_heads SET seq = ?, hash = ? WHERE chain = ?", (rows[-1]["seq"], rows[-1]["hash"], chain))
+        last = rows[-1]
+        _sql(url, "UPDATE audit_heads SET seq = ?, hash = ? WHERE chain = ?", (last["seq"], last["hash"], chain))
     else:
         _sql(url, "DELETE FROM audit_heads WHERE chain = ?", (chain,))
 

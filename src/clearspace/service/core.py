@@ -35,10 +35,10 @@ from clearspace.service import (
     jobs,
     labels,
     pileon_shared,
+    pipeline,
     policy_state,
     protection_jobs,
     reports,
-    pipeline,
     review,
     shield_requests,
     shields,
@@ -138,7 +138,8 @@ class Service:
             self._engine_warm = True
         return self.engine
 
-    def unit(self, *, chains: Sequence[str] = (ADMIN_CHAIN,), locks: Iterable[str] = ()) -> AbstractContextManager[Unit]:
+    def unit(self, *, chains: Sequence[str] = (ADMIN_CHAIN,),
+             locks: Iterable[str] = ()) -> AbstractContextManager[Unit]:
         """A transaction with the clock, ids, audit writer and outbox of this service, holding the
         locks of the audit ``chains`` (default: the admin chain) and the named ``locks``."""
         return open_unit(self.store, self.clock(), self.ids, self.settings, chains=chains, locks=locks)
