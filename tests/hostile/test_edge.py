@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from clearspace.service import ingest
+from clearspace.service import pipeline
 from clearspace.service.core import Service
 
 
@@ -114,7 +114,7 @@ def test_server_errors_are_logged_with_their_cause(client: TestClient, h: dict[s
         raise RuntimeError("the disk caught fire")
 
     monkeypatch.setattr(service, "get_event", broken)
-    monkeypatch.setattr(ingest, "record", broken)
+    monkeypatch.setattr(pipeline, "record", broken)
     with caplog.at_level(logging.ERROR):
         r1 = client.get("/v1/events/ev1", headers=h["admin"])
         r2 = client.post("/v1/events", json={"id": "e", "text": "x"}, headers=h["ingest"])

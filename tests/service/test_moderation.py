@@ -136,29 +136,33 @@ def test_transparency_and_tamper_detection(service: Service, clock: ManualClock)
 def test_incremental_audit_check_rehashes_only_new_events(service: Service) -> None:
     _post(service, "i0", RUDE)
     _post(service, "i1", RUDE)
-    first = service.verify_audit(full=False)  # no earlier check: the whole chain
+    first = service.verify_audit(full=False)  # no earlier check: every chain, whole
     assert first.ok and first.checked is None and first.events > 1
     _post(service, "i2", RUDE)
-    again = service.verify_audit(full=False)  # the last event checked before, and the new ones
-    assert again.ok and again.events > first.events and again.checked == again.events - first.events + 1
-    assert service.verify_audit(full=False).to_dict()["checked"] == 1
+    again = service.verify_audit(full=False)  # the last event checked before in each chain, and the new ones
+    assert again.ok and again.events > first.events
+    assert again.checked == again.events - first.events + len(first.chains)
+    assert service.verify_audit(full=False).to_dict()["checked"] == len(again.chains)
+    chain = sorted(again.chains)[0]
+    where = {"chain": chain, "seq": 1}
     with service.store.transaction() as tx:  # an old event rewritten: only the full check recomputes it
-        actor = tx.get("audit", 1)["actor"]  # type: ignore[index]
-        tx.update("audit", {"seq": 1}, {"actor": "someone-else"})
+        actor = tx.select("audit", where)[0]["actor"]
+        tx.update("audit", where, {"actor": "someone-else"})
     assert service.verify_audit(full=False).ok
     assert service.verify_audit(full=True).broken_at == 1
     with service.store.transaction() as tx:
-        tx.update("audit", {"seq": 1}, {"actor": actor})
+        tx.update("audit", where, {"actor": actor})
     restored = service.verify_audit(full=True)  # the chain holds again, but the break stays shown...
     assert not restored.ok and "not yet acknowledged" in restored.problem
     service.acknowledge_audit_alarm(service.audit_alarms()[0]["id"], "admin:test", "row 1 restored")
     last = service.verify_audit(full=True)
     assert last.ok  # ...until an admin acknowledges it
     _post(service, "i3", RUDE)
+    length = last.chains[chain].length
     with service.store.transaction() as tx:  # the event last checked, modified: found incrementally
-        tx.update("audit", {"seq": last.events}, {"actor": "someone-else"})
+        tx.update("audit", {"chain": chain, "seq": length}, {"actor": "someone-else"})
     broken = service.verify_audit(full=False)
-    assert not broken.ok and broken.broken_at == last.events
+    assert not broken.ok and broken.broken_at == length and broken.chain == chain
 
 
 def test_reporter_appeal_reversal_reopens_the_item(service: Service) -> None:

@@ -59,9 +59,35 @@ def _sql(url: str, statement: str, params: tuple[Any, ...] = ()) -> None:
     conn.close()
 
 
-def _rewrite_and_rehash(service: Service, url: str, seq: int) -> None:
-    """Change event ``seq``'s payload and recompute its hash and every later one (a consistent chain)."""
-    rows = list(service.store.iterate("audit", order_by=["seq"]))
+def _posts(service: Service, n: int, start: int = 0) -> None:
+    """``n`` posts, each about someone else: their decisions land in many partitions' chains."""
+    service.ingest([{"id": f"e{i}", "text": "hello", "author": f"a{i}", "target_user": f"t{i}"}
+                    for i in range(start, start + n)])
+
+
+def _partition_chain(document: dict[str, Any]) -> tuple[str, int]:
+    """The longest partition chain a checkpoint names, and its length there."""
+    heads = [(h["length"], h["chain"]) for h in document["chains"] if h["chain"].startswith("p")]
+    length, chain = max(heads)
+    return chain, length
+
+
+def _rows(service: Service, chain: str) -> list[dict[str, Any]]:
+    return list(service.store.iterate("audit", {"chain": chain}, order_by=["seq"]))
+
+
+def _set_head(url: str, chain: str, rows: list[dict[str, Any]]) -> None:
+    """The attacker keeps ``audit_heads`` consistent with what they left of a chain."""
+    if rows:
+        last = rows[-1]
+        _sql(url, "UPDATE audit_heads SET seq = ?, hash = ? WHERE chain = ?", (last["seq"], last["hash"], chain))
+    else:
+        _sql(url, "DELETE FROM audit_heads WHERE chain = ?", (chain,))
+
+
+def _rewrite_and_rehash(service: Service, url: str, chain: str, seq: int) -> None:
+    """Change event ``seq`` of ``chain`` and recompute its hash and every later one (a consistent chain)."""
+    rows = _rows(service, chain)
     prev = GENESIS
     for row in rows:
         if row["seq"] == seq:
@@ -70,8 +96,27 @@ def _rewrite_and_rehash(service: Service, url: str, seq: int) -> None:
         row["hash"] = chain_hash(prev, row)
         prev = row["hash"]
         if row["seq"] >= seq:
-            _sql(url, "UPDATE audit SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?",
-                 (orjson.dumps(row["payload"]).decode(), row["prev_hash"], row["hash"], row["seq"]))
+            _sql(url, "UPDATE audit SET payload = ?, prev_hash = ?, hash = ? WHERE chain = ? AND seq = ?",
+                 (orjson.dumps(row["payload"]).decode(), row["prev_hash"], row["hash"], chain, row["seq"]))
+    _set_head(url, chain, rows)
+
+
+def _tamper(service: Service, url: str, how: str, chain: str, length: int) -> None:
+    """Tamper with one chain (or, ``emptied_all``, every chain) so that every chain still verifies alone."""
+    if how == "tail_removed":
+        _sql(url, "DELETE FROM audit WHERE chain = ? AND seq > ?", (chain, length - 2))
+        _set_head(url, chain, _rows(service, chain))
+    elif how == "emptied":
+        _sql(url, "DELETE FROM audit WHERE chain = ?", (chain,))
+        _set_head(url, chain, [])
+    elif how == "emptied_all":
+        _sql(url, "DELETE FROM audit")
+        _sql(url, "DELETE FROM audit_heads")
+    else:
+        _rewrite_and_rehash(service, url, chain, 1)
+
+
+TAMPERS = ["tail_removed", "emptied", "emptied_all", "rewritten_and_rehashed"]
 
 
 def _cli(url: str, *args: str) -> Any:
@@ -80,11 +125,14 @@ def _cli(url: str, *args: str) -> Any:
 
 @pytest.fixture
 def checkpointed(service: Service, store_url: str, tmp_path: Path) -> Path:
-    """120 events, a checkpoint written to a file (as an operator keeps it), 5 more events."""
+    """120 admin events and 40 posts over the partitions' chains, a checkpoint written to a file (as an
+    operator keeps it), then 5 more of each."""
     _fill(service, 120)
+    _posts(service, 40)
     path = tmp_path / "checkpoint.json"
     path.write_bytes(orjson.dumps(service.make_audit_checkpoint("test")))
     _fill(service, 5)
+    _posts(service, 5, start=40)
     return path
 
 
@@ -99,48 +147,71 @@ def test_an_untampered_log_extends_its_checkpoint(service: Service, store_url: s
     assert answer.exit_code == 0, answer.output
     assert "checkpoint 1 OK" in answer.output
     document = orjson.loads(checkpointed.read_bytes())
-    assert document["chains"] == [{"chain": "main", "length": 120, "head": document["chains"][0]["head"]}]
+    names = [h["chain"] for h in document["chains"]]
+    assert names == sorted(names) and "admin" in names and len(names) > 3  # every chain, sorted by name
+    assert {h["chain"]: h["length"] for h in document["chains"]}["admin"] == 120
+    assert sum(h["length"] for h in document["chains"]) == 160  # 120 admin events, one decision per post
+    assert document["root"] == anchor.merkle_root(document["chains"])
     assert document["key_id"] == anchor.key_id(service.evidence_public_key())
     assert anchor.check_document(document, service.evidence_public_key()) == []
     assert service.verify_audit().ok
 
 
-@pytest.mark.parametrize("tamper", ["tail_removed", "emptied", "rewritten_and_rehashed"])
+@pytest.mark.parametrize("tamper", TAMPERS)
 def test_tampering_the_plain_chain_misses_is_caught(service: Service, store_url: str, checkpointed: Path,
                                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                      tamper: str) -> None:
     _cli_env(monkeypatch, tmp_path)
-    if tamper == "tail_removed":
-        _sql(store_url, "DELETE FROM audit WHERE seq > ?", (75,))
-    elif tamper == "emptied":
-        _sql(store_url, "DELETE FROM audit")
-    else:
-        _rewrite_and_rehash(service, store_url, 40)
+    chain, length = _partition_chain(orjson.loads(checkpointed.read_bytes()))
+    _tamper(service, store_url, tamper, chain, length)
     from clearspace.service import audit
 
-    assert audit.verify(service.store).ok  # the hash chain alone is fooled
+    assert audit.verify(service.store).ok  # the hash chains alone are fooled
     _sql(store_url, "DELETE FROM audit_checkpoints")  # the attacker removes the stored checkpoints too
     answer = _cli(store_url, "verify", "--checkpoint", str(checkpointed))
     assert answer.exit_code == 1, answer.output
     assert "does NOT extend checkpoint 1" in answer.output
     assert "Traceback" not in answer.output
-    expected = "hash checkpoint 1 signed" if tamper == "rewritten_and_rehashed" else "event 120 named by checkpoint 1"
-    assert expected in answer.output
+    named = "admin" if tamper == "emptied_all" else chain
+    expected = ("hash checkpoint 1 signed" if tamper == "rewritten_and_rehashed"
+                else f"event {120 if named == 'admin' else length} named by checkpoint 1")
+    assert f"chain {named!r}" in answer.output and expected in answer.output
 
 
-@pytest.mark.parametrize("tamper", ["tail_removed", "emptied", "rewritten_and_rehashed"])
+@pytest.mark.parametrize("tamper", TAMPERS)
 def test_the_stored_checkpoint_catches_tampering_without_a_file(service: Service, store_url: str,
                                                                 checkpointed: Path, tamper: str) -> None:
-    if tamper == "tail_removed":
-        _sql(store_url, "DELETE FROM audit WHERE seq > ?", (70,))
-    elif tamper == "emptied":
-        _sql(store_url, "DELETE FROM audit")
-    else:
-        _rewrite_and_rehash(service, store_url, 3)
+    chain, length = _partition_chain(orjson.loads(checkpointed.read_bytes()))
+    _tamper(service, store_url, tamper, chain, length)
     result = service.verify_audit()
-    assert not result.ok and result.broken_at == 120
+    assert not result.ok
+    if tamper != "emptied_all":
+        assert (result.chain, result.broken_at) == (chain, length)
     with pytest.raises(Conflict, match="broken"):
         service.make_audit_checkpoint("test")  # a tampered log is never signed
+
+
+def test_a_removed_tail_is_caught_by_the_recorded_heads_alone(service: Service, store_url: str) -> None:
+    _posts(service, 12)
+    _fill(service, 3)
+    assert service.verify_audit().ok
+    _sql(store_url, "DELETE FROM audit WHERE chain = ? AND seq = ?", ("admin", 3))  # audit_heads left alone
+    result = service.verify_audit()
+    assert not result.ok and result.chain == "admin" and "removed from its tail" in result.problem
+
+
+def test_chains_are_separate_and_each_starts_at_one(service: Service) -> None:
+    _posts(service, 30)
+    _fill(service, 2)
+    result = service.verify_audit()
+    assert result.ok and result.chains["admin"].length == 2
+    partitions = {name: s for name, s in result.chains.items() if name != "admin"}
+    assert len(partitions) > 5 and sum(s.length for s in partitions.values()) == 30
+    for name in partitions:
+        rows = _rows(service, name)
+        assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
+        assert rows[0]["prev_hash"] == GENESIS
+    assert result.head == anchor.root_of(result.chains)
 
 
 def test_a_checkpoint_signed_by_another_key_is_refused(service: Service, store_url: str, checkpointed: Path,
@@ -167,7 +238,7 @@ def test_a_checkpoint_signed_by_another_key_is_refused(service: Service, store_u
 def test_a_broken_chain_stays_broken_until_an_admin_acknowledges(service: Service, store_url: str) -> None:
     _fill(service, 10)
     assert service.verify_audit().ok
-    _sql(store_url, "UPDATE audit SET actor = ? WHERE seq = ?", ("someone-else", 4))  # an in-place edit
+    _sql(store_url, "UPDATE audit SET actor = ? WHERE chain = ? AND seq = ?", ("someone-else", "admin", 4))  # in place
     full = service.verify_audit(full=True)
     assert not full.ok and full.broken_at == 4
     later = service.verify_audit(full=False)  # the incremental check alone would pass again
@@ -197,7 +268,7 @@ def test_periodic_checkpoints_and_the_webhook(store_url: str, clock: ManualClock
     assert service.audit_checkpoint_tick() == 1
     first, second = service.audit_checkpoints()[::-1]
     assert (first["seq"], second["seq"]) == (1, 2)
-    assert second["chains"][0]["length"] == first["chains"][0]["length"] + 2
+    assert anchor.total_length(second) == anchor.total_length(first) + 2
     with service.store.read() as tx:
         sent = tx.select("outbox", {"topic": "audit.checkpoint"})
     assert [m["payload"]["data"]["seq"] for m in sent] == [1, 2]

@@ -197,12 +197,15 @@ def test_audit_chain_stays_linear_under_concurrent_writers(store_url: str) -> No
 
     def append(i: int) -> None:
         for n in range(8):
-            with stores[i % 2].transaction() as tx:
-                AuditWriter(tx).append("2026-01-01T00:00:00Z", "test", f"writer{i}", f"n{n}", {"n": n})
+            with stores[i % 2].transaction() as tx:  # two writers on each of two chains
+                writer = AuditWriter(tx, tx.lock, "admin" if i < 2 else "p1")
+                writer.append("2026-01-01T00:00:00Z", "test", f"writer{i}", f"n{n}", {"n": n})
+                writer.flush()
 
     _threads(append, 4)
     result = verify(stores[1])
     assert result.ok and result.events == 32, result
+    assert {name: s.length for name, s in result.chains.items()} == {"admin": 16, "p1": 16}
     for s in stores:
         s.close()
 

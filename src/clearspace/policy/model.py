@@ -199,6 +199,11 @@ def max_scores(signals: Sequence[Signal]) -> dict[str, float]:
     return scores
 
 
+def _triage(deciding: Sequence[Rule]) -> tuple[str, int]:
+    """``(category, priority)`` from a verdict's deciding rules: the first one's category, the highest priority."""
+    return (deciding[0].category if deciding else "", max((r.priority for r in deciding), default=0))
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """An ordered set of rules and a default action; build one with ``load_policy``.
@@ -218,6 +223,7 @@ class Policy:
     _plan: tuple[tuple[Test, Rule, int], ...] = field(init=False, repr=False, compare=False)
     _prefilter: Prefilter[tuple[Test, Rule, int]] | None = field(init=False, repr=False, compare=False)
     _id: str = field(init=False, repr=False, compare=False)
+    _by_id: Mapping[str, Rule] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         plan = tuple((r.when.test, r, SEVERITY[r.action]) for r in self.rules)
@@ -225,6 +231,7 @@ class Policy:
         chooser = Prefilter(plan, [r.when.needs for r in self.rules]) if self.prefilter else None
         object.__setattr__(self, "_prefilter", chooser)
         object.__setattr__(self, "_id", f"{self.name}@{self.version}")
+        object.__setattr__(self, "_by_id", MappingProxyType({r.id: r for r in self.rules}))
 
     @property
     def id(self) -> str:
@@ -237,6 +244,13 @@ class Policy:
             if rule.name == name:
                 return rule
         raise KeyError(name)
+
+    def triage(self, action: str, fired: Sequence[str]) -> tuple[str, int]:
+        """``(category, priority)`` of a verdict that took ``action`` with the rules ``fired``
+        (``name@version``, as :attr:`clearspace.result.ScoreResult.rules`): from the *deciding* rules
+        only, those whose action is ``action``, exactly as :attr:`Verdict.priority` counts them (the
+        first one's category, the highest priority); ``("", 0)`` when none of them decided."""
+        return _triage([r for r in map(self._by_id.get, fired) if r is not None and r.action == action])
 
     def evaluate(self, signals: Sequence[Signal], context: Mapping[str, Any]) -> Verdict:
         """Run every rule on ``signals`` and ``context`` and return the verdict.
@@ -297,13 +311,12 @@ class Policy:
         hits: list[RuleHit] = []
         labels: dict[str, None] = {}
         reasons: dict[str, None] = {}  # of the deciding rules, in order, without repeats
-        priority: int | None = None
+        deciding: list[Rule] = []
         for rule, severity in fired:
             hit = rule.hit(scores, context)
             hits.append(hit)
             labels.update(dict.fromkeys(rule.labels))
             if severity == best:
                 reasons[hit.reason] = None
-                if priority is None or rule.priority > priority:
-                    priority = rule.priority
-        return Verdict(ACTIONS[best], tuple(hits), tuple(labels), tuple(reasons), self._id, priority or 0)
+                deciding.append(rule)
+        return Verdict(ACTIONS[best], tuple(hits), tuple(labels), tuple(reasons), self._id, _triage(deciding)[1])

@@ -4,8 +4,9 @@ A hash chain alone proves only that rows were not edited in place: removing rows
 emptying the table, or rewriting a row and recomputing every later hash all leave a chain that
 verifies. A checkpoint pins the chain down: it names, for every chain, its ``length`` (the last
 ``seq``) and ``head`` (that event's hash), commits to the list of heads with a Merkle root
-(RFC 6962 hashing, so one chain's head can be proven with a short path; today there is one chain,
-``main``; the scale-out design has one per partition), and is signed with the service's Ed25519
+(RFC 6962 hashing over the heads sorted by chain name, so one chain's head can be proven with a
+short path; one chain per partition, ``admin``, and ``main`` for the events written before the
+chains were split, :mod:`clearspace.service.audit`), and is signed with the service's Ed25519
 evidence key. A checkpoint kept anywhere outside the database (a file, a webhook receiver, the
 transparency page) lets anyone check later that the log still *extends* it::
 
@@ -34,7 +35,7 @@ from clearspace.service import audit
 from clearspace.store import Op, Store
 
 FORMAT: Final = "clearspace-audit-checkpoint/1"
-MAIN_CHAIN: Final = "main"
+MAIN_CHAIN: Final = audit.MAIN_CHAIN
 _FIELDS: Final = frozenset({"format", "seq", "created_at", "chains", "root", "algorithm", "key_id",
                             "public_key", "signature"})
 
@@ -127,12 +128,24 @@ def verify_inclusion(head: Mapping[str, Any], index: int, size: int, path: Seque
 
 # ---------------------------------------------------------------- the signed document
 def chain_heads(store: Store) -> list[ChainHead]:
-    """The head of every chain in ``store`` (one chain today: the ``audit`` table)."""
+    """The recorded head of every chain in ``store``, sorted by chain name (``audit_heads``)."""
     with store.read() as tx:
-        tail = tx.last("audit", "seq")
-    if tail is None:
-        return [ChainHead(MAIN_CHAIN, 0, audit.GENESIS)]
-    return [ChainHead(MAIN_CHAIN, int(tail["seq"]), str(tail["hash"]))]
+        return heads_of(audit.heads(tx))
+
+
+def heads_of(states: Mapping[str, audit.ChainState]) -> list[ChainHead]:
+    """Chain states as checkpoint heads, sorted by chain name (the order the Merkle root is over)."""
+    return [ChainHead(name, s.length, s.head) for name, s in sorted(states.items())]
+
+
+def root_of(states: Mapping[str, audit.ChainState]) -> str:
+    """The Merkle root over the chain states sorted by name."""
+    return merkle_root([h.to_dict() for h in heads_of(states)])
+
+
+def states_of(document: Mapping[str, Any]) -> dict[str, audit.ChainState]:
+    """The chains a checkpoint names, as states to check the log from."""
+    return {h["chain"]: audit.ChainState(int(h["length"]), str(h["head"])) for h in document.get("chains", [])}
 
 
 def make_document(heads: Sequence[ChainHead], *, seq: int, created_at: str, key: Ed25519PrivateKey) -> dict[str, Any]:
@@ -186,31 +199,30 @@ def check_document(document: Mapping[str, Any], public_key: str | None) -> list[
 
 def check_extends(store: Store, document: Mapping[str, Any]) -> list[str]:
     """Whether the log still extends the checkpoint: for each chain, the event at ``length`` is
-    there with the hash ``head`` (the caller also verifies the whole chain, so every earlier event
+    there with the hash ``head`` (the caller also verifies every chain, so every earlier event
     is then exactly as it was when the checkpoint was signed)."""
-    problems: list[str] = []
+    return [problem for _, _, problem in unextended(store, document)]
+
+
+def unextended(store: Store, document: Mapping[str, Any]) -> list[tuple[str, int, str]]:
+    """``(chain, seq, problem)`` for each chain of ``document`` the log no longer extends."""
+    out: list[tuple[str, int, str]] = []
     for head in document.get("chains", []):
-        if head["chain"] != MAIN_CHAIN:
-            problems.append(f"chain {head['chain']!r}: not in this database")
-            continue
-        length = int(head["length"])
+        chain, length = str(head["chain"]), int(head["length"])
         if length == 0:
             continue
         with store.read() as tx:
-            row = tx.get("audit", length)
-            total = tx.count("audit", {"seq": Op("<=", length)})
-        if row is None:
-            problems.append(f"chain {head['chain']!r}: event {length} named by checkpoint {document['seq']} is gone "
-                            f"(only {total} of its {length} events remain)")
-        elif row["hash"] != head["head"]:
-            problems.append(f"chain {head['chain']!r}: event {length} no longer has the hash checkpoint "
-                            f"{document['seq']} signed (the log was rewritten)")
-    return problems
+            rows = tx.select("audit", {"chain": chain, "seq": length}, limit=1)
+            total = tx.count("audit", {"chain": chain, "seq": Op("<=", length)})
+        if not rows:
+            out.append((chain, length, f"chain {chain!r}: event {length} named by checkpoint {document['seq']} is "
+                                       f"gone (only {total} of its {length} events remain)"))
+        elif rows[0]["hash"] != head["head"]:
+            out.append((chain, length, f"chain {chain!r}: event {length} no longer has the hash checkpoint "
+                                       f"{document['seq']} signed (the log was rewritten)"))
+    return out
 
 
-def broken_seq(document: Mapping[str, Any]) -> int | None:
-    """Where to point when the log does not extend ``document``: its main chain's length."""
-    for head in document.get("chains", []):
-        if head.get("chain") == MAIN_CHAIN:
-            return int(head["length"])
-    return None
+def total_length(document: Mapping[str, Any]) -> int:
+    """How many events a checkpoint covers, over every chain."""
+    return sum(int(h.get("length", 0)) for h in document.get("chains", []))

@@ -43,6 +43,7 @@ def open_case(unit: Unit, *, subject_id: str, kind: str, lane: str, priority: in
               event_id: str | None = None, account: str | None = None, reports: int = 0,
               brigade: bool = False) -> Row:
     """Open a case for ``subject_id`` or fold this into the one already open (never one per report)."""
+    unit.lock("case", subject_id)  # ingest and a report may open the same subject's case at once
     existing = unit.tx.select("cases", {"subject_id": subject_id}, limit=1)
     due = iso(unit.now + timedelta(hours=unit.settings.sla_hours.get(lane, 24.0)))
     if existing and existing[0]["status"] == "open":

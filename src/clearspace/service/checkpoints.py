@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from clearspace.errors import Conflict, NotFound
 from clearspace.service import anchor, audit
 from clearspace.service.clock import iso
+from clearspace.service.partitions import ADMIN_CHAIN
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Store, Tx
 
@@ -61,10 +62,11 @@ def against_anchor(store: Store, result: audit.VerifyResult) -> audit.VerifyResu
     if row is None or not result.ok:
         return result
     document = row["document"]
-    problems = anchor.check_document(document, None) + anchor.check_extends(store, document)
+    problems = [(None, None, p) for p in anchor.check_document(document, None)] + anchor.unextended(store, document)
     if not problems:
         return result
-    return replace(result, ok=False, broken_at=anchor.broken_seq(document), problem="; ".join(problems))
+    chain, seq = next(((c, s) for c, s, _ in problems if c is not None), (None, None))
+    return replace(result, ok=False, broken_at=seq, chain=chain, problem="; ".join(p for _, _, p in problems))
 
 
 def check(store: Store, last: audit.VerifyResult | None, full: bool) -> audit.VerifyResult:
@@ -88,15 +90,16 @@ def with_alarms(store: Store, result: audit.VerifyResult) -> audit.VerifyResult:
 # ---------------------------------------------------------------- alarms
 def raise_alarm(unit: Unit, result: audit.VerifyResult, actor: str) -> Row | None:
     """Store a failed check as an alarm (once per break) and log ``audit.chain_broken``."""
-    seen = unit.tx.select("audit_alarms", {"chain": anchor.MAIN_CHAIN, "broken_at": result.broken_at,
+    chain = result.chain or "audit"
+    seen = unit.tx.select("audit_alarms", {"chain": chain, "broken_at": result.broken_at,
                                            "problem": result.problem}, limit=1)
     if seen:
         return None
-    row = {"id": unit.ids.new("alarm"), "chain": anchor.MAIN_CHAIN, "broken_at": result.broken_at,
+    row = {"id": unit.ids.new("alarm"), "chain": chain, "broken_at": result.broken_at,
            "problem": result.problem, "detected_at": unit.ts, "detected_by": actor, "acknowledged_by": None,
            "acknowledged_at": None, "note": None}
     unit.tx.insert("audit_alarms", row)
-    unit.log("audit.chain_broken", actor, str(row["id"]), {"chain": anchor.MAIN_CHAIN, "broken_at": result.broken_at,
+    unit.log("audit.chain_broken", actor, str(row["id"]), {"chain": chain, "broken_at": result.broken_at,
                                                            "problem": result.problem})
     return row
 
@@ -118,46 +121,45 @@ def acknowledge(unit: Unit, alarm_id: str, actor: str, note: str) -> Row:
 
 # ---------------------------------------------------------------- making checkpoints
 def since_anchor(store: Store) -> audit.VerifyResult:
-    """The chain from the anchor on (the whole chain when there is none), and the anchor itself."""
+    """Every chain from the anchor on (every chain from its start when there is none): the chains the
+    anchor names from their heads there, any other from its first event; the anchor itself must hold."""
     with store.read() as tx:
         row = anchor_row(tx)
     if row is None:
         return audit.verify(store)
     document = row["document"]
-    problems = anchor.check_extends(store, document)
-    if problems:
-        return audit.VerifyResult(False, 0, anchor.broken_seq(document), "; ".join(problems))
-    length = anchor.broken_seq(document) or 0
-    head = next(h["head"] for h in document["chains"] if h["chain"] == anchor.MAIN_CHAIN)
-    rows = store.iterate("audit", {"seq": Op(">", length)}, order_by=["seq"])
-    return audit.verify_rows(rows, head if length else audit.GENESIS, length)
+    gone = anchor.unextended(store, document)
+    if gone:
+        chain, seq, _ = gone[0]
+        return audit.VerifyResult(False, 0, seq, "; ".join(p for _, _, p in gone), chain=chain)
+    return audit.verify_from(store, anchor.states_of(document))
 
 
 def is_due(tx: Tx, now: datetime, interval_s: float, length: int) -> bool:
-    """A periodic checkpoint is due: the last is older than ``interval_s`` and the chain has grown
-    by more than that checkpoint's own ``audit.checkpoint`` event."""
+    """A periodic checkpoint is due: the last is older than ``interval_s`` and the log (``length``
+    events over every chain) has grown by more than that checkpoint's own ``audit.checkpoint`` event."""
     last = tx.last("audit_checkpoints", "seq")
     if last is None:
         return length > 0
     if last["created_at"] > iso(now - timedelta(seconds=interval_s)):
         return False
-    return length > (anchor.broken_seq(last["document"]) or 0) + 1
+    return length > anchor.total_length(last["document"]) + 1
 
 
 def due_now(store: Store, now: datetime, every_s: float) -> bool:
-    """:func:`is_due` in a read transaction: the cheap test run before the chain is checked."""
+    """:func:`is_due` in a read transaction: the cheap test run before the chains are checked."""
     with store.read() as tx:
-        tail = tx.last("audit", "seq")
-        return is_due(tx, now, every_s, int(tail["seq"]) if tail else 0)
+        return is_due(tx, now, every_s, sum(s.length for s in audit.heads(tx).values()))
 
 
 def create(store: Store, unit: Callable[[], AbstractContextManager[Unit]], key: Ed25519PrivateKey, actor: str,
            *, every_s: float | None = None, now: datetime | None = None) -> dict[str, Any] | None:
-    """Sign and store a checkpoint of the chain heads now (``every_s``: only if one is due at ``now``;
+    """Sign and store a checkpoint of every chain's head now (``every_s``: only if one is due at ``now``;
     checked again inside the write transaction, so several processes make one).
 
-    Conflict (and an alarm) when the chain does not hold from the anchor on: a tampered log is
-    never signed.
+    The heads are those recorded when the checkpoint is written (the ``admin`` chain's under its lock;
+    partitions keep writing meanwhile): each chain is checked from the anchor to that head first.
+    Conflict (and an alarm) when a chain does not hold: a tampered log is never signed.
     """
     if every_s is not None and now is not None and not due_now(store, now, every_s):
         return None
@@ -165,24 +167,28 @@ def create(store: Store, unit: Callable[[], AbstractContextManager[Unit]], key: 
     if not checked.ok:
         with unit() as u:
             raise_alarm(u, checked, actor)
-        raise Conflict(f"the audit chain is broken at seq {checked.broken_at}: {checked.problem}; "
+        raise Conflict(f"the audit chain {checked.chain!r} is broken at seq {checked.broken_at}: {checked.problem}; "
                        "no checkpoint was signed")
     with unit() as u:
-        length, head = u.audit.seq, u.audit.prev
-        if length > checked.events:  # written since the check: they must chain on from what was checked
-            rows = u.tx.select("audit", {"seq": Op(">", checked.events)}, order_by=["seq"])
-            late = audit.verify_rows(rows, checked.head, checked.events)
-            if not late.ok:
-                raise Conflict(f"the audit chain is broken at seq {late.broken_at}: {late.problem}")
+        u.audit.tail(ADMIN_CHAIN)  # holds the admin chain: its head cannot move before this checkpoint's event
+        states = audit.heads(u.tx) or {ADMIN_CHAIN: audit.ChainState(0)}
+        for name, state in states.items():  # written since the check: they must chain on from what was checked
+            before = checked.chains.get(name, audit.ChainState(0))
+            if state.length > before.length:
+                rows = u.tx.select("audit", {"chain": name, "seq": Op(">", before.length)}, order_by=["seq"])
+                late = audit.verify_rows(rows, before.head, before.length, name)
+                if not late.ok or late.events < state.length:
+                    raise Conflict(f"the audit chain {name!r} is broken at seq {late.broken_at}: {late.problem}")
+        length = sum(s.length for s in states.values())
         if every_s is not None and not is_due(u.tx, u.now, every_s, length):
             return None
         last = u.tx.last("audit_checkpoints", "seq")
         seq = int(last["seq"]) + 1 if last else 1
-        document = anchor.make_document([anchor.ChainHead(anchor.MAIN_CHAIN, length, head)], seq=seq,
-                                        created_at=u.ts, key=key)
+        document = anchor.make_document(anchor.heads_of(states), seq=seq, created_at=u.ts, key=key)
         u.tx.insert("audit_checkpoints", {"seq": seq, "created_at": u.ts, "root": document["root"],
                                           "key_id": document["key_id"], "document": document})
         u.log("audit.checkpoint", actor, f"checkpoint:{seq}",
-              {"seq": seq, "root": document["root"], "length": length, "head": head, "key_id": document["key_id"]})
+              {"seq": seq, "root": document["root"], "length": length, "chains": len(states),
+               "key_id": document["key_id"]})
         u.emit(TOPIC, document)
     return document

@@ -32,10 +32,10 @@ from clearspace.service import (
     debunks,
     decisions,
     incidents,
-    ingest,
     jobs,
     labels,
     pileon_shared,
+    pipeline,
     policy_state,
     protection_jobs,
     reports,
@@ -50,6 +50,7 @@ from clearspace.service.clock import Clock, iso, parse_time, system_clock
 from clearspace.service.debunk_duplicates import DuplicateFinder
 from clearspace.service.events import Event, check_length, parse_events
 from clearspace.service.ids import IdFactory
+from clearspace.service.partitions import ADMIN_CHAIN
 from clearspace.service.ratelimit import RateLimiter
 from clearspace.service.reports import ReportIn
 from clearspace.service.settings import Settings
@@ -73,7 +74,7 @@ class Service:
     short list (``None``: off, the default, as it costs one e5 embedding per post).
     """
 
-    def __init__(self, store: Store, *, engine: ingest.ScoringEngine | None = None, settings: Settings | None = None,
+    def __init__(self, store: Store, *, engine: pipeline.ScoringEngine | None = None, settings: Settings | None = None,
                  clock: Clock = system_clock, ids: IdFactory | None = None,
                  debunk_encoder: Encoder | None = None, debunk_reranker: Reranker | None = None) -> None:
         self.store = store
@@ -81,8 +82,8 @@ class Service:
         self.settings = settings or Settings()
         self.clock = clock
         self.ids = ids or IdFactory()
+        self._engine_warm = False
         self.limiter = RateLimiter(clock)
-        self._rules: dict[str, tuple[str, int, str]] | None = None
         self.debunk_index = debunks.DebunkIndex(store, debunk_encoder, debunk_reranker)
         self.detector_config = incidents.detector_config(self.settings)
         self.shield_cache = ShieldCache(store, self.epoch)
@@ -97,9 +98,12 @@ class Service:
         self._audit_checked: audit.VerifyResult | None = None
         self.policy_tracker = policy_state.Tracker()  # the policy this process runs (issue 14, reloads)
         self.plugin_set = PluginSet()  # issue 13: set by build_service from the settings
-        self.shadow = ShadowRunner(store, self.unit, self.settings, lambda: self._scoring()[0],  # issue 13
+        self.shadow = ShadowRunner(store, self.unit, self.settings, self._scoring,  # issue 13
                                    versions_loader(lambda version: self.models().model(version)))
         self._models: models_.ModelRegistry | None = None  # issue 13: model versions
+        self.pipeline = pipeline.Pipeline(  # issue 15: the one ingest pipeline (service/pipeline.py)
+            store, self._scoring, self.unit, self.now, self.settings.bus_partitions, self._rumor_labels,
+            self._ready_pileons, lambda: self.support_links, self._after_ingest)
 
     # ------------------------------------------------------------------ plumbing
     def warm_up(self) -> Service:
@@ -124,18 +128,21 @@ class Service:
     def _live_detector(self) -> incidents.LiveDetector:
         return incidents.LiveDetector(self.detector_config, rebuild_s=self.settings.pileon_rebuild_hours * 3600)
 
-    def _scoring(self) -> tuple[ingest.ScoringEngine, Mapping[str, tuple[str, int, str]]]:
+    def _scoring(self) -> pipeline.ScoringEngine:
         if self.engine is None:
             from clearspace.service.engine_config import build_engine
 
             self.engine = build_engine(self.settings)  # the operator's policy, lexicons, model, encoder
-        if self._rules is None:
-            self._rules = ingest.rule_info(self.engine)
-        return self.engine, self._rules
+        if not self._engine_warm:
+            self.engine.warm_up()
+            self._engine_warm = True
+        return self.engine
 
-    def unit(self) -> AbstractContextManager[Unit]:
-        """A transaction with the clock, ids, audit writer and outbox of this service."""
-        return open_unit(self.store, self.clock(), self.ids, self.settings)
+    def unit(self, *, chains: Sequence[str] = (ADMIN_CHAIN,),
+             locks: Iterable[str] = ()) -> AbstractContextManager[Unit]:
+        """A transaction with the clock, ids, audit writer and outbox of this service, holding the
+        locks of the audit ``chains`` (default: the admin chain) and the named ``locks``."""
+        return open_unit(self.store, self.clock(), self.ids, self.settings, chains=chains, locks=locks)
 
     def now(self) -> str:
         return iso(self.clock())
@@ -186,30 +193,19 @@ class Service:
         """Check one event or a list of them (InputError names the bad field and index)."""
         return parse_events(raw, max_text_chars=self.settings.max_text_chars, max_batch=self.settings.max_batch)
 
-    def ingest_events(self, events: list[Event], actor: str = "ingest") -> list[dict[str, Any]]:
-        """Like :meth:`ingest`, for events already checked (the HTTP batcher merges requests)."""
-        engine, rules = self._scoring()
-        unique = list({e.id: e for e in reversed(events)}.values())[::-1]
-        with self.store.read() as tx:
-            known = ingest.stored_answers(tx, [e.id for e in unique])
-            fresh = [e for e in unique if e.id not in known]
-            extra = ingest.author_context(tx, fresh, self.now())
-        scored = ingest.score(engine, rules, fresh, extra)
-        rumor = self._rumor_labels([s.event.text for s in scored])
-        answers = dict(known)
+    def ingest_events(self, events: list[Event], actor: str = "ingest", *,
+                      in_transaction: pipeline.InTransaction | None = None) -> list[dict[str, Any]]:
+        """Like :meth:`ingest`, for events already checked (the HTTP batcher merges requests; a bus worker
+        passes ``in_transaction`` to commit its stream offset with the decisions): see
+        :meth:`clearspace.service.pipeline.Pipeline.decide`."""
+        return self.pipeline.decide(events, actor, in_transaction=in_transaction)
+
+    def _ready_pileons(self) -> incidents.LiveDetector | None:
         self._pileons_ready()
-        with self.unit() as unit:
-            again = ingest.stored_answers(unit.tx, [s.event.id for s in scored])  # raced in meanwhile
-            answers.update(again)
-            recorded = [(item, found) for item, found in zip(scored, rumor, strict=True)
-                        if item.event.id not in again]
-            for item, found in recorded:
-                answers[item.event.id] = ingest.record(unit, item, actor, found)
-            if self.pileons is not None and recorded:
-                incidents.observe_ingest(unit, self.pileons, [i.event for i, _ in recorded],
-                                         {i.event.id: i.result.scores for i, _ in recorded}, self.support_links)
-        self.shadow.offer([(i.event, i.result) for i, _ in recorded], extra)  # after commit; never raises
-        return [answers[e.id] for e in events]
+        return self.pileons
+
+    def _after_ingest(self, recorded: list[pipeline.Scored], extra: Mapping[str, Mapping[str, Any]]) -> None:
+        self.shadow.offer([(i.event, i.result) for i in recorded], extra)  # after commit; never raises
 
     def _rumor_labels(self, texts: list[str]) -> list[list[dict[str, Any]]]:
         """The debunk labels for new posts; a failure of claim matching (a broken encoder, say) never stops
@@ -224,7 +220,7 @@ class Service:
 
     def score_text(self, text: str, **context: Any) -> Any:
         """Score without storing anything (the Perspective and nudge endpoints); at most ``max_text_chars``."""
-        engine, _ = self._scoring()
+        engine = self._scoring()
         return engine.score(check_length(text, self.settings.max_text_chars), **context)
 
     def get_decision(self, decision_id: str) -> dict[str, Any]:
@@ -833,7 +829,7 @@ class Service:
 
     def audit_page(self, *, before: int | None = None, kind: str | None = None, subject: str | None = None,
                    actor: str | None = None, limit: int = 100) -> list[Row]:
-        """Audit entries newest first (``before``: a ``seq`` to continue below)."""
+        """Audit entries newest first, over every chain (``before``: an ``id`` to continue below)."""
         from clearspace.service.history import audit_page
 
         with self.store.read() as tx:
@@ -848,7 +844,7 @@ class Service:
 
     def policy_rules(self) -> dict[str, dict[str, Any]]:
         """The engine's policy rules by ``name@version``: category, priority, action and description."""
-        engine, _ = self._scoring()
+        engine = self._scoring()
         return {rule.id: {"category": rule.category, "priority": rule.priority, "action": rule.action,
                           "description": rule.description} for rule in engine.policy_.rules}
 
@@ -989,7 +985,7 @@ class Service:
         """Make the configured policy the database's active one when this process starts (see policy_state)."""
         if self.policy_tracker.current is not None:
             return
-        engine, _ = self._scoring()
+        engine = self._scoring()
         text = policy_state.source_bytes(engine.policy_.source)
         info = policy_state.info_of(engine.policy_, text)
         self.policy_tracker.current = info
@@ -1001,11 +997,10 @@ class Service:
                                     "startup")
 
     def _use_policy(self, compiled: policy_state.Compiled) -> None:
-        engine, _ = self._scoring()
+        engine = self._scoring()
         with self.policy_tracker.lock:
             engine.policy = compiled.policy  # type: ignore[attr-defined]  # Engine and stand-ins keep both
             engine.policy_ = compiled.policy
-            self._rules = None
             self.policy_tracker.current = compiled.info
 
     # ------------------------------------------------------------------ issue 13: plug-ins and shadow mode
@@ -1033,7 +1028,7 @@ class Service:
         """The signal kinds a policy may name here: the engine's (with its plug-ins') or the built-in ones."""
         from clearspace.signals import BUILTIN_SIGNAL_KINDS
 
-        engine, _ = self._scoring()
+        engine = self._scoring()
         kinds = getattr(engine, "signal_kinds", None)
         found = kinds() if callable(kinds) else None
         return tuple(found) if found else BUILTIN_SIGNAL_KINDS
@@ -1056,7 +1051,7 @@ class Service:
 
     def model_tick(self) -> str | None:
         """Serve the active model version if it changed (run every ``model_check_seconds`` by the app)."""
-        engine, _ = self._scoring()
+        engine = self._scoring()
         return self.models().sync(engine)
 
     def add_training_labels(self, raw: Any, actor: str) -> dict[str, Any]:

@@ -151,7 +151,8 @@ def add(unit: Unit, debunk: Debunk, actor: str) -> tuple[Row, bool]:
 
 
 def _version(unit: Unit, row: Row, change: str, actor: str, reason: str) -> None:
-    """Append one change to ``debunk_versions`` (seq: the last one + 1; writes are serialized)."""
+    """Append one change to ``debunk_versions`` (seq: the last one + 1; debunks change only in
+    units on the admin audit chain, which run one at a time, service/unit.py)."""
     head = unit.tx.last("debunk_versions", "seq")
     unit.tx.insert("debunk_versions", {
         "seq": (int(head["seq"]) if head else 0) + 1, "debunk_id": row["id"], "version": row["version"],

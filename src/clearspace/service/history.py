@@ -43,11 +43,12 @@ def reporters(tx: Tx, names: Iterable[str]) -> dict[str, dict[str, Any]]:
 
 def audit_page(tx: Tx, *, before: int | None = None, kind: str | None = None, subject: str | None = None,
                actor: str | None = None, limit: int = 100) -> list[Row]:
-    """Audit entries newest first, optionally only ``seq < before`` and of one kind, subject or actor."""
+    """Audit entries newest first (by ``id``, the order they were written in, over every chain), optionally
+    only ``id < before`` and of one kind, subject or actor."""
     where: dict[str, Any] = {}
     if before is not None:
-        where["seq"] = Op("<", before)
+        where["id"] = Op("<", before)
     for column, value in (("kind", kind), ("subject", subject), ("actor", actor)):
         if value:
             where[column] = value
-    return tx.select("audit", where, order_by=["-seq"], limit=limit)
+    return tx.select("audit", where, order_by=["-id"], limit=limit)

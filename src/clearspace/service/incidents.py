@@ -222,6 +222,7 @@ def upsert(unit: Unit, snap: Snapshot, *, source: str, links: Sequence[SupportLi
     """Insert or update the incident's row; a new one also gets its case and (with ``links``) a
     risk prompt. Returns ``"opened"``, ``"updated"`` or ``"ended"``."""
     tx = unit.tx
+    unit.lock("incident", snap.id)  # the row is read, merged and written back
     row = tx.get("incidents", snap.id)
     if row is None:
         participants = assign_roles(merge_participants([], snap.participants), snap.instigators)

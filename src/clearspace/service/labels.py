@@ -105,10 +105,12 @@ def apply(unit: Unit, event: Mapping[str, Any], found: Sequence[Mapping[str, Any
     decision and one ``post_labels`` row each. A label the post already has (active or withdrawn) and a
     debunk that is gone or retracted are skipped. Returns the new labels (public form)."""
     out = []
+    if found:
+        unit.lock("label", event["id"])  # so nobody can insert a label between the check below and the insert
     for match in found:
         debunk_id = match["debunk_id"]
         if unit.tx.count("post_labels", {"event_id": event["id"], "debunk_id": debunk_id}):
-            continue  # writes are serialized, so nobody can insert it between this check and the insert
+            continue
         debunk = unit.tx.get("debunks", debunk_id)
         if debunk is None or debunk["status"] != debunks.ACTIVE:
             continue

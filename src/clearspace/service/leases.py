@@ -2,10 +2,10 @@
 
 A lease is a row ``(name, holder, expires_at)`` in ``leases``. A process takes it when the row is
 missing or expired, keeps it by renewing it before ``expires_at`` and loses it when it stops
-renewing: once expired, anyone may take it. Taking and renewing are one write transaction each,
-and the store serializes write transactions (SQLite's write lock, PostgreSQL's advisory lock), so
-two processes never both hold a lease. ``expires_at`` is service time (the holder's clock): the
-hosts' clocks must agree to well within the lease's duration.
+renewing: once expired, anyone may take it. Taking and renewing are one write each, and each
+is conditional (insert unless the row exists; update only the row as it was read), so of two
+processes racing for a lease one write wins and the other changes nothing. ``expires_at`` is
+service time (the holder's clock): the hosts' clocks must agree to well within the lease's duration.
 """
 
 from __future__ import annotations

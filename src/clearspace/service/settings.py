@@ -94,6 +94,8 @@ class Settings:
     pileon_max_posts: int = 200_000  # posts remembered (id -> author) to credit referrals to their authors
     pileon_max_baselines: int = 100_000  # idle targets whose baseline is kept (the longest idle forgotten first)
     pileon_max_window: int = 20_000  # interactions one target's window holds (the oldest leave first)
+    # issue 15: partitions (service/partitions.py); the audit log has one hash chain per partition
+    bus_partitions: int = 16  # partitions of the event stream and audit chains p0..p{n-1}; fixed once used
 
     def __post_init__(self) -> None:
         for name in CHOICES:
@@ -113,7 +115,7 @@ class Settings:
                 or not 0.0 < self.shadow_max_busy <= 1.0):
             raise InputError("shadow_sample_rate must be in [0, 1], shadow_queue_size at least 1, "
                              "shadow_sync_seconds more than 0 and shadow_max_busy in (0, 1]")
-        for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window"):
+        for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window", "bus_partitions"):
             if getattr(self, name) < 1:
                 raise InputError(f"{name} must be 1 or more, got {getattr(self, name)}")
 

@@ -35,7 +35,7 @@ from clearspace.errors import ClearspaceError
 from clearspace.result import ScoreResult
 from clearspace.service import shadow_records as records
 from clearspace.service.events import Event
-from clearspace.service.ingest import ScoringEngine
+from clearspace.service.pipeline import ScoringEngine
 from clearspace.service.settings import Settings
 from clearspace.service.shadow_candidates import (
     Candidate,

@@ -26,7 +26,7 @@ from typing import Any, Final, Protocol
 from clearspace.errors import InputError, ModelError
 from clearspace.policy import Policy, parse_policy
 from clearspace.result import ItemError
-from clearspace.service.ingest import ScoringEngine
+from clearspace.service.pipeline import ScoringEngine
 from clearspace.types import Signal
 
 MAX_POLICY_CHARS: Final = 200_000

@@ -55,6 +55,7 @@ def add_strike(unit: Unit, account: str, category: str, decision_id: str | None,
     weight = weight_for(category) if weight is None else weight
     if weight <= 0:
         return None, []
+    unit.lock("account", account)  # the total read next must not move before this strike is added
     before = active_weight(unit.tx, account, unit.ts)
     strike: Row = {"id": unit.ids.new("stk"), "account": account, "category": category, "weight": weight,
                    "decision_id": decision_id, "created_at": unit.ts,

@@ -54,13 +54,12 @@ class _Tally:
         self.handling: dict[str, list[float]] = {"automated": [], "human": []}
         self.reports = self.brigade = self.prompts = self.events = 0
         self.incidents = self.risk_prompts = self.reminders = 0
-        self.first: int | None = None
-        self.last: int | None = None
+        self.chains: dict[str, dict[str, int]] = {}  # per audit chain: the first and last seq in the period
 
     def add(self, row: Mapping[str, Any]) -> None:
         self.events += 1
-        self.first = row["seq"] if self.first is None else self.first
-        self.last = row["seq"]
+        span = self.chains.setdefault(row.get("chain", "main"), {"first_seq": row["seq"], "last_seq": row["seq"]})
+        span["last_seq"] = row["seq"]
         kind, p = row["kind"], row["payload"]
         if kind == "decision.made":
             self._decision(p)
@@ -123,7 +122,7 @@ def aggregate(rows: Iterable[Mapping[str, Any]], start: str, end: str) -> dict[s
         "protection_prompts_sent": tally.prompts,
         "pileons": {"incidents_detected": tally.incidents, "risk_prompts_sent": tally.risk_prompts,
                     "shield_expiry_reminders_sent": tally.reminders},
-        "audit": {"events": tally.events, "first_seq": tally.first, "last_seq": tally.last},
+        "audit": {"events": tally.events, "chains": dict(sorted(tally.chains.items()))},
     }
 
 

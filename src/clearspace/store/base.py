@@ -54,12 +54,19 @@ class Tx(Protocol):
     def last(self, table: str, order_column: str) -> Row | None:
         """The row with the highest ``order_column``, or None when the table is empty."""
 
+    def lock(self, name: str) -> None:
+        """Hold the named lock until this transaction ends: another transaction asking for the same
+        name waits; different names never wait for each other. Taking a name twice is harmless.
+        (PostgreSQL: a transaction-scoped advisory lock; SQLite: nothing, its writes are serialized.)"""
+
 
 class Store(Protocol):
     """A database the service can use."""
 
     def transaction(self) -> AbstractContextManager[Tx]:
-        """Open a write transaction (serialized with every other write)."""
+        """Open a write transaction. Writes are not serialized as a whole: a transaction that must
+        not interleave with another takes a named :meth:`Tx.lock` (the audit chain it appends to,
+        the account whose strikes it counts, ...)."""
 
     def read(self) -> AbstractContextManager[Tx]:
         """A consistent read-only view (writes through it are an error)."""

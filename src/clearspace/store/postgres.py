@@ -4,13 +4,12 @@
 
     store = PostgresStore("postgresql://clearspace@db.internal:5432/clearspace")
 
-- **Writes are serialized**, as the :class:`~clearspace.store.base.Store` interface promises:
-  every write transaction first takes one transaction-scoped advisory lock
-  (``pg_advisory_xact_lock``), across every connection and every process on the database.
-  That keeps the audit hash chain linear (each transaction reads the chain's head and appends
-  after it) and makes the service's read-then-insert steps (idempotency by event id, one case
-  per item) safe with several workers. Duplicate keys are still refused by the primary keys and
-  ``ON CONFLICT DO NOTHING``.
+- **Writes run side by side**: a write transaction takes no global lock. What must not
+  interleave takes a *named* transaction-scoped advisory lock (:meth:`PostgresTx.lock`, e.g. the
+  audit chain a transaction appends to, ``audit:p3``), so transactions on different partitions
+  never wait for each other. Duplicate keys are refused by the primary keys and
+  ``ON CONFLICT DO NOTHING``. Migrations alone take one global advisory lock
+  (:data:`MIGRATION_LOCK_KEY`), so several processes starting together migrate once.
 - **Reads** run in ``REPEATABLE READ READ ONLY`` transactions: one consistent snapshot per view,
   never blocked by writers. A read opened inside a write transaction on the same thread uses that
   transaction, so it sees its uncommitted rows (as with SQLite).
@@ -22,6 +21,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import queue
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -37,8 +37,14 @@ from clearspace.store.base import Row, Where
 from clearspace.store.schema import KEYS, MIGRATIONS, MIGRATIONS_TABLE, statements_for
 from clearspace.store.sql import column, columns_sql, decode_json, encode, order_sql, table, where_sql
 
-WRITE_LOCK_KEY = int.from_bytes(b"clearspc", "big")
-"""The advisory lock every write transaction holds (a 63-bit constant: 'clearspc' in ASCII)."""
+MIGRATION_LOCK_KEY = int.from_bytes(b"clearspc", "big")
+"""The advisory lock a migration holds (a 63-bit constant: 'clearspc' in ASCII)."""
+
+
+def lock_key(name: str) -> int:
+    """The 64-bit advisory lock key of a named lock (BLAKE2b: the same in every process)."""
+    digest = hashlib.blake2b(f"clearspace:{name}".encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 Connection = psycopg.Connection[dict[str, Any]]
 
@@ -126,6 +132,11 @@ class PostgresTx:
         rows = self.select(table_name, order_by=[f"-{order_column}"], limit=1)
         return rows[0] if rows else None
 
+    def lock(self, name: str) -> None:
+        """A transaction-scoped advisory lock on ``name`` (held until COMMIT or ROLLBACK)."""
+        self._writable()
+        self._execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(name),))
+
 
 class _Pool:
     """At most ``size`` connections to ``url``, opened when first needed."""
@@ -208,7 +219,7 @@ class PostgresStore:
             self._local.conn = conn
         try:
             if lock:
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_KEY,))
             yield conn
             conn.execute("COMMIT")
         except psycopg.Error as exc:
@@ -258,7 +269,7 @@ class PostgresStore:
     def transaction(self) -> Iterator[PostgresTx]:
         if self._current() is not None:
             raise StoreError("a transaction is already open on this thread; nest work inside it instead")
-        with self._session("BEGIN ISOLATION LEVEL READ COMMITTED", "write", lock=True, register=True) as conn:
+        with self._session("BEGIN ISOLATION LEVEL READ COMMITTED", "write", lock=False, register=True) as conn:
             yield PostgresTx(conn, readonly=False)
 
     @contextmanager
@@ -281,7 +292,7 @@ class PostgresStore:
 
     # ------------------------------------------------------------------ schema
     def migrate(self) -> int:
-        """Apply every migration not applied yet (under the write lock: safe with several processes)."""
+        """Apply every migration not applied yet (under the migration lock: safe with several processes)."""
         for version, description, statements in MIGRATIONS:
             with self._session("BEGIN", "migration", lock=True) as conn:
                 conn.execute(MIGRATIONS_TABLE)
@@ -301,4 +312,4 @@ class PostgresStore:
         self._pool.close()
 
 
-__all__ = ["WRITE_LOCK_KEY", "PostgresStore", "PostgresTx", "describe_url"]
+__all__ = ["MIGRATION_LOCK_KEY", "PostgresStore", "PostgresTx", "describe_url", "lock_key"]

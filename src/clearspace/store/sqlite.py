@@ -101,6 +101,9 @@ class SQLiteTx:
         rows = self.select(table, order_by=[f"-{order_column}"], limit=1)
         return rows[0] if rows else None
 
+    def lock(self, name: str) -> None:
+        """Nothing to do: every write transaction of this store already holds the whole database."""
+
 
 class SQLiteStore:
     """A :class:`~clearspace.store.base.Store` in one SQLite file (``":memory:"`` for tests)."""

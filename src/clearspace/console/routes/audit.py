@@ -58,7 +58,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
             alarms = [a for a in service.audit_alarms(limit=20) if a["acknowledged_at"] is None]
             return console.render(request, viewer, "audit.html", rows=rows, check=check, alarms=alarms,
                                   kind=kind, subject=subject, actor=actor,
-                                  older=rows[-1]["seq"] if len(rows) == 100 else None)
+                                  older=rows[-1]["id"] if len(rows) == 100 else None)
         return console.page(request, "audit:read", build)
 
     @router.post("/audit/alarms/{alarm_id}/acknowledge")

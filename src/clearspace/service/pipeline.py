@@ -1,29 +1,39 @@
-"""Ingest: score checked events with the engine, then record each decision in one transaction.
+"""The ingest pipeline: how a batch of checked events becomes decisions, top to bottom.
 
-Per event: the event row, the automated decision, its statement of reasons (when it
-restricts), the audit event, a review case for ``hold``, a strike for ``remove``, webhook
-messages in the outbox, and a rumor label (its own decision) for each debunk the post matches
-(:mod:`clearspace.service.labels`), all committed together.
+:meth:`Pipeline.decide` is the one entry point, for the embedded service (``Service.ingest``, the
+HTTP batcher) and for a bus worker alike:
+
+1. **check** (done by the caller: :func:`clearspace.service.events.parse_events`); repeats of an
+   event id in the batch collapse, events already decided answer their stored decision;
+2. **score**: the engine scores every new text with the author context the policy reads;
+3. **decide**: the policy is the one source of the action, the category and the priority
+   (:meth:`clearspace.policy.Policy.triage`: the deciding rules only); rumor labels are matched;
+4. **record**: one transaction on the audit chains of the batch's partitions (no other lock, so
+   batches of different partitions never wait for each other): per event, the event row, the
+   automated decision, its statement of reasons, its audit events, a review case for ``hold``, a
+   strike for ``remove``, webhook messages, rumor labels; pile-on incidents; then the caller's
+   ``in_transaction`` hook (a worker commits its stream offset there), all committed together;
+5. **effects** after the commit: the shadow run sees the posts (webhooks leave through the outbox).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final, Protocol
 
 from clearspace.policy import Policy
 from clearspace.result import ItemError, ScoreResult
-from clearspace.service import cases, decisions, labels, strikes
+from clearspace.service import cases, decisions, incidents, labels, strikes
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.events import Event
-from clearspace.service.unit import Unit
-from clearspace.store import Op, Row, Tx
+from clearspace.service.partitions import chain_of_partition, partition_of
+from clearspace.service.unit import Unit, lock_name
+from clearspace.store import Op, Row, Store, Tx
 
 MODEL_DETECTOR = "abuse-model@"
-RuleInfo = Mapping[str, tuple[str, int, str]]
-"""``name@version -> (category, priority, action)`` for every rule of the policy."""
 
 
 class ScoringEngine(Protocol):
@@ -38,17 +48,117 @@ class ScoringEngine(Protocol):
     def score_many(self, items: Iterable[Any]) -> Iterator[ScoreResult | ItemError] | Iterator[ScoreResult]: ...
 
 
-def rule_info(engine: ScoringEngine) -> dict[str, tuple[str, int, str]]:
-    engine.warm_up()
-    return {rule.id: (rule.category, rule.priority, rule.action) for rule in engine.policy_.rules}
-
-
 @dataclass(frozen=True, slots=True)
 class Scored:
+    """One new event as scored and decided: the policy's action (on ``result``), category and priority."""
+
     event: Event
     result: ScoreResult
     category: str
     priority: int
+    chain: str = ""
+
+
+InTransaction = Callable[[Unit, Sequence[Mapping[str, Any]]], None]
+"""``hook(unit, answers)``: runs inside the decision transaction, after every decision of the batch is
+recorded (``answers`` in the order of the events given); raising rolls the whole batch back."""
+Opener = Callable[..., AbstractContextManager[Unit]]
+"""``opener(chains=..., locks=...)``: a unit on those audit chains (:func:`clearspace.service.unit.open_unit`)."""
+
+
+@dataclass
+class Pipeline:
+    """Decides batches of checked events for one service (see the module docstring for the steps).
+
+    Everything it needs comes from the service as callables, so it holds no state of its own:
+    ``engine`` (loaded on first use), ``rumor`` (debunk labels per text; never raises), ``pileons``
+    (the local pile-on detector, ready, or None), ``after`` (the effects after commit).
+    """
+
+    store: Store
+    engine: Callable[[], ScoringEngine]
+    open_unit: Opener
+    now: Callable[[], str]
+    partitions: int
+    rumor: Callable[[list[str]], list[list[dict[str, Any]]]]
+    pileons: Callable[[], incidents.LiveDetector | None]
+    support_links: Callable[[], Sequence[Any]]
+    after: Callable[[list[Scored], Mapping[str, Mapping[str, Any]]], None]
+
+    def decide(self, events: Sequence[Event], actor: str = "ingest", *,
+               in_transaction: InTransaction | None = None) -> list[dict[str, Any]]:
+        """Decide a batch of checked events (:func:`clearspace.service.events.parse_events`) and answer
+        each as ``POST /v1/events`` does, in order (a repeat answers the stored decision, ``duplicate``).
+
+        Exactly one automated decision per event id, however often and by however many processes
+        the event is offered: the event's partition lock is taken before the final "already decided?"
+        check, and the event row's primary key settles a race across partitions. ``in_transaction``
+        (:data:`InTransaction`) runs inside the decision transaction, even when every event was a
+        repeat: a bus worker commits its consumed stream offset there, so a redelivered message
+        never makes a second decision.
+        """
+        unique = list({e.id: e for e in reversed(events)}.values())[::-1]
+        with self.store.read() as tx:  # check: what is decided already, and what the policy reads
+            known = stored_answers(tx, [e.id for e in unique])
+            fresh = [e for e in unique if e.id not in known]
+            extra = author_context(tx, fresh, self.now())
+        scored = score(self.engine(), fresh, extra, self.partitions)  # score and decide
+        rumor = self.rumor([s.event.text for s in scored])
+        answers: dict[str, dict[str, Any]] = dict(known)
+        live = self.pileons()
+        with self.open_unit(chains=chains_of(scored), locks=locks_for(scored, rumor)) as unit:  # record
+            again = stored_answers(unit.tx, [s.event.id for s in scored])  # decided meanwhile, elsewhere
+            answers.update(again)
+            recorded: list[Scored] = []
+            for item, found in zip(scored, rumor, strict=True):
+                if item.event.id in again:
+                    continue
+                with unit.on_chain(item.chain):
+                    answer = record(unit, item, actor, found)
+                if answer is None:  # another partition stored the same id first (a different context)
+                    answers.update(stored_answers(unit.tx, [item.event.id]))
+                    continue
+                answers[item.event.id] = answer
+                recorded.append(item)
+            if live is not None and recorded:
+                observe_pileons(unit, live, recorded, self.support_links())
+            ordered = [answers[e.id] for e in events]
+            if in_transaction is not None:
+                in_transaction(unit, ordered)
+        self.after(recorded, extra)  # effects
+        return ordered
+
+
+def chains_of(scored: Sequence[Scored]) -> list[str]:
+    """The audit chains a batch writes: its events' partitions' (the unit's default chain first)."""
+    return sorted({s.chain for s in scored}) or [chain_of_partition(0)]
+
+
+def locks_for(scored: Sequence[Scored], rumor: Sequence[Sequence[Any]]) -> list[str]:
+    """The named locks recording will ask for, taken up front with the chains' in one sorted pass."""
+    out: list[str] = []
+    for item, found in zip(scored, rumor, strict=True):
+        author = item.event.context.get("author")
+        if item.result.action == "remove" and author:
+            out.append(lock_name("account", str(author)))
+        if item.result.action == "hold":
+            out.append(lock_name("case", f"event:{item.event.id}"))
+        if found:
+            out.append(lock_name("label", item.event.id))
+    return out
+
+
+def observe_pileons(unit: Unit, live: incidents.LiveDetector, recorded: Sequence[Scored],
+                    links: Sequence[Any]) -> None:
+    """Feed the recorded events to the local pile-on detector, one partition at a time: an incident's
+    target routes to the partition of the events about it, so its audit events join that chain."""
+    by_chain: dict[str, list[Scored]] = {}
+    for item in recorded:
+        by_chain.setdefault(item.chain, []).append(item)
+    for chain, items in sorted(by_chain.items()):
+        with unit.on_chain(chain):
+            incidents.observe_ingest(unit, live, [i.event for i in items], {i.event.id: i.result.scores for i in items},
+                                     links)
 
 
 def author_context(tx: Tx, events: Sequence[Event], now: str) -> dict[str, dict[str, Any]]:
@@ -67,34 +177,38 @@ def author_context(tx: Tx, events: Sequence[Event], now: str) -> dict[str, dict[
     return out
 
 
-def score(engine: ScoringEngine, info: RuleInfo, events: Sequence[Event],
-          extra: Mapping[str, Mapping[str, Any]]) -> list[Scored]:
+def score(engine: ScoringEngine, events: Sequence[Event], extra: Mapping[str, Mapping[str, Any]],
+          partitions: int) -> list[Scored]:
+    """Score each event and take the policy's category and priority for its action (only the rules
+    that decided it count, :meth:`clearspace.policy.Policy.triage`)."""
     items = [{**e.context, **extra.get(e.id, {}), "text": e.text} for e in events]
+    policy = engine.policy_
     out = []
     for event, result in zip(events, engine.score_many(items), strict=True):
         if isinstance(result, ItemError):  # checked input should not get here; keep the event anyway
             result = ScoreResult(id=event.id, abusive=False, action="hold", scores={}, signals=(),
                                  reasons=(f"could not be scored: {result.error}",))
-        fired = [info[r] for r in result.rules if r in info]
-        category = next((c for c, _, a in fired if a == result.action), fired[0][0] if fired else "")
-        priority = max((p for _, p, _ in fired), default=0)
-        out.append(Scored(event, result, category, priority))
+        category, priority = policy.triage(result.action, result.rules)
+        chain = chain_of_partition(partition_of(event.id, event.context, partitions))
+        out.append(Scored(event, result, category, priority, chain))
     return out
 
 
-def record(unit: Unit, item: Scored, actor: str, rumor: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
-    """Write one scored event and everything its action implies; returns the API answer.
+def record(unit: Unit, item: Scored, actor: str, rumor: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any] | None:
+    """Write one scored event and everything its action implies; returns the API answer (None, writing
+    nothing, when the event id is already stored: the caller answers the stored decision).
 
     ``rumor``: the labels the debunk registry found for the text (``DebunkIndex.label_many``), recorded
     as label decisions after the engine's decision.
     """
     event, result = item.event, item.result
     ctx = event.context
-    unit.tx.insert("events", {
+    if not unit.tx.insert("events", {
         "id": event.id, "type": event.type, "author": ctx.get("author"), "target_user": ctx.get("target_user"),
         "parent": ctx.get("parent"), "surface": ctx.get("surface"), "lang": ctx.get("lang") or result.language,
         "text": event.text, "ts": ctx.get("ts"), "received_at": unit.ts, "context": ctx,
-    })
+    }, ignore_conflict=True):
+        return None
     decision = decisions.record(unit, decisions.Draft(
         event_id=event.id, account=ctx.get("author"), action=result.action, category=item.category,
         facts=statement_facts(result), automated=True, decided_by="clearspace",
