@@ -16,6 +16,7 @@ from typing import Any, Final, Protocol
 from clearspace.policy import Policy
 from clearspace.result import ItemError, ScoreResult
 from clearspace.service import cases, decisions, labels, strikes
+from clearspace.service.accounts import reach_context
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.events import Event
 from clearspace.service.unit import Unit
@@ -64,6 +65,8 @@ def author_context(tx: Tx, events: Sequence[Event], now: str) -> dict[str, dict[
             at = parse_time(e.get("ts") or now, "ts")
             extra["author_account_age_days"] = (at - parse_time(e.get("author_created_at"), "author_created_at")).days
         out[e.id] = extra
+    for event_id, reach in reach_context(tx, events).items():  # issue 16: the author's stored reach
+        out[event_id].update(reach)
     return out
 
 
