@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import statistics
 import sys
@@ -163,9 +164,14 @@ def main() -> None:
     parser.add_argument("--engine", choices=("real", "keywords"), default="real")
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--critic-third-party", type=float, default=CreatorSimConfig().critic_third_party,
+                        help="Share of a critic's replies that abuse the criticised person (a harder community: 0.25).")
+    parser.add_argument("--farmer-hostile", type=float, nargs=2, default=list(CreatorSimConfig().farmer_hostile),
+                        help="Range of the share of a farmer's replies that abuse the target (harder: 0.2 0.6).")
     parser.add_argument("--out", default=str(RESULTS / "accountability.json"))
     args = parser.parse_args()
-    config = CreatorSimConfig(seed=args.seed)
+    config = CreatorSimConfig(seed=args.seed, critic_third_party=args.critic_third_party,
+                              farmer_hostile=(args.farmer_hostile[0], args.farmer_hostile[1]))
     events, truth = simulate_creators(config)
     audience = sorted({e["author"] for e in events if e.get("label") == "audience"})
     with tempfile.TemporaryDirectory() as folder:
@@ -174,7 +180,9 @@ def main() -> None:
         service.warm_up()
         seconds = ingest(service, clock, events, args.batch)
         found = quality(service, truth, audience)
+        load_before = os.getloadavg()[0]
         speed = latency(service, sorted(truth), args.requests)
+        speed["load_average_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]  # before, after
         service.close()
     result = {"config": {**{k: getattr(config, k) for k in config.__dataclass_fields__}, "engine": args.engine},
               "events": len(events), "ingest_seconds": round(seconds, 2),

@@ -7,6 +7,7 @@ so that an announcement tells what happened without naming or exposing anybody.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from string import ascii_uppercase
 
@@ -29,6 +30,6 @@ def mask(text: str, names: Sequence[str], lang: str = "zh", detector: PiiDetecto
     for start, end in spans:
         text = text[:start] + MASK + text[end:]
     for i, name in sorted(enumerate(names), key=lambda item: -len(item[1])):
-        if name:
-            text = text.replace(name, alias(i, lang))
+        if name:  # a Latin name only as a whole word ("lin" stays inside "online")
+            text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", alias(i, lang), text)
     return text
