@@ -79,6 +79,7 @@ def test_announcements_page_drafts_masked_and_publishes(client: TestClient, keys
     client.post(f"/console/announcements/{draft['id']}/publish", data={"csrf": token})
     assert 'data-status="published"' in client.get("/console/announcements").text
     sign_in(client, keys["auditor"])
+    assert "data-announcements-link" in client.get("/console/transparency").text
     client.cookies.set("cs_lang", "zh", path="/console")
     page = client.get("/console/announcements").text
     assert "典型案例公告" in page and "草稿" in page

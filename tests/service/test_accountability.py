@@ -161,3 +161,40 @@ def test_creator_record_and_masked_announcement(service: Service) -> None:
     service.publish_announcement(draft["id"], "senior:b")
     assert [a["id"] for a in service.announcements()] == [draft["id"]]
     assert any(d["action"] == "remove" for d in service.creator_record("farmer")["decisions"])
+
+
+WATER = {"id": "water", "claim": "喝热水可以杀死新冠病毒", "verdict": "false", "url": "https://fc.example/water",
+         "fact_checker": "Example Check"}
+COPY = "喝热水可以杀死新冠病毒！"
+
+
+def test_repeated_rumor_copies_and_amplification_review(service: Service) -> None:
+    service.add_debunks([WATER], "fc")
+    service.put_account("bigv", {"followers": 5_000_000}, "ingest:p")
+    service.ingest({"id": "w1", "author": "bigv", "text": COPY})
+    assert any(c["event_id"] == "w1" and c["lane"] == "severity" for c in service.list_cases())
+    assert "amplification.review" in [e["kind"] for e in service.export_audit()]
+    service.ingest({"id": "w2", "author": "bigv", "text": COPY + " 转发"})
+    assert service.monetization("bigv")["eligible"] is True  # one copy after the first label
+    service.ingest({"id": "w3", "author": "bigv", "text": "真的！" + COPY})
+    answer = service.monetization("bigv")
+    assert [r["rule"] for r in answer["reasons"]] == ["rumor_repeats"]
+    assert {e["id"] for e in answer["evidence"]} == {"w1", "w2", "w3"}
+    service.ingest({"id": "w4", "author": "small", "text": COPY})
+    assert not any(c["event_id"] == "w4" for c in service.list_cases())
+
+
+def test_bad_input_to_proposals_and_announcements_changes_nothing(service: Service) -> None:
+    service.put_account("m1", {"organization": "mcn"}, "ingest:p")
+    for measure, reason in (("ban_everyone", "x"), ("warning", " "), ("warning", "bad\x00")):
+        with pytest.raises(InputError):
+            service.propose_org_measure("mcn", measure, reason, "mod:a")
+    assert service.organization("mcn")["proposals"] == []
+    with pytest.raises(NotFound):
+        service.decide_org_proposal("orgp_none", True, "ok", "senior:b")
+    for cases, title, lang in (([], "t", "zh"), (["c1"], "", "zh"), (["c1"], "t\x00", "zh"), (["c1"], "t", "fr")):
+        with pytest.raises(InputError):
+            service.draft_announcement(cases, title, lang, "senior:b")
+    with pytest.raises(NotFound):
+        service.draft_announcement(["case_none"], "t", "zh", "senior:b")
+    assert service.announcements("draft") == []

@@ -20,6 +20,7 @@ their kinds are answered too, as the benchmark's ground truth.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -95,7 +96,7 @@ class _Builder:
     def fan(self) -> str:
         return f"aud{self.rng.randrange(self.c.audience)}"
 
-    def thread(self, creator: str, kind: str, text: str, followers: int, replies: list[tuple[str, str | None]],
+    def thread(self, creator: str, kind: str, text: str, followers: int, replies: Sequence[tuple[str, str | None]],
                post_target: str | None = None) -> None:
         """A post and its replies: ``(text, target_user)`` each, spread over the next hours."""
         ts = EPOCH0 + self.rng.uniform(0, self.c.days * 86400 - 86400)

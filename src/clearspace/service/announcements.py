@@ -46,8 +46,8 @@ def draft(unit: Unit, case_ids: Sequence[str], title: str, lang: str, actor: str
     ids = list(dict.fromkeys(c.strip() for c in case_ids if c.strip()))
     if not ids or len(ids) > MAX_CASES:
         raise InputError(f"pick 1 to {MAX_CASES} decided cases")
-    if not title.strip():
-        raise InputError("give the announcement a title")
+    if not title.strip() or "\x00" in title or len(title) > 200:
+        raise InputError("give the announcement a title of 1 to 200 characters (no NUL characters)")
     names: list[str] = []
     entries = [_case_entry(unit.tx, c, n, lang, names) for n, c in enumerate(ids, 1)]
     body = [{"case_id": e["case_id"], "category": e["category"], "action": e["action"],

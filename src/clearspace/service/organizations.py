@@ -63,8 +63,8 @@ def public(row: Row) -> dict[str, Any]:
 def propose(unit: Unit, organization: str, measure: str, reason: str, actor: str) -> dict[str, Any]:
     if measure not in MEASURES:
         raise InputError(f"measure must be one of {', '.join(MEASURES)}")
-    if not reason.strip():
-        raise InputError("say why: 'reason' is shown to the senior moderator and goes into the statements")
+    if not reason.strip() or "\x00" in reason:
+        raise InputError("say why: 'reason' is shown to the senior moderator (not empty, no NUL characters)")
     accounts = [r["id"] for r in members(unit.tx, _ident(organization, "organization"))]
     if not accounts:
         raise NotFound(f"no accounts in organization {organization!r}")
@@ -86,8 +86,8 @@ def decide(unit: Unit, proposal_id: str, confirm: bool, note: str, actor: str) -
         raise Conflict(f"proposal {proposal_id} was already {row['status']}")
     if row["proposed_by"] == actor:
         raise Conflict("a different senior moderator must confirm a proposal than the one who made it")
-    if not note.strip():
-        raise InputError("explain the decision: 'note' is kept with the proposal")
+    if not note.strip() or "\x00" in note:
+        raise InputError("explain the decision: 'note' is kept with the proposal (not empty, no NUL characters)")
     status = "confirmed" if confirm else "rejected"
     unit.tx.update("org_proposals", {"id": proposal_id}, {"status": status, "decided_by": actor,
                                                           "decided_at": unit.ts, "note": note})
