@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from clearspace.policy import SEVERITY, Policy, Verdict, check_policy, load_default_policy
 from clearspace.types import Signal
 
-KNOWN_CONTEXT = ["surface", "minor", "author_strikes", "author_account_age_days", "target_user", "target", "stance"]
+KNOWN_CONTEXT = ["surface", "minor", "author_strikes", "author_account_age_days", "target_user", "target", "stance",
+                 "author_followers", "author_verified", "monetized", "organization"]
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def action(policy: Policy, context: Mapping[str, Any] | None = None, **scores: f
 def test_loads_and_uses_only_known_signals_and_context(policy: Policy, known_signals: tuple[str, ...]) -> None:
     text = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
     assert check_policy(text, known_signals=known_signals, known_context=KNOWN_CONTEXT) == []
-    assert policy.id == "default@3"
+    assert policy.id == "default@4"
 
 
 def test_every_signal_the_default_policy_names_is_emitted_by_the_engine(policy: Policy,

@@ -22,7 +22,7 @@ from clearspace.api.content_type import JsonBodies
 from clearspace.api.edge import Edge
 from clearspace.api.fastpath import CHECK_PATH, EventsFastPath, ShieldCheckFast
 from clearspace.api.fastpath import PATH as EVENTS_PATH
-from clearspace.api.routes import admin, events, learning, moderation, plugins, protection, rumors
+from clearspace.api.routes import accounts, admin, events, learning, moderation, plugins, protection, rumors
 from clearspace.service.batcher import Batcher
 from clearspace.service.core import Service
 from clearspace.service.events import Event
@@ -69,6 +69,9 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         if protection_jobs:
             workers.append(OutboxWorker(service.protection_tick, interval=service.settings.protection_tick_seconds,
                                         name="protection").start())
+            workers.append(OutboxWorker(service.monetization_tick,  # issue 16: restorations after a clean window
+                                        interval=service.settings.monetization_tick_seconds,
+                                        name="monetization").start())
         workers.append(OutboxWorker(service.policy_tick, interval=service.settings.policy_poll_seconds,
                                     name="policy").start())  # follow policy reloads of other processes
         workers.append(OutboxWorker(service.shadow_tick, interval=service.settings.shadow_sync_seconds,
@@ -101,7 +104,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     app.state.holds = holds
     app.state.keys = KeyCache(service)
     errors.install(app)
-    for module in (events, moderation, admin, protection, rumors, plugins, learning):
+    for module in (events, moderation, admin, protection, rumors, plugins, learning, accounts):
         app.include_router(module.router)
     if console:
         from clearspace.console import mount_console

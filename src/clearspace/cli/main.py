@@ -213,3 +213,14 @@ def _add_learning_commands() -> None:
 
 
 _add_learning_commands()
+
+
+def _add_account_commands() -> None:
+    """``accounts`` (show, set, tick): creator accountability (issue 16)."""
+    from clearspace.cli.account_commands import COMMANDS as ACCOUNT_COMMANDS
+
+    for command in ACCOUNT_COMMANDS:
+        cli.add_command(command)
+
+
+_add_account_commands()

@@ -27,8 +27,12 @@ EXIT_SOME_FAILED = 3
               help="Also write the planted pile-ons (target, instigator, participants) as JSON.")
 @click.option("--iso", is_flag=True, help="Write 'ts' as ISO 8601 instead of epoch seconds.")
 @click.option("--no-labels", is_flag=True, help="Leave out each event's 'label' field.")
+@click.option("--creators", is_flag=True,
+              help="Instead: the creator community of the accountability benchmark (pile-on farmers, critics of "
+                   "the powerful, popular creators, ordinary users; docs/accountability.md). --truth writes "
+                   "account -> kind.")
 def simulate(output_path: str, seed: int, hours: float, users: int, pileons: int, truth_path: str | None,
-             iso: bool, no_labels: bool) -> None:
+             iso: bool, no_labels: bool, creators: bool) -> None:
     """Write a synthetic community stream with labelled pile-ons and hard negatives.
 
     Hard negatives: viral friendly attention, heated one-to-one arguments and accounts that
@@ -36,18 +40,35 @@ def simulate(output_path: str, seed: int, hours: float, users: int, pileons: int
     """
     import orjson
 
+    if creators:
+        from clearspace.accountability.community import CreatorSimConfig, simulate_creators
+
+        events, kinds = simulate_creators(CreatorSimConfig(seed=seed), labels=not no_labels)
+        _write_lines(output_path, events)
+        if truth_path:
+            with open(truth_path, "wb") as fh:
+                fh.write(orjson.dumps(kinds, option=orjson.OPT_INDENT_2))
+        click.echo(f"{len(events)} events, {len(kinds)} creators and users", err=True)
+        return
+
     from clearspace.protection.simulate import SimConfig
     from clearspace.protection.simulate import simulate as run
 
     config = SimConfig(seed=seed, hours=hours, users=users, pileons=pileons, iso_ts=iso)
     events, truths = run(config, labels=not no_labels)
-    with click.open_file(output_path, "wb") as out:
-        for event in events:
-            out.write(orjson.dumps(event) + b"\n")
+    _write_lines(output_path, events)
     if truth_path:
         with open(truth_path, "wb") as fh:
             fh.write(orjson.dumps([t.to_dict() for t in truths], option=orjson.OPT_INDENT_2))
     click.echo(f"{len(events)} events, {len(truths)} planted pile-ons", err=True)
+
+
+def _write_lines(output_path: str, events: Sequence[Any]) -> None:
+    import orjson
+
+    with click.open_file(output_path, "wb") as out:
+        for event in events:
+            out.write(orjson.dumps(event) + b"\n")
 
 
 DEFAULT_WARMUP_MINUTES = 120.0

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from clearspace.console.headers import ConsoleHeaders
 from clearspace.console.routes import (
+    accounts,
     appeals,
     audit,
     auth,
@@ -35,7 +36,7 @@ def mount_console(app: FastAPI, service: Service, secret: str | None = None) -> 
     """Serve the console on ``app``; ``secret`` signs session cookies (default: new at each start)."""
     console = Console(service, secret)
     router = APIRouter(prefix="/console", include_in_schema=False)
-    for module in (auth, queue, cases, incidents, appeals, audit, protection, rumors, shadow, training):
+    for module in (auth, queue, cases, incidents, appeals, audit, protection, rumors, shadow, training, accounts):
         module.add_routes(router, console)
 
     @app.get("/console", include_in_schema=False)

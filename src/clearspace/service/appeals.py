@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 from clearspace.errors import Conflict, InputError, NotFound, PermissionDenied
-from clearspace.service import cases, decisions, labels, strikes, training
+from clearspace.service import cases, decisions, labels, monetization, strikes, training
 from clearspace.service.clock import parse_time
 from clearspace.service.unit import Unit
 from clearspace.store import Row
@@ -75,6 +75,7 @@ def decide(unit: Unit, appeal_id: str, reviewer: str, outcome: str, explanation:
     reversed_ = outcome == "reversed"
     if reversed_:
         _reverse(unit, decision, appeal, reviewer, explanation)
+    monetization.after_appeal(unit, decision, reversed_, reviewer)  # issue 16: a reversal restores at once
     training.from_appeal(unit, decision, appeal_id, reversed_, reviewer)  # the label it implies (issue 13)
     unit.tx.update("appeals", {"id": appeal_id}, {"status": "decided", "outcome": outcome, "decided_at": unit.ts,
                                                   "decided_by": reviewer, "explanation": explanation})

@@ -24,6 +24,7 @@ from clearspace.rumors.matcher import Reranker
 from clearspace.rumors.model import Debunk
 from clearspace.service import (
     access,
+    account_ingest,
     appeals,
     audit,
     cases,
@@ -34,6 +35,7 @@ from clearspace.service import (
     incidents,
     jobs,
     labels,
+    monetization,
     pileon_shared,
     pipeline,
     policy_state,
@@ -1186,6 +1188,119 @@ class Service:
         if created:
             answer["backfill_job"] = self.start_backfill(created, actor)
         return answer
+
+    # ------------------------------------------------------------------ issue 16: creator accountability
+    def put_account(self, account: str, raw: Any, actor: str) -> dict[str, Any]:
+        """Set an account's reach (followers, verified, monetized, organization); InputError changes nothing."""
+        from clearspace.service import accounts
+
+        reach = accounts.check_reach(raw)
+        with self.unit() as unit:
+            answer = accounts.put(unit, account, reach, actor)
+            if reach.organization is not None:
+                monetization.refresh(unit, [account])  # an organization's confirmed measures now count
+        return answer
+
+    def get_account(self, account: str) -> dict[str, Any]:
+        """An account's reach; NotFound when it never posted and was never set."""
+        from clearspace.service import accounts
+
+        with self.store.read() as tx:
+            return accounts.public(accounts.require(tx, account))
+
+    def monetization(self, account: str) -> dict[str, Any]:
+        """``{"eligible", "reasons", "evidence", "since", "review_at"}`` from the stored standing (one row)."""
+        with self.store.read() as tx:
+            return monetization.answer(tx, account, self.now())
+
+    def account_traffic(self, account: str, posts: int = 10) -> dict[str, Any]:
+        """The toxic-traffic ratio of an account over ``toxic_ratio_days``, per day, its most hostile
+        posts and its instigator / first-poster roles in pile-on incidents."""
+        from clearspace.service import account_evidence, accounts, traffic
+
+        days = self.settings.toxic_ratio_days
+        with self.store.read() as tx:
+            accounts.require(tx, account)
+            engagement, hostile = traffic.window(tx, account, self.clock(), days)
+            roles = account_evidence.roles(tx, account)
+            return {"account": account, "days": days, "engagement": engagement, "hostile": hostile,
+                    "ratio": round(hostile / engagement, 4) if engagement else 0.0,
+                    "daily": traffic.daily(tx, account, self.clock(), days),
+                    "posts": traffic.hostile_posts(tx, account, posts),
+                    "instigator": sum(1 for r in roles if r["role"] == "instigator"),
+                    "first_poster": sum(1 for r in roles if r["role"] == "first_poster"), "incidents": roles}
+
+    def post_traffic(self, event_id: str) -> dict[str, Any]:
+        """How much engagement one post drew and how much of it was hostility onto others."""
+        from clearspace.service import traffic
+
+        with self.store.read() as tx:
+            row = None if "\x00" in event_id else tx.get("post_traffic", event_id)
+            if row is None and (("\x00" in event_id) or tx.get("events", event_id) is None):
+                raise NotFound(f"no event {event_id!r}")
+        return traffic.public_post(row) if row else {"post": event_id, "engagement": 0, "hostile": 0, "ratio": 0.0}
+
+    def creator_record(self, account: str) -> dict[str, Any]:
+        """What was decided about an account, why, what counts against its monetization and until when."""
+        from clearspace.service.creator_record import record
+
+        with self.store.read() as tx:
+            return record(tx, account, self.clock(), self.settings.toxic_ratio_days)
+
+    def organization(self, name: str) -> dict[str, Any]:
+        """An organization's accounts with their strikes, incidents, rumor labels and ratios, and its proposals."""
+        from clearspace.service import organizations
+
+        with self.store.read() as tx:
+            return organizations.view(tx, name, self.now())
+
+    def propose_org_measure(self, name: str, measure: str, reason: str, actor: str) -> dict[str, Any]:
+        """Propose a measure against an organization (it does nothing until a senior moderator confirms it)."""
+        from clearspace.service import organizations
+
+        with self.unit() as unit:
+            return organizations.propose(unit, name, measure, reason, actor)
+
+    def decide_org_proposal(self, proposal_id: str, confirm: bool, note: str, actor: str) -> dict[str, Any]:
+        """Confirm or reject an organization proposal (senior moderators; not the proposer)."""
+        from clearspace.service import organizations
+
+        with self.unit() as unit:
+            return organizations.decide(unit, proposal_id, confirm, note, actor)
+
+    def draft_announcement(self, case_ids: Sequence[str], title: str, lang: str, actor: str) -> dict[str, Any]:
+        """A typical-case announcement drafted from decided cases, personal information masked."""
+        from clearspace.service import announcements
+
+        with self.unit() as unit:
+            return announcements.draft(unit, case_ids, title, lang, actor)
+
+    def publish_announcement(self, announcement_id: str, actor: str) -> dict[str, Any]:
+        from clearspace.service import announcements
+
+        with self.unit() as unit:
+            return announcements.publish(unit, announcement_id, actor)
+
+    def announcements(self, status: str = "published", limit: int = 100) -> list[dict[str, Any]]:
+        from clearspace.service import announcements
+
+        with self.store.read() as tx:
+            return announcements.listing(tx, status, limit)
+
+    def get_announcement(self, announcement_id: str) -> dict[str, Any]:
+        from clearspace.service import announcements
+
+        with self.store.read() as tx:
+            return announcements.get(tx, announcement_id)
+
+    def monetization_tick(self) -> int:
+        """Record the restoration of every account whose marks have all expired; how many."""
+        with self.store.read() as tx:
+            due = monetization.due(tx, self.now())
+        if due:
+            with self.unit() as unit:
+                monetization.refresh(unit, due)
+        return len(due)
 
     def __enter__(self) -> Service:
         return self

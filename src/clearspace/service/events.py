@@ -15,7 +15,12 @@ from clearspace.service.storable import check_value
 EVENT_TYPES: Final = frozenset({"post", "reply", "comment", "dm", "danmaku", "livechat", "mention", "repost"})
 SURFACES: Final = frozenset({"post", "comment", "dm", "danmaku", "livechat"})
 ID_FIELDS: Final = ("author", "target_user", "parent", "reporter")
-BOOL_FIELDS: Final = ("minor", "author_follows_target")
+BOOL_FIELDS: Final = ("minor", "author_follows_target", "author_verified", "monetized")
+COUNT_FIELDS: Final = ("author_followers",)
+"""Whole numbers of 0 or more (reach, issue 16)."""
+TEXT_FIELDS: Final = ("organization",)
+"""Short names (an MCN or agency, issue 16), checked like ids."""
+MAX_COUNT: Final = 10**12
 TIME_FIELDS: Final = ("ts", "author_created_at")
 MAX_ID_CHARS: Final = 200
 MAX_CONTEXT_BYTES: Final = 65_536
@@ -44,6 +49,19 @@ def _ident(value: Any, name: str) -> str:
     if not text or len(text) > MAX_ID_CHARS:
         raise InputError(f"'{name}' must be 1 to {MAX_ID_CHARS} characters long")
     return text
+
+
+def check_count(value: Any, name: str) -> int:
+    """A follower count: a whole number from 0 to 10^12 (not a bool, not a float, not text)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(f"'{name}' must be a whole number of 0 or more, got {type(value).__name__}")
+    if not 0 <= value <= MAX_COUNT:
+        raise InputError(f"'{name}' must be between 0 and {MAX_COUNT}, got {value}")
+    return value
+
+
+def _not_text(value: Any, name: str) -> str:
+    raise InputError(f"'{name}' must be a string, got {type(value).__name__}")
 
 
 def check_length(text: str, max_text_chars: int, name: str = "text") -> str:
@@ -78,6 +96,12 @@ def parse_event(raw: Any, *, max_text_chars: int) -> Event:
     for name in BOOL_FIELDS:
         if raw.get(name) is not None and not isinstance(raw[name], bool):
             raise InputError(f"'{name}' must be true or false, got {type(raw[name]).__name__}")
+    for name in COUNT_FIELDS:
+        if raw.get(name) is not None:
+            context[name] = check_count(raw[name], name)
+    for name in TEXT_FIELDS:
+        if raw.get(name) is not None:
+            context[name] = _ident(raw[name], name) if isinstance(raw[name], str) else _not_text(raw[name], name)
     for name in TIME_FIELDS:
         if raw.get(name) is not None:
             context[name] = iso(parse_time(raw[name], name))

@@ -43,6 +43,7 @@ from clearspace.protection.evidence import BundleSpec
 from clearspace.protection.incidents import Incident
 from clearspace.protection.nudge import SupportLink, risk_prompt, support_links
 from clearspace.service import cases
+from clearspace.service.account_evidence import note_incident_roles
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.events import Event
 from clearspace.service.settings import Settings
@@ -228,6 +229,7 @@ def upsert(unit: Unit, snap: Snapshot, *, source: str, links: Sequence[SupportLi
         participants = assign_roles(merge_participants([], snap.participants), snap.instigators)
         row = _row(unit, snap, participants, snap.instigators, source)
         tx.insert("incidents", row)
+        note_incident_roles(unit, snap.id, participants, snap.instigators, row["start_at"])  # issue 16
         case = cases.open_incident_case(unit, public_record(row), actor)
         tx.update("incidents", {"id": snap.id}, {"case_id": case["id"]})
         unit.log("incident.detected", actor, snap.id, {"target": snap.target, "case_id": case["id"],
@@ -251,6 +253,7 @@ def upsert(unit: Unit, snap: Snapshot, *, source: str, links: Sequence[SupportLi
     if row["status"] == "ended":  # ended stays ended, at the time it first ended
         changes.update(status="ended", ended_at=row["ended_at"])
     tx.update("incidents", {"id": snap.id}, changes)
+    note_incident_roles(unit, snap.id, participants, instigators, changes["start_at"])  # issue 16
     if row["case_id"]:  # more participants: a more urgent case (capped below the severity lane, as on opening)
         priority = min(cases.SEVERITY_PRIORITY - 1, len(participants))
         tx.update("cases", {"id": row["case_id"], "status": "open", "priority": Op("<", priority)},

@@ -28,6 +28,7 @@ from clearspace.errors import Conflict
 from clearspace.rumors.cards import card
 from clearspace.rumors.matcher import MATCHER_NAME
 from clearspace.service import clarifications, debunks, decisions
+from clearspace.service.account_evidence import note_rumor_post
 from clearspace.service.debunks import DebunkIndex
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Store, Tx
@@ -128,6 +129,7 @@ def apply(unit: Unit, event: Mapping[str, Any], found: Sequence[Mapping[str, Any
                     "rule": rule, "created_at": unit.ts, "decision_id": decision["id"], "status": ACTIVE,
                     "withdrawn_at": None, "withdrawn_reason": None}
         unit.tx.insert("post_labels", row)
+        note_rumor_post(unit, event.get("author"), event["id"], debunk_id)  # issue 16: the repeat rule
         unit.log("label.applied", actor, event["id"], {
             "label_id": row["id"], "debunk_id": debunk_id, "debunk_version": debunk["version"],
             "decision_id": decision["id"], "score": round(score, 4), "rule": rule, "source": source})

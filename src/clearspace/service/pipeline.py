@@ -26,7 +26,8 @@ from typing import Any, Final, Protocol
 
 from clearspace.policy import Policy
 from clearspace.result import ItemError, ScoreResult
-from clearspace.service import cases, decisions, incidents, labels, strikes
+from clearspace.service import account_ingest, cases, decisions, incidents, labels, strikes
+from clearspace.service.accounts import reach_context
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.events import Event
 from clearspace.service.partitions import chain_of_partition, partition_of
@@ -120,6 +121,7 @@ class Pipeline:
                     continue
                 answers[item.event.id] = answer
                 recorded.append(item)
+            account_ingest.observe(unit, [(i.event, i.result, answers[i.event.id]) for i in recorded], actor)
             if live is not None and recorded:
                 observe_pileons(unit, live, recorded, self.support_links())
             ordered = [answers[e.id] for e in events]
@@ -174,6 +176,8 @@ def author_context(tx: Tx, events: Sequence[Event], now: str) -> dict[str, dict[
             at = parse_time(e.get("ts") or now, "ts")
             extra["author_account_age_days"] = (at - parse_time(e.get("author_created_at"), "author_created_at")).days
         out[e.id] = extra
+    for event_id, reach in reach_context(tx, events).items():  # issue 16: the author's stored reach
+        out[event_id].update(reach)
     return out
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any, Final
 
 from clearspace.errors import Conflict, InputError
-from clearspace.service import cases, decisions, labels, reports, strikes, training
+from clearspace.service import cases, decisions, labels, monetization, reports, strikes, training
 from clearspace.service.clock import iso
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
@@ -59,6 +59,7 @@ def decide_case(unit: Unit, case_id: str, owner: str, action: str, category: str
     unit.emit("decision.made", {"decision_id": row["id"], "event_id": case["event_id"], "action": action,
                                 "category": category, "automated": False})
     cases.close(unit, case, row["id"], owner)
+    monetization.refresh(unit, [case["account"], *monetization.instigators_of_case(unit.tx, case)])  # issue 16
     return row
 
 
@@ -90,4 +91,5 @@ def batch_action(unit: Unit, accounts: list[str], category: str, explanation: st
         results.append({"account": account, "decision_id": row["id"], "strike_id": strike and strike["id"],
                         "restrictions": [r["kind"] for r in restricted]})
     unit.log("incident.batch_action", owner, target or "accounts", {"accounts": accounts, "category": category})
+    monetization.refresh(unit, accounts)  # issue 16: strikes count against monetization
     return {"target_user": target, "accounts": results}

@@ -96,6 +96,15 @@ class Settings:
     pileon_max_window: int = 20_000  # interactions one target's window holds (the oldest leave first)
     # issue 15: partitions (service/partitions.py); the audit log has one hash chain per partition
     bus_partitions: int = 16  # partitions of the event stream and audit chains p0..p{n-1}; fixed once used
+    # issue 16: creator accountability (docs/accountability.md)
+    monetization_window_days: float = 90.0  # what counts against monetization, and the clean window that restores it
+    monetization_max_strikes: int = 2  # more active strikes than this in the window: ineligible
+    toxic_ratio_days: float = 30.0  # the toxic-traffic ratio's window
+    toxic_ratio_threshold: float = 0.3  # a ratio above this (with enough engagement): ineligible
+    toxic_min_engagement: int = 20  # engagements in the ratio's window before the ratio counts
+    rumor_repeat_threshold: int = 2  # labelled rumor copies after the first label: ineligible
+    amplification_followers: int = 1_000_000  # a rumor-labelled post from an account above this goes to review
+    monetization_tick_seconds: float = 60.0  # how often `serve` records restorations after a clean window
 
     def __post_init__(self) -> None:
         for name in CHOICES:
@@ -115,6 +124,10 @@ class Settings:
                 or not 0.0 < self.shadow_max_busy <= 1.0):
             raise InputError("shadow_sample_rate must be in [0, 1], shadow_queue_size at least 1, "
                              "shadow_sync_seconds more than 0 and shadow_max_busy in (0, 1]")
+        if (self.monetization_window_days <= 0 or self.toxic_ratio_days <= 0 or self.monetization_tick_seconds <= 0
+                or not 0 <= self.toxic_ratio_threshold <= 1):
+            raise InputError("monetization_window_days, toxic_ratio_days and monetization_tick_seconds must be more "
+                             "than 0 and toxic_ratio_threshold between 0 and 1")
         for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window", "bus_partitions"):
             if getattr(self, name) < 1:
                 raise InputError(f"{name} must be 1 or more, got {getattr(self, name)}")

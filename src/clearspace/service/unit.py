@@ -27,6 +27,7 @@ LOCKS: Final[Mapping[str, str]] = {
     "case": "the one case of a subject (reports and ingest may open it at once)",
     "label": "the rumor labels of one post (ingest and a backfill may label it at once)",
     "incident": "one pile-on incident's row (merged, then written)",
+    "traffic": "one account's engagement counters and monetization standing (read, then added to)",
 }
 """The named locks besides the audit chains' (``audit:<chain>``): ``<kind>:<key>``."""
 

@@ -27,7 +27,7 @@ from clearspace.text.urls import is_web_url
 
 TOPICS: Final = ("decision.made", "case.opened", "restriction.applied", "appeal.filed", "appeal.decided",
                  "notification", "label.applied", "label.withdrawn", "note.status", "protection.risk_prompt",
-                 "protection.expiry_reminder", "audit.checkpoint", "*")
+                 "protection.expiry_reminder", "audit.checkpoint", "accounts.monetization", "*")
 MAX_BACKOFF_SECONDS: Final = 3600.0
 
 

@@ -297,6 +297,54 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
         ),
     ),
     (
+        15,
+        "creator accountability: reach, hostile engagement per post and day, monetization standing, "
+        "organization proposals, typical-case announcements",
+        (
+            # reach of an account (PUT /v1/accounts/{id} or the fields events carry)
+            """CREATE TABLE accounts (
+                id TEXT PRIMARY KEY, followers INTEGER, verified INTEGER, monetized INTEGER, organization TEXT,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL)""",
+            "CREATE INDEX accounts_organization ON accounts (organization)",
+            # engagement an account drew per day (id: account|day), kept up to date at ingest
+            """CREATE TABLE account_traffic (
+                id TEXT PRIMARY KEY, account TEXT NOT NULL, day TEXT NOT NULL, engagement INTEGER NOT NULL,
+                hostile INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
+            "CREATE INDEX account_traffic_day ON account_traffic (account, day)",
+            # engagement one post drew (id: the post's event id)
+            """CREATE TABLE post_traffic (
+                id TEXT PRIMARY KEY, account TEXT NOT NULL, day TEXT NOT NULL, engagement INTEGER NOT NULL,
+                hostile INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
+            "CREATE INDEX post_traffic_account ON post_traffic (account, hostile)",
+            # pile-on roles that count for accountability (instigator, first poster); id: incident|account
+            """CREATE TABLE incident_roles (
+                id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, account TEXT NOT NULL, role TEXT NOT NULL,
+                start_at TEXT NOT NULL, created_at TEXT NOT NULL)""",
+            "CREATE INDEX incident_roles_account ON incident_roles (account, start_at)",
+            # posts of an account that carry a rumor label (event id), for the repeat rule
+            """CREATE TABLE rumor_posts (
+                id TEXT PRIMARY KEY, account TEXT NOT NULL, debunk_id TEXT NOT NULL, at TEXT NOT NULL)""",
+            "CREATE INDEX rumor_posts_account ON rumor_posts (account, at)",
+            # the precomputed monetization answer: marks (JSON) with their expiry, read in one row
+            """CREATE TABLE account_standing (
+                account TEXT PRIMARY KEY, eligible INTEGER NOT NULL, marks TEXT NOT NULL, since TEXT NOT NULL,
+                review_at TEXT, decision_id TEXT, ratio REAL NOT NULL, engagement INTEGER NOT NULL,
+                hostile INTEGER NOT NULL, ratio_over_at TEXT, cleared_at TEXT, updated_at TEXT NOT NULL)""",
+            "CREATE INDEX account_standing_review ON account_standing (eligible, review_at)",
+            """CREATE TABLE org_proposals (
+                id TEXT PRIMARY KEY, organization TEXT NOT NULL, measure TEXT NOT NULL, reason TEXT NOT NULL,
+                accounts TEXT NOT NULL, status TEXT NOT NULL, proposed_by TEXT NOT NULL, created_at TEXT NOT NULL,
+                decided_by TEXT, decided_at TEXT, note TEXT)""",
+            "CREATE INDEX org_proposals_org ON org_proposals (organization, status)",
+            # typical-case announcements (典型案例): drafted from decided cases, masked, then published
+            """CREATE TABLE announcements (
+                id TEXT PRIMARY KEY, title TEXT NOT NULL, lang TEXT NOT NULL, cases TEXT NOT NULL,
+                body TEXT NOT NULL, status TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL,
+                published_by TEXT, published_at TEXT)""",
+            "CREATE INDEX announcements_status ON announcements (status, published_at)",
+        ),
+    ),
+    (
         17,
         "the audit log as one hash chain per partition plus the admin chain (issue 15; no global write lock)",
         (
@@ -341,6 +389,9 @@ JSON_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         "shadow_runs": frozenset({"candidate", "counts"}),
         "shadow_disagreements": frozenset({"active", "candidate"}),
         "model_versions": frozenset({"training", "evaluation"}),
+        "account_standing": frozenset({"marks"}),
+        "org_proposals": frozenset({"accounts"}),
+        "announcements": frozenset({"cases", "body"}),
     }
 )
 """Columns stored as JSON text and handed back decoded."""
@@ -353,6 +404,8 @@ BOOL_COLUMNS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         "cases": frozenset({"brigade"}),
         "webhooks": frozenset({"active"}),
         "incidents": frozenset({"minor"}),
+        "accounts": frozenset({"verified", "monetized"}),
+        "account_standing": frozenset({"eligible"}),
     }
 )
 """INTEGER columns that hold a flag: stored as 0/1, handed back as ``bool`` (so answers say true/false)."""
@@ -369,6 +422,8 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "policy_state": "id", "audit_heads": "chain",
         "shadow_runs": "id", "shadow_disagreements": "id",
         "training_labels": "seq", "model_versions": "id", "active_model": "seq",
+        "accounts": "id", "account_traffic": "id", "post_traffic": "id", "incident_roles": "id",
+        "rumor_posts": "id", "account_standing": "account", "org_proposals": "id", "announcements": "id",
     }
 )
 """Every table and its primary key column; the store refuses any other table name."""

@@ -31,6 +31,10 @@ EVENT_SCHEMA: dict[str, Any] = {
         "author_created_at": {"type": "string", "format": "date-time"},
         "author_follows_target": {"type": "boolean"},
         "minor": {"type": "boolean"},
+        "author_followers": {"type": "integer", "minimum": 0, "maximum": 10**12},
+        "author_verified": {"type": "boolean"},
+        "monetized": {"type": "boolean"},
+        "organization": {"type": "string", "minLength": 1, "maxLength": 200},
     },
     "additionalProperties": True,
 }
