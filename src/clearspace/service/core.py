@@ -186,8 +186,12 @@ class Service:
         """Check one event or a list of them (InputError names the bad field and index)."""
         return parse_events(raw, max_text_chars=self.settings.max_text_chars, max_batch=self.settings.max_batch)
 
-    def ingest_events(self, events: list[Event], actor: str = "ingest") -> list[dict[str, Any]]:
-        """Like :meth:`ingest`, for events already checked (the HTTP batcher merges requests)."""
+    def ingest_events(self, events: list[Event], actor: str = "ingest", *,
+                      before_commit: ingest.BeforeCommit | None = None) -> list[dict[str, Any]]:
+        """Like :meth:`ingest`, for events already checked (the HTTP batcher merges requests).
+
+        ``before_commit`` (bus workers, service/bus_decide.py) runs last in the ingest transaction with the
+        events recorded by it and their scores: a fenced offset commit, the partition's pile-on detector."""
         engine, rules = self._scoring()
         unique = list({e.id: e for e in reversed(events)}.values())[::-1]
         with self.store.read() as tx:
@@ -208,8 +212,15 @@ class Service:
             if self.pileons is not None and recorded:
                 incidents.observe_ingest(unit, self.pileons, [i.event for i, _ in recorded],
                                          {i.event.id: i.result.scores for i, _ in recorded}, self.support_links)
+            if before_commit is not None:
+                before_commit(unit, [(i.event, i.result.scores) for i, _ in recorded])
         self.shadow.offer([(i.event, i.result) for i, _ in recorded], extra)  # after commit; never raises
         return [answers[e.id] for e in events]
+
+    def decided_answers(self, event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The stored answers of the events among ``event_ids`` that are decided (bus mode's ``?wait``)."""
+        with self.store.read() as tx:
+            return ingest.stored_answers(tx, list(event_ids))
 
     def _rumor_labels(self, texts: list[str]) -> list[list[dict[str, Any]]]:
         """The debunk labels for new posts; a failure of claim matching (a broken encoder, say) never stops

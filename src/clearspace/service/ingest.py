@@ -8,7 +8,7 @@ messages in the outbox, and a rumor label (its own decision) for each debunk the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Final, Protocol
@@ -24,6 +24,8 @@ from clearspace.store import Op, Row, Tx
 MODEL_DETECTOR = "abuse-model@"
 RuleInfo = Mapping[str, tuple[str, int, str]]
 """``name@version -> (category, priority, action)`` for every rule of the policy."""
+BeforeCommit = Callable[[Unit, list[tuple[Event, Mapping[str, float]]]], None]
+"""Runs last in an ingest transaction with the events it recorded and their scores (bus workers)."""
 
 
 class ScoringEngine(Protocol):

@@ -296,6 +296,17 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
                 source TEXT NOT NULL, text TEXT NOT NULL, loaded_at TEXT NOT NULL, loaded_by TEXT NOT NULL)""",
         ),
     ),
+    (
+        16,
+        "bus mode: each partition's consumed stream sequence and fencing token (service/bus_offsets.py)",
+        (
+            # id = "<bus_prefix>/<partition>"; seq: the highest stream sequence whose decision is committed; token:
+            # raised by each new owner, and every commit of decisions requires it (a stale owner's commit fails)
+            """CREATE TABLE bus_offsets (
+                id TEXT PRIMARY KEY, prefix TEXT NOT NULL, part INTEGER NOT NULL, seq INTEGER NOT NULL,
+                token INTEGER NOT NULL, owner TEXT NOT NULL, decided INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
+        ),
+    ),
 )
 """``(version, description, statements)``, oldest first."""
 
@@ -346,6 +357,7 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "policy_state": "id",
         "shadow_runs": "id", "shadow_disagreements": "id",
         "training_labels": "seq", "model_versions": "id", "active_model": "seq",
+        "bus_offsets": "id",
     }
 )
 """Every table and its primary key column; the store refuses any other table name."""
