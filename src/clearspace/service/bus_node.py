@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Final
 
 import orjson
@@ -30,6 +31,13 @@ from clearspace.service.partitions import partition_of
 PUBLISH_TIMEOUT_S: Final = 2.0
 RETRY_AFTER_S: Final = 2.0
 MAX_WAIT_MS: Final = 30_000
+
+
+def serving_node(service: Service) -> Service:
+    """``service`` as a bus-mode ``serve`` node: it decides nothing itself, so it runs no pile-on detector."""
+    service.settings = replace(service.settings, pileon_detection=False, pileon_mode="local")
+    service.pileons = service.shared_pileons = None
+    return service
 
 
 def wait_ms(query: str | None) -> int:

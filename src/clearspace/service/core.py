@@ -222,6 +222,12 @@ class Service:
         with self.store.read() as tx:
             return ingest.stored_answers(tx, list(event_ids))
 
+    def bus_status(self, recent_dead: int = 20) -> dict[str, Any]:
+        """Bus mode: partitions, owners, consumed and pending counts, dead letters (service/bus_status.py)."""
+        from clearspace.service.bus_status import status
+
+        return status(self.store, self.settings, self.now(), recent_dead)
+
     def _rumor_labels(self, texts: list[str]) -> list[list[dict[str, Any]]]:
         """The debunk labels for new posts; a failure of claim matching (a broken encoder, say) never stops
         ingest: it is logged, the posts go unlabelled, and a backfill labels them later."""
