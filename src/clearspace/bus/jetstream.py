@@ -28,7 +28,7 @@ from clearspace.errors import BusUnavailable, InputError
 
 DESCRIBED: Final = re.compile(r"partitions=(\d+)")
 DUPLICATE_WINDOW_S: Final = 120.0
-ACK_WAIT_S: Final = 30.0  # a delivery not acknowledged (nor marked in progress) within this is delivered again
+ACK_WAIT_S: Final = 10.0  # a delivery not acknowledged (nor marked in progress) within this is delivered again
 log = logging.getLogger("clearspace.bus")
 
 

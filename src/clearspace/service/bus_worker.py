@@ -200,8 +200,9 @@ class Worker:
     # ------------------------------------------------------------------ one batch
     def _handle(self, p: int, msgs: list[Delivery], stop: threading.Event) -> None:
         token = self.leases.owned.get(p)
-        if token is None:
-            return  # not ours any more: the new owner gets these messages again
+        if token is None:  # not ours any more: delivered again at once, to the new owner
+            self.loop.run(_again(msgs), 30)
+            return
         pairs: list[tuple[Delivery, Event]] = []
         failed: list[tuple[Delivery, str]] = []
         for m in msgs:
@@ -237,6 +238,7 @@ class Worker:
                 log.warning("worker: %s", exc)
                 self.leases.owned.pop(claim.partition, None)
                 self._stop_pulling(claim.partition)
+                self.loop.run(_again([m for m, _ in pairs]), 30)
                 return [], []
             except StoreError as exc:
                 if self._store_up() or stop.is_set():
@@ -289,6 +291,10 @@ class Worker:
                 log.warning("worker: acknowledging failed (%s); the messages come again and answer their "
                             "stored decisions", result)
                 break
+
+
+async def _again(msgs: list[Delivery]) -> None:
+    await asyncio.gather(*(m.retry(0.0) for m in msgs), return_exceptions=True)
 
 
 async def _working(msgs: list[Delivery]) -> None:
