@@ -61,7 +61,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         batcher.start()
         holds.start()
         if node is not None:
-            await run_in_threadpool(node.start)
+            await run_in_threadpool(node.start, app.state.keys.forget)
         service.refresh_shields()
         workers = [OutboxWorker(service.refresh_shields, interval=service.shield_refresh_seconds,
                                 name="shields").start()]

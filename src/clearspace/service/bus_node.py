@@ -12,7 +12,7 @@ embedded mode does if they all came in time.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, Final
 
@@ -23,6 +23,7 @@ from clearspace.bus.jetstream import JetStreamBus
 from clearspace.bus.loop import BusLoop
 from clearspace.bus.names import Names
 from clearspace.errors import BusUnavailable, InputError
+from clearspace.service.bus_caches import CacheFeed
 from clearspace.service.bus_worker import WAIT_HEADER
 from clearspace.service.core import Service
 from clearspace.service.events import Event
@@ -63,15 +64,23 @@ class BusNode:
         self.partitions = settings.bus_partitions
         self.bus = JetStreamBus(settings.bus_url, self.names, self.partitions)
         self.loop: BusLoop | None = None
+        self.feed: CacheFeed | None = None
 
-    def start(self) -> BusNode:
-        """Connect now if NATS is there (else on the first request: until then they answer 503)."""
+    def start(self, forget_key: Callable[[str], None] | None = None) -> BusNode:
+        """Connect now if NATS is there (else on the first request: until then they answer 503); follow the
+        other nodes' changes (``forget_key``: drop a revoked key from the API's key cache)."""
         self.loop = BusLoop("bus-node")
+        self.feed = CacheFeed(self.service, self.bus, self.loop, forget_key).install()
         try:
-            self.loop.run(self.bus.open(), 30)
+            self.loop.run(self._open(), 30)
         except BusUnavailable:
             pass
         return self
+
+    async def _open(self) -> None:
+        await self.bus.open()
+        if self.feed is not None:
+            await self.feed.listen()
 
     def stop(self) -> None:
         if self.loop is not None:
@@ -102,7 +111,7 @@ class BusNode:
         """In the bus loop: listen for the decisions (when waiting), publish, wait for them."""
         if not self.bus.connected:
             try:
-                await self.bus.open()
+                await self._open()
             except BusUnavailable as exc:
                 raise BusUnavailable(str(exc), retry_after=RETRY_AFTER_S) from exc
         decided: dict[str, Any] = {}

@@ -34,6 +34,7 @@ from clearspace.bus.loop import BusLoop
 from clearspace.bus.names import Names
 from clearspace.errors import ClearspaceError, Conflict, InputError, StoreError
 from clearspace.service import incidents
+from clearspace.service.bus_caches import CacheFeed
 from clearspace.service.bus_decide import Claim, decide_batch
 from clearspace.service.bus_leases import PartitionLeases
 from clearspace.service.bus_pileons import PartitionDetectors
@@ -88,6 +89,7 @@ class Worker:
         self.detectors = (PartitionDetectors(service.store, self.partitions, self._detector,
                                              service.support_links, service.unit, service.epoch)
                           if self.detect else None)
+        self.feed = CacheFeed(self.service, self.bus, self.loop).install()
         self.inbox: queue.Queue[Batch] = queue.Queue()
         self.pullers: dict[int, Future[None]] = {}
         self.stats = Stats()
@@ -127,6 +129,7 @@ class Worker:
         while not stop.is_set():
             try:
                 self.loop.run(self.bus.open(), 30)
+                self.loop.run(self.feed.listen(), 30)  # follow model and policy changes at once
                 return
             except InputError:
                 raise

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import Any
@@ -64,6 +64,10 @@ from clearspace.store.base import Op
 log = logging.getLogger(__name__)
 
 
+def _nobody(_topic: str, _payload: Mapping[str, Any]) -> None:
+    """Embedded mode: no other node to tell."""
+
+
 class Service:
     """clearspace as a service over one :class:`~clearspace.store.Store`.
 
@@ -100,6 +104,8 @@ class Service:
         self.shadow = ShadowRunner(store, self.unit, self.settings, lambda: self._scoring()[0],  # issue 13
                                    versions_loader(lambda version: self.models().model(version)))
         self._models: models_.ModelRegistry | None = None  # issue 13: model versions
+        # issue 15: tells the other nodes of a change (shields, keys, models, policy); set in bus mode (bus_caches.py)
+        self.announce: Callable[[str, Mapping[str, Any]], None] = _nobody
 
     # ------------------------------------------------------------------ plumbing
     def warm_up(self) -> Service:
@@ -175,6 +181,7 @@ class Service:
             unit.log("key.revoked", actor, key_id, {})
             row = unit.tx.get("api_keys", key_id)
         assert row is not None
+        self.announce("keys", {"key_id": key_id})
         return access.public_key(row)
 
     # ------------------------------------------------------------------ ingest and decisions
@@ -408,6 +415,7 @@ class Service:
         with self.unit() as unit:
             shields.activate(unit, shield, actor)
         self.shield_cache.put(shield)
+        self.announce("shields", {"account": shield.account})
         return shields.public(shield)
 
     def get_shield(self, account: str) -> dict[str, Any]:
@@ -423,6 +431,7 @@ class Service:
             if not shields.deactivate(unit, account, actor):
                 raise NotFound(f"no protection for {account!r}")
         self.shield_cache.drop(account)
+        self.announce("shields", {"account": account})
         return {"account": account, "active": False}
 
     def shield_verdict(self, account: str, interaction: Interaction, *, refresh: bool = True) -> Verdict:
@@ -981,6 +990,7 @@ class Service:
             changed = policy_state.record(unit, compiled, old, actor)
         if self.engine is not None:
             self._use_policy(compiled)
+        self.announce("policy", {})
         return {"changed": changed, "old": old.to_dict() if old else None, "new": compiled.info.to_dict()}
 
     def policy_tick(self) -> bool:
@@ -1109,12 +1119,14 @@ class Service:
         """Make ``version`` active in every process over this database (within ``model_check_seconds``)."""
         with self.unit() as unit:
             self.models().promote(unit, version, actor, reason)
+        self.announce("models", {})
         return dict(self.list_models()["active"])
 
     def rollback_model(self, actor: str, reason: str = "") -> dict[str, Any]:
         """Return to the version active before the current one was promoted."""
         with self.unit() as unit:
             self.models().rollback(unit, actor, reason)
+        self.announce("models", {})
         return dict(self.list_models()["active"])
 
     def export_model(self, version: str) -> bytes:
