@@ -19,7 +19,6 @@ import orjson
 from bus_helpers import NATS_URL, bus_service, until
 
 import clearspace
-
 from clearspace.bus.base import Outgoing
 from clearspace.bus.jetstream import JetStreamBus
 from clearspace.bus.names import Names

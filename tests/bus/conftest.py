@@ -64,16 +64,8 @@ def bus_prefix() -> Iterator[str]:
 
     async def clean() -> None:
         bus = JetStreamBus(NATS_URL, Names(prefix), 1)
-        bus._nc = None
-        import nats
-
-        nc = await nats.connect(NATS_URL)
-        js = nc.jetstream()
-        for stream in (Names(prefix).stream, Names(prefix).dead_stream):
-            try:
-                await js.delete_stream(stream)
-            except Exception:  # noqa: BLE001 - never created
-                pass
-        await nc.close()
+        await bus.connect_only()
+        await bus.delete()
+        await bus.close()
 
     asyncio.run(clean())

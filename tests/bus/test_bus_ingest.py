@@ -91,7 +91,8 @@ def test_bad_input_is_refused_as_in_embedded_mode_before_anything_is_published(
     ekey = embedded.create_key("ingest")[1]
     client, auth = api
     bodies: list[bytes] = [b"", b"[]", b"{", b'{"id": [1], "text": "x"}', b'{"id": "x"}', b'{"id": "x", "text": 5}',
-                           b'{"id": "a\\u0000", "text": "x"}', b'\xff\xfe', b'{"id": "x", "text": "x", "author_follows_target": "no"}',
+                           b'{"id": "a\\u0000", "text": "x"}', b'\xff\xfe',
+                           b'{"id": "x", "text": "x", "author_follows_target": "no"}',
                            orjson.dumps({"id": "x", "text": "a" * 30_000}),
                            orjson.dumps([{"id": str(i), "text": "x"} for i in range(1001)])]
     with TestClient(create_app(embedded)) as other:

@@ -34,7 +34,8 @@ def publish(prefix: str, items: list[Outgoing], partitions: int = 4) -> None:
 def events(prefix: str, ids: list[str]) -> list[Outgoing]:
     out = []
     for i in ids:
-        event = {"id": i, "text": "you idiot" if i.endswith("0") else "hello", "author": f"a{i}", "target_user": f"t{i}"}
+        text = "you idiot" if i.endswith("0") else "hello"
+        event = {"id": i, "text": text, "author": f"a{i}", "target_user": f"t{i}"}
         out.append(Outgoing(i, partition_of(i, event, 4), orjson.dumps(event)))
     return out
 

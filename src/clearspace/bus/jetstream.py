@@ -8,6 +8,7 @@ description when it is created and checked on every open.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -83,10 +84,15 @@ class JetStreamBus:
                 self.url, connect_timeout=self.connect_timeout_s, allow_reconnect=True, max_reconnect_attempts=-1,
                 reconnect_time_wait=0.5, error_cb=_log_error, name=f"clearspace:{self.names.prefix}"),
                 self.connect_timeout_s * 2)
-        except (OSError, NatsError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError, NatsError) as exc:
             raise BusUnavailable(f"NATS at {self.url} is not reachable: {str(exc) or type(exc).__name__}") from exc
         self._js = self._nc.jetstream()
         await self._ensure_streams()
+
+    async def connect_only(self) -> None:
+        """Connect without creating or checking the streams (to delete them)."""
+        self._nc = await nats.connect(self.url, connect_timeout=self.connect_timeout_s)
+        self._js = self._nc.jetstream()
 
     async def _ensure_streams(self) -> None:
         js = self._jet()
@@ -126,7 +132,7 @@ class JetStreamBus:
         if nc is not None:
             try:
                 await nc.drain()
-            except (NatsError, OSError, asyncio.TimeoutError):  # closing anyway
+            except (TimeoutError, NatsError, OSError):  # closing anyway
                 await nc.close()
 
     # ------------------------------------------------------------------ publishing
@@ -142,7 +148,7 @@ class JetStreamBus:
 
         try:
             return list(await asyncio.gather(*(one(i) for i in items)))
-        except (NatsError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, NatsError, OSError) as exc:
             raise BusUnavailable(f"NATS did not store the events in time ({type(exc).__name__}); retry them "
                                  "(the same ids are de-duplicated)") from exc
 
@@ -221,18 +227,18 @@ class JetStreamBus:
     async def delete(self) -> None:
         """Remove both streams (tests and benchmarks clean up their own prefix)."""
         for name in (self.names.stream, self.names.dead_stream):
-            try:
+            with contextlib.suppress(NotFoundError):
                 await self._jet().delete_stream(name)
-            except NotFoundError:
-                pass
 
 
 def _dead_letter(raw: Any) -> DeadLetter:
     headers = raw.headers or {}
     subject = str(raw.subject or "")
-    return DeadLetter(partition=int(subject.rsplit(".", 1)[-1]) if subject[-1:].isdigit() else -1, seq=int(raw.seq),
-                      event_id=headers.get("Clearspace-Event", ""), error=headers.get("Clearspace-Error", ""),
-                      deliveries=int(headers.get("Clearspace-Deliveries", "0") or 0), at=headers.get("Clearspace-At", ""),
+    partition = int(subject.rsplit(".", 1)[-1]) if subject[-1:].isdigit() else -1
+    return DeadLetter(partition=partition, seq=int(raw.seq), event_id=headers.get("Clearspace-Event", ""),
+                      error=headers.get("Clearspace-Error", ""),
+                      deliveries=int(headers.get("Clearspace-Deliveries", "0") or 0),
+                      at=headers.get("Clearspace-At", ""),
                       data=bytes(raw.data or b"").decode("utf-8", "replace")[:2000])
 
 

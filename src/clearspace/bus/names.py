@@ -39,7 +39,8 @@ class Names:
 
     def decided_subject(self, event_id: str) -> str:
         """Where a worker announces one event's decision (a node waiting on ``?wait=MS`` listens)."""
-        return f"{self.prefix}.decided.{hashlib.blake2b(event_id.encode('utf-8', 'surrogatepass'), digest_size=12).hexdigest()}"
+        digest = hashlib.blake2b(event_id.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+        return f"{self.prefix}.decided.{digest}"
 
     def lease(self, partition: int) -> str:
         """The store lease (service/leases.py) of a partition's owner."""

@@ -49,7 +49,8 @@ class PartitionLeases:
         with self.store.transaction() as tx:
             self._keep(tx, self.names.worker_lease(self.holder), until)
             for p in list(self.owned):
-                if tx.update("leases", {"name": self.names.lease(p), "holder": self.holder}, {"expires_at": until}) != 1:
+                mine = {"name": self.names.lease(p), "holder": self.holder}
+                if tx.update("leases", mine, {"expires_at": until}) != 1:
                     del self.owned[p]
                     changes.lost.append(p)
         with self.store.read() as tx:

@@ -12,6 +12,7 @@ embedded mode does if they all came in time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, Final
@@ -71,10 +72,8 @@ class BusNode:
         other nodes' changes (``forget_key``: drop a revoked key from the API's key cache)."""
         self.loop = BusLoop("bus-node")
         self.feed = CacheFeed(self.service, self.bus, self.loop, forget_key).install()
-        try:
+        with contextlib.suppress(BusUnavailable):
             self.loop.run(self._open(), 30)
-        except BusUnavailable:
-            pass
         return self
 
     async def _open(self) -> None:
@@ -130,10 +129,8 @@ class BusNode:
             except BusUnavailable as exc:
                 raise BusUnavailable(str(exc), retry_after=RETRY_AFTER_S) from exc
             if wait_s > 0 and not all(s.duplicate for s in stored):
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(arrived.wait(), wait_s)
-                except asyncio.TimeoutError:
-                    pass
         finally:
             for stop in stops:
                 await stop()
