@@ -13,7 +13,8 @@
     ├── Unauthenticated       no API key, or an unknown or revoked one
     ├── PermissionDenied      the API key's role may not do this
     ├── RateLimited           the API key went over its rate limit (carries ``retry_after``)
-    └── StoreError            the database cannot be opened, migrated or written
+    ├── StoreError            the database cannot be opened, migrated or written
+    └── BusUnavailable        the message bus (NATS JetStream) cannot be reached (carries ``retry_after``)
 """
 
 from __future__ import annotations
@@ -76,3 +77,12 @@ class RateLimited(ClearspaceError):
 
 class StoreError(ClearspaceError):
     """The database cannot be opened, migrated or written."""
+
+
+class BusUnavailable(ClearspaceError):
+    """The message bus (NATS JetStream, bus mode) did not store the message in time; nothing was
+    accepted, so the caller may retry after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: float = 1.0) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)

@@ -24,6 +24,7 @@ from clearspace.api.fastpath import CHECK_PATH, EventsFastPath, ShieldCheckFast
 from clearspace.api.fastpath import PATH as EVENTS_PATH
 from clearspace.api.routes import accounts, admin, events, learning, moderation, plugins, protection, rumors
 from clearspace.service.batcher import Batcher
+from clearspace.service.bus_node import BusNode
 from clearspace.service.core import Service
 from clearspace.service.events import Event
 from clearspace.service.webhooks import OutboxWorker
@@ -53,11 +54,14 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     """
     batcher: Batcher[Event, dict[str, Any]] = Batcher(service.ingest_events, max_items=max_batch_items)
     holds: Batcher[Any, str] = Batcher(service.store_held, max_items=256, name="held")
+    node = BusNode(service) if service.settings.bus_url else None  # bus mode: workers decide (docs/scaleout.md)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         batcher.start()
         holds.start()
+        if node is not None:
+            await run_in_threadpool(node.start, app.state.keys.forget)
         service.refresh_shields()
         workers = [OutboxWorker(service.refresh_shields, interval=service.shield_refresh_seconds,
                                 name="shields").start()]
@@ -89,6 +93,8 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         finally:
             batcher.stop()
             holds.stop()
+            if node is not None:
+                node.stop()
             for worker in workers:
                 worker.stop()
             service.stop_threads()
@@ -101,6 +107,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     app.state.service = service
     app.text_limit = service.settings.max_text_chars
     app.state.batcher = batcher
+    app.state.bus_node = node
     app.state.holds = holds
     app.state.keys = KeyCache(service)
     errors.install(app)
@@ -116,7 +123,8 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         routed = app.routed
         limit = service.settings.max_body_bytes
         app.hot_paths = {
-            EVENTS_PATH: EventsFastPath(routed, service=service, batcher=batcher, keys=app.state.keys, max_bytes=limit),
+            EVENTS_PATH: EventsFastPath(routed, service=service, batcher=batcher, keys=app.state.keys, max_bytes=limit,
+                                        node=node),
             CHECK_PATH: ShieldCheckFast(routed, service=service, holds=holds, keys=app.state.keys, max_bytes=limit),
         }
     return app

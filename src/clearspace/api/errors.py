@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from clearspace.errors import (
+    BusUnavailable,
     ClearspaceError,
     Conflict,
     InputError,
@@ -30,7 +31,7 @@ STATUS_NAMES: Final = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PE
                        422: "INVALID_ARGUMENT", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
 CODES: Final[tuple[tuple[type[ClearspaceError], int], ...]] = (
     (InputError, 400), (NotFound, 404), (Conflict, 409), (Unauthenticated, 401), (PermissionDenied, 403),
-    (RateLimited, 429), (StoreError, 503),
+    (RateLimited, 429), (StoreError, 503), (BusUnavailable, 503),
 )
 
 log = logging.getLogger("clearspace.api")
@@ -56,7 +57,8 @@ def clearspace_error_response(exc: Exception) -> Response:
     code = next((c for kind, c in CODES if isinstance(exc, kind)), 400)
     if code >= 500:
         log.error("answered %d: %s: %s", code, type(exc).__name__, exc, exc_info=exc)
-    headers = {"Retry-After": str(max(1, round(exc.retry_after)))} if isinstance(exc, RateLimited) else None
+    headers = ({"Retry-After": str(max(1, round(exc.retry_after)))} if isinstance(exc, RateLimited | BusUnavailable)
+               else None)
     if code == 401:
         headers = {"WWW-Authenticate": "Bearer"}
     return error_response(code, "\n".join([str(exc), *getattr(exc, "__notes__", ())]), headers)  # every problem

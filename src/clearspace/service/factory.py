@@ -4,6 +4,8 @@ Redis limits."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from clearspace.errors import ModelError
 from clearspace.model.embeddings import Encoder
@@ -49,6 +51,15 @@ def debunk_reranker(spec: str) -> Reranker | None:
     return EmbeddingReranker()
 
 
+def announcer(settings: Settings) -> Callable[[str, Mapping[str, Any]], None]:
+    """One-off announcements of changes on NATS (a serve node or worker replaces it with its own feed)."""
+    from clearspace.bus.names import Names
+    from clearspace.service.bus_caches import announce_once
+
+    names = Names(settings.bus_prefix)
+    return lambda topic, payload: announce_once(settings.bus_url, names.cache_subject(topic), payload)
+
+
 def build_service(settings: Settings) -> Service:
     """The service over ``settings.db``; rate limits live in Redis when ``redis_url`` is set. The engine's
     files and encoder are checked here (InputError or ModelError), before anything is served."""
@@ -68,6 +79,8 @@ def build_service(settings: Settings) -> Service:
     service = Service(open_store(settings.db), engine=engine, settings=settings, debunk_encoder=encoder,
                       debunk_reranker=debunk_reranker(settings.debunk_reranker))
     service.plugin_set = plugins
+    if settings.bus_url:  # bus mode: a command-line change reaches every node at once (service/bus_caches.py)
+        service.announce = announcer(settings)
     if settings.redis_url:
         from clearspace.service.ratelimit import RedisRateLimiter
 

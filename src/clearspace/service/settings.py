@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -105,6 +106,12 @@ class Settings:
     rumor_repeat_threshold: int = 2  # labelled rumor copies after the first label: ineligible
     amplification_followers: int = 1_000_000  # a rumor-labelled post from an account above this goes to review
     monetization_tick_seconds: float = 60.0  # how often `serve` records restorations after a clean window
+    # issue 15: bus mode (docs/scaleout.md); "" = embedded mode (serve decides in its own process)
+    bus_url: str = ""  # NATS JetStream server, e.g. nats://127.0.0.1:4222: serve publishes, workers decide
+    bus_prefix: str = "clearspace"  # names the stream, subjects, consumers and leases (several deployments per NATS)
+    bus_max_deliver: int = 5  # deliveries of a message that keeps failing before it goes to the dead letters
+    bus_lease_seconds: float = 10.0  # a worker's partition lease; a dead worker's partitions move after this
+    bus_batch: int = 256  # events a worker fetches and decides per transaction and partition
 
     def __post_init__(self) -> None:
         for name in CHOICES:
@@ -128,7 +135,8 @@ class Settings:
                 or not 0 <= self.toxic_ratio_threshold <= 1):
             raise InputError("monetization_window_days, toxic_ratio_days and monetization_tick_seconds must be more "
                              "than 0 and toxic_ratio_threshold between 0 and 1")
-        for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window", "bus_partitions"):
+        check_bus(self)
+        for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window"):
             if getattr(self, name) < 1:
                 raise InputError(f"{name} must be 1 or more, got {getattr(self, name)}")
 
@@ -147,6 +155,23 @@ class Settings:
                 values[f.name] = _convert(f.name, raw, f"CLEARSPACE_{f.name.upper()}")
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+
+BUS_PREFIX = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def check_bus(settings: Settings) -> None:
+    """InputError for bus settings that cannot work (a prefix NATS cannot name a stream with, say)."""
+    if not BUS_PREFIX.fullmatch(settings.bus_prefix):
+        raise InputError(f"bus_prefix must be 1 to 40 letters, digits, '_' or '-', got {settings.bus_prefix!r}")
+    if not 1 <= settings.bus_partitions <= 1024:
+        raise InputError(f"bus_partitions must be between 1 and 1024, got {settings.bus_partitions}")
+    if settings.bus_max_deliver < 1 or settings.bus_batch < 1:
+        raise InputError("bus_max_deliver and bus_batch must be 1 or more")
+    if not 3.0 <= settings.bus_lease_seconds <= 15.0:
+        raise InputError(f"bus_lease_seconds must be between 3 and 15, got {settings.bus_lease_seconds}")
+    if settings.bus_url and not settings.bus_url.startswith(("nats://", "tls://")):
+        raise InputError(f"bus_url must be a nats:// (or tls://) URL, got {settings.bus_url!r}")
 
 
 def check_choice(name: str, value: object, source: str) -> None:

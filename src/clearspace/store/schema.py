@@ -345,6 +345,17 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
         ),
     ),
     (
+        16,
+        "bus mode: each partition's consumed stream sequence and fencing token (service/bus_offsets.py)",
+        (
+            # id = "<bus_prefix>/<partition>"; seq: the highest stream sequence whose decision is committed; token:
+            # raised by each new owner, and every commit of decisions requires it (a stale owner's commit fails)
+            """CREATE TABLE bus_offsets (
+                id TEXT PRIMARY KEY, prefix TEXT NOT NULL, part INTEGER NOT NULL, seq INTEGER NOT NULL,
+                token INTEGER NOT NULL, owner TEXT NOT NULL, decided INTEGER NOT NULL, updated_at TEXT NOT NULL)""",
+        ),
+    ),
+    (
         17,
         "the audit log as one hash chain per partition plus the admin chain (issue 15; no global write lock)",
         (
@@ -424,6 +435,7 @@ KEYS: Final[Mapping[str, str]] = MappingProxyType(
         "training_labels": "seq", "model_versions": "id", "active_model": "seq",
         "accounts": "id", "account_traffic": "id", "post_traffic": "id", "incident_roles": "id",
         "rumor_posts": "id", "account_standing": "account", "org_proposals": "id", "announcements": "id",
+        "bus_offsets": "id",
     }
 )
 """Every table and its primary key column; the store refuses any other table name."""

@@ -11,6 +11,7 @@ from clearspace.api import perspective
 from clearspace.api.auth import Reader, Scorer, bearer_key
 from clearspace.api.calls import call, service_of
 from clearspace.api.jsonio import FastJSON, read_json
+from clearspace.service.bus_node import wait_ms
 
 router = APIRouter()
 
@@ -48,6 +49,10 @@ EVENTS_BODY = {"requestBody": {"required": True, "content": {"application/json":
 async def post_events(request: Request) -> Any:
     """One event object answers one result; a list answers ``{"results": [...]}`` in the same order.
 
+    In bus mode (``bus_url``) the events are published for the workers and the answer is 202 with
+    ``{"id", "status": "accepted", "partition"}`` per event; ``?wait=MS`` waits up to MS milliseconds for
+    the decisions and answers them as here when they all came.
+
     Each result has the action, scores, signals, reasons, the decision id and its statement of
     reasons id. Sending an event id again answers the stored decision with ``duplicate: true``.
     """
@@ -56,6 +61,10 @@ async def post_events(request: Request) -> Any:
     raw = await read_json(request)
     service = service_of(request)
     events = service.check_events(raw)
+    node = request.app.state.bus_node
+    if node is not None:  # bus mode (docs/scaleout.md): published for the workers; 202, or 200 with ?wait=MS
+        status, published = await node.accept(raw, events, wait_ms(request.query_params.get("wait")))
+        return FastJSON(published, status_code=status)
     answers = await asyncio.wrap_future(request.app.state.batcher.submit(events))
     return FastJSON({"results": answers} if isinstance(raw, list) else answers[0])
 

@@ -1,0 +1,172 @@
+"""Bus mode against the single-process mode, over PostgreSQL, in the same run (issue 15 point 7).
+
+For 1, 2 and 4 worker processes (tests/bus/worker_proc.py, the keyword stand-in engine, so the numbers
+are about ingest and coordination rather than the model): accepted events/s (JetStream confirmed),
+decided events/s, publish-to-decision p50/p99, the partitions' largest backlog, worker CPU-seconds per
+decision; next to ``Service.ingest_events`` in this process over the same kind of database. The
+coordination cost per decision (bus, lease, offset commit) is a worker's CPU per decision less the
+single-process CPU per decision. Then the chaos run (tests/bus/chaos.py) with at least 10 kills.
+
+    nice python benchmarks/bench_bus.py [--events 1500] [--chaos-seconds 45]
+
+Results: benchmarks/results/bus.json. The machine has 2 shared cores: runs are short, numbers are indicative.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "bus"))
+
+from bus_helpers import NATS_URL, bus_service, until  # noqa: E402
+from chaos import PARTITIONS, chaos, start_worker  # noqa: E402
+
+from clearspace.bus.base import Outgoing  # noqa: E402
+from clearspace.bus.jetstream import JetStreamBus  # noqa: E402
+from clearspace.bus.names import Names  # noqa: E402
+from clearspace.service.partitions import partition_of  # noqa: E402
+from clearspace.store import Op  # noqa: E402
+
+ADMIN = os.environ.get("CLEARSPACE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def new_db() -> str:
+    name = f"cs_bench_{secrets.token_hex(5)}"
+    with psycopg.connect(ADMIN, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_db(url: str) -> None:
+    with psycopg.connect(ADMIN, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
+
+def events(n: int, tag: str) -> list[dict[str, Any]]:
+    return [{"id": f"{tag}{i}", "text": "you idiot" if i % 5 == 0 else "hello there", "author": f"u{i % 211}",
+             "target_user": f"v{i % 97}"} for i in range(n)]
+
+
+def cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def single_process(n: int) -> dict[str, Any]:
+    db = new_db()
+    try:
+        service = bus_service(db, "unused", bus_url="")
+        service.warm_up()
+        batch = events(n, "s")
+        from clearspace.service.events import parse_events
+
+        checked = parse_events(batch, max_text_chars=20_000, max_batch=n)
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        for i in range(0, n, 256):
+            service.ingest_events(checked[i:i + 256])
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        return {"decided_per_s": round(n / wall, 1), "cpu_s_per_decision_ms": round(1000 * cpu / n, 3)}
+    finally:
+        drop_db(db)
+
+
+def bus_run(workers: int, n: int) -> dict[str, Any]:
+    db, prefix = new_db(), f"bench{secrets.token_hex(4)}"
+    service = bus_service(db, prefix, bus_partitions=PARTITIONS)
+    procs = [start_worker(db, prefix) for _ in range(workers)]
+    try:
+        until(lambda: sum(1 for p in service.bus_status()["partitions"] if p["owner"]) == PARTITIONS
+              and len(service.bus_status()["workers"]) == workers, timeout_s=120, what="the workers")
+        time.sleep(2)
+        cpu0 = sum(cpu_s(p.pid) for p in procs)
+        batch = events(n, "b")
+        sent: dict[str, float] = {}
+
+        async def publish() -> float:
+            bus = JetStreamBus(NATS_URL, Names(prefix), PARTITIONS)
+            await bus.open()
+            t0 = time.perf_counter()
+            for i in range(0, n, 50):
+                chunk = batch[i:i + 50]
+                stamp = time.time()
+                await bus.publish([Outgoing(e["id"], partition_of(e["id"], e, PARTITIONS), orjson.dumps(e))
+                                   for e in chunk], 5.0)
+                sent.update((e["id"], stamp) for e in chunk)
+            took = time.perf_counter() - t0
+            await bus.close()
+            return took
+
+        started = time.perf_counter()
+        publish_s = asyncio.run(publish())
+        backlog = max(p["pending"] for p in service.bus_status()["partitions"])
+        until(lambda: stored(service, list(sent)) == n, timeout_s=300, what="the decisions")
+        decided_s = time.perf_counter() - started
+        cpu = sum(cpu_s(p.pid) for p in procs) - cpu0
+        with service.store.read() as tx:
+            rows = tx.select("events", {"id": Op("in", list(sent))}, columns=["id", "received_at"])
+        from clearspace.service.incidents import epoch
+
+        latency = sorted(1000 * (epoch(r["received_at"]) - sent[r["id"]]) for r in rows)
+        return {"workers": workers, "events": n, "accepted_per_s": round(n / publish_s, 1),
+                "decided_per_s": round(n / decided_s, 1),
+                "latency_ms_p50": round(statistics.median(latency), 1),
+                "latency_ms_p99": round(latency[int(0.99 * (len(latency) - 1))], 1),
+                "largest_partition_backlog": backlog, "worker_cpu_s_per_decision_ms": round(1000 * cpu / n, 3),
+                "decisions_per_worker_cpu_s": round(n / cpu, 1) if cpu else None}
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(30)
+        drop_db(db)
+
+
+def stored(service: Any, ids: list[str]) -> int:
+    with service.store.read() as tx:
+        return sum(tx.count("events", {"id": Op("in", ids[i:i + 500])}) for i in range(0, len(ids), 500))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1500)
+    parser.add_argument("--chaos-seconds", type=float, default=45.0)
+    parser.add_argument("--workers", default="1,2,4")
+    args = parser.parse_args()
+    single = single_process(args.events)
+    print("single process:", single, flush=True)
+    runs = []
+    for w in [int(x) for x in args.workers.split(",")]:
+        runs.append(bus_run(w, args.events))
+        print(runs[-1], flush=True)
+        runs[-1]["coordination_cpu_ms_per_decision"] = round(
+            runs[-1]["worker_cpu_s_per_decision_ms"] - single["cpu_s_per_decision_ms"], 3)
+    found: dict[str, Any] = {}
+    if args.chaos_seconds > 0:
+        db, prefix = new_db(), f"chaos{secrets.token_hex(4)}"
+        try:
+            found = chaos(db, prefix, seconds=args.chaos_seconds, kill_every=4.0, workers=3, rate=30)
+        finally:
+            drop_db(db)
+        print("chaos:", found, flush=True)
+    out = {"machine": f"{os.cpu_count()} cores shared with other sessions; keyword stand-in engine; "
+                      f"PostgreSQL 15 and NATS 2.9 on the same host", "partitions": PARTITIONS,
+           "single_process": single, "bus": runs, "chaos": found}
+    path = ROOT / "benchmarks" / "results" / "bus.json"
+    path.write_text(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode() + "\n")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""How a bus worker decides a batch of one partition: the service's ingest path, with the partition's
+offset commit (fenced by its token) and its pile-on detector in the same transaction.
+
+This is the one seam between bus mode and the ingest pipeline (:meth:`clearspace.service.pipeline.Pipeline.decide`,
+whose ``in_transaction`` hook commits the offset with the decisions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from clearspace.service import bus_offsets
+from clearspace.service.bus_pileons import PartitionDetectors
+from clearspace.service.core import Service
+from clearspace.service.events import Event
+from clearspace.service.unit import Unit
+
+ACTOR = "bus"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A partition as this worker holds it: ``token`` fences every commit."""
+
+    prefix: str
+    partition: int
+    token: int
+
+
+def decide_batch(service: Service, claim: Claim, events: list[Event], last_seq: int,
+                 detectors: PartitionDetectors | None) -> list[dict[str, Any]]:
+    """Decide ``events`` (checked, of ``claim.partition``, up to stream sequence ``last_seq``) and commit the
+    decisions with the partition's offset; Conflict (nothing committed) when the token is stale. An event
+    already decided answers its stored decision and is not decided again."""
+
+    def before_commit(unit: Unit, answers: Sequence[Mapping[str, Any]]) -> None:
+        recorded = {e.id: (e, a["scores"]) for e, a in zip(events, answers, strict=True) if not a.get("duplicate")}
+        bus_offsets.commit(unit.tx, claim.prefix, claim.partition, claim.token, last_seq, len(recorded), unit.ts)
+        if detectors is not None:
+            detectors.observe(unit, claim.partition, list(recorded.values()))
+
+    return service.ingest_events(events, ACTOR, in_transaction=before_commit)
