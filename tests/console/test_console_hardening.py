@@ -182,14 +182,14 @@ def test_a_stored_unsafe_url_is_never_linked(client: TestClient, service: Servic
 def test_a_broken_chain_is_acknowledged_by_an_admin_in_the_console(client: TestClient, service: Service, db: Path,
                                                                   keys: dict[str, str]) -> None:
     conn = sqlite3.connect(db)
-    [(actor,)] = conn.execute("SELECT actor FROM audit WHERE seq = 3").fetchall()
+    [(actor,)] = conn.execute("SELECT actor FROM audit WHERE chain = 'admin' AND seq = 3").fetchall()
     with conn:
-        conn.execute("UPDATE audit SET actor = 'someone' WHERE seq = 3")
+        conn.execute("UPDATE audit SET actor = 'someone' WHERE chain = 'admin' AND seq = 3")
     sign_in(client, keys["auditor"])
     page = client.get("/console/audit?full=1").text
     assert 'data-audit-valid="false"' in page and "data-audit-alarm" in page and "/acknowledge" not in page
     with conn:  # the row is put back: the chain verifies again, but the break stays shown until acknowledged
-        conn.execute("UPDATE audit SET actor = ? WHERE seq = 3", (actor,))
+        conn.execute("UPDATE audit SET actor = ? WHERE chain = 'admin' AND seq = 3", (actor,))
     conn.close()
     again = client.get("/console/audit?full=1").text
     assert 'data-audit-valid="false"' in again and "not yet acknowledged" in again
