@@ -60,7 +60,7 @@ class EventsFastPath:
             scheme, _, key = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
             await self.keys.principal(key.strip() or None if scheme.lower() == "bearer" else None, "events:write")
             raw = parse_json(await self._body(receive))
-            events = self.service.check_events(raw)
+            events = self.service.ingest.check(raw)
             answers = await asyncio.wrap_future(self.batcher.submit(events))
         except TooLarge:
             return error_response(413, f"request body too large: the limit is {self.max_bytes} bytes "
@@ -167,9 +167,9 @@ class ShieldCheckFast:
             return
         account, interaction, item_id, text = plain
         try:
-            verdict = self.service.shield_verdict(account, interaction, refresh=False)
+            verdict = self.service.protection.verdict(account, interaction, refresh=False)
             if verdict.action == "hold":
-                row = self.service.held_row(account, interaction, verdict, item_id, text)
+                row = self.service.protection.held_row(account, interaction, verdict, item_id, text)
                 await self._store(row)
                 content = orjson.dumps({**verdict.to_dict(), "held_id": row["id"]})
             else:
