@@ -5,7 +5,6 @@ and at run time the very dicts (so the JSON the API answers is unchanged). Each 
 the service makes it (the functions named below), not cast from a row.
 """
 
-from __future__ import annotations
 
 from typing import Any, NotRequired, TypedDict
 
