@@ -59,19 +59,19 @@ def ingest(service: Service, clock: ManualClock, events: list[dict[str, Any]], b
     for i in range(0, len(events), batch):
         chunk = [{k: v for k, v in e.items() if k != "label"} for e in events[i:i + batch]]
         clock.current = max(clock.current, parse_time(chunk[-1]["ts"], "ts"))
-        service.ingest(chunk, actor="bench")
+        service.ingest.events(chunk, actor="bench")
     return time.perf_counter() - started
 
 
 def quality(service: Service, truth: dict[str, str], audience: list[str]) -> dict[str, Any]:
-    answers = {a: service.monetization(a) for a in truth}
+    answers = {a: service.accounts.monetization(a) for a in truth}
     ineligible = {a for a, ans in answers.items() if not ans["eligible"]}
     farmers = {a for a, k in truth.items() if k == "farmer"}
     hit = len(ineligible & farmers)
     by_kind: dict[str, Any] = {}
     for kind in ("farmer", "critic", "popular", "ordinary"):
         names = [a for a, k in truth.items() if k == kind]
-        ratios = sorted(service.account_traffic(a)["ratio"] for a in names)
+        ratios = sorted(service.accounts.traffic(a)["ratio"] for a in names)
         rules: dict[str, int] = {}
         for a in names:
             for r in answers[a]["reasons"]:
@@ -79,7 +79,7 @@ def quality(service: Service, truth: dict[str, str], audience: list[str]) -> dic
         by_kind[kind] = {"accounts": len(names), "ineligible": sum(1 for a in names if a in ineligible),
                          "ratio_min": ratios[0], "ratio_median": statistics.median(ratios), "ratio_max": ratios[-1],
                          "ratios": ratios, "rules": rules}
-    lost = [a for a in audience if not service.monetization(a)["eligible"]]
+    lost = [a for a in audience if not service.accounts.monetization(a)["eligible"]]
     return {"recall": round(hit / len(farmers), 4) if farmers else None,
             "precision": round(hit / len(ineligible), 4) if ineligible else None,
             "critics_ineligible": by_kind["critic"]["ineligible"],
@@ -110,7 +110,7 @@ def latency(service: Service, accounts: list[str], requests: int) -> dict[str, A
 
     from clearspace.api.app import create_app
 
-    key = service.create_key("ingest", name="bench-payouts")[1]
+    key = service.admin.create_key("ingest", name="bench-payouts")[1]
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(service, protection_jobs=False), host="127.0.0.1", port=port,
                                           log_level="warning"))
@@ -134,7 +134,7 @@ def latency(service: Service, accounts: list[str], requests: int) -> dict[str, A
     calls = []
     for i in range(requests):
         started = time.perf_counter()
-        service.monetization(accounts[i % len(accounts)])
+        service.accounts.monetization(accounts[i % len(accounts)])
         calls.append(time.perf_counter() - started)
     return {"http": _percentiles(samples), "service_call": _percentiles(calls)}
 

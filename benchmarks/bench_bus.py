@@ -75,7 +75,7 @@ def single_process(n: int) -> dict[str, Any]:
         checked = parse_events(batch, max_text_chars=20_000, max_batch=n)
         cpu0, t0 = time.process_time(), time.perf_counter()
         for i in range(0, n, 256):
-            service.ingest_events(checked[i:i + 256])
+            service.ingest.checked(checked[i:i + 256])
         wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         return {"decided_per_s": round(n / wall, 1), "cpu_s_per_decision_ms": round(1000 * cpu / n, 3)}
     finally:
@@ -87,8 +87,8 @@ def bus_run(workers: int, n: int) -> dict[str, Any]:
     service = bus_service(db, prefix, bus_partitions=PARTITIONS)
     procs = [start_worker(db, prefix) for _ in range(workers)]
     try:
-        until(lambda: sum(1 for p in service.bus_status()["partitions"] if p["owner"]) == PARTITIONS
-              and len(service.bus_status()["workers"]) == workers, timeout_s=120, what="the workers")
+        until(lambda: sum(1 for p in service.admin.bus_status()["partitions"] if p["owner"]) == PARTITIONS
+              and len(service.admin.bus_status()["workers"]) == workers, timeout_s=120, what="the workers")
         time.sleep(2)
         cpu0 = sum(cpu_s(p.pid) for p in procs)
         batch = events(n, "b")
@@ -110,7 +110,7 @@ def bus_run(workers: int, n: int) -> dict[str, Any]:
 
         started = time.perf_counter()
         publish_s = asyncio.run(publish())
-        backlog = max(p["pending"] for p in service.bus_status()["partitions"])
+        backlog = max(p["pending"] for p in service.admin.bus_status()["partitions"])
         until(lambda: stored(service, list(sent)) == n, timeout_s=300, what="the decisions")
         decided_s = time.perf_counter() - started
         cpu = sum(cpu_s(p.pid) for p in procs) - cpu0

@@ -1,4 +1,4 @@
-"""What labelling at ingest costs: ``Service.ingest_events`` in process, with and without a debunk registry.
+"""What labelling at ingest costs: ``Service.ingest.checked`` in process, with and without a debunk registry.
 
     python benchmarks/bench_ingest_labels.py [--events 4000] [--batch 16] [--debunks 0 200 2000] [--rounds 3]
                                              [--rumor-share 0.1]
@@ -44,13 +44,13 @@ def run(engine: Engine, folder: Path, n_debunks: int, n_events: int, batch: int,
     service = Service(open_store(folder / f"b{n_debunks}-{seed}.db"), engine=engine)
     try:
         if claims:
-            service.import_debunks([Debunk(id=f"d{i}", claim=c) for i, c in enumerate(claims)], actor="bench")
-        service.search_debunks("warm up the matcher")
-        todo = [service.check_events(events(batch, claims, share, seed * 100_000 + i))
+            service.rumors.import_debunks([Debunk(id=f"d{i}", claim=c) for i, c in enumerate(claims)], actor="bench")
+        service.rumors.search("warm up the matcher")
+        todo = [service.ingest.check(events(batch, claims, share, seed * 100_000 + i))
                 for i in range(n_events // batch)]
         cpu, wall = time.process_time(), time.perf_counter()
         for chunk in todo:
-            service.ingest_events(chunk)
+            service.ingest.checked(chunk)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         with service.store.read() as tx:
             labels = tx.count("post_labels")

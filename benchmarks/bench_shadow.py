@@ -3,7 +3,7 @@
     python benchmarks/bench_shadow.py [--events 3000] [--batch 100]
 
 Ingests ``--events`` synthetic posts (the shipped samples, repeated with new ids) through
-``Service.ingest`` over a fresh SQLite database, with the fast engine, three times: no shadow run,
+``Service.ingest.events`` over a fresh SQLite database, with the fast engine, three times: no shadow run,
 a policy candidate (the default policy with nudges turned into holds), and a model-file candidate
 (the shipped model file, so the text is scored a second time in the background thread), once per
 ``--busy`` value of ``shadow_max_busy``. Reports
@@ -45,19 +45,19 @@ def run(engine: Engine, folder: Path, name: str, spec: CandidateSpec | None, n: 
                       settings=Settings(shadow_max_busy=busy))
     service.warm_up()
     if spec is not None:
-        service.start_shadow(spec, "bench")
+        service.learning.start_shadow(spec, "bench")
     texts = posts()
     events = [{"id": f"{name}-{i}", "author": f"a{i % 50}", "text": texts[i % len(texts)]} for i in range(n)]
     started = time.perf_counter()
     for lo in range(0, n, batch):
-        service.ingest(events[lo:lo + batch])
+        service.ingest.events(events[lo:lo + batch])
     seconds = time.perf_counter() - started
     out: dict[str, Any] = {"shadow": name, "ingest_events_per_s": round(n / seconds, 1)}
     if spec is not None:
         drained = time.perf_counter()
         service.shadow.drain(600)
-        service.shadow_tick()
-        run_row = service.shadow_summary()["run"]
+        service.learning.shadow_tick()
+        run_row = service.learning.shadow_summary()["run"]
         out |= {"drain_s_after_ingest": round(time.perf_counter() - drained, 2),
                 **{k: run_row[k] for k in ("compared", "disagreed", "dropped", "errors")}}
         service.shadow.close()

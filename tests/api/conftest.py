@@ -31,7 +31,7 @@ def service(tmp_path: Path, clock: ManualClock) -> Service:
 
 @pytest.fixture
 def keys(service: Service) -> dict[str, str]:
-    return {role: service.create_key(role, name=role)[1] for role in ROLES}
+    return {role: service.admin.create_key(role, name=role)[1] for role in ROLES}
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ H = dict[str, dict[str, str]]
 
 
 def _farm(service: Service) -> None:
-    service.ingest({"id": "f-post", "author": "farmer", "text": "看看这个人", "type": "post"})
-    service.ingest([{"id": f"r{i}", "author": f"fan{i}", "type": "reply", "parent": "f-post", "target_user": "v",
+    service.ingest.events({"id": "f-post", "author": "farmer", "text": "看看这个人", "type": "post"})
+    service.ingest.events([{"id": f"r{i}", "author": f"fan{i}", "type": "reply", "parent": "f-post", "target_user": "v",
                      "text": INSULT} for i in range(25)])
 
 
@@ -69,10 +69,10 @@ def test_organization_proposal_needs_a_senior_moderator(client: TestClient, h: H
 
 
 def test_announcements_flow(client: TestClient, h: H, service: Service) -> None:
-    service.ingest({"id": "bad", "author": "x", "text": "去死吧 13800001234", "target_user": "y"})
-    (case,) = service.list_cases()
-    service.claim_case(case["id"], "mod")
-    service.decide_case(case["id"], "mod", "remove", "threat", "x threatened y")
+    service.ingest.events({"id": "bad", "author": "x", "text": "去死吧 13800001234", "target_user": "y"})
+    (case,) = service.cases.queue()
+    service.cases.claim(case["id"], "mod")
+    service.cases.decide(case["id"], "mod", "remove", "threat", "x threatened y")
     body = {"cases": [case["id"]], "title": "典型案例", "lang": "zh"}
     assert client.post("/v1/announcements", json=body, headers=h["moderator"]).status_code == 403
     made = client.post("/v1/announcements", json=body, headers=h["senior_moderator"])

@@ -75,7 +75,7 @@ def test_assisted_activation_needs_a_moderator_and_is_audited(client: TestClient
     assert client.put("/v1/shield/kid", json={"assisted": True}, headers=h["ingest"]).status_code == 403
     r = client.put("/v1/shield/kid", json={"assisted": True, "days": 7}, headers=h["moderator"])
     assert r.status_code == 200 and r.json()["activated_by"] == "assisted:moderator:moderator"
-    [event] = [e for e in service.export_audit() if e["kind"] == "shield.activated"]
+    [event] = [e for e in service.admin.export_audit() if e["kind"] == "shield.activated"]
     assert event["actor"] == "moderator:moderator" and event["payload"]["activated_by"].startswith("assisted:")
     assert client.put("/v1/shield/self", json={}, headers=h["ingest"]).json()["activated_by"] == "self"
 
@@ -116,7 +116,7 @@ BAD_CHECKS = [
 def both(tmp_path: Path, clock: ManualClock) -> Iterator[tuple[TestClient, TestClient, dict[str, str]]]:
     service = Service(open_store(tmp_path / "c.db"), engine=KeywordEngine(), clock=clock,
                       ids=IdFactory(counter_token()))
-    key = {"Authorization": f"Bearer {service.create_key('moderator', name='m')[1]}"}
+    key = {"Authorization": f"Bearer {service.admin.create_key('moderator', name='m')[1]}"}
     with TestClient(create_app(service)) as fast, TestClient(create_app(service, fast_path=False)) as slow:
         yield fast, slow, key
 
@@ -150,15 +150,15 @@ def test_the_fast_path_answers_like_the_route(both: tuple[TestClient, TestClient
 def test_a_shield_turned_on_by_another_process_is_seen(tmp_path: Path, clock: ManualClock) -> None:
     db = tmp_path / "two.db"
     server = Service(open_store(db), engine=KeywordEngine(), clock=clock)
-    key = {"Authorization": f"Bearer {server.create_key('moderator', name='m')[1]}"}
+    key = {"Authorization": f"Bearer {server.admin.create_key('moderator', name='m')[1]}"}
     body = {"account": "v", "author": "x", "surface": "dm"}
     with TestClient(create_app(server)) as c:
         assert c.post("/v1/shield/check", json=body, headers=key).json()["action"] == "deliver"
         other = Service(open_store(db), engine=KeywordEngine(), clock=clock)  # e.g. another worker
-        other.activate_shield(make_shield("v", now=other.epoch()), "v")
+        other.protection.activate(make_shield("v", now=other.protection.epoch()), "v")
         server.shield_cache.refresh()  # what the background thread does every second
         assert c.post("/v1/shield/check", json=body, headers=key).json()["action"] == "hold"
-        other.deactivate_shield("v", "v")
+        other.protection.deactivate("v", "v")
         server.shield_cache.refresh()
         assert c.post("/v1/shield/check", json=body, headers=key).json()["action"] == "deliver"
 
@@ -167,9 +167,9 @@ def test_a_slow_hold_commit_does_not_hold_up_the_answer(tmp_path: Path, clock: M
     import time
 
     service = Service(open_store(tmp_path / "slow.db"), engine=KeywordEngine(), clock=clock)
-    key = {"Authorization": f"Bearer {service.create_key('moderator', name='m')[1]}"}
-    service.activate_shield(make_shield("v", now=service.epoch()), "v")
-    store_held = service.store_held
+    key = {"Authorization": f"Bearer {service.admin.create_key('moderator', name='m')[1]}"}
+    service.protection.activate(make_shield("v", now=service.protection.epoch()), "v")
+    store_held = service.protection.store_held
 
     def slow(rows: list[dict[str, object]]) -> list[str]:
         if rows:

@@ -97,9 +97,9 @@ def test_a_promotion_and_a_rollback_reach_a_running_server_within_10_s(tmp_path:
     _add_version(admin, "v1", 1)
     with TestClient(create_app(server, fast_path=False, console=False)):
         assert _served(server) == "1"  # the shipped model
-        admin.promote_model("v1", "admin:root")
+        admin.learning.promote_model("v1", "admin:root")
         assert _wait_for(server, "v1", 10.0) < 10.0
-        [answer] = server.ingest({"id": "x1", "author": "a", "text": "hello there"})
-        assert server.get_decision(answer["decision_id"])["model_version"] == "v1"
-        admin.rollback_model("admin:root")
+        [answer] = server.ingest.events({"id": "x1", "author": "a", "text": "hello there"})
+        assert server.ingest.decision(answer["decision_id"])["model_version"] == "v1"
+        admin.learning.rollback_model("admin:root")
         assert _wait_for(server, "1", 10.0) < 10.0

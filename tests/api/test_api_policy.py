@@ -53,7 +53,7 @@ def test_a_reload_reaches_another_server_process(tmp_path: Path) -> None:
     db = str(tmp_path / "two.db")
     settings = Settings(db=db, policy=str(policy), policy_poll_seconds=0.1, pileon_detection=False)
     first, second = (Service(open_store(db), engine=KeywordEngine(), settings=settings).warm_up() for _ in range(2))
-    key = first.create_key("admin")[1]
+    key = first.admin.create_key("admin")[1]
     with TestClient(create_app(first, console=False)) as a, TestClient(create_app(second, console=False)) as b:
         auth = {"Authorization": f"Bearer {key}"}
         assert a.post("/v1/policy/reload", headers=auth).json()["new"]["policy"] == "strict-community@2"

@@ -83,7 +83,7 @@ def test_errors_and_permissions(client: TestClient, h: H) -> None:
 def test_debunks_survive_a_restart(tmp_path: Path, clock: ManualClock) -> None:
     db = tmp_path / "restart.db"
     first = Service(open_store(db), engine=KeywordEngine(), clock=clock)
-    key = first.create_key("moderator")[1]
+    key = first.admin.create_key("moderator")[1]
     headers = {"Authorization": f"Bearer {key}"}
     with TestClient(create_app(first)) as c:
         assert c.post("/v1/debunks", json=[WATER, FIVE_G], headers=headers).json()["created"] == 2

@@ -24,7 +24,7 @@ from clearspace.store import open_store
 _DIR = Path(tempfile.mkdtemp(prefix="clearspace-schemathesis-"))
 atexit.register(shutil.rmtree, _DIR, ignore_errors=True)
 _SERVICE = Service(open_store(_DIR / "s.db"), engine=KeywordEngine())
-_KEY = _SERVICE.create_key("admin", name="schemathesis")[1]
+_KEY = _SERVICE.admin.create_key("admin", name="schemathesis")[1]
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_SERVICE))
 
 

@@ -18,6 +18,6 @@ def test_api_answers_400_for_a_time_out_of_range(client: TestClient, h: dict[str
         r = client.post("/v1/events", json={"id": f"e-{field}", "text": "hi", field: value}, headers=h["ingest"])
         assert r.status_code == 400, r.text
         assert "1970-01-01 and 2200-01-01" in r.json()["error"]["message"]
-    assert not service.store_has_event("e-ts")
+    assert not service.ingest.has_event("e-ts")
 
 

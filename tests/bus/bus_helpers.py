@@ -53,4 +53,4 @@ def until(check: Callable[[], Any], timeout_s: float = 20.0, what: str = "the co
 
 def automated_decisions(service: Service, event_id: str) -> int:
     """How many automated (non-label) decisions the event has."""
-    return sum(1 for d in service.get_event(event_id)["decisions"] if d["automated"] and not is_label_track(d))
+    return sum(1 for d in service.ingest.event(event_id)["decisions"] if d["automated"] and not is_label_track(d))

@@ -92,7 +92,7 @@ def chaos(db: str, prefix: str, *, seconds: float, kill_every: float, workers: i
     try:
         until(lambda: decided_count(service, acked) == len(acked), timeout_s=90,
               what=f"every acknowledged decision ({decided_count(service, acked)} of {len(acked)}; "
-                   f"bus: {service.bus_status()['pending']} pending)")
+                   f"bus: {service.admin.bus_status()['pending']} pending)")
     finally:
         for proc in procs:
             proc.terminate()
@@ -103,7 +103,8 @@ def chaos(db: str, prefix: str, *, seconds: float, kill_every: float, workers: i
     per_event = Counter(r["event_id"] for r in rows if not is_label_track(r))
     return {"kills": kills, "acknowledged": len(acked), "decided": sum(1 for i in acked if per_event[i] >= 1),
             "lost": sum(1 for i in acked if per_event[i] == 0), "duplicates": sum(1 for i in acked if per_event[i] > 1),
-            "incidents": len(service.list_incidents(target="victim")), "audit_ok": service.verify_audit().ok}
+            "incidents": len(service.protection.incidents(target="victim")),
+            "audit_ok": service.admin.verify_audit().ok}
 
 
 def decided_count(service: Any, ids: list[str]) -> int:

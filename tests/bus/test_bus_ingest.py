@@ -27,7 +27,7 @@ def node(pg_url: str, bus_prefix: str) -> Service:
 
 @pytest.fixture
 def api(node: Service) -> Iterator[tuple[TestClient, dict[str, str]]]:
-    key = node.create_key("ingest")[1]
+    key = node.admin.create_key("ingest")[1]
     with TestClient(create_app(node)) as client:
         yield client, {"Authorization": f"Bearer {key}"}
 
@@ -43,18 +43,18 @@ def test_published_events_are_decided_once_by_a_worker(api: tuple[TestClient, di
     batch = client.post("/v1/events", json=[{"id": "e2", "text": "hello"}, {"id": "e3", "text": "nmsl"}],
                         headers=auth)
     assert batch.status_code == 202 and [r["id"] for r in batch.json()["results"]] == ["e2", "e3"]
-    assert not node.store_has_event("e1")  # the node decides nothing itself
+    assert not node.ingest.has_event("e1")  # the node decides nothing itself
     with running_worker(bus_service(pg_url, bus_prefix)):
-        until(lambda: all(node.store_has_event(i) for i in ("e1", "e2", "e3")), what="the decisions")
+        until(lambda: all(node.ingest.has_event(i) for i in ("e1", "e2", "e3")), what="the decisions")
         waited = client.post("/v1/events?wait=10000", json={"id": "e4", "text": "you idiot", "author": "b"},
                              headers=auth)
         assert waited.status_code == 200
-        assert waited.json()["action"] == node.get_event("e4")["decisions"][0]["action"] != "allow"
+        assert waited.json()["action"] == node.ingest.event("e4")["decisions"][0]["action"] != "allow"
         again = client.post("/v1/events?wait=2000", json={"id": "e1", "text": "you idiot", "author": "a",
                                                           "target_user": "t"}, headers=auth)
         assert again.status_code == 200 and again.json()["duplicate"] is True
     assert [automated_decisions(node, i) for i in ("e1", "e2", "e3", "e4")] == [1, 1, 1, 1]
-    assert node.verify_audit().ok
+    assert node.admin.verify_audit().ok
 
 
 def test_a_republished_id_and_a_redelivered_message_make_no_second_decision(node: Service, pg_url: str,
@@ -71,7 +71,7 @@ def test_a_republished_id_and_a_redelivered_message_make_no_second_decision(node
     loop = asyncio.new_event_loop()
     assert sorted(loop.run_until_complete(publish())) == [False, True]  # JetStream kept one
     with running_worker(bus_service(pg_url, bus_prefix)) as worker:
-        until(lambda: node.store_has_event("r1"), what="the decision")
+        until(lambda: node.ingest.has_event("r1"), what="the decision")
         until(lambda: worker.stats.batches >= 1)
     # the same id again after the duplicate window (here: under another message id): stored once, decided once
     loop.run_until_complete(bus.publish([Outgoing("r1-again", p, orjson.dumps(event))], 2.0))
@@ -79,7 +79,7 @@ def test_a_republished_id_and_a_redelivered_message_make_no_second_decision(node
         until(lambda: worker.stats.batches >= 1, what="the redelivery")
     loop.run_until_complete(bus.close())
     assert automated_decisions(node, "r1") == 1
-    assert node.verify_audit().ok
+    assert node.admin.verify_audit().ok
 
 
 def test_bad_input_is_refused_as_in_embedded_mode_before_anything_is_published(
@@ -88,7 +88,7 @@ def test_bad_input_is_refused_as_in_embedded_mode_before_anything_is_published(
     from clearspace.store import open_store
 
     embedded = Service(open_store(str(tmp_path) + "/e.db"), engine=KeywordEngine())
-    ekey = embedded.create_key("ingest")[1]
+    ekey = embedded.admin.create_key("ingest")[1]
     client, auth = api
     bodies: list[bytes] = [b"", b"[]", b"{", b'{"id": [1], "text": "x"}', b'{"id": "x"}', b'{"id": "x", "text": 5}',
                            b'{"id": "a\\u0000", "text": "x"}', b'\xff\xfe',
@@ -108,10 +108,10 @@ def test_bad_input_is_refused_as_in_embedded_mode_before_anything_is_published(
 
 def test_nats_down_answers_503_with_retry_after(pg_url: str, bus_prefix: str) -> None:
     service = bus_service(pg_url, bus_prefix, bus_url="nats://127.0.0.1:1")
-    key = service.create_key("ingest")[1]
+    key = service.admin.create_key("ingest")[1]
     with TestClient(create_app(service)) as client:
         for path in ("/v1/events", "/v1/events?wait=100"):
             answer = client.post(path, json={"id": "d1", "text": "hello"}, headers={"Authorization": f"Bearer {key}"})
             assert answer.status_code == 503 and int(answer.headers["Retry-After"]) >= 1
             assert "NATS" in answer.json()["error"]["message"]
-    assert not service.store_has_event("d1")
+    assert not service.ingest.has_event("d1")

@@ -53,11 +53,11 @@ def test_a_dead_workers_partitions_move_within_15_s_and_nothing_is_decided_twice
     with running_worker(bus_service(pg_url, bus_prefix), holder="second") as second:
         until(lambda: len(second.leases.owned) == 4, timeout_s=15, what="the takeover")
         took = time.monotonic() - died
-        until(lambda: all(node.store_has_event(f"y{i}") for i in range(20)), what="the decisions after takeover")
+        until(lambda: all(node.ingest.has_event(f"y{i}") for i in range(20)), what="the decisions after takeover")
     assert took < 15
     for i in range(20):
         assert automated_decisions(node, f"x{i}") == automated_decisions(node, f"y{i}") == 1
-    assert node.verify_audit().ok
+    assert node.admin.verify_audit().ok
 
 
 def test_two_workers_share_the_partitions(pg_url: str, bus_prefix: str) -> None:
@@ -88,9 +88,9 @@ def test_a_poison_message_goes_to_the_dead_letters_and_does_not_block_its_partit
     p = good[0].partition
     publish(bus_prefix, [Outgoing("poison", p, b"{not json"), Outgoing("wrong", p, b'{"id": "w"}'), *good])
     with running_worker(bus_service(pg_url, bus_prefix, bus_max_deliver=2)) as worker:
-        until(lambda: all(node.store_has_event(e.event_id) for e in good), what="the good events")
+        until(lambda: all(node.ingest.has_event(e.event_id) for e in good), what="the good events")
         until(lambda: worker.stats.dead == 2, what="the dead letters")
-    found = node.bus_status()
+    found = node.admin.bus_status()
     assert found["dead_letters"] == 2 and found["pending"] == 0
     letters = {d["event_id"]: d for d in found["recent_dead_letters"]}
     assert letters["poison"]["deliveries"] == 2 and "JSONDecodeError" in letters["poison"]["error"]

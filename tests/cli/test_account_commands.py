@@ -16,7 +16,7 @@ from clearspace.store import open_store
 def test_accounts_set_show_and_unknown(tmp_path: Path) -> None:
     db = str(tmp_path / "c.db")
     service = Service(open_store(db), engine=KeywordEngine())
-    service.ingest({"id": "p1", "author": "amy", "text": "hello"})
+    service.ingest.events({"id": "p1", "author": "amy", "text": "hello"})
     service.close()
     runner = CliRunner()
     done = runner.invoke(cli, ["accounts", "set", "amy", "--followers", "1200", "--monetized", "--db", db])

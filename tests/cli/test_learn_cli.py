@@ -20,8 +20,8 @@ from tests.learning_data import community
 def _labelled_db(path: Path, n: int = 150) -> str:
     service = Service(open_store(path), engine=KeywordEngine())
     data = community(n, seed=9)
-    service.ingest([{"id": f"c{i}", "author": "u", "text": text} for i, (text, _) in enumerate(data)])
-    service.add_training_labels([{"event_id": f"c{i}", "abusive": a} for i, (_, a) in enumerate(data)], "mod:x")
+    service.ingest.events([{"id": f"c{i}", "author": "u", "text": text} for i, (text, _) in enumerate(data)])
+    service.learning.add_labels([{"event_id": f"c{i}", "abusive": a} for i, (_, a) in enumerate(data)], "mod:x")
     service.store.close()
     return str(path)
 

@@ -40,8 +40,8 @@ def test_start_status_stop(db: str, tmp_path: Path) -> None:
     assert started.exit_code == 0, started.output
     assert "started: policy stricter@7" in started.output
     server = Service(open_store(db), engine=KeywordEngine())  # a serving process follows the run
-    server.shadow_tick()
-    server.ingest([{"id": "c1", "text": "you idiot"}, {"id": "c2", "text": "good morning"}])
+    server.learning.shadow_tick()
+    server.ingest.events([{"id": "c1", "text": "you idiot"}, {"id": "c2", "text": "good morning"}])
     assert server.shadow.drain(10)
     server.shadow.close()
     status = runner.invoke(cli, ["shadow", "status", "--db", db])

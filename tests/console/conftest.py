@@ -57,9 +57,9 @@ def community(service: Service) -> None:
     ]
     pile = [{"id": f"pile-{i}", "author": f"troll_{i}", "text": text, "target_user": TARGET, "surface": "comment",
              "parent": "p-hello"} for i, text in enumerate(PILE_ON)]
-    service.ingest(posts + pile, actor="fixture")
-    service.set_trusted_flagger("ngo_helpline", True, "fixture")
-    service.file_report(ReportIn(reporter="ngo_helpline", category="threat", item="pile-6",
+    service.ingest.events(posts + pile, actor="fixture")
+    service.cases.set_trusted_flagger("ngo_helpline", True, "fixture")
+    service.cases.file_report(ReportIn(reporter="ngo_helpline", category="threat", item="pile-6",
                                  explanation="Death threat against a private person."), "fixture")
 
 
@@ -72,7 +72,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     service = Service(open_store(tmp_path_factory.mktemp("console") / "console.db"), engine=KeywordEngine())
-    keys = {role: service.create_key(role, name=f"e2e-{role}")[1] for role in ROLES}
+    keys = {role: service.admin.create_key(role, name=f"e2e-{role}")[1] for role in ROLES}
     community(service)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(service), host="127.0.0.1", port=port, log_level="warning"))
@@ -142,7 +142,7 @@ def service(tmp_path: Path) -> Service:
 
 @pytest.fixture
 def keys(service: Service) -> dict[str, str]:
-    return {role: service.create_key(role, name=role)[1] for role in ROLES}
+    return {role: service.admin.create_key(role, name=role)[1] for role in ROLES}
 
 
 @pytest.fixture

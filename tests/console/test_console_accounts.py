@@ -13,10 +13,11 @@ INSULT = "你这个傻逼"
 
 
 def _farm(service: Service) -> None:
-    service.put_account("farmer", {"followers": 120_000, "monetized": True, "organization": "mcn-x"}, "ingest:p")
-    service.put_account("calm", {"organization": "mcn-x"}, "ingest:p")
-    service.ingest({"id": "f-post", "author": "farmer", "text": "看看这个人", "type": "post"})
-    service.ingest([{"id": f"fr{i}", "author": f"fan{i}", "type": "reply", "parent": "f-post", "target_user": "v",
+    service.accounts.put("farmer", {"followers": 120_000, "monetized": True, "organization": "mcn-x"}, "ingest:p")
+    service.accounts.put("calm", {"organization": "mcn-x"}, "ingest:p")
+    service.ingest.events({"id": "f-post", "author": "farmer", "text": "看看这个人", "type": "post"})
+    service.ingest.events([{"id": f"fr{i}", "author": f"fan{i}", "type": "reply", "parent": "f-post",
+                            "target_user": "v",
                      "text": INSULT} for i in range(25)])
 
 
@@ -45,17 +46,18 @@ def test_organization_page_proposal_then_senior_confirms(client: TestClient, key
     answer = client.post("/console/organizations/mcn-x/propose",
                          data={"csrf": token, "measure": "suspend_monetization", "reason": "runs hostile accounts"})
     assert answer.status_code == 303 and "error" not in answer.headers["location"]
-    (proposal,) = service.organization("mcn-x")["proposals"]
-    assert service.monetization("calm")["eligible"] is True
+    (proposal,) = service.accounts.organization("mcn-x")["proposals"]
+    assert service.accounts.monetization("calm")["eligible"] is True
     refused = client.post(f"/console/organizations/proposals/{proposal['id']}",
                           data={"csrf": token, "organization": "mcn-x", "confirm": "1", "note": "ok"})
-    assert refused.status_code in (303, 403) and service.organization("mcn-x")["proposals"][0]["status"] == "proposed"
+    assert refused.status_code in (303, 403)
+    assert service.accounts.organization("mcn-x")["proposals"][0]["status"] == "proposed"
     sign_in(client, keys["senior_moderator"])
     token = csrf(client, "/console/organizations/mcn-x")
     client.post(f"/console/organizations/proposals/{proposal['id']}",
                 data={"csrf": token, "organization": "mcn-x", "confirm": "1", "note": "reviewed"})
-    assert service.organization("mcn-x")["proposals"][0]["status"] == "confirmed"
-    assert service.monetization("calm")["eligible"] is False
+    assert service.accounts.organization("mcn-x")["proposals"][0]["status"] == "confirmed"
+    assert service.accounts.monetization("calm")["eligible"] is False
     client.cookies.set("cs_lang", "zh", path="/console")
     page = client.get("/console/organizations/mcn-x").text
     assert "须经资深审核员确认" in page and english_left(page)[0] == []
@@ -63,10 +65,10 @@ def test_organization_page_proposal_then_senior_confirms(client: TestClient, key
 
 def test_announcements_page_drafts_masked_and_publishes(client: TestClient, keys: dict[str, str],
                                                         service: Service) -> None:
-    service.ingest({"id": "bad", "author": "xiaoming", "text": "去死吧 13800001234", "target_user": "lin"})
-    (case,) = [c for c in service.list_cases() if c["event_id"] == "bad"]
-    service.claim_case(case["id"], "mod")
-    service.decide_case(case["id"], "mod", "remove", "threat", "xiaoming threatened lin")
+    service.ingest.events({"id": "bad", "author": "xiaoming", "text": "去死吧 13800001234", "target_user": "lin"})
+    (case,) = [c for c in service.cases.queue() if c["event_id"] == "bad"]
+    service.cases.claim(case["id"], "mod")
+    service.cases.decide(case["id"], "mod", "remove", "threat", "xiaoming threatened lin")
     sign_in(client, keys["moderator"])
     assert client.get("/console/announcements").status_code == 403
     sign_in(client, keys["senior_moderator"])
@@ -75,7 +77,7 @@ def test_announcements_page_drafts_masked_and_publishes(client: TestClient, keys
                                                       "lang": "zh"})
     page = client.get("/console/announcements").text
     assert 'data-status="draft"' in page and "13800001234" not in page and "xiaoming" not in page
-    (draft,) = service.announcements("draft")
+    (draft,) = service.admin.announcements("draft")
     client.post(f"/console/announcements/{draft['id']}/publish", data={"csrf": token})
     assert 'data-status="published"' in client.get("/console/announcements").text
     sign_in(client, keys["auditor"])

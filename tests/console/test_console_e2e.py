@@ -149,7 +149,7 @@ def test_incident_timeline_batch_action_and_evidence_export(page: Any, live: Liv
     shot(page, "11-incident")
     with page.expect_download() as info:
         page.click("#export-evidence")
-    report = verify_bundle(info.value.path().read_bytes(), public_key=live.service.evidence_public_key())
+    report = verify_bundle(info.value.path().read_bytes(), public_key=live.service.protection.evidence_public_key())
     assert report.ok and report.items >= 8, report.problems
     # one batch action over the participants who are not instigators
     page.uncheck("input[name=role_instigator]")
@@ -158,7 +158,7 @@ def test_incident_timeline_batch_action_and_evidence_export(page: Any, live: Liv
     page.wait_for_url(re.compile(r".*/console/incidents/inc_\w+\?done=1"))
     struck = [a for a in followers if a.startswith("troll_")]
     assert struck, followers
-    assert live.service.account_status(struck[0])["strikes"], "the batch action strikes each chosen participant"
+    assert live.service.accounts.status(struck[0])["strikes"], "the batch action strikes each chosen participant"
     shot(page, "12-incident-batch-done")
 
 

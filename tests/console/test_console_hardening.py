@@ -47,7 +47,7 @@ def service(db: Path) -> Service:
 
 @pytest.fixture
 def keys(service: Service) -> dict[str, str]:
-    return {role: service.create_key(role, name=role)[1] for role in ROLES}
+    return {role: service.admin.create_key(role, name=role)[1] for role in ROLES}
 
 
 @pytest.fixture
@@ -70,13 +70,13 @@ def test_sign_out_ends_the_session_in_every_process(client: TestClient, db: Path
         client.cookies.set(COOKIE, old, path="/console")
         assert client.get("/console/").status_code == 303  # the old cookie no longer works here
         assert second.get("/console/").status_code == 303  # nor in the other process
-    kinds = [r["kind"] for r in other.audit_page(kind="console.signed_out")]
+    kinds = [r["kind"] for r in other.admin.audit_page(kind="console.signed_out")]
     assert kinds == ["console.signed_out"]
 
 
 @pytest.mark.parametrize("name", ["ops|night|shift", 'quote " and \\ and ; =', "值班|审核员 ✓", "x" * 100])
 def test_any_key_name_signs_in(client: TestClient, service: Service, name: str) -> None:
-    _, key = service.create_key("moderator", name=name)
+    _, key = service.admin.create_key("moderator", name=name)
     sign_in(client, key)
     page = client.get("/console/")
     assert page.status_code == 200  # no sign-in loop
@@ -93,7 +93,7 @@ def test_error_text_from_the_url_is_never_shown(client: TestClient, service: Ser
     page = client.get(f"/console/?error={lure}")
     assert lure not in page.text and "That was not accepted" in page.text
     # a real refusal shows its own words to this session (sealed), and to no other
-    case_id = service.list_cases()[0]["id"]
+    case_id = service.cases.queue()[0]["id"]
     token = csrf(client, f"/console/cases/{case_id}")
     refused = client.post(f"/console/cases/{case_id}/decide",
                           data={"csrf": token, "action": "remove", "category": "abuse", "explanation": "x"})
@@ -108,7 +108,7 @@ def test_error_text_from_the_url_is_never_shown(client: TestClient, service: Ser
 
 def test_console_pages_are_rate_limited(db: Path) -> None:
     service = _service(db, console_rate_limit=1.0)  # 1 request/s, bursts of 2
-    _, key = service.create_key("moderator", name="m")
+    _, key = service.admin.create_key("moderator", name="m")
     with TestClient(create_app(service, console_secret=SECRET), follow_redirects=False) as client:
         sign_in(client, key)
         answers = [client.get("/console/").status_code for _ in range(4)]
@@ -159,12 +159,12 @@ def test_only_web_urls_are_stored(client: TestClient, service: Service, keys: di
     assert client.post("/v1/notes", json=note, headers=mod).status_code in (400, 422)
     hook = {"url": url if len(url) >= 8 else url + "/padding", "topics": ["*"]}
     assert client.post("/v1/webhooks", json=hook, headers=admin).status_code in (400, 422)
-    assert [d["id"] for d in service.list_debunks()] == ["d1"]
+    assert [d["id"] for d in service.rumors.debunks()] == ["d1"]
 
 
 def test_a_stored_unsafe_url_is_never_linked(client: TestClient, service: Service, db: Path,
                                              keys: dict[str, str]) -> None:
-    service.add_debunks({"id": "old", "claim": "旧谣言", "verdict": "false", "fact_checker": "Old Checks",
+    service.rumors.add_debunks({"id": "old", "claim": "旧谣言", "verdict": "false", "fact_checker": "Old Checks",
                          "url": "https://checks.example/old"}, "test")
     conn = sqlite3.connect(db)  # a row written before URLs were checked
     with conn:
@@ -172,7 +172,7 @@ def test_a_stored_unsafe_url_is_never_linked(client: TestClient, service: Servic
                                 "url": "javascript:alert(1)"}).decode()
         conn.execute("UPDATE debunks SET payload = ?, url = ? WHERE id = 'old'", (payload, "javascript:alert(1)"))
     conn.close()
-    assert "url" not in service.get_debunk("old")
+    assert "url" not in service.rumors.debunk("old")
     sign_in(client, keys["moderator"])
     for path in ("/console/rumors", "/console/rumors/debunk?id=old"):
         page = client.get(path).text
@@ -195,7 +195,7 @@ def test_a_broken_chain_is_acknowledged_by_an_admin_in_the_console(client: TestC
     assert 'data-audit-valid="false"' in again and "not yet acknowledged" in again
     client.cookies.clear()
     sign_in(client, keys["admin"])
-    alarm_id = service.audit_alarms()[0]["id"]
+    alarm_id = service.admin.audit_alarms()[0]["id"]
     token = csrf(client, "/console/audit")
     refused = client.post(f"/console/audit/alarms/{alarm_id}/acknowledge", data={"csrf": token, "note": " "})
     assert "error=refused" in refused.headers["location"]
@@ -203,7 +203,7 @@ def test_a_broken_chain_is_acknowledged_by_an_admin_in_the_console(client: TestC
                        data={"csrf": token, "note": "restored row 3 from the backup"})
     assert done.headers["location"] == "/console/audit?done=1"
     assert 'data-audit-valid="true"' in client.get("/console/audit").text
-    [event] = service.audit_page(kind="audit.alarm_acknowledged")
+    [event] = service.admin.audit_page(kind="audit.alarm_acknowledged")
     assert event["actor"] == "admin:admin" and event["payload"] == {"note": "restored row 3 from the backup"}
 
 
@@ -212,12 +212,12 @@ def test_the_transparency_page_publishes_the_latest_checkpoint(client: TestClien
     sign_in(client, keys["auditor"])
     assert "No checkpoint has been signed yet" in client.get("/console/transparency").text
     assert client.get("/console/audit/checkpoint.json").status_code == 404
-    document = service.make_audit_checkpoint("test")
+    document = service.admin.make_audit_checkpoint("test")
     page = client.get("/console/transparency").text
     assert f'data-audit-checkpoint="{document["seq"]}"' in page and document["signature"] in page
     download = client.get("/console/audit/checkpoint.json")
     assert download.status_code == 200 and orjson.loads(download.content) == document
-    assert anchor.check_document(orjson.loads(download.content), service.evidence_public_key()) == []
+    assert anchor.check_document(orjson.loads(download.content), service.protection.evidence_public_key()) == []
     listed = client.get("/v1/audit/checkpoints", headers={"Authorization": f"Bearer {keys['auditor']}"})
     assert listed.json()["checkpoints"] == [document]
     made = client.post("/v1/audit/checkpoints", headers={"Authorization": f"Bearer {keys['auditor']}"})

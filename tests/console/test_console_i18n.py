@@ -128,26 +128,27 @@ def rich_community(service: Any) -> dict[str, str]:
     from clearspace.service.demo import TARGET, fill_demo
 
     fill_demo(service)
-    case = service.next_case("moderator:demo-moderator", lane="standard")
-    decision = service.decide_case(case["id"], "moderator:demo-moderator", "remove", "abuse", "自我测试的处理理由。")
-    pending = service.list_appeals("pending", 10)
-    service.decide_appeal(pending[0]["id"], "senior_moderator:demo-senior", "reversed", "复核后撤销。")
-    service.file_appeal(decision["id"], case["account"], "我只是开玩笑。", "test")  # an open appeal case
-    service.batch_action("senior_moderator:demo-senior", "threat", "参与网暴。", accounts=["demo_troll_7"])
+    case = service.cases.next("moderator:demo-moderator", lane="standard")
+    decision = service.cases.decide(case["id"], "moderator:demo-moderator", "remove", "abuse", "自我测试的处理理由。")
+    pending = service.cases.appeals("pending", 10)
+    service.cases.decide_appeal(pending[0]["id"], "senior_moderator:demo-senior", "reversed", "复核后撤销。")
+    service.cases.file_appeal(decision["id"], case["account"], "我只是开玩笑。", "test")  # an open appeal case
+    service.cases.batch_action("senior_moderator:demo-senior", "threat", "参与网暴。", accounts=["demo_troll_7"])
     moderator = "moderator:demo-moderator"
-    service.activate_shield(make_shield(TARGET, now=service.epoch(), days=7, surfaces=["comments", "dms"],
+    service.protection.activate(make_shield(TARGET, now=service.protection.epoch(), days=7, surfaces=["comments",
+                                                                                                      "dms"],
                                         audience="strangers", activated_by=f"console:{moderator}"), moderator)
-    service.check_interaction(TARGET, Interaction(author="demo_stranger", surface="comments", hostility=0.2),
+    service.protection.check(TARGET, Interaction(author="demo_stranger", surface="comments", hostility=0.2),
                               item_id="held-1", text="你好，我想问一下")
     claim = "喝热水可以杀死新冠病毒"
-    service.add_debunks([{"id": "dbk-water-1", "claim": claim, "verdict": "false", "language": "zh",
+    service.rumors.add_debunks([{"id": "dbk-water-1", "claim": claim, "verdict": "false", "language": "zh",
                           "fact_checker": "核查机构", "url": "https://checks.example/1"},
                          {"id": "dbk-old-2", "claim": "某地发生地震是人为制造的", "verdict": "misleading",
                           "language": "zh"}], "test")
-    service.retract_debunk("dbk-old-2", "moderator:demo-moderator", "证据不足")
-    service.ingest([{"id": "r1", "author": "aunt_li", "text": claim}], actor="test")
-    note = service.write_note("r1", "note_writer", "多项研究表明热水不能杀死病毒。")
-    service.rate_note(note["id"], "rater_1", "yes")
+    service.rumors.retract_debunk("dbk-old-2", "moderator:demo-moderator", "证据不足")
+    service.ingest.events([{"id": "r1", "author": "aunt_li", "text": claim}], actor="test")
+    note = service.rumors.write_note("r1", "note_writer", "多项研究表明热水不能杀死病毒。")
+    service.rumors.rate_note(note["id"], "rater_1", "yes")
     return {"closed": case["id"], "decision": decision["id"]}
 
 
@@ -157,10 +158,10 @@ def zh_pages(client: TestClient, service: Any) -> dict[str, str]:
              "/console/rumors/debunk?id=dbk-water-1", "/console/rumors/debunk?id=dbk-old-2", "/console/audit",
              "/console/transparency", "/console/protection?account=demo_xiaoyu", "/console/accounts"]
     paths += [f"/console/?lane={lane}" for lane in ("pileon", "severity", "appeal", "standard")]
-    every = service.list_cases(limit=100) + service.list_cases(status="closed", limit=100)
+    every = service.cases.queue(limit=100) + service.cases.queue(status="closed", limit=100)
     paths += [f"/console/cases/{c['id']}" for c in every]
-    paths += [f"/console/incidents/{i['id']}" for i in service.list_incidents(None, limit=10)]
-    appeals = service.list_appeals("pending", 50) + service.list_appeals("decided", 50)
+    paths += [f"/console/incidents/{i['id']}" for i in service.protection.incidents(None, limit=10)]
+    appeals = service.cases.appeals("pending", 50) + service.cases.appeals("decided", 50)
     paths += [f"/console/appeals/{a['id']}" for a in appeals]
     authors = {"demo_troll_7", "demo_sun", "demo_wu", "demo_zhou", "demo_he", "aunt_li"}
     paths += [f"/console/accounts?account={a}" for a in sorted(authors)]
@@ -186,7 +187,7 @@ def test_every_chinese_page_is_chinese(tmp_path: Path) -> None:
     service = Service(open_store(tmp_path / "zh.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()),
                       settings=Settings(console_rate_limit=10_000.0))
     ids = rich_community(service)
-    key = service.create_key("admin", name="chief")[1]
+    key = service.admin.create_key("admin", name="chief")[1]
     catalog = Catalog()
     values = {k.split(".", 1)[1] for k in catalog.messages if k.split(".", 1)[0] in GROUPS}
     with TestClient(create_app(service, console_secret="s" * 32), follow_redirects=False) as client:
@@ -195,9 +196,9 @@ def test_every_chinese_page_is_chinese(tmp_path: Path) -> None:
         pages = zh_pages(client, service)
     assert len(pages) >= 30
     assert f"/console/cases/{ids['closed']}" in pages
-    cases = service.list_cases(limit=100) + service.list_cases(status="closed", limit=100)
+    cases = service.cases.queue(limit=100) + service.cases.queue(status="closed", limit=100)
     assert {c["kind"] for c in cases} == {"item", "account", "incident", "appeal"}
-    assert service.list_appeals("pending", 50) and service.list_appeals("decided", 50)
+    assert service.cases.appeals("pending", 50) and service.cases.appeals("decided", 50)
     english: dict[str, list[str]] = {}
     for path, page in pages.items():
         words, kept = english_left(page)

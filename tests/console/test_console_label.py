@@ -30,7 +30,7 @@ def test_label_skip_and_next_without_javascript(client: TestClient, keys: dict[s
     done = client.post("/console/label", data={"csrf": token, "event_id": first, "verdict": "abusive",
                                                "category": "insult", "skip": ""})
     assert done.status_code == 303 and done.headers["location"].startswith("/console/label")
-    [label] = service.training_labels(event_id=first)["labels"]
+    [label] = service.learning.labels(event_id=first)["labels"]
     assert label["abusive"] is True and label["category"] == "insult" and label["actor"] == "moderator:moderator"
     second = _item(client.get("/console/label").text)
     assert second != first
@@ -39,7 +39,7 @@ def test_label_skip_and_next_without_javascript(client: TestClient, keys: dict[s
     assert after_skip not in (first, second)
     bad = client.post("/console/label", data={"csrf": token, "event_id": second, "verdict": "maybe"})
     assert bad.status_code == 303 and "error=" in bad.headers["location"]
-    assert service.training_labels(event_id=second)["labels"] == []
+    assert service.learning.labels(event_id=second)["labels"] == []
 
 
 def test_roles_and_chinese(client: TestClient, keys: dict[str, str]) -> None:

@@ -67,44 +67,44 @@ def test_forged_expired_and_revoked_sessions_end(client: TestClient, service: Se
         sessions.read(sessions.issue("k", "moderator", "m", now=0.0), now=11.0)
     client.cookies.set(COOKIE, cookie, path="/console")
     assert client.get("/console/").status_code == 200
-    key_id = next(k["id"] for k in service.list_keys() if k["role"] == "moderator")
-    service.revoke_key(key_id, "test")
+    key_id = next(k["id"] for k in service.admin.list_keys() if k["role"] == "moderator")
+    service.admin.revoke_key(key_id, "test")
     assert client.get("/console/").status_code == 303
 
 
 def test_forms_without_the_session_token_change_nothing(client: TestClient, service: Service,
                                                         keys: dict[str, str]) -> None:
     sign_in(client, keys["moderator"])
-    case_id = service.list_cases()[0]["id"]
+    case_id = service.cases.queue()[0]["id"]
     answer = client.post(f"/console/cases/{case_id}/claim", data={"csrf": "forged"})
     assert answer.status_code == 303 and "error=" in answer.headers["location"]
-    assert service.get_case(case_id)["lease_owner"] is None
+    assert service.cases.get(case_id)["lease_owner"] is None
     token = csrf(client, f"/console/cases/{case_id}")
     answer = client.post(f"/console/cases/{case_id}/claim", data={"csrf": token})
     assert answer.headers["location"] == f"/console/cases/{case_id}?done=1"
-    assert service.get_case(case_id)["lease_owner"] == "moderator:moderator"
+    assert service.cases.get(case_id)["lease_owner"] == "moderator:moderator"
 
 
 def test_a_refused_decision_is_shown_and_changes_nothing(client: TestClient, service: Service,
                                                          keys: dict[str, str]) -> None:
     sign_in(client, keys["moderator"])
-    case_id = service.list_cases()[0]["id"]
+    case_id = service.cases.queue()[0]["id"]
     token = csrf(client, f"/console/cases/{case_id}")
     answer = client.post(f"/console/cases/{case_id}/decide",
                          data={"csrf": token, "action": "remove", "category": "abuse", "explanation": "x"})
     assert "error=" in answer.headers["location"] and "claim" in answer.headers["location"]
     page = client.get(answer.headers["location"]).text
     assert 'role="alert"' in page
-    assert service.get_case(case_id)["status"] == "open"
+    assert service.cases.get(case_id)["status"] == "open"
 
 
 def test_roles_are_enforced_on_pages_and_forms(client: TestClient, service: Service, keys: dict[str, str]) -> None:
     sign_in(client, keys["auditor"])
-    case_id = service.list_cases()[0]["id"]
+    case_id = service.cases.queue()[0]["id"]
     token = csrf(client, "/console/audit")
     answer = client.post(f"/console/cases/{case_id}/claim", data={"csrf": token})
     assert "error=" in answer.headers["location"] and "may+not" in answer.headers["location"]
-    assert service.get_case(case_id)["lease_owner"] is None
+    assert service.cases.get(case_id)["lease_owner"] is None
     client.cookies.clear()
     sign_in(client, keys["moderator"])
     assert client.get("/console/transparency").status_code == 403
@@ -132,22 +132,22 @@ def test_adding_a_debunk_from_the_console(client: TestClient, service: Service, 
         "csrf": token, "claim": "某明星在机场被捕", "verdict": "fabricated", "language": "zh",
         "fact_checker": "Example Checks", "url": "https://checks.example/1", "variants": "明星机场被捕\n"})
     assert answer.headers["location"] == "/console/rumors?done=1"
-    stored = service.list_debunks()
+    stored = service.rumors.debunks()
     assert [(d["claim"], d["verdict"], d["variants"]) for d in stored] == [
         ("某明星在机场被捕", "fabricated", ["明星机场被捕"])]
     answer = client.post("/console/rumors/debunks", data={"csrf": token, "claim": "  "})
     assert "error=" in answer.headers["location"]
-    assert len(service.list_debunks()) == 1
+    assert len(service.rumors.debunks()) == 1
 
 
 def test_rumor_labels_are_confirmed_or_rejected_and_debunks_edited(client: TestClient, service: Service,
                                                                    keys: dict[str, str]) -> None:
     claim = "喝热水可以杀死新冠病毒"
-    service.add_debunks({"id": "dbk-water", "claim": claim, "verdict": "false", "language": "zh",
+    service.rumors.add_debunks({"id": "dbk-water", "claim": claim, "verdict": "false", "language": "zh",
                          "fact_checker": "Example Checks"}, "test")
-    service.ingest([{"id": "r1", "author": "aunt_li", "text": claim}, {"id": "r2", "author": "uncle_wu",
+    service.ingest.events([{"id": "r1", "author": "aunt_li", "text": claim}, {"id": "r2", "author": "uncle_wu",
                                                                           "text": claim + "。"}])
-    waiting = service.labels_to_review()
+    waiting = service.rumors.labels_to_review()
     assert sorted(label["event_id"] for label in waiting) == ["r1", "r2"]
     sign_in(client, keys["moderator"])
     page = client.get("/console/rumors").text
@@ -160,9 +160,9 @@ def test_rumor_labels_are_confirmed_or_rejected_and_debunks_edited(client: TestC
     assert "error=" in refused.headers["location"]  # a rejection needs its reason
     client.post(f"/console/rumors/labels/{second['id']}",
                 data={"csrf": token, "decision": "reject", "reason": "It quotes the rumor to refute it."})
-    assert service.labels_to_review() == []
-    assert [label["reviewed_by"] for label in service.post_labels("r1")] == ["moderator:moderator"]
-    assert service.post_labels("r2") == []  # withdrawn
+    assert service.rumors.labels_to_review() == []
+    assert [label["reviewed_by"] for label in service.rumors.post_labels("r1")] == ["moderator:moderator"]
+    assert service.rumors.post_labels("r2") == []  # withdrawn
     again = client.post(f"/console/rumors/labels/{first['id']}", data={"csrf": token, "decision": "reject",
                                                                         "reason": "x"})
     assert "already+checked" in again.headers["location"]
@@ -173,12 +173,12 @@ def test_rumor_labels_are_confirmed_or_rejected_and_debunks_edited(client: TestC
                                                     "verdict": "misleading", "reason": "new evidence"})
     client.post("/console/rumors/debunk/clarification", data={"csrf": token, "id": "dbk-water",
                                                              "account": "dr_zhang", "text": "我从未这样说过。"})
-    stored = service.get_debunk("dbk-water")
+    stored = service.rumors.debunk("dbk-water")
     assert (stored["verdict"], stored["version"]) == ("misleading", 2)
     assert [c["text"] for c in stored["clarifications"]] == ["我从未这样说过。"]
     client.post("/console/rumors/debunk/retract", data={"csrf": token, "id": "dbk-water", "reason": "wrong"})
-    assert service.get_debunk("dbk-water")["status"] == "retracted"
-    assert service.post_labels("r1") == []
+    assert service.rumors.debunk("dbk-water")["status"] == "retracted"
+    assert service.rumors.post_labels("r1") == []
 
 
 def test_audit_page_checks_new_events_and_offers_the_whole_chain(client: TestClient, service: Service,
@@ -200,7 +200,7 @@ def test_workers_over_one_database_share_sessions_unless_a_secret_is_set(service
 
     path = str(tmp_path / "console.db")  # the database of the `service` fixture (conftest.py)
     other = Service(open_store(path), engine=KeywordEngine(), settings=Settings(db=path))  # a second worker
-    assert other.console_secret() == service.console_secret()  # both derived from the key next to the file
+    assert other.admin.console_secret() == service.admin.console_secret()  # both derived from the key next to the file
     with TestClient(create_app(service), follow_redirects=False) as one, \
             TestClient(create_app(other), follow_redirects=False) as two:
         sign_in(one, keys["moderator"])
@@ -217,14 +217,14 @@ def test_without_a_usable_evidence_key_sessions_are_signed_per_process(tmp_path:
 
     broken = Settings(db=str(tmp_path / "k.db"), evidence_key=str(tmp_path / "missing" / "key.pem"))
     services = [Service(open_store(broken.db), engine=KeywordEngine(), settings=broken) for _ in range(2)]
-    first, second = (s.console_secret() for s in services)
+    first, second = (s.admin.console_secret() for s in services)
     assert len(first) == 64 and first != second  # the console still starts; sessions stay in their process
     with TestClient(create_app(services[0]), follow_redirects=False) as client:
         assert client.get("/console/login").status_code == 200
 
 
 def _case_of(service: Service, event_id: str) -> str:
-    return next(c["id"] for c in service.list_cases(limit=100) if c["event_id"] == event_id)
+    return next(c["id"] for c in service.cases.queue(limit=100) if c["event_id"] == event_id)
 
 
 def test_case_view_names_each_detector_and_masks_slurs_in_recent_posts(client: TestClient, service: Service,
@@ -255,20 +255,20 @@ def test_the_queue_says_what_each_case_is_about(client: TestClient, service: Ser
     assert "troll_2" in text and f"<code translate=\"no\">{rude}</code>" in text
     assert re.search(r"<td data-label=\"Category\" data-category>threat</td>", text)
     assert re.search(r"<time datetime=\"[^\"]+\" title=\"[^\"]+\" data-age>\d+ min</time>", text)
-    incident = next(c for c in service.list_cases(limit=100) if c["kind"] == "incident")
+    incident = next(c for c in service.cases.queue(limit=100) if c["kind"] == "incident")
     row = re.search(rf'<tr data-row [^>]*data-case="{incident["id"]}".*?</tr>', page, re.S)
     assert row and "Pile-on against <bdi translate=\"no\">lin_xiaoyu</bdi>" in row.group(0)
 
 
 def test_an_incident_case_shows_the_incident(client: TestClient, service: Service, keys: dict[str, str]) -> None:
     sign_in(client, keys["moderator"])
-    case = next(c for c in service.list_cases(limit=100) if c["kind"] == "incident")
-    incident = next(i for i in service.list_incidents(None) if i["case_id"] == case["id"])
+    case = next(c for c in service.cases.queue(limit=100) if c["kind"] == "incident")
+    incident = next(i for i in service.protection.incidents(None) if i["case_id"] == case["id"])
     page = client.get(f"/console/cases/{case['id']}").text
     facts = page.split("data-case-incident")[1]
     assert "lin_xiaoyu" in facts.split("</dl>")[0]
     roles = dict(re.findall(r'data-role="(\w+)"><h3>[^<]*\((\d+)\)', page))
-    detail = service.get_incident(incident["id"])
+    detail = service.protection.incident(incident["id"])
     assert roles == {r: str(len(detail["participants_by_role"].get(r, []))) for r in roles}
     assert sum(int(n) for n in roles.values()) >= 1
     assert f'href="/console/incidents/{incident["id"]}" data-incident-link' in page
@@ -298,16 +298,16 @@ def test_a_closed_case_keeps_its_rules_drops_its_timer_and_offers_the_next(
     location = following.headers["location"]
     assert re.fullmatch(r"/console/cases/case_\w+\?done=1", location) and rude not in location
     claimed = location.split("/")[-1].split("?")[0]
-    assert service.get_case(claimed)["lease_owner"] == "moderator:moderator"
+    assert service.cases.get(claimed)["lease_owner"] == "moderator:moderator"
 
 
 def test_transparency_charts_are_titled_and_appeals_are_not_stacked(client: TestClient, service: Service,
                                                                       keys: dict[str, str]) -> None:
     rude = _case_of(service, "pile-2")
-    service.claim_case(rude, "moderator:m")
-    decision = service.decide_case(rude, "moderator:m", "remove", "abuse", "Insult.")
-    appeal = service.file_appeal(decision["id"], "troll_2", "It was a quote.")
-    service.decide_appeal(appeal["id"], "senior_moderator:s", "reversed", "It was a quote.")
+    service.cases.claim(rude, "moderator:m")
+    decision = service.cases.decide(rude, "moderator:m", "remove", "abuse", "Insult.")
+    appeal = service.cases.file_appeal(decision["id"], "troll_2", "It was a quote.")
+    service.cases.decide_appeal(appeal["id"], "senior_moderator:s", "reversed", "It was a quote.")
     sign_in(client, keys["auditor"])
     page = client.get("/console/transparency").text
     titles = re.findall(r"<figcaption class='chart-title'>([^<]+)</figcaption>", page)

@@ -18,7 +18,7 @@ PLANTED = "javascript:window.__pwned=1;alert(document.cookie)"
 
 def _plant(live: Live) -> None:
     """A debunk whose link is a script, as a row written before links were checked."""
-    live.service.add_debunks({"id": "dbk-planted", "claim": "某地水源被投毒", "verdict": "false",
+    live.service.rumors.add_debunks({"id": "dbk-planted", "claim": "某地水源被投毒", "verdict": "false",
                               "fact_checker": "Planted Checks", "url": "https://checks.example/p"}, "test")
     conn = sqlite3.connect(live.service.store.path)  # type: ignore[attr-defined]
     payload = orjson.dumps({"id": "dbk-planted", "claim": "某地水源被投毒", "verdict": "false",

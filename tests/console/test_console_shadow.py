@@ -25,7 +25,7 @@ def test_admin_starts_reads_and_stops_a_shadow_run(client: TestClient, keys: dic
     token = csrf(client, "/console/shadow")
     answer = client.post("/console/shadow/start", data={"csrf": token, "policy": STRICTER, "model_path": ""})
     assert answer.status_code == 303 and "done=1" in answer.headers["location"]
-    service.ingest([{"id": "s1", "text": "你这个傻逼"}, {"id": "s2", "text": "hello"}])
+    service.ingest.events([{"id": "s1", "text": "你这个傻逼"}, {"id": "s2", "text": "hello"}])
     assert service.shadow.drain(10)
     page = client.get("/console/shadow")
     assert 'data-shadow-status="running"' in page.text and "action:nudge-&gt;hold" in page.text
@@ -43,7 +43,7 @@ def test_a_bad_candidate_policy_is_shown_not_started(client: TestClient, keys: d
     token = csrf(client, "/console/shadow")
     answer = client.post("/console/shadow/start", data={"csrf": token, "policy": "rules: [", "model_path": ""})
     assert answer.status_code == 303 and "error=" in answer.headers["location"]
-    assert service.shadow_summary()["run"] is None
+    assert service.learning.shadow_summary()["run"] is None
 
 
 def test_only_admins_see_the_page_and_its_link(client: TestClient, keys: dict[str, str]) -> None:  # noqa: F811
@@ -61,8 +61,8 @@ def test_the_page_in_chinese_has_no_english_outside_data(client: TestClient, key
     guard = GuardModel("http://127.0.0.1:9/v1")
     guard.load()
     service.plugin_set = PluginSet((guard,), [{"plugin": "onnx_models.zh", "error": "no model.onnx in /m"}])
-    service.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
-    service.ingest([{"id": "z1", "text": "你这个傻逼"}, {"id": "z2", "text": "you idiot"}])
+    service.learning.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
+    service.ingest.events([{"id": "z1", "text": "你这个傻逼"}, {"id": "z2", "text": "you idiot"}])
     assert service.shadow.drain(10)
     sign_in(client, keys["admin"])
     client.cookies.set("cs_lang", "zh", path="/console")

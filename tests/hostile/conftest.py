@@ -55,8 +55,8 @@ def service(store_url: str, clock: ManualClock, tmp_path: Path, monkeypatch: pyt
 @pytest.fixture
 def h(service: Service) -> dict[str, dict[str, str]]:
     """Request headers per role: ``headers=h["moderator"]``; ``h["other"]`` is a second ingest client."""
-    out = {role: {"Authorization": f"Bearer {service.create_key(role, name=role)[1]}"} for role in ROLES}
-    out["other"] = {"Authorization": f"Bearer {service.create_key('ingest', name='other')[1]}"}
+    out = {role: {"Authorization": f"Bearer {service.admin.create_key(role, name=role)[1]}"} for role in ROLES}
+    out["other"] = {"Authorization": f"Bearer {service.admin.create_key('ingest', name='other')[1]}"}
     return out
 
 

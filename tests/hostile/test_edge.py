@@ -27,7 +27,7 @@ def _post(client: TestClient, path: str, body: str, headers: dict[str, str]) -> 
 
 
 def _setup(service: Service) -> dict[str, str]:
-    [answer] = service.ingest({"id": "ev1", "text": "你就是个傻逼", "author": "alice"})
+    [answer] = service.ingest.events({"id": "ev1", "text": "你就是个傻逼", "author": "alice"})
     return {"decision": answer["decision_id"]}
 
 
@@ -70,7 +70,7 @@ def test_nul_characters_are_400(client: TestClient, h: dict[str, dict[str, str]]
     assert r.status_code == 400, r.text
     assert "NUL" in r.json()["error"]["message"]
     for event_id in ("x1", "x2"):
-        assert not service.store_has_event(event_id)
+        assert not service.ingest.has_event(event_id)
 
 
 @pytest.mark.parametrize("levels", [33, 254, 600, 1000])
@@ -80,9 +80,9 @@ def test_deep_nesting_is_400_everywhere(client: TestClient, h: dict[str, dict[st
     assert r.status_code == 400 and "nested more than 32" in r.json()["error"]["message"], r.text
     r = _post(client, "/v1/reports", f'{{"reporter": {_deep(levels)}}}', h["admin"])
     assert r.status_code == 400, r.text
-    assert not service.store_has_event("deep")
+    assert not service.ingest.has_event("deep")
     ok = _post(client, "/v1/events", f'{{"id": "shallow", "text": "x", "extra": {_deep(30)}}}', h["ingest"])
-    assert ok.status_code == 200 and service.store_has_event("shallow")
+    assert ok.status_code == 200 and service.ingest.has_event("shallow")
 
 
 @pytest.mark.parametrize("value", [2**63, 2**64 - 1])  # orjson reads larger ones as floats
@@ -113,7 +113,7 @@ def test_server_errors_are_logged_with_their_cause(client: TestClient, h: dict[s
     def broken(*_: Any, **__: Any) -> Any:
         raise RuntimeError("the disk caught fire")
 
-    monkeypatch.setattr(service, "get_event", broken)
+    monkeypatch.setattr(service.ingest, "event", broken)
     monkeypatch.setattr(pipeline, "record", broken)
     with caplog.at_level(logging.ERROR):
         r1 = client.get("/v1/events/ev1", headers=h["admin"])

@@ -27,9 +27,9 @@ def _unstorable_event(event_id: str) -> Event:
 
 
 def test_a_bad_submission_in_an_ingest_batch_fails_alone(service: Service) -> None:
-    batcher: Batcher[Event, dict[str, Any]] = Batcher(service.ingest_events, name="ingest")
-    good = [service.check_events([{"id": f"a{i}", "text": "hello", "author": "alice"} for i in range(3)]),
-            service.check_events({"id": "b0", "text": "你就是个傻逼", "author": "bob"})]
+    batcher: Batcher[Event, dict[str, Any]] = Batcher(service.ingest.checked, name="ingest")
+    good = [service.ingest.check([{"id": f"a{i}", "text": "hello", "author": "alice"} for i in range(3)]),
+            service.ingest.check({"id": "b0", "text": "你就是个傻逼", "author": "bob"})]
     futures = [batcher.submit(good[0], autostart=False), batcher.submit([_unstorable_event("bad")], autostart=False),
                batcher.submit(good[1], autostart=False)]
     batcher.start()
@@ -40,18 +40,18 @@ def test_a_bad_submission_in_an_ingest_batch_fails_alone(service: Service) -> No
             futures[1].result(timeout=30)
     finally:
         batcher.stop()
-    assert all(service.store_has_event(e) for e in ("a0", "a1", "a2", "b0"))
-    assert not service.store_has_event("bad")
+    assert all(service.ingest.has_event(e) for e in ("a0", "a1", "a2", "b0"))
+    assert not service.ingest.has_event("bad")
 
 
 def test_a_bad_held_row_in_a_write_batch_fails_alone(service: Service) -> None:
-    service.activate_shield(make_shield("victim", now=service.epoch(), days=2), "victim")
+    service.protection.activate(make_shield("victim", now=service.protection.epoch(), days=2), "victim")
     it = Interaction("stranger", "dm", False, False, None, None)
-    verdict = service.shield_verdict("victim", it)
+    verdict = service.protection.verdict("victim", it)
     assert verdict.action == "hold"
-    rows = [service.held_row("victim", it, verdict, item_id=f"m{i}", text="hi") for i in range(4)]
+    rows = [service.protection.held_row("victim", it, verdict, item_id=f"m{i}", text="hi") for i in range(4)]
     clash = {**rows[0]}  # the same held_id again: the write fails (primary key) on every backend
-    holds: Batcher[Any, str] = Batcher(service.store_held, name="held")
+    holds: Batcher[Any, str] = Batcher(service.protection.store_held, name="held")
     futures = [holds.submit([rows[0]], autostart=False), holds.submit([rows[1]], autostart=False),
                holds.submit([clash], autostart=False), holds.submit(rows[2:], autostart=False)]
     holds.start()
@@ -63,7 +63,7 @@ def test_a_bad_held_row_in_a_write_batch_fails_alone(service: Service) -> None:
             futures[2].result(timeout=30)
     finally:
         holds.stop()
-    assert sorted(h["id"] for h in service.held_folder("victim")) == ["m0", "m1", "m2", "m3"]
+    assert sorted(h["id"] for h in service.protection.held_folder("victim")) == ["m0", "m1", "m2", "m3"]
 
 
 HOSTILE: list[tuple[str, Any]] = [
@@ -81,7 +81,7 @@ def test_hostile_requests_beside_good_ones_from_another_client(service: Service,
                                                                h: dict[str, dict[str, str]]) -> None:
     """Client ``other`` sends hostile requests while ``ingest`` sends good ones, concurrently: every good
     one is answered 200 and stored, every hostile one 4xx, none 5xx."""
-    service.activate_shield(make_shield("victim", now=service.epoch(), days=2), "victim")
+    service.protection.activate(make_shield("victim", now=service.protection.epoch(), days=2), "victim")
     good_status: list[int] = []
     bad_status: list[int] = []
 
@@ -106,8 +106,8 @@ def test_hostile_requests_beside_good_ones_from_another_client(service: Service,
         t.join(timeout=120)
     assert good_status == [200] * 120
     assert set(bad_status) <= {400, 413, 422} and len(bad_status) == 4 * len(HOSTILE)
-    assert all(service.store_has_event(f"g{w}-{i}") for w in range(4) for i in range(15))
-    assert not any(service.store_has_event(f"h{i}") for i in range(1, 7))
+    assert all(service.ingest.has_event(f"g{w}-{i}") for w in range(4) for i in range(15))
+    assert not any(service.ingest.has_event(f"h{i}") for i in range(1, 7))
     client.get("/v1/shield/victim/held", headers=h["admin"])  # waits until answered holds are committed
-    held = {x["id"] for x in service.held_folder("victim")}
+    held = {x["id"] for x in service.protection.held_folder("victim")}
     assert held == {f"d{w}-{i}" for w in range(4) for i in range(15)}

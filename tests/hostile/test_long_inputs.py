@@ -70,7 +70,7 @@ def test_a_long_event_is_matched_and_ingested_fast(client: TestClient, h: dict[s
         took = time.perf_counter() - start
     assert r.status_code == 200 and ingested.status_code == 200
     assert matched < BUDGET_S and took < BUDGET_S, (matched, took)
-    assert service.store_has_event("long")
+    assert service.ingest.has_event("long")
 
 
 @pytest.mark.parametrize("unit", UNITS, ids=[repr(u) for u in UNITS])

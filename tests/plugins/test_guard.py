@@ -259,7 +259,7 @@ def test_served_with_the_guard_down_events_are_decided_and_plugins_report_the_op
     settings = Settings(db=str(tmp_path / "g.db"), guard_url=f"http://127.0.0.1:{port}/v1", guard_band=0.5,
                         guard_breaker_failures=2, guard_timeout_s=0.5)
     service = build_service(settings)
-    admin = service.create_key("admin")[1]
+    admin = service.admin.create_key("admin")[1]
     headers = {"Authorization": f"Bearer {admin}"}
     events = [{"id": f"g{i}", "text": text} for i, text in enumerate(["you are a loser", "你就是个傻逼", "hello"] * 3)]
     with TestClient(create_app(service)) as client:

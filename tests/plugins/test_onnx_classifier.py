@@ -179,10 +179,10 @@ def test_reload_and_policy_check_know_the_configured_plugin_kinds(tmp_path: Path
     policy = tmp_path / "onnx.yaml"
     policy.write_text(HOLD_ON_ONNX, encoding="utf-8")
     served = Service(open_store(tmp_path / "r.db"), engine=Engine(plugins=[OnnxClassifier(tiny_model, name="tiny")]))
-    assert served.reload_policy("admin:ops", str(policy))["new"]["policy"].startswith("default@")
+    assert served.admin.reload_policy("admin:ops", str(policy))["new"]["policy"].startswith("default@")
     plain = Service(open_store(tmp_path / "p.db"), engine=Engine())
     with pytest.raises(PolicyError, match="unknown signal kind 'onnx.tiny'"):
-        plain.reload_policy("admin:ops", str(policy))
+        plain.admin.reload_policy("admin:ops", str(policy))
     monkeypatch.delenv("CLEARSPACE_CONFIG", raising=False)
     monkeypatch.delenv("CLEARSPACE_ONNX_MODELS", raising=False)
     assert CliRunner().invoke(cli, ["policy", "check", str(policy)]).exit_code == 1

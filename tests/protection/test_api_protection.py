@@ -24,7 +24,7 @@ def clock() -> ManualClock:
 @pytest.fixture
 def setup(tmp_path: Path, clock: ManualClock) -> Iterator[tuple[TestClient, dict[str, dict[str, str]]]]:
     service = Service(open_store(tmp_path / "p.db"), engine=KeywordEngine(), clock=clock)
-    keys = {r: {"Authorization": f"Bearer {service.create_key(r, name=r)[1]}"}
+    keys = {r: {"Authorization": f"Bearer {service.admin.create_key(r, name=r)[1]}"}
             for r in ("ingest", "moderator", "auditor")}
     with TestClient(create_app(service)) as c:
         yield c, keys
@@ -89,7 +89,7 @@ def test_api_surfaces_match_the_core() -> None:
 def test_shield_and_held_folder_survive_a_restart(tmp_path: Path, clock: ManualClock) -> None:
     db = tmp_path / "restart.db"
     first = Service(open_store(db), engine=KeywordEngine(), clock=clock)
-    key = {"Authorization": f"Bearer {first.create_key('moderator', name='m')[1]}"}
+    key = {"Authorization": f"Bearer {first.admin.create_key('moderator', name='m')[1]}"}
     with TestClient(create_app(first)) as c:
         assert c.put("/v1/shield/v", json={"days": 3, "allow": ["mum"]}, headers=key).status_code == 200
         check = {"account": "v", "author": "x", "surface": "dm", "item_id": "d1", "text": "hi"}

@@ -174,7 +174,7 @@ def test_verify_fetches_the_published_key_from_the_server(tmp_path: Path, monkey
 
     save_key(KEY, pem)
     service = Service(open_store(tmp_path / "s.db"), engine=KeywordEngine(), settings=Settings(evidence_key=str(pem)))
-    _, reader = service.create_key("moderator", name="m")
+    _, reader = service.admin.create_key("moderator", name="m")
     client = TestClient(create_app(service, console=False))
     from urllib.parse import urlsplit
 

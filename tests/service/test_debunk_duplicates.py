@@ -12,11 +12,11 @@ from clearspace.store import open_store
 
 def test_a_debunk_that_repeats_a_claim_is_flagged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     service = Service(open_store(tmp_path / "d.db"))
-    service.add_debunks({"id": "a", "claim": "喝高度白酒可以预防新冠病毒感染"}, "mod")
+    service.rumors.add_debunks({"id": "a", "claim": "喝高度白酒可以预防新冠病毒感染"}, "mod")
     with caplog.at_level("WARNING", logger="clearspace.service.debunks"):
-        again = service.add_debunks({"id": "b", "claim": "喝高度白酒，可以预防新冠病毒感染！"}, "mod")
+        again = service.rumors.add_debunks({"id": "b", "claim": "喝高度白酒，可以预防新冠病毒感染！"}, "mod")
     assert again["duplicate_of"] == ["a"] and "repeats the claim" in caplog.text
-    batch = service.add_debunks([{"id": "c", "claim": "喝高度白酒可以預防新冠病毒感染"},
+    batch = service.rumors.add_debunks([{"id": "c", "claim": "喝高度白酒可以預防新冠病毒感染"},
                                  {"id": "d", "claim": "5G towers spread the coronavirus"}], "mod")
     assert [r.get("duplicate_of") for r in batch["results"]] == [["a", "b"], None]
-    assert "duplicate_of" not in service.add_debunks({"id": "e", "claim": "疫苗里有芯片"}, "mod")
+    assert "duplicate_of" not in service.rumors.add_debunks({"id": "e", "claim": "疫苗里有芯片"}, "mod")

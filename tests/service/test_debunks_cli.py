@@ -35,8 +35,9 @@ def test_import_jsonl_and_claimreview(tmp_path: Path) -> None:
     assert "1 debunks added" in runner.invoke(cli, ["debunks", "import", str(document), "--db", db]).output
     service = Service(open_store(db))
     try:
-        assert service.search_debunks("新冠疫苗里有芯片")[0]["debunk_id"] == "chip"
-        assert service.get_debunk("5g")["verdict"] == "fabricated" and service.get_debunk("5g")["created_by"] == "cli"
+        assert service.rumors.search("新冠疫苗里有芯片")[0]["debunk_id"] == "chip"
+        stored = service.rumors.debunk("5g")
+        assert stored["verdict"] == "fabricated" and stored["created_by"] == "cli"
     finally:
         service.store.close()
 
@@ -45,11 +46,11 @@ def test_backfill_import_backfill_history_and_notes(tmp_path: Path) -> None:
     db = str(tmp_path / "b.db")
     service = Service(open_store(db), engine=KeywordEngine())
     try:
-        service.ingest([{"id": "p1", "author": "u1", "text": "喝热水可以杀死新冠病毒！"},
+        service.ingest.events([{"id": "p1", "author": "u1", "text": "喝热水可以杀死新冠病毒！"},
                         {"id": "p2", "author": "u2", "text": "5G towers spread the coronavirus"},
                         {"id": "p3", "author": "u3", "text": "今天天气很好"}])
-        note = service.write_note("p3", "w1", "Context for this post.")
-        service.rate_note(note["id"], "r1", "yes")
+        note = service.rumors.write_note("p3", "w1", "Context for this post.")
+        service.rumors.rate_note(note["id"], "r1", "yes")
     finally:
         service.store.close()
     lines = tmp_path / "d.jsonl"
@@ -76,6 +77,6 @@ def test_backfill_import_backfill_history_and_notes(tmp_path: Path) -> None:
     assert [next(iter(json.loads(line))) for line in out.read_text().splitlines()] == ["note", "rating"]
     service = Service(open_store(db))
     try:
-        assert [lb["debunk_id"] for lb in service.post_labels("p2")] == ["5g"]
+        assert [lb["debunk_id"] for lb in service.rumors.post_labels("p2")] == ["5g"]
     finally:
         service.store.close()

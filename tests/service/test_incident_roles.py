@@ -23,12 +23,12 @@ def _incident_quoting_a_source() -> Incident:
 def test_instigators_agree_everywhere(service: Service) -> None:
     incident = _incident_quoting_a_source()
     assert "src" in incident.find_instigators() and "src" not in incident.participants
-    service.record_incidents([incident])
-    (listed,) = service.list_incidents()
-    detail = service.get_incident(listed["id"])
+    service.protection.record_incidents([incident])
+    (listed,) = service.protection.incidents()
+    detail = service.protection.incident(listed["id"])
     assert detail["instigators"] == detail["participants_by_role"]["instigator"]
     assert "src" in detail["participants_by_role"]["instigator"]
     everyone = [a for accounts in detail["participants_by_role"].values() for a in accounts]
     assert len(everyone) == len(set(everyone)), "an account has two roles"
-    acted = service.batch_action("mod", "abuse", "pile-on", incident_id=listed["id"], roles=["instigator"])
+    acted = service.cases.batch_action("mod", "abuse", "pile-on", incident_id=listed["id"], roles=["instigator"])
     assert sorted(a["account"] for a in acted["accounts"]) == sorted(detail["instigators"])

@@ -11,44 +11,46 @@ DOX = "他的手机号是13812345678，住在幸福小区3栋，大家去找他�
 
 
 def test_one_event_is_decided_and_stored_with_statement(service: Service) -> None:
-    [answer] = service.ingest({"id": "p1", "author": "u1", "text": THREAT, "target_user": "u2", "surface": "comment",
+    [answer] = service.ingest.events({"id": "p1", "author": "u1", "text": THREAT, "target_user": "u2",
+                                      "surface": "comment",
                                "shard": 7})
     assert answer["id"] == "p1" and answer["action"] != "allow" and not answer["duplicate"]
     assert answer["scores"]["abuse"] > 0.5 and answer["reasons"] and answer["statement_id"]
-    event = service.get_event("p1")
+    event = service.ingest.event("p1")
     assert event["context"]["shard"] == 7  # unknown fields kept as context
     decision = event["decisions"][0]
     sor = decision["statement_of_reasons"]
     assert sor["automated_detection"] == "Yes" and sor["source_type"] == "SOURCE_VOLUNTARY"
     assert sor["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_DISABLED"]  # hold
     assert sor["category"].startswith("STATEMENT_CATEGORY_")
-    assert service.verify_audit().ok
+    assert service.admin.verify_audit().ok
 
 
 def test_idempotent_by_event_id(service: Service) -> None:
-    first = service.ingest([{"id": "a", "text": "hello there"}, {"id": "a", "text": "hello there"}])
-    again = service.ingest({"id": "a", "text": "something else entirely"})
+    first = service.ingest.events([{"id": "a", "text": "hello there"}, {"id": "a", "text": "hello there"}])
+    again = service.ingest.events({"id": "a", "text": "something else entirely"})
     assert first[0]["decision_id"] == first[1]["decision_id"] == again[0]["decision_id"]
     assert again[0]["duplicate"]
-    assert len(service.get_event("a")["decisions"]) == 1
-    assert service.verify_audit().events == 1
+    assert len(service.ingest.event("a")["decisions"]) == 1
+    assert service.admin.verify_audit().events == 1
 
 
 def test_allow_has_no_statement_and_batch_keeps_order(service: Service) -> None:
-    answers = service.ingest([{"id": i, "text": t} for i, t in enumerate(["今天天气不错", INSULT, "nice post!"])])
+    answers = service.ingest.events([{"id": i, "text": t} for i, t in enumerate(["今天天气不错", INSULT,
+                                                                                 "nice post!"])])
     assert [a["id"] for a in answers] == ["0", "1", "2"]
     assert answers[0]["action"] == "allow" and answers[0]["statement_id"] is None
 
 
 def test_hold_opens_a_case(service: Service) -> None:
-    [answer] = service.ingest({"id": "t1", "author": "x", "text": THREAT, "target_user": "v"})
+    [answer] = service.ingest.events({"id": "t1", "author": "x", "text": THREAT, "target_user": "v"})
     assert answer["action"] == "hold" and answer["case_id"].startswith("case_")
 
 
 def test_remove_adds_a_strike_and_warning(service: Service) -> None:
-    [answer] = service.ingest({"id": "d1", "author": "doxer", "text": DOX})
+    [answer] = service.ingest.events({"id": "d1", "author": "doxer", "text": DOX})
     assert answer["action"] == "remove"
-    status = service.account_status("doxer")
+    status = service.accounts.status("doxer")
     assert status["strike_points"] == 3.0
     assert [r["kind"] for r in status["restrictions"]] == ["pre_send_friction"]
 
@@ -70,12 +72,12 @@ def test_remove_adds_a_strike_and_warning(service: Service) -> None:
 ])
 def test_bad_events_are_input_errors(service: Service, bad: object, message: str) -> None:
     with pytest.raises(InputError, match=message):
-        service.ingest(bad)
+        service.ingest.events(bad)
 
 
 def test_unknown_decision(service: Service) -> None:
     with pytest.raises(NotFound):
-        service.get_decision("nope")
+        service.ingest.decision("nope")
 
 
 def test_nul_characters_are_refused_before_they_reach_the_store() -> None:

@@ -19,7 +19,7 @@ BATCH = 50
 
 def _feed(service: Service, clock: ManualClock, start: int, batches: int) -> None:
     for b in range(start, start + batches):
-        service.ingest([{"id": f"e{b}-{i}", "text": "你就是个傻逼" if i % 3 == 0 else "hello", "author": f"a{i}",
+        service.ingest.events([{"id": f"e{b}-{i}", "text": "你就是个傻逼" if i % 3 == 0 else "hello", "author": f"a{i}",
                          "target_user": f"t{b}-{i}"} for i in range(BATCH)])
         clock.advance(seconds=60)  # 50 events a minute of event time: the 30-minute window turns over
 

@@ -71,7 +71,7 @@ def test_every_engine_option_is_a_setting(tmp_path: Path) -> None:
 def test_the_service_scores_with_the_configured_policy(tmp_path: Path) -> None:
     settings = Settings(db=str(tmp_path / "s.db"), policy=_file(tmp_path, "strict.yaml", STRICT))
     service = Service(open_store(settings.db), settings=settings)
-    result = service.ingest({"id": "e1", "text": "你就是个傻逼", "author": "a"})[0]
+    result = service.ingest.events({"id": "e1", "text": "你就是个傻逼", "author": "a"})[0]
     assert result["action"] == "remove" and result["rules"] == ["insult-remove@1"]
 
 
@@ -84,41 +84,41 @@ def _pair(tmp_path: Path) -> tuple[Service, Service]:
 
 def test_a_reload_is_audited_and_reaches_the_other_process(tmp_path: Path) -> None:
     a, b = _pair(tmp_path)
-    assert b.ingest({"id": "e1", "text": "你就是个傻逼"})[0]["action"] != "remove"
-    before = a.active_policy()["running"]
-    result = a.reload_policy("admin-key", _file(tmp_path, "strict.yaml", STRICT))
+    assert b.ingest.events({"id": "e1", "text": "你就是个傻逼"})[0]["action"] != "remove"
+    before = a.admin.active_policy()["running"]
+    result = a.admin.reload_policy("admin-key", _file(tmp_path, "strict.yaml", STRICT))
     assert result["changed"] and result["old"]["policy"] == before["policy"]
     assert result["new"]["policy"] == "strict-community@3" and len(result["new"]["sha256"]) == 64
-    (event,) = [r for r in a.export_audit() if r["kind"] == "policy.reloaded"]
+    (event,) = [r for r in a.admin.export_audit() if r["kind"] == "policy.reloaded"]
     assert event["actor"] == "admin-key" and event["payload"]["old"]["sha256"] == before["sha256"]
     assert event["payload"]["new"]["policy"] == "strict-community@3"
-    assert b.policy_tick() is True and b.policy_tick() is False
-    assert b.active_policy()["running"]["policy"] == "strict-community@3"
-    assert b.ingest({"id": "e2", "text": "你就是个傻逼"})[0]["action"] == "remove"
+    assert b.admin.policy_tick() is True and b.admin.policy_tick() is False
+    assert b.admin.active_policy()["running"]["policy"] == "strict-community@3"
+    assert b.ingest.events({"id": "e2", "text": "你就是个傻逼"})[0]["action"] == "remove"
 
 
 def test_a_bad_policy_is_refused_with_every_problem_and_the_old_one_keeps_serving(tmp_path: Path) -> None:
     a, b = _pair(tmp_path)
-    running = a.active_policy()["running"]
+    running = a.admin.active_policy()["running"]
     with pytest.raises(PolicyError) as refused:
-        a.reload_policy("admin", _file(tmp_path, "broken.yaml", BROKEN))
+        a.admin.reload_policy("admin", _file(tmp_path, "broken.yaml", BROKEN))
     assert len([str(refused.value), *refused.value.__notes__]) == 3
-    assert a.active_policy()["running"] == running and b.policy_tick() is False
-    assert not [r for r in a.export_audit() if r["kind"] == "policy.reloaded"]
+    assert a.admin.active_policy()["running"] == running and b.admin.policy_tick() is False
+    assert not [r for r in a.admin.export_audit() if r["kind"] == "policy.reloaded"]
 
 
 def test_a_process_started_with_another_file_makes_it_the_active_one(tmp_path: Path) -> None:
     a, _ = _pair(tmp_path)
     strict = _file(tmp_path, "strict.yaml", STRICT)
-    default = a.active_policy()["running"]
-    assert a.active_policy()["active"]["sha256"] == default["sha256"]  # the first start stored it, silently
-    assert not [r for r in a.export_audit() if r["kind"] == "policy.reloaded"]
+    default = a.admin.active_policy()["running"]
+    assert a.admin.active_policy()["active"]["sha256"] == default["sha256"]  # the first start stored it, silently
+    assert not [r for r in a.admin.export_audit() if r["kind"] == "policy.reloaded"]
     c = Service(open_store(a.settings.db), settings=Settings(db=a.settings.db, policy=strict),
                 engine=KeywordEngine(load_policy(strict))).warm_up()  # restarted with the operator's file
-    assert c.active_policy()["running"]["policy"] == "strict-community@3"
-    (event,) = [r for r in a.export_audit() if r["kind"] == "policy.reloaded"]
+    assert c.admin.active_policy()["running"]["policy"] == "strict-community@3"
+    (event,) = [r for r in a.admin.export_audit() if r["kind"] == "policy.reloaded"]
     assert event["actor"] == "startup" and event["payload"]["old"]["sha256"] == default["sha256"]
-    assert a.policy_tick() is True and a.active_policy()["running"]["policy"] == "strict-community@3"
+    assert a.admin.policy_tick() is True and a.admin.active_policy()["running"]["policy"] == "strict-community@3"
 
 
 def test_policy_check_reports_every_problem(tmp_path: Path) -> None:
@@ -185,10 +185,10 @@ def test_sighup_reloads_a_single_process_server(tmp_path: Path, monkeypatch: pyt
         handler = signal.getsignal(signal.SIGHUP)
         assert callable(handler)
         handler(signal.SIGHUP, None)
-        assert service.active_policy()["running"]["policy"] == "strict-community@1"
+        assert service.admin.active_policy()["running"]["policy"] == "strict-community@1"
         policy.write_text(BROKEN, encoding="utf-8")
         with caplog.at_level("ERROR"):
             handler(signal.SIGHUP, None)
-        assert "refused" in caplog.text and service.active_policy()["running"]["policy"] == "strict-community@1"
+        assert "refused" in caplog.text and service.admin.active_policy()["running"]["policy"] == "strict-community@1"
     finally:
         signal.signal(signal.SIGHUP, original)

@@ -48,13 +48,13 @@ def custom(tmp_path: Path, clock: ManualClock) -> Service:
 
 
 def test_a_custom_policy_gets_the_priority_and_category_it_asked_for(custom: Service) -> None:
-    [answer] = custom.ingest({"id": "e1", "text": "you idiot", "author": "a"})
+    [answer] = custom.ingest.events({"id": "e1", "text": "you idiot", "author": "a"})
     assert answer["action"] == "hold" and answer["rules"] == ["insult-review@1", "insult-flag@1"]
     engine = custom.engine
     assert engine is not None
     verdict = engine.policy_.evaluate(engine._signals("you idiot"), {})  # type: ignore[attr-defined]
     assert verdict.priority == 10  # the policy's own priority: the deciding rule only
-    case = custom.get_case(answer["case_id"])
+    case = custom.cases.get(answer["case_id"])
     assert (case["priority"], case["lane"]) == (10, "standard")  # not 90 / "severity" (max over every rule)
     assert answer["category"] == "insult"
 
@@ -74,26 +74,26 @@ def test_the_hook_runs_in_the_decision_transaction(service: Service) -> None:
         seen.append([a["id"] for a in answers])
         unit.tx.insert("leases", {"name": "offset:p0", "holder": "w1", "expires_at": "1"})
 
-    events = service.check_events([{"id": "h1", "text": "hello"}, {"id": "h2", "text": "你就是个傻逼"}])
-    service.ingest_events(events, in_transaction=offset)
+    events = service.ingest.check([{"id": "h1", "text": "hello"}, {"id": "h2", "text": "你就是个傻逼"}])
+    service.ingest.checked(events, in_transaction=offset)
     with service.store.read() as tx:
         assert tx.get("leases", "offset:p0") is not None
-    service.ingest_events(events, in_transaction=lambda u, a: seen.append([x["id"] for x in a if x["duplicate"]]))
+    service.ingest.checked(events, in_transaction=lambda u, a: seen.append([x["id"] for x in a if x["duplicate"]]))
     assert seen == [["h1", "h2"], ["h1", "h2"]]  # repeats too: the hook always runs
 
     def refuse(unit: Unit, answers: Any) -> None:
         raise Conflict("the partition's lease went to another worker")
 
     with pytest.raises(Conflict):
-        service.ingest_events(service.check_events({"id": "h3", "text": "hello"}), in_transaction=refuse)
-    assert not service.store_has_event("h3")  # nothing of the batch was kept
+        service.ingest.checked(service.ingest.check({"id": "h3", "text": "hello"}), in_transaction=refuse)
+    assert not service.ingest.has_event("h3")  # nothing of the batch was kept
 
 
 def test_events_of_a_batch_go_to_their_partitions_chains(service: Service) -> None:
     from clearspace.service.partitions import chain_of_partition, partition_of
 
     raw = [{"id": f"x{i}", "text": "hello", "target_user": f"u{i}"} for i in range(20)]
-    service.ingest(raw)
+    service.ingest.events(raw)
     with service.store.read() as tx:
         rows = tx.select("audit", {"kind": "decision.made"})
     chains = {r["payload"]["event_id"]: r["chain"] for r in rows}

@@ -19,7 +19,7 @@ def test_keys_create_prints_the_key_last_and_it_works(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     key = result.output.split()[-1]
     assert key.startswith("cs_")
-    principal = Service(open_store(db)).authenticate(key, "read")
+    principal = Service(open_store(db)).admin.authenticate(key, "read")
     assert principal.role == "moderator"
     listed = CliRunner().invoke(cli, ["keys", "list", "--db", db]).output
     assert "moderator" in listed and key not in listed

@@ -14,27 +14,27 @@ from clearspace.service.shield_requests import ShieldRequest
 def test_the_service_is_a_context_manager_that_closes_its_store(service: Service) -> None:
     with service as same:
         assert same is service
-        assert service.list_keys() == []
+        assert service.admin.list_keys() == []
     with pytest.raises(StoreError, match="closed"):
-        service.list_keys()
+        service.admin.list_keys()
 
 
 def test_assisted_protection_needs_a_role_that_works_cases(service: Service) -> None:
     for role in ("ingest", "auditor"):
         with pytest.raises(PermissionDenied, match="cases:work"):
-            service.turn_on_protection(ShieldRequest("kid", assisted=True), role=role, actor=f"{role}:x")
+            service.protection.turn_on(ShieldRequest("kid", assisted=True), role=role, actor=f"{role}:x")
     with pytest.raises(NotFound):
-        service.get_shield("kid")  # nothing was stored by the refused activations
-    shield = service.turn_on_protection(ShieldRequest("kid", days=3, assisted=True), role="moderator",
+        service.protection.shield("kid")  # nothing was stored by the refused activations
+    shield = service.protection.turn_on(ShieldRequest("kid", days=3, assisted=True), role="moderator",
                                         actor="moderator:m", via="console:moderator:m")
     assert shield["activated_by"] == "assisted:moderator:m"
-    assert service.get_shield("kid")["activated_by"] == "assisted:moderator:m"
+    assert service.protection.shield("kid")["activated_by"] == "assisted:moderator:m"
 
 
 def test_unassisted_protection_is_recorded_as_the_face_says(service: Service) -> None:
-    shield = service.turn_on_protection(ShieldRequest("adult", surfaces=("dms",)), role="ingest", actor="ingest:p")
+    shield = service.protection.turn_on(ShieldRequest("adult", surfaces=("dms",)), role="ingest", actor="ingest:p")
     assert shield["activated_by"] == "self" and shield["surfaces"] == ["dms"]
-    shield = service.turn_on_protection(ShieldRequest("adult"), role="moderator", actor="moderator:m",
+    shield = service.protection.turn_on(ShieldRequest("adult"), role="moderator", actor="moderator:m",
                                         via="console:moderator:m")
     assert shield["activated_by"] == "console:moderator:m"
 
@@ -49,11 +49,11 @@ def _incident(number: int, target: str) -> Incident:
 
 
 def test_the_incident_of_a_case_is_found_however_many_incidents_came_after(service: Service) -> None:
-    service.record_incidents([_incident(0, "first")])
-    first = service.list_incidents(target="first")[0]
+    service.protection.record_incidents([_incident(0, "first")])
+    first = service.protection.incidents(target="first")[0]
     assert first["case_id"]
-    service.record_incidents([_incident(n, f"t{n}") for n in range(1, 4)])
-    found = service.incident_for_case(first["case_id"])
-    assert found is not None and found["id"] == first["id"] and found == service.get_incident(first["id"])
-    assert service.incident_for_case("case_missing") is None
-    assert service.incident_for_case("bad\x00id") is None
+    service.protection.record_incidents([_incident(n, f"t{n}") for n in range(1, 4)])
+    found = service.protection.incident_for_case(first["case_id"])
+    assert found is not None and found["id"] == first["id"] and found == service.protection.incident(first["id"])
+    assert service.protection.incident_for_case("case_missing") is None
+    assert service.protection.incident_for_case("bad\x00id") is None

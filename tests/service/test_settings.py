@@ -50,8 +50,8 @@ def test_the_debunk_encoder_is_a_setting(tmp_path: Path, monkeypatch: pytest.Mon
     service = build_service(settings)
     try:
         assert service.debunk_index.encoder is not None and service.debunk_index.encoder.name == "ones"
-        service.add_debunks({"id": "d", "claim": "5G towers spread the coronavirus"}, "fc")
-        assert service.search_debunks("5G towers spread the coronavirus")[0]["debunk_id"] == "d"
+        service.rumors.add_debunks({"id": "d", "claim": "5G towers spread the coronavirus"}, "fc")
+        assert service.rumors.search("5G towers spread the coronavirus")[0]["debunk_id"] == "d"
     finally:
         service.store.close()
     with pytest.raises(ModelError):

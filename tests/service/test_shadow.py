@@ -37,11 +37,11 @@ def stored_decisions(service: Service) -> list[tuple[str, str]]:
 
 def test_policy_candidate_disagreements_are_counted_with_examples(service: Service) -> None:
     assert "action: hold\n    category: abuse\n    priority: 10" in STRICTER
-    run = service.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
+    run = service.learning.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
     assert run["status"] == "running" and run["label"] == "policy stricter@7"
-    answers = service.ingest(EVENTS)
+    answers = service.ingest.events(EVENTS)
     assert service.shadow.drain(10)
-    summary = service.shadow_summary()
+    summary = service.learning.shadow_summary()
     assert summary["run"]["compared"] == 4 and summary["run"]["disagreed"] == 2
     assert summary["counts"] == {"action:nudge->hold": 2}
     assert {e["event_id"] for e in summary["examples"]} == {"e1", "e3"}
@@ -51,21 +51,22 @@ def test_policy_candidate_disagreements_are_counted_with_examples(service: Servi
     # the candidate never acted: the stored decisions are the active engine's
     assert [a["action"] for a in answers] == ["nudge", "allow", "nudge", "remove"]
     assert stored_decisions(service) == [("e1", "nudge"), ("e2", "allow"), ("e3", "nudge"), ("e4", "remove")]
-    assert service.shadow_summary(kind="action:nudge->hold", limit=1)["examples"][0]["event_id"] in ("e1", "e3")
-    assert service.shadow_summary(kind="abusive:false->true")["examples"] == []
+    assert service.learning.shadow_summary(kind="action:nudge->hold", limit=1)["examples"][0]["event_id"] in ("e1",
+                                                                                                              "e3")
+    assert service.learning.shadow_summary(kind="abusive:false->true")["examples"] == []
 
 
 def test_start_and_stop_are_audited_and_one_run_at_a_time(service: Service) -> None:
-    service.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
+    service.learning.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
     with pytest.raises(Conflict, match="already running"):
-        service.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
-    stopped = service.stop_shadow("admin:ops")
+        service.learning.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
+    stopped = service.learning.stop_shadow("admin:ops")
     assert stopped["status"] == "stopped" and stopped["stopped_by"] == "admin:ops"
     with pytest.raises(NotFound):
-        service.stop_shadow("admin:ops")
-    service.ingest(EVENTS[:1])
-    assert service.shadow_summary()["run"]["compared"] == 0  # nothing is judged after the stop
-    kinds = [r["kind"] for r in service.audit_page(limit=10)]
+        service.learning.stop_shadow("admin:ops")
+    service.ingest.events(EVENTS[:1])
+    assert service.learning.shadow_summary()["run"]["compared"] == 0  # nothing is judged after the stop
+    kinds = [r["kind"] for r in service.admin.audit_page(limit=10)]
     assert "shadow.started" in kinds and "shadow.stopped" in kinds
 
 
@@ -81,9 +82,9 @@ def test_start_and_stop_are_audited_and_one_run_at_a_time(service: Service) -> N
 def test_a_bad_candidate_fails_at_start_and_nothing_runs(service: Service, spec: CandidateSpec,
                                                          error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
-        service.start_shadow(spec, "admin:ops")
-    assert service.shadow_summary()["run"] is None
-    assert service.ingest(EVENTS[:1])[0]["action"] == "nudge"
+        service.learning.start_shadow(spec, "admin:ops")
+    assert service.learning.shadow_summary()["run"] is None
+    assert service.ingest.events(EVENTS[:1])[0]["action"] == "nudge"
 
 
 def test_an_empty_spec_is_refused() -> None:
@@ -95,7 +96,7 @@ def test_a_malformed_model_file_is_a_model_error(service: Service, tmp_path: Pat
     bad = tmp_path / "model.npz"
     bad.write_bytes(b"PK\x03\x04 this is not a model")
     with pytest.raises(ModelError, match="cannot read model"):
-        service.start_shadow(CandidateSpec(model_path=str(bad)), "admin:ops")
+        service.learning.start_shadow(CandidateSpec(model_path=str(bad)), "admin:ops")
 
 
 class Exploding:
@@ -120,11 +121,11 @@ class Blocking:
 
 def test_a_failing_candidate_never_touches_the_active_decision(service: Service) -> None:
     service.shadow.loader = lambda spec, active: Exploding()
-    service.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
-    answers = service.ingest(EVENTS)
+    service.learning.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
+    answers = service.ingest.events(EVENTS)
     assert service.shadow.drain(10)
     assert [a["action"] for a in answers] == ["nudge", "allow", "nudge", "remove"]
-    run = service.shadow_summary()["run"]
+    run = service.learning.shadow_summary()["run"]
     assert (run["errors"], run["compared"], run["disagreed"]) == (4, 0, 0)
 
 
@@ -133,26 +134,26 @@ def test_when_behind_posts_are_dropped_and_counted(tmp_path: Path) -> None:
                       settings=Settings(shadow_queue_size=2))
     blocking = Blocking()
     service.shadow.loader = lambda spec, active: blocking
-    service.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
+    service.learning.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
     events = [{"id": f"q{i}", "text": "you idiot"} for i in range(20)]
     for event in events:
-        service.ingest(event)  # never waits on the blocked candidate
+        service.ingest.events(event)  # never waits on the blocked candidate
     blocking.release.set()
     assert service.shadow.drain(10)
-    service.shadow_tick()
-    run = service.shadow_summary()["run"]
+    service.learning.shadow_tick()
+    run = service.learning.shadow_summary()["run"]
     assert run["compared"] + run["dropped"] == 20 and run["dropped"] >= 15
     assert run["disagreed"] == run["compared"]
-    assert service.shadow_summary()["counts"]["action:nudge->remove"] == run["compared"]
+    assert service.learning.shadow_summary()["counts"]["action:nudge->remove"] == run["compared"]
 
 
 def test_sample_rate_and_examples_cap(tmp_path: Path) -> None:
     service = Service(open_store(tmp_path / "s.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()),
                       settings=Settings(shadow_sample_rate=0.5, shadow_examples_per_kind=3))
-    service.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
-    service.ingest([{"id": f"s{i}", "text": "you idiot"} for i in range(200)])
+    service.learning.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
+    service.ingest.events([{"id": f"s{i}", "text": "you idiot"} for i in range(200)])
     assert service.shadow.drain(10)
-    summary = service.shadow_summary(limit=100)
+    summary = service.learning.shadow_summary(limit=100)
     assert 60 <= summary["run"]["compared"] <= 140  # about half, by a hash of the event id
     assert summary["counts"]["action:nudge->hold"] == summary["run"]["compared"]
     assert len(summary["examples"]) == 3
@@ -163,23 +164,23 @@ def test_every_process_follows_the_run_in_the_store(tmp_path: Path) -> None:
         return Service(open_store(tmp_path / "shared.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
 
     cli, worker = open_service(), open_service()
-    cli.start_shadow(CandidateSpec(policy=STRICTER), "cli")
+    cli.learning.start_shadow(CandidateSpec(policy=STRICTER), "cli")
     cli.shadow.close()  # the CLI exits; the run stays in the store
-    worker.ingest(EVENTS[:1])
+    worker.ingest.events(EVENTS[:1])
     assert worker.shadow.local()["run_id"] is None  # not followed before the next tick
-    worker.shadow_tick()
+    worker.learning.shadow_tick()
     assert worker.shadow.local()["candidate"] == "policy stricter@7"
-    worker.ingest(EVENTS[2:3])
+    worker.ingest.events(EVENTS[2:3])
     assert worker.shadow.drain(10)
-    assert worker.shadow_summary()["counts"] == {"action:nudge->hold": 1}
-    cli.stop_shadow("cli")
-    worker.shadow_tick()
+    assert worker.learning.shadow_summary()["counts"] == {"action:nudge->hold": 1}
+    cli.learning.stop_shadow("cli")
+    worker.learning.shadow_tick()
     assert worker.shadow.local()["run_id"] is None
 
 
 def test_a_candidate_that_cannot_load_in_a_process_is_reported_not_retried(tmp_path: Path) -> None:
     first = Service(open_store(tmp_path / "f.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
-    first.start_shadow(CandidateSpec(policy=STRICTER), "cli")
+    first.learning.start_shadow(CandidateSpec(policy=STRICTER), "cli")
     second = Service(open_store(tmp_path / "f.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
     calls: list[int] = []
 
@@ -188,19 +189,19 @@ def test_a_candidate_that_cannot_load_in_a_process_is_reported_not_retried(tmp_p
         raise ModelError("the model file is not on this host")
 
     second.shadow.loader = failing  # type: ignore[assignment]
-    second.shadow_tick()
-    second.shadow_tick()
+    second.learning.shadow_tick()
+    second.learning.shadow_tick()
     assert calls == [1] and "not on this host" in second.shadow.local()["load_error"]
-    assert second.ingest(EVENTS[:1])[0]["action"] == "nudge"
+    assert second.ingest.events(EVENTS[:1])[0]["action"] == "nudge"
 
 
 def test_model_file_candidate_scores_again_with_a_second_engine(service: Service) -> None:
     shipped = files("clearspace").joinpath("data/models/abuse.npz")
-    run = service.start_shadow(CandidateSpec(model_path=str(shipped)), "admin:ops")
+    run = service.learning.start_shadow(CandidateSpec(model_path=str(shipped)), "admin:ops")
     assert run["label"] == "model abuse.npz" and run["candidate"]["model_path"] == str(shipped)
-    service.ingest(EVENTS)
+    service.ingest.events(EVENTS)
     assert service.shadow.drain(60)
-    summary = service.shadow_summary()
+    summary = service.learning.shadow_summary()
     assert summary["run"]["compared"] == 4 and summary["run"]["errors"] == 0
     # the keyword stand-in and the real model disagree about at least one of these posts
     assert summary["run"]["disagreed"] == sum(1 for e in summary["examples"]) >= 1
@@ -227,8 +228,9 @@ def test_the_shadow_thread_rests_to_stay_within_its_busy_share(tmp_path: Path) -
                       settings=Settings(shadow_max_busy=0.2))
     timed = Timed()
     service.shadow.loader = lambda spec, active: timed
-    service.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
-    service.ingest([{"id": f"t{i}", "text": "hello"} for i in range(130)])  # at least three batches (64 at most each)
+    service.learning.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
+    service.ingest.events([{"id": f"t{i}",
+                            "text": "hello"} for i in range(130)])  # at least three batches (64 at most each)
     assert service.shadow.drain(10)
     assert len(timed.starts) >= 3
     gaps = [b - a for a, b in zip(timed.starts, timed.starts[1:], strict=False)]
@@ -259,15 +261,15 @@ def test_a_stored_model_version_runs_in_shadow(tmp_path: Path) -> None:
 
     service = Service(open_store(tmp_path / "versions.db"), engine=Engine(), ids=IdFactory(counter_token()))
     data = community(120, seed=4)
-    service.ingest([{"id": f"c{i}", "author": f"u{i % 5}", "text": text} for i, (text, _) in enumerate(data)])
-    service.add_training_labels([{"event_id": f"c{i}", "abusive": abusive} for i, (_, abusive) in enumerate(data)],
+    service.ingest.events([{"id": f"c{i}", "author": f"u{i % 5}", "text": text} for i, (text, _) in enumerate(data)])
+    service.learning.add_labels([{"event_id": f"c{i}", "abusive": abusive} for i, (_, abusive) in enumerate(data)],
                                 "moderator:carol")
-    version = service.train_model("cli", holdout=0.25, seed=3)["version"]
-    run = service.start_shadow(CandidateSpec(version=version), "admin:ops")
+    version = service.learning.train_model("cli", holdout=0.25, seed=3)["version"]
+    run = service.learning.start_shadow(CandidateSpec(version=version), "admin:ops")
     assert run["label"] == f"model version {version}"
-    service.ingest(EVENTS)
+    service.ingest.events(EVENTS)
     assert service.shadow.drain(60)
-    assert service.shadow_summary()["run"]["compared"] == len(EVENTS)
-    service.stop_shadow("admin:ops")
+    assert service.learning.shadow_summary()["run"]["compared"] == len(EVENTS)
+    service.learning.stop_shadow("admin:ops")
     with pytest.raises(NotFound):
-        service.start_shadow(CandidateSpec(version="no-such-version"), "admin:ops")
+        service.learning.start_shadow(CandidateSpec(version="no-such-version"), "admin:ops")

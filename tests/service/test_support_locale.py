@@ -23,21 +23,22 @@ def _pileon(target: str) -> Incident:
 
 
 def _prompt_links(service: Service, target: str) -> list[dict[str, str]]:
-    service.record_incidents([_pileon(target)], prompts=True)
-    (prompt,) = [p for p in service.protection_prompts(target) if p.get("kind", "risk_prompt") == "risk_prompt"]
+    service.protection.record_incidents([_pileon(target)], prompts=True)
+    (prompt,) = [p for p in service.protection.prompts(target) if p.get("kind", "risk_prompt") == "risk_prompt"]
     payload = prompt.get("payload", prompt)
     return list(payload["links"])
 
 
 def test_a_chinese_target_gets_chinese_links_only(service: Service) -> None:
-    service.ingest({"id": "own", "author": "zh_user", "text": "今天天气很好，我们一起去公园散步", "region": "CN"})
+    service.ingest.events({"id": "own", "author": "zh_user", "text": "今天天气很好，我们一起去公园散步",
+                           "region": "CN"})
     links = _prompt_links(service, "zh_user")
     assert links and {(link["lang"], link["region"]) for link in links} == {("zh", "CN")}
     assert not any("911" in link["url"] or "988" in link["url"] for link in links)
 
 
 def test_an_english_target_gets_english_links(service: Service) -> None:
-    service.ingest({"id": "own", "author": "en_user", "text": "What a lovely day for a walk", "lang": "en-US"})
+    service.ingest.events({"id": "own", "author": "en_user", "text": "What a lovely day for a walk", "lang": "en-US"})
     links = _prompt_links(service, "en_user")
     assert links and {link["lang"] for link in links} == {"en"} and {link["region"] for link in links} == {"US"}
 

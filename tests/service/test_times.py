@@ -59,7 +59,7 @@ def test_start_up_skips_a_stored_event_it_cannot_read(tmp_path: Path, clock: Man
     service starts, and the other stored events are replayed into the pile-on detector."""
     db = tmp_path / "old.db"
     first = _service(db, clock)
-    first.ingest([{"id": f"e{i}", "text": "hi", "target_user": "t", "author": f"a{i}"} for i in range(3)])
+    first.ingest.events([{"id": f"e{i}", "text": "hi", "target_user": "t", "author": f"a{i}"} for i in range(3)])
     with first.store.transaction() as tx:
         for event_id, bad in (("e1", "614-08-12T08:58:16.000000Z"), ("e2", "garbage")):
             row = tx.get("events", event_id)
@@ -72,7 +72,7 @@ def test_start_up_skips_a_stored_event_it_cannot_read(tmp_path: Path, clock: Man
     assert again.pileons is not None and again.pileons.ready and again.pileons.rebuilt_events == 1
     skipped = [r.getMessage() for r in caplog.records if "cannot be read" in r.getMessage()]
     assert len(skipped) == 2 and "'e1'" in skipped[0] and "614-08-12" in skipped[0]
-    assert again.ingest({"id": "e3", "text": "hi"})[0]["action"] == "allow"
+    assert again.ingest.events({"id": "e3", "text": "hi"})[0]["action"] == "allow"
     again.store.close()
 
 

@@ -61,7 +61,7 @@ def _sql(url: str, statement: str, params: tuple[Any, ...] = ()) -> None:
 
 def _posts(service: Service, n: int, start: int = 0) -> None:
     """``n`` posts, each about someone else: their decisions land in many partitions' chains."""
-    service.ingest([{"id": f"e{i}", "text": "hello", "author": f"a{i}", "target_user": f"t{i}"}
+    service.ingest.events([{"id": f"e{i}", "text": "hello", "author": f"a{i}", "target_user": f"t{i}"}
                     for i in range(start, start + n)])
 
 
@@ -130,7 +130,7 @@ def checkpointed(service: Service, store_url: str, tmp_path: Path) -> Path:
     _fill(service, 120)
     _posts(service, 40)
     path = tmp_path / "checkpoint.json"
-    path.write_bytes(orjson.dumps(service.make_audit_checkpoint("test")))
+    path.write_bytes(orjson.dumps(service.admin.make_audit_checkpoint("test")))
     _fill(service, 5)
     _posts(service, 5, start=40)
     return path
@@ -152,9 +152,9 @@ def test_an_untampered_log_extends_its_checkpoint(service: Service, store_url: s
     assert {h["chain"]: h["length"] for h in document["chains"]}["admin"] == 120
     assert sum(h["length"] for h in document["chains"]) == 160  # 120 admin events, one decision per post
     assert document["root"] == anchor.merkle_root(document["chains"])
-    assert document["key_id"] == anchor.key_id(service.evidence_public_key())
-    assert anchor.check_document(document, service.evidence_public_key()) == []
-    assert service.verify_audit().ok
+    assert document["key_id"] == anchor.key_id(service.protection.evidence_public_key())
+    assert anchor.check_document(document, service.protection.evidence_public_key()) == []
+    assert service.admin.verify_audit().ok
 
 
 @pytest.mark.parametrize("tamper", TAMPERS)
@@ -183,27 +183,27 @@ def test_the_stored_checkpoint_catches_tampering_without_a_file(service: Service
                                                                 checkpointed: Path, tamper: str) -> None:
     chain, length = _partition_chain(orjson.loads(checkpointed.read_bytes()))
     _tamper(service, store_url, tamper, chain, length)
-    result = service.verify_audit()
+    result = service.admin.verify_audit()
     assert not result.ok
     if tamper != "emptied_all":
         assert (result.chain, result.broken_at) == (chain, length)
     with pytest.raises(Conflict, match="broken"):
-        service.make_audit_checkpoint("test")  # a tampered log is never signed
+        service.admin.make_audit_checkpoint("test")  # a tampered log is never signed
 
 
 def test_a_removed_tail_is_caught_by_the_recorded_heads_alone(service: Service, store_url: str) -> None:
     _posts(service, 12)
     _fill(service, 3)
-    assert service.verify_audit().ok
+    assert service.admin.verify_audit().ok
     _sql(store_url, "DELETE FROM audit WHERE chain = ? AND seq = ?", ("admin", 3))  # audit_heads left alone
-    result = service.verify_audit()
+    result = service.admin.verify_audit()
     assert not result.ok and result.chain == "admin" and "removed from its tail" in result.problem
 
 
 def test_chains_are_separate_and_each_starts_at_one(service: Service) -> None:
     _posts(service, 30)
     _fill(service, 2)
-    result = service.verify_audit()
+    result = service.admin.verify_audit()
     assert result.ok and result.chains["admin"].length == 2
     partitions = {name: s for name, s in result.chains.items() if name != "admin"}
     assert len(partitions) > 5 and sum(s.length for s in partitions.values()) == 30
@@ -237,36 +237,36 @@ def test_a_checkpoint_signed_by_another_key_is_refused(service: Service, store_u
 
 def test_a_broken_chain_stays_broken_until_an_admin_acknowledges(service: Service, store_url: str) -> None:
     _fill(service, 10)
-    assert service.verify_audit().ok
+    assert service.admin.verify_audit().ok
     _sql(store_url, "UPDATE audit SET actor = ? WHERE chain = ? AND seq = ?", ("someone-else", "admin", 4))  # in place
-    full = service.verify_audit(full=True)
+    full = service.admin.verify_audit(full=True)
     assert not full.ok and full.broken_at == 4
-    later = service.verify_audit(full=False)  # the incremental check alone would pass again
+    later = service.admin.verify_audit(full=False)  # the incremental check alone would pass again
     assert not later.ok and "not yet acknowledged" in later.problem
-    [alarm] = service.audit_alarms()
+    [alarm] = service.admin.audit_alarms()
     assert alarm["acknowledged_at"] is None and alarm["broken_at"] == 4
-    again = service.verify_audit(full=True)  # the same break does not raise a second alarm
-    assert not again.ok and len(service.audit_alarms()) == 1
-    acked = service.acknowledge_audit_alarm(alarm["id"], "admin:root", "restored from backup")
+    again = service.admin.verify_audit(full=True)  # the same break does not raise a second alarm
+    assert not again.ok and len(service.admin.audit_alarms()) == 1
+    acked = service.admin.acknowledge_audit_alarm(alarm["id"], "admin:root", "restored from backup")
     assert acked["acknowledged_by"] == "admin:root"
-    kinds = [r["kind"] for r in service.audit_page(limit=5)]
+    kinds = [r["kind"] for r in service.admin.audit_page(limit=5)]
     assert kinds[0] == "audit.alarm_acknowledged" and "audit.chain_broken" in kinds
-    assert service.verify_audit(full=False).ok
+    assert service.admin.verify_audit(full=False).ok
     with pytest.raises(Conflict):
-        service.acknowledge_audit_alarm(alarm["id"], "admin:root", "")
+        service.admin.acknowledge_audit_alarm(alarm["id"], "admin:root", "")
 
 
 def test_periodic_checkpoints_and_the_webhook(store_url: str, clock: ManualClock, tmp_path: Path) -> None:
     service = _service(store_url, clock, tmp_path, audit_checkpoint_seconds=600.0)
-    service.add_webhook("https://hooks.example/audit", ["audit.checkpoint"], "test")
+    service.admin.add_webhook("https://hooks.example/audit", ["audit.checkpoint"], "test")
     _fill(service, 3)
-    assert service.protection_tick()["audit_checkpoints"] == 1
-    assert service.audit_checkpoint_tick() == 0  # not due yet
+    assert service.protection.tick()["audit_checkpoints"] == 1
+    assert service.admin.audit_checkpoint_tick() == 0  # not due yet
     clock.advance(seconds=601)
-    assert service.audit_checkpoint_tick() == 0  # due, but nothing new except its own event
+    assert service.admin.audit_checkpoint_tick() == 0  # due, but nothing new except its own event
     _fill(service, 1)
-    assert service.audit_checkpoint_tick() == 1
-    first, second = service.audit_checkpoints()[::-1]
+    assert service.admin.audit_checkpoint_tick() == 1
+    first, second = service.admin.audit_checkpoints()[::-1]
     assert (first["seq"], second["seq"]) == (1, 2)
     assert anchor.total_length(second) == anchor.total_length(first) + 2
     with service.store.read() as tx:

@@ -16,7 +16,7 @@ from clearspace.store import open_store
 
 def test_sign_out_ends_the_session_for_every_process(store_url: str) -> None:
     first, second = (Service(open_store(store_url), engine=KeywordEngine()) for _ in range(2))
-    _, key = first.create_key("moderator", name="night|shift")
+    _, key = first.admin.create_key("moderator", name="night|shift")
     apps = [TestClient(create_app(s, console_secret="k" * 32), follow_redirects=False) for s in (first, second)]
     with apps[0] as one, apps[1] as two:
         assert one.post("/console/login", data={"key": key, "next": "/console/"}).status_code == 303
@@ -30,7 +30,7 @@ def test_sign_out_ends_the_session_for_every_process(store_url: str) -> None:
         one.cookies.set(COOKIE, old, path="/console")
         assert one.get("/console/").headers["location"].startswith("/console/login")
         assert two.get("/console/").headers["location"].startswith("/console/login")
-    kinds = [r["kind"] for r in second.audit_page(limit=3)]
+    kinds = [r["kind"] for r in second.admin.audit_page(limit=3)]
     assert kinds[:2] == ["console.signed_out", "console.signed_in"]
     first.store.close()
     second.store.close()

@@ -41,106 +41,107 @@ def test_the_tables_are_known_to_the_store() -> None:
 
 
 def test_a_debunk_round_trips_every_field(service: Service) -> None:
-    stored = service.add_debunks(WATER, "fc")
+    stored = service.rumors.add_debunks(WATER, "fc")
     assert {k: stored[k] for k in WATER} == WATER
     assert stored["language"] == "zh" and stored["created_by"] == "fc"
     assert stored["created_at"] == stored["updated_at"] == "2026-03-01T12:00:00.000000Z"
     assert stored["claimreview"] == to_claimreview(Debunk.from_dict(WATER))
-    assert service.get_debunk("water") == stored
+    assert service.rumors.debunk("water") == stored
     with pytest.raises(NotFound):
-        service.get_debunk("nope")
+        service.rumors.debunk("nope")
 
 
 def test_a_batch_reports_every_item(service: Service) -> None:
     review = to_claimreview(Debunk(id="https://fc.example/chip", claim="疫苗里有芯片", verdict=Verdict.FALSE,
                                    evidence=(Evidence(publisher="X"),)))
-    result = service.add_debunks([WATER, {"claim": "no id"}, 7, FIVE_G, WATER, review], "fc")
+    result = service.rumors.add_debunks([WATER, {"claim": "no id"}, 7, FIVE_G, WATER, review], "fc")
     assert [r["status"] for r in result["results"]] == ["created", "error", "error", "created", "error", "created"]
     assert result["created"] == 3 and result["errors"] == 3
     assert "duplicate id" in result["results"][4]["error"]
-    again = service.add_debunks([WATER, {**FIVE_G, "claim": "changed"}], "fc")
+    again = service.rumors.add_debunks([WATER, {**FIVE_G, "claim": "changed"}], "fc")
     assert [r["status"] for r in again["results"]] == ["unchanged", "error"]
-    assert [d["id"] for d in service.list_debunks()] == ["5g", "https://fc.example/chip", "water"]  # same time: by id
-    assert service.get_debunk("https://fc.example/chip")["evidence"] == [{"publisher": "X"}]
+    assert [d["id"] for d in service.rumors.debunks()] == ["5g", "https://fc.example/chip", "water"]  # same time: by id
+    assert service.rumors.debunk("https://fc.example/chip")["evidence"] == [{"publisher": "X"}]
 
 
 def test_a_single_bad_debunk_is_an_error(service: Service) -> None:
-    service.add_debunks(FIVE_G, "fc")
+    service.rumors.add_debunks(FIVE_G, "fc")
     with pytest.raises(Conflict):
-        service.add_debunks({**FIVE_G, "claim": "something else"}, "fc")
+        service.rumors.add_debunks({**FIVE_G, "claim": "something else"}, "fc")
     bad: Any
     for bad in ({"id": "x"}, {"id": "x", "claim": "c", "verdict": "maybe"}, {"id": "x\x00", "claim": "c"}, [], 3,
                 {"@graph": []}, {"dataFeedElement": 5}):
         with pytest.raises(InputError):
-            service.add_debunks(bad, "fc")
-    assert len(service.list_debunks()) == 1
+            service.rumors.add_debunks(bad, "fc")
+    assert len(service.rumors.debunks()) == 1
 
 
 def test_a_claimreview_document_is_imported(service: Service) -> None:
     feed = {"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [
         {"item": to_claimreview(Debunk.from_dict(WATER))}, {"item": {"@type": "ClaimReview"}}]}
-    result = service.add_debunks(feed, "fc")
+    result = service.rumors.add_debunks(feed, "fc")
     assert [r["status"] for r in result["results"]] == ["created", "error"]
-    assert service.get_debunk("water")["clarification"] == WATER["clarification"]
+    assert service.rumors.debunk("water")["clarification"] == WATER["clarification"]
 
 
 def test_search_finds_debunks_in_chinese_and_english(service: Service) -> None:
-    assert service.search_debunks("热水") == []
-    service.add_debunks([WATER, FIVE_G], "fc")
-    assert service.search_debunks("喝热水能杀死新冠病毒吗")[0]["debunk_id"] == "water"
-    assert service.search_debunks("do 5G towers spread coronavirus")[0]["debunk_id"] == "5g"
-    service.add_debunks({"id": "chip", "claim": "疫苗里有芯片"}, "fc")  # added to the built index
-    assert service.search_debunks("新冠疫苗里有芯片")[0]["debunk_id"] == "chip"
-    assert service.search_debunks("   ") == []
+    assert service.rumors.search("热水") == []
+    service.rumors.add_debunks([WATER, FIVE_G], "fc")
+    assert service.rumors.search("喝热水能杀死新冠病毒吗")[0]["debunk_id"] == "water"
+    assert service.rumors.search("do 5G towers spread coronavirus")[0]["debunk_id"] == "5g"
+    service.rumors.add_debunks({"id": "chip", "claim": "疫苗里有芯片"}, "fc")  # added to the built index
+    assert service.rumors.search("新冠疫苗里有芯片")[0]["debunk_id"] == "chip"
+    assert service.rumors.search("   ") == []
 
 
 def test_labels_are_stored_per_post_once(service: Service) -> None:
-    service.add_debunks([WATER, FIVE_G], "fc")
-    service.ingest([{"id": "p1", "text": "喝热水可以杀死新冠病毒，转发！"}, {"id": "p2", "text": "今天天气很好"}])
-    labels = service.label_event("p1")
+    service.rumors.add_debunks([WATER, FIVE_G], "fc")
+    service.ingest.events([{"id": "p1", "text": "喝热水可以杀死新冠病毒，转发！"}, {"id": "p2",
+                                                                     "text": "今天天气很好"}])
+    labels = service.rumors.label_event("p1")
     assert [(lb["debunk_id"], lb["rule"]) for lb in labels] == [("water", "claim_match@1")]
     assert labels[0]["url"] == WATER["url"]
-    assert service.label_event("p1") == labels
-    stored = service.post_labels("p1")
+    assert service.rumors.label_event("p1") == labels
+    stored = service.rumors.post_labels("p1")
     assert [(r["event_id"], r["debunk_id"], r["rule"]) for r in stored] == [("p1", "water", "claim_match@1")]
     assert stored[0]["score"] == pytest.approx(labels[0]["score"])
-    assert service.label_event("p2") == [] and service.post_labels("p2") == []
+    assert service.rumors.label_event("p2") == [] and service.rumors.post_labels("p2") == []
     with pytest.raises(NotFound):
-        service.label_event("nope")
+        service.rumors.label_event("nope")
 
 
 def test_debunks_survive_reopening_and_other_processes_see_them(store_url: str, clock: ManualClock) -> None:
     first = Service(open_store(store_url), clock=clock)
     second = Service(open_store(store_url), clock=clock)
     try:
-        first.add_debunks(WATER, "fc")
-        assert second.search_debunks("喝热水杀死新冠病毒")[0]["debunk_id"] == "water"
+        first.rumors.add_debunks(WATER, "fc")
+        assert second.rumors.search("喝热水杀死新冠病毒")[0]["debunk_id"] == "water"
         clock.advance(seconds=1)
-        first.add_debunks(FIVE_G, "fc")
-        assert second.search_debunks("5G towers coronavirus")[0]["debunk_id"] == "5g"
+        first.rumors.add_debunks(FIVE_G, "fc")
+        assert second.rumors.search("5G towers coronavirus")[0]["debunk_id"] == "5g"
     finally:
         first.store.close()
         second.store.close()
     again = Service(open_store(store_url), clock=clock)
     try:
-        assert again.get_debunk("water")["claim"] == WATER["claim"]
-        assert again.search_debunks("Drinking hot water kills the coronavirus")[0]["debunk_id"] == "water"
+        assert again.rumors.debunk("water")["claim"] == WATER["claim"]
+        assert again.rumors.search("Drinking hot water kills the coronavirus")[0]["debunk_id"] == "water"
     finally:
         again.store.close()
 
 
 def test_debunk_creation_is_audited(service: Service) -> None:
-    service.add_debunks([WATER, FIVE_G], "fc")
-    service.add_debunks(WATER, "fc")  # unchanged: nothing to log
-    rows = [row for row in service.export_audit() if row["kind"].startswith("debunk.")]
+    service.rumors.add_debunks([WATER, FIVE_G], "fc")
+    service.rumors.add_debunks(WATER, "fc")  # unchanged: nothing to log
+    rows = [row for row in service.admin.export_audit() if row["kind"].startswith("debunk.")]
     assert [(r["kind"], r["subject"], r["actor"]) for r in rows] == [
         ("debunk.created", "water", "fc"), ("debunk.created", "5g", "fc")]
-    assert service.verify_audit().ok
+    assert service.admin.verify_audit().ok
 
 
 def test_an_id_with_a_nul_character_is_simply_not_found(service: Service) -> None:
     with pytest.raises(NotFound):
-        service.get_debunk("a\x00b")
+        service.rumors.debunk("a\x00b")
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -170,15 +171,17 @@ def test_migration_7_keeps_debunks_and_labels_of_migration_5(backend: str, reque
     try:
         assert store.schema_version() == LATEST
         service = Service(store, clock=clock)
-        assert [(h["version"], h["change"], h["actor"]) for h in service.debunk_history("a")] == [(1, "created", "fc")]
-        assert service.get_debunk("b")["status"] == "active" and service.get_debunk("b")["version"] == 1
+        assert [(h["version"], h["change"], h["actor"]) for h in service.rumors.debunk_history("a")] == [
+            (1, "created", "fc")]
+        assert service.rumors.debunk("b")["status"] == "active" and service.rumors.debunk("b")["version"] == 1
         with store.read() as tx:
             assert [r["seq"] for r in tx.select("debunk_versions", order_by=["seq"])] == [1, 2]
             label = tx.get("post_labels", "l1")
         assert label is not None and label["status"] == "active" and label["decision_id"] is None
-        service.update_debunk("a", {"verdict": "misleading"}, "fc", partial=True)
-        assert [h["version"] for h in service.debunk_history("a")] == [1, 2]
-        assert [c["debunk_id"] for c in service.search_debunks("apples cure cancer")] == ["a"]
-        assert service.retract_debunk("a", "fc", "gone")["labels_withdrawn"] == 1  # an old label without decision
+        service.rumors.update_debunk("a", {"verdict": "misleading"}, "fc", partial=True)
+        assert [h["version"] for h in service.rumors.debunk_history("a")] == [1, 2]
+        assert [c["debunk_id"] for c in service.rumors.search("apples cure cancer")] == ["a"]
+        assert service.rumors.retract_debunk("a", "fc",
+                                             "gone")["labels_withdrawn"] == 1  # an old label without decision
     finally:
         store.close()

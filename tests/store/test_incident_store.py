@@ -46,7 +46,7 @@ class Feed:
         self.n += 1
         event = {"id": f"{self.prefix}{self.n}", "type": "reply", "author": author, "target_user": target,
                  "text": text, **extra}
-        return self.service.ingest(event)[0]
+        return self.service.ingest.events(event)[0]
 
     def pile_on(self, target: str, authors: list[str], **extra: Any) -> None:
         for author in authors:
@@ -64,16 +64,16 @@ def test_migration_6_adds_the_incidents_table(store: Store) -> None:
 
 
 def test_a_pile_on_becomes_one_incident_one_case_and_one_prompt(service: Service, clock: ManualClock) -> None:
-    service.add_webhook("https://hooks.example/p", TOPICS, "admin")
+    service.admin.add_webhook("https://hooks.example/p", TOPICS, "admin")
     feed = Feed(service, clock)
     feed.pile_on("victim", [f"a{i}" for i in range(5)])
-    [incident] = service.list_incidents()
+    [incident] = service.protection.incidents()
     assert incident["target"] == "victim" and incident["status"] == "active" and incident["source"] == "live"
     assert incident["participant_count"] == 5 and incident["hostile_events"] == 5
     assert incident["detected_at"] == incident["end"] > incident["start"]
-    case = service.get_case(incident["case_id"])
+    case = service.cases.get(incident["case_id"])
     assert (case["kind"], case["lane"], case["account"]) == ("incident", "pileon", None)
-    [prompt] = service.protection_prompts("victim")
+    [prompt] = service.protection.prompts("victim")
     assert prompt["kind"] == "risk_prompt" and prompt["incident_id"] == incident["id"]
     assert prompt["offer"]["action"] == "shield" and prompt["offer"]["days"] == 7
     assert {link["kind"] for link in prompt["links"]} >= {"legal_aid", "counselling", "police_howto"}
@@ -83,14 +83,14 @@ def test_a_pile_on_becomes_one_incident_one_case_and_one_prompt(service: Service
 
     # later events of the same pile-on update it: no second case, no second prompt
     feed.pile_on("victim", ["a5", "a6", "a1"])
-    [again] = service.list_incidents()
+    [again] = service.protection.incidents()
     assert again["id"] == incident["id"] and again["case_id"] == incident["case_id"]
     assert again["participant_count"] == 7 and again["hostile_events"] == 8 and again["end"] > incident["end"]
-    assert len(service.list_cases(lane="pileon")) == 1
-    assert len(service.protection_prompts("victim")) == 1
-    assert service.get_case(incident["case_id"])["priority"] == 7
-    assert service.verify_audit().ok
-    kinds = [r["kind"] for r in service.export_audit()]
+    assert len(service.cases.queue(lane="pileon")) == 1
+    assert len(service.protection.prompts("victim")) == 1
+    assert service.cases.get(incident["case_id"])["priority"] == 7
+    assert service.admin.verify_audit().ok
+    kinds = [r["kind"] for r in service.admin.export_audit()]
     assert kinds.count("incident.detected") == 1 and kinds.count("protection.risk_prompt") == 1
 
 
@@ -99,7 +99,7 @@ def test_the_incident_detail_has_roles_a_chart_series_and_the_case(service: Serv
     feed.send("fan", "victim", FRIENDLY)
     feed.pile_on("victim", ["a0", "a1", "a2", "a3", "a4", "a1"])
     feed.send("fan2", "victim", FRIENDLY)
-    incident = service.get_incident(service.list_incidents()[0]["id"])
+    incident = service.protection.incident(service.protection.incidents()[0]["id"])
     roles = incident["participants_by_role"]
     assert set(roles) == {"instigator", "first_poster", "repeat", "follower"}
     assert roles["instigator"] == ["a0"] and roles["repeat"] == ["a1"]
@@ -114,7 +114,7 @@ def test_the_incident_detail_has_roles_a_chart_series_and_the_case(service: Serv
     assert times == sorted(times) and len(times) <= 61
     assert incident["case"]["id"] == incident["case_id"] and incident["case"]["status"] == "open"
     with pytest.raises(NotFound):
-        service.get_incident("inc_nope")
+        service.protection.incident("inc_nope")
 
 
 def test_arguments_and_friendly_attention_are_not_pile_ons(service: Service, clock: ManualClock) -> None:
@@ -126,51 +126,51 @@ def test_arguments_and_friendly_attention_are_not_pile_ons(service: Service, clo
         feed.send(f"fan{i}", "star", FRIENDLY, step=5)
     for i in range(3):
         feed.send(f"rude{i}", "star", step=5)
-    assert service.list_incidents() == []
-    assert service.protection_prompts("x") == [] and service.protection_prompts("star") == []
+    assert service.protection.incidents() == []
+    assert service.protection.prompts("x") == [] and service.protection.prompts("star") == []
 
 
 def test_a_minor_target_goes_to_the_minors_lane_with_assisted_activation(service: Service,
                                                                           clock: ManualClock) -> None:
     Feed(service, clock).pile_on("kid", [f"a{i}" for i in range(5)], minor=True)
-    [incident] = service.list_incidents()
+    [incident] = service.protection.incidents()
     assert incident["minor"] is True
-    assert service.get_case(incident["case_id"])["lane"] == "minors"
-    assert service.protection_prompts("kid")[0]["assisted_activation"] is True
+    assert service.cases.get(incident["case_id"])["lane"] == "minors"
+    assert service.protection.prompts("kid")[0]["assisted_activation"] is True
 
 
 def test_quiet_incidents_end_and_a_new_pile_on_is_a_new_incident(service: Service, clock: ManualClock) -> None:
     feed = Feed(service, clock)
     feed.pile_on("victim", [f"a{i}" for i in range(5)])
     clock.advance(hours=2)
-    assert service.close_quiet_incidents() == 1
-    assert service.list_incidents(status="active") == []
-    [ended] = service.list_incidents(status="ended")
+    assert service.protection.close_quiet_incidents() == 1
+    assert service.protection.incidents(status="active") == []
+    [ended] = service.protection.incidents(status="ended")
     assert ended["ended_at"] is not None
-    assert service.close_quiet_incidents() == 0
+    assert service.protection.close_quiet_incidents() == 0
     feed.pile_on("victim", [f"b{i}" for i in range(9)])  # the first one raised the target's baseline
-    [active] = service.list_incidents(status="active")
+    [active] = service.protection.incidents(status="active")
     assert active["id"] != ended["id"] and active["case_id"] != ended["case_id"]
-    assert len(service.list_incidents()) == 2 and len(service.protection_prompts("victim")) == 2
+    assert len(service.protection.incidents()) == 2 and len(service.protection.prompts("victim")) == 2
     with pytest.raises(InputError):
-        service.list_incidents(status="open")
+        service.protection.incidents(status="open")
 
 
 def test_detection_can_be_turned_off(store: Store, clock: ManualClock, tmp_path: Path) -> None:
     service = make_service(store, clock, tmp_path, pileon_detection=False)
     Feed(service, clock).pile_on("victim", [f"a{i}" for i in range(6)])
-    assert service.list_incidents() == [] and service.pileons is None
+    assert service.protection.incidents() == [] and service.pileons is None
 
 
 def test_evidence_bundle_of_an_incident_verifies(service: Service, clock: ManualClock, tmp_path: Path) -> None:
     feed = Feed(service, clock)
     feed.send("fan", "victim", FRIENDLY)
     feed.pile_on("victim", [f"a{i}" for i in range(5)])
-    incident = service.list_incidents()[0]
-    data = service.incident_evidence(incident["id"], redact=["victim"])
+    incident = service.protection.incidents()[0]
+    data = service.protection.evidence(incident["id"], redact=["victim"])
     report = verify_bundle(data)
     assert report.ok, report.problems
-    assert report.items == 5 and report.public_key == service.evidence_public_key()
+    assert report.items == 5 and report.public_key == service.protection.evidence_public_key()
     assert b"victim" not in data.replace(b"[redacted]", b"")  # hashed items hold no trace of the redacted name
     assert (tmp_path / "evidence.pem").exists()
     tampered = data.replace(HOSTILE.encode(), "你好".encode()) if HOSTILE.encode() in data else data[:-10]
@@ -179,13 +179,13 @@ def test_evidence_bundle_of_an_incident_verifies(service: Service, clock: Manual
 
 def test_batch_action_over_an_incidents_participants_by_role(service: Service, clock: ManualClock) -> None:
     Feed(service, clock).pile_on("victim", ["a0", "a1", "a2", "a3", "a4", "a1"])
-    incident = service.list_incidents()[0]
-    result = service.batch_action("mod", "abuse", "coordinated pile-on", incident_id=incident["id"],
+    incident = service.protection.incidents()[0]
+    result = service.cases.batch_action("mod", "abuse", "coordinated pile-on", incident_id=incident["id"],
                                   roles=["instigator", "repeat"])
     assert [r["account"] for r in result["accounts"]] == ["a0", "a1"] and result["incident_id"] == incident["id"]
-    assert service.account_status("victim")["strikes"] == []
+    assert service.accounts.status("victim")["strikes"] == []
     with pytest.raises(NotFound):
-        service.batch_action("mod", "abuse", "x", incident_id="inc_missing")
+        service.cases.batch_action("mod", "abuse", "x", incident_id="inc_missing")
 
 
 def test_replayed_incidents_are_recorded_once(service: Service) -> None:
@@ -198,67 +198,68 @@ def test_replayed_incidents_are_recorded_once(service: Service) -> None:
                                         high_baseline=1))
     found = list(replay([orjson.dumps(e) for e in events], warmup_s=3600))
     assert found
-    counts = service.record_incidents(found)
+    counts = service.protection.record_incidents(found)
     assert counts["opened"] == len(found)
-    assert service.record_incidents(found)["opened"] == 0  # the same incidents again: updated, not doubled
-    listed = service.list_incidents()
+    assert service.protection.record_incidents(found)["opened"] == 0  # the same incidents again: updated, not doubled
+    listed = service.protection.incidents()
     assert len(listed) == len(found) and {i["source"] for i in listed} == {"replay"}
-    assert len(service.list_cases(lane="pileon")) + len(service.list_cases(lane="minors")) == len(found)
-    assert all(service.protection_prompts(i["target"]) == [] for i in listed)  # no prompts for history
-    detail = service.get_incident(listed[0]["id"])
+    assert len(service.cases.queue(lane="pileon")) + len(service.cases.queue(lane="minors")) == len(found)
+    assert all(service.protection.prompts(i["target"]) == [] for i in listed)  # no prompts for history
+    detail = service.protection.incident(listed[0]["id"])
     assert detail["timeline"]["source"] == "incident"  # its events are not in this store
     assert sum(b["hostile"] for b in detail["timeline"]["series"]) == detail["hostile_events"]
 
 
 def test_expiry_reminders_are_sent_once_per_activation(service: Service, clock: ManualClock) -> None:
-    service.add_webhook("https://hooks.example/p", TOPICS, "admin")
-    service.activate_shield(make_shield("v", now=service.epoch(), days=2, reminder_hours=24), "v")
-    assert service.send_expiry_reminders() == []
+    service.admin.add_webhook("https://hooks.example/p", TOPICS, "admin")
+    service.protection.activate(make_shield("v", now=service.protection.epoch(), days=2, reminder_hours=24), "v")
+    assert service.protection.send_expiry_reminders() == []
     clock.advance(hours=25)
-    [sent] = service.send_expiry_reminders()
+    [sent] = service.protection.send_expiry_reminders()
     assert sent["account"] == "v" and 22 < sent["hours_left"] < 24
-    assert service.send_expiry_reminders() == []
-    [prompt] = service.protection_prompts("v")
+    assert service.protection.send_expiry_reminders() == []
+    [prompt] = service.protection.prompts("v")
     assert prompt["kind"] == "shield_expiry_reminder" and prompt["offer"]["action"] == "extend"
     assert outbox_topics(service) == ["protection.expiry_reminder"]
     # a new activation is reminded again when its time comes; an expired shield never
-    service.activate_shield(make_shield("v", now=service.epoch(), days=2, reminder_hours=24), "v")
-    assert service.send_expiry_reminders() == []
+    service.protection.activate(make_shield("v", now=service.protection.epoch(), days=2, reminder_hours=24), "v")
+    assert service.protection.send_expiry_reminders() == []
     clock.advance(hours=25)
-    assert len(service.send_expiry_reminders()) == 1
-    service.activate_shield(make_shield("w", now=service.epoch(), days=1, reminder_hours=1), "w")
+    assert len(service.protection.send_expiry_reminders()) == 1
+    service.protection.activate(make_shield("w", now=service.protection.epoch(), days=1, reminder_hours=1), "w")
     clock.advance(days=2)
-    assert service.send_expiry_reminders() == []
-    assert [r["kind"] for r in service.export_audit()].count("shield.reminded") == 2
+    assert service.protection.send_expiry_reminders() == []
+    assert [r["kind"] for r in service.admin.export_audit()].count("shield.reminded") == 2
 
 
 def test_state_survives_a_restart_and_detection_goes_on(store_url: str, clock: ManualClock, tmp_path: Path) -> None:
     first = make_service(open_store(store_url), clock, tmp_path)
     feed = Feed(first, clock)
     feed.pile_on("victim", [f"a{i}" for i in range(5)])
-    first.activate_shield(make_shield("victim", now=first.epoch(), days=2, reminder_hours=47.5), "victim")
+    first.protection.activate(make_shield("victim", now=first.protection.epoch(), days=2, reminder_hours=47.5),
+                              "victim")
     clock.advance(minutes=40)
-    assert len(first.send_expiry_reminders()) == 1
-    [incident] = first.list_incidents()
-    key = first.evidence_public_key()
+    assert len(first.protection.send_expiry_reminders()) == 1
+    [incident] = first.protection.incidents()
+    key = first.protection.evidence_public_key()
     first.store.close()
 
     clock.advance(minutes=1)
     again = make_service(open_store(store_url), clock, tmp_path, ids_from=10_000)
     try:
-        assert again.list_incidents() == [incident]
-        assert again.get_shield("victim")["account"] == "victim"
-        assert again.send_expiry_reminders() == []  # the reminded flag was kept
-        assert again.evidence_public_key() == key
+        assert again.protection.incidents() == [incident]
+        assert again.protection.shield("victim")["account"] == "victim"
+        assert again.protection.send_expiry_reminders() == []  # the reminded flag was kept
+        assert again.protection.evidence_public_key() == key
         feed.service = again
         feed.pile_on("victim", ["a5", "a6"], step=20)  # the same pile-on goes on after the restart
-        [updated] = again.list_incidents()
+        [updated] = again.protection.incidents()
         assert updated["id"] == incident["id"] and updated["participant_count"] == 7
-        assert len(again.list_cases(lane="pileon")) == 1 and len(again.protection_prompts("victim")) == 2
+        assert len(again.cases.queue(lane="pileon")) == 1 and len(again.protection.prompts("victim")) == 2
         assert again.pileons is not None and again.pileons.rebuilt_events == 5
         feed.pile_on("other", [f"b{i}" for i in range(5)])  # and a new one is detected
-        assert {i["target"] for i in again.list_incidents()} == {"victim", "other"}
-        assert again.verify_audit().ok
+        assert {i["target"] for i in again.protection.incidents()} == {"victim", "other"}
+        assert again.admin.verify_audit().ok
     finally:
         again.store.close()
 
@@ -270,7 +271,7 @@ def test_an_incident_quiet_across_a_restart_is_ended(store_url: str, clock: Manu
     clock.advance(hours=3)
     again = make_service(open_store(store_url), clock, tmp_path, ids_from=10_000).warm_up()
     try:
-        [incident] = again.list_incidents()
+        [incident] = again.protection.incidents()
         assert incident["status"] == "ended"
     finally:
         again.store.close()
@@ -287,9 +288,9 @@ def test_a_restored_incident_is_joined_even_when_its_events_are_older_than_the_r
     try:
         feed.service = again
         feed.send("a9", "victim")
-        [incident] = again.list_incidents()
+        [incident] = again.protection.incidents()
         assert incident["participant_count"] == 6
-        assert [p["account"] for p in again.get_incident(incident["id"])["participants"]][:5] == [
+        assert [p["account"] for p in again.protection.incident(incident["id"])["participants"]][:5] == [
             f"a{i}" for i in range(5)]
     finally:
         again.store.close()
@@ -337,12 +338,12 @@ def test_live_detection_over_ingest_finds_what_replay_finds(store: Store, clock:
     for i in range(0, len(events), 100):
         batch = events[i:i + 100]
         clock.current = datetime.fromtimestamp(batch[-1]["ts"], UTC)
-        service.ingest(batch)
+        service.ingest.events(batch)
     found = {(i["target"], round(datetime.fromisoformat(i["start"]).timestamp(), 3))
-             for i in service.list_incidents(limit=1000)}
+             for i in service.protection.incidents(limit=1000)}
     assert found == expected
-    assert all(service.protection_prompts(target) for target, _ in found)
-    assert len(service.list_cases(lane="pileon", limit=1000)) == len(found)
+    assert all(service.protection.prompts(target) for target, _ in found)
+    assert len(service.cases.queue(lane="pileon", limit=1000)) == len(found)
 
 
 def test_a_restart_in_the_middle_of_the_stream_loses_no_pile_on(store_url: str, clock: ManualClock,
@@ -366,27 +367,27 @@ def test_a_restart_in_the_middle_of_the_stream_loses_no_pile_on(store_url: str, 
         for i in range(0, len(part), 100):
             batch = part[i:i + 100]
             clock.current = datetime.fromtimestamp(batch[-1]["ts"], UTC)
-            service.ingest(batch)
+            service.ingest.events(batch)
         if len(services) == 1:
             service.store.close()
     again = services[-1]
     try:
-        listed = again.list_incidents(limit=1000)
+        listed = again.protection.incidents(limit=1000)
         for truth in truths:
             mine = [i for i in listed if i["target"] == truth.target]
             assert len(mine) == 1, truth.target  # the pile-on cut by the restart is still one incident
         first = min(truths, key=lambda t: t.start)
         [cut] = [i for i in listed if i["target"] == first.target]
         assert cut["start"] < iso_ts(middle) < cut["end"]  # it spans the restart
-        assert cut["participant_count"] >= len(again.get_incident(cut["id"])["participants_by_role"]["follower"])
-        assert len(again.list_cases(lane="pileon", limit=1000)) == len(listed)
+        assert cut["participant_count"] >= len(again.protection.incident(cut["id"])["participants_by_role"]["follower"])
+        assert len(again.cases.queue(lane="pileon", limit=1000)) == len(listed)
     finally:
         again.store.close()
 
 
 def test_the_transparency_report_counts_pile_ons(service: Service, clock: ManualClock) -> None:
     Feed(service, clock).pile_on("victim", [f"a{i}" for i in range(5)])
-    service.activate_shield(make_shield("victim", now=service.epoch(), days=1), "victim")
-    service.send_expiry_reminders()
-    report = service.transparency("2026-01-01", "2027-01-01")
+    service.protection.activate(make_shield("victim", now=service.protection.epoch(), days=1), "victim")
+    service.protection.send_expiry_reminders()
+    report = service.admin.transparency("2026-01-01", "2027-01-01")
     assert report["pileons"] == {"incidents_detected": 1, "risk_prompts_sent": 1, "shield_expiry_reminders_sent": 1}

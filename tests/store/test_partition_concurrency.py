@@ -59,7 +59,7 @@ class Held:
 
         def run() -> None:
             try:
-                service.ingest_events(service.check_events(event), in_transaction=hook)
+                service.ingest.checked(service.ingest.check(event), in_transaction=hook)
             except BaseException as exc:  # noqa: BLE001 - reported by the test
                 self.error = exc
             finally:
@@ -78,7 +78,7 @@ def _ingest(service: Service, event: dict[str, Any]) -> tuple[threading.Thread, 
     finished = threading.Event()
 
     def run() -> None:
-        service.ingest(event)
+        service.ingest.events(event)
         finished.set()
 
     thread = threading.Thread(target=run, daemon=True)
@@ -93,14 +93,14 @@ def test_other_partitions_never_wait_for_an_open_decision(service: Service) -> N
     assert held.inside.wait(10)  # partition of a: its decision transaction is open, holding p(a)'s chain
     other, other_done = _ingest(service, {"id": "eb", "text": "你就是个傻逼", "author": "y", "target_user": b})
     assert other_done.wait(5), "a decision in another partition waited for the open one"
-    assert service.store_has_event("eb") and not service.store_has_event("ea")
+    assert service.ingest.has_event("eb") and not service.ingest.has_event("ea")
     queued, queued_done = _ingest(service, {"id": "ec", "text": "hello", "author": "z", "target_user": same})
     assert not queued_done.wait(0.7)  # same partition: its chain is held
     held.release()
     assert queued_done.wait(5)
     for thread in (other, queued):
         thread.join(5)
-    result = service.verify_audit()
+    result = service.admin.verify_audit()
     assert result.ok and result.events == 3
 
 
@@ -114,11 +114,11 @@ def test_one_accounts_strikes_in_two_partitions_are_counted_in_turn(service: Ser
     held.release()
     assert second_done.wait(5)
     second.join(5)
-    status = service.account_status("bob")
+    status = service.accounts.status("bob")
     assert status["strike_points"] == 6.0
     kinds = sorted(r["kind"] for r in status["restrictions"])  # (the warning has no duration: not active)
     assert kinds == sorted(["pre_send_friction", "comment_dm_limit", "temporary_mute"])  # 0 -> 3 -> 6 points
-    assert service.verify_audit().ok
+    assert service.admin.verify_audit().ok
 
 
 def test_the_same_event_in_two_partitions_is_decided_once(service: Service) -> None:
@@ -131,6 +131,6 @@ def test_the_same_event_in_two_partitions_is_decided_once(service: Service) -> N
     held.release()
     assert late_done.wait(5)
     late.join(5)
-    event = service.get_event("dup")
+    event = service.ingest.event("dup")
     assert len(event["decisions"]) == 1 and event["target_user"] == a
-    assert service.verify_audit().ok
+    assert service.admin.verify_audit().ok

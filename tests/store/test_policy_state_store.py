@@ -23,12 +23,12 @@ def test_a_reload_is_followed_on_each_backend(store_url: str, tmp_path: Path) ->
     a, b = (Service(open_store(store_url), engine=KeywordEngine(), settings=Settings(db=store_url)).warm_up()
             for _ in range(2))
     try:
-        result = a.reload_policy("admin", str(policy))
-        assert result["changed"] and b.policy_tick()
-        assert b.active_policy()["active"]["policy"] == "strict-community@5"
-        assert b.ingest({"id": "e1", "text": "你就是个傻逼"})[0]["action"] == "remove"
-        report = a.file_report(ReportIn(reporter="r", category="abuse", item="e1"))
-        stored = a.get_report(report["id"])
+        result = a.admin.reload_policy("admin", str(policy))
+        assert result["changed"] and b.admin.policy_tick()
+        assert b.admin.active_policy()["active"]["policy"] == "strict-community@5"
+        assert b.ingest.events({"id": "e1", "text": "你就是个傻逼"})[0]["action"] == "remove"
+        report = a.cases.file_report(ReportIn(reporter="r", category="abuse", item="e1"))
+        stored = a.cases.report(report["id"])
         assert stored["good_faith"] is True and stored["brigade"] is False
     finally:
         a.store.close()

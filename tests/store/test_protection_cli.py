@@ -27,11 +27,11 @@ def test_replay_records_incidents_in_the_database_once(store_url: str, tmp_path:
     assert f"database: 0 incidents recorded with a review case, {len(records)} already there" in second.output
     service = Service(open_store(store_url))
     try:
-        listed = service.list_incidents()
+        listed = service.protection.incidents()
         assert sorted((i["target"], i["start"][:19]) for i in listed) == sorted(
             (r["target"], r["start"][:19]) for r in records)
         assert all(i["case_id"] and i["source"] == "replay" for i in listed)
-        assert all(service.protection_prompts(i["target"]) == [] for i in listed)
+        assert all(service.protection.prompts(i["target"]) == [] for i in listed)
     finally:
         service.store.close()
 
@@ -39,7 +39,7 @@ def test_replay_records_incidents_in_the_database_once(store_url: str, tmp_path:
 def test_protection_remind_sends_each_reminder_once(store_url: str) -> None:
     service = Service(open_store(store_url))
     try:
-        service.activate_shield(make_shield("v", now=service.epoch(), days=1, reminder_hours=24), "v")
+        service.protection.activate(make_shield("v", now=service.protection.epoch(), days=1, reminder_hours=24), "v")
     finally:
         service.store.close()
     runner = CliRunner()

@@ -68,7 +68,7 @@ def service(postgres_url: str, clock: ManualClock) -> Iterator[Service]:
 @pytest.fixture
 def keys(service: Service) -> dict[str, str]:
     """What tests/api/conftest.py builds: one key per role."""
-    return {role: service.create_key(role, name=role)[1] for role in ROLES}
+    return {role: service.admin.create_key(role, name=role)[1] for role in ROLES}
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_concurrent_ingest_from_two_workers_stores_one_decision_per_event(postgr
 
     def send(i: int) -> None:  # every thread sends every event, in its own order
         for n in range(0, len(events), 3):
-            answers.extend(workers[i % 2].ingest(events[n:n + 3] if i % 2 else events[::-1][n:n + 3]))
+            answers.extend(workers[i % 2].ingest.events(events[n:n + 3] if i % 2 else events[::-1][n:n + 3]))
 
     threads = [threading.Thread(target=send, args=(i,)) for i in range(4)]
     for t in threads:
@@ -105,7 +105,7 @@ def test_concurrent_ingest_from_two_workers_stores_one_decision_per_event(postgr
     assert all(len(ids) == 1 for ids in by_event.values()) and len(by_event) == 12
     with workers[0].store.read() as tx:
         assert tx.count("decisions") == 12 and tx.count("events") == 12
-    result = workers[1].verify_audit()
+    result = workers[1].admin.verify_audit()
     assert result.ok, result
     for w in workers:
         w.store.close()
@@ -117,7 +117,7 @@ def test_app_from_env_serves_events_end_to_end(postgres_url: str, monkeypatch: p
     monkeypatch.setenv("CLEARSPACE_DB", postgres_url)
     app = app_from_env()  # what 'clearspace serve' and uvicorn --factory run
     service = _service(postgres_url, ManualClock(datetime(2026, 3, 1, tzinfo=UTC)), IdFactory())
-    _, key = service.create_key("admin")
+    _, key = service.admin.create_key("admin")
     headers = {"Authorization": f"Bearer {key}"}
     with TestClient(app) as client:
         r = client.post("/v1/events", json={"id": "p1", "author": "u1", "target_user": "u2", "text": THREAT},
@@ -132,7 +132,7 @@ def test_app_from_env_serves_events_end_to_end(postgres_url: str, monkeypatch: p
 
 
 def test_api_over_postgres(service: Service) -> None:
-    _, key = service.create_key("admin")
+    _, key = service.admin.create_key("admin")
     with TestClient(create_app(service)) as client:
         r = client.post("/v1/events", json=[{"id": "a", "text": "hello"}, {"id": "b", "text": THREAT}],
                         headers={"Authorization": f"Bearer {key}"})

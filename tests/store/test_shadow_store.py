@@ -48,12 +48,12 @@ def test_migration_13_on_both_backends(store: Store) -> None:
     assert LATEST >= 13 and store.schema_version() == LATEST
     assert KEYS["shadow_runs"] == "id" and KEYS["shadow_disagreements"] == "id"
     service = Service(store, engine=KeywordEngine(), ids=IdFactory(counter_token()))
-    run = service.start_shadow(CandidateSpec(policy="name: p\nversion: 2\nrules:\n  - name: all\n    version: 1\n"
-                                                    "    when: {signal: abuse, min: 0}\n    action: label\n"),
-                               "admin:ops")
-    service.ingest([{"id": "a", "text": "hello"}, {"id": "b", "text": "you idiot"}])
+    run = service.learning.start_shadow(
+        CandidateSpec(policy="name: p\nversion: 2\nrules:\n  - name: all\n    version: 1\n"
+                             "    when: {signal: abuse, min: 0}\n    action: label\n"), "admin:ops")
+    service.ingest.events([{"id": "a", "text": "hello"}, {"id": "b", "text": "you idiot"}])
     assert service.shadow.drain(10)
-    summary = service.shadow_summary(run["id"])
+    summary = service.learning.shadow_summary(run["id"])
     service.shadow.close()
     assert summary["counts"] == {"action:allow->label": 1, "action:nudge->label": 1}
     assert sorted(e["event_id"] for e in summary["examples"]) == ["a", "b"]

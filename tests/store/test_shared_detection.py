@@ -46,12 +46,12 @@ def send(service: Service, clock: ManualClock, author: str, target: str = "victi
          text: str = HOSTILE) -> None:
     clock.advance(seconds=step)
     event_id = f"{target}-{author}-{clock().timestamp()}"
-    service.ingest({"id": event_id, "type": "reply", "author": author, "target_user": target, "text": text})
+    service.ingest.events({"id": event_id, "type": "reply", "author": author, "target_user": target, "text": text})
 
 
 def tick(*services: Service) -> list[dict[str, Any]]:
     """One tick of each worker, in this order (the holder first, as its ticks keep its lease)."""
-    return [s.pileon_tick() for s in services]
+    return [s.protection.pileon_tick() for s in services]
 
 
 def split(pair: tuple[Service, Service], clock: ManualClock, authors: list[str], *, ticking: bool = True) -> None:
@@ -64,8 +64,8 @@ def split(pair: tuple[Service, Service], clock: ManualClock, authors: list[str],
 
 def recorded(service: Service, target: str = "victim") -> tuple[int, int, int]:
     """Incidents, review cases and risk prompts stored (for ``target``)."""
-    cases = service.list_cases(lane="pileon", status="open") + service.list_cases(lane="minors", status="open")
-    return len(service.list_incidents(target=target)), len(cases), len(service.protection_prompts(target))
+    cases = service.cases.queue(lane="pileon", status="open") + service.cases.queue(lane="minors", status="open")
+    return len(service.protection.incidents(target=target)), len(cases), len(service.protection.prompts(target))
 
 
 def lease_row(service: Service) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def lease_row(service: Service) -> dict[str, Any]:
 
 
 def audit_kinds(service: Service) -> list[str]:
-    return [r["kind"] for r in service.export_audit()]
+    return [r["kind"] for r in service.admin.export_audit()]
 
 
 # ---------------------------------------------------------------------------------------- the lease
@@ -118,7 +118,7 @@ def test_shared_mode_ingest_feeds_no_detector(pair: tuple[Service, Service], clo
     assert a.shared_pileons is not None and b.shared_pileons is not None
     assert a.shared_pileons.lease.holder != b.shared_pileons.lease.holder
     split(pair, clock, [f"a{i}" for i in range(6)], ticking=False)
-    assert a.list_incidents() == [] and a.close_quiet_incidents() == 0
+    assert a.protection.incidents() == [] and a.protection.close_quiet_incidents() == 0
 
 
 def test_local_mode_misses_a_pile_on_split_over_two_workers(store_url: str, clock: ManualClock,
@@ -129,8 +129,8 @@ def test_local_mode_misses_a_pile_on_split_over_two_workers(store_url: str, cloc
     try:
         assert pair[0].shared_pileons is None and pair[0].pileons is not None
         split(pair, clock, [f"a{i}" for i in range(6)], ticking=False)
-        assert pair[0].list_incidents() == []
-        assert pair[0].pileon_tick() == {"holder": False, "events": 0, "opened": 0, "updated": 0, "ended": 0}
+        assert pair[0].protection.incidents() == []
+        assert pair[0].protection.pileon_tick() == {"holder": False, "events": 0, "opened": 0, "updated": 0, "ended": 0}
     finally:
         for service in pair:
             service.store.close()
@@ -139,22 +139,23 @@ def test_local_mode_misses_a_pile_on_split_over_two_workers(store_url: str, cloc
 def test_only_the_lease_holder_records_a_pile_on_split_over_two_workers(pair: tuple[Service, Service],
                                                                         clock: ManualClock) -> None:
     a, b = pair
-    a.add_webhook("https://hooks.example/p", ["protection.risk_prompt"], "admin")
+    a.admin.add_webhook("https://hooks.example/p", ["protection.risk_prompt"], "admin")
     first, second = tick(a, b)
     assert first["holder"] is True and second == {"holder": False, "events": 0, "opened": 0, "updated": 0,
                                                   "ended": 0}
     split(pair, clock, ["a0", "a1", "a2", "a3"])
     send(a, clock, "a4", step=2)
-    assert a.list_incidents() == []  # found at the holder's next tick, not at ingest
-    assert b.pileon_tick()["holder"] is False and a.list_incidents() == []  # the other worker does nothing
-    found = a.pileon_tick()
+    assert a.protection.incidents() == []  # found at the holder's next tick, not at ingest
+    assert b.protection.pileon_tick()["holder"] is False  # the other worker does nothing
+    assert a.protection.incidents() == []
+    found = a.protection.pileon_tick()
     assert found["holder"] is True and found["events"] == 1 and found["opened"] == 1
-    [incident] = a.list_incidents()
-    detail = a.get_incident(incident["id"])
+    [incident] = a.protection.incidents()
+    detail = a.protection.incident(incident["id"])
     assert [p["account"] for p in detail["participants"]] == ["a0", "a1", "a2", "a3", "a4"]
     assert incident["hostile_events"] == 5 and incident["source"] == "live"
     assert recorded(a) == (1, 1, 1)
-    [prompt] = b.protection_prompts("victim")
+    [prompt] = b.protection.prompts("victim")
     assert prompt["incident_id"] == incident["id"]
     with a.store.read() as tx:
         assert [m["topic"] for m in tx.select("outbox")] == ["protection.risk_prompt"]
@@ -162,47 +163,47 @@ def test_only_the_lease_holder_records_a_pile_on_split_over_two_workers(pair: tu
     # ticks read the last seconds again (the re-read window): nothing is counted twice
     assert [r["events"] for r in tick(a, a, b)] == [0, 0, 0]
     split(pair, clock, ["a5", "a1"])
-    [grown] = b.list_incidents()
+    [grown] = b.protection.incidents()
     assert grown["id"] == incident["id"] and grown["participant_count"] == 6 and grown["hostile_events"] == 7
     assert recorded(b) == (1, 1, 1)
-    assert audit_kinds(a).count("incident.detected") == 1 and a.verify_audit().ok
+    assert audit_kinds(a).count("incident.detected") == 1 and a.admin.verify_audit().ok
 
 
 def test_failover_continues_the_same_incident(pair: tuple[Service, Service], clock: ManualClock) -> None:
     a, b = pair
     tick(a, b)
     split(pair, clock, [f"a{i}" for i in range(5)])
-    [incident] = a.list_incidents()
+    [incident] = a.protection.incidents()
     assert a.shared_pileons is not None and b.shared_pileons is not None
     assert a.shared_pileons.takeovers == 1 and b.shared_pileons.takeovers == 0
 
     # the holder stops (crash, hang): the other worker waits for the lease to expire ...
     clock.advance(seconds=5)
-    assert b.pileon_tick()["holder"] is False
+    assert b.protection.pileon_tick()["holder"] is False
     send(b, clock, "a5", step=4)  # ingested while nobody detects
-    assert b.pileon_tick()["holder"] is False and a.list_incidents()[0]["participant_count"] == 5
+    assert b.protection.pileon_tick()["holder"] is False and a.protection.incidents()[0]["participant_count"] == 5
     clock.advance(seconds=2)
     # ... then takes over: rebuilt from the store, it detects again over the events the old holder
     # may have missed (received since its last renewal, less a tick and the re-read window)
-    took = b.pileon_tick()
+    took = b.protection.pileon_tick()
     assert took == {"holder": True, "events": 2, "opened": 0, "updated": 1, "ended": 0}
     assert b.shared_pileons.takeovers == 1
     assert b.shared_pileons.live is not None and b.shared_pileons.live.rebuilt_events == 4
-    [same] = b.list_incidents()
+    [same] = b.protection.incidents()
     assert same["id"] == incident["id"] and same["participant_count"] == 6 and same["hostile_events"] == 6
     send(a, clock, "a6", step=0.5)  # the old holder's process still ingests
     send(b, clock, "a7", step=0.5)
-    assert b.pileon_tick()["updated"] == 1
-    [same] = b.list_incidents()
+    assert b.protection.pileon_tick()["updated"] == 1
+    [same] = b.protection.incidents()
     assert same["id"] == incident["id"] and same["participant_count"] == 8 and same["hostile_events"] == 8
     assert same["case_id"] == incident["case_id"] and recorded(b) == (1, 1, 1)
     assert audit_kinds(b).count("incident.detected") == 1 and audit_kinds(b).count("protection.risk_prompt") == 1
 
     # the old holder comes back: it does not detect (and dropped its detector)
-    assert a.pileon_tick()["holder"] is False and a.shared_pileons.live is None
+    assert a.protection.pileon_tick()["holder"] is False and a.shared_pileons.live is None
     send(a, clock, "a8", step=0.5)
     tick(b, a)
-    assert b.list_incidents()[0]["participant_count"] == 9 and recorded(a) == (1, 1, 1)
+    assert b.protection.incidents()[0]["participant_count"] == 9 and recorded(a) == (1, 1, 1)
 
 
 def test_a_pile_on_that_became_one_while_nobody_detected_is_recorded_at_takeover(
@@ -211,12 +212,12 @@ def test_a_pile_on_that_became_one_while_nobody_detected_is_recorded_at_takeover
     tick(a, b)
     split(pair, clock, ["a0", "a1", "a2", "a3"])  # not yet an incident
     send(b, clock, "a4", step=3)  # the event that makes it one arrives after the holder's last tick
-    assert a.list_incidents() == []
+    assert a.protection.incidents() == []
     clock.advance(seconds=8)
-    assert b.pileon_tick()["opened"] == 1  # the old holder's lease expired: taken over, found at once
-    [incident] = b.list_incidents()
+    assert b.protection.pileon_tick()["opened"] == 1  # the old holder's lease expired: taken over, found at once
+    [incident] = b.protection.incidents()
     assert incident["participant_count"] == 5 and recorded(b) == (1, 1, 1)
-    assert a.pileon_tick()["holder"] is False and recorded(a) == (1, 1, 1)
+    assert a.protection.pileon_tick()["holder"] is False and recorded(a) == (1, 1, 1)
 
 
 def test_a_holder_that_lost_the_lease_during_its_tick_writes_nothing(pair: tuple[Service, Service],
@@ -232,11 +233,11 @@ def test_a_holder_that_lost_the_lease_during_its_tick_writes_nothing(pair: tuple
 
     def stalled_read(store: Store, wall: float) -> Any:
         clock.advance(seconds=11)  # the holder hangs past its lease: the other worker takes over
-        assert b.pileon_tick()["opened"] == 1
+        assert b.protection.pileon_tick()["opened"] == 1
         return read(store, wall)
 
     monkeypatch.setattr(shared.tail, "read", stalled_read)
-    assert a.pileon_tick()["holder"] is False  # found the same pile-on, but wrote nothing
+    assert a.protection.pileon_tick()["holder"] is False  # found the same pile-on, but wrote nothing
     assert shared.live is None and recorded(a) == (1, 1, 1)
     assert audit_kinds(a).count("incident.detected") == 1
 
@@ -262,7 +263,7 @@ def test_a_long_rebuild_renews_the_lease_and_stops_when_it_is_lost(pair: tuple[S
 
     monkeypatch.setattr(shared.lease, "renew", counted)
     monkeypatch.setattr(shared, "clock", slow)
-    assert b.pileon_tick()["holder"] is True
+    assert b.protection.pileon_tick()["holder"] is True
     assert len(renewals) >= 20  # 24 hours replayed a minute at a time: renewed about every second
     assert lease_row(b) == {"name": LEASE_NAME, "holder": shared.lease.holder,
                             "expires_at": iso(datetime.fromisoformat(renewals[-1]) + timedelta(seconds=10))}
@@ -282,7 +283,7 @@ def test_a_long_rebuild_renews_the_lease_and_stops_when_it_is_lost(pair: tuple[S
     with b.store.transaction() as tx:
         tx.update("leases", {"name": LEASE_NAME}, {"holder": "someone"})  # b must take it over again
     clock.advance(seconds=11)
-    assert b.pileon_tick()["holder"] is False and shared.live is None and calls[0] > 200
+    assert b.protection.pileon_tick()["holder"] is False and shared.live is None and calls[0] > 200
     assert lease_row(b)["holder"] == "thief"
 
 
@@ -297,9 +298,9 @@ def test_an_event_committed_late_with_an_earlier_receipt_time_is_counted(
         send(b, clock, "a4", step=0)
         clock.advance(seconds=3)
         tick(a, b)
-        assert len(a.list_incidents()) == found  # within the re-read window: counted; without one: lost
+        assert len(a.protection.incidents()) == found  # within the re-read window: counted; without one: lost
         if found:
-            assert a.list_incidents()[0]["participant_count"] == 5
+            assert a.protection.incidents()[0]["participant_count"] == 5
     finally:
         a.store.close()
         b.store.close()
@@ -310,9 +311,10 @@ def test_the_holder_ends_quiet_incidents(pair: tuple[Service, Service], clock: M
     tick(a, b)
     split(pair, clock, [f"a{i}" for i in range(5)])
     clock.advance(hours=2)
-    assert b.close_quiet_incidents() == 0 and a.close_quiet_incidents() == 0  # not the periodic job's work
+    # not the periodic job's work
+    assert b.protection.close_quiet_incidents() == 0 and a.protection.close_quiet_incidents() == 0
     assert tick(a, b) == [{"holder": True, "events": 0, "opened": 0, "updated": 0, "ended": 1}, idle()]
-    [ended] = a.list_incidents()
+    [ended] = a.protection.incidents()
     assert ended["status"] == "ended" and audit_kinds(a).count("incident.ended") == 1
 
 
@@ -323,7 +325,7 @@ def test_a_new_holder_ends_the_incidents_that_went_quiet_meanwhile(pair: tuple[S
     split(pair, clock, [f"a{i}" for i in range(5)])
     clock.advance(hours=2)
     assert tick(b, a) == [{"holder": True, "events": 0, "opened": 0, "updated": 0, "ended": 1}, idle()]
-    [ended] = b.list_incidents()
+    [ended] = b.protection.incidents()
     assert ended["status"] == "ended" and recorded(b)[0] == 1
 
 
@@ -361,9 +363,9 @@ def test_the_app_runs_the_tick_in_shared_mode_and_gives_the_lease_up(store_url: 
             for i in range(5):
                 send(service, clock, f"a{i}")
             deadline = datetime.now(UTC) + timedelta(seconds=20)
-            while not service.list_incidents() and datetime.now(UTC) < deadline:
+            while not service.protection.incidents() and datetime.now(UTC) < deadline:
                 time.sleep(0.02)
-            assert len(service.list_incidents()) == 1
+            assert len(service.protection.incidents()) == 1
         assert lease_row(service) == {"name": LEASE_NAME, "holder": service.shared_pileons.lease.holder,
                                       "expires_at": iso(clock())}  # released on shutdown
     finally:

@@ -27,6 +27,7 @@ from clearspace.service.batcher import Batcher
 from clearspace.service.bus_node import BusNode
 from clearspace.service.core import Service
 from clearspace.service.events import Event
+from clearspace.service.results import Answer
 from clearspace.service.webhooks import OutboxWorker
 
 log = logging.getLogger(__name__)
@@ -43,17 +44,17 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     """The ASGI app; ingest requests are merged into batches of up to ``max_batch_items`` events.
 
     With ``deliver_webhooks`` a background thread sends due outbox messages every second; with
-    ``protection_jobs`` another runs :meth:`Service.protection_tick` (expiry reminders, ending quiet
+    ``protection_jobs`` another runs :meth:`Service.protection.tick` (expiry reminders, ending quiet
     incidents) every ``Settings.protection_tick_seconds``. ``fast_path`` answers ``POST /v1/events``
     and ``POST /v1/shield/check`` from :mod:`clearspace.api.fastpath`. A third thread refreshes the
     in-memory mirror of shields every second. In shared pile-on mode (``Settings.pileon_mode``) a
-    fourth runs :meth:`Service.pileon_tick` every ``pileon_tick_seconds`` and gives the detector's
-    lease up on shutdown. A fifth follows shadow runs (:meth:`Service.shadow_tick`) every
+    fourth runs :meth:`Service.protection.pileon_tick` every ``pileon_tick_seconds`` and gives the detector's
+    lease up on shutdown. A fifth follows shadow runs (:meth:`Service.learning.shadow_tick`) every
     ``shadow_sync_seconds``. ``console`` serves the moderator console under
-    ``/console`` (sessions signed with ``console_secret``, default :meth:`Service.console_secret`).
+    ``/console`` (sessions signed with ``console_secret``, default :meth:`Service.admin.console_secret`).
     """
-    batcher: Batcher[Event, dict[str, Any]] = Batcher(service.ingest_events, max_items=max_batch_items)
-    holds: Batcher[Any, str] = Batcher(service.store_held, max_items=256, name="held")
+    batcher: Batcher[Event, Answer] = Batcher(service.ingest.checked, max_items=max_batch_items)
+    holds: Batcher[Any, str] = Batcher(service.protection.store_held, max_items=256, name="held")
     node = BusNode(service) if service.settings.bus_url else None  # bus mode: workers decide (docs/scaleout.md)
 
     @asynccontextmanager
@@ -62,31 +63,32 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
         holds.start()
         if node is not None:
             await run_in_threadpool(node.start, app.state.keys.forget)
-        service.refresh_shields()
-        workers = [OutboxWorker(service.refresh_shields, interval=service.shield_refresh_seconds,
+        service.protection.refresh_shields()
+        workers = [OutboxWorker(service.protection.refresh_shields, interval=service.protection.refresh_seconds,
                                 name="shields").start()]
         if deliver_webhooks:
             import httpx
 
             client = httpx.Client()
-            workers.append(OutboxWorker(lambda: service.deliver_webhooks(client)).start())
+            workers.append(OutboxWorker(lambda: service.admin.deliver_webhooks(client)).start())
         if protection_jobs:
-            workers.append(OutboxWorker(service.protection_tick, interval=service.settings.protection_tick_seconds,
+            workers.append(OutboxWorker(service.protection.tick, interval=service.settings.protection_tick_seconds,
                                         name="protection").start())
-            workers.append(OutboxWorker(service.monetization_tick,  # issue 16: restorations after a clean window
+            workers.append(OutboxWorker(service.accounts.monetization_tick,
+                                         # issue 16: restorations after a clean window
                                         interval=service.settings.monetization_tick_seconds,
                                         name="monetization").start())
-        workers.append(OutboxWorker(service.policy_tick, interval=service.settings.policy_poll_seconds,
+        workers.append(OutboxWorker(service.admin.policy_tick, interval=service.settings.policy_poll_seconds,
                                     name="policy").start())  # follow policy reloads of other processes
-        workers.append(OutboxWorker(service.shadow_tick, interval=service.settings.shadow_sync_seconds,
+        workers.append(OutboxWorker(service.learning.shadow_tick, interval=service.settings.shadow_sync_seconds,
                                     name="shadow").start())  # issue 13: follow shadow runs started elsewhere
         # issue 13: serve the active model version now, then follow promotions and rollbacks
         await run_in_threadpool(_follow_models, service)
         workers.append(OutboxWorker(lambda: _follow_models(service), interval=service.settings.model_check_seconds,
                                     name="models").start())
-        shared = service.shares_pileon_detection
+        shared = service.protection.shares_pileon_detection
         if shared:
-            workers.append(OutboxWorker(service.pileon_tick, interval=service.settings.pileon_tick_seconds,
+            workers.append(OutboxWorker(service.protection.pileon_tick, interval=service.settings.pileon_tick_seconds,
                                         name="pileons").start())
         try:
             yield
@@ -99,7 +101,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
                 worker.stop()
             service.stop_threads()
             if shared:
-                service.release_pileon_lease()
+                service.protection.release_pileon_lease()
 
     app = ClearspaceApp(title="clearspace", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
                         docs_url=None, redoc_url=None)  # their pages load from a CDN: docs_page serves /docs
@@ -116,7 +118,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
     if console:
         from clearspace.console import mount_console
 
-        mount_console(app, service, console_secret or service.console_secret())
+        mount_console(app, service, console_secret or service.admin.console_secret())
     app.add_middleware(JsonBodies)
     app.add_middleware(Edge, max_bytes=service.settings.max_body_bytes)  # api/edge.py: 413, NUL, depth
     if fast_path:
@@ -133,7 +135,7 @@ def create_app(service: Service, *, max_batch_items: int = 256, deliver_webhooks
 def _follow_models(service: Service) -> None:
     """One check of the active model version; a failure is logged and the current model kept."""
     try:
-        service.model_tick()
+        service.learning.model_tick()
     except Exception:  # noqa: BLE001 - scoring goes on with the model in service
         log.exception("checking the active model version failed; the current model stays in service")
 

@@ -35,9 +35,9 @@ class KeyCache:
         if cached and cached[1] > time.monotonic():
             principal = cached[0]
             access.authorize(principal, permission)
-            self.service.charge(principal.key_id, principal.rate_limit)
+            self.service.admin.charge(principal.key_id, principal.rate_limit)
             return principal
-        principal = await run_in_threadpool(self.service.authenticate, key, permission)
+        principal = await run_in_threadpool(self.service.admin.authenticate, key, permission)
         self._seen[key or ""] = (principal, time.monotonic() + self.ttl)
         return principal
 

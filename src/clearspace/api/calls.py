@@ -1,7 +1,7 @@
 """Typed calls from the routes into the service (issue 14 point 18).
 
 Every route reaches the :class:`~clearspace.service.core.Service` through :func:`service_of` and
-calls its methods directly, ``await call(service_of(request).get_case, case_id)``, so the type
+calls its methods directly, ``await call(service_of(request).cases.get, case_id)``, so the type
 checker sees each method's name, arguments and result at the boundary (no calls by method name).
 """
 

@@ -63,7 +63,7 @@ class EventsFastPath:
             scheme, _, key = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
             await self.keys.principal(key.strip() or None if scheme.lower() == "bearer" else None, "events:write")
             raw = parse_json(await self._body(receive))
-            events = self.service.check_events(raw)
+            events = self.service.ingest.check(raw)
             if self.node is not None:
                 query = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("wait", [""])[-1]
                 status, published = await self.node.accept(raw, events, wait_ms(query))
@@ -175,9 +175,9 @@ class ShieldCheckFast:
             return
         account, interaction, item_id, text = plain
         try:
-            verdict = self.service.shield_verdict(account, interaction, refresh=False)
+            verdict = self.service.protection.verdict(account, interaction, refresh=False)
             if verdict.action == "hold":
-                row = self.service.held_row(account, interaction, verdict, item_id, text)
+                row = self.service.protection.held_row(account, interaction, verdict, item_id, text)
                 await self._store(row)
                 content = orjson.dumps({**verdict.to_dict(), "held_id": row["id"]})
             else:

@@ -20,7 +20,7 @@ def accounts_show(account: str, db: str | None) -> None:
     """The creator record of ACCOUNT as JSON: reach, monetization (eligible, reasons, review_at), toxic
     traffic, decisions, strikes with expiry and pile-on roles. Exit status 1 for an unknown account."""
     with _service(db) as service:
-        record = service.creator_record(account)
+        record = service.accounts.creator_record(account)
     click.echo(orjson.dumps(record, option=orjson.OPT_INDENT_2).decode())
 
 
@@ -37,7 +37,7 @@ def accounts_set(account: str, followers: int | None, verified: bool | None, mon
     raw = {k: v for k, v in (("followers", followers), ("verified", verified), ("monetized", monetized),
                              ("organization", organization)) if v is not None}
     with _service(db) as service:
-        answer = service.put_account(account, raw, "cli")
+        answer = service.accounts.put(account, raw, "cli")
     click.echo(orjson.dumps(answer).decode())
 
 
@@ -46,7 +46,7 @@ def accounts_set(account: str, followers: int | None, verified: bool | None, mon
 def accounts_tick(db: str | None) -> None:
     """Record the restoration of every account whose marks expired (what `serve` does every minute)."""
     with _service(db) as service:
-        click.echo(f"{service.monetization_tick()} accounts restored")
+        click.echo(f"{service.accounts.monetization_tick()} accounts restored")
 
 
 COMMANDS = (accounts,)

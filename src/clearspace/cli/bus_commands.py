@@ -56,7 +56,7 @@ def bus_status(db: str | None, bus_url: str | None, config: str | None, as_json:
     import orjson
 
     with _service(db, config, bus_url=bus_url) as service:
-        found = service.bus_status()
+        found = service.admin.bus_status()
     if as_json:
         click.echo(orjson.dumps(found, option=orjson.OPT_INDENT_2).decode())
         return

@@ -36,7 +36,7 @@ def training_export(output_path: str, current_only: bool, db: str | None) -> Non
 
     count = 0
     with click.open_file(output_path, "wb") as out, _service(db) as service:
-        for row in service.export_training_labels(current_only):
+        for row in service.learning.export_labels(current_only):
             out.write(orjson.dumps(row) + b"\n")
             count += 1
     click.echo(f"exported {count} labels", err=True)
@@ -57,9 +57,9 @@ def model() -> None:
 def model_train(holdout: float, seed: int, promote_after: bool, as_json: bool, db: str | None) -> None:
     """Train a new version from the shipped model and the community's current labels (not promoted)."""
     with _service(db) as service:
-        record = service.train_model("cli", holdout=holdout, seed=seed)
+        record = service.learning.train_model("cli", holdout=holdout, seed=seed)
         if promote_after:
-            service.promote_model(record["version"], "cli", "promoted by 'clearspace model train --promote'")
+            service.learning.promote_model(record["version"], "cli", "promoted by 'clearspace model train --promote'")
     evaluation = record["evaluation"]
     new, active = evaluation.get("new"), evaluation.get("active")
     click.echo(f"trained model version {record['version']} on {record['training']['trained_on']} labels in "
@@ -81,7 +81,7 @@ def model_train(holdout: float, seed: int, promote_after: bool, as_json: bool, d
 def model_list(as_json: bool, db: str | None) -> None:
     """The versions, newest first; '*' marks the active one."""
     with _service(db) as service:
-        listing = service.list_models()
+        listing = service.learning.list_models()
     if as_json:
         _echo_json(listing)
         return
@@ -99,7 +99,7 @@ def model_list(as_json: bool, db: str | None) -> None:
 def model_promote(version: str, reason: str, db: str | None) -> None:
     """Serve VERSION ('shipped' for the package's model) in every server process over this database."""
     with _service(db) as service:
-        active = service.promote_model(version, "cli", reason)
+        active = service.learning.promote_model(version, "cli", reason)
     click.echo(f"model version {active['version']} is active; running servers switch within seconds")
 
 
@@ -109,7 +109,7 @@ def model_promote(version: str, reason: str, db: str | None) -> None:
 def model_rollback(reason: str, db: str | None) -> None:
     """Return to the version that was active before the current one was promoted."""
     with _service(db) as service:
-        active = service.rollback_model("cli", reason)
+        active = service.learning.rollback_model("cli", reason)
     click.echo(f"rolled back: model version {active['version']} is active")
 
 
@@ -121,7 +121,7 @@ def model_rollback(reason: str, db: str | None) -> None:
 def model_export(version: str, output_path: str, db: str | None) -> None:
     """Write the model file of VERSION."""
     with _service(db) as service:
-        data = service.export_model(version)
+        data = service.learning.export_model(version)
     if output_path == "-":
         sys.stdout.buffer.write(data)
         return

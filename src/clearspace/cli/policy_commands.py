@@ -74,7 +74,7 @@ def policy_reload(path: str | None, db: str | None, config: str | None) -> None:
 
     service = _service(db, config)
     try:
-        result = service.reload_policy("cli", path)
+        result = service.admin.reload_policy("cli", path)
     except PolicyError as exc:
         for problem in [str(exc), *getattr(exc, "__notes__", ())]:
             click.echo(problem, err=True)

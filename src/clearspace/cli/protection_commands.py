@@ -123,7 +123,7 @@ def replay(events_path: str, output_path: str, warmup_minutes: float, window_min
                                 warmup_s=warmup_minutes * 60):
                 out.write(orjson.dumps(incident.to_dict(timeline=timeline)) + b"\n")
                 if service is not None:
-                    for key, n in service.record_incidents([incident], prompts=prompts).items():
+                    for key, n in service.protection.record_incidents([incident], prompts=prompts).items():
                         recorded[key] += n
     finally:
         if service is not None:
@@ -305,7 +305,7 @@ def protection() -> None:
 def remind(db: str | None) -> None:
     """Send the due shield expiry reminders (notification + webhook), each activation once."""
     with _open_service(db) as service:
-        sent = service.send_expiry_reminders()
+        sent = service.protection.send_expiry_reminders()
     for reminder in sent:
         click.echo(f"{reminder['account']}: protection ends {reminder['expires_at_iso']}")
     click.echo(f"{len(sent)} reminder(s) sent", err=True)

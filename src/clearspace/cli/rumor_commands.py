@@ -39,7 +39,7 @@ def _backfill(service: Any, debunk_ids: list[str] | None, quiet: bool) -> dict[s
             bar.update(scanned - bar.n)
             bar.set_postfix(labelled=labelled, refresh=False)
 
-        result: dict[str, Any] = service.backfill_labels(debunk_ids, progress, actor="cli")
+        result: dict[str, Any] = service.rumors.backfill_labels(debunk_ids, progress, actor="cli")
     return result
 
 
@@ -66,7 +66,7 @@ def debunks_import(path: str, db: str | None, backfill: bool) -> None:
     for number, message in imported.errors:
         click.echo(f"{path}:{number}: skipped: {message}", err=True)
     with _open(db, create=True) as service:
-        result = service.import_debunks(imported.debunks, actor="cli")
+        result = service.rumors.import_debunks(imported.debunks, actor="cli")
         created = [r["id"] for r in result["results"] if r["status"] == "created"]
         filled = _backfill(service, created, quiet=False) if backfill and created else None
     for item in result["results"]:
@@ -106,7 +106,7 @@ def debunks_history(debunk_id: str, db: str | None) -> None:
     import orjson
 
     with _open(db) as service:
-        for version in service.debunk_history(debunk_id):
+        for version in service.rumors.debunk_history(debunk_id):
             sys.stdout.buffer.write(orjson.dumps(version) + b"\n")
 
 
@@ -121,7 +121,7 @@ def notes_score(db: str | None) -> None:
     """Score every note now (bridging_mf@1) and record status changes; run it periodically once the
     store holds more than notes_rescore_max_ratings ratings."""
     with _open(db) as service:
-        result = service.score_notes(actor="cli")
+        result = service.rumors.score_notes(actor="cli")
     click.echo(f"{result['notes']} notes scored from {result['ratings']} ratings: {result['changed']} changed "
                f"status, {len(result['rings'])} rating rings down-weighted ({_shown(service.settings.db)})")
 
@@ -133,7 +133,7 @@ def notes_score(db: str | None) -> None:
 def notes_export(db: str | None, output_path: str) -> None:
     """Every note and rating as JSON Lines, enough to score them again (clearspace.rumors.notes.import_jsonl)."""
     with _open(db) as service:
-        data = service.export_notes()
+        data = service.rumors.export_notes()
     if output_path == "-":
         sys.stdout.buffer.write(data)
     else:

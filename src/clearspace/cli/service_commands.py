@@ -126,7 +126,7 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
         click.echo(f"demo community loaded: {summary['counts']}", err=True)
         for role, key in summary["keys"].items():
             click.echo(f"  demo {role} key: {key}", err=True)
-    elif not service.list_keys():
+    elif not service.admin.list_keys():
         click.echo(f"no API keys yet: run 'clearspace keys create --role admin --db {_shown(service.settings.db)}'",
                    err=True)
     click.echo(f"listening on http://{host}:{port} (docs at /docs; moderator console at "
@@ -158,7 +158,7 @@ def reload_policy_on_hangup(service: Any) -> None:
 
     def reload(_signum: int, _frame: object) -> None:
         try:
-            result = service.reload_policy("sighup")
+            result = service.admin.reload_policy("sighup")
         except ClearspaceError as exc:
             log.error("policy reload refused, the policy in force keeps serving: %s",
                       "\n".join([str(exc), *getattr(exc, "__notes__", [])]))
@@ -214,7 +214,7 @@ def keys() -> None:
 def keys_create(role: str, name: str, rate_limit: float | None, db: str | None) -> None:
     """Create a key; the key itself is the last word printed (it is shown only this once)."""
     with _service(db, create=True) as service:
-        record, key = service.create_key(role, name, rate_limit, actor="cli")
+        record, key = service.admin.create_key(role, name, rate_limit, actor="cli")
     click.echo(f"created {role} key {record['id']} ({record['name']}); send it as 'Authorization: Bearer KEY': {key}")
 
 
@@ -223,7 +223,7 @@ def keys_create(role: str, name: str, rate_limit: float | None, db: str | None) 
 def keys_list(db: str | None) -> None:
     """List keys (id, role, name, created, revoked)."""
     with _service(db) as service:
-        for k in service.list_keys():
+        for k in service.admin.list_keys():
             click.echo(f"{k['id']}\t{k['role']}\t{k['name']}\t{k['created_at']}\t{k['revoked_at'] or '-'}")
 
 
@@ -233,7 +233,7 @@ def keys_list(db: str | None) -> None:
 def keys_revoke(key_id: str, db: str | None) -> None:
     """Revoke the key KEY_ID."""
     with _service(db) as service:
-        service.revoke_key(key_id, actor="cli")
+        service.admin.revoke_key(key_id, actor="cli")
     click.echo(f"revoked {key_id}")
 
 
@@ -258,12 +258,12 @@ def audit_verify(db: str | None, checkpoint_path: str | None, public_key: str | 
 
     document = parse_document(Path(checkpoint_path).read_bytes()) if checkpoint_path else None
     with _service(db) as service:
-        result = service.verify_audit()
+        result = service.admin.verify_audit()
         if not result.ok:
             click.echo(f"audit log BROKEN at seq {result.broken_at}: {result.problem}", err=True)
             sys.exit(1)
         if document is not None:
-            problems = service.verify_audit_checkpoint(document, public_key)
+            problems = service.admin.verify_audit_checkpoint(document, public_key)
             for problem in problems:
                 click.echo(f"FAIL {problem}", err=True)
             if problems:
@@ -286,7 +286,7 @@ def audit_checkpoint(output_path: str, db: str | None) -> None:
 
     try:
         with _service(db) as service:
-            document = service.make_audit_checkpoint("cli")
+            document = service.admin.make_audit_checkpoint("cli")
     except Conflict as exc:
         click.echo(f"audit log BROKEN: {exc}", err=True)
         sys.exit(1)
@@ -304,7 +304,7 @@ def audit_checkpoint(output_path: str, db: str | None) -> None:
 def audit_acknowledge(alarm_id: str, note: str, db: str | None) -> None:
     """Acknowledge a broken-chain alarm (an audit event); the chain stops being held broken."""
     with _service(db) as service:
-        row = service.acknowledge_audit_alarm(alarm_id, "cli", note)
+        row = service.admin.acknowledge_audit_alarm(alarm_id, "cli", note)
     click.echo(f"acknowledged {row['id']} (broken at seq {row['broken_at']})")
 
 
@@ -317,7 +317,7 @@ def audit_export(start: str | None, end: str | None, db: str | None) -> None:
     import orjson
 
     with _service(db) as service:
-        for row in service.export_audit(start, end):
+        for row in service.admin.export_audit(start, end):
             click.echo(orjson.dumps(row).decode())
 
 
@@ -331,7 +331,7 @@ def report(start: str, end: str, fmt: str, db: str | None) -> None:
     from clearspace.service.transparency import to_csv, to_json
 
     with _service(db) as service:
-        data = service.transparency(start, end)
+        data = service.admin.transparency(start, end)
     click.echo(to_json(data) if fmt == "json" else to_csv(data), nl=False)
 
 

@@ -41,7 +41,7 @@ def shadow_start(policy_path: str | None, model_path: str | None, version: str |
     spec = CandidateSpec(policy=policy, model_path=str(Path(model_path).resolve()) if model_path else None,
                          version=version)
     with _open(db) as service:
-        run = service.start_shadow(spec, actor="cli")
+        run = service.learning.start_shadow(spec, actor="cli")
     click.echo(f"shadow run {run['id']} started: {run['label']}")
 
 
@@ -53,7 +53,7 @@ def shadow_start(policy_path: str | None, model_path: str | None, version: str |
 def shadow_status(kind: str | None, limit: int, as_json: bool, db: str | None) -> None:
     """The running shadow run (else the latest): counts by kind of disagreement, with examples."""
     with _open(db) as service:
-        summary = service.shadow_summary(None, kind, limit)
+        summary = service.learning.shadow_summary(None, kind, limit)
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))
         return
@@ -82,7 +82,7 @@ def render(summary: dict[str, Any]) -> str:
 def shadow_stop(db: str | None) -> None:
     """Stop the running shadow run (the servers stop within shadow_sync_seconds)."""
     with _open(db) as service:
-        run = service.stop_shadow(actor="cli")
+        run = service.learning.stop_shadow(actor="cli")
     click.echo(f"shadow run {run['id']} stopped after {run['compared']} posts, {run['disagreed']} disagreements")
 
 

@@ -97,7 +97,7 @@ class Console:
     def viewer(self, request: Request, permission: str) -> Viewer:
         cookie = request.cookies.get(COOKIE) or ""
         session = self.sessions.read(cookie)
-        principal = self.service.console_principal(session.sid, session.key_id)  # signed out or revoked: ended
+        principal = self.service.admin.console_principal(session.sid, session.key_id)  # signed out or revoked: ended
         lang = self.language(request)
         viewer = Viewer(session=session, role=principal.role, lang=lang, csrf=self.sessions.csrf(cookie),
                         mask=request.cookies.get(MASK_COOKIE, "1") == "1", t=translator(self.catalog, lang),
@@ -109,7 +109,7 @@ class Console:
         """The console's rate limit (``Settings.console_rate_limit``): per session, else per client
         address; RateLimited when over it. Uses the service's limiter (Redis when configured)."""
         who = f"console:session:{session.sid}" if session else f"console:ip:{_client(request)}"
-        self.service.charge_console(who)
+        self.service.admin.charge_console(who)
 
     def too_many(self, request: Request, exc: RateLimited) -> HTMLResponse:
         response = self.render(request, None, "error.html", 429, title_key="error",

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from clearspace.errors import InputError, NotFound
 from clearspace.service.events import Event, _ident, check_count
+from clearspace.service.results import AccountView
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 
@@ -58,7 +59,7 @@ def check_id(account: str) -> str:
     return _ident(account, "account")
 
 
-def public(row: Row) -> dict[str, Any]:
+def public(row: Row) -> AccountView:
     return {"account": row["id"], "followers": row["followers"], "verified": row["verified"],
             "monetized": row["monetized"], "organization": row["organization"], "created_at": row["created_at"],
             "updated_at": row["updated_at"]}
@@ -85,7 +86,7 @@ def _upsert(unit: Unit, account: str, changes: Mapping[str, Any]) -> tuple[Row, 
     return row, bool(differ)
 
 
-def put(unit: Unit, account: str, reach: Reach, actor: str) -> dict[str, Any]:
+def put(unit: Unit, account: str, reach: Reach, actor: str) -> AccountView:
     """Set the reach of ``account`` (creating it); audited as ``account.updated``."""
     row, changed = _upsert(unit, check_id(account), reach.changes())
     if changed:

@@ -68,13 +68,13 @@ class CacheFeed:
     def apply(self, topic: str, payload: Mapping[str, Any]) -> None:
         """Bring this node's cache of ``topic`` up to date."""
         if topic == "shields":
-            self.service.refresh_shields()
+            self.service.protection.refresh_shields()
         elif topic == "keys" and self.forget_key is not None:
             self.forget_key(str(payload.get("key_id", "")))
         elif topic == "models":
-            self.service.model_tick()
+            self.service.learning.model_tick()
         elif topic == "policy":
-            self.service.policy_tick()
+            self.service.admin.policy_tick()
         self.applied += 1
 
 

@@ -15,6 +15,7 @@ from clearspace.service import bus_offsets
 from clearspace.service.bus_pileons import PartitionDetectors
 from clearspace.service.core import Service
 from clearspace.service.events import Event
+from clearspace.service.results import Answer
 from clearspace.service.unit import Unit
 
 ACTOR = "bus"
@@ -30,7 +31,7 @@ class Claim:
 
 
 def decide_batch(service: Service, claim: Claim, events: list[Event], last_seq: int,
-                 detectors: PartitionDetectors | None) -> list[dict[str, Any]]:
+                 detectors: PartitionDetectors | None) -> list[Answer]:
     """Decide ``events`` (checked, of ``claim.partition``, up to stream sequence ``last_seq``) and commit the
     decisions with the partition's offset; Conflict (nothing committed) when the token is stale. An event
     already decided answers its stored decision and is not decided again."""
@@ -41,4 +42,4 @@ def decide_batch(service: Service, claim: Claim, events: list[Event], last_seq: 
         if detectors is not None:
             detectors.observe(unit, claim.partition, list(recorded.values()))
 
-    return service.ingest_events(events, ACTOR, in_transaction=before_commit)
+    return service.ingest.checked(events, ACTOR, in_transaction=before_commit)

@@ -99,7 +99,7 @@ class BusNode:
         parts = {item.event_id: s for item, s in zip(items, stored, strict=True)}
         missing = [e.id for e in unique if e.id not in decided]
         if wait and missing:  # repeats (de-duplicated) and decisions that came before we listened
-            decided.update(await asyncio.to_thread(self.service.decided_answers, missing))
+            decided.update(await asyncio.to_thread(self.service.ingest.decided, missing))
         if wait and all(e.id in decided for e in events):
             answers = [decided[e.id] for e in events]
             return 200, ({"results": answers} if isinstance(raw, list) else answers[0])

@@ -24,7 +24,6 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import orjson
 
@@ -41,6 +40,7 @@ from clearspace.service.bus_pileons import PartitionDetectors
 from clearspace.service.core import Service
 from clearspace.service.events import Event
 from clearspace.service.leases import holder_id
+from clearspace.service.results import Answer
 
 WAIT_HEADER = "Clearspace-Wait"  # set by a node waiting for the decision (?wait=MS): announce it
 EXPIRE_EVERY_S = 5.0
@@ -87,7 +87,7 @@ class Worker:
                                       settings.bus_lease_seconds)
         self.tick_s = settings.bus_lease_seconds / 4
         self.detectors = (PartitionDetectors(service.store, self.partitions, self._detector,
-                                             service.support_links, service.unit, service.epoch)
+                                             service.context.support_links, service.unit, service.context.epoch)
                           if self.detect else None)
         self.feed = CacheFeed(self.service, self.bus, self.loop).install()
         self.inbox: queue.Queue[Batch] = queue.Queue()
@@ -95,7 +95,7 @@ class Worker:
         self.stats = Stats()
 
     def _detector(self) -> incidents.LiveDetector:
-        return incidents.LiveDetector(self.service.detector_config,
+        return incidents.LiveDetector(self.service.context.detector_config,
                                       rebuild_s=self.service.settings.pileon_rebuild_hours * 3600)
 
     # ------------------------------------------------------------------ the main loop
@@ -223,10 +223,10 @@ class Worker:
         raw = orjson.loads(data)
         if not isinstance(raw, dict):
             raise InputError("a bus message must hold one event object")
-        return self.service.check_events(raw)[0]
+        return self.service.ingest.check(raw)[0]
 
     def _decide(self, claim: Claim, pairs: list[tuple[Delivery, Event]], stop: threading.Event
-                ) -> tuple[list[tuple[Delivery, dict[str, Any]]], list[tuple[Delivery, str]]]:
+                ) -> tuple[list[tuple[Delivery, Answer]], list[tuple[Delivery, str]]]:
         """Decide and commit; answers the messages decided (with their answers) and those that failed."""
         if not pairs:
             return [], []
@@ -259,7 +259,7 @@ class Worker:
         if len(pairs) == 1:
             log.warning("worker: event %r failed: %s", pairs[0][1].id, error)
             return [], [(pairs[0][0], error)]
-        done: list[tuple[Delivery, dict[str, Any]]] = []
+        done: list[tuple[Delivery, Answer]] = []
         bad: list[tuple[Delivery, str]] = []
         for pair in pairs:
             ok, failed = self._decide(claim, [pair], stop)
@@ -275,7 +275,7 @@ class Worker:
         except StoreError:
             return False
 
-    async def _settle(self, p: int, done: Sequence[tuple[Delivery, dict[str, Any]]],
+    async def _settle(self, p: int, done: Sequence[tuple[Delivery, Answer]],
                       failed: Sequence[tuple[Delivery, str]]) -> None:
         """Acknowledge what is decided (announcing decisions someone waits for); retry or dead-letter the rest."""
         jobs = [m.ack() for m, _ in done]

@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from clearspace.errors import NotFound
 from clearspace.service.clock import parse_time
+from clearspace.service.results import DecisionView, EventView
 from clearspace.service.statements import StatementInput, build_statement, needs_statement
 from clearspace.service.unit import Unit
-from clearspace.store import Row
+from clearspace.store import Row, Tx
+from clearspace.store.base import Op
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +77,37 @@ def record(unit: Unit, draft: Draft, *, handling_from: str | None = None) -> Row
     return row
 
 
-def public(row: Row, statement: Row | None = None) -> dict[str, Any]:
+def public(row: Row, statement: Row | None = None) -> DecisionView:
     """A decision as the API shows it."""
-    out = {k: row[k] for k in ("id", "event_id", "account", "action", "category", "decided_by", "source_type",
-                               "status", "scores", "signals", "rules", "reasons", "labels", "created_at",
-                               "supersedes")}
-    out["model_version"] = row.get("model_version")
-    out["automated"] = bool(row["automated"])
+    out: DecisionView = {
+        "id": row["id"], "event_id": row["event_id"], "account": row["account"], "action": row["action"],
+        "category": row["category"], "decided_by": row["decided_by"], "source_type": row["source_type"],
+        "status": row["status"], "scores": row["scores"], "signals": row["signals"], "rules": row["rules"],
+        "reasons": row["reasons"], "labels": row["labels"], "created_at": row["created_at"],
+        "supersedes": row["supersedes"], "model_version": row.get("model_version"), "automated": bool(row["automated"])}
     if statement is not None:
         out["statement_of_reasons"] = {"id": statement["id"], **statement["body"]}
     return out
+
+
+def decision_view(tx: Tx, decision_id: str) -> DecisionView:
+    """A stored decision as the API shows it (:func:`public`, with its statement of reasons)."""
+    row = tx.get("decisions", decision_id)
+    if row is None:
+        raise NotFound(f"no decision {decision_id!r}")
+    sor = tx.select("statements", {"decision_id": decision_id}, limit=1)
+    return public(row, sor[0] if sor else None)
+
+
+def event_view(tx: Tx, event_id: str) -> EventView:
+    """An event with every decision taken on it, oldest first."""
+    event = tx.get("events", event_id)
+    if event is None:
+        raise NotFound(f"no event {event_id!r}")
+    rows = tx.select("decisions", {"event_id": event_id}, order_by=["created_at"])
+    ids = [r["id"] for r in rows]
+    sors = {s["decision_id"]: s for s in tx.select("statements", {"decision_id": Op("in", ids)})}
+    return {"id": event["id"], "type": event["type"], "author": event["author"], "target_user": event["target_user"],
+            "parent": event["parent"], "surface": event["surface"], "lang": event["lang"], "text": event["text"],
+            "ts": event["ts"], "received_at": event["received_at"], "context": event["context"],
+            "decisions": [public(r, sors.get(r["id"])) for r in rows]}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -56,21 +57,21 @@ def fill_demo(service: Service) -> dict[str, Any]:
     """Load the demo community (events only once per database) and one key per role: the same keys on every
     start over the same database (derived from its secret), so a restart prints them again and adds none."""
     keys = {role: demo_key(service, role) for role in ROLES}
-    if service.store_has_event("demo-post-0"):
+    if service.ingest.has_event("demo-post-0"):
         return {"keys": keys, "counts": "already loaded"}
-    service.add_debunks(list(DEBUNKS), "demo")  # before the posts, so their copies are labelled at ingest
-    decided = service.ingest(demo_events(service.clock()), actor="demo")
-    service.set_trusted_flagger("demo_trusted_ngo", True, "demo")
-    service.file_report(ReportIn(reporter="demo_trusted_ngo", category="threat", item="demo-post-8",
+    service.rumors.add_debunks(list(DEBUNKS), "demo")  # before the posts, so their copies are labelled at ingest
+    decided = service.ingest.events(demo_events(service.clock()), actor="demo")
+    service.cases.set_trusted_flagger("demo_trusted_ngo", True, "demo")
+    service.cases.file_report(ReportIn(reporter="demo_trusted_ngo", category="threat", item="demo-post-8",
                                  explanation="Death wish sent by DM."), "demo")
-    service.file_report(ReportIn(reporter="demo_he", category="abuse", target_user=TARGET, minor=False,
+    service.cases.file_report(ReportIn(reporter="demo_he", category="abuse", target_user=TARGET, minor=False,
                                  explanation="Dozens of insults under my post."), "demo")
     for i in range(6):  # a brigade: the same accounts mass-report two harmless posts
         for item in ("demo-post-3", "demo-post-2"):
-            service.file_report(ReportIn(reporter=f"demo_brigader_{i}", category="other", item=item), "demo")
+            service.cases.file_report(ReportIn(reporter=f"demo_brigader_{i}", category="other", item=item), "demo")
     appeals = _decide_and_appeal(service, {d["id"]: d for d in decided})
     return {"keys": keys, "counts": {"events": len(decided), "reports": 14, "appeals": appeals,
-                                     "debunks": len(DEBUNKS), "open_cases": len(service.list_cases())}}
+                                     "debunks": len(DEBUNKS), "open_cases": len(service.cases.queue())}}
 
 
 def demo_events(now: datetime) -> list[dict[str, Any]]:
@@ -89,7 +90,7 @@ def demo_events(now: datetime) -> list[dict[str, Any]]:
 
 def demo_key(service: Service, role: str) -> str:
     """The demo key of ``role``: derived from the database's secret (the same on every start), stored once."""
-    secret = service.console_secret().encode()
+    secret = service.admin.console_secret().encode()
     digest = hmac.new(secret, f"clearspace demo key {role}".encode(), hashlib.sha256).digest()
     key_id = digest[:4].hex()
     key = f"cs_{key_id}_{base64.urlsafe_b64encode(hashlib.sha256(digest).digest()).decode().rstrip('=')}"
@@ -104,22 +105,23 @@ def demo_key(service: Service, role: str) -> str:
     return key
 
 
-def _decide_and_appeal(service: Service, decided: dict[str, dict[str, Any]]) -> int:
+def _decide_and_appeal(service: Service, decided: Mapping[str, Mapping[str, Any]]) -> int:
     count = 0
     try:
-        case = service.next_case("moderator:demo-moderator", lane="trusted_flagger")
+        case = service.cases.next("moderator:demo-moderator", lane="trusted_flagger")
         if case:
-            service.decide_case(case["id"], "moderator:demo-moderator", "remove", "threat",
+            service.cases.decide(case["id"], "moderator:demo-moderator", "remove", "threat",
                                 "Wishes death on the recipient in a direct message.")
-        service.batch_action("senior_moderator:demo-senior", "abuse", "Took part in a pile-on against one person.",
+        service.cases.batch_action("senior_moderator:demo-senior", "abuse",
+                                   "Took part in a pile-on against one person.",
                              target=TARGET)
         dox = decided["demo-post-6"]["decision_id"]
-        appeal = service.file_appeal(dox, "demo_wu", "The number is my shop's public line.", "demo")
-        service.decide_appeal(appeal["id"], "senior_moderator:demo-senior", "upheld",
+        appeal = service.cases.file_appeal(dox, "demo_wu", "The number is my shop's public line.", "demo")
+        service.cases.decide_appeal(appeal["id"], "senior_moderator:demo-senior", "upheld",
                               "The post calls on others to confront a private person.")
         count += 1
         insult = decided["demo-post-5"]["decision_id"]
-        service.file_appeal(insult, "demo_zhou", "It was a joke between friends.", "demo")
+        service.cases.file_appeal(insult, "demo_zhou", "It was a joke between friends.", "demo")
         count += 1
     except ClearspaceError:
         pass

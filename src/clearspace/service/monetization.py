@@ -23,6 +23,7 @@ from clearspace.accountability.eligibility import Evidence, Thresholds
 from clearspace.accountability.traffic import ratio
 from clearspace.service import account_evidence as found
 from clearspace.service import decisions, traffic
+from clearspace.service.results import Monetization
 from clearspace.service.settings import Settings
 from clearspace.service.statements import StatementInput, build_statement
 from clearspace.service.unit import Unit
@@ -139,15 +140,19 @@ def after_appeal(unit: Unit, decision: Row, reversed_: bool, reviewer: str) -> N
               "monetization.cleared", reviewer)
 
 
-def answer(tx: Tx, account: str, now: str) -> dict[str, Any]:
+def answer(tx: Tx, account: str, now: str) -> Monetization:
     """The monetization answer from the stored standing (one row); NotFound for an unknown account."""
     standing = None if "\x00" in account else tx.get("account_standing", account)
     if standing is None:
         from clearspace.service.accounts import require
 
         row = require(tx, account)
-        return rules.answer(account, [], now, row["created_at"])
-    return rules.answer(account, standing["marks"], now, standing["since"], standing["decision_id"])
+        found = rules.answer(account, [], now, row["created_at"])
+    else:
+        found = rules.answer(account, standing["marks"], now, standing["since"], standing["decision_id"])
+    return {"account": found["account"], "eligible": found["eligible"], "reasons": found["reasons"],
+            "evidence": found["evidence"], "since": found["since"], "review_at": found["review_at"],
+            "decision_id": found["decision_id"]}
 
 
 def due(tx: Tx, now: str, limit: int = 1000) -> list[str]:

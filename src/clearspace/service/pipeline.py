@@ -31,6 +31,7 @@ from clearspace.service.accounts import reach_context
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.events import Event
 from clearspace.service.partitions import chain_of_partition, partition_of
+from clearspace.service.results import Answer
 from clearspace.service.unit import Unit, lock_name
 from clearspace.store import Op, Row, Store, Tx
 
@@ -87,7 +88,7 @@ class Pipeline:
     after: Callable[[list[Scored], Mapping[str, Mapping[str, Any]]], None]
 
     def decide(self, events: Sequence[Event], actor: str = "ingest", *,
-               in_transaction: InTransaction | None = None) -> list[dict[str, Any]]:
+               in_transaction: InTransaction | None = None) -> list[Answer]:
         """Decide a batch of checked events (:func:`clearspace.service.events.parse_events`) and answer
         each as ``POST /v1/events`` does, in order (a repeat answers the stored decision, ``duplicate``).
 
@@ -105,7 +106,7 @@ class Pipeline:
             extra = author_context(tx, fresh, self.now())
         scored = score(self.engine(), fresh, extra, self.partitions)  # score and decide
         rumor = self.rumor([s.event.text for s in scored])
-        answers: dict[str, dict[str, Any]] = dict(known)
+        answers: dict[str, Answer] = dict(known)
         live = self.pileons()
         with self.open_unit(chains=chains_of(scored), locks=locks_for(scored, rumor)) as unit:  # record
             again = stored_answers(unit.tx, [s.event.id for s in scored])  # decided meanwhile, elsewhere
@@ -198,7 +199,7 @@ def score(engine: ScoringEngine, events: Sequence[Event], extra: Mapping[str, Ma
     return out
 
 
-def record(unit: Unit, item: Scored, actor: str, rumor: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any] | None:
+def record(unit: Unit, item: Scored, actor: str, rumor: Sequence[Mapping[str, Any]] = ()) -> Answer | None:
     """Write one scored event and everything its action implies; returns the API answer (None, writing
     nothing, when the event id is already stored: the caller answers the stored decision).
 
@@ -283,7 +284,7 @@ def _open_case(unit: Unit, item: Scored, actor: str) -> Row:
                            priority=item.priority, actor=actor, event_id=item.event.id, account=ctx.get("author"))
 
 
-def answer_for(decision: Row, language: str | None) -> dict[str, Any]:
+def answer_for(decision: Row, language: str | None) -> Answer:
     """What POST /v1/events answers for one event (also for a repeat of a stored one); ``rumor_labels``
     holds the post's active rumor labels (:func:`clearspace.service.labels.public`)."""
     return {
@@ -295,14 +296,14 @@ def answer_for(decision: Row, language: str | None) -> dict[str, Any]:
     }
 
 
-def stored_answers(tx: Tx, event_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+def stored_answers(tx: Tx, event_ids: Sequence[str]) -> dict[str, Answer]:
     """Answers for events already decided (the first, automated decision of each)."""
     if not event_ids:
         return {}
     events = {e["id"]: e for e in tx.select("events", {"id": Op("in", list(event_ids))})}
     if not events:
         return {}
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, Answer] = {}
     rows = tx.select("decisions", {"event_id": Op("in", list(events)), "automated": 1}, order_by=["created_at"])
     rows = [r for r in rows if not labels.is_label_track(r)]  # a rumor label has the same time as the decision
     ids = [r["id"] for r in rows]

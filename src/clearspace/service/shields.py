@@ -10,11 +10,12 @@ row in ``held_interactions``. Times of the shield itself are epoch seconds, as i
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 from clearspace.errors import NotFound
 from clearspace.protection.shield import Interaction, Shield, Verdict
 from clearspace.service.clock import iso
+from clearspace.service.results import HeldView, ShieldView
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 
@@ -33,12 +34,13 @@ def to_row(shield: Shield, ts: str) -> Row:
             "remind_at": shield.reminder_at, "reminded_at": None}
 
 
-def public(shield: Shield) -> dict[str, Any]:
+def public(shield: Shield) -> ShieldView:
     """The shield as answered by the service: its times as ISO-8601 text, like every other time."""
-    out = shield.to_dict()
-    for name in EPOCH_FIELDS:
-        out[name] = iso(datetime.fromtimestamp(out[name], UTC))
-    return out
+    at = {name: iso(datetime.fromtimestamp(getattr(shield, name), UTC)) for name in EPOCH_FIELDS}
+    return {"account": shield.account, "starts_at": at["starts_at"], "expires_at": at["expires_at"],
+            "reminder_at": at["reminder_at"], "surfaces": sorted(shield.surfaces), "audience": shield.audience,
+            "new_follower_days": shield.new_follower_days, "allow": sorted(shield.allow),
+            "block": sorted(shield.block), "drop_above": shield.drop_above, "activated_by": shield.activated_by}
 
 
 def from_row(row: Row) -> Shield:
@@ -101,7 +103,7 @@ def hold(unit: Unit, account: str, interaction: Interaction, verdict: Verdict, n
     return row
 
 
-def public_held(row: Row) -> dict[str, Any]:
+def public_held(row: Row) -> HeldView:
     """A held interaction as the API shows it (``id`` is the platform's item id)."""
     return {"id": row["item_id"], "held_id": row["id"], "author": row["author"], "surface": row["surface"],
             "ts": row["ts"], "text": row["text"], "reason": row["reason"], "status": row["status"]}

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any, Final
+from typing import Final
 
 from clearspace.service.clock import iso
+from clearspace.service.results import AccountStatus
 from clearspace.service.statements import StatementInput, build_statement
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
@@ -99,7 +100,7 @@ def lift_for_decision(unit: Unit, decision_id: str, actor: str) -> dict[str, int
     return {"strikes": strikes, "restrictions": len(lifted)}
 
 
-def account_status(tx: Tx, account: str, now: str) -> dict[str, Any]:
+def account_status(tx: Tx, account: str, now: str) -> AccountStatus:
     """An account's active strikes, their total and its active restrictions."""
     strikes = tx.select("strikes", {"account": account, "expires_at": Op(">", now), "lifted_at": None},
                         order_by=["created_at"])

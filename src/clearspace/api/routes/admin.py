@@ -31,27 +31,27 @@ async def health() -> dict[str, str]:
 
 @router.post("/v1/keys", tags=["admin"], status_code=201, summary="Create an API key (shown once)")
 async def create_key(body: KeyIn, request: Request, principal: Admin) -> Any:
-    record, key = await call(service_of(request).create_key, body.role, body.name,
+    record, key = await call(service_of(request).admin.create_key, body.role, body.name,
                              body.rate_limit, principal.actor)
     return FastJSON({**record, "key": key}, status_code=201)
 
 
 @router.get("/v1/keys", tags=["admin"], summary="List API keys (never the secrets)")
 async def list_keys(request: Request, _: Admin) -> Any:
-    return FastJSON({"keys": await call(service_of(request).list_keys)})
+    return FastJSON({"keys": await call(service_of(request).admin.list_keys)})
 
 
 @router.delete("/v1/keys/{key_id}", tags=["admin"], summary="Revoke an API key")
 async def revoke_key(key_id: str, request: Request, principal: Admin) -> Any:
     """The key stops working at once in this process (other worker processes notice within 5 s)."""
-    revoked = await call(service_of(request).revoke_key, key_id, principal.actor)
+    revoked = await call(service_of(request).admin.revoke_key, key_id, principal.actor)
     request.app.state.keys.forget(key_id)
     return FastJSON(revoked)
 
 
 @router.get("/v1/audit/verify", tags=["audit"], summary="Check the audit log's hash chain")
 async def verify_audit(request: Request, _: Auditor) -> Any:
-    result = await call(service_of(request).verify_audit)
+    result = await call(service_of(request).admin.verify_audit)
     return FastJSON(result.to_dict())
 
 
@@ -59,7 +59,7 @@ async def verify_audit(request: Request, _: Auditor) -> Any:
 async def export_audit(request: Request, _: Auditor,
                        start: str | None = Query(default=None, alias="from", max_length=40),
                        end: str | None = Query(default=None, alias="to", max_length=40)) -> Response:
-    rows = service_of(request).export_audit(start, end)  # bad bounds fail here, before streaming
+    rows = service_of(request).admin.export_audit(start, end)  # bad bounds fail here, before streaming
     return StreamingResponse((orjson.dumps(r) + b"\n" for r in rows), media_type="application/x-ndjson")
 
 
@@ -72,7 +72,7 @@ async def transparency(request: Request, _: TransparencyReader,
                        format: Literal["json", "csv"] = "json") -> Response:
     from clearspace.service.transparency import to_csv
 
-    data = await call(service_of(request).transparency, start, end)
+    data = await call(service_of(request).admin.transparency, start, end)
     if format == "csv":
         return Response(to_csv(data), media_type="text/csv")
     return FastJSON(data)
@@ -80,13 +80,13 @@ async def transparency(request: Request, _: TransparencyReader,
 
 @router.post("/v1/webhooks", tags=["admin"], status_code=201, summary="Register a webhook (answer holds its secret)")
 async def add_webhook(body: WebhookBody, request: Request, who: Admin) -> Any:
-    row = await call(service_of(request).add_webhook, body.url, list(body.topics), who.actor)
+    row = await call(service_of(request).admin.add_webhook, body.url, list(body.topics), who.actor)
     return FastJSON(row, status_code=201)
 
 
 @router.get("/v1/webhooks", tags=["admin"], summary="List webhooks (without secrets)")
 async def list_webhooks(request: Request, _: Admin) -> Any:
-    return FastJSON({"webhooks": await call(service_of(request).list_webhooks)})
+    return FastJSON({"webhooks": await call(service_of(request).admin.webhooks)})
 
 
 class AcknowledgeBody(BaseModel):
@@ -99,26 +99,26 @@ class AcknowledgeBody(BaseModel):
 async def make_checkpoint(request: Request, who: Admin) -> Any:
     """The signed document (Ed25519, the evidence key): keep it outside the database and check it
     later with ``clearspace audit verify --checkpoint FILE``. 409 when the chain is broken."""
-    document = await call(service_of(request).make_audit_checkpoint, who.actor)
+    document = await call(service_of(request).admin.make_audit_checkpoint, who.actor)
     return FastJSON(document, status_code=201)
 
 
 @router.get("/v1/audit/checkpoints", tags=["audit"], summary="Signed audit checkpoints, newest first")
 async def list_checkpoints(request: Request, _: TransparencyReader,
                            limit: int = Query(default=100, ge=1, le=1000)) -> Any:
-    found = await call(service_of(request).audit_checkpoints, limit)
+    found = await call(service_of(request).admin.audit_checkpoints, limit)
     return FastJSON({"checkpoints": found})
 
 
 @router.get("/v1/audit/alarms", tags=["audit"], summary="Broken-chain alarms, newest first")
 async def list_alarms(request: Request, _: Auditor, limit: int = Query(default=100, ge=1, le=1000)) -> Any:
-    return FastJSON({"alarms": await call(service_of(request).audit_alarms, limit)})
+    return FastJSON({"alarms": await call(service_of(request).admin.audit_alarms, limit)})
 
 
 @router.post("/v1/audit/alarms/{alarm_id}/acknowledge", tags=["audit"],
              summary="Acknowledge a broken-chain alarm (an audit event)")
 async def acknowledge_alarm(alarm_id: str, body: AcknowledgeBody, request: Request, who: Admin) -> Any:
-    row = await call(service_of(request).acknowledge_audit_alarm, alarm_id, who.actor, body.note)
+    row = await call(service_of(request).admin.acknowledge_audit_alarm, alarm_id, who.actor, body.note)
     return FastJSON(row)
 
 
@@ -126,7 +126,7 @@ async def acknowledge_alarm(alarm_id: str, body: AcknowledgeBody, request: Reque
 async def get_policy(request: Request, _: Auditor) -> Any:
     """``running``: the ``name@version``, file SHA-256 and source this server process scores with;
     ``active``: the database's active policy (every process switches to it within ``policy_poll_seconds``)."""
-    return FastJSON(await call(service_of(request).active_policy))
+    return FastJSON(await call(service_of(request).admin.active_policy))
 
 
 @router.post("/v1/policy/reload", tags=["admin"], summary="Reload the policy file (refused if it has problems)")
@@ -134,4 +134,4 @@ async def reload_policy(request: Request, who: Admin) -> Any:
     """Reads the file of the ``policy`` setting again. A file with problems is refused (400, every problem as
     ``file:line:col``) and the policy in force keeps serving; a good one becomes the active policy of every
     process on the database, with an audit event ``policy.reloaded`` naming the old and new policy and hash."""
-    return FastJSON(await call(service_of(request).reload_policy, who.actor))
+    return FastJSON(await call(service_of(request).admin.reload_policy, who.actor))

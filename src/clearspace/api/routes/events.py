@@ -60,7 +60,7 @@ async def post_events(request: Request) -> Any:
     await request.app.state.keys.principal(bearer_key(request), "events:write")
     raw = await read_json(request)
     service = service_of(request)
-    events = service.check_events(raw)
+    events = service.ingest.check(raw)
     node = request.app.state.bus_node
     if node is not None:  # bus mode (docs/scaleout.md): published for the workers; 202, or 200 with ?wait=MS
         status, published = await node.accept(raw, events, wait_ms(request.query_params.get("wait")))
@@ -71,12 +71,12 @@ async def post_events(request: Request) -> Any:
 
 @router.get("/v1/events/{event_id}", tags=["events"], summary="An event and every decision on it")
 async def get_event(event_id: str, request: Request, _: Reader) -> Any:
-    return FastJSON(await call(service_of(request).get_event, event_id))
+    return FastJSON(await call(service_of(request).ingest.event, event_id))
 
 
 @router.get("/v1/decisions/{decision_id}", tags=["events"], summary="A decision with its statement of reasons")
 async def get_decision(decision_id: str, request: Request, _: Reader) -> Any:
-    return FastJSON(await call(service_of(request).get_decision, decision_id))
+    return FastJSON(await call(service_of(request).ingest.decision, decision_id))
 
 
 ANALYZE_BODY = {"requestBody": {"required": True, "content": {"application/json": {
@@ -92,5 +92,5 @@ async def analyze(request: Request, _: Scorer) -> Any:
     """
     body = perspective.parse(await read_json(request))
     names = perspective.check(body)
-    result = await call(service_of(request).score_text, body.comment.text)
+    result = await call(service_of(request).ingest.score_text, body.comment.text)
     return FastJSON(perspective.respond(body, names, result))

@@ -50,7 +50,7 @@ async def add_labels(request: Request, who: Labeller) -> Any:
     "errors": n}`` with a ``status`` per item (``stored`` with its label, or ``error`` with its message);
     the good items are stored. A later label on an event supersedes the earlier one; both stay in the history."""
     raw = await read_json(request)
-    return FastJSON(await call(service_of(request).add_training_labels, raw, who.actor))
+    return FastJSON(await call(service_of(request).learning.add_labels, raw, who.actor))
 
 
 @router.get("/v1/training/labels", tags=["learning"], summary="Training labels with their provenance (paged)")
@@ -62,7 +62,7 @@ async def list_labels(request: Request, _: Reader,
     """``{"labels": [...], "next_after": id or null}``, oldest first: each label's ``id``, ``event_id``,
     ``abusive``, ``category``, ``source`` (decision, report, appeal, explicit), ``source_id``,
     ``decision_id``, ``actor``, ``created_at``, ``current`` and ``superseded_at``."""
-    return FastJSON(await call(service_of(request).training_labels, after, limit, not history, event_id))
+    return FastJSON(await call(service_of(request).learning.labels, after, limit, not history, event_id))
 
 
 @router.get("/v1/training/suggest", tags=["learning"], summary="Unlabelled events worth labelling next")
@@ -73,7 +73,7 @@ async def suggest(request: Request, _: Labeller,
     """Active learning: ``{"items": [{"event_id", "text", "score", "threshold", "uncertainty", "reason",
     "lang", "received_at"}], "model_version", "pool"}``, chosen for uncertainty under the active model
     and diversity (near-duplicates are not all picked), most uncertain first; see docs/learning.md."""
-    return FastJSON(await call(service_of(request).suggest_labels, n, max(pool, n)))
+    return FastJSON(await call(service_of(request).learning.suggest_labels, n, max(pool, n)))
 
 
 @router.get("/v1/models", tags=["learning"], summary="Model versions and the active one")
@@ -81,7 +81,7 @@ async def list_models(request: Request, _: Reader) -> Any:
     """``{"active": {"version", ...}, "versions": [...], "history": [...]}``: each version's ``version``,
     ``parent``, ``created_at``, ``created_by``, ``sha256``, ``size``, ``training`` and held-out
     ``evaluation``; ``history`` lists promotions and rollbacks, newest first."""
-    return FastJSON(await call(service_of(request).list_models))
+    return FastJSON(await call(service_of(request).learning.list_models))
 
 
 @router.post("/v1/models/{version}/promote", tags=["learning"], summary="Serve a model version everywhere",
@@ -91,7 +91,7 @@ async def promote(version: str, request: Request, who: Admin) -> Any:
     """Every server process over this database serves ``version`` within ``model_check_seconds`` (3 s by
     default). 404 for an unknown version, 409 when it is active already, 400 when its file cannot be
     loaded (nothing changes). Answers the active version."""
-    return FastJSON(await call(service_of(request).promote_model, version, who.actor, await _reason(request)))
+    return FastJSON(await call(service_of(request).learning.promote_model, version, who.actor, await _reason(request)))
 
 
 @router.post("/v1/models/rollback", tags=["learning"], summary="Return to the previously active model version",
@@ -99,4 +99,4 @@ async def promote(version: str, request: Request, who: Admin) -> Any:
                  "schema": ChangeBody.model_json_schema()}}}})
 async def rollback(request: Request, who: Admin) -> Any:
     """Back to the version that was active before the current one was promoted (409 when there is none)."""
-    return FastJSON(await call(service_of(request).rollback_model, who.actor, await _reason(request)))
+    return FastJSON(await call(service_of(request).learning.rollback_model, who.actor, await _reason(request)))

@@ -29,7 +29,7 @@ class ShadowBody(BaseModel):
 async def plugins(request: Request, _: Admin) -> Any:
     """Each configured plug-in with its counters (a guard: calls, ok, timeouts, failures, garbage answers,
     skipped calls, tokens, p50/p99 latency, breaker state) and the plug-ins that could not load."""
-    return FastJSON(await call(service_of(request).plugin_stats))
+    return FastJSON(await call(service_of(request).learning.plugin_stats))
 
 
 @router.get("/v1/shadow", tags=["admin"], summary="The shadow run: disagreements by kind, with examples")
@@ -38,7 +38,7 @@ async def shadow(request: Request, _: Admin, run: str | None = Query(default=Non
                  limit: int = Query(default=20, ge=1, le=500)) -> Any:
     """The running run (else the latest, or ``run``), its counts by kind of disagreement and the latest
     example posts (of one ``kind`` when given). ``{"run": null, ...}`` when no run was ever started."""
-    return FastJSON(await call(service_of(request).shadow_summary, run, kind, limit))
+    return FastJSON(await call(service_of(request).learning.shadow_summary, run, kind, limit))
 
 
 @router.post("/v1/shadow", tags=["admin"], status_code=201, summary="Start a shadow run with a candidate")
@@ -46,10 +46,10 @@ async def start_shadow(body: ShadowBody, request: Request, who: Admin) -> Any:
     """The candidate is checked now (a bad policy or model file is a 400 and nothing starts); 409 when a
     run is already running. It scores ingested posts beside the active engine and never acts."""
     spec = CandidateSpec(policy=body.policy, model_path=body.model_path, version=body.version)
-    return FastJSON(await call(service_of(request).start_shadow, spec, who.actor),
+    return FastJSON(await call(service_of(request).learning.start_shadow, spec, who.actor),
                     status_code=201)
 
 
 @router.delete("/v1/shadow", tags=["admin"], summary="Stop the shadow run")
 async def stop_shadow(request: Request, who: Admin) -> Any:
-    return FastJSON(await call(service_of(request).stop_shadow, who.actor))
+    return FastJSON(await call(service_of(request).learning.stop_shadow, who.actor))

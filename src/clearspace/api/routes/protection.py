@@ -85,7 +85,7 @@ async def shield_check(body: CheckBody, request: Request, _: Scorer) -> Any:
     """Answers in one call, for a platform's hot path; held items go to the person's folder."""
     it = Interaction(body.author, body.surface, body.author_follows, body.follows_author, body.followed_since,
                      body.hostility)
-    return FastJSON(await call(service_of(request).check_interaction, body.account, it, item_id=body.item_id,
+    return FastJSON(await call(service_of(request).protection.check, body.account, it, item_id=body.item_id,
                                text=body.text))
 
 
@@ -99,23 +99,23 @@ async def put_shield(account: str, body: ShieldBody, request: Request, who: Repo
     wanted = ShieldRequest(account, days=body.days, surfaces=tuple(body.surfaces), audience=body.audience,
                            new_follower_days=body.new_follower_days, allow=tuple(body.allow), block=tuple(body.block),
                            drop_above=body.drop_above, reminder_hours=body.reminder_hours, assisted=body.assisted)
-    return FastJSON(await call(service_of(request).turn_on_protection, wanted, role=who.role, actor=who.actor))
+    return FastJSON(await call(service_of(request).protection.turn_on, wanted, role=who.role, actor=who.actor))
 
 
 @router.get("/v1/shield/{account}", tags=["protection"], summary="An account's active protection")
 async def get_shield(account: str, request: Request, _: Reader) -> Any:
-    return FastJSON(await call(service_of(request).get_shield, account))
+    return FastJSON(await call(service_of(request).protection.shield, account))
 
 
 @router.delete("/v1/shield/{account}", tags=["protection"], summary="Turn protection off")
 async def delete_shield(account: str, request: Request, who: Reporter) -> Any:
-    return FastJSON(await call(service_of(request).deactivate_shield, account, who.actor))
+    return FastJSON(await call(service_of(request).protection.deactivate, account, who.actor))
 
 
 @router.get("/v1/shield/{account}/held", tags=["protection"], summary="The protected person's held folder")
 async def held(account: str, request: Request, _: Reader) -> Any:
     await _holds_settled(request)
-    return FastJSON({"account": account, "held": await call(service_of(request).held_folder, account)})
+    return FastJSON({"account": account, "held": await call(service_of(request).protection.held_folder, account)})
 
 
 @router.post("/v1/shield/{account}/held/{held_id}", tags=["protection"],
@@ -123,7 +123,7 @@ async def held(account: str, request: Request, _: Reader) -> Any:
 async def resolve_held(account: str, held_id: str, body: ResolveBody, request: Request,
                        who: Reporter) -> Any:
     await _holds_settled(request)
-    return FastJSON(await call(service_of(request).resolve_held, account, held_id, body.decision, who.actor))
+    return FastJSON(await call(service_of(request).protection.resolve_held, account, held_id, body.decision, who.actor))
 
 
 IncidentStatus = Literal["active", "ended"]
@@ -133,13 +133,13 @@ IncidentStatus = Literal["active", "ended"]
 async def list_incidents(request: Request, _: Reader, status: IncidentStatus | None = None,
                          target: str | None = Query(default=None, min_length=1, max_length=200),
                          limit: int = Query(default=100, ge=1, le=1000)) -> Any:
-    return FastJSON({"incidents": await call(service_of(request).list_incidents, status, limit, target)})
+    return FastJSON({"incidents": await call(service_of(request).protection.incidents, status, limit, target)})
 
 
 @router.get("/v1/incidents/{incident_id}", tags=["incidents"],
             summary="An incident: participants by role, timeline series, review case")
 async def get_incident(incident_id: str, request: Request, _: Reader) -> Any:
-    return FastJSON(await call(service_of(request).get_incident, incident_id))
+    return FastJSON(await call(service_of(request).protection.incident, incident_id))
 
 
 ZIP_RESPONSE: dict[int | str, dict[str, Any]] = {
@@ -153,27 +153,28 @@ async def incident_evidence(incident_id: str, request: Request, _: Reader,
                             redact: Annotated[list[str], Query(max_length=50)] = []) -> Any:  # noqa: B006
     """JSON items, HTML report, SHA-256 of every file, Ed25519 signature; check it with
     ``clearspace evidence verify``. ``redact``: the protected person's own details to hide."""
-    data = await call(service_of(request).incident_evidence, incident_id, redact)
+    data = await call(service_of(request).protection.evidence, incident_id, redact)
     return Response(data, media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="evidence-{incident_id[:40]}.zip"'})
 
 
 @router.get("/v1/evidence/key", tags=["incidents"], summary="The public key that signs evidence bundles")
 async def evidence_key(request: Request, _: Reader) -> Any:
-    return FastJSON({"algorithm": "Ed25519", "public_key": await call(service_of(request).evidence_public_key)})
+    return FastJSON({"algorithm": "Ed25519",
+                     "public_key": await call(service_of(request).protection.evidence_public_key)})
 
 
 @router.get("/v1/protection/{account}/prompts", tags=["protection"],
             summary="Risk prompts and expiry reminders for an account, newest first")
 async def prompts(account: str, request: Request, _: Reporter,
                   limit: int = Query(default=100, ge=1, le=1000)) -> Any:
-    return FastJSON({"account": account, "prompts": await call(service_of(request).protection_prompts, account, limit)})
+    return FastJSON({"account": account, "prompts": await call(service_of(request).protection.prompts, account, limit)})
 
 
 @router.post("/v1/nudge", tags=["protection"], summary="Pre-send nudge: friction level for a draft")
 async def post_nudge(body: NudgeBody, request: Request, _: Scorer) -> Any:
     """Scores the draft and weighs the author's active strikes."""
-    return FastJSON(await call(service_of(request).nudge_draft, body.text, body.author))
+    return FastJSON(await call(service_of(request).protection.nudge_draft, body.text, body.author))
 
 
 __all__ = ["AUDIENCES", "router"]

@@ -34,7 +34,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
     def creator(request: Request, account: str = "") -> Response:
         def build(viewer: Viewer) -> Response:
             name = account.strip()
-            record = service.creator_record(name) if name else None
+            record = service.accounts.creator_record(name) if name else None
             chart = traffic_chart(record, viewer) if record else ""
             return console.render(request, viewer, "creator.html", account=name, record=record, chart=chart)
         return console.page(request, "read", build)
@@ -42,7 +42,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.get("/organizations/{name}")
     def organization(request: Request, name: str) -> Response:
         def build(viewer: Viewer) -> Response:
-            return console.render(request, viewer, "organization.html", org=service.organization(name),
+            return console.render(request, viewer, "organization.html", org=service.accounts.organization(name),
                                   measures=MEASURES, can_propose=viewer.can("cases:work"),
                                   can_confirm=viewer.can("accounts:batch"))
         return console.page(request, "read", build)
@@ -52,7 +52,8 @@ def add_routes(router: APIRouter, console: Console) -> None:
         back = f"/console/organizations/{quote(name)}"
 
         def act(viewer: Viewer, fields: Mapping[str, str]) -> str:
-            service.propose_org_measure(name, required(fields, "measure"), required(fields, "reason"), viewer.actor)
+            service.accounts.propose_org_measure(name, required(fields, "measure"), required(fields, "reason"),
+                                                 viewer.actor)
             return back
         return await console.act(request, "cases:work", back, act)
 
@@ -62,7 +63,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
         back = f"/console/organizations/{quote(org)}"
 
         def act(viewer: Viewer, fields: Mapping[str, str]) -> str:
-            service.decide_org_proposal(proposal_id, fields.get("confirm") == "1", required(fields, "note"),
+            service.accounts.decide_org_proposal(proposal_id, fields.get("confirm") == "1", required(fields, "note"),
                                         viewer.actor)
             return back
         return await console.act(request, "accounts:batch", back, act)
@@ -70,23 +71,24 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.get("/announcements")
     def announcements(request: Request) -> Response:
         def build(viewer: Viewer) -> Response:
-            drafts = service.announcements("draft") if viewer.can("accounts:batch") else []
+            drafts = service.admin.announcements("draft") if viewer.can("accounts:batch") else []
             return console.render(request, viewer, "announcements.html", drafts=drafts,
-                                  published=service.announcements("published"), can_write=viewer.can("accounts:batch"))
+                                  published=service.admin.announcements("published"),
+                                  can_write=viewer.can("accounts:batch"))
         return console.page(request, "transparency:read", build)
 
     @router.post("/announcements/draft")
     async def draft(request: Request) -> Response:
         def act(viewer: Viewer, fields: Mapping[str, str]) -> str:
             cases = [c for c in required(fields, "cases").replace("，", ",").replace(" ", ",").split(",") if c]
-            service.draft_announcement(cases, required(fields, "title"), fields.get("lang") or "zh", viewer.actor)
+            service.admin.draft_announcement(cases, required(fields, "title"), fields.get("lang") or "zh", viewer.actor)
             return "/console/announcements"
         return await console.act(request, "accounts:batch", "/console/announcements", act)
 
     @router.post("/announcements/{announcement_id}/publish")
     async def publish(request: Request, announcement_id: str) -> Response:
         def act(viewer: Viewer, fields: Mapping[str, str]) -> str:
-            service.publish_announcement(announcement_id, viewer.actor)
+            service.admin.publish_announcement(announcement_id, viewer.actor)
             return "/console/announcements"
         return await console.act(request, "accounts:batch", "/console/announcements", act)
 

@@ -18,32 +18,33 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.get("/appeals")
     def appeals(request: Request) -> Response:
         def build(viewer: Viewer) -> Response:
-            decided = sorted(service.list_appeals("decided", limit=200), key=lambda a: a["decided_at"] or "",
+            decided = sorted(service.cases.appeals("decided", limit=200), key=lambda a: a["decided_at"] or "",
                              reverse=True)
-            return console.render(request, viewer, "appeals.html", pending=service.list_appeals("pending", 200),
+            return console.render(request, viewer, "appeals.html", pending=service.cases.appeals("pending", 200),
                                   decided=decided)
         return console.page(request, "read", build)
 
     @router.get("/appeals/{appeal_id}")
     def appeal(request: Request, appeal_id: str) -> Response:
         def build(viewer: Viewer) -> Response:
-            row = service.get_appeal(appeal_id)
-            decision = service.get_decision(row["decision_id"])
+            row = service.cases.appeal(appeal_id)
+            decision = service.ingest.decision(row["decision_id"])
             event = None
             if decision["event_id"]:
                 try:
-                    event = service.get_event(decision["event_id"])
+                    event = service.ingest.event(decision["event_id"])
                 except ClearspaceError:
                     event = None
             account = decision["account"]
             return console.render(request, viewer, "appeal.html", appeal=row, decision=decision, event=event,
                                   pieces=evidence(event)[0],
-                                  history=service.account_history(account) if account else None, account=account)
+                                  history=service.accounts.history(account) if account else None, account=account)
         return console.page(request, "read", build)
 
     @router.post("/appeals/{appeal_id}/decide")
     async def decide(request: Request, appeal_id: str) -> Response:
         def act(viewer: Viewer, form: Mapping[str, str]) -> str:
-            service.decide_appeal(appeal_id, viewer.actor, required(form, "outcome"), required(form, "explanation"))
+            service.cases.decide_appeal(appeal_id, viewer.actor, required(form, "outcome"), required(form,
+                                                                                                     "explanation"))
             return f"/console/appeals/{appeal_id}"
         return await console.act(request, "appeals:decide", f"/console/appeals/{appeal_id}", act)

@@ -51,11 +51,11 @@ def add_routes(router: APIRouter, console: Console) -> None:
     def audit(request: Request, before: int | None = None, kind: str = "", subject: str = "",
               actor: str = "", full: bool = False) -> Response:
         def build(viewer: Viewer) -> Response:
-            rows = service.audit_page(before=before, kind=kind or None, subject=subject or None,
+            rows = service.admin.audit_page(before=before, kind=kind or None, subject=subject or None,
                                       actor=actor or None, limit=100)
             # only the events since this process last checked, unless the whole chain is asked for
-            check = service.verify_audit(full=full).to_dict()
-            alarms = [a for a in service.audit_alarms(limit=20) if a["acknowledged_at"] is None]
+            check = service.admin.verify_audit(full=full).to_dict()
+            alarms = [a for a in service.admin.audit_alarms(limit=20) if a["acknowledged_at"] is None]
             return console.render(request, viewer, "audit.html", rows=rows, check=check, alarms=alarms,
                                   kind=kind, subject=subject, actor=actor,
                                   older=rows[-1]["id"] if len(rows) == 100 else None)
@@ -64,13 +64,13 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.post("/audit/alarms/{alarm_id}/acknowledge")
     async def acknowledge(request: Request, alarm_id: str) -> Response:
         def act(viewer: Viewer, form: Mapping[str, str]) -> None:
-            service.acknowledge_audit_alarm(alarm_id, viewer.actor, required(form, "note"))
+            service.admin.acknowledge_audit_alarm(alarm_id, viewer.actor, required(form, "note"))
         return await console.act(request, "admin", "/console/audit", act)
 
     @router.get("/audit/checkpoint.json")
     def latest_checkpoint(request: Request) -> Response:
         def build(viewer: Viewer) -> Response:
-            found = service.audit_checkpoints(limit=1)
+            found = service.admin.audit_checkpoints(limit=1)
             if not found:
                 raise NotFound("no audit checkpoint has been signed yet")
             name = f"audit-checkpoint-{found[0]['seq']}.json"
@@ -80,15 +80,15 @@ def add_routes(router: APIRouter, console: Console) -> None:
         return console.page(request, "transparency:read", build)
 
     def period(start: str, end: str) -> tuple[str, str]:
-        return service.transparency_period(start or None, end or None)
+        return service.admin.transparency_period(start or None, end or None)
 
     @router.get("/transparency")
     def report(request: Request, start: str = "", end: str = "") -> Response:
         def build(viewer: Viewer) -> Response:
             lo, hi = period(start, end)
-            data = service.transparency(lo, hi)
-            line = service.transparency_timeline(lo, hi)
-            found = service.audit_checkpoints(limit=1)
+            data = service.admin.transparency(lo, hi)
+            line = service.admin.transparency_timeline(lo, hi)
+            found = service.admin.audit_checkpoints(limit=1)
             return console.render(request, viewer, "transparency.html", data=data, start=lo, end=hi,
                                   charts=transparency_charts(viewer, data, line),
                                   checkpoint=found[0] if found else None)
@@ -98,7 +98,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
     def download(request: Request, fmt: str, start: str = "", end: str = "") -> Response:
         def build(viewer: Viewer) -> Response:
             lo, hi = period(start, end)
-            data = service.transparency(lo, hi)
+            data = service.admin.transparency(lo, hi)
             if fmt == "csv":
                 body, media = transparency.to_csv(data), "text/csv; charset=utf-8"
             else:

@@ -34,7 +34,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
         key, target = str(form.get("key") or ""), safe_next(str(form.get("next") or ""))
         try:
             console.throttle(request)  # per client address: sign-in attempts are limited too
-            principal = await run_in_threadpool(console.service.authenticate, key.strip(), "read")
+            principal = await run_in_threadpool(console.service.admin.authenticate, key.strip(), "read")
         except RateLimited as exc:
             return console.too_many(request, exc)
         except ClearspaceError as exc:
@@ -42,7 +42,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
         response = RedirectResponse(target, status_code=303)
         sid = new_sid()
         cookie = console.sessions.issue(principal.key_id, principal.role, principal.name, sid=sid)
-        await run_in_threadpool(console.service.open_console_session, sid, principal.key_id,
+        await run_in_threadpool(console.service.admin.open_console_session, sid, principal.key_id,
                                 console.sessions.lifetime, principal.actor)
         response.set_cookie(COOKIE, cookie, max_age=int(console.sessions.lifetime), httponly=True,
                             samesite="strict", secure=request.url.scheme == "https", path="/console")
@@ -57,7 +57,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
         except Unauthenticated:
             session = None
         if session is not None:
-            await run_in_threadpool(console.service.close_console_session, session.sid, session.actor)
+            await run_in_threadpool(console.service.admin.close_console_session, session.sid, session.actor)
         response.delete_cookie(COOKIE, path="/console")
         return response
 

@@ -22,14 +22,13 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.get("/cases/{case_id}")
     def case_view(request: Request, case_id: str) -> Response:
         def build(viewer: Viewer) -> Response:
-            case = service.get_case(case_id)
+            case = service.cases.get(case_id)
             event = case.get("event")
             text_pieces, signals, source = evidence(event)
-            author = (event or {}).get("author") or case.get("account")
-            current = next((d for d in reversed((event or {}).get("decisions") or []) if d["status"] == "active"),
-                           None)
-            rules = service.policy_rules()
-            decided = (event or {}).get("decisions") or []
+            author = (event["author"] if event else None) or case["account"]
+            decided = event["decisions"] if event else []
+            current = next((d for d in reversed(decided) if d["status"] == "active"), None)
+            rules = service.admin.policy_rules()
             # the rules that fired stay shown once a moderator's decision (which fires none) closes the case
             fired_by = next((d for d in reversed(decided) if d.get("rules")), source)
             fired = [(r, rules.get(r, {})) for r in (fired_by or {}).get("rules", [])]
@@ -39,12 +38,12 @@ def add_routes(router: APIRouter, console: Console) -> None:
             if case["kind"] == "appeal":
                 link = ("case.appeal", f"/console/appeals/{case['subject_id'].split(':', 1)[1]}")
             elif case["kind"] == "incident":
-                incident = service.incident_for_case(case["id"])
+                incident = service.protection.incident_for_case(case["id"])
             return console.render(
                 request, viewer, "case.html", case=case, event=event, pieces=text_pieces, signals=signals,
                 verdict=verdict(source),
-                author=author, history=service.account_history(author) if author else None,
-                reports=filed, standing=service.reporter_standing([r["reporter"] for r in filed]),
+                author=author, history=service.accounts.history(author) if author else None,
+                reports=filed, standing=service.cases.reporter_standing([r["reporter"] for r in filed]),
                 fired=fired, current=current, actions=HUMAN_ACTIONS, templates=templates,
                 holds=leased and case["lease_owner"] == viewer.actor,
                 held_by_other=leased and case["lease_owner"] != viewer.actor,
@@ -57,7 +56,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.post("/cases/{case_id}/decide")
     async def decide(request: Request, case_id: str) -> Response:
         def act(viewer: Viewer, form: Mapping[str, str]) -> str:
-            decision = service.decide_case(case_id, viewer.actor, required(form, "action"),
+            decision = service.cases.decide(case_id, viewer.actor, required(form, "action"),
                                            required(form, "category"), required(form, "explanation"))
             return f"/console/cases/{case_id}?decision={decision['id']}"
         return await console.act(request, "cases:work", f"/console/cases/{case_id}", act)
@@ -65,6 +64,6 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.get("/accounts")
     def accounts(request: Request, account: str = "") -> Response:
         def build(viewer: Viewer) -> Response:
-            history = service.account_history(account.strip()) if account.strip() else None
+            history = service.accounts.history(account.strip()) if account.strip() else None
             return console.render(request, viewer, "account.html", account=account.strip(), history=history)
         return console.page(request, "read", build)

@@ -13,6 +13,7 @@ from clearspace.console import charts
 from clearspace.console.templates_data import statement_templates
 from clearspace.console.web import Console, Viewer, required
 from clearspace.errors import NotFound
+from clearspace.service.results import ShieldView
 
 ROLE_ORDER = ("instigator", "first_poster", "repeat_poster", "follower")
 
@@ -37,20 +38,20 @@ def add_routes(router: APIRouter, console: Console) -> None:
     def incidents(request: Request, status: str = "", case: str = "") -> Response:
         def build(viewer: Viewer) -> Response:
             if case:
-                match = service.incident_for_case(case)
+                match = service.protection.incident_for_case(case)
                 if match is None or (status and match["status"] != status):
                     raise NotFound(f"no incident with case {case!r}")
                 return RedirectResponse(f"/console/incidents/{match['id']}", status_code=303)
-            rows = service.list_incidents(status or None, limit=500)
+            rows = service.protection.incidents(status or None, limit=500)
             return console.render(request, viewer, "incidents.html", incidents=rows, chosen=status)
         return console.page(request, "read", build)
 
     @router.get("/incidents/{incident_id}")
     def incident(request: Request, incident_id: str) -> Response:
         def build(viewer: Viewer) -> Response:
-            found = service.get_incident(incident_id)
+            found = service.protection.incident(incident_id)
             try:
-                shield: dict[str, Any] | None = service.get_shield(found["target"])
+                shield: ShieldView | None = service.protection.shield(found["target"])
             except NotFound:
                 shield = None
             roles = {role: found["participants_by_role"].get(role, []) for role in ROLE_ORDER}
@@ -64,7 +65,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
         chosen = [role for role in ROLE_ORDER if form.get(f"role_{role}")]
 
         def act(viewer: Viewer, fields: Mapping[str, str]) -> str:
-            service.batch_action(viewer.actor, required(fields, "category"), required(fields, "explanation"),
+            service.cases.batch_action(viewer.actor, required(fields, "category"), required(fields, "explanation"),
                                  incident_id=incident_id, roles=chosen or None)
             return f"/console/incidents/{incident_id}"
         return await console.act(request, "accounts:batch", f"/console/incidents/{incident_id}", act)
@@ -72,7 +73,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.get("/incidents/{incident_id}/evidence")
     def evidence(request: Request, incident_id: str) -> Response:
         def build(viewer: Viewer) -> Response:
-            body = service.incident_evidence(incident_id)
+            body = service.protection.evidence(incident_id)
             return Response(body, media_type="application/zip", headers={
                 "Content-Disposition": f'attachment; filename="evidence-{incident_id}.zip"'})
         return console.page(request, "cases:work", build)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -12,6 +11,7 @@ from clearspace.console.web import Console, Viewer, required
 from clearspace.errors import InputError, NotFound
 from clearspace.protection import shield as verdicts
 from clearspace.protection.shield import AUDIENCES
+from clearspace.service.results import HeldView, ShieldView
 from clearspace.service.shield_requests import ShieldRequest
 
 SURFACES = ("comments", "dms", "mentions", "reposts", "danmaku")
@@ -20,15 +20,13 @@ HELD_REASONS = {verdicts.HOLD.reason: "held.for_review", verdicts.DROP_HOSTILE.r
 """Why an item was held, as the shield says it, to its key in the console's catalogue."""
 
 
-def _number(form: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+def _number(form: Mapping[str, str], name: str, default: float) -> float:
+    """A number from the form; its range is the service's rule (clearspace.protection.shield.make_shield)."""
     raw = (form.get(name) or "").strip()
     try:
-        value = float(raw) if raw else default
+        return float(raw) if raw else default
     except ValueError as exc:
         raise InputError(f"'{name}' must be a number") from exc
-    if not low < value <= high:
-        raise InputError(f"'{name}' must be more than {low:g} and at most {high:g}")
-    return value
 
 
 def add_routes(router: APIRouter, console: Console) -> None:
@@ -43,16 +41,16 @@ def add_routes(router: APIRouter, console: Console) -> None:
     def protection(request: Request, account: str = "") -> Response:
         def build(viewer: Viewer) -> Response:
             name = account.strip()
-            shield: dict[str, Any] | None = None
-            held: list[dict[str, Any]] = []
+            shield: ShieldView | None = None
+            held: list[HeldView] = []
             if name:
                 try:
-                    shield = service.get_shield(name)
+                    shield = service.protection.shield(name)
                 except NotFound:
                     shield = None
-                held = service.held_folder(name, limit=200)
+                held = service.protection.held_folder(name, limit=200)
             return console.render(request, viewer, "protection.html", account=name, shield=shield, held=held,
-                                  surfaces=SURFACES, audiences=AUDIENCES, now=service.epoch(),
+                                  surfaces=SURFACES, audiences=AUDIENCES, now=service.protection.epoch(),
                                   held_reasons=HELD_REASONS)
         return console.page(request, "read", build)
 
@@ -64,14 +62,10 @@ def add_routes(router: APIRouter, console: Console) -> None:
 
         def act(viewer: Viewer, fields: Mapping[str, str]) -> str:
             name = required(fields, "account")
-            audience = fields.get("audience") or "strangers"
-            if audience not in AUDIENCES:
-                raise InputError(f"audience must be one of {', '.join(AUDIENCES)}")
-            if not chosen:
-                raise InputError("choose at least one surface")
-            wanted = ShieldRequest(name, days=_number(fields, "days", 7.0, 0, 365), surfaces=tuple(chosen),
+            audience = fields.get("audience") or "strangers"  # the service checks it, the surfaces and the days
+            wanted = ShieldRequest(name, days=_number(fields, "days", 7.0), surfaces=tuple(chosen),
                                    audience=audience, assisted=bool(fields.get("assisted")))
-            service.turn_on_protection(wanted, role=viewer.role, actor=viewer.actor, via=f"console:{viewer.actor}")
+            service.protection.turn_on(wanted, role=viewer.role, actor=viewer.actor, via=f"console:{viewer.actor}")
             return back(name)
         return await console.act(request, "reports:write", back(account), act)
 
@@ -80,7 +74,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
         account = str((await request.form()).get("account") or "").strip()
 
         def act(viewer: Viewer, fields: Mapping[str, str]) -> str:
-            service.deactivate_shield(required(fields, "account"), viewer.actor)
+            service.protection.deactivate(required(fields, "account"), viewer.actor)
             return back(account)
         return await console.act(request, "reports:write", back(account), act)
 
@@ -92,6 +86,6 @@ def add_routes(router: APIRouter, console: Console) -> None:
             decision = required(fields, "decision")
             if decision not in ("release", "dismiss"):
                 raise InputError("decision must be release or dismiss")
-            service.resolve_held(required(fields, "account"), held_id, decision, viewer.actor)  # type: ignore[arg-type]
+            service.protection.resolve_held(required(fields, "account"), held_id, decision, viewer.actor)  # type: ignore[arg-type]
             return back(account)
         return await console.act(request, "reports:write", back(account), act)

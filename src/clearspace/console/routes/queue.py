@@ -18,34 +18,34 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.get("/")
     def queue(request: Request, lane: str | None = None) -> Response:
         def build(viewer: Viewer) -> Response:
-            every = service.list_cases(limit=5000)
+            every = service.cases.queue(limit=5000)
             counts = Counter(c["lane"] for c in every)
             overdue = Counter(c["lane"] for c in every if c["overdue"])
             shown = [c for c in every if not lane or c["lane"] == lane][:200]
             now = service.now()
             return console.render(request, viewer, "queue.html", lanes=LANES, counts=counts, overdue=overdue,
                                   lane=lane if lane in LANES else None, cases=shown, now=now,
-                                  summaries=service.case_summaries(shown),
+                                  summaries=service.cases.summaries(shown),
                                   age=lambda since: age_text(since, now, viewer.t))
         return console.page(request, "read", build)
 
     @router.post("/next")
     async def next_case(request: Request) -> Response:
         def act(viewer: Viewer, form: Mapping[str, str]) -> str:
-            case = service.next_case(viewer.actor, form.get("lane") or None)
+            case = service.cases.next(viewer.actor, form.get("lane") or None)
             return f"/console/cases/{case['id']}" if case else "/console/"
         return await console.act(request, "cases:work", "/console/", act)
 
     @router.post("/cases/{case_id}/claim")
     async def claim(request: Request, case_id: str) -> Response:
         def act(viewer: Viewer, form: Mapping[str, str]) -> str:
-            service.claim_case(case_id, viewer.actor)
+            service.cases.claim(case_id, viewer.actor)
             return f"/console/cases/{case_id}"
         return await console.act(request, "cases:work", f"/console/cases/{case_id}", act)
 
     @router.post("/cases/{case_id}/release")
     async def release(request: Request, case_id: str) -> Response:
         def act(viewer: Viewer, form: Mapping[str, str]) -> str:
-            service.release_case(case_id, viewer.actor)
+            service.cases.release(case_id, viewer.actor)
             return "/console/"
         return await console.act(request, "cases:work", f"/console/cases/{case_id}", act)

@@ -42,18 +42,18 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.get("/rumors")
     def rumors(request: Request, q: str = "") -> Response:
         def build(viewer: Viewer) -> Response:
-            matches = service.search_debunks(q, 5) if q.strip() else []
-            return console.render(request, viewer, "rumors.html", debunks=service.list_debunks(limit=200), q=q,
+            matches = service.rumors.search(q, 5) if q.strip() else []
+            return console.render(request, viewer, "rumors.html", debunks=service.rumors.debunks(limit=200), q=q,
                                   matches=matches, verdicts=[v.value for v in Verdict],
-                                  waiting=service.labels_to_review(waiting=True, limit=50),
-                                  notes=service.recent_notes(limit=50))
+                                  waiting=service.rumors.labels_to_review(waiting=True, limit=50),
+                                  notes=service.rumors.recent_notes(limit=50))
         return console.page(request, "read", build)
 
     @router.get("/rumors/debunk")
     def debunk(request: Request, id: str) -> Response:
         def build(viewer: Viewer) -> Response:
-            return console.render(request, viewer, "debunk.html", debunk=service.get_debunk(id),
-                                  history=service.debunk_history(id), verdicts=[v.value for v in Verdict])
+            return console.render(request, viewer, "debunk.html", debunk=service.rumors.debunk(id),
+                                  history=service.rumors.debunk_history(id), verdicts=[v.value for v in Verdict])
         return console.page(request, "read", build)
 
     @router.post("/rumors/debunk/edit")
@@ -66,7 +66,8 @@ def add_routes(router: APIRouter, console: Console) -> None:
                 changes[name] = (form.get(name) or "").strip() or None
             variants = [v.strip() for v in (form.get("variants") or "").splitlines() if v.strip()]
             changes["variants"] = variants or None
-            service.update_debunk(debunk_id, changes, viewer.actor, partial=True, reason=form.get("reason") or "")
+            service.rumors.update_debunk(debunk_id, changes, viewer.actor, partial=True,
+                                         reason=form.get("reason") or "")
             return _debunk_page(debunk_id)
         return await console.act(request, "cases:work", _debunk_page(debunk_id), act)
 
@@ -75,7 +76,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
         debunk_id = str((await request.form()).get("id") or "")
 
         def act(viewer: Viewer, form: Mapping[str, str]) -> str:
-            service.retract_debunk(debunk_id, viewer.actor, required(form, "reason"))
+            service.rumors.retract_debunk(debunk_id, viewer.actor, required(form, "reason"))
             return _debunk_page(debunk_id)
         return await console.act(request, "cases:work", _debunk_page(debunk_id), act)
 
@@ -84,7 +85,7 @@ def add_routes(router: APIRouter, console: Console) -> None:
         debunk_id = str((await request.form()).get("id") or "")
 
         def act(viewer: Viewer, form: Mapping[str, str]) -> str:
-            service.add_clarification(debunk_id, required(form, "account"), required(form, "text"), viewer.actor)
+            service.rumors.add_clarification(debunk_id, required(form, "account"), required(form, "text"), viewer.actor)
             return _debunk_page(debunk_id)
         return await console.act(request, "cases:work", _debunk_page(debunk_id), act)
 
@@ -94,13 +95,13 @@ def add_routes(router: APIRouter, console: Console) -> None:
             decision = required(form, "decision")
             if decision not in ("confirm", "reject"):
                 raise InputError("decision must be confirm or reject")
-            service.review_label(label_id, viewer.actor, decision == "confirm", form.get("reason") or "")
+            service.rumors.review_label(label_id, viewer.actor, decision == "confirm", form.get("reason") or "")
             return "/console/rumors"
         return await console.act(request, "cases:work", "/console/rumors", act)
 
     @router.post("/rumors/debunks")
     async def add(request: Request) -> Response:
         def act(viewer: Viewer, form: Mapping[str, str]) -> str:
-            service.add_debunks(debunk_from_form(form, service.new_debunk_id()), viewer.actor)
+            service.rumors.add_debunks(debunk_from_form(form, service.rumors.new_debunk_id()), viewer.actor)
             return "/console/rumors"
         return await console.act(request, "cases:work", "/console/rumors", act)

@@ -17,9 +17,9 @@ def add_routes(router: APIRouter, console: Console) -> None:
     @router.get("/shadow")
     def shadow(request: Request, kind: str = "") -> Response:
         def build(viewer: Viewer) -> Response:
-            summary = service.shadow_summary(None, kind[:100] or None, 50)
+            summary = service.learning.shadow_summary(None, kind[:100] or None, 50)
             return console.render(request, viewer, "shadow.html", summary=summary, kind=kind,
-                                  plugins=service.plugin_stats())
+                                  plugins=service.learning.plugin_stats())
         return console.page(request, "admin", build)
 
     @router.post("/shadow/start")
@@ -27,11 +27,11 @@ def add_routes(router: APIRouter, console: Console) -> None:
         def act(viewer: Viewer, form: Mapping[str, str]) -> None:
             policy = (form.get("policy") or "").strip() or None
             model_path = (form.get("model_path") or "").strip() or None
-            service.start_shadow(CandidateSpec(policy=policy, model_path=model_path), viewer.actor)
+            service.learning.start_shadow(CandidateSpec(policy=policy, model_path=model_path), viewer.actor)
         return await console.act(request, "admin", "/console/shadow", act)
 
     @router.post("/shadow/stop")
     async def stop(request: Request) -> Response:
         def act(viewer: Viewer, form: Mapping[str, str]) -> None:
-            service.stop_shadow(viewer.actor)
+            service.learning.stop_shadow(viewer.actor)
         return await console.act(request, "admin", "/console/shadow", act)

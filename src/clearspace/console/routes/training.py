@@ -31,9 +31,9 @@ def add_routes(router: APIRouter, console: Console) -> None:
     def lane(request: Request, skip: str = "") -> Response:
         def build(viewer: Viewer) -> Response:
             skipped = _skipped(skip)
-            found = service.suggest_labels(n=min(len(skipped) + 1, 50), pool=POOL)
+            found = service.learning.suggest_labels(n=min(len(skipped) + 1, 50), pool=POOL)
             item = next((i for i in found["items"] if i["event_id"] not in skipped), None)
-            counts = service.training_labels(limit=1)
+            counts = service.learning.labels(limit=1)
             return console.render(request, viewer, "label.html", item=item, skipped=skipped,
                                   skip_url=_lane([*skipped, item["event_id"]]) if item else _lane(skipped),
                                   model_version=found["model_version"], pool=found["pool"],
@@ -52,6 +52,6 @@ def add_routes(router: APIRouter, console: Console) -> None:
             item: dict[str, object] = {"event_id": required(fields, "event_id"), "abusive": verdict == "abusive"}
             if (fields.get("category") or "").strip():
                 item["category"] = fields["category"].strip()
-            service.add_training_labels(item, viewer.actor)
+            service.learning.add_labels(item, viewer.actor)
             return back
         return await console.act(request, "training:label", back, act)
