@@ -133,11 +133,12 @@ def sign_in(page: Any, live: Live, role: str) -> None:
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Service:
-    """A service over a fresh SQLite database with the synthetic community (keyword stand-in engine)."""
-    service = Service(open_store(tmp_path / "console.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
+def service(store_url: str) -> Iterator[Service]:
+    """A service over a fresh database of each backend with the synthetic community (keyword stand-in engine)."""
+    service = Service(open_store(store_url), engine=KeywordEngine(), ids=IdFactory(counter_token()))
     community(service)
-    return service
+    yield service
+    service.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ hash recomputed. A broken chain stays broken until an admin acknowledges it."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from clearspace.service.ids import IdFactory, counter_token
 from clearspace.service.settings import Settings
 from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import open_store
+from tests.backends import tamper
 
 
 def _service(url: str, clock: ManualClock, tmp_path: Path, **settings: Any) -> Service:
@@ -45,20 +45,6 @@ def _fill(service: Service, n: int) -> None:
             unit.log("test.event", "tester", f"s{i}", {"i": i})
 
 
-def _sql(url: str, statement: str, params: tuple[Any, ...] = ()) -> None:
-    """Tamper with the database behind the service's back, as someone with write access would."""
-    if "://" in url:
-        import psycopg
-
-        with psycopg.connect(url) as conn:
-            conn.execute(statement.replace("?", "%s"), params)
-        return
-    conn = sqlite3.connect(url)
-    with conn:
-        conn.execute(statement, params)
-    conn.close()
-
-
 def _rewrite_and_rehash(service: Service, url: str, seq: int) -> None:
     """Change event ``seq``'s payload and recompute its hash and every later one (a consistent chain)."""
     rows = list(service.store.iterate("audit", order_by=["seq"]))
@@ -70,7 +56,7 @@ def _rewrite_and_rehash(service: Service, url: str, seq: int) -> None:
         row["hash"] = chain_hash(prev, row)
         prev = row["hash"]
         if row["seq"] >= seq:
-            _sql(url, "UPDATE audit SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+            tamper(url, "UPDATE audit SET payload = ?, prev_hash = ?, hash = ? WHERE seq = ?",
                  (orjson.dumps(row["payload"]).decode(), row["prev_hash"], row["hash"], row["seq"]))
 
 
@@ -111,15 +97,15 @@ def test_tampering_the_plain_chain_misses_is_caught(service: Service, store_url:
                                                      tamper: str) -> None:
     _cli_env(monkeypatch, tmp_path)
     if tamper == "tail_removed":
-        _sql(store_url, "DELETE FROM audit WHERE seq > ?", (75,))
+        tamper(store_url, "DELETE FROM audit WHERE seq > ?", (75,))
     elif tamper == "emptied":
-        _sql(store_url, "DELETE FROM audit")
+        tamper(store_url, "DELETE FROM audit")
     else:
         _rewrite_and_rehash(service, store_url, 40)
     from clearspace.service import audit
 
     assert audit.verify(service.store).ok  # the hash chain alone is fooled
-    _sql(store_url, "DELETE FROM audit_checkpoints")  # the attacker removes the stored checkpoints too
+    tamper(store_url, "DELETE FROM audit_checkpoints")  # the attacker removes the stored checkpoints too
     answer = _cli(store_url, "verify", "--checkpoint", str(checkpointed))
     assert answer.exit_code == 1, answer.output
     assert "does NOT extend checkpoint 1" in answer.output
@@ -132,9 +118,9 @@ def test_tampering_the_plain_chain_misses_is_caught(service: Service, store_url:
 def test_the_stored_checkpoint_catches_tampering_without_a_file(service: Service, store_url: str,
                                                                 checkpointed: Path, tamper: str) -> None:
     if tamper == "tail_removed":
-        _sql(store_url, "DELETE FROM audit WHERE seq > ?", (70,))
+        tamper(store_url, "DELETE FROM audit WHERE seq > ?", (70,))
     elif tamper == "emptied":
-        _sql(store_url, "DELETE FROM audit")
+        tamper(store_url, "DELETE FROM audit")
     else:
         _rewrite_and_rehash(service, store_url, 3)
     result = service.verify_audit()
@@ -167,7 +153,7 @@ def test_a_checkpoint_signed_by_another_key_is_refused(service: Service, store_u
 def test_a_broken_chain_stays_broken_until_an_admin_acknowledges(service: Service, store_url: str) -> None:
     _fill(service, 10)
     assert service.verify_audit().ok
-    _sql(store_url, "UPDATE audit SET actor = ? WHERE seq = ?", ("someone-else", 4))  # an in-place edit
+    tamper(store_url, "UPDATE audit SET actor = ? WHERE seq = ?", ("someone-else", 4))  # an in-place edit
     full = service.verify_audit(full=True)
     assert not full.ok and full.broken_at == 4
     later = service.verify_audit(full=False)  # the incremental check alone would pass again
