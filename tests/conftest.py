@@ -6,9 +6,9 @@ backends every suite over a database runs on.
 ``$CLEARSPACE_TEST_POSTGRES`` (default ``postgresql://postgres@127.0.0.1:5432/postgres``, trust auth);
 each run (each xdist worker) creates ``cs_test_<random>``, migrates it once and drops it at the end;
 each test gets it back with every table emptied (one multi-statement ``DELETE`` on a held connection:
-about 20x faster than ``CREATE DATABASE ... TEMPLATE`` plus ``DROP DATABASE``, measured in
-benchmarks/results/test_backends.json). Without a server the PostgreSQL variants skip with the reason
-shown; under ``CI=true`` they fail instead.
+far faster than ``CREATE DATABASE ... TEMPLATE`` plus ``DROP DATABASE``, a fresh migration or
+``TRUNCATE``: benchmarks/bench_test_backends.py). Without a server the PostgreSQL variants skip with
+the reason shown; under ``CI=true`` they fail instead.
 
 - ``@pytest.mark.sqlite_only(reason)`` keeps a test that is genuinely about SQLite (a file path, the
   ``:memory:`` database) to that backend; the reason says why.
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     import psycopg
 
     from clearspace.service.core import Service
+    from clearspace.store import Store
 
 # Timing is not behaviour: CI machines are shared, so property tests get no deadline.
 settings.register_profile("clearspace", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -59,14 +60,15 @@ def _backends() -> tuple[str, ...]:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Every test that takes ``store_url`` (directly or through a fixture) runs on each backend."""
-    if "store_url" not in metafunc.fixturenames:
-        return
+    """Every test that takes ``store_url`` or ``module_store_url`` (directly or through a fixture) runs
+    on each backend."""
     marker = metafunc.definition.get_closest_marker("sqlite_only")
     if marker is not None and not (marker.args or marker.kwargs.get("reason")):
         raise pytest.UsageError(f"{metafunc.definition.nodeid}: sqlite_only needs a reason")
     backends = ("sqlite",) if marker is not None else _backends()
-    metafunc.parametrize("store_url", backends, indirect=True)
+    for name, scope in (("store_url", "function"), ("module_store_url", "module")):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, backends, indirect=True, scope=scope)
 
 
 @pytest.fixture(scope="session")
@@ -144,33 +146,62 @@ def postgres_fresh_url(postgres_database: str) -> str:
     return _new_schema(postgres_database)
 
 
-@pytest.fixture(scope="session")
-def _postgres_migrated(postgres_database: str) -> Iterator[tuple[str, psycopg.Connection[Any]]]:
-    """A migrated schema, and a connection kept open to empty it between tests."""
-    import psycopg
+class _Emptier:
+    """Empties every table of one migrated schema over a connection kept open (one round trip)."""
 
+    def __init__(self, url: str) -> None:
+        from clearspace.store.schema import KEYS
+
+        self.url = url
+        self._sql = "; ".join(f"DELETE FROM {name}" for name in KEYS)
+        self._conn: psycopg.Connection[Any] | None = None
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        import psycopg
+
+        conn = psycopg.connect(self.url, autocommit=True)
+        conn.execute("SET lock_timeout = '10s'")  # a test that left a write open fails the next one, never hangs
+        return conn
+
+    def empty(self) -> None:
+        import psycopg
+
+        if self._conn is None or self._conn.closed:
+            self._conn = self._connect()
+        try:
+            self._conn.execute(self._sql)
+        except psycopg.OperationalError:  # a test terminated every connection (as a server restart would)
+            self._conn.close()
+            self._conn = self._connect()
+            self._conn.execute(self._sql)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+
+
+@pytest.fixture(scope="session")
+def _postgres_migrated(postgres_database: str) -> Iterator[_Emptier]:
+    """A migrated schema, emptied before each test that uses it."""
     from clearspace.store import open_store
 
     url = _new_schema(postgres_database)
     open_store(url).close()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("SET lock_timeout = '10s'")  # a test that left a write open fails the next one, never hangs
-        yield url, conn
+    emptier = _Emptier(url)
+    yield emptier
+    emptier.close()
 
 
 @pytest.fixture
-def postgres_url(_postgres_migrated: tuple[str, psycopg.Connection[Any]], tmp_path: Path,
-                 monkeypatch: pytest.MonkeyPatch) -> str:
-    """A URL of the migrated schema with every table empty (migrating costs far more than emptying).
+def postgres_url(_postgres_migrated: _Emptier, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A URL of the migrated schema with every table empty (migrating costs far more than emptying:
+    benchmarks/bench_test_backends.py).
 
     The test runs in ``tmp_path``: over PostgreSQL the evidence key defaults to a file in the
     working folder, which must not land in the checkout."""
-    from clearspace.store.schema import KEYS
-
-    url, conn = _postgres_migrated
     monkeypatch.chdir(tmp_path)
-    conn.execute("; ".join(f"DELETE FROM {name}" for name in KEYS))
-    return url
+    _postgres_migrated.empty()
+    return _postgres_migrated.url
 
 
 @pytest.fixture
@@ -180,6 +211,16 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return str(tmp_path / "db.sqlite")
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """A fresh, empty store of each backend."""
+    from clearspace.store import open_store
+
+    opened = open_store(store_url)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture
@@ -222,3 +263,16 @@ def open_service(store_url: str) -> Iterator[Callable[..., Service]]:
     yield make
     for svc in opened:
         svc.close()
+
+
+@pytest.fixture(scope="module")
+def module_store_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database of each backend shared by the tests of one module (a live server's), in a folder of its
+    own that is also the working folder meanwhile (where the evidence key lands over PostgreSQL)."""
+    folder = tmp_path_factory.mktemp("module-db")
+    url = str(folder / "db.sqlite")
+    if request.param == "postgresql":
+        url = _new_schema(request.getfixturevalue("postgres_database"))  # migrated when first opened
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
+        yield url

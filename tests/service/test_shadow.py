@@ -263,3 +263,19 @@ def test_a_stored_model_version_runs_in_shadow(open_service: Callable[..., Servi
     service.stop_shadow("admin:ops")
     with pytest.raises(NotFound):
         service.start_shadow(CandidateSpec(version="no-such-version"), "admin:ops")
+
+
+def test_migration_13_tables_hold_a_run_and_its_disagreements(service: Service) -> None:
+    from clearspace.store.schema import KEYS, LATEST
+
+    assert LATEST >= 13 and service.store.schema_version() == LATEST
+    assert KEYS["shadow_runs"] == "id" and KEYS["shadow_disagreements"] == "id"
+    run = service.start_shadow(CandidateSpec(policy="name: p\nversion: 2\nrules:\n  - name: all\n    version: 1\n"
+                                                    "    when: {signal: abuse, min: 0}\n    action: label\n"),
+                               "admin:ops")
+    service.ingest([{"id": "a", "text": "hello"}, {"id": "b", "text": "you idiot"}])
+    assert service.shadow.drain(10)
+    summary = service.shadow_summary(run["id"])
+    assert summary["counts"] == {"action:allow->label": 1, "action:nudge->label": 1}
+    assert sorted(e["event_id"] for e in summary["examples"]) == ["a", "b"]
+    assert summary["examples"][0]["candidate"]["rules"] == ["all@1"]

@@ -91,14 +91,14 @@ def test_an_untampered_log_extends_its_checkpoint(service: Service, store_url: s
     assert service.verify_audit().ok
 
 
-@pytest.mark.parametrize("tamper", ["tail_removed", "emptied", "rewritten_and_rehashed"])
+@pytest.mark.parametrize("how", ["tail_removed", "emptied", "rewritten_and_rehashed"])
 def test_tampering_the_plain_chain_misses_is_caught(service: Service, store_url: str, checkpointed: Path,
                                                      tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     tamper: str) -> None:
+                                                     how: str) -> None:
     _cli_env(monkeypatch, tmp_path)
-    if tamper == "tail_removed":
+    if how == "tail_removed":
         tamper(store_url, "DELETE FROM audit WHERE seq > ?", (75,))
-    elif tamper == "emptied":
+    elif how == "emptied":
         tamper(store_url, "DELETE FROM audit")
     else:
         _rewrite_and_rehash(service, store_url, 40)
@@ -110,16 +110,16 @@ def test_tampering_the_plain_chain_misses_is_caught(service: Service, store_url:
     assert answer.exit_code == 1, answer.output
     assert "does NOT extend checkpoint 1" in answer.output
     assert "Traceback" not in answer.output
-    expected = "hash checkpoint 1 signed" if tamper == "rewritten_and_rehashed" else "event 120 named by checkpoint 1"
+    expected = "hash checkpoint 1 signed" if how == "rewritten_and_rehashed" else "event 120 named by checkpoint 1"
     assert expected in answer.output
 
 
-@pytest.mark.parametrize("tamper", ["tail_removed", "emptied", "rewritten_and_rehashed"])
+@pytest.mark.parametrize("how", ["tail_removed", "emptied", "rewritten_and_rehashed"])
 def test_the_stored_checkpoint_catches_tampering_without_a_file(service: Service, store_url: str,
-                                                                checkpointed: Path, tamper: str) -> None:
-    if tamper == "tail_removed":
+                                                                checkpointed: Path, how: str) -> None:
+    if how == "tail_removed":
         tamper(store_url, "DELETE FROM audit WHERE seq > ?", (70,))
-    elif tamper == "emptied":
+    elif how == "emptied":
         tamper(store_url, "DELETE FROM audit")
     else:
         _rewrite_and_rehash(service, store_url, 3)
