@@ -60,7 +60,7 @@ def postgres_cpu_s() -> float:
     return total / tick
 
 
-def run_suite(tree: Path, pytest_args: list[str]) -> dict[str, Any]:
+def run_suite(tree: Path, pytest_args: list[str], log: Path | None = None) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(tree / "src"),
            "CLEARSPACE_DATASETS": os.environ.get("CLEARSPACE_DATASETS", str(DATASETS))}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -70,6 +70,8 @@ def run_suite(tree: Path, pytest_args: list[str]) -> dict[str, Any]:
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *pytest_args],
                           cwd=tree, env=env, capture_output=True, text=True)
     wall = time.monotonic() - started
+    if log is not None:
+        log.write_text(done.stdout + done.stderr, encoding="utf-8")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     postgres = postgres_cpu_s() - postgres_before
     lines = [line for line in done.stdout.splitlines() if line.strip()]
@@ -87,6 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--label", required=True)
     parser.add_argument("--base", help="run the tree of this commit instead of the working tree")
+    parser.add_argument("--log", type=Path, help="write pytest's output here")
     parser.add_argument("pytest_args", nargs="*")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="clearspace-suite-") as tmp:
@@ -94,7 +97,7 @@ def main() -> None:
         if args.base:
             tree = Path(tmp)
             _extract(args.base, tree)
-        result = run_suite(tree, args.pytest_args)
+        result = run_suite(tree, args.pytest_args, args.log)
     result |= {"label": args.label, "base": args.base, "at": datetime.now(UTC).isoformat(timespec="seconds")}
     print(json.dumps(result, indent=2))
     runs = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
