@@ -1,32 +1,16 @@
+"""The API suite: a TestClient over ``service`` (tests/conftest.py: every backend) and a key per role."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from clearspace.api.app import create_app
-from clearspace.service.clock import ManualClock
 from clearspace.service.core import Service
-from clearspace.service.ids import IdFactory, counter_token
-from clearspace.service.stub_engine import KeywordEngine
-from clearspace.store import open_store
 
 ROLES = ("ingest", "moderator", "senior_moderator", "auditor", "admin")
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def service(tmp_path: Path, clock: ManualClock) -> Service:
-    """A service over a fresh database, scoring with the model-free keyword engine and the real policy."""
-    store = open_store(tmp_path / "api.db")
-    return Service(store, engine=KeywordEngine(), clock=clock, ids=IdFactory(counter_token()))
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,8 +22,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(db: Path, port: int) -> subprocess.Popen[bytes]:
-    proc = subprocess.Popen([sys.executable, "-m", "clearspace", "serve", "--db", str(db), "--port", str(port)],
+def _serve(db: str, port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen([sys.executable, "-m", "clearspace", "serve", "--db", db, "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -52,9 +51,9 @@ def _load(base: str, key: str, worker: int, acked: list[str], stop: threading.Ev
             i += 1
 
 
-def test_no_acknowledged_event_is_lost(tmp_path: Path) -> None:
-    db = tmp_path / "crash.db"
-    out = subprocess.run([sys.executable, "-m", "clearspace", "keys", "create", "--role", "admin", "--db", str(db)],
+def test_no_acknowledged_event_is_lost(store_url: str) -> None:
+    db = store_url
+    out = subprocess.run([sys.executable, "-m", "clearspace", "keys", "create", "--role", "admin", "--db", db],
                          check=True, capture_output=True, text=True).stdout
     key = out.split()[-1]
     port = _free_port()

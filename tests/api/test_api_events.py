@@ -87,3 +87,24 @@ def test_more_malformed_requests(client: TestClient, h: H) -> None:
     assert r.status_code == 422 and "limit" in r.json()["error"]["message"]
     r = client.get("/v1/events/x", headers={"Authorization": "Basic abc"})
     assert r.status_code == 401 and "Bearer" in r.json()["error"]["message"]
+
+
+def test_app_from_env_serves_events_end_to_end(store_url: str, service: Service,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from clearspace.api.server import app_from_env
+
+    monkeypatch.setenv("CLEARSPACE_DB", store_url)
+    app = app_from_env()  # what 'clearspace serve' and uvicorn --factory run
+    _, key = service.admin.create_key("admin")
+    headers = {"Authorization": f"Bearer {key}"}
+    try:
+        with TestClient(app) as client:
+            r = client.post("/v1/events", json={"id": "p1", "author": "u1", "target_user": "u2", "text": THREAT},
+                            headers=headers)
+            assert r.status_code == 200, r.text
+            assert r.json()["action"] != "allow" and not r.json()["duplicate"]
+            assert client.post("/v1/events", json={"id": "p1", "text": "x"}, headers=headers).json()["duplicate"]
+            assert client.get("/v1/events/p1", headers=headers).json()["decisions"][0]["id"] == r.json()["decision_id"]
+            assert client.get("/v1/audit/verify", headers=headers).json()["ok"] is True
+    finally:
+        app.state.service.close()

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,9 +12,6 @@ from clearspace.protection.evidence import verify_bundle
 from clearspace.protection.shield import make_shield
 from clearspace.service.clock import ManualClock
 from clearspace.service.core import Service
-from clearspace.service.ids import IdFactory, counter_token
-from clearspace.service.stub_engine import KeywordEngine
-from clearspace.store import open_store
 
 H = dict[str, dict[str, str]]
 
@@ -113,9 +109,7 @@ BAD_CHECKS = [
 
 
 @pytest.fixture
-def both(tmp_path: Path, clock: ManualClock) -> Iterator[tuple[TestClient, TestClient, dict[str, str]]]:
-    service = Service(open_store(tmp_path / "c.db"), engine=KeywordEngine(), clock=clock,
-                      ids=IdFactory(counter_token()))
+def both(service: Service) -> Iterator[tuple[TestClient, TestClient, dict[str, str]]]:
     key = {"Authorization": f"Bearer {service.admin.create_key('moderator', name='m')[1]}"}
     with TestClient(create_app(service)) as fast, TestClient(create_app(service, fast_path=False)) as slow:
         yield fast, slow, key
@@ -147,14 +141,14 @@ def test_the_fast_path_answers_like_the_route(both: tuple[TestClient, TestClient
     assert [h["id"] for h in held] == ["c1", "c1", "", ""]  # each hold once through each path
 
 
-def test_a_shield_turned_on_by_another_process_is_seen(tmp_path: Path, clock: ManualClock) -> None:
-    db = tmp_path / "two.db"
-    server = Service(open_store(db), engine=KeywordEngine(), clock=clock)
+def test_a_shield_turned_on_by_another_process_is_seen(open_service: Callable[..., Service],
+                                                       clock: ManualClock) -> None:
+    server = open_service(clock=clock)
     key = {"Authorization": f"Bearer {server.admin.create_key('moderator', name='m')[1]}"}
     body = {"account": "v", "author": "x", "surface": "dm"}
     with TestClient(create_app(server)) as c:
         assert c.post("/v1/shield/check", json=body, headers=key).json()["action"] == "deliver"
-        other = Service(open_store(db), engine=KeywordEngine(), clock=clock)  # e.g. another worker
+        other = open_service(clock=clock)  # e.g. another worker
         other.protection.activate(make_shield("v", now=other.protection.epoch()), "v")
         server.shield_cache.refresh()  # what the background thread does every second
         assert c.post("/v1/shield/check", json=body, headers=key).json()["action"] == "hold"
@@ -163,10 +157,9 @@ def test_a_shield_turned_on_by_another_process_is_seen(tmp_path: Path, clock: Ma
         assert c.post("/v1/shield/check", json=body, headers=key).json()["action"] == "deliver"
 
 
-def test_a_slow_hold_commit_does_not_hold_up_the_answer(tmp_path: Path, clock: ManualClock) -> None:
+def test_a_slow_hold_commit_does_not_hold_up_the_answer(service: Service) -> None:
     import time
 
-    service = Service(open_store(tmp_path / "slow.db"), engine=KeywordEngine(), clock=clock)
     key = {"Authorization": f"Bearer {service.admin.create_key('moderator', name='m')[1]}"}
     service.protection.activate(make_shield("v", now=service.protection.epoch()), "v")
     store_held = service.protection.store_held
@@ -176,7 +169,7 @@ def test_a_slow_hold_commit_does_not_hold_up_the_answer(tmp_path: Path, clock: M
             time.sleep(0.3)  # a disk busy with a checkpoint
         return store_held(rows)
 
-    service.store_held = slow  # type: ignore[method-assign]
+    service.protection.store_held = slow  # type: ignore[method-assign]
     with TestClient(create_app(service)) as c:
         started = time.perf_counter()
         r = c.post("/v1/shield/check", json={"account": "v", "author": "x", "surface": "dm", "item_id": "d1"},

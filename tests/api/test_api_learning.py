@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
-from pathlib import Path
+from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
@@ -17,7 +17,6 @@ from clearspace.service.clock import ManualClock
 from clearspace.service.core import Service
 from clearspace.service.ids import IdFactory, counter_token
 from clearspace.service.settings import Settings
-from clearspace.store import open_store
 from clearspace.text.tables import data_path
 
 
@@ -89,11 +88,11 @@ def _wait_for(service: Service, version: str, bound: float) -> float:
     raise AssertionError(f"still serving {_served(service)} after {bound}s, expected {version}")
 
 
-def test_a_promotion_and_a_rollback_reach_a_running_server_within_10_s(tmp_path: Path, clock: ManualClock) -> None:
-    db = str(tmp_path / "shared.db")
-    admin = Service(open_store(db), clock=clock, ids=IdFactory(counter_token()))
-    server = Service(open_store(db), engine=Engine(), settings=Settings(db=db, model_check_seconds=1.0),
-                     clock=clock, ids=IdFactory(counter_token(10**6)))
+def test_a_promotion_and_a_rollback_reach_a_running_server_within_10_s(
+        open_service: Callable[..., Service], store_url: str, clock: ManualClock) -> None:
+    admin = open_service(engine=None, clock=clock)
+    server = open_service(engine=Engine(), settings=Settings(db=store_url, model_check_seconds=1.0), clock=clock,
+                          ids=IdFactory(counter_token(10**6)))
     _add_version(admin, "v1", 1)
     with TestClient(create_app(server, fast_path=False, console=False)):
         assert _served(server) == "1"  # the shipped model

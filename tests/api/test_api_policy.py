@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,20 +40,18 @@ def test_reload_through_the_api(client: TestClient, service: Service, h: H, tmp_
     assert answer["action"] == "remove" and answer["rules"] == ["insult-remove@1"]
 
 
-def test_a_reload_reaches_another_server_process(tmp_path: Path) -> None:
+def test_a_reload_reaches_another_server_process(tmp_path: Path, store_url: str,
+                                                 open_service: Callable[..., Service]) -> None:
     """Two apps over one database, as two worker processes: the second follows the first's reload by itself."""
     import time
 
     from clearspace.api.app import create_app
     from clearspace.service.settings import Settings
-    from clearspace.service.stub_engine import KeywordEngine
-    from clearspace.store import open_store
 
     policy = tmp_path / "policy.yaml"
     policy.write_text(STRICT, encoding="utf-8")
-    db = str(tmp_path / "two.db")
-    settings = Settings(db=db, policy=str(policy), policy_poll_seconds=0.1, pileon_detection=False)
-    first, second = (Service(open_store(db), engine=KeywordEngine(), settings=settings).warm_up() for _ in range(2))
+    settings = Settings(db=store_url, policy=str(policy), policy_poll_seconds=0.1, pileon_detection=False)
+    first, second = (open_service(settings=settings).warm_up() for _ in range(2))
     key = first.admin.create_key("admin")[1]
     with TestClient(create_app(first, console=False)) as a, TestClient(create_app(second, console=False)) as b:
         auth = {"Authorization": f"Bearer {key}"}

@@ -4,7 +4,7 @@ matching, labels at ingest and their appeal, backfill jobs, crowd notes; a resta
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -15,8 +15,6 @@ from clearspace.rumors.claimreview import to_claimreview
 from clearspace.rumors.model import Debunk
 from clearspace.service.clock import ManualClock
 from clearspace.service.core import Service
-from clearspace.service.stub_engine import KeywordEngine
-from clearspace.store import open_store
 
 H = dict[str, dict[str, str]]
 WATER: dict[str, Any] = {"id": "water", "claim": "喝热水可以杀死新冠病毒", "verdict": "false",
@@ -80,22 +78,18 @@ def test_errors_and_permissions(client: TestClient, h: H) -> None:
     assert _search(client, h["moderator"], "完全无关的内容") == []
 
 
-def test_debunks_survive_a_restart(tmp_path: Path, clock: ManualClock) -> None:
-    db = tmp_path / "restart.db"
-    first = Service(open_store(db), engine=KeywordEngine(), clock=clock)
+def test_debunks_survive_a_restart(open_service: Callable[..., Service], clock: ManualClock) -> None:
+    first = open_service(clock=clock)
     key = first.admin.create_key("moderator")[1]
     headers = {"Authorization": f"Bearer {key}"}
     with TestClient(create_app(first)) as c:
         assert c.post("/v1/debunks", json=[WATER, FIVE_G], headers=headers).json()["created"] == 2
     first.store.close()
-    again = Service(open_store(db), engine=KeywordEngine(), clock=clock)
-    try:
-        with TestClient(create_app(again)) as c:
-            assert _search(c, headers, "喝热水杀死新冠病毒")[0]["debunk_id"] == "water"
-            assert _search(c, headers, "5G towers coronavirus")[0]["debunk_id"] == "5g"
-            assert c.get("/v1/debunks/water", headers=headers).json()["claim"] == WATER["claim"]
-    finally:
-        again.store.close()
+    again = open_service(clock=clock)
+    with TestClient(create_app(again)) as c:
+        assert _search(c, headers, "喝热水杀死新冠病毒")[0]["debunk_id"] == "water"
+        assert _search(c, headers, "5G towers coronavirus")[0]["debunk_id"] == "5g"
+        assert c.get("/v1/debunks/water", headers=headers).json()["claim"] == WATER["claim"]
 
 
 def _wait_job(client: TestClient, headers: dict[str, str], job: dict[str, Any]) -> dict[str, Any]:

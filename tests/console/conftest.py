@@ -42,6 +42,7 @@ class Live:
     url: str
     service: Service
     keys: dict[str, str]
+    db: str
 
 
 def community(service: Service) -> None:
@@ -70,8 +71,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    service = Service(open_store(tmp_path_factory.mktemp("console") / "console.db"), engine=KeywordEngine())
+def live(module_store_url: str) -> Iterator[Live]:
+    """The server over a database of each backend, for the browser tests of one module."""
+    service = Service(open_store(module_store_url), engine=KeywordEngine())
     keys = {role: service.admin.create_key(role, name=f"e2e-{role}")[1] for role in ROLES}
     community(service)
     port = _free_port()
@@ -84,10 +86,11 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             raise RuntimeError("the console test server did not start")
         time.sleep(0.05)
     try:
-        yield Live(f"http://127.0.0.1:{port}", service, keys)
+        yield Live(f"http://127.0.0.1:{port}", service, keys, module_store_url)
     finally:
         server.should_exit = True
         thread.join(10)
+        service.close()
 
 
 @pytest.fixture(scope="module")
@@ -133,11 +136,12 @@ def sign_in(page: Any, live: Live, role: str) -> None:
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Service:
-    """A service over a fresh SQLite database with the synthetic community (keyword stand-in engine)."""
-    service = Service(open_store(tmp_path / "console.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
+def service(store_url: str) -> Iterator[Service]:
+    """A service over a fresh database of each backend with the synthetic community (keyword stand-in engine)."""
+    service = Service(open_store(store_url), engine=KeywordEngine(), ids=IdFactory(counter_token()))
     community(service)
-    return service
+    yield service
+    service.close()
 
 
 @pytest.fixture

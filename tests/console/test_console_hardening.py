@@ -6,8 +6,7 @@ the transparency page."""
 from __future__ import annotations
 
 import re
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import orjson
@@ -18,29 +17,28 @@ from clearspace.api.app import create_app
 from clearspace.console.session import COOKIE
 from clearspace.service import anchor
 from clearspace.service.core import Service
-from clearspace.service.ids import IdFactory, counter_token
 from clearspace.service.settings import Settings
-from clearspace.service.stub_engine import KeywordEngine
-from clearspace.store import open_store
+from tests.backends import tamper
 from tests.console.conftest import ROLES, community
 from tests.console.test_console_pages import csrf, sign_in
 
 SECRET = "s" * 32
 
 
-def _service(db: Path, **settings: object) -> Service:
-    return Service(open_store(db), engine=KeywordEngine(), ids=IdFactory(counter_token()),
-                   settings=Settings(db=str(db), **settings))  # type: ignore[arg-type]
+@pytest.fixture
+def db(store_url: str) -> str:
+    return store_url
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "hardening.db"
+def settings_service(open_service: Callable[..., Service], db: str) -> Callable[..., Service]:
+    """``settings_service(**settings)``: a service over this test's database with these settings."""
+    return lambda **settings: open_service(settings=Settings(db=db, **settings))
 
 
 @pytest.fixture
-def service(db: Path) -> Service:
-    service = _service(db)
+def service(settings_service: Callable[..., Service]) -> Service:
+    service = settings_service()
     community(service)
     return service
 
@@ -56,10 +54,11 @@ def client(service: Service) -> Iterator[TestClient]:
         yield c
 
 
-def test_sign_out_ends_the_session_in_every_process(client: TestClient, db: Path, keys: dict[str, str]) -> None:
+def test_sign_out_ends_the_session_in_every_process(client: TestClient, settings_service: Callable[..., Service],
+                                                    keys: dict[str, str]) -> None:
     sign_in(client, keys["moderator"])
     old = client.cookies[COOKIE]
-    other = _service(db)  # a second worker process over the same database
+    other = settings_service()  # a second worker process over the same database
     with TestClient(create_app(other, console_secret=SECRET), follow_redirects=False) as second:
         second.cookies.set(COOKIE, old, path="/console")
         assert second.get("/console/").status_code == 200
@@ -106,8 +105,8 @@ def test_error_text_from_the_url_is_never_shown(client: TestClient, service: Ser
     assert "claim" not in re.search(r'role="alert">([^<]*)<', client.get(location).text).group(1)  # type: ignore[union-attr]
 
 
-def test_console_pages_are_rate_limited(db: Path) -> None:
-    service = _service(db, console_rate_limit=1.0)  # 1 request/s, bursts of 2
+def test_console_pages_are_rate_limited(settings_service: Callable[..., Service]) -> None:
+    service = settings_service(console_rate_limit=1.0)  # 1 request/s, bursts of 2
     _, key = service.admin.create_key("moderator", name="m")
     with TestClient(create_app(service, console_secret=SECRET), follow_redirects=False) as client:
         sign_in(client, key)
@@ -162,16 +161,13 @@ def test_only_web_urls_are_stored(client: TestClient, service: Service, keys: di
     assert [d["id"] for d in service.rumors.debunks()] == ["d1"]
 
 
-def test_a_stored_unsafe_url_is_never_linked(client: TestClient, service: Service, db: Path,
+def test_a_stored_unsafe_url_is_never_linked(client: TestClient, service: Service, db: str,
                                              keys: dict[str, str]) -> None:
     service.rumors.add_debunks({"id": "old", "claim": "旧谣言", "verdict": "false", "fact_checker": "Old Checks",
                          "url": "https://checks.example/old"}, "test")
-    conn = sqlite3.connect(db)  # a row written before URLs were checked
-    with conn:
-        payload = orjson.dumps({"id": "old", "claim": "旧谣言", "verdict": "false", "fact_checker": "Old Checks",
-                                "url": "javascript:alert(1)"}).decode()
-        conn.execute("UPDATE debunks SET payload = ?, url = ? WHERE id = 'old'", (payload, "javascript:alert(1)"))
-    conn.close()
+    payload = orjson.dumps({"id": "old", "claim": "旧谣言", "verdict": "false", "fact_checker": "Old Checks",
+                            "url": "javascript:alert(1)"}).decode()  # a row written before URLs were checked
+    tamper(db, "UPDATE debunks SET payload = ?, url = ? WHERE id = 'old'", (payload, "javascript:alert(1)"))
     assert "url" not in service.rumors.debunk("old")
     sign_in(client, keys["moderator"])
     for path in ("/console/rumors", "/console/rumors/debunk?id=old"):
@@ -179,18 +175,15 @@ def test_a_stored_unsafe_url_is_never_linked(client: TestClient, service: Servic
         assert "Old Checks" in page and 'href="javascript' not in page.lower()
 
 
-def test_a_broken_chain_is_acknowledged_by_an_admin_in_the_console(client: TestClient, service: Service, db: Path,
+def test_a_broken_chain_is_acknowledged_by_an_admin_in_the_console(client: TestClient, service: Service, db: str,
                                                                   keys: dict[str, str]) -> None:
-    conn = sqlite3.connect(db)
-    [(actor,)] = conn.execute("SELECT actor FROM audit WHERE chain = 'admin' AND seq = 3").fetchall()
-    with conn:
-        conn.execute("UPDATE audit SET actor = 'someone' WHERE chain = 'admin' AND seq = 3")
+    [(actor,)] = tamper(db, "SELECT actor FROM audit WHERE chain = 'admin' AND seq = 3")
+    tamper(db, "UPDATE audit SET actor = 'someone' WHERE chain = 'admin' AND seq = 3")
     sign_in(client, keys["auditor"])
     page = client.get("/console/audit?full=1").text
     assert 'data-audit-valid="false"' in page and "data-audit-alarm" in page and "/acknowledge" not in page
-    with conn:  # the row is put back: the chain verifies again, but the break stays shown until acknowledged
-        conn.execute("UPDATE audit SET actor = ? WHERE chain = 'admin' AND seq = 3", (actor,))
-    conn.close()
+    # the row is put back: the chain verifies again, but the break stays shown until acknowledged
+    tamper(db, "UPDATE audit SET actor = ? WHERE chain = 'admin' AND seq = 3", (actor,))
     again = client.get("/console/audit?full=1").text
     assert 'data-audit-valid="false"' in again and "not yet acknowledged" in again
     client.cookies.clear()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -176,16 +177,11 @@ def zh_pages(client: TestClient, service: Any) -> dict[str, str]:
     return pages
 
 
-def test_every_chinese_page_is_chinese(tmp_path: Path) -> None:
-    from clearspace.service.core import Service
-    from clearspace.service.ids import IdFactory, counter_token
+def test_every_chinese_page_is_chinese(open_service: Callable[..., Any]) -> None:
     from clearspace.service.settings import Settings
-    from clearspace.service.stub_engine import KeywordEngine
-    from clearspace.store import open_store
 
     # 39 pages in a row are faster than a person: lift the console's rate limit for this walk
-    service = Service(open_store(tmp_path / "zh.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()),
-                      settings=Settings(console_rate_limit=10_000.0))
+    service = open_service(settings=Settings(console_rate_limit=10_000.0))
     ids = rich_community(service)
     key = service.admin.create_key("admin", name="chief")[1]
     catalog = Catalog()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,6 @@ from clearspace.console.i18n import choose_language
 from clearspace.console.session import COOKIE, Sessions
 from clearspace.errors import Unauthenticated
 from clearspace.service.core import Service
-from clearspace.service.stub_engine import KeywordEngine
-from clearspace.store import open_store
 
 PAGES = ("/console/", "/console/?lane=pileon", "/console/appeals", "/console/accounts?account=troll_6",
          "/console/protection?account=lin_xiaoyu", "/console/rumors?q=test", "/console/audit",
@@ -194,29 +193,29 @@ def test_audit_page_checks_new_events_and_offers_the_whole_chain(client: TestCli
     assert 'data-audit-valid="false"' in page and "#1:" in page
 
 
-def test_workers_over_one_database_share_sessions_unless_a_secret_is_set(service: Service, keys: dict[str, str],
-                                                                         tmp_path: Path) -> None:
+def test_workers_over_one_database_share_sessions_unless_a_secret_is_set(
+        service: Service, keys: dict[str, str], store_url: str, open_service: Callable[..., Service]) -> None:
     from clearspace.service.settings import Settings
 
-    path = str(tmp_path / "console.db")  # the database of the `service` fixture (conftest.py)
-    other = Service(open_store(path), engine=KeywordEngine(), settings=Settings(db=path))  # a second worker
+    other = open_service(settings=Settings(db=store_url))  # a second worker over the `service` fixture's database
     assert other.admin.console_secret() == service.admin.console_secret()  # both derived from the key next to the file
     with TestClient(create_app(service), follow_redirects=False) as one, \
             TestClient(create_app(other), follow_redirects=False) as two:
         sign_in(one, keys["moderator"])
         two.cookies.set(COOKIE, one.cookies[COOKIE])
         assert two.get("/console/").status_code == 200
-    own = Service(open_store(path), engine=KeywordEngine(), settings=Settings(db=path, console_secret="x" * 40))
+    own = open_service(settings=Settings(db=store_url, console_secret="x" * 40))
     with TestClient(create_app(own), follow_redirects=False) as three:
         three.cookies.set(COOKIE, one.cookies[COOKIE])
         assert three.get("/console/").status_code == 303  # signed with another secret: sign in again
 
 
-def test_without_a_usable_evidence_key_sessions_are_signed_per_process(tmp_path: Path) -> None:
+def test_without_a_usable_evidence_key_sessions_are_signed_per_process(
+        tmp_path: Path, store_url: str, open_service: Callable[..., Service]) -> None:
     from clearspace.service.settings import Settings
 
-    broken = Settings(db=str(tmp_path / "k.db"), evidence_key=str(tmp_path / "missing" / "key.pem"))
-    services = [Service(open_store(broken.db), engine=KeywordEngine(), settings=broken) for _ in range(2)]
+    broken = Settings(db=store_url, evidence_key=str(tmp_path / "missing" / "key.pem"))
+    services = [open_service(settings=broken) for _ in range(2)]
     first, second = (s.admin.console_secret() for s in services)
     assert len(first) == 64 and first != second  # the console still starts; sessions stay in their process
     with TestClient(create_app(services[0]), follow_redirects=False) as client:

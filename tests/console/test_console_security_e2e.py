@@ -5,12 +5,12 @@ navigation in the browser itself."""
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 import httpx
 import orjson
 
+from tests.backends import tamper
 from tests.console.conftest import Live, shot, sign_in
 
 PLANTED = "javascript:window.__pwned=1;alert(document.cookie)"
@@ -20,12 +20,9 @@ def _plant(live: Live) -> None:
     """A debunk whose link is a script, as a row written before links were checked."""
     live.service.rumors.add_debunks({"id": "dbk-planted", "claim": "某地水源被投毒", "verdict": "false",
                               "fact_checker": "Planted Checks", "url": "https://checks.example/p"}, "test")
-    conn = sqlite3.connect(live.service.store.path)  # type: ignore[attr-defined]
     payload = orjson.dumps({"id": "dbk-planted", "claim": "某地水源被投毒", "verdict": "false",
                             "fact_checker": "Planted Checks", "url": PLANTED}).decode()
-    with conn:
-        conn.execute("UPDATE debunks SET payload = ?, url = ? WHERE id = 'dbk-planted'", (payload, PLANTED))
-    conn.close()
+    tamper(live.db, "UPDATE debunks SET payload = ?, url = ? WHERE id = 'dbk-planted'", (payload, PLANTED))
 
 
 def test_a_javascript_url_is_refused_and_never_runs(page: Any, live: Live) -> None:

@@ -1,10 +1,9 @@
-"""The hostile-input suite runs on both backends: the PostgreSQL fixtures of tests/store/conftest.py
-(one throw-away database per run; skipped with the reason shown when no server is reachable, a
-failure under ``CI=true``) and a fresh SQLite file."""
+"""The hostile-input suite runs on both backends (``store_url``, tests/conftest.py: a fresh SQLite
+file and an emptied PostgreSQL database; skipped with the reason shown when no server is reachable,
+a failure under ``CI=true``)."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,24 +18,7 @@ from clearspace.service.ids import IdFactory
 from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import open_store
 
-_spec = importlib.util.spec_from_file_location("hostile_store_conftest",
-                                               Path(__file__).resolve().parents[1] / "store" / "conftest.py")
-assert _spec is not None and _spec.loader is not None
-_store = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_store)
-postgres_database = _store.postgres_database
-_postgres_migrated = _store._postgres_migrated
-postgres_url = _store.postgres_url
-
 ROLES = ("ingest", "moderator", "senior_moderator", "auditor", "admin")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        return str(tmp_path / "hostile.db")
-    url: str = request.getfixturevalue("postgres_url")
-    return url
 
 
 @pytest.fixture

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from clearspace.service.core import Service
-from clearspace.store import open_store
 
 
-def test_a_debunk_that_repeats_a_claim_is_flagged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    service = Service(open_store(tmp_path / "d.db"))
+def test_a_debunk_that_repeats_a_claim_is_flagged(service: Service, caplog: pytest.LogCaptureFixture) -> None:
     service.rumors.add_debunks({"id": "a", "claim": "喝高度白酒可以预防新冠病毒感染"}, "mod")
     with caplog.at_level("WARNING", logger="clearspace.service.debunks"):
         again = service.rumors.add_debunks({"id": "b", "claim": "喝高度白酒，可以预防新冠病毒感染！"}, "mod")

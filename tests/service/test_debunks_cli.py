@@ -16,8 +16,8 @@ from clearspace.service.stub_engine import KeywordEngine
 from clearspace.store import open_store
 
 
-def test_import_jsonl_and_claimreview(tmp_path: Path) -> None:
-    db = str(tmp_path / "d.db")
+def test_import_jsonl_and_claimreview(tmp_path: Path, store_url: str) -> None:
+    db = store_url
     lines = tmp_path / "d.jsonl"
     lines.write_text('{"id": "water", "claim": "喝热水可以杀死新冠病毒"}\n{"id": "b"}\nnot json\n'
                      '{"id": "5g", "claim": "5G towers spread the coronavirus", "verdict": "fabricated"}\n'
@@ -42,8 +42,8 @@ def test_import_jsonl_and_claimreview(tmp_path: Path) -> None:
         service.store.close()
 
 
-def test_backfill_import_backfill_history_and_notes(tmp_path: Path) -> None:
-    db = str(tmp_path / "b.db")
+def test_backfill_import_backfill_history_and_notes(tmp_path: Path, store_url: str) -> None:
+    db = store_url
     service = Service(open_store(db), engine=KeywordEngine())
     try:
         service.ingest.events([{"id": "p1", "author": "u1", "text": "喝热水可以杀死新冠病毒！"},

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from clearspace.errors import InputError, NotFound
+from clearspace.service.clock import ManualClock
 from clearspace.service.core import Service
+from clearspace.service.ids import IdFactory, counter_token
 
 INSULT = "你就是个傻逼，滚出去"
 THREAT = "你就是个傻逼 去死吧"
@@ -90,3 +96,30 @@ def test_nul_characters_are_refused_before_they_reach_the_store() -> None:
         parse_event({"id": "e1", "text": "a\x00b"}, max_text_chars=100)
     with pytest.raises(InputError, match="NUL"):
         parse_event({"id": "e\x001", "text": "ok"}, max_text_chars=100)
+
+
+def test_concurrent_ingest_from_two_workers_stores_one_decision_per_event(open_service: Callable[..., Service],
+                                                                           clock: ManualClock) -> None:
+    workers = [open_service(clock=clock, ids=IdFactory(counter_token(n * 10**6))) for n in (1, 2)]
+    events = [{"id": f"e{i}", "author": f"a{i % 3}", "target_user": "victim", "text": THREAT if i % 2 else "hi"}
+              for i in range(12)]
+    answers: list[dict[str, Any]] = []
+
+    def send(i: int) -> None:  # every thread sends every event, in its own order
+        for n in range(0, len(events), 3):
+            answers.extend(workers[i % 2].ingest.events(events[n:n + 3] if i % 2 else events[::-1][n:n + 3]))
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(answers) == 48
+    by_event: dict[str, set[str]] = {}
+    for a in answers:
+        by_event.setdefault(a["id"], set()).add(a["decision_id"])
+    assert all(len(ids) == 1 for ids in by_event.values()) and len(by_event) == 12
+    with workers[0].store.read() as tx:
+        assert tx.count("decisions") == 12 and tx.count("events") == 12
+    result = workers[1].admin.verify_audit()
+    assert result.ok, result

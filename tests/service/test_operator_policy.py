@@ -3,6 +3,7 @@ policy without a restart: checked first, refused with every problem, audited, fo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,22 +69,26 @@ def test_every_engine_option_is_a_setting(tmp_path: Path) -> None:
         engine_options(Settings(lexicons=(str(tmp_path / "typo.tsv"),)))
 
 
-def test_the_service_scores_with_the_configured_policy(tmp_path: Path) -> None:
-    settings = Settings(db=str(tmp_path / "s.db"), policy=_file(tmp_path, "strict.yaml", STRICT))
+def test_the_service_scores_with_the_configured_policy(tmp_path: Path, store_url: str) -> None:
+    settings = Settings(db=store_url, policy=_file(tmp_path, "strict.yaml", STRICT))
     service = Service(open_store(settings.db), settings=settings)
     result = service.ingest.events({"id": "e1", "text": "你就是个傻逼", "author": "a"})[0]
     assert result["action"] == "remove" and result["rules"] == ["insult-remove@1"]
+    service.close()
 
 
-def _pair(tmp_path: Path) -> tuple[Service, Service]:
+@pytest.fixture
+def pair(store_url: str) -> Iterator[tuple[Service, Service]]:
     """Two processes over one database, each with its own engine."""
-    db = str(tmp_path / "shared.db")
-    return tuple(Service(open_store(db), engine=KeywordEngine(), settings=Settings(db=db)).warm_up()
-                 for _ in range(2))  # type: ignore[return-value]
+    a, b = (Service(open_store(store_url), engine=KeywordEngine(), settings=Settings(db=store_url)).warm_up()
+            for _ in range(2))
+    yield a, b
+    a.close()
+    b.close()
 
 
-def test_a_reload_is_audited_and_reaches_the_other_process(tmp_path: Path) -> None:
-    a, b = _pair(tmp_path)
+def test_a_reload_is_audited_and_reaches_the_other_process(tmp_path: Path, pair: tuple[Service, Service]) -> None:
+    a, b = pair
     assert b.ingest.events({"id": "e1", "text": "你就是个傻逼"})[0]["action"] != "remove"
     before = a.admin.active_policy()["running"]
     result = a.admin.reload_policy("admin-key", _file(tmp_path, "strict.yaml", STRICT))
@@ -97,8 +102,9 @@ def test_a_reload_is_audited_and_reaches_the_other_process(tmp_path: Path) -> No
     assert b.ingest.events({"id": "e2", "text": "你就是个傻逼"})[0]["action"] == "remove"
 
 
-def test_a_bad_policy_is_refused_with_every_problem_and_the_old_one_keeps_serving(tmp_path: Path) -> None:
-    a, b = _pair(tmp_path)
+def test_a_bad_policy_is_refused_with_every_problem_and_the_old_one_keeps_serving(
+        tmp_path: Path, pair: tuple[Service, Service]) -> None:
+    a, b = pair
     running = a.admin.active_policy()["running"]
     with pytest.raises(PolicyError) as refused:
         a.admin.reload_policy("admin", _file(tmp_path, "broken.yaml", BROKEN))
@@ -107,8 +113,9 @@ def test_a_bad_policy_is_refused_with_every_problem_and_the_old_one_keeps_servin
     assert not [r for r in a.admin.export_audit() if r["kind"] == "policy.reloaded"]
 
 
-def test_a_process_started_with_another_file_makes_it_the_active_one(tmp_path: Path) -> None:
-    a, _ = _pair(tmp_path)
+def test_a_process_started_with_another_file_makes_it_the_active_one(tmp_path: Path,
+                                                                     pair: tuple[Service, Service]) -> None:
+    a, _ = pair
     strict = _file(tmp_path, "strict.yaml", STRICT)
     default = a.admin.active_policy()["running"]
     assert a.admin.active_policy()["active"]["sha256"] == default["sha256"]  # the first start stored it, silently
@@ -119,6 +126,7 @@ def test_a_process_started_with_another_file_makes_it_the_active_one(tmp_path: P
     (event,) = [r for r in a.admin.export_audit() if r["kind"] == "policy.reloaded"]
     assert event["actor"] == "startup" and event["payload"]["old"]["sha256"] == default["sha256"]
     assert a.admin.policy_tick() is True and a.admin.active_policy()["running"]["policy"] == "strict-community@3"
+    c.close()
 
 
 def test_policy_check_reports_every_problem(tmp_path: Path) -> None:
@@ -132,8 +140,8 @@ def test_policy_check_reports_every_problem(tmp_path: Path) -> None:
     assert good.exit_code == 0 and "OK: strict-community@3, 1 rules, sha256" in good.output
 
 
-def test_policy_reload_command(tmp_path: Path) -> None:
-    db = str(tmp_path / "c.db")
+def test_policy_reload_command(tmp_path: Path, store_url: str) -> None:
+    db = store_url
     runner = CliRunner()
     assert runner.invoke(cli, ["keys", "create", "--role", "admin", "--db", db]).exit_code == 0
     refused = runner.invoke(cli, ["policy", "reload", _file(tmp_path, "broken.yaml", BROKEN), "--db", db])
@@ -169,7 +177,7 @@ def test_serve_hands_every_engine_option_to_its_workers(tmp_path: Path, monkeypa
     assert "misses paraphrases" in caplog.text  # the lexical debunk_encoder, logged at start
 
 
-def test_sighup_reloads_a_single_process_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_sighup_reloads_a_single_process_server(tmp_path: Path, store_url: str,
                                                 caplog: pytest.LogCaptureFixture) -> None:
     import signal
 
@@ -177,8 +185,8 @@ def test_sighup_reloads_a_single_process_server(tmp_path: Path, monkeypatch: pyt
 
     policy = tmp_path / "policy.yaml"
     policy.write_text(STRICT.replace("version: 3", "version: 1"), encoding="utf-8")
-    db = str(tmp_path / "h.db")
-    service = Service(open_store(db), engine=KeywordEngine(), settings=Settings(db=db, policy=str(policy))).warm_up()
+    service = Service(open_store(store_url), engine=KeywordEngine(),
+                      settings=Settings(db=store_url, policy=str(policy))).warm_up()
     original = signal.getsignal(signal.SIGHUP)
     try:
         reload_policy_on_hangup(service)
@@ -192,3 +200,4 @@ def test_sighup_reloads_a_single_process_server(tmp_path: Path, monkeypatch: pyt
         assert "refused" in caplog.text and service.admin.active_policy()["running"]["policy"] == "strict-community@1"
     finally:
         signal.signal(signal.SIGHUP, original)
+        service.close()

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -11,23 +10,25 @@ from click.testing import CliRunner
 from clearspace.cli.main import cli
 from clearspace.service.core import Service
 from clearspace.store import open_store
+from tests.backends import tamper
 
 
-def test_keys_create_prints_the_key_last_and_it_works(tmp_path: Path) -> None:
-    db = str(tmp_path / "c.db")
+def test_keys_create_prints_the_key_last_and_it_works(store_url: str) -> None:
+    db = store_url
     result = CliRunner().invoke(cli, ["keys", "create", "--role", "moderator", "--db", db])
     assert result.exit_code == 0, result.output
     key = result.output.split()[-1]
     assert key.startswith("cs_")
-    principal = Service(open_store(db)).admin.authenticate(key, "read")
-    assert principal.role == "moderator"
+    service = Service(open_store(db))
+    assert service.admin.authenticate(key, "read").role == "moderator"
+    service.close()
     listed = CliRunner().invoke(cli, ["keys", "list", "--db", db]).output
     assert "moderator" in listed and key not in listed
     assert CliRunner().invoke(cli, ["keys", "create", "--role", "root", "--db", db]).exit_code == 2
 
 
-def test_audit_verify_detects_tampering(tmp_path: Path) -> None:
-    db = str(tmp_path / "c.db")
+def test_audit_verify_detects_tampering(store_url: str) -> None:
+    db = store_url
     runner = CliRunner()
     for role in ("admin", "auditor", "ingest"):
         runner.invoke(cli, ["keys", "create", "--role", role, "--db", db])
@@ -35,17 +36,15 @@ def test_audit_verify_detects_tampering(tmp_path: Path) -> None:
     assert ok.exit_code == 0 and "audit log OK: 3 events" in ok.output
     exported = runner.invoke(cli, ["audit", "export", "--db", db]).output.splitlines()
     assert [json.loads(line)["kind"] for line in exported] == ["key.created"] * 3
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE audit SET payload = '{\"role\": \"admin\", \"name\": \"x\"}' WHERE seq = 2")
+    tamper(db, "UPDATE audit SET payload = '{\"role\": \"admin\", \"name\": \"x\"}' WHERE seq = 2")
     bad = runner.invoke(cli, ["audit", "verify", "--db", db])
     assert bad.exit_code == 1 and "BROKEN at seq 2" in bad.output
-    with sqlite3.connect(db) as conn:
-        conn.execute("DELETE FROM audit WHERE seq = 2")
+    tamper(db, "DELETE FROM audit WHERE seq = 2")
     assert "BROKEN at seq 3" in runner.invoke(cli, ["audit", "verify", "--db", db]).output
 
 
-def test_report_json_and_csv(tmp_path: Path) -> None:
-    db = str(tmp_path / "c.db")
+def test_report_json_and_csv(store_url: str) -> None:
+    db = store_url
     runner = CliRunner()
     runner.invoke(cli, ["keys", "create", "--role", "admin", "--db", db])
     out = runner.invoke(cli, ["report", "--from", "2000-01-01", "--to", "2100-01-01", "--db", db])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.resources import files
 from pathlib import Path
 
@@ -12,11 +12,8 @@ import pytest
 
 from clearspace.errors import Conflict, InputError, ModelError, NotFound, PolicyError
 from clearspace.service.core import Service
-from clearspace.service.ids import IdFactory, counter_token
 from clearspace.service.settings import Settings
 from clearspace.service.shadow_candidates import CandidateSpec, Judgement, ShadowItem
-from clearspace.service.stub_engine import KeywordEngine
-from clearspace.store import open_store
 
 DEFAULT = files("clearspace").joinpath("data/policy/default.yaml").read_text(encoding="utf-8")
 STRICTER = re.sub(r"(?m)^version: \d+$", "version: 7", DEFAULT.replace("name: default\n", "name: stricter\n")).replace(
@@ -129,9 +126,8 @@ def test_a_failing_candidate_never_touches_the_active_decision(service: Service)
     assert (run["errors"], run["compared"], run["disagreed"]) == (4, 0, 0)
 
 
-def test_when_behind_posts_are_dropped_and_counted(tmp_path: Path) -> None:
-    service = Service(open_store(tmp_path / "q.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()),
-                      settings=Settings(shadow_queue_size=2))
+def test_when_behind_posts_are_dropped_and_counted(open_service: Callable[..., Service]) -> None:
+    service = open_service(settings=Settings(shadow_queue_size=2))
     blocking = Blocking()
     service.shadow.loader = lambda spec, active: blocking
     service.learning.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
@@ -147,9 +143,8 @@ def test_when_behind_posts_are_dropped_and_counted(tmp_path: Path) -> None:
     assert service.learning.shadow_summary()["counts"]["action:nudge->remove"] == run["compared"]
 
 
-def test_sample_rate_and_examples_cap(tmp_path: Path) -> None:
-    service = Service(open_store(tmp_path / "s.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()),
-                      settings=Settings(shadow_sample_rate=0.5, shadow_examples_per_kind=3))
+def test_sample_rate_and_examples_cap(open_service: Callable[..., Service]) -> None:
+    service = open_service(settings=Settings(shadow_sample_rate=0.5, shadow_examples_per_kind=3))
     service.learning.start_shadow(CandidateSpec(policy=STRICTER), "admin:ops")
     service.ingest.events([{"id": f"s{i}", "text": "you idiot"} for i in range(200)])
     assert service.shadow.drain(10)
@@ -159,10 +154,7 @@ def test_sample_rate_and_examples_cap(tmp_path: Path) -> None:
     assert len(summary["examples"]) == 3
 
 
-def test_every_process_follows_the_run_in_the_store(tmp_path: Path) -> None:
-    def open_service() -> Service:
-        return Service(open_store(tmp_path / "shared.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
-
+def test_every_process_follows_the_run_in_the_store(open_service: Callable[..., Service]) -> None:
     cli, worker = open_service(), open_service()
     cli.learning.start_shadow(CandidateSpec(policy=STRICTER), "cli")
     cli.shadow.close()  # the CLI exits; the run stays in the store
@@ -178,10 +170,11 @@ def test_every_process_follows_the_run_in_the_store(tmp_path: Path) -> None:
     assert worker.shadow.local()["run_id"] is None
 
 
-def test_a_candidate_that_cannot_load_in_a_process_is_reported_not_retried(tmp_path: Path) -> None:
-    first = Service(open_store(tmp_path / "f.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
+def test_a_candidate_that_cannot_load_in_a_process_is_reported_not_retried(
+        open_service: Callable[..., Service]) -> None:
+    first = open_service()
     first.learning.start_shadow(CandidateSpec(policy=STRICTER), "cli")
-    second = Service(open_store(tmp_path / "f.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()))
+    second = open_service()
     calls: list[int] = []
 
     def failing(spec: CandidateSpec, active: object) -> Exploding:
@@ -223,9 +216,8 @@ class Timed:
         return [item.active for item in items]
 
 
-def test_the_shadow_thread_rests_to_stay_within_its_busy_share(tmp_path: Path) -> None:
-    service = Service(open_store(tmp_path / "b.db"), engine=KeywordEngine(), ids=IdFactory(counter_token()),
-                      settings=Settings(shadow_max_busy=0.2))
+def test_the_shadow_thread_rests_to_stay_within_its_busy_share(open_service: Callable[..., Service]) -> None:
+    service = open_service(settings=Settings(shadow_max_busy=0.2))
     timed = Timed()
     service.shadow.loader = lambda spec, active: timed
     service.learning.start_shadow(CandidateSpec(policy=DEFAULT), "admin:ops")
@@ -255,11 +247,11 @@ def test_a_policy_candidate_sees_the_verdicts_target_and_stance(service: Service
     assert PolicyCandidate(policy).judge([item])[0].action == "label"  # type: ignore[union-attr]
 
 
-def test_a_stored_model_version_runs_in_shadow(tmp_path: Path) -> None:
+def test_a_stored_model_version_runs_in_shadow(open_service: Callable[..., Service]) -> None:
     from clearspace.engine import Engine
     from tests.learning_data import community
 
-    service = Service(open_store(tmp_path / "versions.db"), engine=Engine(), ids=IdFactory(counter_token()))
+    service = open_service(engine=Engine())
     data = community(120, seed=4)
     service.ingest.events([{"id": f"c{i}", "author": f"u{i % 5}", "text": text} for i, (text, _) in enumerate(data)])
     service.learning.add_labels([{"event_id": f"c{i}", "abusive": abusive} for i, (_, abusive) in enumerate(data)],
@@ -273,3 +265,19 @@ def test_a_stored_model_version_runs_in_shadow(tmp_path: Path) -> None:
     service.learning.stop_shadow("admin:ops")
     with pytest.raises(NotFound):
         service.learning.start_shadow(CandidateSpec(version="no-such-version"), "admin:ops")
+
+
+def test_migration_13_tables_hold_a_run_and_its_disagreements(service: Service) -> None:
+    from clearspace.store.schema import KEYS, LATEST
+
+    assert LATEST >= 13 and service.store.schema_version() == LATEST
+    assert KEYS["shadow_runs"] == "id" and KEYS["shadow_disagreements"] == "id"
+    run = service.learning.start_shadow(CandidateSpec(policy="name: p\nversion: 2\nrules:\n  - name: all\n    version: 1\n"
+                                                    "    when: {signal: abuse, min: 0}\n    action: label\n"),
+                               "admin:ops")
+    service.ingest.events([{"id": "a", "text": "hello"}, {"id": "b", "text": "you idiot"}])
+    assert service.shadow.drain(10)
+    summary = service.learning.shadow_summary(run["id"])
+    assert summary["counts"] == {"action:allow->label": 1, "action:nudge->label": 1}
+    assert sorted(e["event_id"] for e in summary["examples"]) == ["a", "b"]
+    assert summary["examples"][0]["candidate"]["rules"] == ["all@1"]

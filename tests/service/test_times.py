@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -49,16 +48,15 @@ def test_times_in_range_with_offsets_and_epochs(value: object, expected: str) ->
     assert parse_ts(value, "ts") == parse_time(value, "ts").timestamp()
 
 
-def _service(db: Path, clock: ManualClock, start: int = 0) -> Service:
+def _service(db: str, clock: ManualClock, start: int = 0) -> Service:
     return Service(open_store(db), engine=KeywordEngine(), clock=clock, ids=IdFactory(counter_token(start)))
 
 
-def test_start_up_skips_a_stored_event_it_cannot_read(tmp_path: Path, clock: ManualClock,
+def test_start_up_skips_a_stored_event_it_cannot_read(store_url: str, clock: ManualClock,
                                                      caplog: pytest.LogCaptureFixture) -> None:
     """A row stored by an older version (year 614, written unpadded) is logged and skipped; the
     service starts, and the other stored events are replayed into the pile-on detector."""
-    db = tmp_path / "old.db"
-    first = _service(db, clock)
+    first = _service(store_url, clock)
     first.ingest.events([{"id": f"e{i}", "text": "hi", "target_user": "t", "author": f"a{i}"} for i in range(3)])
     with first.store.transaction() as tx:
         for event_id, bad in (("e1", "614-08-12T08:58:16.000000Z"), ("e2", "garbage")):
@@ -66,7 +64,7 @@ def test_start_up_skips_a_stored_event_it_cannot_read(tmp_path: Path, clock: Man
             assert row is not None
             tx.update("events", {"id": event_id}, {"context": {**row["context"], "ts": bad}})
     first.store.close()
-    again = _service(db, clock, 1000)
+    again = _service(store_url, clock, 1000)
     with caplog.at_level(logging.ERROR, logger="clearspace.incidents"):
         again.warm_up()
     assert again.pileons is not None and again.pileons.ready and again.pileons.rebuilt_events == 1

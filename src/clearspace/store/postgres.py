@@ -146,19 +146,18 @@ class _Pool:
         self.timeout = timeout
         self._idle: queue.LifoQueue[Connection] = queue.LifoQueue()
         self._slots = threading.BoundedSemaphore(size)
-        self._all: set[Connection] = set()
         self._lock = threading.Lock()
+        self._closed = False
 
     def _connect(self) -> Connection:
         try:
-            conn = psycopg.connect(self.url, autocommit=True, row_factory=dict_row, connect_timeout=10)
+            return psycopg.connect(self.url, autocommit=True, row_factory=dict_row, connect_timeout=10)
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to PostgreSQL at {describe_url(self.url)}: {exc}".strip()) from exc
-        with self._lock:
-            self._all.add(conn)
-        return conn
 
     def take(self) -> Connection:
+        if self._closed:
+            raise StoreError("the store is closed")
         if not self._slots.acquire(timeout=self.timeout):
             raise StoreError(f"no free database connection after {self.timeout:g} s (pool size too small?)")
         try:
@@ -172,22 +171,26 @@ class _Pool:
         return conn
 
     def give(self, conn: Connection) -> None:
-        """Return a connection; a broken one, or one still inside a transaction, is closed instead."""
-        if conn.closed or conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
-            self._discard(conn)
-        else:
-            self._idle.put(conn)
+        """Return a connection; a broken one, one still inside a transaction, or one given back after
+        :meth:`close`, is closed instead."""
+        with self._lock:
+            keep = not (self._closed or conn.closed
+                        or conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE)
+            if keep:
+                self._idle.put(conn)
+        if not keep:
+            conn.close()
         self._slots.release()
 
-    def _discard(self, conn: Connection) -> None:
-        with self._lock:
-            self._all.discard(conn)
-        conn.close()
-
     def close(self) -> None:
+        """Close the idle connections now; one in use by another thread (a background job) is closed
+        when it comes back, since closing a connection under a running query crashes libpq."""
         with self._lock:
-            conns, self._all = list(self._all), set()
-        for conn in conns:
+            self._closed = True
+            idle = []
+            while not self._idle.empty():
+                idle.append(self._idle.get_nowait())
+        for conn in idle:
             conn.close()
 
 

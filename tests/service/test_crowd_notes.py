@@ -1,4 +1,4 @@
-"""Crowd notes in the store (migration 7): writing, rating, bridging status with history, the ring guard,
+"""Crowd notes in the service (migration 7): writing, rating, bridging status with history, the ring guard,
 export; on every backend."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Shields and held folders in the store (migration 4), on every backend."""
+"""Shields and held folders in the service (migration 4), on every backend."""
 
 from __future__ import annotations
 

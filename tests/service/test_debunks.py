@@ -1,4 +1,4 @@
-"""Debunks and post labels in the store (migration 5), on every backend."""
+"""Debunks and post labels in the service (migration 5), on every backend."""
 
 from __future__ import annotations
 
