@@ -109,18 +109,14 @@ class ModelDetector:
         side_p: list[float | None] = [None] * len(docs)
         if side is not None and side[0].shape[0] == hashed.matrix.shape[1]:
             side_p = list(sigmoid(hashed.matrix @ side[0] + side[1]).tolist())
-        return [
-            (
-                [
-                    Signal(kind=head, score=row[h], spans=spans_of.get(i, ()) if h == abuse else (), detector=ident)
-                    for h, head in enumerate(heads)
-                ],
-                bool(flagged[i]),
-                cut,
-                side_p[i],
-            )
-            for i, (row, cut) in enumerate(zip(probs.tolist(), cuts.tolist(), strict=True))
-        ]
+        out = []
+        for i, (row, cut, hit, p) in enumerate(zip(probs.tolist(), cuts.tolist(), flagged.tolist(), side_p,
+                                                   strict=True)):
+            signals = [Signal(head, score, (), ident) for head, score in zip(heads, row, strict=True)]
+            if i in spans_of:
+                signals[abuse] = Signal(heads[abuse], row[abuse], spans_of[i], ident)
+            out.append((signals, hit, cut, p))
+        return out
 
     def _rescore_unsure(
         self, docs: Sequence[Document], z: npt.NDArray[np.float32], columns: npt.NDArray[np.float32],

@@ -32,6 +32,17 @@ def codepoints(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArra
     return cps, starts
 
 
+def sorted_keys(keys: IntArray, bound: int) -> npt.NDArray[np.int64] | npt.NDArray[np.uint32]:
+    """``np.sort(keys)`` for non-negative keys below ``bound``: under ``2**32`` (a batch of 512 texts
+    over ``2**20`` columns) as two stable radix passes over 16-bit digits of 32-bit keys, about four
+    times faster than a comparison sort."""
+    if bound > 1 << 32:
+        return np.sort(keys)
+    small = keys.astype(np.uint32)
+    small = small[np.argsort(small.astype(np.uint16), kind="stable")]  # by the low 16 bits (the cast wraps)
+    return small[np.argsort((small >> 16).astype(np.uint16), kind="stable")]
+
+
 @dataclass(frozen=True, slots=True)
 class Hashed:
     """The n-gram occurrences of a batch (text row, column, span) and the batch's feature matrix."""
@@ -80,6 +91,7 @@ class NgramHasher:
         # position of each array index inside its own text (the boundary marker is -1)
         local = np.arange(total, dtype=np.int64) - starts[:-1].repeat(np.diff(starts)) - 1
         lo, hi = self.ngram_range
+        width_mask = np.uint64(self.n_features - 1) if self.n_features & (self.n_features - 1) == 0 else None
         h = np.zeros(total, dtype=np.uint64)
         crosses = np.zeros(total, dtype=bool)
         with np.errstate(over="ignore"):
@@ -98,7 +110,9 @@ class NgramHasher:
                 keep = ~crosses & ~(is_boundary[:width] & (n == 1))
                 mixed = (h ^ (h >> np.uint64(31))) * _MIX
                 mixed ^= mixed >> np.uint64(29)
-                cols_all.append((mixed[keep] % np.uint64(self.n_features)).astype(np.int64))
+                kept = mixed[keep]
+                kept = kept & width_mask if width_mask is not None else kept % np.uint64(self.n_features)
+                cols_all.append(kept.astype(np.int64))
                 rows_all.append(row_of[:width][keep])
                 first = local[:width][keep]
                 begin_all.append(np.maximum(first, 0))
@@ -126,14 +140,18 @@ class NgramHasher:
         once gives the matrix in canonical CSR form directly.
         """
         rows, cols, starts, ends = self.hashes_with_spans(texts)
-        keys = np.sort(rows * self.n_features + cols)
+        width = self.n_features
+        keys = sorted_keys(rows * width + cols, len(texts) * width)
         if len(keys):
             first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-            uniq = keys[first]
+            uniq = keys[first].astype(np.int64)
             counts = np.diff(np.append(first, len(keys)))
         else:
-            uniq = counts = keys
-        u_rows, u_cols = uniq // self.n_features, uniq % self.n_features
+            uniq = counts = np.zeros(0, dtype=np.int64)
+        if width & (width - 1) == 0:  # a power of two: shift and mask instead of dividing
+            u_rows, u_cols = uniq >> (width.bit_length() - 1), uniq & (width - 1)
+        else:
+            u_rows, u_cols = uniq // width, uniq % width
         idf_u = self.idf_[u_cols] if self.idf_ is not None else np.ones(len(uniq), np.float32)
         total = np.log1p(counts) * idf_u
         norm = np.sqrt(np.bincount(u_rows, weights=total**2, minlength=len(texts)))
