@@ -74,7 +74,8 @@ _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;\n…~～:：]|\.(?!\S)")
 _SENTENCE_BREAK = re.compile(r"[。！？!?；;\n…]|\.(?!\S)")  # a full stop ends an English sentence before a space
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'")
 """Characters that continue an ASCII word: an ASCII phrase next to one is part of a longer word."""
-_POSITION = itemgetter(1, 2)
+_START = itemgetter(1)
+"""The scan reports matches by where they end, so a stable sort by start orders them by (start, end)."""
 
 
 class Cue(NamedTuple):
@@ -145,7 +146,7 @@ class CueTable:
                 continue
             for kind, weight, phrase in kinds[idx]:
                 out.append(new(Cue, (kind, start, end, weight, phrase)))
-        out.sort(key=_POSITION)
+        out.sort(key=_START)
         return out
 
 
