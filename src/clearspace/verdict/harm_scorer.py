@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from clearspace.fastinit import fast_init
 from clearspace.model.embeddings import Encoder
 from clearspace.model.harm_head import HarmHead
 from clearspace.text.document import Document
@@ -21,6 +22,7 @@ EMBEDDING_TRUST = (0.3, 0.1)  # the embedding head raises from 0.8 and clears a 
 NGRAM_TRUST = (0.4, 0.05)  # the n-gram head, weaker, raises from 0.9 and clears under 0.05
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class HarmOpinion:
     """The harm head's attack probability for one text, and how far the verdict trusts it: the head
