@@ -2,17 +2,21 @@
 
     python benchmarks/check_equivalence.py --base af3e756 --data ../shared/datasets [--n 20000]
 
-The posts are ``--n`` COLD/OLID posts from :func:`bench_score.make_posts`, the same number
-again rewritten with evasion tricks (separators, full-width letters, zero-width characters,
-leetspeak, repeated characters, confusable letters, upper case), synthetic posts with
-personal information and pile-on calls, and the string literals of the detector, text and
-engine tests. Every post gets one of several contexts (surface, minor, strikes, account age,
-target user) so that context rules are exercised too.
+The posts are ``--n`` COLD/OLID posts from :func:`bench_score.make_posts` (the benchmark
+mix), the same number again rewritten with evasion tricks (separators, full-width letters,
+zero-width characters, leetspeak, repeated characters, confusable letters, upper case),
+synthetic posts with personal information and pile-on calls, every case of the functional
+suites (``data/functional/`` and ``benchmarks/data/functional_holdout/``), ``--n-extra``
+posts each drawn from the SWSR and Davidson training files (train splits only), hostile
+texts (long runs, deep nesting of quotes, mixed scripts) and the string literals of the
+detector, text, verdict and engine tests. Every post gets one of several contexts (surface,
+minor, strikes, account age, target user) so that context rules are exercised too.
 
 The ``src`` tree of ``--base`` (a git commit) is extracted into a temporary folder; both it
 and the working tree's ``src`` score the posts in their own process and write one JSON line
 per post with the raw (unrounded) scores, every signal with its spans and details, the
-action, rules, reasons, labels, language and detector ids. The script prints how many lines
+action, rules, reasons, labels, language, detector ids and the verdict's target, stance and
+category. The script prints how many lines
 differ and the first few differences; its exit status is 1 when any line differs. Each side
 uses the model weights of its own tree.
 """
@@ -65,7 +69,7 @@ _PII_TEMPLATES = (
 )
 
 
-def make_all_posts(data: Path | None, n: int) -> list[Any]:
+def make_all_posts(data: Path | None, n: int, n_extra: int = 3000) -> list[Any]:
     """Every post to score: dicts with ``id``, ``text`` and context fields, and a few odd items."""
     sys.path.insert(0, str(HERE))
     from bench_score import make_posts
@@ -75,6 +79,10 @@ def make_all_posts(data: Path | None, n: int) -> list[Any]:
     texts = list(base)
     texts += [_evade(rng.choice(base), rng) for _ in range(n)]
     texts += [_pii_post(rng) for _ in range(max(200, n // 20))]
+    texts += _functional_texts()
+    if data is not None:
+        texts += _train_sample(data, n_extra, rng)
+    texts += _hostile_texts()
     texts += _test_literals()
     posts: list[Any] = [{"id": i, "text": t, **CONTEXTS[i % len(CONTEXTS)]} for i, t in enumerate(texts)]
     # items that cannot be scored, between others, and a plain string
@@ -139,9 +147,57 @@ def _luhn(rng: random.Random, stem: str) -> str:
     return stem + "0"
 
 
+def _functional_texts() -> list[str]:
+    """The text of every case of the shipped and the held-out functional suites."""
+    out: list[str] = []
+    for folder in (ROOT / "src" / "clearspace" / "data" / "functional", HERE / "data" / "functional_holdout"):
+        for path in sorted(folder.glob("*.tsv")):
+            header: list[str] | None = None
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if not line.strip() or line.startswith("#"):
+                    continue
+                cols = line.split("\t")
+                if header is None:
+                    header = cols
+                elif "text" in header and len(cols) == len(header):
+                    out.append(cols[header.index("text")])
+    return out
+
+
+def _train_sample(data: Path, n: int, rng: random.Random) -> list[str]:
+    """``n`` texts each from the SWSR and Davidson training files (train splits only)."""
+    from clearspace.evaluation import datasets as ds
+
+    out: list[str] = []
+    for pool in (ds.swsr_split(data)[0].texts, ds.davidson(data).texts):
+        out += rng.sample(pool, min(n, len(pool)))
+    return out
+
+
+def _hostile_texts() -> list[str]:
+    """Long runs, deep nesting of quotes, mixed scripts, many cues and many insults in one text."""
+    return [
+        "傻" * 5000,
+        "a" * 20000,
+        "“" * 300 + "你是傻逼" + "”" * 300,
+        "\"" * 500 + "you idiot" + "\"" * 500,
+        "「『“‘《【" * 200 + "去死" + "】》’”』」" * 200,
+        "你" * 3000 + "去死",
+        "你 他 我们 不 没 杀 要 " * 500,
+        "you idiot, " * 2000,
+        "傻逼，" * 2000,
+        "Ѕ𝐭υ𝗽ⅰd ｉｄｉｏｔ 傻Ｂ ｓｂ 𝒻𝓊𝒸𝓀 ыыы ٱلسلام 😀🐴" * 100,
+        "不是不是不是不" * 700 + "蠢",
+        "我知道你家在哪，" * 800,
+        "".join(chr(c) for c in range(0x20, 0x3000, 7)),
+        "\u200b".join("你就是个傻逼赶紧滚" * 200),
+        "kill " * 3000 + "you",
+    ]
+
+
 def _test_literals() -> list[str]:
     out: list[str] = []
-    for folder in ("tests/detectors", "tests/text", "tests/policy"):
+    for folder in ("tests/detectors", "tests/text", "tests/policy", "tests/verdict", "tests/hostile"):
         for path in sorted((ROOT / folder).glob("*.py")):
             for m in re.finditer(r'"((?:[^"\\\n]|\\.){3,})"', path.read_text(encoding="utf-8")):
                 try:
@@ -179,6 +235,9 @@ def score_posts(posts_path: str, out_path: str) -> None:
                     "language": r.language,
                     "detectors": list(r.detectors),
                     "extra": r.extra,
+                    "target": r.target,
+                    "stance": r.stance,
+                    "category": r.category,
                 }
             fh.write(json.dumps(row, ensure_ascii=False, sort_keys=True, default=repr) + "\n")
 
@@ -203,9 +262,10 @@ def main() -> int:
     ap.add_argument("--base", required=True, help="git commit to compare the working tree with")
     ap.add_argument("--data", type=Path)
     ap.add_argument("--n", type=int, default=20_000)
+    ap.add_argument("--n-extra", type=int, default=3000, help="posts from each of SWSR and Davidson train")
     ap.add_argument("--show", type=int, default=5)
     args = ap.parse_args()
-    posts = make_all_posts(args.data, args.n)
+    posts = make_all_posts(args.data, args.n, args.n_extra)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         posts_path = work / "posts.json"

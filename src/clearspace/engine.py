@@ -35,16 +35,18 @@ from clearspace.result import ItemError, ScoreResult
 from clearspace.signals import ADVISORY_KINDS, unknown_kinds
 from clearspace.text.document import Document
 from clearspace.text.normalize import DEFAULT_MAX_CHARS, Normalizer
-from clearspace.types import Signal
+from clearspace.types import HeadScore, Signal
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import load_head_calibration
-from clearspace.verdict.combine import decide as decide_verdict
+from clearspace.verdict.combine import weigh as weigh_verdict
 from clearspace.verdict.harm_scorer import EMBEDDING_TRUST, NGRAM_TRUST, HarmOpinion, HarmScorer, worth_asking
 
 QUOTE_STANCE_CUES = ("meta", "condemn", "report", "bias", "support")
 
 DETECTOR_SCORES = {"doxxing": "doxxing", "incitement": "incitement", "threat": "threat", "death_wish": "death_wish",
                    "sexual_harassment": "sexual_harassment", "dehumanization": "dehumanization"}
+_DETECTOR_SCORE_KEYS = ("doxxing", "incitement", "lexicon", "threat", "death_wish", "sexual_harassment",
+                        "dehumanization")
 Item = str | Mapping[str, Any]
 
 
@@ -236,17 +238,15 @@ class Engine:
         find_cues, harm = self.cues_.find, self.harm_
         analyses = [Analysis.of(doc.text, find_cues(doc.text)) for doc in docs]
         unquoted = self._unquoted_scores(analyses)
-        scored = self.model_.run_scored(docs, self.harm_side_)
-        opinions = self._harm_opinions(docs, analyses, [side for _, _, _, side in scored])
-        if self.plugins_:  # plug-in signals come after the model's, before the detectors' (clearspace.plugins)
-            apply_plugins(self.plugins_, docs, contexts, [s for s, _, _, _ in scored], [c for _, _, c, _ in scored])
-        for i, (doc, context, (signals, _, cut, _)) in enumerate(zip(docs, contexts, scored, strict=True)):
+        parts = self._model_parts(docs, contexts)
+        opinions = self._harm_opinions(docs, analyses, [side for _, _, _, side in parts])
+        calibration = self.head_calibration_
+        for i, (doc, context, (heads, found, cut, _)) in enumerate(zip(docs, contexts, parts, strict=True)):
             for detector in detectors:
-                signals.extend(detector.detect(doc, context))
+                found.extend(detector.detect(doc, context))
             analysis = analyses[i]
-            signals.extend(harm.detect_analysed(doc, analysis))
-            verdict = decide_verdict(doc, analysis, signals, n_heads, cut, unquoted.get(i), self.head_calibration_,
-                                     opinions.get(i))
+            found.extend(harm.detect_analysed(doc, analysis))
+            verdict = weigh_verdict(doc, analysis, heads, found, cut, unquoted.get(i), calibration, opinions.get(i))
             signals = verdict.signals
             scores = {s.kind: s.score for s in signals[:n_heads]}
             scores |= _detector_scores(signals[n_heads:])
@@ -274,15 +274,27 @@ class Engine:
         return results
 
 
+    def _model_parts(self, docs: Sequence[Document], contexts: Sequence[Mapping[str, Any]]
+                     ) -> list[tuple[Sequence[Signal | HeadScore], list[Signal], float, float | None]]:
+        """Per document: the model's heads, the signals found besides them so far (the plug-ins'),
+        the model's decision threshold and the n-gram harm head's probability."""
+        n_heads = self.n_heads_
+        if not self.plugins_:
+            return [(heads, [], cut, side) for heads, _, cut, side in self.model_.run_heads(docs, self.harm_side_)]
+        scored = self.model_.run_scored(docs, self.harm_side_)
+        # plug-in signals come after the model's, before the detectors' (clearspace.plugins)
+        apply_plugins(self.plugins_, docs, contexts, [s for s, _, _, _ in scored], [c for _, _, c, _ in scored])
+        return [(signals[:n_heads], signals[n_heads:], cut, side) for signals, _, cut, side in scored]
+
     def _unquoted_scores(self, analyses: Sequence[Analysis]) -> dict[int, float]:
         """The model's abuse probability without the quoted words, for texts that quote someone to
         object to it or report it (评论区有人说“…”，这话太过分了): what the speaker says in their own words."""
-        wanted = [i for i, an in enumerate(analyses) if an.quotes and an.has(*QUOTE_STANCE_CUES)]
+        wanted = [i for i, an in enumerate(analyses) if an.has(*QUOTE_STANCE_CUES) and an.quotes]
         if not wanted:
             return {}
         texts = [_without_quotes(analyses[i]) for i in wanted]
-        scored = self.model_.run_scored([Document(t, t) for t in texts])
-        return {i: signals[0].score for i, (signals, _, _, _) in zip(wanted, scored, strict=True)}
+        scored = self.model_.run_heads([Document(t, t) for t in texts])
+        return {i: heads[0].score for i, (heads, _, _, _) in zip(wanted, scored, strict=True)}
 
     def _harm_opinions(self, docs: Sequence[Document], analyses: Sequence[Analysis],
                        side: Sequence[float | None]) -> dict[int, HarmOpinion]:
@@ -317,8 +329,7 @@ def _unpack(item: Item) -> tuple[str, dict[str, Any]]:
 
 def _detector_scores(signals: Sequence[Signal]) -> dict[str, float]:
     """Scores that come from rule-based detectors rather than the model's heads."""
-    scores = dict.fromkeys(("doxxing", "incitement", "lexicon", "threat", "death_wish", "sexual_harassment",
-                            "dehumanization"), 0.0)
+    scores = dict.fromkeys(_DETECTOR_SCORE_KEYS, 0.0)
     for s in signals:
         if s.kind in DETECTOR_SCORES:
             key = DETECTOR_SCORES[s.kind]

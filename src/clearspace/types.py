@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from clearspace.fastinit import fast_init
 
@@ -37,3 +37,14 @@ class Signal:
         if self.details:
             out["details"] = self.details
         return out
+
+
+class HeadScore(NamedTuple):
+    """One head of the abuse model on one text, as the verdict reads it: the fields of a
+    :class:`Signal` without ``details`` (the engine makes one per head and post; a tuple is the
+    cheapest record to make). The verdict turns the heads into signals."""
+
+    kind: str
+    score: float
+    spans: tuple[Span, ...] = ()
+    detector: str = ""

@@ -59,3 +59,13 @@ def test_evidence_spans_come_with_abusive_decisions() -> None:
         assert bool(abuse.spans) == abusive
         for s, e in abuse.spans:
             assert 0 <= s < e <= len(d.original)
+
+
+def test_heads_carry_what_the_signals_carry() -> None:
+    detector = ModelDetector()
+    scored = detector.run_scored(docs())
+    for (heads, hit, cut, _), (signals, hit2, cut2, _) in zip(detector.run_heads(docs()), scored, strict=True):
+        assert [(h.kind, h.score, h.spans, h.detector) for h in heads] == [
+            (s.kind, s.score, s.spans, s.detector) for s in signals]
+        assert (hit, cut) == (hit2, cut2)
+    assert any(s.spans for signals, _, _, _ in scored for s in signals)  # the evidence is compared too

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearspace.model.features import NgramHasher
+from clearspace.model.features import NgramHasher, _log1p_counts, sorted_keys
 
 
 def test_counts_cover_every_ngram_inside_each_text() -> None:
@@ -39,3 +39,28 @@ def test_projection_equals_the_sparse_product(texts: list[str]) -> None:
     w = np.random.RandomState(1).randn(2**12, 3).astype(np.float32)
     dense = np.asarray(h.transform(texts) @ w)
     assert np.allclose(h.hashed(texts).project(w), dense, atol=1e-4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=300), st.booleans())
+def test_sorted_keys_sort_like_numpy(keys: list[int], wide: bool) -> None:
+    array = np.array(keys, dtype=np.int64)
+    bound = 2**40 if wide else 2**32  # the radix passes, and the comparison sort beyond 2**32
+    assert np.array_equal(np.asarray(sorted_keys(array, bound), dtype=np.int64), np.sort(array))
+
+
+def test_log1p_of_counts_is_numpy_log1p_to_the_bit() -> None:
+    counts = np.random.default_rng(3).integers(1, 40, 5000).astype(np.int64)
+    for part in (counts, counts[:1], counts[:0]):
+        assert np.array_equal(_log1p_counts(part), np.log1p(part))
+        assert _log1p_counts(part).dtype == np.log1p(part).dtype
+
+
+def test_feature_matrix_is_canonical_and_rows_are_unit_length() -> None:
+    h = NgramHasher((1, 4), 2**20)
+    m = h.hashed(["aaaa aaaa", "你好你好你好", "", "x"]).matrix
+    for row in range(m.shape[0]):
+        cols = m.indices[m.indptr[row]:m.indptr[row + 1]]
+        assert np.all(np.diff(cols) > 0)  # sorted, no repeats
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    assert np.allclose(norms, [1.0, 1.0, 0.0, 1.0], atol=1e-6)

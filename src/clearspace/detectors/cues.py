@@ -54,8 +54,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -71,11 +72,15 @@ CUE_TYPES = frozenset({
 DEFAULT_CUE_FILES = ("cues/zh.tsv", "cues/en.tsv")
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;\n…~～:：]|\.(?!\S)")
 _SENTENCE_BREAK = re.compile(r"[。！？!?；;\n…]|\.(?!\S)")  # a full stop ends an English sentence before a space
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'")
+"""Characters that continue an ASCII word: an ASCII phrase next to one is part of a longer word."""
+_START = itemgetter(1)
+"""The scan reports matches by where they end, so a stable sort by start orders them by (start, end)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Cue:
-    """One cue phrase found at ``[start, end)`` of the normalized text."""
+class Cue(NamedTuple):
+    """One cue phrase found at ``[start, end)`` of the normalized text (a tuple: the scan makes one
+    per match, and a tuple is the cheapest immutable record to make)."""
 
     type: str
     start: int
@@ -84,8 +89,7 @@ class Cue:
     phrase: str
 
 
-def _word_char(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch == "'")
+_new_cue = tuple.__new__
 
 
 def load_cue_entries(paths: Iterable[str | Path]) -> list[tuple[str, str, float]]:
@@ -122,25 +126,27 @@ class CueTable:
         for phrase, kind, weight in load_cue_entries(paths):
             phrases.setdefault(phrase, []).append((kind, weight))
         self.phrases_ = list(phrases)
-        self.kinds_ = [phrases[p] for p in self.phrases_]
+        self.kinds_ = [tuple((kind, weight, p) for kind, weight in phrases[p]) for p in self.phrases_]
         self.ascii_ = [p.isascii() for p in self.phrases_]
         self.matcher_ = ahocorasick_rs.AhoCorasick(self.phrases_, matchkind=ahocorasick_rs.MatchKind.Standard)
         self._ready = True
 
     def find(self, text: str) -> list[Cue]:
         """Every cue in ``text`` (overlapping ones included), ordered by start then end."""
-        self._setup()
+        if not self._ready:
+            self._setup()
         out: list[Cue] = []
+        matches = self.matcher_.find_matches_as_indexes(text, overlapping=True)
+        if not matches:
+            return out
         n = len(text)
-        for idx, start, end in self.matcher_.find_matches_as_indexes(text, overlapping=True):
-            if self.ascii_[idx] and (
-                (start > 0 and _word_char(text[start - 1])) or (end < n and _word_char(text[end]))
-            ):
+        ascii_, kinds, word, new = self.ascii_, self.kinds_, _WORD_CHARS, _new_cue
+        for idx, start, end in matches:
+            if ascii_[idx] and ((start > 0 and text[start - 1] in word) or (end < n and text[end] in word)):
                 continue
-            phrase = self.phrases_[idx]
-            for kind, weight in self.kinds_[idx]:
-                out.append(Cue(kind, start, end, weight, phrase))
-        out.sort(key=lambda c: (c.start, c.end))
+            for kind, weight, phrase in kinds[idx]:
+                out.append(new(Cue, (kind, start, end, weight, phrase)))
+        out.sort(key=_START)
         return out
 
 

@@ -13,7 +13,7 @@ from clearspace.model.abuse import AbuseModel, load_model, sigmoid
 from clearspace.model.embeddings import Encoder, load_encoder, require_encoder
 from clearspace.model.features import Hashed
 from clearspace.text.document import Document
-from clearspace.types import Signal, Span
+from clearspace.types import HeadScore, Signal, Span
 
 SideHead = tuple[npt.NDArray[np.float32], float]
 MAX_EVIDENCE = 3
@@ -87,6 +87,13 @@ class ModelDetector:
         """As :meth:`run`, with the decision threshold that applied to each document and, given a
         ``side`` head ``(coef over the n-gram columns, intercept)``, its probability per document
         (the hashed features are computed once for both)."""
+        return [([Signal(h.kind, h.score, h.spans, h.detector) for h in heads], hit, cut, p)
+                for heads, hit, cut, p in self.run_heads(docs, side)]
+
+    def run_heads(self, docs: Sequence[Document], side: SideHead | None = None
+                  ) -> list[tuple[list[HeadScore], bool, float, float | None]]:
+        """As :meth:`run_scored`, each head's score as a :class:`~clearspace.types.HeadScore` (what
+        the engine's verdict reads; cheaper to make than a signal)."""
         model = self.model
         if not docs:
             return []
@@ -109,18 +116,15 @@ class ModelDetector:
         side_p: list[float | None] = [None] * len(docs)
         if side is not None and side[0].shape[0] == hashed.matrix.shape[1]:
             side_p = list(sigmoid(hashed.matrix @ side[0] + side[1]).tolist())
-        return [
-            (
-                [
-                    Signal(kind=head, score=row[h], spans=spans_of.get(i, ()) if h == abuse else (), detector=ident)
-                    for h, head in enumerate(heads)
-                ],
-                bool(flagged[i]),
-                cut,
-                side_p[i],
-            )
-            for i, (row, cut) in enumerate(zip(probs.tolist(), cuts.tolist(), strict=True))
-        ]
+        out: list[tuple[list[HeadScore], bool, float, float | None]] = []
+        new = tuple.__new__
+        for i, (row, cut, hit, p) in enumerate(zip(probs.tolist(), cuts.tolist(), flagged.tolist(), side_p,
+                                                   strict=True)):
+            scores = [new(HeadScore, (head, score, (), ident)) for head, score in zip(heads, row, strict=True)]
+            if i in spans_of:
+                scores[abuse] = HeadScore(heads[abuse], row[abuse], spans_of[i], ident)
+            out.append((scores, hit, cut, p))
+        return out
 
     def _rescore_unsure(
         self, docs: Sequence[Document], z: npt.NDArray[np.float32], columns: npt.NDArray[np.float32],
@@ -148,6 +152,8 @@ class ModelDetector:
         Only n-grams of two or more characters count: single characters explain little.
         """
         model = self.model
+        if not flagged.any():
+            return {}
         cand = np.flatnonzero(flagged[hashed.rows] & ((hashed.ends - hashed.starts) >= 2))
         zh_col, en_col = model.column("abuse", english)
         rows = hashed.rows[cand]
@@ -161,7 +167,8 @@ class ModelDetector:
         cand, rows, weight = cand[positive], rows[positive], weight[positive]
         order = np.argsort(rows * 1e6 - weight.astype(np.float64), kind="stable")
         sorted_rows = rows[order]
-        rank = np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows)
+        run_start = np.flatnonzero(np.concatenate(([True], sorted_rows[1:] != sorted_rows[:-1])))
+        rank = np.arange(len(order)) - np.repeat(run_start, np.diff(np.append(run_start, len(order))))
         pick = cand[order[rank < CANDIDATES]]
         out: dict[int, list[Span]] = {}
         for r, s, e in zip(hashed.rows[pick].tolist(), hashed.starts[pick].tolist(), hashed.ends[pick].tolist(),

@@ -32,6 +32,24 @@ def codepoints(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArra
     return cps, starts
 
 
+def sorted_keys(keys: IntArray, bound: int) -> npt.NDArray[np.int64] | npt.NDArray[np.uint32]:
+    """``np.sort(keys)`` for non-negative keys below ``bound``: under ``2**32`` (a batch of 512 texts
+    over ``2**20`` columns) as two stable radix passes over 16-bit digits of 32-bit keys, about four
+    times faster than a comparison sort."""
+    if bound > 1 << 32:
+        return np.sort(keys)
+    small = keys.astype(np.uint32)
+    small = small[np.argsort(small.astype(np.uint16), kind="stable")]  # by the low 16 bits (the cast wraps)
+    return small[np.argsort((small >> 16).astype(np.uint16), kind="stable")]
+
+
+def _log1p_counts(counts: IntArray) -> npt.NDArray[np.float64]:
+    """``np.log1p(counts)`` for small counts, from a table of the few values there are (most are 1)."""
+    if not len(counts):
+        return np.log1p(counts)
+    return np.log1p(np.arange(int(counts.max()) + 1, dtype=counts.dtype))[counts]
+
+
 @dataclass(frozen=True, slots=True)
 class Hashed:
     """The n-gram occurrences of a batch (text row, column, span) and the batch's feature matrix."""
@@ -70,16 +88,18 @@ class NgramHasher:
         """Row, column and ``[start, end)`` within its text of every n-gram occurrence."""
         cps, starts = codepoints(texts)
         total = len(cps)
+        lengths = np.diff(starts)
         # the row of each position: which text it belongs to
-        row_of = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(starts))
+        row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         is_boundary = cps == _BOUNDARY
         rows_all: list[npt.NDArray[np.int64]] = []
         cols_all: list[npt.NDArray[np.int64]] = []
         begin_all: list[npt.NDArray[np.int64]] = []
         end_all: list[npt.NDArray[np.int64]] = []
         # position of each array index inside its own text (the boundary marker is -1)
-        local = np.arange(total, dtype=np.int64) - starts[:-1].repeat(np.diff(starts)) - 1
+        local = np.arange(total, dtype=np.int64) - np.repeat(starts[:-1], lengths) - 1
         lo, hi = self.ngram_range
+        width_mask = np.uint64(self.n_features - 1) if self.n_features & (self.n_features - 1) == 0 else None
         h = np.zeros(total, dtype=np.uint64)
         crosses = np.zeros(total, dtype=bool)
         with np.errstate(over="ignore"):
@@ -88,21 +108,31 @@ class NgramHasher:
                 width = total - n + 1
                 if width <= 0:
                     break
-                h = h[:width] * _MULT + cps[n - 1 : n - 1 + width] + np.uint64(n) * _ORDER_SALT
+                h = h[:width] * _MULT
+                h += cps[n - 1 : n - 1 + width]
+                h += np.uint64(n) * _ORDER_SALT
                 if n > 1:
                     crosses = crosses[:width] | is_boundary[n - 1 : n - 1 + width]
                 if n < lo:
                     continue
                 # unigram boundary markers are not features; longer n-grams may start
                 # at a boundary (a text start) but never contain one past their first char
-                keep = ~crosses & ~(is_boundary[:width] & (n == 1))
-                mixed = (h ^ (h >> np.uint64(31))) * _MIX
+                keep = ~is_boundary[:width] if n == 1 else ~crosses
+                kept = h[keep]
+                mixed = kept >> np.uint64(31)
+                mixed ^= kept
+                mixed *= _MIX
                 mixed ^= mixed >> np.uint64(29)
-                cols_all.append((mixed[keep] % np.uint64(self.n_features)).astype(np.int64))
+                if width_mask is not None:
+                    mixed &= width_mask
+                else:
+                    mixed %= np.uint64(self.n_features)
+                cols_all.append(mixed.view(np.int64))  # below n_features: the same bits as int64
                 rows_all.append(row_of[:width][keep])
                 first = local[:width][keep]
                 begin_all.append(np.maximum(first, 0))
-                end_all.append(first + n)
+                first += n
+                end_all.append(first)
         empty = np.zeros(0, dtype=np.int64)
 
         def cat(parts: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
@@ -126,21 +156,26 @@ class NgramHasher:
         once gives the matrix in canonical CSR form directly.
         """
         rows, cols, starts, ends = self.hashes_with_spans(texts)
-        keys = np.sort(rows * self.n_features + cols)
+        width = self.n_features
+        keys = sorted_keys(rows * width + cols, len(texts) * width)
         if len(keys):
             first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-            uniq = keys[first]
+            uniq = keys[first].astype(np.int64)
             counts = np.diff(np.append(first, len(keys)))
         else:
-            uniq = counts = keys
-        u_rows, u_cols = uniq // self.n_features, uniq % self.n_features
+            uniq = counts = np.zeros(0, dtype=np.int64)
+        if width & (width - 1) == 0:  # a power of two: shift and mask instead of dividing
+            u_rows, u_cols = uniq >> (width.bit_length() - 1), uniq & (width - 1)
+        else:
+            u_rows, u_cols = uniq // width, uniq % width
         idf_u = self.idf_[u_cols] if self.idf_ is not None else np.ones(len(uniq), np.float32)
-        total = np.log1p(counts) * idf_u
+        total = _log1p_counts(counts) * idf_u
         norm = np.sqrt(np.bincount(u_rows, weights=total**2, minlength=len(texts)))
         norm[norm == 0] = 1.0
+        per_row = np.bincount(u_rows, minlength=len(texts))
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(u_rows, minlength=len(texts)), out=indptr[1:])
-        values = (total / norm[u_rows]).astype(np.float32)
+        np.cumsum(per_row, out=indptr[1:])
+        values = (total / np.repeat(norm, per_row)).astype(np.float32)  # u_rows are sorted
         matrix = sparse.csr_matrix((values, u_cols, indptr), shape=(len(texts), self.n_features))
         matrix.has_canonical_format = True
         return Hashed(len(texts), rows, cols, starts, ends, matrix)

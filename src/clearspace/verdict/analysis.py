@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from clearspace.detectors.cues import Cue, clause_bounds, sentence_bounds
 PERSON_TYPES = ("you", "third", "group", "self", "we")
 TARGET_OF = {"you": "addressee", "third": "third_person", "group": "group", "self": "self", "we": "self"}
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "《": "》", "【": "】"}
+_ANY_QUOTE = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
 NEG_REACH_ZH = 3
 MAX_PER_TYPE = 256  # cues of one type the analysis keeps (the first ones): bounds the work on hostile text
 NEG_REACH_EN = 28
@@ -32,9 +34,14 @@ class Analysis:
     @classmethod
     def of(cls, text: str, cues: Sequence[Cue]) -> Analysis:
         by_type: dict[str, list[Cue]] = {}
+        if not cues:
+            return cls(text, cues, by_type)
+        get = by_type.get
         for cue in cues:
-            kept = by_type.setdefault(cue.type, [])
-            if len(kept) < MAX_PER_TYPE:
+            kept = get(cue.type)
+            if kept is None:
+                by_type[cue.type] = [cue]
+            elif len(kept) < MAX_PER_TYPE:
                 kept.append(cue)
         return cls(text, cues, by_type)
 
@@ -140,7 +147,7 @@ class Analysis:
 def quoted_stretches(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` stretches between matching quotation marks (one level, linear time)."""
     out: list[tuple[int, int]] = []
-    if not any(q in text for q in _QUOTE_PAIRS):
+    if _ANY_QUOTE.search(text) is None:
         return out
     closing = ""
     opened = -1

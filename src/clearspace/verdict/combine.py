@@ -25,11 +25,13 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from math import exp, log
 
+from clearspace.fastinit import fast_init
 from clearspace.text.document import Document
-from clearspace.types import Signal, Span
+from clearspace.types import HeadScore, Signal, Span
 from clearspace.verdict.analysis import Analysis
-from clearspace.verdict.calibration import HeadCalibration, platt
+from clearspace.verdict.calibration import HeadCalibration
 from clearspace.verdict.harm_scorer import HarmOpinion
 from clearspace.verdict.stance import PROTECTIVE, stance
 
@@ -49,11 +51,14 @@ MAX_SPANS = 64  # spans of one signal the verdict weighs (the first ones): bound
 SELF_REASONS = ("negated or self-aimed words", "about the speaker")
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
+_NAMED_TARGETS = (("you", "addressee"), ("third", "third_person"), ("group", "group"), ("self", "self"),
+                  ("we", "self"))
 CATEGORY_OF = {"threat": "threat", "death_wish": "death_wish", "sexual_harassment": "sexual_harassment",
                "dehumanization": "hate", "lexicon.slur": "hate", "incitement": "incitement", "doxxing": "doxxing",
                "lexicon.threat": "threat", "lexicon.self_harm": "death_wish", "lexicon.sexual": "sexual_harassment"}
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """The engine's decision on one text, with the signals as the verdict weighed them."""
@@ -91,10 +96,17 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
     text quotes someone to object to it or report it; the verdict then uses the lower of the two.
     ``harm`` is the harm head's opinion (:mod:`clearspace.model.harm_head`), when it was asked.
     """
-    p_model = shifted(signals[0].score, threshold) if heads else 0.0
+    return weigh(doc, an, signals[:heads], signals[heads:], threshold, unquoted, calibration, harm)
+
+
+def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], detected: Sequence[Signal],
+          threshold: float, unquoted: float | None = None, calibration: HeadCalibration | None = None,
+          harm: HarmOpinion | None = None) -> Verdict:
+    """:func:`decide` with the model's heads (``abuse`` first) and the detectors' signals apart."""
+    p_model = shifted(model[0].score, threshold) if model else 0.0
     if unquoted is not None:
         p_model = min(p_model, shifted(unquoted, threshold))
-    weighed: list[Signal] = list(signals[heads:])
+    weighed: list[Signal] = list(detected)
     attacks: list[tuple[Span, str]] = []
     any_attack = False
     for i, sig in enumerate(weighed):
@@ -115,13 +127,13 @@ def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, t
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
     if harm is not None and st not in PROTECTIVE:
         abuse, why = _with_harm_head(abuse, harm, attack, why)
-    if st == "attacking" and abuse < 0.5 and an.weight("conduct") >= CONDUCT_MIN:
+    if st == "attacking" and abuse < 0.5 and "conduct" in an.by_type and an.weight("conduct") >= CONDUCT_MIN:
         st = "criticizing"
     target = _target(an, strongest, attacks)
     category = _category(strongest, attack, p, target) if abuse >= 0.5 else ""
     if abuse < 0.5 and st == "attacking" and not (target == "self" and why in SELF_REASONS):
         st = "neutral"  # nothing harmful is left; a speaker running themselves down still "attacks" themselves
-    heads_out = _heads(signals[:heads], abuse, target, weighed, calibration or {}) if heads else []
+    heads_out = _heads(model, abuse, target, weighed, calibration or {}) if model else []
     return Verdict(abuse >= 0.5, abuse, target, st, category, heads_out + weighed, why)
 
 
@@ -229,21 +241,23 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     if any_attack and any(s.score >= 0.5 for s in weighed if _is_attack(s)):
         return p, ""
     words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur") and s.details.get("raw", 0) >= 0.3]
-    reasons = {str(s.details.get("weighed")) for s in words}
     short = len(an.text) <= SHORT_TEXT  # in a long text the model has other reasons than the negated word
-    if words and short and reasons <= {"negated", "self", "in-group"} and (
-            reasons != {"self"} or max(s.details["raw"] for s in words) >= 0.4):
-        return min(p, PROTECTED_CAP), "negated or self-aimed words"  # 你一点也不蠢, I'm such an idiot
-    if an.weight("conduct") >= CONDUCT_MIN:
+    if words and short:
+        reasons = {str(s.details.get("weighed")) for s in words}
+        if reasons <= {"negated", "self", "in-group"} and (
+                reasons != {"self"} or max(s.details["raw"] for s in words) >= 0.4):
+            return min(p, PROTECTED_CAP), "negated or self-aimed words"  # 你一点也不蠢, I'm such an idiot
+    by_type = an.by_type
+    if "conduct" in by_type and an.weight("conduct") >= CONDUCT_MIN:
         return min(p, CONDUCT_CAP), "criticism of conduct"  # 舆论监督 without insulting words
-    if an.has("ingroup"):
+    if "ingroup" in by_type:
         return p * SELF_CAP_FACTOR, "in-group speech"
-    aimed = an.has("you", "third", "group")
-    if not aimed and an.has("selfdesc"):
+    aimed = "you" in by_type or "third" in by_type or "group" in by_type
+    if not aimed and "selfdesc" in by_type:
         return p * SELF_CAP_FACTOR, "about the speaker"
-    if not aimed and an.has("exclaim"):
+    if not aimed and "exclaim" in by_type:
         return p * EXCLAIM_FACTOR, "untargeted exclamation"
-    if an.has("praise") and not an.has("neg"):
+    if "praise" in by_type and "neg" not in by_type:
         return p * PRAISE_FACTOR, "praise"
     return p, ""
 
@@ -255,9 +269,9 @@ def _target(an: Analysis, strongest: Signal | None, attacks: Sequence[tuple[Span
         ranked = [t for _, t in attacks if t != "none"]
         if ranked:
             return ranked[0]
-    for cue_type, target in (("you", "addressee"), ("third", "third_person"), ("group", "group"),
-                             ("self", "self"), ("we", "self")):
-        if an.has(cue_type):
+    by_type = an.by_type
+    for cue_type, target in _NAMED_TARGETS:
+        if cue_type in by_type:
             return target
     return "none"
 
@@ -272,31 +286,35 @@ def _category(strongest: Signal | None, attack: float, p: float, target: str) ->
     return "abuse"
 
 
-def _heads(heads: Sequence[Signal], abuse: float, target: str, weighed: Sequence[Signal],
+def _heads(heads: Sequence[Signal | HeadScore], abuse: float, target: str, weighed: Sequence[Signal],
            calibration: HeadCalibration) -> list[Signal]:
-    """The model's heads bounded by the final ``abuse``, weighed by the target and recalibrated."""
-    aimed_at_person = target in ("addressee", "third_person")
+    """The model's heads bounded by the final ``abuse``, weighed by the target and recalibrated
+    (:func:`~clearspace.verdict.calibration.platt`, written out here: this runs for every head of
+    every post)."""
+    aimed_at_person = target == "addressee" or target == "third_person"
     best = {s.kind: s.score for s in weighed} if weighed else {}
-    out = []
+    out: list[Signal] = []
+    append = out.append
     for sig in heads:
         kind = sig.kind
         if kind == "abuse":
-            out.append(Signal("abuse", abuse, sig.spans, sig.detector, {"model": sig.score}))
+            append(Signal("abuse", abuse, sig.spans, sig.detector, {"model": sig.score}))
             continue
         score = sig.score if sig.score < abuse else abuse
         if score < TINY and not aimed_at_person:  # nothing to weigh: the model's own (tiny) score stays
-            out.append(Signal(kind, score, (), sig.detector))
+            append(Signal(kind, score, (), sig.detector))
             continue
         if kind == "insult":
-            aimed = max(best.get("lexicon.insult", 0.0), best.get("lexicon.slur", 0.0))
+            aimed = max(best.get("lexicon.insult", 0.0), best.get("lexicon.slur", 0.0)) if best else 0.0
             score = max(score, min(abuse, aimed)) if aimed_at_person else score * 0.6
-        elif kind in ("identity_attack", "targeted_group"):
-            group = max(best.get("dehumanization", 0.0), best.get("lexicon.slur", 0.0))
+        elif kind == "identity_attack" or kind == "targeted_group":
+            group = max(best.get("dehumanization", 0.0), best.get("lexicon.slur", 0.0)) if best else 0.0
             score = max(score, min(abuse, group)) if target == "group" else score * 0.35
         elif kind == "targeted_individual":
             score = abuse if aimed_at_person else score * 0.5
         ab = calibration.get(kind)
         if ab is not None:
-            score = min(abuse, platt(score, *ab))
-        out.append(Signal(kind, score, sig.spans, sig.detector))
+            p = min(max(score, 1e-6), 1 - 1e-6)
+            score = min(abuse, 1.0 / (1.0 + exp(-(ab[0] * log(p / (1 - p)) + ab[1]))))
+        append(Signal(kind, score, sig.spans, sig.detector))
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from clearspace.fastinit import fast_init
 from clearspace.model.embeddings import Encoder
 from clearspace.model.harm_head import HarmHead
 from clearspace.text.document import Document
@@ -23,6 +24,7 @@ EMBEDDING_TRUST = (0.2, 0.2)
 NGRAM_TRUST = (0.2, 0.2)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class HarmOpinion:
     """The harm head's attack probability for one text, and how far the verdict trusts it: the head
