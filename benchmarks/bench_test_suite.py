@@ -79,6 +79,7 @@ def run_suite(tree: Path, pytest_args: list[str], log: Path | None = None) -> di
             "sys_s": round(after.ru_stime - before.ru_stime, 1),
             "cpu_s": round(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, 1),
             "postgres_server_cpu_s": round(postgres, 1),
+            "max_rss_mib_of_one_process": round(after.ru_maxrss / 1024),
             "exit_code": done.returncode, "summary": lines[-1] if lines else done.stderr[-500:],
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],

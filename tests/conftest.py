@@ -10,8 +10,8 @@ far faster than ``CREATE DATABASE ... TEMPLATE`` plus ``DROP DATABASE``, a fresh
 ``TRUNCATE``: benchmarks/bench_test_backends.py). Without a server the PostgreSQL variants skip with
 the reason shown; under ``CI=true`` they fail instead.
 
-- ``@pytest.mark.sqlite_only(reason)`` keeps a test that is genuinely about SQLite (a file path, the
-  ``:memory:`` database) to that backend; the reason says why.
+- ``@pytest.mark.sqlite_only(reason)`` keeps a test to SQLite: one about SQLite itself, or one whose
+  store is incidental (a PostgreSQL run would add time and test nothing more); the reason says which.
 - ``CLEARSPACE_TEST_BACKENDS=sqlite`` runs only SQLite (a quick local loop); CI always runs both.
 """
 
@@ -48,8 +48,8 @@ BACKENDS = ("sqlite", "postgresql")
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "sqlite_only(reason): the test is about SQLite itself; it runs on no other "
-                                       "backend (store_url is only a SQLite path)")
+    config.addinivalue_line("markers", "sqlite_only(reason): store_url is only a SQLite path for this test (about "
+                                       "SQLite itself, or its store is incidental); the reason says which")
 
 
 def _backends() -> tuple[str, ...]:
@@ -66,9 +66,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if marker is not None and not (marker.args or marker.kwargs.get("reason")):
         raise pytest.UsageError(f"{metafunc.definition.nodeid}: sqlite_only needs a reason")
     backends = ("sqlite",) if marker is not None else _backends()
-    for name, scope in (("store_url", "function"), ("module_store_url", "module")):
-        if name in metafunc.fixturenames:
-            metafunc.parametrize(name, backends, indirect=True, scope=scope)
+    if "store_url" in metafunc.fixturenames:
+        metafunc.parametrize("store_url", backends, indirect=True)
+    if "module_store_url" in metafunc.fixturenames:
+        metafunc.parametrize("module_store_url", backends, indirect=True, scope="module")
 
 
 @pytest.fixture(scope="session")

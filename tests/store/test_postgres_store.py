@@ -3,6 +3,7 @@ URLs shown without passwords, and the dialect of the migrations in the real cata
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 import psycopg
@@ -34,6 +35,32 @@ def test_connections_dropped_by_the_server_are_replaced(store: PostgresStore, po
         tx.insert("events", _event("e2"))
     with store.read() as tx:
         assert tx.count("events") == 2
+
+
+def test_closing_leaves_a_connection_in_use_to_its_thread(store: PostgresStore, postgres_url: str) -> None:
+    """A background job (a label backfill) may still be writing when its service closes the store:
+    the job's connection is closed when it comes back, never under it (libpq crashed the process)."""
+    inside, go_on = threading.Event(), threading.Event()
+    finished: list[str] = []
+
+    def job() -> None:
+        with store.transaction() as tx:
+            inside.set()
+            go_on.wait(10)
+            tx.insert("events", _event("late"))
+        finished.append("committed")
+
+    worker = threading.Thread(target=job)
+    worker.start()
+    assert inside.wait(10)
+    store.close()
+    go_on.set()
+    worker.join(10)
+    assert finished == ["committed"]
+    with pytest.raises(StoreError, match="closed"), store.read():
+        pass
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT id FROM events").fetchall() == [("late",)]
 
 
 def test_a_full_pool_is_a_clear_error(store: PostgresStore) -> None:
