@@ -39,7 +39,7 @@ from clearspace.types import HeadScore, Signal
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import load_head_calibration
 from clearspace.verdict.combine import weigh as weigh_verdict
-from clearspace.verdict.harm_scorer import EMBEDDING_TRUST, NGRAM_TRUST, HarmOpinion, HarmScorer, worth_asking
+from clearspace.verdict.harm_scorer import EMBEDDING_TRUST, NGRAM_TRUST, HarmOpinion, HarmScorer
 
 QUOTE_STANCE_CUES = ("meta", "condemn", "report", "bias", "support")
 
@@ -301,8 +301,9 @@ class Engine:
         """The harm head's view of each text worth asking about (see :mod:`clearspace.verdict.harm_scorer`)."""
         if self.harm_head_ is not None:
             return {i: HarmOpinion(p, *EMBEDDING_TRUST) for i, p in self.harm_head_.score(docs, analyses).items()}
-        return {i: HarmOpinion(p, *NGRAM_TRUST) for i, p in enumerate(side)
-                if p is not None and worth_asking(analyses[i])}
+        # the n-gram part costs nothing more on the fast path: it reads every text, also those that name
+        # nobody the cue tables know (这个肇事司机, the ex's new boyfriend) or flag a text about nothing
+        return {i: HarmOpinion(p, *NGRAM_TRUST) for i, p in enumerate(side) if p is not None}
 
 
 def _without_quotes(an: Analysis) -> str:

@@ -35,7 +35,7 @@ def texts(original: str, signal: Signal) -> list[str]:
 def test_follows_detector_protocol() -> None:
     det = IncitementDetector()
     assert isinstance(det, Detector)
-    assert (det.name, det.version) == ("incitement", "2")
+    assert (det.name, det.version) == ("incitement", "3")
     assert set(vars(det)) == {"min_score"}
 
 
@@ -46,6 +46,8 @@ INCITEMENT = [
     "大家把他挂出来", "姐妹们一起去@某某 的微博骂她", "冲啊兄弟们", "兄弟们，冲！",
     "everyone report this account", "mass report", "Mass Report her now", "go after him",
     "let's flood her mentions", "let's raid her stream", "dogpile", "ratio him",
+    "这家店全部打一星", "我们去找他家里人", "明天一起打电话到他公司", "here's his facebook, you know the drill",
+    "one star on every product she sells", "let's make her life hell",
 ]
 
 # fmt: on
@@ -55,7 +57,7 @@ INCITEMENT = [
 def test_incitement_fires(detector: IncitementDetector, s: str) -> None:
     (sig,) = run(detector, s)
     assert sig.kind == "incitement"
-    assert sig.detector == "incitement@2"
+    assert sig.detector == "incitement@3"
     assert 0.45 <= sig.score <= 1
     assert sig.spans
     assert set(sig.details) == {"cues", "call_to_action", "target"}
@@ -70,6 +72,7 @@ NOT_INCITEMENT = [
     "the news report says it rained", "i reported it", "I will report this account",
     "don't pile on her", "please don't report him", "stop the dogpile", "the raid boss dropped loot",
     "flood warning for tonight", "he had a heart attack",
+    "别去找他家里人，这事和家属无关", "I gave the film one star", "please don't review bomb the game",
 ]
 # fmt: on
 

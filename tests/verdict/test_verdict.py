@@ -47,6 +47,11 @@ def test_attacks_are_abusive_with_their_target_and_category(engine: Engine, text
         ("police arrested a man who sent death threats to a streamer", "reporting"),
         ("地域歧视要不得，每个地方都有好人", "defending"),
         ("everyone deserves respect, no matter who they love", "defending"),
+        # words quoted after a speech verb, the person named outside the quotes
+        ('a man yelled "faggot" at my friend on the bus; the driver threw him off', "quoting_to_condemn"),
+        ('the mayor described refugees as "cockroaches" in a speech. that rhetoric is dehumanising',
+         "quoting_to_condemn"),
+        ("一个男的在地铁上冲我骂“死胖子”，我录了音", "quoting_to_condemn"),
     ],
 )
 def test_protected_speech_is_not_abusive(engine: Engine, text: str, stance: str) -> None:
@@ -73,6 +78,20 @@ def test_self_deprecation_profanity_and_praise_are_not_abusive(engine: Engine, t
     assert not r.abusive, (text, r.scores)
     assert r.target == target
     assert r.scores["insult"] < 0.5  # a thank-you note is never an insult
+
+
+def test_untargeted_profanity_about_a_mishap_is_not_abusive(engine: Engine) -> None:
+    r = engine.score("fuck, the dishwasher leaked all over the floor")
+    assert not r.abusive, r.scores
+
+
+def test_the_fast_harm_head_reads_texts_that_name_nobody_the_tables_know(engine: Engine) -> None:
+    from clearspace.text.document import Document
+    from clearspace.verdict.analysis import Analysis
+
+    text = "the weather"
+    opinions = engine._harm_opinions([Document(text, text)], [Analysis.of(text, [])], [0.9])
+    assert opinions[0].p == 0.9
 
 
 def test_an_insult_at_one_person_is_not_identity_hate(engine: Engine) -> None:

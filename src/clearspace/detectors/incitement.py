@@ -54,6 +54,16 @@ _STRONG: dict[str, float] = {
     "ruin his business": 0.75, "ruin her life": 0.75, "ruin his life": 0.75, "raid his": 0.7, "raid her": 0.7,
     "spam his": 0.65, "spam her": 0.65, "spam the chat": 0.6, "blow up her phone": 0.8, "blow up his phone": 0.8,
     "flood his": 0.7, "flood her": 0.7, "make her regret": 0.6, "make him regret": 0.6,
+    # 3: one-star bombing, the target's family and employer called en masse, the drill everyone knows
+    "全员去": 0.7, "全员出动": 0.65, "打一星": 0.6, "刷一星": 0.7, "都打一星": 0.7, "全部打一星": 0.75,
+    "找他家里人": 0.7, "找她家里人": 0.7, "去找他家里人": 0.8, "去找她家里人": 0.8, "一起打电话": 0.65,
+    "轮流打电话": 0.75, "打爆他电话": 0.8, "打爆她电话": 0.8, "去他单位": 0.7, "去她单位": 0.7,
+    "给他单位打电话": 0.75, "给她单位打电话": 0.75,
+    "you know the drill": 0.8, "you know the deal": 0.7, "one star on every": 0.7, "1 star on every": 0.7,
+    "review bomb": 0.7, "review-bomb": 0.7, "getting him off the internet": 0.65,
+    "getting her off the internet": 0.65, "make his life hell": 0.75, "make her life hell": 0.75,
+    "fill his inbox": 0.7, "fill her inbox": 0.7, "call his boss": 0.7, "call her boss": 0.7,
+    "email his boss": 0.7, "email her boss": 0.7, "tell his employer": 0.65, "tell her employer": 0.65,
 }
 # verb -> (base score, needs a target to count)
 _VERBS: dict[str, tuple[float, bool]] = {
@@ -220,7 +230,7 @@ class IncitementDetector:
     """
 
     name = "incitement"
-    version = "2"  # 2: more pile-on phrases (人肉, 刷差评, dox him, you know what to do)
+    version = "3"  # 2: more pile-on phrases (人肉, 刷差评, dox him, you know what to do); 3: 打一星, 找他家里人, you know the drill
     kinds = ("incitement",)
     compiled_: _Compiled
 

@@ -28,7 +28,7 @@ def stance(an: Analysis, attacks: Sequence[tuple[Span, str]], harmful: bool) -> 
     """The stance of a text, given its attack spans (normalized offsets) and their targets."""
     if not attacks and not an.has(*STANCE_CUES):
         return "attacking" if harmful else "neutral"  # most texts: nothing quoted, reported or defended
-    direct = [span for span, target in attacks if target == "addressee" and not an.quoted(*span)]
+    direct = [span for span, target in attacks if target == "addressee" and not _quoted_words(an, *span)]
     if (attacks or an.quotes) and _quotes_to_condemn(an, attacks):
         return "quoting_to_condemn"
     if an.weight("report") >= REPORT_MIN and not direct:
@@ -50,12 +50,18 @@ def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> boo
     if not attacks:  # only the model objects: quoted words with speech about them and an objection
         return an.has("meta", "bias") and an.has("condemn", "report", "support")
     for (start, end), _ in attacks:
-        if an.quoted(start, end):
+        if _quoted_words(an, start, end):
             continue
         lo, _ = an.sentence_of(start)
         if not any(lo <= c.start and c.end <= start for c in an.of_type("meta")):
             return False
     return True
+
+
+def _quoted_words(an: Analysis, start: int, end: int) -> bool:
+    """Whether the harmful words of an attack span are quoted: the whole span, or its last words (a
+    combination's span runs from the person named to the quoted predicate: called migrants "rats")."""
+    return an.quoted(start, end) or (end > start and an.quoted(end - 1, end))
 
 
 def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
