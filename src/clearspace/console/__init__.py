@@ -17,6 +17,7 @@ from clearspace.console.routes import (
     appeals,
     audit,
     auth,
+    bus,
     cases,
     incidents,
     protection,
@@ -36,7 +37,7 @@ def mount_console(app: FastAPI, service: Service, secret: str | None = None) -> 
     """Serve the console on ``app``; ``secret`` signs session cookies (default: new at each start)."""
     console = Console(service, secret)
     router = APIRouter(prefix="/console", include_in_schema=False)
-    for module in (auth, queue, cases, incidents, appeals, audit, protection, rumors, shadow, training, accounts):
+    for module in (auth, bus, queue, cases, incidents, appeals, audit, protection, rumors, shadow, training, accounts):
         module.add_routes(router, console)
 
     @app.get("/console", include_in_schema=False)

@@ -233,6 +233,13 @@ class AdminFacade(Facade):
 
         return status(self._ctx.store, self._ctx.settings, self._ctx.now(), recent_dead)
 
+    def bus_overview(self, recent_dead: int = 20) -> dict[str, Any] | None:
+        """:meth:`bus_status` in bus mode; ``None`` in embedded mode (no ``bus_url``: there is no bus).
+        BusUnavailable when NATS cannot be reached."""
+        if not self._ctx.settings.bus_url:
+            return None
+        return self.bus_status(recent_dead)
+
     def policy_tick(self) -> bool:
         """Switch to the database's active policy when another process reloaded it (True when it switched)."""
         current = self._ctx.policy_tracker.current
