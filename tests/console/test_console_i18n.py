@@ -157,7 +157,7 @@ def zh_pages(client: TestClient, service: Any) -> dict[str, str]:
     """Every page the console has, in Chinese, over the rich community."""
     paths = ["/console/", "/console/incidents", "/console/appeals", "/console/rumors?q=喝热水杀死新冠",
              "/console/rumors/debunk?id=dbk-water-1", "/console/rumors/debunk?id=dbk-old-2", "/console/audit",
-             "/console/transparency", "/console/protection?account=demo_xiaoyu", "/console/accounts"]
+             "/console/transparency", "/console/protection?account=demo_xiaoyu", "/console/accounts", "/console/bus"]
     paths += [f"/console/?lane={lane}" for lane in ("pileon", "severity", "appeal", "standard")]
     every = service.cases.queue(limit=100) + service.cases.queue(status="closed", limit=100)
     paths += [f"/console/cases/{c['id']}" for c in every]
