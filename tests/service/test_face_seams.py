@@ -1,23 +1,17 @@
 """The faces (API, console, CLI) use the service only through the typed methods of its facades (issue 14
 point 18): ``service.cases.decide(...)``, ``service.ingest.events(...)``.
 
-mypy checks each call's name and arguments; that holds only while no face calls by name, by a deprecated
-old name (service/legacy.py, hidden from mypy), or reaches into the service's internals (its context, store,
-tables, private members, caches, limiter, ids), which this test finds.
+mypy checks each call's name and arguments; that holds only while no face calls by name or reaches into the
+service's internals (its context, store, tables, private members, caches, limiter, ids), which this test
+finds.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
-import pytest
-
 import clearspace
-from clearspace.service.core import Service
-from clearspace.service.legacy import OLD_NAMES
-from clearspace.store import open_store
 
 FACES = ("api", "console", "cli")
 SERVICE = r"(?<!clearspace\.)service(_of\([^)]*\))?"  # the object, not the package clearspace.service
@@ -29,8 +23,6 @@ FORBIDDEN = {
     "the service's internals": re.compile(
         SERVICE + r"\.(shield_cache|limiter|ids|shared_pileons|pileons|shadow|engine|debunk_index|"
         r"policy_tracker|clock|unit|context)\b"),
-    "a deprecated old name (call the facade)": re.compile(
-        SERVICE + r"\.(" + "|".join(sorted(OLD_NAMES, key=len, reverse=True)) + r")\b(?!\.)"),
     "a table of the store": re.compile(r"\b(tx|store)\.(select|get|insert|update|delete|execute)\("),
 }
 ALLOWED = {("api/calls.py", "the untyped app.state.service (use clearspace.api.calls.service_of)"),
@@ -60,26 +52,10 @@ def test_the_check_finds_a_reach(tmp_path: Path) -> None:
     (tmp_path / "api" / "r.py").write_text('x = getattr(request.app.state.service, "get_case")\n')
     (tmp_path / "console" / "p.py").write_text("rows = service.store.read()\nself.service.limiter.hit(a, b)\n"
                                              "from clearspace.service.shield_cache import ShieldCache\n")
-    (tmp_path / "cli" / "c.py").write_text('    tx.select("api_keys", {})\nservice.get_case("c1")\n'
-                                          'service.cases.get("c1")\nservice.ingest({})\nservice.ingest.events({})\n')
+    (tmp_path / "cli" / "c.py").write_text('    tx.select("api_keys", {})\nservice.cases.get("c1")\n'
+                                          'service.ingest.events({})\n')
     found = reaches(tmp_path)
     assert [f.split(": ")[1] for f in found] == [
         "a call by method name", "the untyped app.state.service (use clearspace.api.calls.service_of)",
-        "the service's store", "the service's internals", "a table of the store",
-        "a deprecated old name (call the facade)", "a deprecated old name (call the facade)"]
+        "the service's store", "the service's internals", "a table of the store"]
 
-
-def test_every_old_name_is_a_deprecated_alias_of_a_facade_method(tmp_path: Path) -> None:
-    service = Service(open_store(str(tmp_path / "s.db")))
-    try:
-        for old, (facade, new) in OLD_NAMES.items():
-            assert hasattr(getattr(service, facade), new), old
-        with pytest.warns(DeprecationWarning, match=r"use service\.cases\.queue"):
-            assert service.list_cases() == []  # type: ignore[attr-defined]
-        with pytest.warns(DeprecationWarning, match=r"use service\.ingest\.events"):
-            assert service.ingest({"id": "e1", "text": "hello"})[0]["id"] == "e1"  # type: ignore[operator]
-        with pytest.raises(AttributeError), warnings.catch_warnings():
-            warnings.simplefilter("error")
-            service.no_such_method()  # type: ignore[attr-defined]
-    finally:
-        service.close()

@@ -27,7 +27,6 @@ from clearspace.service.facades.learning import LearningFacade
 from clearspace.service.facades.protection import ProtectionFacade
 from clearspace.service.facades.rumors import RumorsFacade
 from clearspace.service.ids import IdFactory
-from clearspace.service.legacy import LegacyNames
 from clearspace.service.partitions import ADMIN_CHAIN
 from clearspace.service.ratelimit import RateLimiter
 from clearspace.service.results import Answer
@@ -36,7 +35,7 @@ from clearspace.service.unit import Unit
 from clearspace.store import Store
 
 
-class Service(LegacyNames):
+class Service:
     """clearspace as a service over one :class:`~clearspace.store.Store`.
 
     ``engine`` defaults to the fast configuration (built on first use or by :meth:`warm_up`); ``clock`` and

@@ -8,11 +8,10 @@ from typing import Any
 from clearspace.service import decisions, pipeline
 from clearspace.service.context import Facade, ServiceContext
 from clearspace.service.events import Event, check_length, parse_events
-from clearspace.service.legacy import LegacyIngestCall
 from clearspace.service.results import Answer, DecisionView, EventView
 
 
-class IngestFacade(LegacyIngestCall, Facade):
+class IngestFacade(Facade):
     """``service.ingest``: the one ingest pipeline (service/pipeline.py) and the decisions it stores."""
 
     def __init__(self, context: ServiceContext) -> None:
