@@ -13,6 +13,7 @@ from typing import Any, Final
 from clearspace.errors import Conflict, InputError, NotFound, PermissionDenied
 from clearspace.service import cases, decisions, labels, monetization, strikes, training
 from clearspace.service.clock import parse_time
+from clearspace.service.results import AppealView, FiledAppeal
 from clearspace.service.unit import Unit
 from clearspace.store import Row
 
@@ -27,6 +28,14 @@ def get(unit_tx: Any, appeal_id: str) -> Row:
     return dict(row)
 
 
+def view(row: Row) -> AppealView:
+    """An appeal as answered, key by key."""
+    return {"id": row["id"], "decision_id": row["decision_id"], "appellant": row["appellant"],
+            "appellant_role": row["appellant_role"], "reason": row["reason"], "status": row["status"],
+            "created_at": row["created_at"], "decided_at": row["decided_at"], "decided_by": row["decided_by"],
+            "outcome": row["outcome"], "explanation": row["explanation"]}
+
+
 def _role(unit: Unit, decision: Row, appellant: str) -> str:
     if appellant == decision["account"]:
         return "author"
@@ -35,7 +44,7 @@ def _role(unit: Unit, decision: Row, appellant: str) -> str:
     raise PermissionDenied(f"{appellant!r} may not appeal {decision['id']}: only its author or a reporter of the item")
 
 
-def file(unit: Unit, decision_id: str, appellant: str, reason: str, actor: str) -> Row:
+def file(unit: Unit, decision_id: str, appellant: str, reason: str, actor: str) -> FiledAppeal:
     decision = unit.tx.get("decisions", decision_id)
     if decision is None:
         raise NotFound(f"no decision {decision_id!r}")
@@ -54,7 +63,8 @@ def file(unit: Unit, decision_id: str, appellant: str, reason: str, actor: str) 
                            actor=actor, event_id=decision["event_id"], account=decision["account"])
     unit.log("appeal.filed", actor, row["id"], {"decision_id": decision_id, "role": role, "case_id": case["id"]})
     unit.emit("appeal.filed", {"appeal_id": row["id"], "decision_id": decision_id, "role": role})
-    return {**row, "case_id": case["id"]}
+    return {"id": row["id"], "decision_id": decision_id, "appellant": appellant, "appellant_role": role,
+            "reason": reason, "status": "pending", "created_at": unit.ts, "case_id": case["id"]}
 
 
 def decide(unit: Unit, appeal_id: str, reviewer: str, outcome: str, explanation: str) -> Row:

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from clearspace.errors import Conflict, InputError, NotFound
 from clearspace.service.clock import iso
+from clearspace.service.results import CaseRow, QueueRow
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 
@@ -74,15 +75,28 @@ def get_case(tx: Tx, case_id: str) -> Row:
     return case
 
 
-def queue(tx: Tx, now: str, *, lane: str | None = None, status: str = "open", limit: int = 100) -> list[Row]:
+def case_row(case: Row) -> CaseRow:
+    """A stored case as answered, key by key."""
+    return {"id": case["id"], "subject_id": case["subject_id"], "kind": case["kind"], "event_id": case["event_id"],
+            "account": case["account"], "lane": case["lane"], "priority": case["priority"],
+            "status": case["status"], "reports": case["reports"], "brigade": case["brigade"],
+            "opened_at": case["opened_at"], "due_at": case["due_at"], "lease_owner": case["lease_owner"],
+            "lease_until": case["lease_until"], "closed_at": case["closed_at"], "decision_id": case["decision_id"]}
+
+
+def queue(tx: Tx, now: str, *, lane: str | None = None, status: str = "open", limit: int = 100) -> list[QueueRow]:
     """Cases in review order, each with ``overdue`` and whether its lease is held."""
     where: dict[str, Any] = {"status": status}
     if lane:
         where["lane"] = lane
     rows = tx.select("cases", where, order_by=["opened_at"], limit=5000)
     rows.sort(key=lambda c: (lane_rank(c["lane"]), -c["priority"], c["opened_at"]))
-    return [{**c, "overdue": c["status"] == "open" and c["due_at"] < now,
-             "leased": bool(c["lease_until"] and c["lease_until"] > now)} for c in rows[:limit]]
+    out: list[QueueRow] = []
+    for c in rows[:limit]:
+        row = case_row(c)
+        out.append({**row, "overdue": c["status"] == "open" and c["due_at"] < now,
+                    "leased": bool(c["lease_until"] and c["lease_until"] > now)})
+    return out
 
 
 def claim(unit: Unit, case_id: str, owner: str) -> Row:

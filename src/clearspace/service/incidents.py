@@ -46,6 +46,7 @@ from clearspace.service import cases
 from clearspace.service.account_evidence import note_incident_roles
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.events import Event
+from clearspace.service.results import IncidentSummary
 from clearspace.service.settings import Settings
 from clearspace.service.support_locale import links_for, target_locale
 from clearspace.service.unit import Unit
@@ -507,16 +508,23 @@ def observe_ingest(unit: Unit, live: LiveDetector, events: Sequence[Event],
 
 # ---------------------------------------------------------------------------------------- reading
 def public_record(row: Row) -> dict[str, Any]:
-    """An incident as listed: the replay record's fields plus status, counts and the case."""
+    """An incident as listed (:func:`summary`) with its participants' accounts, after ``hostile_events``."""
+    fields = list(summary(row).items())
+    at = [name for name, _ in fields].index("hostile_events") + 1
+    return dict([*fields[:at], ("participants", [p["account"] for p in row["participants"]]), *fields[at:]])
+
+
+def summary(row: Row) -> IncidentSummary:
+    """An incident as listed: :func:`public_record` but for its participants."""
     return {"id": row["id"], "target": row["target"], "status": row["status"], "source": row["source"],
             "start": row["start_at"], "detected_at": row["detected_at"], "end": row["last_at"],
             "minor": bool(row["minor"]), "participant_count": row["participant_count"],
-            "hostile_events": row["hostile_events"], "participants": [p["account"] for p in row["participants"]],
-            "instigators": list(row["instigators"]), "case_id": row["case_id"], "recorded_at": row["recorded_at"],
-            "updated_at": row["updated_at"], "ended_at": row["ended_at"]}
+            "hostile_events": row["hostile_events"], "instigators": list(row["instigators"]),
+            "case_id": row["case_id"], "recorded_at": row["recorded_at"], "updated_at": row["updated_at"],
+            "ended_at": row["ended_at"]}
 
 
-def listing(tx: Tx, status: str | None, limit: int, target: str | None = None) -> list[dict[str, Any]]:
+def listing(tx: Tx, status: str | None, limit: int, target: str | None = None) -> list[IncidentSummary]:
     if status is not None and status not in STATUSES:
         raise InputError(f"status must be one of {', '.join(STATUSES)}")
     where: dict[str, Any] = {}
@@ -525,12 +533,7 @@ def listing(tx: Tx, status: str | None, limit: int, target: str | None = None) -
     if target:
         where["target"] = target
     rows = tx.select("incidents", where, order_by=["-detected_at", "id"], limit=limit)
-    out = []
-    for row in rows:
-        record = public_record(row)
-        del record["participants"]
-        out.append(record)
-    return out
+    return [summary(row) for row in rows]
 
 
 def get_row(tx: Tx, incident: str) -> Row:

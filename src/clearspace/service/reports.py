@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from clearspace.errors import InputError
 from clearspace.service import brigade, cases
 from clearspace.service.clock import iso, parse_time
+from clearspace.service.results import ReportAck, ReportView
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 
@@ -67,7 +67,7 @@ def _brigade(unit: Unit, subject_col: str, subject: str) -> brigade.Finding:
     return brigade.detect(recent, others, min_reports=unit.settings.brigade_min_reports, span_seconds=span)
 
 
-def file(unit: Unit, report: ReportIn, actor: str) -> dict[str, Any]:
+def file(unit: Unit, report: ReportIn, actor: str) -> ReportAck:
     """Record the report, update its case, detect brigades; returns the acknowledgement."""
     event = _check(unit.tx, report)
     weight, trusted = reporter_weight(unit.tx, report.reporter)
@@ -98,6 +98,15 @@ def file(unit: Unit, report: ReportIn, actor: str) -> dict[str, Any]:
     return {"id": row["id"], "status": "received", "received_at": unit.ts, "case_id": case["id"],
             "weight": round(weight, 3), "brigade_suspected": finding.brigade, "brigade_reason": finding.reason,
             "message": "Thank you. A moderator will review this; you will be told the outcome."}
+
+
+def view(row: Row) -> ReportView:
+    """A stored report as answered, key by key."""
+    return {"id": row["id"], "reporter": row["reporter"], "item_id": row["item_id"],
+            "target_user": row["target_user"], "category": row["category"], "explanation": row["explanation"],
+            "good_faith": row["good_faith"], "weight": row["weight"], "brigade": row["brigade"],
+            "case_id": row["case_id"], "status": row["status"], "outcome": row["outcome"],
+            "created_at": row["created_at"], "resolved_at": row["resolved_at"]}
 
 
 def resolve(unit: Unit, case_id: str, upheld: bool, outcome: str) -> list[str]:

@@ -69,8 +69,8 @@ class EventView(TypedDict):
     decisions: list[DecisionView]
 
 
-class CaseView(TypedDict):
-    """A review case with its reports and event: :meth:`clearspace.service.facades.cases.CasesFacade.get`."""
+class CaseRow(TypedDict):
+    """A review case as stored (claim, release, next): :func:`clearspace.service.cases.case_row`."""
 
     id: str
     subject_id: str
@@ -81,14 +81,19 @@ class CaseView(TypedDict):
     priority: int
     status: str
     reports: int
-    brigade: int
+    brigade: bool
     opened_at: str
     due_at: str
     lease_owner: str | None
     lease_until: str | None
     closed_at: str | None
     decision_id: str | None
-    reports_filed: list[dict[str, Any]]
+
+
+class CaseView(CaseRow):
+    """A review case with its reports and event: :meth:`clearspace.service.facades.cases.CasesFacade.get`."""
+
+    reports_filed: list["ReportView"]
     event: NotRequired[EventView]
 
 
@@ -158,3 +163,89 @@ class Monetization(TypedDict):
     review_at: str | None
     decision_id: str | None
 
+
+
+class QueueRow(CaseRow):
+    """A case in the review queue: :func:`clearspace.service.cases.queue`."""
+
+    overdue: bool
+    leased: bool
+
+
+class ReportAck(TypedDict):
+    """The acknowledgement of a report (``POST /v1/reports``): :func:`clearspace.service.reports.file`."""
+
+    id: str
+    status: str
+    received_at: str
+    case_id: str
+    weight: float
+    brigade_suspected: bool
+    brigade_reason: str
+    message: str
+
+
+class ReportView(TypedDict):
+    """A stored report: :func:`clearspace.service.reports.view`."""
+
+    id: str
+    reporter: str
+    item_id: str | None
+    target_user: str | None
+    category: str
+    explanation: str
+    good_faith: bool
+    weight: float
+    brigade: bool
+    case_id: str | None
+    status: str
+    outcome: str | None
+    created_at: str
+    resolved_at: str | None
+
+
+class AppealFiled(TypedDict):
+    """The fields an appeal has from its filing on: :func:`clearspace.service.appeals.view`."""
+
+    id: str
+    decision_id: str
+    appellant: str
+    appellant_role: str
+    reason: str
+    status: str
+    created_at: str
+
+
+class AppealView(AppealFiled):
+    """An appeal: :func:`clearspace.service.appeals.view`."""
+
+    decided_at: str | None
+    decided_by: str | None
+    outcome: str | None
+    explanation: str | None
+
+
+class FiledAppeal(AppealFiled):
+    """What filing an appeal answers: :func:`clearspace.service.appeals.file`."""
+
+    case_id: str
+
+
+class IncidentSummary(TypedDict):
+    """A pile-on incident as listed: :func:`clearspace.service.incidents.summary`."""
+
+    id: str
+    target: str
+    status: str
+    source: str
+    start: str
+    detected_at: str
+    end: str
+    minor: bool
+    participant_count: int
+    hostile_events: int
+    instigators: list[str]
+    case_id: str | None
+    recorded_at: str
+    updated_at: str
+    ended_at: str | None

@@ -9,24 +9,33 @@ from clearspace.errors import NotFound
 from clearspace.service import appeals, cases, decisions, incidents, reports, review
 from clearspace.service.context import Facade
 from clearspace.service.reports import ReportIn
-from clearspace.service.results import CaseView, DecisionView
+from clearspace.service.results import (
+    AppealView,
+    CaseRow,
+    CaseView,
+    DecisionView,
+    FiledAppeal,
+    QueueRow,
+    ReportAck,
+    ReportView,
+)
 
 
 class CasesFacade(Facade):
     """``service.cases``: what users file (reports, appeals) and what moderators decide."""
 
     # ------------------------------------------------------------------ reports
-    def file_report(self, report: ReportIn, actor: str = "ingest") -> dict[str, Any]:
+    def file_report(self, report: ReportIn, actor: str = "ingest") -> ReportAck:
         """Take a user's report (notice); returns the acknowledgement."""
         with self._ctx.unit() as unit:
             return reports.file(unit, report, actor)
 
-    def report(self, report_id: str) -> dict[str, Any]:
+    def report(self, report_id: str) -> ReportView:
         with self._ctx.store.read() as tx:
             row = tx.get("reports", report_id)
         if row is None:
             raise NotFound(f"no report {report_id!r}")
-        return row
+        return reports.view(row)
 
     def set_trusted_flagger(self, reporter: str, trusted: bool, actor: str) -> None:
         with self._ctx.unit() as unit:
@@ -41,7 +50,7 @@ class CasesFacade(Facade):
             return reporters(tx, names)
 
     # ------------------------------------------------------------------ the queue
-    def queue(self, lane: str | None = None, status: str = "open", limit: int = 100) -> list[dict[str, Any]]:
+    def queue(self, lane: str | None = None, status: str = "open", limit: int = 100) -> list[QueueRow]:
         with self._ctx.store.read() as tx:
             return cases.queue(tx, self._ctx.now(), lane=lane, status=status, limit=limit)
 
@@ -59,12 +68,9 @@ class CasesFacade(Facade):
             case = cases.get_case(tx, case_id)
             filed = tx.select("reports", {"case_id": case_id}, order_by=["created_at"])
             event = decisions.event_view(tx, case["event_id"]) if case["event_id"] else None
-        out: CaseView = {
-            "id": case["id"], "subject_id": case["subject_id"], "kind": case["kind"], "event_id": case["event_id"],
-            "account": case["account"], "lane": case["lane"], "priority": case["priority"], "status": case["status"],
-            "reports": case["reports"], "brigade": case["brigade"], "opened_at": case["opened_at"],
-            "due_at": case["due_at"], "lease_owner": case["lease_owner"], "lease_until": case["lease_until"],
-            "closed_at": case["closed_at"], "decision_id": case["decision_id"], "reports_filed": filed}
+        # mypy's extra checks fear a CaseRow subtype carrying "event"; case_row builds exactly a CaseRow
+        out: CaseView = {**cases.case_row(case),  # type: ignore[typeddict-item]
+                         "reports_filed": [reports.view(row) for row in filed]}
         if event is not None:
             out["event"] = event
         return out
@@ -74,18 +80,19 @@ class CasesFacade(Facade):
         with self._ctx.unit() as unit:
             return cases.open_incident_case(unit, incident, actor)
 
-    def claim(self, case_id: str, owner: str) -> dict[str, Any]:
+    def claim(self, case_id: str, owner: str) -> CaseRow:
         with self._ctx.unit() as unit:
-            return cases.claim(unit, case_id, owner)
+            return cases.case_row(cases.claim(unit, case_id, owner))
 
-    def next(self, owner: str, lane: str | None = None) -> dict[str, Any] | None:
+    def next(self, owner: str, lane: str | None = None) -> CaseRow | None:
         """Claim the most urgent unclaimed case (None when the queue is empty)."""
         with self._ctx.unit() as unit:
-            return cases.next_case(unit, owner, lane)
+            case = cases.next_case(unit, owner, lane)
+        return None if case is None else cases.case_row(case)
 
-    def release(self, case_id: str, owner: str) -> dict[str, Any]:
+    def release(self, case_id: str, owner: str) -> CaseRow:
         with self._ctx.unit() as unit:
-            return cases.release(unit, case_id, owner)
+            return cases.case_row(cases.release(unit, case_id, owner))
 
     def decide(self, case_id: str, owner: str, action: str, category: str, explanation: str) -> DecisionView:
         """A moderator's decision on a case they hold; returns the decision."""
@@ -111,18 +118,19 @@ class CasesFacade(Facade):
         return result
 
     # ------------------------------------------------------------------ appeals
-    def file_appeal(self, decision_id: str, appellant: str, reason: str, actor: str = "ingest") -> dict[str, Any]:
+    def file_appeal(self, decision_id: str, appellant: str, reason: str, actor: str = "ingest") -> FiledAppeal:
         with self._ctx.unit() as unit:
             return appeals.file(unit, decision_id, appellant, reason, actor)
 
-    def decide_appeal(self, appeal_id: str, reviewer: str, outcome: str, explanation: str) -> dict[str, Any]:
+    def decide_appeal(self, appeal_id: str, reviewer: str, outcome: str, explanation: str) -> AppealView:
         with self._ctx.unit() as unit:
-            return appeals.decide(unit, appeal_id, reviewer, outcome, explanation)
+            return appeals.view(appeals.decide(unit, appeal_id, reviewer, outcome, explanation))
 
-    def appeal(self, appeal_id: str) -> dict[str, Any]:
+    def appeal(self, appeal_id: str) -> AppealView:
         with self._ctx.store.read() as tx:
-            return appeals.get(tx, appeal_id)
+            return appeals.view(appeals.get(tx, appeal_id))
 
-    def appeals(self, status: str = "pending", limit: int = 100) -> list[dict[str, Any]]:
+    def appeals(self, status: str = "pending", limit: int = 100) -> list[AppealView]:
         with self._ctx.store.read() as tx:
-            return tx.select("appeals", {"status": status}, order_by=["created_at"], limit=limit)
+            rows = tx.select("appeals", {"status": status}, order_by=["created_at"], limit=limit)
+        return [appeals.view(row) for row in rows]

@@ -22,7 +22,7 @@ from clearspace.service import (
 from clearspace.service.clock import iso
 from clearspace.service.context import Facade
 from clearspace.service.events import check_length
-from clearspace.service.results import HeldView, ShieldOff, ShieldView
+from clearspace.service.results import HeldView, IncidentSummary, ShieldOff, ShieldView
 from clearspace.service.strikes import account_status
 from clearspace.store import Row
 
@@ -119,7 +119,7 @@ class ProtectionFacade(Facade):
         return {"reminders": reminded, "incidents_ended": ended, "audit_checkpoints": self._ctx.checkpoint_tick()}
 
     def incidents(self, status: str | None = None, limit: int = 100,
-                  target: str | None = None) -> list[dict[str, Any]]:
+                  target: str | None = None) -> list[IncidentSummary]:
         """Incidents, most recently detected first (``status``: ``active``, ``ended`` or None for both).
 
         Each: ``id``, ``target``, ``status``, ``source`` (live, replay), ``start``, ``detected_at``,
