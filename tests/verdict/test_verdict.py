@@ -148,10 +148,13 @@ def test_many_cues_cost_linear_time(engine: Engine, unit: str) -> None:
     # every cue of a kind against every other was quadratic: 12,000 characters of 不去死 took 3 s
     import time
 
-    def cost(repeat: int) -> float:
-        started = time.perf_counter()
-        engine.score(unit * repeat)
-        return time.perf_counter() - started
+    def cost(repeat: int) -> float:  # the best of three: a busy machine only ever adds time
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            engine.score(unit * repeat)
+            best = min(best, time.perf_counter() - started)
+        return best
 
     small, large = cost(1000), cost(4000)
     assert large < max(12 * small, 0.5), (small, large)
