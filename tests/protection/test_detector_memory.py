@@ -53,7 +53,7 @@ def test_one_target_window_is_capped_and_keeps_events_only_for_hostile_entries()
     state = det.targets_["celeb"]
     assert len(state.window) == 100 and state.inbound + len(state.reporters) <= 100
     entries = [e for e in state.window if not isinstance(e, float)]  # plain interactions are just a time
-    assert len(entries) == 10 and all(e.hostile and e.event is not None for e in entries)
+    assert len(entries) == 10 and all(e.hostile and e.hit is not None for e in entries)
 
 
 def test_settings_bound_the_service_detector() -> None:

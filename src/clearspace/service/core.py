@@ -121,8 +121,16 @@ class Service:
             with self.unit() as unit:
                 incidents.record(unit, [], self.support_links, over=over)
 
+    def _incidents_current(self) -> None:
+        """Write the growth of open incidents that waits for ``pileon_write_seconds`` (before they are read)."""
+        snaps = self.pileons.flush(self.epoch()) if self.pileons is not None else []
+        if snaps:
+            with self.unit() as unit:
+                incidents.record(unit, snaps, self.support_links)
+
     def _live_detector(self) -> incidents.LiveDetector:
-        return incidents.LiveDetector(self.detector_config, rebuild_s=self.settings.pileon_rebuild_hours * 3600)
+        return incidents.LiveDetector(self.detector_config, rebuild_s=self.settings.pileon_rebuild_hours * 3600,
+                                      write_s=self.settings.pileon_write_seconds)
 
     def _scoring(self) -> tuple[ingest.ScoringEngine, Mapping[str, tuple[str, int, str]]]:
         if self.engine is None:
@@ -348,6 +356,8 @@ class Service:
                      roles: Sequence[str] | None = None) -> dict[str, Any]:
         """Strike every given account, every participant of the pile-on against ``target``, or every
         participant of incident ``incident_id`` (only those with one of ``roles``, when given)."""
+        if incident_id:
+            self._incidents_current()
         with self.unit() as unit:
             chosen = list(accounts or [])
             if incident_id:
@@ -475,6 +485,7 @@ class Service:
         ``end`` (event time), ``minor``, ``participant_count``, ``hostile_events``, ``instigators``,
         ``case_id``, ``recorded_at``, ``updated_at``, ``ended_at`` (service time); docs/protection.md.
         """
+        self._incidents_current()
         with self.store.read() as tx:
             return incidents.listing(tx, status, limit, target)
 
@@ -483,6 +494,7 @@ class Service:
         ``max_hostility``, ``new_account``, ``follower``), ``participants_by_role``, ``top_referrals``,
         ``reporters``, ``timeline`` (per-bucket hostile and other interactions toward the target) and
         ``case`` (its review case)."""
+        self._incidents_current()
         with self.store.read() as tx:
             return incidents.detail(tx, incidents.get_row(tx, incident_id), self.detector_config)
 
@@ -523,6 +535,7 @@ class Service:
     def incident_evidence(self, incident_id: str, redact: Sequence[str] = ()) -> bytes:
         """The signed evidence bundle (ZIP) of an incident: its stored events, the incident record,
         an HTML report, SHA-256 of every file, Ed25519 signature (``clearspace evidence verify``)."""
+        self._incidents_current()
         with self.store.read() as tx:
             spec = incidents.bundle_spec(tx, incidents.get_row(tx, incident_id), self.epoch(), redact)
         from clearspace.protection.evidence import build_bundle
@@ -1178,6 +1191,7 @@ class Service:
         """The pile-on incident (as :meth:`get_incident`) an incident case is about; None when there is none."""
         if not case_id or "\x00" in case_id:
             return None
+        self._incidents_current()
         with self.store.read() as tx:
             rows = tx.select("incidents", {"case_id": case_id}, order_by=["-detected_at", "id"], limit=1)
             return incidents.detail(tx, rows[0], self.detector_config) if rows else None

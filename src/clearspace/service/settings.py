@@ -94,6 +94,9 @@ class Settings:
     pileon_max_posts: int = 200_000  # posts remembered (id -> author) to credit referrals to their authors
     pileon_max_baselines: int = 100_000  # idle targets whose baseline is kept (the longest idle forgotten first)
     pileon_max_window: int = 20_000  # interactions one target's window holds (the oldest leave first)
+    pileon_max_entries: int = 200_000  # interactions all targets' windows hold together (least recent targets' leave)
+    pileon_max_listed: int = 100_000  # participants all open incidents list together (past it: counted, not listed)
+    pileon_write_seconds: float = 5.0  # an open incident's row is rewritten at most this often as it grows
 
     def __post_init__(self) -> None:
         for name in CHOICES:
@@ -113,7 +116,10 @@ class Settings:
                 or not 0.0 < self.shadow_max_busy <= 1.0):
             raise InputError("shadow_sample_rate must be in [0, 1], shadow_queue_size at least 1, "
                              "shadow_sync_seconds more than 0 and shadow_max_busy in (0, 1]")
-        for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window"):
+        if self.pileon_write_seconds < 0:
+            raise InputError(f"pileon_write_seconds must be 0 or more, got {self.pileon_write_seconds}")
+        for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window", "pileon_max_entries",
+                     "pileon_max_listed"):
             if getattr(self, name) < 1:
                 raise InputError(f"{name} must be 1 or more, got {getattr(self, name)}")
 

@@ -296,6 +296,11 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
                 source TEXT NOT NULL, text TEXT NOT NULL, loaded_at TEXT NOT NULL, loaded_by TEXT NOT NULL)""",
         ),
     ),
+    (
+        19,
+        "reports by reporter: brigade detection reads each reporter's recent reports per report filed (issue 11)",
+        ("CREATE INDEX reports_reporter ON reports (reporter, created_at)",),
+    ),
 )
 """``(version, description, statements)``, oldest first."""
 
