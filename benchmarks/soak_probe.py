@@ -29,7 +29,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_soak import PROTECTED, good_request  # noqa: E402
-
 from fastapi.testclient import TestClient  # noqa: E402
 
 from clearspace.api.app import create_app  # noqa: E402
@@ -90,7 +89,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=60_000, help="Events to ingest (default 60,000).")
     parser.add_argument("--every", type=int, default=10_000, help="Events between reports (default 10,000).")
     parser.add_argument("--batch", type=int, default=16, help="Events per ingest call (default 16).")
-    parser.add_argument("--frames", type=int, default=12, help="Traceback depth of tracemalloc (default 12; 0: no tracemalloc).")
+    parser.add_argument("--frames", type=int, default=12, help="tracemalloc frames (default 12; 0: none).")
     parser.add_argument("--profile", action="store_true", help="Also profile the first and the last stretch.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -121,7 +120,7 @@ def main() -> None:
                 stretch = done // args.every
                 if stretch in (1, stretches):
                     text = io.StringIO()
-                    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(25)
+                    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats("clearspace", 25)
                     report["profile"] = text.getvalue().splitlines()[6:40]
                 profiler = cProfile.Profile()
             report.update(rss_mib=round(rss_mib(), 1), detector=detector_sizes(service))

@@ -15,7 +15,8 @@ order; :meth:`PileOnDetector.process` returns an incident when it is first detec
 
 Memory stays bounded however many targets and events go by, by time and by count: a target quiet
 for a whole window (and with no open incident) gives up its state, keeping only its baseline (three
-numbers; at most ``max_baselines`` targets, the longest idle forgotten first); the window keeps a
+numbers; at most ``max_baselines`` targets, the longest idle forgotten first), and so does the least
+recently seen one when more than ``max_targets`` targets hold state; the window keeps a
 plain interaction as its time only and a hostile one as a :class:`~clearspace.protection.incidents.Hit`
 (what an incident lists); a target's window holds at most ``max_window`` interactions and all windows
 together at most ``max_entries`` (past that the least recently seen targets' oldest interactions leave
@@ -61,6 +62,7 @@ class DetectorConfig:
     max_window: int = 20_000
     max_baselines: int = 100_000
     max_entries: int = 200_000
+    max_targets: int = 20_000
     max_listed: int = 100_000
     timeline: bool = True
     hostile_keys: tuple[str, ...] = HOSTILE_KEYS
@@ -166,18 +168,21 @@ class PileOnDetector:
         return state
 
     def _retire(self, now: float, most: int = 4) -> None:
-        """Give up the state of up to ``most`` targets idle for a window (amortized constant time)."""
+        """Give up the state of up to ``most`` targets idle for a window, or (more than ``max_targets``
+        targets) the least recently seen ones, their window leaving early (amortized constant time)."""
         targets, horizon = self.targets_, now - self.config.window_s
         for _ in range(most):
             target = next(iter(targets))
             state = targets[target]
-            if state.last_seen >= horizon:
+            crowded = len(targets) > self.config.max_targets
+            if state.last_seen >= horizon and not crowded:
                 return
             del targets[target]
             if state.incident is not None:  # still open: it stays, as recently seen, until it closes
                 targets[target] = state
                 return
-            self._evict(state, now)
+            while state.window and (crowded or _ts(state.window[0]) < horizon):
+                self._drop_oldest(state)
             self.baselines_[target] = (state.first_seen, state.base_count, state.base_ts)
             if len(self.baselines_) > self.config.max_baselines:  # the longest idle one is forgotten
                 del self.baselines_[next(iter(self.baselines_))]

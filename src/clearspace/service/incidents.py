@@ -100,7 +100,8 @@ def detector_config(settings: Settings) -> DetectorConfig:
     """The detector's parameters, with the memory bounds from the settings."""
     return DetectorConfig(max_posts=settings.pileon_max_posts, max_baselines=settings.pileon_max_baselines,
                           max_window=settings.pileon_max_window, max_entries=settings.pileon_max_entries,
-                          max_listed=settings.pileon_max_listed, timeline=False)
+                          max_targets=settings.pileon_max_targets, max_listed=settings.pileon_max_listed,
+                          timeline=False)
 
 
 # ---------------------------------------------------------------------------------------- events
@@ -380,7 +381,8 @@ class LiveDetector:
         of when each was taken (an incident that closed is forgotten: both maps hold open incidents only)."""
         for incident in changed:
             self._pending.pop(incident.id, None)
-        due = [i for key, i in self._pending.items() if every or wall - self._written.get(key, -math.inf) >= self.write_s]
+        written = self._written
+        due = [i for key, i in self._pending.items() if every or wall - written.get(key, -math.inf) >= self.write_s]
         out = changed + due
         for incident in due:
             del self._pending[incident.id]

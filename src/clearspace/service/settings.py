@@ -95,6 +95,7 @@ class Settings:
     pileon_max_baselines: int = 100_000  # idle targets whose baseline is kept (the longest idle forgotten first)
     pileon_max_window: int = 20_000  # interactions one target's window holds (the oldest leave first)
     pileon_max_entries: int = 200_000  # interactions all targets' windows hold together (least recent targets' leave)
+    pileon_max_targets: int = 20_000  # targets with a window (past it the least recently seen keeps its baseline only)
     pileon_max_listed: int = 100_000  # participants all open incidents list together (past it: counted, not listed)
     pileon_write_seconds: float = 5.0  # an open incident's row is rewritten at most this often as it grows
 
@@ -119,7 +120,7 @@ class Settings:
         if self.pileon_write_seconds < 0:
             raise InputError(f"pileon_write_seconds must be 0 or more, got {self.pileon_write_seconds}")
         for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window", "pileon_max_entries",
-                     "pileon_max_listed"):
+                     "pileon_max_targets", "pileon_max_listed"):
             if getattr(self, name) < 1:
                 raise InputError(f"{name} must be 1 or more, got {getattr(self, name)}")
 
