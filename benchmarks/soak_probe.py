@@ -123,7 +123,8 @@ def main() -> None:
                     pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats("clearspace", 25)
                     report["profile"] = text.getvalue().splitlines()[6:40]
                 profiler = cProfile.Profile()
-            report.update(rss_mib=round(rss_mib(), 1), detector=detector_sizes(service))
+            report.update(rss_mib=round(rss_mib(), 1), python_blocks=sys.getallocatedblocks(),
+                          detector=detector_sizes(service))
             if snap is not None:
                 now = tracemalloc.take_snapshot()
                 report.update(heap_mib=round(tracemalloc.get_traced_memory()[0] / 2**20, 1),

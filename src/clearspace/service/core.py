@@ -129,8 +129,9 @@ class Service:
                 incidents.record(unit, snaps, self.support_links)
 
     def _live_detector(self) -> incidents.LiveDetector:
+        shared = self.settings.pileon_mode == "shared"  # there a row is written at most once a tick anyway
         return incidents.LiveDetector(self.detector_config, rebuild_s=self.settings.pileon_rebuild_hours * 3600,
-                                      write_s=self.settings.pileon_write_seconds)
+                                      write_s=0.0 if shared else self.settings.pileon_write_seconds)
 
     def _scoring(self) -> tuple[ingest.ScoringEngine, Mapping[str, tuple[str, int, str]]]:
         if self.engine is None:

@@ -97,7 +97,7 @@ class Settings:
     pileon_max_entries: int = 200_000  # interactions all targets' windows hold together (least recent targets' leave)
     pileon_max_targets: int = 20_000  # targets with a window (past it the least recently seen keeps its baseline only)
     pileon_max_listed: int = 100_000  # participants all open incidents list together (past it: counted, not listed)
-    pileon_write_seconds: float = 5.0  # an open incident's row is rewritten at most this often as it grows
+    pileon_write_seconds: float = 5.0  # local mode: an open incident's row is rewritten at most this often as it grows
 
     def __post_init__(self) -> None:
         for name in CHOICES:
