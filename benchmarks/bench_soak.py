@@ -2,9 +2,11 @@
 
     python benchmarks/bench_soak.py [--minutes 30] [--rate 150] [--concurrency 8] [--sample 60] [--workers 1]
                                     [--output benchmarks/results/soak.json]
+    python benchmarks/bench_soak.py --chart benchmarks/results/soak_30min.json   # redraw its chart
 
 Starts ``clearspace serve`` on a free port with a fresh SQLite database (or ``--db`` a
-``postgresql://`` URL, which must be empty), creates an admin key, turns protection on for a few
+``postgresql://`` URL, which must be empty; ``CLEARSPACE_*`` settings in the environment reach the server
+and are recorded in the result), creates an admin key, turns protection on for a few
 accounts and adds two debunks, then offers a fixed load of ``--rate`` requests a second over
 ``--concurrency`` keep-alive connections (each sends on its own fixed schedule, whatever the answers
 take; a request's latency counts from its scheduled time, so a server that falls behind shows it
@@ -266,7 +268,7 @@ def chart(result: dict[str, Any], path: Path) -> None:
              f'{summary["rss_first_mib"]:g} → {summary["rss_last_mib"]:g} MiB, p99 {summary["p99_first_ms"]:g} → '
              f'{summary["p99_last_ms"]:g} ms, {summary["server_errors"]} server errors</text>']
     w = summary["window_minutes"]
-    first0 = samples[1]["minute"] - 1 if len(samples) > 1 else 0.0
+    first0 = (samples[1:] or samples)[0]["minute"]  # as compare(): after the first sample
     for lo, hi in ((first0, first0 + w), (x_hi - w, x_hi)):
         parts.append(f'<rect x="{px(lo):.1f}" y="30" width="{px(hi) - px(lo):.1f}" height="{height - 80}" '
                      'fill="#eee"/>')
@@ -301,7 +303,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="Server worker processes (default 1).")
     parser.add_argument("--db", help="Database (default: a fresh SQLite file in a temporary folder).")
     parser.add_argument("--output", type=Path, help="Also write the result here (JSON).")
+    parser.add_argument("--chart", type=Path, help="Only draw the chart of a stored result (JSON) beside it.")
     args = parser.parse_args()
+    if args.chart:
+        chart(json.loads(args.chart.read_text(encoding="utf-8")), args.chart.with_suffix(".svg"))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         db = args.db or str(folder / "soak.db")
@@ -324,7 +330,9 @@ def main() -> None:
         log_tail = (folder / "serve.log").read_text(errors="replace")[-2000:]
     result = {"minutes": args.minutes, "rate": args.rate, "concurrency": args.concurrency, "workers": args.workers,
               "hostile_share": args.hostile_share, "db": "sqlite" if args.db is None else "given",
-              "cpus": os.cpu_count() or 0, "summary": compare(samples, args.window), "samples": samples,
+              "cpus": os.cpu_count() or 0,
+              "settings": {k: v for k, v in sorted(os.environ.items()) if k.startswith("CLEARSPACE_")},
+              "summary": compare(samples, args.window), "samples": samples,
               "server_log_tail": log_tail}
     text = json.dumps(result, ensure_ascii=False, indent=1)
     print(text)

@@ -13,6 +13,9 @@ import random
 import tracemalloc
 import unicodedata
 
+import pytest
+
+from clearspace.errors import InputError
 from clearspace.protection.detector import DetectorConfig, PileOnDetector
 from clearspace.protection.events import Event
 from clearspace.protection.incidents import SERIES_MOST, HostileCounts
@@ -64,8 +67,13 @@ def test_one_target_window_is_capped_and_keeps_events_only_for_hostile_entries()
 
 
 def test_settings_bound_the_service_detector() -> None:
-    cfg = detector_config(Settings(pileon_max_posts=10, pileon_max_baselines=20, pileon_max_window=30))
+    cfg = detector_config(Settings(pileon_max_posts=10, pileon_max_baselines=20, pileon_max_window=30,
+                                   pileon_max_entries=40, pileon_max_targets=50, pileon_max_listed=60))
     assert (cfg.max_posts, cfg.max_baselines, cfg.max_window) == (10, 20, 30)
+    assert (cfg.max_entries, cfg.max_targets, cfg.max_listed, cfg.timeline) == (40, 50, 60, False)
+    for name in ("pileon_max_entries", "pileon_max_targets", "pileon_max_listed", "pileon_write_seconds"):
+        with pytest.raises(InputError, match=name):
+            Settings(**{name: -1})
 
 
 def test_unassigned_code_points_are_not_cached() -> None:
