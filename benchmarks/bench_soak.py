@@ -5,8 +5,8 @@
     python benchmarks/bench_soak.py --chart benchmarks/results/soak_30min.json   # redraw its chart
 
 Starts ``clearspace serve`` on a free port with a fresh SQLite database (or ``--db`` a
-``postgresql://`` URL, which must be empty; ``CLEARSPACE_*`` settings in the environment reach the server
-and are recorded in the result), creates an admin key, turns protection on for a few
+``postgresql://`` URL, which must be empty; ``CLEARSPACE_*`` settings and glibc's ``MALLOC_*`` tunables in
+the environment reach the server and are recorded in the result), creates an admin key, turns protection on for a few
 accounts and adds two debunks, then offers a fixed load of ``--rate`` requests a second over
 ``--concurrency`` keep-alive connections (each sends on its own fixed schedule, whatever the answers
 take; a request's latency counts from its scheduled time, so a server that falls behind shows it
@@ -331,7 +331,7 @@ def main() -> None:
     result = {"minutes": args.minutes, "rate": args.rate, "concurrency": args.concurrency, "workers": args.workers,
               "hostile_share": args.hostile_share, "db": "sqlite" if args.db is None else "given",
               "cpus": os.cpu_count() or 0,
-              "settings": {k: v for k, v in sorted(os.environ.items()) if k.startswith("CLEARSPACE_")},
+              "settings": {k: v for k, v in sorted(os.environ.items()) if k.startswith(("CLEARSPACE_", "MALLOC_"))},
               "summary": compare(samples, args.window), "samples": samples,
               "server_log_tail": log_tail}
     text = json.dumps(result, ensure_ascii=False, indent=1)
