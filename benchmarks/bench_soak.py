@@ -1,12 +1,16 @@
 """Soak test: a real ``clearspace serve`` under mixed load with hostile input mixed in, for minutes.
 
-    python benchmarks/bench_soak.py [--minutes 30] [--concurrency 4] [--sample 60] [--workers 1]
+    python benchmarks/bench_soak.py [--minutes 30] [--rate 150] [--concurrency 8] [--sample 60] [--workers 1]
                                     [--output benchmarks/results/soak.json]
+    python benchmarks/bench_soak.py --chart benchmarks/results/soak_30min.json   # redraw its chart
 
 Starts ``clearspace serve`` on a free port with a fresh SQLite database (or ``--db`` a
-``postgresql://`` URL, which must be empty), creates an admin key, turns protection on for a few
-accounts and adds two debunks, then keeps ``--concurrency`` keep-alive connections busy with a
-fixed-seed mix of requests:
+``postgresql://`` URL, which must be empty; ``CLEARSPACE_*`` settings and glibc's ``MALLOC_*`` tunables in
+the environment reach the server and are recorded in the result), creates an admin key, turns protection on for a few
+accounts and adds two debunks, then offers a fixed load of ``--rate`` requests a second over
+``--concurrency`` keep-alive connections (each sends on its own fixed schedule, whatever the answers
+take; a request's latency counts from its scheduled time, so a server that falls behind shows it
+in p99 instead of being offered less), a fixed-seed mix of requests:
 
 - good traffic (the requests that are timed): ``POST /v1/events`` (Chinese and English posts,
   some abusive, aimed at 2,000 accounts), ``POST /v1/shield/check`` (some of them held),
@@ -17,11 +21,12 @@ fixed-seed mix of requests:
   stored).
 
 Every ``--sample`` seconds it records the server's resident memory (VmRSS, summed over its
-worker processes), the good requests' count, p50 and p99 latency in that interval, and the
-number of 4xx and 5xx answers of each kind. At the end it prints one JSON object and writes it to
-``--output``: the samples, and a summary comparing the first and the last ``--window`` minutes
-(after the first sample, which includes warm-up): RSS change in percent, p99 before and after,
-and the total number of server errors (5xx), which must be 0.
+worker processes), the good requests' count, p50 and p99 latency in that interval, the hostile
+requests' count and the number of answers of each kind and status. At the end it prints one JSON
+object and writes it to ``--output`` (with a chart of RSS and p99 over time beside it, ``.svg``):
+the samples, and a summary comparing the first and the last ``--window`` minutes (after the first
+sample, which includes warm-up): RSS and its change in percent, p99, requests served per minute,
+the hostile share of all requests and the total number of server errors (5xx), which must be 0.
 """
 
 from __future__ import annotations
@@ -133,39 +138,55 @@ class Tally:
     def __init__(self) -> None:
         self.latencies: list[float] = []
         self.status: dict[str, int] = {}
+        self.hostile = 0
+        self.late = 0.0  # the most a connection was behind its schedule when it sent
 
     def add(self, kind: str, status: int, latency: float | None) -> None:
         key = f"{kind}:{status}"
         self.status[key] = self.status.get(key, 0) + 1
-        if latency is not None and status < 400:
+        if kind == "hostile":
+            self.hostile += 1
+        elif latency is not None and status < 400:
             self.latencies.append(latency)
 
 
-async def client(n: int, port: int, key: str, stop_at: float, tally: list[Tally], hostile_share: float) -> None:
+async def client(n: int, port: int, key: str, start_at: float, stop_at: float, interval: float, tally: list[Tally],
+                 hostile_share: float) -> None:
+    """One connection: a request every ``interval`` seconds from ``start_at`` (staggered by connection),
+    its latency counted from the time it was due."""
     rng = random.Random(n)
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     i = 0
-    while time.monotonic() < stop_at:
+    due = start_at + interval * rng.random()
+    while due < stop_at:
+        wait = due - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        else:
+            tally[0].late = max(tally[0].late, -wait)
         i += 1
         hostile = rng.random() < hostile_share
         method, path, body = (hostile_request if hostile else good_request)(rng, n, i)
         data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
-        started = time.perf_counter()
         try:
             status, _ = await request(reader, writer, method, path, port, key, data)
         except (ConnectionError, asyncio.IncompleteReadError):
             status = 599
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        elapsed = time.perf_counter() - started
+        elapsed = time.monotonic() - due
         tally[0].add("hostile" if hostile else path, status, None if hostile else elapsed)
+        due += interval
     writer.close()
 
 
-def summarize(tally: Tally, minute: float, rss: int) -> dict[str, Any]:
+def summarize(tally: Tally, minute: float, seconds: float, rss: int) -> dict[str, Any]:
     lat = sorted(tally.latencies)
     pct = lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))] * 1000, 2) if lat else None  # noqa: E731
+    total = sum(tally.status.values())
     return {"minute": round(minute, 2), "rss_mib": round(rss / 1024, 1), "good_requests": len(lat),
-            "p50_ms": pct(0.5), "p99_ms": pct(0.99), "answers": dict(sorted(tally.status.items())),
+            "hostile_requests": tally.hostile, "requests_per_minute": round(total * 60 / max(seconds, 1e-9)),
+            "p50_ms": pct(0.5), "p99_ms": pct(0.99), "most_behind_ms": round(tally.late * 1000, 1),
+            "answers": dict(sorted(tally.status.items())),
             "server_errors": sum(v for k, v in tally.status.items() if int(k.rsplit(":", 1)[1]) >= 500)}
 
 
@@ -185,13 +206,17 @@ async def soak(proc: subprocess.Popen[bytes], port: int, key: str, args: argpars
     start_at = time.monotonic()
     stop_at = start_at + args.minutes * 60
     tally = [Tally()]
-    tasks = [asyncio.create_task(client(n, port, key, stop_at, tally, args.hostile_share))
+    interval = args.concurrency / args.rate
+    tasks = [asyncio.create_task(client(n, port, key, start_at, stop_at, interval, tally, args.hostile_share))
              for n in range(args.concurrency)]
     samples = []
+    last = start_at
     while time.monotonic() < stop_at:
         await asyncio.sleep(min(args.sample, max(0.0, stop_at - time.monotonic())))
+        now = time.monotonic()
         current, tally[0] = tally[0], Tally()
-        row = summarize(current, (time.monotonic() - start_at) / 60, rss_kib(proc.pid))
+        row = summarize(current, (now - start_at) / 60, now - last, rss_kib(proc.pid))
+        last = now
         samples.append(row)
         print(json.dumps(row), file=sys.stderr, flush=True)
     await asyncio.gather(*tasks)
@@ -207,24 +232,82 @@ def compare(samples: list[dict[str, Any]], window: float) -> dict[str, Any]:
     last = [s for s in steady if s["minute"] >= steady[-1]["minute"] - w]
     mean = lambda rows, k: sum(r[k] for r in rows if r[k] is not None) / max(1, len(rows))  # noqa: E731
     rss_first, rss_last = mean(first, "rss_mib"), mean(last, "rss_mib")
+    good = sum(s["good_requests"] for s in samples)
+    hostile = sum(s["hostile_requests"] for s in samples)
+    every = sum(sum(s["answers"].values()) for s in samples)
     return {"window_minutes": round(w, 2), "rss_first_mib": round(rss_first, 1), "rss_last_mib": round(rss_last, 1),
             "rss_change_pct": round(100 * (rss_last - rss_first) / rss_first, 2) if rss_first else None,
+            "rss_max_mib": max(s["rss_mib"] for s in steady),
             "p99_first_ms": round(mean(first, "p99_ms"), 2), "p99_last_ms": round(mean(last, "p99_ms"), 2),
-            "server_errors": sum(s["server_errors"] for s in samples),
-            "good_requests": sum(s["good_requests"] for s in samples)}
+            "p50_first_ms": round(mean(first, "p50_ms"), 2), "p50_last_ms": round(mean(last, "p50_ms"), 2),
+            "requests_per_minute_first": round(mean(first, "requests_per_minute")),
+            "requests_per_minute_last": round(mean(last, "requests_per_minute")),
+            "server_errors": sum(s["server_errors"] for s in samples), "good_requests": good,
+            "hostile_requests": hostile, "hostile_share": round(hostile / max(1, every), 4), "requests": every}
+
+
+def chart(result: dict[str, Any], path: Path) -> None:
+    """RSS (MiB, left axis) and p99 latency (ms, right axis) per sample, with the compared windows shaded."""
+    samples = result["samples"]
+    width, height, pad = 720, 300, 56
+    x_hi = max(s["minute"] for s in samples) or 1.0
+    rss_hi = max(s["rss_mib"] for s in samples) * 1.15
+    p99_hi = max((s["p99_ms"] or 0.0) for s in samples) * 1.15 or 1.0
+
+    def px(minute: float) -> float:
+        return pad + minute / x_hi * (width - 2 * pad)
+
+    def py(value: float, hi: float) -> float:
+        return 30 + (1 - value / hi) * (height - 80)
+
+    summary = result["summary"]
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+             'font-size="11">',
+             f'<text x="{width / 2}" y="16" text-anchor="middle">Soak: {result["minutes"]:g} min at '
+             f'{result["rate"]:g} requests/s offered ({100 * summary["hostile_share"]:.1f}% hostile); RSS '
+             f'{summary["rss_first_mib"]:g} → {summary["rss_last_mib"]:g} MiB, p99 {summary["p99_first_ms"]:g} → '
+             f'{summary["p99_last_ms"]:g} ms, {summary["server_errors"]} server errors</text>']
+    w = summary["window_minutes"]
+    first0 = (samples[1:] or samples)[0]["minute"]  # as compare(): after the first sample
+    for lo, hi in ((first0, first0 + w), (x_hi - w, x_hi)):
+        parts.append(f'<rect x="{px(lo):.1f}" y="30" width="{px(hi) - px(lo):.1f}" height="{height - 80}" '
+                     'fill="#eee"/>')
+    base = height - 50
+    parts.append(f'<line x1="{pad}" y1="{base}" x2="{width - pad}" y2="{base}" stroke="#999"/>')
+    for k in range(6):
+        m = x_hi * k / 5
+        parts.append(f'<text x="{px(m):.1f}" y="{base + 14}" text-anchor="middle">{m:.0f}</text>')
+        rss, p99 = rss_hi * k / 5, p99_hi * k / 5
+        parts.append(f'<text x="{pad - 6}" y="{py(rss, rss_hi) + 4:.1f}" text-anchor="end" fill="#1b9e77">'
+                     f'{rss:.0f}</text>')
+        parts.append(f'<text x="{width - pad + 6}" y="{py(p99, p99_hi) + 4:.1f}" fill="#d95f02">{p99:.0f}</text>')
+    for key, hi, color in (("rss_mib", rss_hi, "#1b9e77"), ("p99_ms", p99_hi, "#d95f02")):
+        pts = " ".join(f"{px(s['minute']):.1f},{py(s[key], hi):.1f}" for s in samples if s[key] is not None)
+        parts.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"/>')
+    parts.append(f'<text x="{pad}" y="{height - 14}" fill="#1b9e77">— RSS (MiB, left)</text>')
+    parts.append(f'<text x="{pad + 130}" y="{height - 14}" fill="#d95f02">— p99 latency (ms, right)</text>')
+    parts.append(f'<text x="{width - pad}" y="{height - 14}" text-anchor="end">minutes (shaded: the windows '
+                 'compared)</text>')
+    parts.append("</svg>")
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=30.0, help="Minutes of load (default 30).")
-    parser.add_argument("--concurrency", type=int, default=4, help="Open connections (default 4).")
+    parser.add_argument("--rate", type=float, default=150.0, help="Requests a second offered (default 150).")
+    parser.add_argument("--concurrency", type=int, default=8, help="Open connections (default 8).")
     parser.add_argument("--sample", type=float, default=60.0, help="Seconds between samples (default 60).")
     parser.add_argument("--window", type=float, default=5.0, help="Minutes compared at the start and the end.")
     parser.add_argument("--hostile-share", type=float, default=0.1, help="Share of hostile requests (default 0.1).")
     parser.add_argument("--workers", type=int, default=1, help="Server worker processes (default 1).")
     parser.add_argument("--db", help="Database (default: a fresh SQLite file in a temporary folder).")
     parser.add_argument("--output", type=Path, help="Also write the result here (JSON).")
+    parser.add_argument("--chart", type=Path, help="Only draw the chart of a stored result (JSON) beside it.")
     args = parser.parse_args()
+    if args.chart:
+        chart(json.loads(args.chart.read_text(encoding="utf-8")), args.chart.with_suffix(".svg"))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         db = args.db or str(folder / "soak.db")
@@ -245,14 +328,17 @@ def main() -> None:
             proc.terminate()
             proc.wait(timeout=60)
         log_tail = (folder / "serve.log").read_text(errors="replace")[-2000:]
-    result = {"minutes": args.minutes, "concurrency": args.concurrency, "workers": args.workers,
+    result = {"minutes": args.minutes, "rate": args.rate, "concurrency": args.concurrency, "workers": args.workers,
               "hostile_share": args.hostile_share, "db": "sqlite" if args.db is None else "given",
-              "cpus": os.cpu_count() or 0, "summary": compare(samples, args.window), "samples": samples,
+              "cpus": os.cpu_count() or 0,
+              "settings": {k: v for k, v in sorted(os.environ.items()) if k.startswith(("CLEARSPACE_", "MALLOC_"))},
+              "summary": compare(samples, args.window), "samples": samples,
               "server_log_tail": log_tail}
     text = json.dumps(result, ensure_ascii=False, indent=1)
     print(text)
     if args.output:
         args.output.write_text(text + "\n", encoding="utf-8")
+        chart(result, args.output.with_suffix(".svg"))
 
 
 if __name__ == "__main__":

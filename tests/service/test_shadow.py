@@ -272,9 +272,9 @@ def test_migration_13_tables_hold_a_run_and_its_disagreements(service: Service) 
 
     assert LATEST >= 13 and service.store.schema_version() == LATEST
     assert KEYS["shadow_runs"] == "id" and KEYS["shadow_disagreements"] == "id"
-    run = service.learning.start_shadow(CandidateSpec(policy="name: p\nversion: 2\nrules:\n  - name: all\n    version: 1\n"
-                                                    "    when: {signal: abuse, min: 0}\n    action: label\n"),
-                               "admin:ops")
+    policy = ("name: p\nversion: 2\nrules:\n  - name: all\n    version: 1\n"
+              "    when: {signal: abuse, min: 0}\n    action: label\n")
+    run = service.learning.start_shadow(CandidateSpec(policy=policy), "admin:ops")
     service.ingest.events([{"id": "a", "text": "hello"}, {"id": "b", "text": "you idiot"}])
     assert service.shadow.drain(10)
     summary = service.learning.shadow_summary(run["id"])

@@ -230,7 +230,8 @@ class IncitementDetector:
     """
 
     name = "incitement"
-    version = "3"  # 2: more pile-on phrases (人肉, 刷差评, dox him, you know what to do); 3: 打一星, 找他家里人, you know the drill
+    # 2: more pile-on phrases (人肉, 刷差评, dox him, you know what to do); 3: 打一星, 找他家里人, you know the drill
+    version = "3"
     kinds = ("incitement",)
     compiled_: _Compiled
 

@@ -13,23 +13,30 @@ window, exponentially decayed). A pile-on is declared when, inside one window:
 One-to-one arguments never trigger: they have one hostile participant. Events are fed in time
 order; :meth:`PileOnDetector.process` returns an incident when it is first detected.
 
-Memory stays bounded however many targets and events go by: a target quiet for a whole window
-(and with no open incident) gives up its state, keeping only its baseline (three numbers; at most
-``max_baselines`` targets, the longest idle forgotten first); the window keeps the full event
-only for hostile interactions (the ones an incident lists); a target's window holds at most
-``max_window`` interactions; and the map of posts to their authors (for referrals) holds at most
-``max_posts``.
+Memory stays bounded however many targets and events go by, by time and by count: a target quiet
+for a whole window (and with no open incident) gives up its state, keeping only its baseline (three
+numbers; at most ``max_baselines`` targets, the longest idle forgotten first), and so does the least
+recently seen one when more than ``max_targets`` targets hold state; the window keeps a
+plain interaction as its time only and a hostile one as a :class:`~clearspace.protection.incidents.Hit`
+(what an incident lists); a target's window holds at most ``max_window`` interactions and all windows
+together at most ``max_entries`` (past that the least recently seen targets' oldest interactions leave
+early, into their baselines; an open incident has its own copy of its hits, so this never drops
+what it lists); the map of posts to their authors (for referrals) holds at most ``max_posts``; and an
+incident keeps its participants and counts, with a list of every hit only when ``timeline`` is set,
+and all open incidents together list at most ``max_listed`` participants (past that a new account's
+hostile interactions are counted, as ``unlisted``, but the account is not listed).
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from clearspace.protection.events import HOSTILE_KEYS, Event
-from clearspace.protection.incidents import Incident
+from clearspace.protection.incidents import Hit, Incident
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +61,10 @@ class DetectorConfig:
     max_posts: int = 200_000
     max_window: int = 20_000
     max_baselines: int = 100_000
+    max_entries: int = 200_000
+    max_targets: int = 20_000
+    max_listed: int = 100_000
+    timeline: bool = True
     hostile_keys: tuple[str, ...] = HOSTILE_KEYS
 
 
@@ -64,9 +75,10 @@ class _Entry:
     hostile: bool
     report: bool
     ref: str | None
-    event: Event | None  # kept for hostile interactions only: an incident lists them
+    hit: Hit | None  # hostile interactions only: an incident lists them
     hostility: float
     weight: float = 0.0
+    new_account: bool = False
 
 
 @dataclass(slots=True)
@@ -101,6 +113,8 @@ class PileOnDetector:
         self.closed_: list[Incident] = []
         self.open_: dict[str, Incident] = {}
         self.detected_count_ = 0
+        self.entries_ = 0  # interactions in all targets' windows
+        self.listed_ = 0  # participants listed by all open incidents
         self._last_sweep = -math.inf
 
     # -- public ---------------------------------------------------------------------------
@@ -128,8 +142,7 @@ class PileOnDetector:
                 incident = None
             else:
                 if hostile:
-                    incident.add(event, hostility, new_account=self._is_new(event), referral=ref,
-                                 referral_author=self._ref_author(ref))
+                    self._add(incident, Hit.of(event), hostility, self._is_new(event), ref)
                     state.last_hostile = event.ts
                     if event.ts - state.last_trigger > 60.0 and self._triggered(state, event.ts):
                         state.last_trigger = event.ts
@@ -155,18 +168,21 @@ class PileOnDetector:
         return state
 
     def _retire(self, now: float, most: int = 4) -> None:
-        """Give up the state of up to ``most`` targets idle for a window (amortized constant time)."""
+        """Give up the state of up to ``most`` targets idle for a window, or (more than ``max_targets``
+        targets) the least recently seen ones, their window leaving early (amortized constant time)."""
         targets, horizon = self.targets_, now - self.config.window_s
         for _ in range(most):
             target = next(iter(targets))
             state = targets[target]
-            if state.last_seen >= horizon:
+            crowded = len(targets) > self.config.max_targets
+            if state.last_seen >= horizon and not crowded:
                 return
             del targets[target]
             if state.incident is not None:  # still open: it stays, as recently seen, until it closes
                 targets[target] = state
                 return
-            self._evict(state, now)
+            while state.window and (crowded or _ts(state.window[0]) < horizon):
+                self._drop_oldest(state)
             self.baselines_[target] = (state.first_seen, state.base_count, state.base_ts)
             if len(self.baselines_) > self.config.max_baselines:  # the longest idle one is forgotten
                 del self.baselines_[next(iter(self.baselines_))]
@@ -201,26 +217,36 @@ class PileOnDetector:
         state.incident = incident
         state.last_trigger = last_trigger
         state.last_hostile = max(state.last_hostile, incident.last_ts)
+        incident.keep_timeline = incident.keep_timeline and self.config.timeline
         self.open_[incident.target] = incident
+        self.listed_ += len(incident.participants)
 
     def forget(self, target: str) -> None:
         """Drop the target's open incident without closing it (it was never recorded)."""
         state = self.targets_.get(target)
         if state is not None:
             state.incident = None
-        self.open_.pop(target, None)
+        dropped = self.open_.pop(target, None)
+        if dropped is not None:
+            self.listed_ -= len(dropped.participants)
 
     # -- window ---------------------------------------------------------------------------
     def _push(self, state: TargetState, event: Event, hostile: bool, report: bool, ref: str | None,
               hostility: float) -> None:
-        author = event.author
+        author = sys.intern(event.author)  # one copy of each name, however many windows and posts hold it
         if len(state.window) >= self.config.max_window:
             self._drop_oldest(state)
+        self.entries_ += 1
+        if self.entries_ > self.config.max_entries:
+            self._trim()
         if not (hostile or report):  # most of the traffic: only its time is needed, to leave the window
             state.window.append(float(event.ts))
             state.inbound += 1
             return
-        entry = _Entry(event.ts, author, hostile, report, ref, event if hostile else None, hostility)
+        hit = Hit(event.id, author, event.ts, event.surface, event.parent, event.minor,
+                  event.scores.get("incitement", 0.0) if event.scores else 0.0,
+                  event.author_follows_target) if hostile else None
+        entry = _Entry(event.ts, author, hostile, report, ref, hit, hostility, new_account=self._is_new(event))
         state.window.append(entry)
         if report:
             state.reporters[author] = state.reporters.get(author, 0) + 1
@@ -244,9 +270,21 @@ class PileOnDetector:
         while window and _ts(window[0]) < horizon:
             self._drop_oldest(state)
 
+    def _trim(self) -> None:
+        """More than ``max_entries`` interactions in all windows: the least recently seen targets give up
+        their oldest ones, down to nine tenths of the bound (one pass over the targets per tenth)."""
+        excess = self.entries_ - self.config.max_entries * 9 // 10
+        for state in self.targets_.values():  # least recently seen first
+            while excess > 0 and state.window:
+                self._drop_oldest(state)
+                excess -= 1
+            if excess <= 0:
+                return
+
     def _drop_oldest(self, state: TargetState) -> None:
         """The oldest interaction leaves the target's window (hostile ones go into its baseline)."""
         e = state.window.popleft()
+        self.entries_ -= 1
         if type(e) is float:
             state.inbound -= 1
             return
@@ -308,10 +346,10 @@ class PileOnDetector:
 
     # -- referrals and incidents ----------------------------------------------------------
     def _remember(self, event: Event) -> None:
-        posts = self.posts_
-        posts[event.id] = event.author
+        posts, author = self.posts_, sys.intern(event.author)
+        posts[event.id] = author
         if event.link:
-            posts.setdefault("link:" + event.link, event.author)
+            posts.setdefault("link:" + event.link, author)
         if len(posts) > self.config.max_posts:
             for key in list(posts)[: len(posts) // 10]:
                 del posts[key]
@@ -331,26 +369,33 @@ class PileOnDetector:
     def _open(self, target: str, state: TargetState, event: Event) -> Incident:
         self.detected_count_ += 1
         incident = Incident(id=f"inc_{self.detected_count_:06d}", target=target, start=event.ts,
-                            detected_at=event.ts, last_ts=event.ts)
+                            detected_at=event.ts, last_ts=event.ts, keep_timeline=self.config.timeline)
         for entry in state.window:
             if type(entry) is float:
                 continue
             assert isinstance(entry, _Entry)
             if entry.report:
                 incident.reporters.add(entry.author)
-            elif entry.hostile and entry.event is not None:
-                incident.add(entry.event, entry.hostility, new_account=self._is_new(entry.event),
-                             referral=entry.ref, referral_author=self._ref_author(entry.ref))
+            elif entry.hostile and entry.hit is not None:
+                self._add(incident, entry.hit, entry.hostility, entry.new_account, entry.ref)
         incident.detected_at = event.ts
         state.last_trigger = event.ts
         state.incident = incident
         self.open_[target] = incident
         return incident
 
+    def _add(self, incident: Incident, hit: Hit, hostility: float, new_account: bool, ref: str | None) -> None:
+        """One hostile interaction joins ``incident``; a new participant is listed while under ``max_listed``."""
+        known = len(incident.participants)
+        incident.add(hit, hostility, new_account=new_account, referral=ref, referral_author=self._ref_author(ref),
+                     list_new=self.listed_ < self.config.max_listed)
+        self.listed_ += len(incident.participants) - known
+
     def _close(self, target: str, state: TargetState) -> None:
         incident = state.incident
         if incident is None:
             return
+        self.listed_ -= len(incident.participants)
         incident.closed = True
         incident.instigators = incident.find_instigators()
         state.incident = None

@@ -150,17 +150,30 @@ def close(unit: Unit, case: Row, decision_id: str | None, actor: str) -> None:
                                                 "opened_at": case["opened_at"], "overdue": case["due_at"] < unit.ts})
 
 
+PILEON_LOOKS: Final = (100, 2000)
+"""How many of a target's latest events :func:`pileon_active` reads: the first number, then (only when those
+do not settle it) the second; so its cost does not grow with the events stored."""
+
+
 def pileon_active(tx: Tx, target: str | None, since: str, minimum: int) -> bool:
-    """Whether ``target`` drew flagged events from at least ``minimum`` distinct authors since ``since``."""
+    """Whether ``target`` drew flagged events from at least ``minimum`` distinct authors since ``since``
+    (among its latest 2,000 events: read the latest 100 first, which is enough under a pile-on)."""
     if not target:
         return False
-    events = tx.select("events", {"target_user": target, "received_at": Op(">=", since)}, limit=2000)
-    if len({e["author"] for e in events}) < minimum:
-        return False
-    flagged = tx.select("decisions", {"event_id": Op("in", [e["id"] for e in events]),
-                                      "action": Op("in", ["nudge", "hold", "limit", "remove"])})
-    ids = {d["event_id"] for d in flagged}
-    return len({e["author"] for e in events if e["id"] in ids}) >= minimum
+    for limit in PILEON_LOOKS:
+        events = tx.select("events", {"target_user": target, "received_at": Op(">=", since)},
+                           order_by=["-received_at"], limit=limit, columns=["id", "author"])
+        if len({e["author"] for e in events}) < minimum:
+            return False
+        flagged = tx.select("decisions", {"event_id": Op("in", [e["id"] for e in events]),
+                                          "action": Op("in", ["nudge", "hold", "limit", "remove"])},
+                            columns=["event_id"])
+        ids = {d["event_id"] for d in flagged}
+        if len({e["author"] for e in events if e["id"] in ids}) >= minimum:
+            return True
+        if len(events) < limit:
+            return False
+    return False
 
 
 def incident_subject(incident: Mapping[str, Any]) -> str:

@@ -152,7 +152,16 @@ class ServiceContext:
 
     # ------------------------------------------------------------------ pile-on detection
     def live_detector(self) -> incidents.LiveDetector:
-        return incidents.LiveDetector(self.detector_config, rebuild_s=self.settings.pileon_rebuild_hours * 3600)
+        shared = self.settings.pileon_mode == "shared"  # there a row is written at most once a tick anyway
+        return incidents.LiveDetector(self.detector_config, rebuild_s=self.settings.pileon_rebuild_hours * 3600,
+                                      write_s=0.0 if shared else self.settings.pileon_write_seconds)
+
+    def incidents_current(self) -> None:
+        """Write the growth of open incidents that waits for ``pileon_write_seconds`` (before they are read)."""
+        snaps = self.pileons.flush(self.epoch()) if self.pileons is not None else []
+        if snaps:
+            with self.unit() as unit:
+                incidents.record(unit, snaps, self.support_links)
 
     def pileons_ready(self) -> None:
         """Rebuild the detector from the store once (first use after start); see service/incidents.py."""

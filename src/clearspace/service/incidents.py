@@ -40,7 +40,7 @@ from clearspace.errors import InputError, NotFound
 from clearspace.protection.detector import DetectorConfig, PileOnDetector
 from clearspace.protection.events import Event as DetectorEvent
 from clearspace.protection.evidence import BundleSpec
-from clearspace.protection.incidents import Incident
+from clearspace.protection.incidents import SERIES_STEPS, Incident
 from clearspace.protection.nudge import SupportLink, risk_prompt, support_links
 from clearspace.service import cases
 from clearspace.service.account_evidence import note_incident_roles
@@ -55,7 +55,7 @@ from clearspace.store import Op, Row, Store, Tx
 STATUSES: Final = ("active", "ended")
 ROLES: Final = ("instigator", "first_poster", "repeat", "follower")
 SCORE_KEYS: Final = ("abuse", "threat", "incitement", "doxxing", "insult")
-BUCKETS_S: Final = (60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400)
+BUCKETS_S: Final = SERIES_STEPS  # each a multiple of the one before: an incident's own buckets add up exactly
 MAX_BUCKETS: Final = 60
 MAX_SERIES_EVENTS: Final = 100_000
 CHUNK: Final = 500
@@ -101,7 +101,9 @@ def incident_id(target: str, start: float) -> str:
 def detector_config(settings: Settings) -> DetectorConfig:
     """The detector's parameters, with the memory bounds from the settings."""
     return DetectorConfig(max_posts=settings.pileon_max_posts, max_baselines=settings.pileon_max_baselines,
-                          max_window=settings.pileon_max_window)
+                          max_window=settings.pileon_max_window, max_entries=settings.pileon_max_entries,
+                          max_targets=settings.pileon_max_targets, max_listed=settings.pileon_max_listed,
+                          timeline=False)
 
 
 # ---------------------------------------------------------------------------------------- events
@@ -147,7 +149,8 @@ class Snapshot:
     instigators: list[str]
     top_referrals: list[list[Any]]
     reporters: int
-    hostile_times: list[float] = field(default_factory=list)
+    unlisted: int = 0  # hostile interactions of accounts not listed (the detector's max_listed was reached)
+    hostile_counts: list[tuple[float, int]] = field(default_factory=list)  # (bucket start, hostile events)
 
 
 def snapshot(incident: Incident) -> Snapshot:
@@ -160,7 +163,8 @@ def snapshot(incident: Incident) -> Snapshot:
     return Snapshot(id=incident.id, target=incident.target, start=incident.start, detected_at=incident.detected_at,
                     last=incident.last_ts, minor=incident.minor, closed=incident.closed, participants=participants,
                     instigators=list(instigators), top_referrals=[[r, n] for r, n in referrals],
-                    reporters=len(incident.reporters), hostile_times=[float(t["ts"]) for t in incident.timeline])
+                    reporters=len(incident.reporters), unlisted=incident.unlisted,
+                    hostile_counts=list(incident.series.items()))
 
 
 def merge_participants(old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -201,15 +205,17 @@ def roles_of(row: Row) -> dict[str, str]:
     return roles
 
 
-def hostile_series(times: Sequence[float], start: float, end: float) -> dict[str, Any]:
-    """Per-bucket counts of the incident's own hostile events (used when the store lacks the events)."""
+def hostile_series(counts_at: Iterable[tuple[float, int]], start: float, end: float) -> dict[str, Any]:
+    """Per-bucket counts of the incident's own hostile events (used when the store lacks the events), from
+    ``(time, count)`` pairs: each event's time, or the incident's own buckets (:class:`HostileCounts`, whose
+    steps divide these buckets)."""
     bucket = bucket_size(end - start)
     lo = math.floor(start / bucket) * bucket
     counts = [0] * (int((end - lo) // bucket) + 1)
-    for t in times:
+    for t, n in counts_at:
         i = int((t - lo) // bucket)
         if 0 <= i < len(counts):
-            counts[i] += 1
+            counts[i] += n
     return {"bucket_s": bucket, "from": iso_ts(lo), "hostile": counts}
 
 
@@ -267,8 +273,8 @@ def upsert(unit: Unit, snap: Snapshot, *, source: str, links: Sequence[SupportLi
 
 def _row(unit: Unit, snap: Snapshot, participants: list[dict[str, Any]], instigators: list[str],
          source: str) -> Row:
-    summary = {"top_referrals": snap.top_referrals, "reporters": snap.reporters,
-               "hostile_series": hostile_series(snap.hostile_times, snap.start, snap.last)}
+    summary = {"top_referrals": snap.top_referrals, "reporters": snap.reporters, "unlisted_events": snap.unlisted,
+               "hostile_series": hostile_series(snap.hostile_counts, snap.start, snap.last)}
     return {"id": snap.id, "target": snap.target, "status": "ended" if snap.closed else "active", "source": source,
             "start_at": iso_ts(snap.start), "detected_at": iso_ts(snap.detected_at), "last_at": iso_ts(snap.last),
             "minor": int(snap.minor), "participant_count": len(participants),
@@ -328,47 +334,79 @@ def configured_links(entries: Iterable[Mapping[str, Any]]) -> tuple[SupportLink,
 class LiveDetector:
     """The service's pile-on detector: thread-safe, rebuilt from the store on first use."""
 
-    def __init__(self, config: DetectorConfig | None = None, *, rebuild_s: float = 86400.0) -> None:
+    def __init__(self, config: DetectorConfig | None = None, *, rebuild_s: float = 86400.0,
+                 write_s: float = 0.0) -> None:
         self.config = config or DetectorConfig()
         self.rebuild_s = rebuild_s
+        self.write_s = write_s
         self.detector = PileOnDetector(self.config)
         self.lock = threading.Lock()
         self.ready = False
         self.last_ts = -math.inf  # latest event time seen
         self.last_wall = 0.0  # service time (epoch seconds) when it was seen
         self.rebuilt_events = 0
+        self._written: dict[str, float] = {}  # open incident id -> service time of its last snapshot
+        self._pending: dict[str, Incident] = {}  # open incidents grown since their last snapshot
 
     # -- feeding ----------------------------------------------------------------------------
     def observe(self, events: Sequence[DetectorEvent], wall: float) -> list[Snapshot]:
-        """Process events in order; snapshots of every incident they opened, grew or closed."""
-        touched: dict[int, Incident] = {}
+        """Process events in order; snapshots of every incident they opened or closed, and of those
+        they grew whose last snapshot is ``write_s`` old (the others wait: :meth:`due`, :meth:`flush`)."""
+        now: dict[int, Incident] = {}
         det = self.detector
         with self.lock:
             for event in events:
                 before = det.open_.get(event.target) if event.target is not None else None
-                size = (len(before.timeline), len(before.reporters)) if before is not None else None
+                size = (before.hostile, len(before.reporters)) if before is not None else None
                 opened = det.process(event)
                 if opened is not None:
                     opened.id = incident_id(opened.target, opened.start)
-                    touched[id(opened)] = opened
-                elif before is not None and (len(before.timeline), len(before.reporters)) != size:
-                    touched[id(before)] = before
+                    now[id(opened)] = opened
+                elif before is not None and (before.hostile, len(before.reporters)) != size:
+                    self._pending[before.id] = before
                 if event.ts > self.last_ts:
                     self.last_ts = event.ts
             self.last_wall = wall
-            for incident in det.closed_:
-                touched[id(incident)] = incident
+            now.update((id(i), i) for i in det.closed_)
             det.closed_ = []
-            return [snapshot(i) for i in touched.values()]
+            return self._snapshots([*now.values()], wall, every=self.write_s <= 0)
+
+    def due(self, wall: float) -> list[Snapshot]:
+        """Snapshots of the grown incidents whose last snapshot is ``write_s`` old."""
+        with self.lock:
+            return self._snapshots([], wall)
+
+    def flush(self, wall: float) -> list[Snapshot]:
+        """Snapshots of every incident grown since its last snapshot (before incidents are read)."""
+        with self.lock:
+            return self._snapshots([], wall, every=True)
+
+    def _snapshots(self, changed: list[Incident], wall: float, every: bool = False) -> list[Snapshot]:
+        """``changed`` (opened or closed) and the pending incidents that are due, as snapshots; bookkeeping
+        of when each was taken (an incident that closed is forgotten: both maps hold open incidents only)."""
+        for incident in changed:
+            self._pending.pop(incident.id, None)
+        written = self._written
+        due = [i for key, i in self._pending.items() if every or wall - written.get(key, -math.inf) >= self.write_s]
+        out = changed + due
+        for incident in due:
+            del self._pending[incident.id]
+        for incident in out:
+            if incident.closed:
+                self._written.pop(incident.id, None)
+            else:
+                self._written[incident.id] = wall
+        return [snapshot(i) for i in out]
 
     def expire(self, wall: float) -> list[Snapshot]:
         """Close incidents quiet for ``quiet_s`` of event time, estimated as the last event's time
-        plus the service time passed since (live traffic: the clock; a replay in progress: its time)."""
+        plus the service time passed since (live traffic: the clock; a replay in progress: its time);
+        their snapshots, and those of grown incidents that are due."""
         with self.lock:
             if self.last_ts == -math.inf:
                 return []
             now = self.last_ts + max(0.0, wall - self.last_wall)
-            return [snapshot(i) for i in self.detector.close_quiet(now)]
+            return self._snapshots(self.detector.close_quiet(now), wall)
 
     # -- restart ----------------------------------------------------------------------------
     def rebuild(self, store: Store, wall: float, source: Source | None = None) -> list[Row]:

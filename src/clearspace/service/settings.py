@@ -112,6 +112,10 @@ class Settings:
     bus_max_deliver: int = 5  # deliveries of a message that keeps failing before it goes to the dead letters
     bus_lease_seconds: float = 10.0  # a worker's partition lease; a dead worker's partitions move after this
     bus_batch: int = 256  # events a worker fetches and decides per transaction and partition
+    pileon_max_entries: int = 200_000  # interactions all targets' windows hold together (least recent targets' leave)
+    pileon_max_targets: int = 20_000  # targets with a window (past it the least recently seen keeps its baseline only)
+    pileon_max_listed: int = 100_000  # participants all open incidents list together (past it: counted, not listed)
+    pileon_write_seconds: float = 5.0  # local mode: an open incident's row is rewritten at most this often as it grows
 
     def __post_init__(self) -> None:
         for name in CHOICES:
@@ -136,7 +140,10 @@ class Settings:
             raise InputError("monetization_window_days, toxic_ratio_days and monetization_tick_seconds must be more "
                              "than 0 and toxic_ratio_threshold between 0 and 1")
         check_bus(self)
-        for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window"):
+        if self.pileon_write_seconds < 0:
+            raise InputError(f"pileon_write_seconds must be 0 or more, got {self.pileon_write_seconds}")
+        for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window", "pileon_max_entries",
+                     "pileon_max_targets", "pileon_max_listed"):
             if getattr(self, name) < 1:
                 raise InputError(f"{name} must be 1 or more, got {getattr(self, name)}")
 

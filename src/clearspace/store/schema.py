@@ -378,6 +378,11 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
                 SELECT chain, seq, hash, ts FROM audit WHERE chain = 'main' AND seq = (SELECT MAX(seq) FROM audit)""",
         ),
     ),
+    (
+        19,
+        "reports by reporter: brigade detection reads each reporter's recent reports per report filed (issue 11)",
+        ("CREATE INDEX reports_reporter ON reports (reporter, created_at)",),
+    ),
 )
 """``(version, description, statements)``, oldest first."""
 

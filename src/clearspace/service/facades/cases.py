@@ -106,6 +106,8 @@ class CasesFacade(Facade):
                      roles: Sequence[str] | None = None) -> dict[str, Any]:
         """Strike every given account, every participant of the pile-on against ``target``, or every
         participant of incident ``incident_id`` (only those with one of ``roles``, when given)."""
+        if incident_id:
+            self._ctx.incidents_current()
         with self._ctx.unit() as unit:
             chosen = list(accounts or [])
             if incident_id:

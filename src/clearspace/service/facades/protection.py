@@ -126,6 +126,7 @@ class ProtectionFacade(Facade):
         ``end`` (event time), ``minor``, ``participant_count``, ``hostile_events``, ``instigators``,
         ``case_id``, ``recorded_at``, ``updated_at``, ``ended_at`` (service time); docs/protection.md.
         """
+        self._ctx.incidents_current()
         with self._ctx.store.read() as tx:
             return incidents.listing(tx, status, limit, target)
 
@@ -134,6 +135,7 @@ class ProtectionFacade(Facade):
         ``max_hostility``, ``new_account``, ``follower``), ``participants_by_role``, ``top_referrals``,
         ``reporters``, ``timeline`` (per-bucket hostile and other interactions toward the target) and
         ``case`` (its review case)."""
+        self._ctx.incidents_current()
         with self._ctx.store.read() as tx:
             return incidents.detail(tx, incidents.get_row(tx, incident_id), self._ctx.detector_config)
 
@@ -174,6 +176,7 @@ class ProtectionFacade(Facade):
     def evidence(self, incident_id: str, redact: Sequence[str] = ()) -> bytes:
         """The signed evidence bundle (ZIP) of an incident: its stored events, the incident record,
         an HTML report, SHA-256 of every file, Ed25519 signature (``clearspace evidence verify``)."""
+        self._ctx.incidents_current()
         with self._ctx.store.read() as tx:
             spec = incidents.bundle_spec(tx, incidents.get_row(tx, incident_id), self._ctx.epoch(), redact)
         from clearspace.protection.evidence import build_bundle
@@ -231,6 +234,7 @@ class ProtectionFacade(Facade):
         """The pile-on incident (as :meth:`get_incident`) an incident case is about; None when there is none."""
         if not case_id or "\x00" in case_id:
             return None
+        self._ctx.incidents_current()
         with self._ctx.store.read() as tx:
             rows = tx.select("incidents", {"case_id": case_id}, order_by=["-detected_at", "id"], limit=1)
             return incidents.detail(tx, rows[0], self._ctx.detector_config) if rows else None
