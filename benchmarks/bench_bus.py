@@ -82,7 +82,9 @@ def single_process(n: int) -> dict[str, Any]:
         drop_db(db)
 
 
-def bus_run(workers: int, n: int) -> dict[str, Any]:
+def bus_run(workers: int, n: int, rate: float | None = None) -> dict[str, Any]:
+    """A burst of ``n`` events (``rate`` None: as fast as JetStream takes them), or ``n`` events offered at
+    ``rate`` events/s in chunks of 10 (latency at a given load: the goal is p99 < 250 ms at half capacity)."""
     db, prefix = new_db(), f"bench{secrets.token_hex(4)}"
     service = bus_service(db, prefix, bus_partitions=PARTITIONS)
     procs = [start_worker(db, prefix) for _ in range(workers)]
@@ -98,8 +100,11 @@ def bus_run(workers: int, n: int) -> dict[str, Any]:
             bus = JetStreamBus(NATS_URL, Names(prefix), PARTITIONS)
             await bus.open()
             t0 = time.perf_counter()
-            for i in range(0, n, 50):
-                chunk = batch[i:i + 50]
+            step = 10 if rate else 50
+            for i in range(0, n, step):
+                if rate:
+                    await asyncio.sleep(max(0.0, t0 + i / rate - time.perf_counter()))
+                chunk = batch[i:i + step]
                 stamp = time.time()
                 await bus.publish([Outgoing(e["id"], partition_of(e["id"], e, PARTITIONS), orjson.dumps(e))
                                    for e in chunk], 5.0)
@@ -119,7 +124,7 @@ def bus_run(workers: int, n: int) -> dict[str, Any]:
         from clearspace.service.incidents import epoch
 
         latency = sorted(1000 * (epoch(r["received_at"]) - sent[r["id"]]) for r in rows)
-        return {"workers": workers, "events": n, "accepted_per_s": round(n / publish_s, 1),
+        return {"workers": workers, "events": n, "offered_per_s": rate, "accepted_per_s": round(n / publish_s, 1),
                 "decided_per_s": round(n / decided_s, 1),
                 "latency_ms_p50": round(statistics.median(latency), 1),
                 "latency_ms_p99": round(latency[int(0.99 * (len(latency) - 1))], 1),
@@ -143,15 +148,22 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=1500)
     parser.add_argument("--chaos-seconds", type=float, default=45.0)
     parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--paced-seconds", type=float, default=10.0,
+                        help="after each burst, offer events at half its decided rate for this long (0: skip)")
     args = parser.parse_args()
     single = single_process(args.events)
     print("single process:", single, flush=True)
-    runs = []
+    runs: list[dict[str, Any]] = []
+    paced: list[dict[str, Any]] = []
     for w in [int(x) for x in args.workers.split(",")]:
         runs.append(bus_run(w, args.events))
         print(runs[-1], flush=True)
         runs[-1]["coordination_cpu_ms_per_decision"] = round(
             runs[-1]["worker_cpu_s_per_decision_ms"] - single["cpu_s_per_decision_ms"], 3)
+        if args.paced_seconds > 0:
+            half = round(runs[-1]["decided_per_s"] / 2, 1)
+            paced.append(bus_run(w, max(100, int(half * args.paced_seconds)), rate=half))
+            print("paced at half capacity:", paced[-1], flush=True)
     found: dict[str, Any] = {}
     if args.chaos_seconds > 0:
         db, prefix = new_db(), f"chaos{secrets.token_hex(4)}"
@@ -162,7 +174,7 @@ def main() -> None:
         print("chaos:", found, flush=True)
     out = {"machine": f"{os.cpu_count()} cores shared with other sessions; keyword stand-in engine; "
                       f"PostgreSQL 15 and NATS 2.9 on the same host", "partitions": PARTITIONS,
-           "single_process": single, "bus": runs, "chaos": found}
+           "single_process": single, "bus": runs, "paced_half_capacity": paced, "chaos": found}
     path = ROOT / "benchmarks" / "results" / "bus.json"
     path.write_text(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode() + "\n")
     print(f"wrote {path}")
