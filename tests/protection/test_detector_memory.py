@@ -93,8 +93,10 @@ def _stream(n: int, *, targets: int, authors: int, seed: int = 0, hostile_share:
                   scores=HOSTILE if rng.random() < hostile_share else {"abuse": 0.1}) for i in range(n)]
 
 
-def test_200k_events_from_distinct_authors_at_distinct_targets_stay_under_the_caps() -> None:
-    """Every event from a new author at a new target, inside one window: only the counts bound it."""
+def measure_distinct_stream() -> dict[str, int]:
+    """Every event from a new author at a new target, inside one window: only the counts bound it.
+    Run in a fresh interpreter by the test below (tracemalloc counts every thread's allocations, and
+    threads other tests leave behind would be counted too)."""
     cfg = DetectorConfig(max_posts=5000, max_baselines=5000, max_entries=10_000, max_targets=5000, max_listed=2000,
                          timeline=False)
     det = PileOnDetector(cfg)
@@ -113,6 +115,21 @@ def test_200k_events_from_distinct_authors_at_distinct_targets_stay_under_the_ca
     assert det.entries_ == sum(len(s.window) for s in det.targets_.values()) <= cfg.max_entries
     assert len(det.posts_) <= cfg.max_posts and len(det.baselines_) <= cfg.max_baselines
     assert len(det.targets_) <= cfg.max_targets + 4  # retired a few at a time
+    return {"grown": grown}
+
+
+def test_200k_events_from_distinct_authors_at_distinct_targets_stay_under_the_caps() -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import json; from tests.protection.test_detector_memory import measure_distinct_stream as m; "
+            "print(json.dumps(m()))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    grown = json.loads(run.stdout.strip().splitlines()[-1])["grown"]
     # 150,000 more events once the caps are full add under 20 bytes an event (the caps' own slack)
     assert grown / 150_000 < 20, f"{grown / 150_000:.0f} bytes per event"
 
