@@ -21,6 +21,9 @@ from typing import Any, Protocol
 from clearspace.evaluation.functional import LANGS, Case
 
 Progress = Callable[[int], None]
+# the engine's stances that the suites' annotation folds into another: criticism of what someone did is
+# annotated ``neutral`` (data/functional/README.md); the engine calls it ``criticizing``
+SUITE_STANCE = {"criticizing": "neutral"}
 
 
 class Scorer(Protocol):
@@ -130,7 +133,7 @@ def _outcome(case: Case, result: Any) -> Outcome:
     scores = getattr(result, "scores", None)
     abuse = scores.get("abuse") if isinstance(scores, dict) else None
     return Outcome(case, bool(result.abusive), target=None if target is None else str(target),
-                   stance=None if stance is None else str(stance),
+                   stance=None if stance is None else SUITE_STANCE.get(str(stance), str(stance)),
                    abuse=None if abuse is None else round(float(abuse), 4))
 
 

@@ -33,7 +33,7 @@ from clearspace.types import HeadScore, Signal, Span
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import HeadCalibration
 from clearspace.verdict.harm_scorer import HarmOpinion
-from clearspace.verdict.stance import PROTECTIVE, stance
+from clearspace.verdict.stance import PROTECTIVE, settle, stance
 
 HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumanization"})
 WORD_KINDS = frozenset({"lexicon.insult", "lexicon.slur", "lexicon.sexual", "lexicon.harassment",
@@ -49,10 +49,17 @@ SHORT_TEXT = 60
 TINY = 0.01  # a category score this low is left as the model gave it
 MAX_SPANS = 64  # spans of one signal the verdict weighs (the first ones): bounds the work on hostile text
 SELF_REASONS = ("negated or self-aimed words", "about the speaker")
+SELF_DOWN_P = 0.3  # the model's (shifted) probability above which words about the speaker put them down
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
 _NAMED_TARGETS = (("you", "addressee"), ("third", "third_person"), ("group", "group"), ("self", "self"),
                   ("we", "self"))
+PLURAL_THIRD = frozenset({"they", "them", "their", "theirs", "他们", "她们", "它们", "这些人", "那些人"})
+SELF_ID_REACH = 6  # characters from 我是 / I'm a to the group the speaker names as their own
+# who a harmless text is about when it names nobody the tables know: the speaker describing themselves,
+# a group's cause, whoever did what is criticised or reported (a company, an official), whoever is thanked
+_IMPLIED_TARGETS = (("ingroup", "self"), ("selfdesc", "self"), ("bias", "group"), ("conduct", "third_person"),
+                    ("report", "third_person"), ("praise", "addressee"))
 CATEGORY_OF = {"threat": "threat", "death_wish": "death_wish", "sexual_harassment": "sexual_harassment",
                "dehumanization": "hate", "lexicon.slur": "hate", "incitement": "incitement", "doxxing": "doxxing",
                "lexicon.threat": "threat", "lexicon.self_harm": "death_wish", "lexicon.sexual": "sexual_harassment"}
@@ -127,14 +134,35 @@ def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], dete
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
     if harm is not None and st not in PROTECTIVE:
         abuse, why = _with_harm_head(abuse, harm, attack, why)
+        if abuse >= 0.5 and st == "neutral":
+            st = "attacking"  # the head found an attack no word gave away: the speaker is the one attacking
     if st == "attacking" and abuse < 0.5 and "conduct" in an.by_type and an.weight("conduct") >= CONDUCT_MIN:
         st = "criticizing"
-    target = _target(an, strongest, attacks)
+    target = _target(an, strongest, attacks, abuse)
     category = _category(strongest, attack, p, target) if abuse >= 0.5 else ""
-    if abuse < 0.5 and st == "attacking" and not (target == "self" and why in SELF_REASONS):
-        st = "neutral"  # nothing harmful is left; a speaker running themselves down still "attacks" themselves
+    if abuse < 0.5 and st in ("attacking", "neutral"):
+        # nothing harmful is left; a speaker running themselves down still "attacks" themselves
+        st = "attacking" if target == "self" and _runs_self_down(p_model, weighed, why) else "neutral"
+    if abuse < 0.5:
+        st = settle(an, st, target, _negates(an, p_model, weighed))
     heads_out = _heads(model, abuse, target, weighed, calibration or {}) if model else []
     return Verdict(abuse >= 0.5, abuse, target, st, category, heads_out + weighed, why)
+
+
+def _runs_self_down(p_model: float, weighed: Sequence[Signal], why: str) -> bool:
+    """Whether a text about the speaker puts them down (我这个猪脑子, I'm such an idiot): an insult aimed at
+    the speaker, or the model reading the words as demeaning before the verdict capped it for that."""
+    if why in SELF_REASONS or p_model >= SELF_DOWN_P:
+        return True
+    return any(s.details.get("weighed") == "self" for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur"))
+
+
+def _negates(an: Analysis, p_model: float, weighed: Sequence[Signal]) -> bool:
+    """Whether a text negates an insult: a negated insulting word, or a negator in a text the model read
+    as insulting (你根本不是什么赔钱货, nobody thinks you're a weirdo)."""
+    if any(s.details.get("weighed") == "negated" for s in weighed if s.kind in WORD_KINDS):
+        return True
+    return p_model >= SELF_DOWN_P and an.has("neg")
 
 
 def _rank(sig: Signal) -> float:
@@ -262,18 +290,59 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     return p, ""
 
 
-def _target(an: Analysis, strongest: Signal | None, attacks: Sequence[tuple[Span, str]]) -> str:
+def _target(an: Analysis, strongest: Signal | None, attacks: Sequence[tuple[Span, str]], abuse: float) -> str:
     if strongest is not None and strongest.score >= 0.5:
-        if strongest.kind in HARM_KINDS:
-            return str(strongest.details.get("target", "none"))
+        if strongest.kind in HARM_KINDS and strongest.details.get("target", "none") != "none":
+            return str(strongest.details["target"])
         ranked = [t for _, t in attacks if t != "none"]
         if ranked:
             return ranked[0]
-    by_type = an.by_type
-    for cue_type, target in _NAMED_TARGETS:
-        if cue_type in by_type:
-            return target
+    named = _named_target(an)
+    if named:
+        return named
+    if abuse >= 0.5:
+        # an attack that names nobody is said to the reader (kys, go drink bleach, 约吗？发点福利看看),
+        # a slur or a dehumanising word names the group it attacks
+        group = strongest is not None and strongest.kind in ("lexicon.slur", "dehumanization")
+        return "group" if group else "addressee"
+    for cue_type, target in _IMPLIED_TARGETS:
+        if cue_type in an.by_type and not (cue_type == "praise" and "exclaim" in an.by_type):
+            return target  # 牛逼！这个特效…: an exclamation of praise thanks nobody
     return "none"
+
+
+def _named_target(an: Analysis) -> str:
+    """Whom the text names, by the first kind of person cue in ``_NAMED_TARGETS`` it holds, leaving out
+    pronouns inside exclamations (我靠, 我的天) and telling a speaker's own group (我是河南人, I'm a Black
+    woman; 我们瘸子, us crips) and a group called "they" (跨性别者…请给她们尊重) from a single person."""
+    by_type = an.by_type
+    if not by_type:
+        return ""
+    shells = an.of_type("exclaim")
+    present = {t for t in ("you", "third", "group", "self", "we", "ingroup")
+               if any(not any(e.start <= c.start and c.end <= e.end for e in shells) for c in by_type.get(t, ()))}
+    if "group" in present or "ingroup" in present:
+        if "self" in present and _says_who_they_are(an):
+            return "self"
+        if "we" in present or ("third" in present and "you" not in present and _plural_third(an)):
+            return "group"
+    for cue_type, target in _NAMED_TARGETS:
+        if cue_type in present:
+            return target
+    return ""
+
+
+def _says_who_they_are(an: Analysis) -> bool:
+    """The speaker names a group as their own: a first-person cue shortly before a group cue."""
+    selves = an.of_type("self", "selfdesc")
+    return any(0 <= g.start - s.end <= SELF_ID_REACH for g in an.of_type("group", "ingroup") for s in selves)
+
+
+def _plural_third(an: Analysis) -> bool:
+    """Every third-person cue is a plural pronoun (they, them, 他们): the group the text names."""
+    thirds = an.of_type("third")
+    plural = [c for c in thirds if an.text[c.start:c.end] in PLURAL_THIRD]
+    return bool(plural) and all(any(p.start <= c.start and c.end <= p.end for p in plural) for c in thirds)
 
 
 def _category(strongest: Signal | None, attack: float, p: float, target: str) -> str:

@@ -29,6 +29,8 @@ def stance(an: Analysis, attacks: Sequence[tuple[Span, str]], harmful: bool) -> 
     if not attacks and not an.has(*STANCE_CUES):
         return "attacking" if harmful else "neutral"  # most texts: nothing quoted, reported or defended
     direct = [span for span, target in attacks if target == "addressee" and not _quoted_words(an, *span)]
+    if not direct and _news(an):
+        return "reporting"  # 一男子留言让邻居“去跳河”，被法院判令公开道歉: quoted words in a report
     if (attacks or an.quotes) and _quotes_to_condemn(an, attacks):
         return "quoting_to_condemn"
     if an.weight("report") >= REPORT_MIN and not direct:
@@ -78,3 +80,37 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
     if strong_objection and an.has("group", "support"):
         return True  # immigrants built half the businesses here, stop blaming them
     return an.weight("support") >= SUPPORT_MIN
+
+
+def unquoted(an: Analysis, *types: str) -> bool:
+    """Whether a cue of one of ``types`` stands outside quotation marks (the speaker's own words)."""
+    return any(not an.quoted(c.start, c.end) for c in an.of_type(*types))
+
+
+def _news(an: Analysis) -> bool:
+    """A report in the third person: report words, and no "I" or "you" of the speaker's own."""
+    return an.weight("report") >= REPORT_MIN and not unquoted(an, "self", "you", "we")
+
+
+def settle(an: Analysis, st: str, target: str, negated: bool) -> str:
+    """The stance of a text the verdict found harmless, where :func:`stance` saw nothing to weigh.
+
+    Which position the speaker takes still matters to the reader of a case or a statement of reasons:
+    quoting to object (有人留言“去跳河算了”，这种话会压垮一个人), reporting (警方已立案调查), defending a
+    person with a negated insult (你不是累赘, he isn't lazy) or a group against a stereotype.
+    ``negated`` says whether the text negates an insulting word or the model's reading of one.
+    The verdict does not depend on this: it only names the stance of a text already found harmless.
+    """
+    if st != "neutral":
+        return st
+    if _news(an):
+        return "reporting"  # 女子收到短信称“我知道你住哪”，警方已立案: the quoted 你 is not the reader
+    if an.quotes and an.has("meta", "condemn", "neg", "support", "report"):
+        return "quoting_to_condemn"
+    if an.weight("report") >= REPORT_MIN:
+        return "reporting"
+    if negated and target in ("addressee", "third_person", "group"):
+        return "defending"
+    if an.has("bias") or (target == "group" and an.has("condemn", "support", "neg")):
+        return "defending"
+    return st

@@ -1,0 +1,63 @@
+"""Target and stance of texts the verdict finds harmless, and of attacks that name nobody.
+
+The annotation they follow is the functional suites' (data/functional/README.md): a harmless text
+still has a target (whom it is about) and a stance (the speaker's position). The texts are written
+for these tests, not taken from the suites or any dataset.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clearspace.engine import Engine
+from clearspace.evaluation.functional import Case
+from clearspace.evaluation.functional_run import _outcome
+from clearspace.text.document import Document
+from clearspace.types import HeadScore
+from clearspace.verdict.analysis import Analysis
+from clearspace.verdict.combine import weigh
+from clearspace.verdict.harm_scorer import HarmOpinion
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "stance"),
+    [
+        ("我真是个猪脑子，又把钥匙忘在公司了", "self", "attacking"),
+        ("I'm such a dope, left my lunch on the bus again", "self", "attacking"),
+        ("一名男子在地铁上对乘客喊“滚回老家”，已被警方行政拘留", "third_person", "reporting"),
+        ("你一点都不笨，只是还没找到合适的方法", "addressee", "defending"),
+        ("he is not lazy at all, he works two jobs", "third_person", "defending"),
+        ("跨性别者也是普通人，请给他们起码的尊重", "group", "defending"),
+        ("我是湖南人，今天做了一锅剁椒鱼头", "self", "neutral"),
+        ("我靠，这场烟花也太好看了", "none", "neutral"),
+    ],
+)
+def test_harmless_texts_have_a_target_and_a_stance(engine: Engine, text: str, target: str, stance: str) -> None:
+    r = engine.score(text)
+    assert not r.abusive, (text, r.scores)
+    assert (r.target, r.stance) == (target, stance), text
+
+
+@pytest.mark.parametrize(("text", "target"), [("just go drink bleach already", "addressee"),
+                                              ("赶紧找根绳子吊死算了，活着浪费粮食", "addressee")])
+def test_an_attack_that_names_nobody_is_aimed_at_the_reader(engine: Engine, text: str, target: str) -> None:
+    r = engine.score(text)
+    assert r.abusive, (text, r.scores)
+    assert (r.target, r.stance) == (target, "attacking")
+
+
+def test_a_text_the_harm_head_raises_is_an_attack_by_the_speaker() -> None:
+    text = "the weather"
+    model = [HeadScore("abuse", 0.05)]
+    calm = weigh(Document(text, text), Analysis.of(text, []), model, [], 0.5)
+    raised = weigh(Document(text, text), Analysis.of(text, []), model, [], 0.5, harm=HarmOpinion(0.95, 0.2, 0.2))
+    assert (calm.abusive, calm.stance) == (False, "neutral")
+    assert (raised.abusive, raised.stance, raised.why) == (True, "attacking", "the harm head")
+
+
+def test_the_suite_reads_criticizing_as_its_neutral() -> None:
+    class Result:
+        abusive, target, stance, scores = False, "third_person", "criticizing", {"abuse": 0.1}
+
+    case = Case("x.1", "criticism_of_conduct", "en", "the council wasted the budget", "ok", "third_person", "neutral")
+    assert _outcome(case, Result()).stance == "neutral"
