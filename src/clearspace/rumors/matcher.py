@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -71,6 +72,13 @@ def query_units(text: str, sentences: bool) -> list[str]:
     return [text, *parts[: MAX_QUERY_UNITS - 1]] if len(parts) > 1 else [text]
 
 
+class MatchScore(TypedDict):
+    """One match as JSON (:meth:`Match.to_dict`)."""
+
+    debunk_id: str
+    score: float
+
+
 @dataclass(frozen=True)
 class Match:
     """One debunk matched to a post: the fused ``score`` and its two parts."""
@@ -82,7 +90,7 @@ class Match:
     rerank: float | None = None
     long_cjk: bool = False  # the post is a long Chinese one (:attr:`ClaimMatcher.threshold_long_cjk` applies)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> MatchScore:
         return {"debunk_id": self.debunk_id, "score": round(self.score, 4)}
 
 

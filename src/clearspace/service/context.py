@@ -16,6 +16,7 @@ from clearspace.errors import Conflict
 from clearspace.model.embeddings import Encoder
 from clearspace.plugins.config import PluginSet
 from clearspace.protection.nudge import SupportLink
+from clearspace.rumors.cards import FoundLabel
 from clearspace.rumors.matcher import Reranker
 from clearspace.service import (
     audit,
@@ -180,7 +181,7 @@ class ServiceContext:
     def after_ingest(self, recorded: list[pipeline.Scored], extra: Mapping[str, Mapping[str, Any]]) -> None:
         self.shadow.offer([(i.event, i.result) for i in recorded], extra)  # after commit; never raises
 
-    def rumor_labels(self, texts: list[str]) -> list[list[dict[str, Any]]]:
+    def rumor_labels(self, texts: list[str]) -> list[list[FoundLabel]]:
         """The debunk labels for new posts; a failure of claim matching (a broken encoder, say) never stops
         ingest: it is logged, the posts go unlabelled, and a backfill labels them later."""
         if not texts:
