@@ -8,36 +8,10 @@ links to the debunk and names the rule (``claim_match@version``) that matched it
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import NotRequired, TypedDict
 
 from clearspace.rumors.matcher import MATCHER_NAME, MATCHER_VERSION, ClaimMatcher, Match
 from clearspace.rumors.model import Debunk
-
-
-class Card(TypedDict):
-    """A debunk card (:func:`card`): the optional fields only when set, ``score`` only for a match."""
-
-    debunk_id: str
-    claim: str
-    verdict: str
-    title: NotRequired[str]
-    url: NotRequired[str]
-    fact_checker: NotRequired[str]
-    published: NotRequired[str]
-    about_person: NotRequired[str]
-    clarification: NotRequired[str]
-    evidence: NotRequired[list[dict[str, str]]]
-    score: NotRequired[float]
-
-
-class FoundLabel(TypedDict):
-    """A label claim matching proposes for a text (:meth:`DebunkRegistry.label_many`)."""
-
-    debunk_id: str
-    score: float
-    verdict: str
-    url: str
-    rule: str
+from clearspace.rumors.views import Card, FoundLabel
 
 
 def card(debunk: Debunk, match: Match | None = None) -> Card:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +32,7 @@ from clearspace.rumors.bm25 import BM25Index
 from clearspace.rumors.model import Debunk
 from clearspace.rumors.passages import BODY, CLAIM, passages, split_sentences
 from clearspace.rumors.tokenize import clean_post, fold, tokens
+from clearspace.rumors.views import MatchScore
 
 MATCHER_NAME = "claim_match"
 MATCHER_VERSION = "1"
@@ -70,13 +70,6 @@ def query_units(text: str, sentences: bool) -> list[str]:
         return [text]
     parts = [p for p in split_sentences(text) if len(p) >= 8]
     return [text, *parts[: MAX_QUERY_UNITS - 1]] if len(parts) > 1 else [text]
-
-
-class MatchScore(TypedDict):
-    """One match as JSON (:meth:`Match.to_dict`)."""
-
-    debunk_id: str
-    score: float
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NotRequired, TypedDict
+from typing import Any
 
 from clearspace.errors import InputError
+from clearspace.rumors.views import DebunkFields
 
 
 class Verdict(enum.StrEnum):
@@ -64,26 +65,6 @@ class Evidence:
         if unknown:
             raise InputError(f"unknown evidence fields {sorted(unknown)}: use publisher, url, quote, date")
         return cls(**{k: _string(data, k) for k in data})
-
-
-class DebunkFields(TypedDict):
-    """A debunk as JSON (:meth:`Debunk.to_dict`): the optional fields only when set."""
-
-    id: str
-    claim: str
-    verdict: str
-    text: NotRequired[str]
-    title: NotRequired[str]
-    url: NotRequired[str]
-    fact_checker: NotRequired[str]
-    language: NotRequired[str]
-    published: NotRequired[str]
-    updated: NotRequired[str]
-    claim_date: NotRequired[str]
-    about_person: NotRequired[str]
-    clarification: NotRequired[str]
-    variants: NotRequired[list[str]]
-    evidence: NotRequired[list[dict[str, str]]]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from clearspace.errors import Conflict, InputError
-from clearspace.rumors.cards import Card
+from clearspace.rumors.views import Card
 from clearspace.service import debunks
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.results_rumors import ClarificationView, SearchCard

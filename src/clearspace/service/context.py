@@ -12,12 +12,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from clearspace.errors import Conflict
 from clearspace.model.embeddings import Encoder
 from clearspace.plugins.config import PluginSet
 from clearspace.protection.nudge import SupportLink
-from clearspace.rumors.cards import FoundLabel
 from clearspace.rumors.matcher import Reranker
+from clearspace.rumors.views import FoundLabel
 from clearspace.service import (
     audit,
     checkpoints,
@@ -69,7 +71,7 @@ class ServiceContext:
         self.shared_pileons = (pileon_shared.SharedDetection(store, clock, self.unit, self.live_detector,
                                                              self.support_links, settings)
                                if detect and shared else None)
-        self.evidence_key_: Any = None
+        self.evidence_key_: Ed25519PrivateKey | None = None
         self.audit_checked: audit.VerifyResult | None = None
         self.policy_tracker = policy_state.Tracker()  # the policy this process runs (issue 14, reloads)
         self.plugin_set = PluginSet()  # issue 13: set by build_service from the settings
@@ -193,7 +195,7 @@ class ServiceContext:
             return [[] for _ in texts]
 
     # ------------------------------------------------------------------ signing
-    def evidence_key(self) -> Any:
+    def evidence_key(self) -> Ed25519PrivateKey:
         """The Ed25519 key that signs evidence bundles and checkpoints (created next to the database on first use)."""
         if self.evidence_key_ is None:
             self.evidence_key_ = protection_jobs.load_or_create(protection_jobs.key_path(self.settings, self.store))

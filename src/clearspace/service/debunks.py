@@ -19,10 +19,11 @@ from typing import Any, Final
 
 from clearspace.errors import Conflict, InputError, NotFound
 from clearspace.model.embeddings import Encoder
-from clearspace.rumors.cards import Card, DebunkRegistry, FoundLabel
+from clearspace.rumors.cards import DebunkRegistry
 from clearspace.rumors.claimreview import from_claimreview, iter_claimreviews, to_claimreview
-from clearspace.rumors.matcher import MATCHER_NAME, MATCHER_VERSION, MatchScore, Reranker, build_matcher, is_cjk
+from clearspace.rumors.matcher import MATCHER_NAME, MATCHER_VERSION, Reranker, build_matcher, is_cjk
 from clearspace.rumors.model import Debunk
+from clearspace.rumors.views import Card, FoundLabel, MatchScore
 from clearspace.service.results_rumors import ClarificationView, DebunkVersion, DebunkView
 from clearspace.service.unit import Unit
 from clearspace.store import Row, Store, Tx

@@ -25,9 +25,10 @@ def account_history(tx: Tx, account: str, now: str, limit: int = 20) -> AccountH
     for d in made:  # the detectors' signals (spans included): the first decision that has any
         if d["signals"] and d["event_id"] not in seen:
             seen[d["event_id"]] = d["signals"]
-    posts: list[HistoryPost] = [{"id": e["id"], "text": e["text"], "surface": e["surface"], "target_user": e["target_user"],
-              "received_at": e["received_at"], "action": action.get(e["id"]), "signals": seen.get(e["id"], [])}
-             for e in events]
+    posts: list[HistoryPost] = [
+        {"id": e["id"], "text": e["text"], "surface": e["surface"], "target_user": e["target_user"],
+         "received_at": e["received_at"], "action": action.get(e["id"]), "signals": seen.get(e["id"], [])}
+        for e in events]
     about = tx.select("decisions", {"account": account}, order_by=["-created_at"], limit=limit)
     lifted = tx.select("strikes", {"account": account, "lifted_at": Op(">", "")}, order_by=["-created_at"],
                        limit=limit)

@@ -26,7 +26,7 @@ from typing import Any, Final, Protocol
 
 from clearspace.policy import Policy
 from clearspace.result import ItemError, ScoreResult
-from clearspace.rumors.cards import FoundLabel
+from clearspace.rumors.views import FoundLabel
 from clearspace.service import account_ingest, cases, decisions, incidents, labels, strikes
 from clearspace.service.accounts import reach_context
 from clearspace.service.clock import iso, parse_time

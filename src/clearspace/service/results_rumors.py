@@ -6,9 +6,7 @@ service makes it (the function named in its docstring), so the JSON the API answ
 
 from typing import Any, NotRequired, TypedDict
 
-from clearspace.rumors.cards import Card, FoundLabel
-from clearspace.rumors.matcher import MatchScore
-from clearspace.rumors.model import DebunkFields
+from clearspace.rumors.views import Card, DebunkFields, FoundLabel, MatchScore
 
 __all__ = ["Card", "FoundLabel", "MatchScore"]
 
