@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from clearspace.errors import InputError
 from clearspace.protection.incidents import Incident
@@ -64,6 +64,16 @@ class NudgeConfig:
     keys: tuple[str, ...] = ("abuse", "insult", "threat", "incitement", "doxxing", "identity_attack")
 
 
+class NudgeFields(TypedDict):
+    """A nudge as JSON (:meth:`Nudge.to_dict`)."""
+
+    level: str
+    show: bool
+    score: float
+    reasons: list[str]
+    message: dict[str, str]  # the message per language (``en``, ``zh``)
+
+
 @dataclass(frozen=True, slots=True)
 class Nudge:
     level: str
@@ -75,7 +85,7 @@ class Nudge:
     def show(self) -> bool:
         return self.level != "none"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> NudgeFields:
         return {"level": self.level, "show": self.show, "score": round(self.score, 4),
                 "reasons": list(self.reasons), "message": dict(self.message)}
 

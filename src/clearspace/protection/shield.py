@@ -20,7 +20,7 @@ otherwise held.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 from clearspace.errors import InputError
 
@@ -105,12 +105,19 @@ class Interaction:
     hostility: float | None = None
 
 
+class VerdictFields(TypedDict):
+    """A verdict as JSON (:meth:`Verdict.to_dict`)."""
+
+    action: str
+    reason: str
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     action: Action
     reason: str
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> VerdictFields:
         return {"action": self.action, "reason": self.reason}
 
 

@@ -8,19 +8,27 @@ links to the debunk and names the rule (``claim_match@version``) that matched it
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from clearspace.rumors.matcher import MATCHER_NAME, MATCHER_VERSION, ClaimMatcher, Match
 from clearspace.rumors.model import Debunk
+from clearspace.rumors.views import Card, FoundLabel
 
 
-def card(debunk: Debunk, match: Match | None = None) -> dict[str, Any]:
+def card(debunk: Debunk, match: Match | None = None) -> Card:
     """The public face of a debunk: claim, verdict, who checked it, the link and any clarification."""
-    out: dict[str, Any] = {"debunk_id": debunk.id, "claim": debunk.claim, "verdict": debunk.verdict.value}
-    for name in ("title", "url", "fact_checker", "published", "about_person", "clarification"):
-        value = getattr(debunk, name)
-        if value:
-            out[name] = value
+    out: Card = {"debunk_id": debunk.id, "claim": debunk.claim, "verdict": debunk.verdict.value}
+    if debunk.title:
+        out["title"] = debunk.title
+    if debunk.url:
+        out["url"] = debunk.url
+    if debunk.fact_checker:
+        out["fact_checker"] = debunk.fact_checker
+    if debunk.published:
+        out["published"] = debunk.published
+    if debunk.about_person:
+        out["about_person"] = debunk.about_person
+    if debunk.clarification:
+        out["clarification"] = debunk.clarification
     if debunk.evidence:
         out["evidence"] = [e.to_dict() for e in debunk.evidence]
     if match is not None:
@@ -54,21 +62,21 @@ class DebunkRegistry:
     def get(self, debunk_id: str) -> Debunk:
         return self.matcher.get(debunk_id)
 
-    def search(self, query: str, k: int = 5, min_score: float | None = None) -> list[dict[str, Any]]:
+    def search(self, query: str, k: int = 5, min_score: float | None = None) -> list[Card]:
         """Cards for the debunks matching a search query, best first."""
         floor = self.matcher.threshold / 2 if min_score is None else min_score
         matches = self.matcher.match([query], k=k)[0]
         return [card(self.get(m.debunk_id), m) for m in matches if m.score >= floor]
 
-    def label(self, text: str, k: int = 3) -> list[dict[str, Any]]:
+    def label(self, text: str, k: int = 3) -> list[FoundLabel]:
         """Labels for a post: each links to its debunk and records the matching rule."""
         return self.label_many([text], k)[0]
 
-    def label_many(self, texts: Sequence[str], k: int = 3) -> list[list[dict[str, Any]]]:
+    def label_many(self, texts: Sequence[str], k: int = 3) -> list[list[FoundLabel]]:
         """:meth:`label` for several texts at once (one encoder call when an encoder is set)."""
         if not texts or not len(self):
             return [[] for _ in texts]
-        out = []
+        out: list[list[FoundLabel]] = []
         for matches in self.matcher.match(list(texts), k=k):
             out.append([{"debunk_id": m.debunk_id, "score": round(m.score, 4),
                          "verdict": self.get(m.debunk_id).verdict.value, "url": self.get(m.debunk_id).url,

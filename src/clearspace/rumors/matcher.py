@@ -32,6 +32,7 @@ from clearspace.rumors.bm25 import BM25Index
 from clearspace.rumors.model import Debunk
 from clearspace.rumors.passages import BODY, CLAIM, passages, split_sentences
 from clearspace.rumors.tokenize import clean_post, fold, tokens
+from clearspace.rumors.views import MatchScore
 
 MATCHER_NAME = "claim_match"
 MATCHER_VERSION = "1"
@@ -82,7 +83,7 @@ class Match:
     rerank: float | None = None
     long_cjk: bool = False  # the post is a long Chinese one (:attr:`ClaimMatcher.threshold_long_cjk` applies)
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> MatchScore:
         return {"debunk_id": self.debunk_id, "score": round(self.score, 4)}
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clearspace.errors import InputError
+from clearspace.rumors.views import DebunkFields
 
 
 class Verdict(enum.StrEnum):
@@ -108,13 +109,29 @@ class Debunk:
             out.append(self.text)
         return [t for t in out if t.strip()]
 
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "claim": self.claim, "verdict": self.verdict.value}
-        for name in ("text", "title", "url", "fact_checker", "language", "published", "updated",
-                     "claim_date", "about_person", "clarification"):
-            value = getattr(self, name)
-            if value:
-                out[name] = value
+    def to_dict(self) -> DebunkFields:
+        """The debunk as JSON: ``id``, ``claim``, ``verdict`` and the fields that are set, in a fixed order."""
+        out: DebunkFields = {"id": self.id, "claim": self.claim, "verdict": self.verdict.value}
+        if self.text:
+            out["text"] = self.text
+        if self.title:
+            out["title"] = self.title
+        if self.url:
+            out["url"] = self.url
+        if self.fact_checker:
+            out["fact_checker"] = self.fact_checker
+        if self.language:
+            out["language"] = self.language
+        if self.published:
+            out["published"] = self.published
+        if self.updated:
+            out["updated"] = self.updated
+        if self.claim_date:
+            out["claim_date"] = self.claim_date
+        if self.about_person:
+            out["about_person"] = self.about_person
+        if self.clarification:
+            out["clarification"] = self.clarification
         if self.variants:
             out["variants"] = list(self.variants)
         if self.evidence:

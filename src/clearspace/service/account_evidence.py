@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from clearspace.accountability.eligibility import Evidence
+from clearspace.service.results_accounts import IncidentRole
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Tx
 
@@ -51,7 +52,7 @@ def strikes(tx: Tx, account: str, since: str, now: str) -> list[Evidence]:
             for r in rows if r["expires_at"] > now]
 
 
-def roles(tx: Tx, account: str, since: str = "") -> list[dict[str, Any]]:
+def roles(tx: Tx, account: str, since: str = "") -> list[IncidentRole]:
     """The account's instigator and first-poster roles in incidents starting after ``since``."""
     rows = tx.select("incident_roles", {"account": account, "start_at": Op(">", since)}, order_by=["-start_at"])
     return [{"incident_id": r["incident_id"], "role": r["role"], "start_at": r["start_at"]} for r in rows]

@@ -15,6 +15,7 @@ from typing import Any, Final
 from clearspace.errors import InputError, NotFound
 from clearspace.service.events import Event, _ident, check_count
 from clearspace.service.results import AccountView
+from clearspace.service.results_accounts import Notification
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 
@@ -126,3 +127,10 @@ def reach_context(tx: Tx, events: Sequence[Event]) -> dict[str, dict[str, Any]]:
         if extra:
             out[event.id] = extra
     return out
+
+
+def notifications(tx: Tx, recipient: str, limit: int = 100) -> list[Notification]:
+    """Messages left for ``recipient``, oldest first."""
+    return [{"id": r["id"], "recipient": r["recipient"], "kind": r["kind"], "payload": r["payload"],
+             "created_at": r["created_at"]}
+            for r in tx.select("notifications", {"recipient": recipient}, order_by=["created_at"], limit=limit)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+from clearspace.service.results_cases import CaseSummary
 from clearspace.store import Op, Row, Tx
 
 SNIPPET_CHARS: Final = 80
@@ -47,7 +48,7 @@ def _categories(tx: Tx, cases: list[Mapping[str, Any]]) -> tuple[dict[str, Row],
     return events, decided, reported, signals
 
 
-def summaries(tx: Tx, cases: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+def summaries(tx: Tx, cases: Iterable[Mapping[str, Any]]) -> dict[str, CaseSummary]:
     """Per case id: ``snippet`` (the start of the post's text or of the appeal's reason; ``more`` when
     cut), the post's detector ``signals`` (so the queue can mask slurs as the case view does),
     ``category`` (the latest decision's or the first report's; None if neither), ``author`` and, for
@@ -58,25 +59,28 @@ def summaries(tx: Tx, cases: Iterable[Mapping[str, Any]]) -> dict[str, dict[str,
     appeal_ids = [c["subject_id"].split(":", 1)[1] for c in rows if c["kind"] == "appeal"]
     appeals = {a["id"]: a for a in _select_in(tx, "appeals", "id", appeal_ids)}
     appealed = {d["id"]: d for d in _select_in(tx, "decisions", "id", [a["decision_id"] for a in appeals.values()])}
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, CaseSummary] = {}
     for case in rows:
         event = events.get(case["event_id"] or "")
-        info: dict[str, Any] = {"snippet": _snip(event["text"]) if event else "",
+        info: CaseSummary = {"snippet": _snip(event["text"]) if event else "",
                                 "more": bool(event and len(event["text"]) > SNIPPET_CHARS),
                                 "signals": signals.get(case["event_id"] or "", []),
                                 "author": event["author"] if event else case["account"],
                                 "category": decided.get(case["event_id"] or "") or reported.get(case["id"])}
         if case["kind"] == "incident" and case["id"] in incidents:
             incident = incidents[case["id"]]
-            info.update(snippet="", author=None, target=incident["target"], category="incitement",
-                        participants=incident["participant_count"], hostile=incident["hostile_events"])
+            info["snippet"], info["author"], info["category"] = "", None, "incitement"
+            info["target"] = incident["target"]
+            info["participants"] = incident["participant_count"]
+            info["hostile"] = incident["hostile_events"]
         elif case["kind"] == "appeal":
             appeal = appeals.get(case["subject_id"].split(":", 1)[1])
             decision = appealed.get(appeal["decision_id"]) if appeal else None
-            info.update(snippet=_snip(appeal["reason"]) if appeal else "", signals=[],
-                        more=bool(appeal and len(appeal["reason"]) > SNIPPET_CHARS),
-                        author=appeal["appellant"] if appeal else None,
-                        category=decision["category"] if decision else None)
+            info["snippet"] = _snip(appeal["reason"]) if appeal else ""
+            info["signals"] = []
+            info["more"] = bool(appeal and len(appeal["reason"]) > SNIPPET_CHARS)
+            info["author"] = appeal["appellant"] if appeal else None
+            info["category"] = decision["category"] if decision else None
         elif case["kind"] == "account":
             info["snippet"] = ""
         out[case["id"]] = info

@@ -10,11 +10,13 @@ Recording one is audited (``debunk.clarified``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Final
 
 from clearspace.errors import Conflict, InputError
+from clearspace.rumors.views import Card
 from clearspace.service import debunks
 from clearspace.service.clock import iso, parse_time
+from clearspace.service.results_rumors import ClarificationView, SearchCard
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 
@@ -22,9 +24,10 @@ MAX_TEXT_CHARS: Final = 5000
 MAX_ACCOUNT_CHARS: Final = 200
 
 
-def public(row: Row) -> dict[str, Any]:
+def public(row: Row) -> ClarificationView:
     """A clarification as the API shows it."""
-    return {k: row[k] for k in ("id", "debunk_id", "account", "text", "stated_at", "created_by", "created_at")}
+    return {"id": row["id"], "debunk_id": row["debunk_id"], "account": row["account"], "text": row["text"],
+            "stated_at": row["stated_at"], "created_by": row["created_by"], "created_at": row["created_at"]}
 
 
 def add(unit: Unit, debunk_id: str, account: str, text: str, stated_at: str | None, actor: str) -> Row:
@@ -52,12 +55,12 @@ def add(unit: Unit, debunk_id: str, account: str, text: str, stated_at: str | No
     return row
 
 
-def active_for(tx: Tx, debunk_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+def active_for(tx: Tx, debunk_ids: Iterable[str]) -> dict[str, list[ClarificationView]]:
     """The clarifications in force for each debunk, newest first (debunks without one are left out)."""
     ids = sorted(set(debunk_ids))
     if not ids:
         return {}
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[ClarificationView]] = {}
     rows = tx.select("clarifications", {"debunk_id": Op("in", ids), "status": "active"},
                      order_by=["-created_at", "id"])
     for row in rows:
@@ -65,7 +68,7 @@ def active_for(tx: Tx, debunk_ids: Iterable[str]) -> dict[str, list[dict[str, An
     return out
 
 
-def with_clarifications(tx: Tx, cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_clarifications(tx: Tx, cards: list[Card]) -> list[SearchCard]:
     """Debunk cards (``cards.card``) with the person's clarifications as ``clarifications`` (a list, maybe empty)."""
     found = active_for(tx, (c["debunk_id"] for c in cards))
     return [{**c, "clarifications": found.get(c["debunk_id"], [])} for c in cards]

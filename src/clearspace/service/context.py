@@ -12,11 +12,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from clearspace.errors import Conflict
 from clearspace.model.embeddings import Encoder
 from clearspace.plugins.config import PluginSet
 from clearspace.protection.nudge import SupportLink
 from clearspace.rumors.matcher import Reranker
+from clearspace.rumors.views import FoundLabel
 from clearspace.service import (
     audit,
     checkpoints,
@@ -68,7 +71,7 @@ class ServiceContext:
         self.shared_pileons = (pileon_shared.SharedDetection(store, clock, self.unit, self.live_detector,
                                                              self.support_links, settings)
                                if detect and shared else None)
-        self.evidence_key_: Any = None
+        self.evidence_key_: Ed25519PrivateKey | None = None
         self.audit_checked: audit.VerifyResult | None = None
         self.policy_tracker = policy_state.Tracker()  # the policy this process runs (issue 14, reloads)
         self.plugin_set = PluginSet()  # issue 13: set by build_service from the settings
@@ -180,7 +183,7 @@ class ServiceContext:
     def after_ingest(self, recorded: list[pipeline.Scored], extra: Mapping[str, Mapping[str, Any]]) -> None:
         self.shadow.offer([(i.event, i.result) for i in recorded], extra)  # after commit; never raises
 
-    def rumor_labels(self, texts: list[str]) -> list[list[dict[str, Any]]]:
+    def rumor_labels(self, texts: list[str]) -> list[list[FoundLabel]]:
         """The debunk labels for new posts; a failure of claim matching (a broken encoder, say) never stops
         ingest: it is logged, the posts go unlabelled, and a backfill labels them later."""
         if not texts:
@@ -192,7 +195,7 @@ class ServiceContext:
             return [[] for _ in texts]
 
     # ------------------------------------------------------------------ signing
-    def evidence_key(self) -> Any:
+    def evidence_key(self) -> Ed25519PrivateKey:
         """The Ed25519 key that signs evidence bundles and checkpoints (created next to the database on first use)."""
         if self.evidence_key_ is None:
             self.evidence_key_ = protection_jobs.load_or_create(protection_jobs.key_path(self.settings, self.store))

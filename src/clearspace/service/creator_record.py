@@ -4,15 +4,15 @@ against its monetization and when each thing expires; shown to the account holde
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from clearspace.service import account_evidence, accounts, monetization, strikes, traffic
+from clearspace.service.results_accounts import CreatorRecord
 from clearspace.store import Op, Tx
 
 DECISIONS = 200
 
 
-def record(tx: Tx, account: str, now: datetime, ratio_days: float) -> dict[str, Any]:
+def record(tx: Tx, account: str, now: datetime, ratio_days: float) -> CreatorRecord:
     row = accounts.require(tx, account)
     ts = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     decided = [d for d in tx.select("decisions", {"account": account}, order_by=["-created_at"], limit=DECISIONS)
@@ -33,7 +33,8 @@ def record(tx: Tx, account: str, now: datetime, ratio_days: float) -> dict[str, 
                        "status": d["status"], "created_at": d["created_at"], "reasons": d["reasons"],
                        "automated": bool(d["automated"]), "statement_id": statements[d["id"]]["id"]
                        if d["id"] in statements else None,
-                       "appeal": {k: appeals[d["id"]][k] for k in ("id", "status", "outcome")}
+                       "appeal": {"id": appeals[d["id"]]["id"], "status": appeals[d["id"]]["status"],
+                                  "outcome": appeals[d["id"]]["outcome"]}
                        if d["id"] in appeals else None} for d in decided],
         "strikes": [{"id": s["id"], "category": s["category"], "created_at": s["created_at"],
                      "expires_at": s["expires_at"], "decision_id": s["decision_id"]}

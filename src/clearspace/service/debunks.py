@@ -23,6 +23,8 @@ from clearspace.rumors.cards import DebunkRegistry
 from clearspace.rumors.claimreview import from_claimreview, iter_claimreviews, to_claimreview
 from clearspace.rumors.matcher import MATCHER_NAME, MATCHER_VERSION, Reranker, build_matcher, is_cjk
 from clearspace.rumors.model import Debunk
+from clearspace.rumors.views import Card, FoundLabel, MatchScore
+from clearspace.service.results_rumors import ClarificationView, DebunkVersion, DebunkView
 from clearspace.service.unit import Unit
 from clearspace.store import Row, Store, Tx
 from clearspace.store.base import Op
@@ -62,7 +64,7 @@ def from_row(row: Row) -> Debunk:
     return Debunk.from_dict(payload)
 
 
-def public(row: Row, clarifications: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+def public(row: Row, clarifications: Sequence[ClarificationView] = ()) -> DebunkView:
     """A stored debunk as the API shows it: its fields, the ClaimReview form, status, version, the row's
     times and the clarifications of the person concerned (``clarifications``, newest first)."""
     debunk = from_row(row)
@@ -232,7 +234,7 @@ def retract(unit: Unit, debunk_id: str, actor: str, reason: str) -> Row:
     return row
 
 
-def history(tx: Tx, debunk_id: str) -> list[dict[str, Any]]:
+def history(tx: Tx, debunk_id: str) -> list[DebunkVersion]:
     """Every version of a debunk, oldest first: ``version``, ``change``, ``actor``, ``reason``, ``at``, ``debunk``."""
     get(tx, debunk_id)
     return [{"version": r["version"], "change": r["change"], "actor": r["actor"], "reason": r["reason"],
@@ -310,12 +312,12 @@ class DebunkIndex:
         with self._lock:
             return len(self.registry())
 
-    def search(self, query: str, k: int = 5) -> list[dict[str, Any]]:
+    def search(self, query: str, k: int = 5) -> list[Card]:
         """Debunk cards for a search query, best first."""
         with self._lock:
             return self.registry().search(query, k=k)
 
-    def match(self, texts: Sequence[str], k: int = 5) -> list[list[dict[str, Any]]]:
+    def match(self, texts: Sequence[str], k: int = 5) -> list[list[MatchScore]]:
         """The ``k`` best debunks for each text, ``{"debunk_id", "score"}`` best first (as ``clearspace match``)."""
         with self._lock:
             registry = self.registry()
@@ -323,11 +325,11 @@ class DebunkIndex:
                 return [[] for _ in texts]
             return [[m.to_dict() for m in found] for found in registry.matcher.match(list(texts), k=k)]
 
-    def label(self, text: str) -> list[dict[str, Any]]:
+    def label(self, text: str) -> list[FoundLabel]:
         """Labels for a text (each links to its debunk and names the rule)."""
         return self.label_many([text])[0]
 
-    def label_many(self, texts: Sequence[str], only: frozenset[str] | None = None) -> list[list[dict[str, Any]]]:
+    def label_many(self, texts: Sequence[str], only: frozenset[str] | None = None) -> list[list[FoundLabel]]:
         """Labels for each text (``only``: keep labels from these debunks alone); ``[]`` each when no debunks."""
         with self._lock:
             registry = self.registry()

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 from clearspace.errors import NotFound
 from clearspace.service.clock import Clock, iso
+from clearspace.service.results_rumors import JobView
 from clearspace.service.unit import Unit
 from clearspace.store import Row, Store, Tx
 
@@ -22,10 +23,12 @@ KINDS: Final = ("backfill_labels",)
 log = logging.getLogger(__name__)
 
 
-def public(row: Row) -> dict[str, Any]:
+def public(row: Row) -> JobView:
     """A job as the API shows it."""
-    return {k: row[k] for k in ("id", "kind", "params", "status", "total", "done", "result", "error", "created_by",
-                                "created_at", "updated_at", "finished_at")}
+    return {"id": row["id"], "kind": row["kind"], "params": row["params"], "status": row["status"],
+            "total": row["total"], "done": row["done"], "result": row["result"], "error": row["error"],
+            "created_by": row["created_by"], "created_at": row["created_at"], "updated_at": row["updated_at"],
+            "finished_at": row["finished_at"]}
 
 
 def create(unit: Unit, kind: str, params: Mapping[str, Any], actor: str) -> Row:

@@ -11,23 +11,24 @@ from typing import Any
 
 from clearspace.errors import Conflict, InputError, NotFound
 from clearspace.service import labels, notes
+from clearspace.service.results_rumors import LabelToReview, LabelView, NoteToReview
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Tx
 
 
-def recent(tx: Tx, *, waiting: bool = True, limit: int = 100) -> list[dict[str, Any]]:
+def recent(tx: Tx, *, waiting: bool = True, limit: int = 100) -> list[LabelToReview]:
     """Labels newest first, each with its post's text and author; ``waiting``: active and not yet checked."""
     where: dict[str, Any] = {"status": labels.ACTIVE, "reviewed_at": None} if waiting else {}
     rows = tx.select("post_labels", where, order_by=["-created_at", "id"], limit=limit)
     events = {e["id"]: e for e in tx.select("events", {"id": Op("in", [r["event_id"] for r in rows])})} if rows else {}
-    out = []
+    out: list[LabelToReview] = []
     for label in labels.public_many(tx, rows):
         event = events.get(label["event_id"]) or {}
         out.append({**label, "post": {"text": event.get("text", ""), "author": event.get("author")}})
     return out
 
 
-def review(unit: Unit, label_id: str, actor: str, confirm: bool, reason: str) -> dict[str, Any]:
+def review(unit: Unit, label_id: str, actor: str, confirm: bool, reason: str) -> LabelView:
     """Confirm or reject one active, unchecked label; rejecting withdraws it and reverses its decision."""
     row = None if "\x00" in label_id else unit.tx.get("post_labels", label_id)
     if row is None:
@@ -49,7 +50,7 @@ def review(unit: Unit, label_id: str, actor: str, confirm: bool, reason: str) ->
     return labels.public_many(unit.tx, [stored])[0]
 
 
-def recent_notes(tx: Tx, *, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+def recent_notes(tx: Tx, *, status: str | None = None, limit: int = 100) -> list[NoteToReview]:
     """Crowd notes newest first (one status only, when given), with their post's text."""
     where: dict[str, Any] = {"status": status} if status else {}
     rows = tx.select("notes", where, order_by=["-created_at", "id"], limit=limit)

@@ -30,6 +30,7 @@ from clearspace.rumors.matcher import MATCHER_NAME
 from clearspace.service import clarifications, debunks, decisions
 from clearspace.service.account_evidence import note_rumor_post
 from clearspace.service.debunks import DebunkIndex
+from clearspace.service.results_rumors import Backfill, ClarificationView, LabelView
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Store, Tx
 
@@ -59,11 +60,13 @@ def facts(debunk: Row, score: float, rule: str) -> str:
             "The post stays up with a label linking to the debunk.")
 
 
-def public(label: Row, debunk: Row | None, clarified: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+def public(label: Row, debunk: Row | None, clarified: Sequence[ClarificationView] = ()) -> LabelView:
     """A label as the API shows it: the row, the verdict and link, and the debunk's card with clarifications."""
-    out: dict[str, Any] = {k: label[k] for k in ("id", "event_id", "debunk_id", "decision_id", "score", "rule",
-                                                 "status", "created_at", "withdrawn_at", "withdrawn_reason")}
-    out["reviewed_by"], out["reviewed_at"] = label.get("reviewed_by"), label.get("reviewed_at")
+    out: LabelView = {"id": label["id"], "event_id": label["event_id"], "debunk_id": label["debunk_id"],
+                      "decision_id": label["decision_id"], "score": label["score"], "rule": label["rule"],
+                      "status": label["status"], "created_at": label["created_at"],
+                      "withdrawn_at": label["withdrawn_at"], "withdrawn_reason": label["withdrawn_reason"],
+                      "reviewed_by": label.get("reviewed_by"), "reviewed_at": label.get("reviewed_at")}
     if debunk is not None:
         item = debunks.from_row(debunk)
         out["verdict"] = item.verdict.value
@@ -73,14 +76,14 @@ def public(label: Row, debunk: Row | None, clarified: Sequence[Mapping[str, Any]
     return out
 
 
-def public_many(tx: Tx, rows: Sequence[Row]) -> list[dict[str, Any]]:
+def public_many(tx: Tx, rows: Sequence[Row]) -> list[LabelView]:
     ids = sorted({r["debunk_id"] for r in rows})
     stored = {d["id"]: d for d in tx.select("debunks", {"id": Op("in", ids)})} if ids else {}
     clarified = clarifications.active_for(tx, ids)
     return [public(r, stored.get(r["debunk_id"]), clarified.get(r["debunk_id"], [])) for r in rows]
 
 
-def labels_of(tx: Tx, event_id: str, include_withdrawn: bool = False) -> list[dict[str, Any]]:
+def labels_of(tx: Tx, event_id: str, include_withdrawn: bool = False) -> list[LabelView]:
     """The labels of one post, highest score first (withdrawn ones only when asked)."""
     where: dict[str, Any] = {"event_id": event_id}
     if not include_withdrawn:
@@ -88,24 +91,24 @@ def labels_of(tx: Tx, event_id: str, include_withdrawn: bool = False) -> list[di
     return public_many(tx, tx.select("post_labels", where, order_by=["-score", "debunk_id"]))
 
 
-def active_labels_for(tx: Tx, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+def active_labels_for(tx: Tx, event_ids: Sequence[str]) -> dict[str, list[LabelView]]:
     """Active labels per event (events without one are left out)."""
     if not event_ids:
         return {}
     rows = tx.select("post_labels", {"event_id": Op("in", list(event_ids)), "status": ACTIVE},
                      order_by=["-score", "debunk_id"])
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[LabelView]] = {}
     for label in public_many(tx, rows) if rows else []:
         out.setdefault(label["event_id"], []).append(label)
     return out
 
 
 def apply(unit: Unit, event: Mapping[str, Any], found: Sequence[Mapping[str, Any]], actor: str,
-          source: str = "ingest") -> list[dict[str, Any]]:
+          source: str = "ingest") -> list[LabelView]:
     """Record the labels ``found`` for a stored event (``id``, ``author``, ``ts``, ``received_at``): one
     decision and one ``post_labels`` row each. A label the post already has (active or withdrawn) and a
     debunk that is gone or retracted are skipped. Returns the new labels (public form)."""
-    out = []
+    out: list[LabelView] = []
     if found:
         unit.lock("label", event["id"])  # so nobody can insert a label between the check below and the insert
     for match in found:
@@ -185,7 +188,7 @@ def check_debunks(tx: Tx, debunk_ids: Sequence[str] | None) -> None:
 
 def backfill(store: Store, index: DebunkIndex, open_unit: Callable[[], AbstractContextManager[Unit]], *,
              debunk_ids: Sequence[str] | None, actor: str, page_size: int = 500,
-             progress: Progress | None = None) -> dict[str, Any]:
+             progress: Progress | None = None) -> Backfill:
     """Label every stored post that matches the registry (or only the debunks ``debunk_ids``).
 
     Posts are read in pages of ``page_size`` in id order; the labels of a page are written in one
@@ -217,7 +220,7 @@ def backfill(store: Store, index: DebunkIndex, open_unit: Callable[[], AbstractC
         last = page[-1]["id"]
         if progress is not None:
             progress(scanned, max(total, scanned), labelled)
-    result = {"scanned": scanned, "total": max(total, scanned), "labelled": labelled, "posts_labelled": posts,
+    result: Backfill = {"scanned": scanned, "total": max(total, scanned), "labelled": labelled, "posts_labelled": posts,
               "debunk_ids": sorted(only) if only is not None else None}
     with open_unit() as unit:
         unit.log("labels.backfilled", actor, "debunks", result)

@@ -21,6 +21,7 @@ from typing import Any, Final, TypedDict
 
 from clearspace.errors import InputError, NotFound, PermissionDenied
 from clearspace.rumors.notes import HELPFUL, NEEDS_MORE, RATING_VALUES, RULE, Note, Rating, ScoringConfig, score_notes
+from clearspace.service.results_rumors import NoteView
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 from clearspace.text.urls import check_web_url
@@ -40,9 +41,9 @@ def _ident(value: Any, name: str) -> str:
     return value
 
 
-def public(row: Row, history: Sequence[Row] | None = None) -> dict[str, Any]:
+def public(row: Row, history: Sequence[Row] | None = None) -> NoteView:
     """A note as the API shows it; ``shown`` is true when its status is ``helpful``."""
-    out: dict[str, Any] = {
+    out: NoteView = {
         "id": row["id"], "event_id": row["event_id"], "author": row["author"], "text": row["text"],
         "sources": row["sources"], "status": row["status"], "shown": row["status"] == HELPFUL,
         "score": {"intercept": row["intercept"], "factor": row["factor"], "stderr": row["stderr"],
@@ -50,8 +51,9 @@ def public(row: Row, history: Sequence[Row] | None = None) -> dict[str, Any]:
         "created_at": row["created_at"],
     }
     if history is not None:
-        out["history"] = [{k: h[k] for k in ("status", "previous", "rule", "intercept", "factor", "stderr", "ratings",
-                                              "created_at")} for h in history]
+        out["history"] = [{"status": h["status"], "previous": h["previous"], "rule": h["rule"],
+                           "intercept": h["intercept"], "factor": h["factor"], "stderr": h["stderr"],
+                           "ratings": h["ratings"], "created_at": h["created_at"]} for h in history]
     return out
 
 
@@ -169,11 +171,11 @@ def export_rows(tx: Tx) -> tuple[list[Note], list[Rating]]:
     return notes, ratings
 
 
-def shown_for(tx: Tx, event_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+def shown_for(tx: Tx, event_ids: Sequence[str]) -> dict[str, list[NoteView]]:
     """The notes shown on each post (posts without one are left out)."""
     if not event_ids:
         return {}
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[NoteView]] = {}
     for row in tx.select("notes", {"event_id": Op("in", list(event_ids)), "status": HELPFUL},
                          order_by=["created_at", "id"]):
         out.setdefault(row["event_id"], []).append(public(row))

@@ -9,11 +9,12 @@ organization (rule ``organization``), with the same statement of reasons and app
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from clearspace.errors import Conflict, InputError, NotFound
 from clearspace.service import account_evidence, monetization
 from clearspace.service.events import _ident
+from clearspace.service.results_accounts import MemberStanding, OrganizationView, OrgProposal
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 
@@ -26,12 +27,12 @@ def members(tx: Tx, organization: str) -> list[Row]:
     return tx.select("accounts", {"organization": organization}, order_by=["id"], limit=10_000)
 
 
-def view(tx: Tx, organization: str, now: str) -> dict[str, Any]:
+def view(tx: Tx, organization: str, now: str) -> OrganizationView:
     """The organization's accounts, each with what counts against it, and its proposals."""
     rows = members(tx, _ident(organization, "organization"))
     if not rows:
         raise NotFound(f"no accounts in organization {organization!r}")
-    out = []
+    out: list[MemberStanding] = []
     for row in rows:
         account = row["id"]
         standing = tx.get("account_standing", account)
@@ -55,12 +56,14 @@ def view(tx: Tx, organization: str, now: str) -> dict[str, Any]:
                                                        order_by=["-created_at"], limit=100)]}
 
 
-def public(row: Row) -> dict[str, Any]:
-    return {k: row[k] for k in ("id", "organization", "measure", "reason", "accounts", "status", "proposed_by",
-                                "created_at", "decided_by", "decided_at", "note")}
+def public(row: Row) -> OrgProposal:
+    return {"id": row["id"], "organization": row["organization"], "measure": row["measure"], "reason": row["reason"],
+            "accounts": row["accounts"], "status": row["status"], "proposed_by": row["proposed_by"],
+            "created_at": row["created_at"], "decided_by": row["decided_by"], "decided_at": row["decided_at"],
+            "note": row["note"]}
 
 
-def propose(unit: Unit, organization: str, measure: str, reason: str, actor: str) -> dict[str, Any]:
+def propose(unit: Unit, organization: str, measure: str, reason: str, actor: str) -> OrgProposal:
     if measure not in MEASURES:
         raise InputError(f"measure must be one of {', '.join(MEASURES)}")
     if not reason.strip() or "\x00" in reason:
@@ -77,7 +80,7 @@ def propose(unit: Unit, organization: str, measure: str, reason: str, actor: str
     return public(row)
 
 
-def decide(unit: Unit, proposal_id: str, confirm: bool, note: str, actor: str) -> dict[str, Any]:
+def decide(unit: Unit, proposal_id: str, confirm: bool, note: str, actor: str) -> OrgProposal:
     """A senior moderator confirms or rejects a proposal (not their own)."""
     row = None if "\x00" in proposal_id else unit.tx.get("org_proposals", proposal_id)
     if row is None:

@@ -38,7 +38,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Final
 
 from clearspace.errors import Conflict
 from clearspace.protection.events import Event as DetectorEvent
@@ -47,6 +47,7 @@ from clearspace.service import incidents
 from clearspace.service.clock import Clock, iso, parse_time
 from clearspace.service.incidents import LiveDetector, Snapshot
 from clearspace.service.leases import TAKEN, Grant, Lease, holder_id
+from clearspace.service.results_protection import PileonTick
 from clearspace.service.settings import Settings
 from clearspace.service.unit import Unit
 from clearspace.store import Row, Store, Tx
@@ -57,7 +58,7 @@ MICROSECOND: Final = timedelta(microseconds=1)  # receipt times' resolution: sli
 log = logging.getLogger("clearspace.pileons")
 
 
-def idle() -> dict[str, Any]:
+def idle() -> PileonTick:
     """A tick's answer when this process does not detect."""
     return {"holder": False, "events": 0, "opened": 0, "updated": 0, "ended": 0}
 
@@ -119,7 +120,7 @@ class SharedDetection:
         self._renewed = 0.0
         self._lock = threading.Lock()
 
-    def tick(self) -> dict[str, Any]:
+    def tick(self) -> PileonTick:
         """Take or renew the lease; as its holder, detect over the events stored since the last tick.
 
         Answers ``holder`` and, for the holder, how many ``events`` it read and incidents it
@@ -147,7 +148,7 @@ class SharedDetection:
         self.lease.release(self.clock())
 
     # ------------------------------------------------------------------ the holder's work
-    def _detect(self, now: datetime, grant: Grant) -> dict[str, Any]:
+    def _detect(self, now: datetime, grant: Grant) -> PileonTick:
         wall = now.timestamp()
         over = self._take_over(wall, grant.previous) if grant.outcome == TAKEN or self.live is None else []
         assert self.live is not None and self.tail is not None

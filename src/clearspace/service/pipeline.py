@@ -26,6 +26,7 @@ from typing import Any, Final, Protocol
 
 from clearspace.policy import Policy
 from clearspace.result import ItemError, ScoreResult
+from clearspace.rumors.views import FoundLabel
 from clearspace.service import account_ingest, cases, decisions, incidents, labels, strikes
 from clearspace.service.accounts import reach_context
 from clearspace.service.clock import iso, parse_time
@@ -82,7 +83,7 @@ class Pipeline:
     open_unit: Opener
     now: Callable[[], str]
     partitions: int
-    rumor: Callable[[list[str]], list[list[dict[str, Any]]]]
+    rumor: Callable[[list[str]], list[list[FoundLabel]]]
     pileons: Callable[[], incidents.LiveDetector | None]
     support_links: Callable[[], Sequence[Any]]
     after: Callable[[list[Scored], Mapping[str, Mapping[str, Any]]], None]

@@ -8,6 +8,8 @@ the service makes it (the functions named below), not cast from a row.
 
 from typing import Any, NotRequired, TypedDict
 
+from clearspace.service.results_rumors import LabelView
+
 
 class Answer(TypedDict):
     """What ingest answers for one event (``POST /v1/events``): :func:`clearspace.service.pipeline.answer_for`."""
@@ -25,7 +27,7 @@ class Answer(TypedDict):
     language: str | None
     statement_id: str | None
     duplicate: bool
-    rumor_labels: list[dict[str, Any]]
+    rumor_labels: list[LabelView]
     case_id: NotRequired[str]
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any, Final
+from typing import Final
 
 from clearspace.errors import Conflict, InputError
 from clearspace.service import cases, decisions, labels, monetization, reports, strikes, training
 from clearspace.service.clock import iso
+from clearspace.service.results_cases import BatchResult, Struck
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 
@@ -72,7 +73,7 @@ def incident_participants(tx: Tx, target: str, since: str) -> list[str]:
 
 
 def batch_action(unit: Unit, accounts: list[str], category: str, explanation: str, owner: str,
-                 *, target: str | None = None, window_minutes: float = 1440.0) -> dict[str, Any]:
+                 *, target: str | None = None, window_minutes: float = 1440.0) -> BatchResult:
     """Strike (and so step up restrictions for) each account, e.g. every participant of a pile-on."""
     if not explanation.strip():
         raise InputError("explain the batch action: 'explanation' goes into every statement of reasons")
@@ -82,13 +83,13 @@ def batch_action(unit: Unit, accounts: list[str], category: str, explanation: st
     if not accounts:
         raise InputError("no accounts to act on: give 'accounts', an 'incident_id' with participants (in 'roles'), "
                          "or a 'target_user' with recent flagged events")
-    results = []
+    results: list[Struck] = []
     for account in accounts:
         row = decisions.record(unit, decisions.Draft(
             event_id=None, account=account, action="limit", category=category, facts=explanation,
             automated=False, decided_by=owner, human_involved=True, reasons=[explanation]))
         strike, restricted = strikes.add_strike(unit, account, category, row["id"], owner)
-        results.append({"account": account, "decision_id": row["id"], "strike_id": strike and strike["id"],
+        results.append({"account": account, "decision_id": row["id"], "strike_id": strike["id"] if strike else None,
                         "restrictions": [r["kind"] for r in restricted]})
     unit.log("incident.batch_action", owner, target or "accounts", {"accounts": accounts, "category": category})
     monetization.refresh(unit, accounts)  # issue 16: strikes count against monetization

@@ -16,6 +16,7 @@ from typing import Any, Final
 from clearspace.accountability.traffic import Interaction, hostile_to_others, is_engagement, ratio
 from clearspace.result import ScoreResult
 from clearspace.service.events import Event
+from clearspace.service.results_accounts import DailyTraffic, PostTraffic
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
 
@@ -91,19 +92,19 @@ def window(tx: Tx, account: str, now: datetime, days: float, after_day: str = ""
     return sum(r["engagement"] for r in rows), sum(r["hostile"] for r in rows)
 
 
-def hostile_posts(tx: Tx, account: str, limit: int = 5) -> list[Row]:
+def hostile_posts(tx: Tx, account: str, limit: int = 5) -> list[PostTraffic]:
     """The account's posts that drew the most hostility onto others (the ratio's evidence)."""
     rows = tx.select("post_traffic", {"account": account, "hostile": Op(">", 0)}, order_by=["-hostile", "id"],
                      limit=limit)
     return [public_post(r) for r in rows]
 
 
-def public_post(row: Row) -> dict[str, Any]:
+def public_post(row: Row) -> PostTraffic:
     return {"post": row["id"], "account": row["account"], "day": row["day"], "engagement": row["engagement"],
             "hostile": row["hostile"], "ratio": ratio(row["engagement"], row["hostile"])}
 
 
-def daily(tx: Tx, account: str, now: datetime, days: float) -> list[dict[str, Any]]:
+def daily(tx: Tx, account: str, now: datetime, days: float) -> list[DailyTraffic]:
     """Per-day engagement and hostility over the last ``days`` days (for the record page's chart)."""
     first = (now - timedelta(days=days)).strftime("%Y-%m-%d")
     rows = tx.select("account_traffic", {"account": account, "day": Op(">=", first)}, order_by=["day"])

@@ -31,7 +31,8 @@ def add_routes(router: APIRouter, console: Console) -> None:
             rules = service.admin.policy_rules()
             # the rules that fired stay shown once a moderator's decision (which fires none) closes the case
             fired_by = next((d for d in reversed(decided) if d.get("rules")), source)
-            fired = [(r, rules.get(r, {})) for r in (fired_by or {}).get("rules", [])]
+            fired: list[tuple[str, Mapping[str, object]]] = [(r, rules.get(r, {}))
+                                                             for r in (fired_by or {}).get("rules", [])]
             filed = case["reports_filed"]
             leased = (case["lease_until"] or "") > service.now()
             link, incident = None, None

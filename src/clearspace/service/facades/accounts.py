@@ -11,6 +11,15 @@ from clearspace.service import (
 )
 from clearspace.service.context import Facade
 from clearspace.service.results import AccountStatus, AccountView, Monetization
+from clearspace.service.results_accounts import (
+    AccountHistory,
+    CreatorRecord,
+    Notification,
+    OrganizationView,
+    OrgProposal,
+    PostTraffic,
+    Traffic,
+)
 
 log = logging.getLogger(__name__)
 
@@ -25,12 +34,14 @@ class AccountsFacade(Facade):
         with self._ctx.store.read() as tx:
             return account_status(tx, account, self._ctx.now())
 
-    def notifications(self, recipient: str, limit: int = 100) -> list[dict[str, Any]]:
+    def notifications(self, recipient: str, limit: int = 100) -> list[Notification]:
         """Messages left for an account (report outcomes, decisions, appeal outcomes, restrictions)."""
-        with self._ctx.store.read() as tx:
-            return tx.select("notifications", {"recipient": recipient}, order_by=["created_at"], limit=limit)
+        from clearspace.service import accounts
 
-    def history(self, account: str, limit: int = 20) -> dict[str, Any]:
+        with self._ctx.store.read() as tx:
+            return accounts.notifications(tx, recipient, limit)
+
+    def history(self, account: str, limit: int = 20) -> AccountHistory:
         """Strikes, restrictions, latest posts (with the action on each) and decisions about an account."""
         from clearspace.service.history import account_history
 
@@ -60,7 +71,7 @@ class AccountsFacade(Facade):
         with self._ctx.store.read() as tx:
             return monetization.answer(tx, account, self._ctx.now())
 
-    def traffic(self, account: str, posts: int = 10) -> dict[str, Any]:
+    def traffic(self, account: str, posts: int = 10) -> Traffic:
         """The toxic-traffic ratio of an account over ``toxic_ratio_days``, per day, its most hostile
         posts and its instigator / first-poster roles in pile-on incidents."""
         from clearspace.service import account_evidence, accounts, traffic
@@ -77,7 +88,7 @@ class AccountsFacade(Facade):
                     "instigator": sum(1 for r in roles if r["role"] == "instigator"),
                     "first_poster": sum(1 for r in roles if r["role"] == "first_poster"), "incidents": roles}
 
-    def post_traffic(self, event_id: str) -> dict[str, Any]:
+    def post_traffic(self, event_id: str) -> PostTraffic:
         """How much engagement one post drew and how much of it was hostility onto others."""
         from clearspace.service import traffic
 
@@ -87,28 +98,28 @@ class AccountsFacade(Facade):
                 raise NotFound(f"no event {event_id!r}")
         return traffic.public_post(row) if row else {"post": event_id, "engagement": 0, "hostile": 0, "ratio": 0.0}
 
-    def creator_record(self, account: str) -> dict[str, Any]:
+    def creator_record(self, account: str) -> CreatorRecord:
         """What was decided about an account, why, what counts against its monetization and until when."""
         from clearspace.service.creator_record import record
 
         with self._ctx.store.read() as tx:
             return record(tx, account, self._ctx.clock(), self._ctx.settings.toxic_ratio_days)
 
-    def organization(self, name: str) -> dict[str, Any]:
+    def organization(self, name: str) -> OrganizationView:
         """An organization's accounts with their strikes, incidents, rumor labels and ratios, and its proposals."""
         from clearspace.service import organizations
 
         with self._ctx.store.read() as tx:
             return organizations.view(tx, name, self._ctx.now())
 
-    def propose_org_measure(self, name: str, measure: str, reason: str, actor: str) -> dict[str, Any]:
+    def propose_org_measure(self, name: str, measure: str, reason: str, actor: str) -> OrgProposal:
         """Propose a measure against an organization (it does nothing until a senior moderator confirms it)."""
         from clearspace.service import organizations
 
         with self._ctx.unit() as unit:
             return organizations.propose(unit, name, measure, reason, actor)
 
-    def decide_org_proposal(self, proposal_id: str, confirm: bool, note: str, actor: str) -> dict[str, Any]:
+    def decide_org_proposal(self, proposal_id: str, confirm: bool, note: str, actor: str) -> OrgProposal:
         """Confirm or reject an organization proposal (senior moderators; not the proposer)."""
         from clearspace.service import organizations
 

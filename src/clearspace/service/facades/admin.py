@@ -17,6 +17,7 @@ from clearspace.service import (
 )
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.context import Facade
+from clearspace.service.results_admin import PolicyRule
 from clearspace.store import Row
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,7 @@ class AdminFacade(Facade):
         lo, hi = transparency.bounds(start, end)
         return transparency.timeline(audit.export(self._ctx.store, lo, hi), lo, hi)
 
-    def policy_rules(self) -> dict[str, dict[str, Any]]:
+    def policy_rules(self) -> dict[str, PolicyRule]:
         """The engine's policy rules by ``name@version``: category, priority, action and description."""
         engine = self._ctx.scoring()
         return {rule.id: {"category": rule.category, "priority": rule.priority, "action": rule.action,

@@ -19,6 +19,7 @@ from clearspace.service.results import (
     ReportAck,
     ReportView,
 )
+from clearspace.service.results_cases import BatchResult, CaseSummary, ReporterStanding
 
 
 class CasesFacade(Facade):
@@ -42,7 +43,7 @@ class CasesFacade(Facade):
             reports.set_trusted(unit.tx, reporter, trusted)
             unit.log("reporter.trusted", actor, reporter, {"trusted": trusted})
 
-    def reporter_standing(self, names: list[str]) -> dict[str, dict[str, Any]]:
+    def reporter_standing(self, names: list[str]) -> dict[str, ReporterStanding]:
         """Each reporter's reputation in [0, 1] and trusted-flagger status."""
         from clearspace.service.history import reporters
 
@@ -54,7 +55,7 @@ class CasesFacade(Facade):
         with self._ctx.store.read() as tx:
             return cases.queue(tx, self._ctx.now(), lane=lane, status=status, limit=limit)
 
-    def summaries(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    def summaries(self, rows: Sequence[Mapping[str, Any]]) -> dict[str, CaseSummary]:
         """Per case id, what a queue row shows beside it: a snippet, the category, the author (or the
         incident's target and size); see :func:`clearspace.service.case_summaries.summaries`."""
         from clearspace.service.case_summaries import summaries
@@ -75,10 +76,10 @@ class CasesFacade(Facade):
             out["event"] = event
         return out
 
-    def open_incident_case(self, incident: Mapping[str, Any], actor: str = "detector") -> dict[str, Any]:
+    def open_incident_case(self, incident: Mapping[str, Any], actor: str = "detector") -> CaseRow:
         """One review case (lane ``pileon``) for a pile-on incident record, as ``clearspace replay`` writes it."""
         with self._ctx.unit() as unit:
-            return cases.open_incident_case(unit, incident, actor)
+            return cases.case_row(cases.open_incident_case(unit, incident, actor))
 
     def claim(self, case_id: str, owner: str) -> CaseRow:
         with self._ctx.unit() as unit:
@@ -103,7 +104,7 @@ class CasesFacade(Facade):
 
     def batch_action(self, owner: str, category: str, explanation: str, accounts: list[str] | None = None,
                      target: str | None = None, window_minutes: float = 1440.0, incident_id: str | None = None,
-                     roles: Sequence[str] | None = None) -> dict[str, Any]:
+                     roles: Sequence[str] | None = None) -> BatchResult:
         """Strike every given account, every participant of the pile-on against ``target``, or every
         participant of incident ``incident_id`` (only those with one of ``roles``, when given)."""
         if incident_id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from clearspace.result import ScoreResult
 from clearspace.service import decisions, pipeline
 from clearspace.service.context import Facade, ServiceContext
 from clearspace.service.events import Event, check_length, parse_events
@@ -42,7 +43,7 @@ class IngestFacade(Facade):
         with self._ctx.store.read() as tx:
             return pipeline.stored_answers(tx, list(event_ids))
 
-    def score_text(self, text: str, **context: Any) -> Any:
+    def score_text(self, text: str, **context: Any) -> ScoreResult:
         """Score without storing anything (the Perspective and nudge endpoints); at most ``max_text_chars``."""
         return self._ctx.scoring().score(check_length(text, self._ctx.settings.max_text_chars), **context)
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from clearspace.errors import NotFound
 from clearspace.protection.incidents import Incident
@@ -23,6 +26,7 @@ from clearspace.service.clock import iso
 from clearspace.service.context import Facade
 from clearspace.service.events import check_length
 from clearspace.service.results import HeldView, IncidentSummary, ShieldOff, ShieldView
+from clearspace.service.results_protection import IncidentCounts, NudgeView, PileonTick, ProtectionTick, ShieldCheck
 from clearspace.service.strikes import account_status
 from clearspace.store import Row
 
@@ -65,12 +69,12 @@ class ProtectionFacade(Facade):
         return check_shield(self._ctx.shield_cache.get(account, refresh=refresh), interaction, self._ctx.epoch())
 
     def check(self, account: str, interaction: Interaction, *, item_id: str = "",
-              text: str = "") -> dict[str, str]:
+              text: str = "") -> ShieldCheck:
         """deliver / hold / drop for one interaction; a held one goes into the account's folder
         (its ``held_id`` is in the answer)."""
         check_length(text, self._ctx.settings.max_text_chars)
         verdict = self.verdict(account, interaction)
-        answer = verdict.to_dict()
+        answer: ShieldCheck = {"action": verdict.action, "reason": verdict.reason}
         if verdict.action == "hold":
             answer["held_id"] = self.store_held([self.held_row(account, interaction, verdict, item_id, text)])[0]
         return answer
@@ -111,7 +115,7 @@ class ProtectionFacade(Facade):
         with self._ctx.store.read() as tx:
             return protection_jobs.prompts(tx, account, limit)
 
-    def tick(self) -> dict[str, int]:
+    def tick(self) -> ProtectionTick:
         """The periodic job: send due expiry reminders, end quiet incidents, refresh the shield mirror."""
         reminded = len(self.send_expiry_reminders())
         ended = self.close_quiet_incidents()
@@ -140,17 +144,17 @@ class ProtectionFacade(Facade):
             return incidents.detail(tx, incidents.get_row(tx, incident_id), self._ctx.detector_config)
 
     def record_incidents(self, found: Iterable[Incident], *, source: str = "replay", prompts: bool = False,
-                         actor: str = "replay") -> dict[str, int]:
+                         actor: str = "replay") -> IncidentCounts:
         """Store incidents found outside the live detector (``clearspace replay --db``): each gets its
         row and one review case; the same incident recorded again updates its row. Risk prompts are
         sent only with ``prompts``."""
-        counts = {"opened": 0, "updated": 0, "ended": 0}
+        counts: Counter[str] = Counter()
         links = self._ctx.support_links if prompts else None
         with self._ctx.unit() as unit:
             for incident in found:
                 snap = replace(incidents.snapshot(incident), id=incidents.incident_id(incident.target, incident.start))
                 counts[incidents.upsert(unit, snap, source=source, links=links, actor=actor)] += 1
-        return counts
+        return {"opened": counts["opened"], "updated": counts["updated"], "ended": counts["ended"]}
 
     def close_quiet_incidents(self) -> int:
         """Mark ended the live incidents quiet for the detector's ``quiet_s``; how many ended (local
@@ -165,7 +169,7 @@ class ProtectionFacade(Facade):
             results = incidents.record(unit, snaps, self._ctx.support_links)
         return results.count("ended")
 
-    def pileon_tick(self) -> dict[str, Any]:
+    def pileon_tick(self) -> PileonTick:
         """Shared mode's detection step, run every ``pileon_tick_seconds`` by the app: take or renew
         the detector's lease and, as its holder, detect over the events stored since the last tick
         (service/pileon_shared.py). Answers ``holder`` and counts; local mode has nothing to do."""
@@ -183,7 +187,7 @@ class ProtectionFacade(Facade):
 
         return build_bundle(spec, self._ctx.evidence_key())
 
-    def evidence_key(self) -> Any:
+    def evidence_key(self) -> Ed25519PrivateKey:
         """The Ed25519 key that signs evidence bundles (created next to the database on first use)."""
         return self._ctx.evidence_key()
 
@@ -218,7 +222,7 @@ class ProtectionFacade(Facade):
         if self._ctx.shared_pileons is not None:
             self._ctx.shared_pileons.release()
 
-    def nudge_draft(self, text: str, author: str | None = None) -> dict[str, Any]:
+    def nudge_draft(self, text: str, author: str | None = None) -> NudgeView:
         """The pre-send nudge for a draft: its scores weighed with the author's active strikes."""
         scores = self._ctx.scoring().score(check_length(text, self._ctx.settings.max_text_chars)).scores
         if author:
@@ -226,9 +230,7 @@ class ProtectionFacade(Facade):
                 strikes = len(account_status(tx, author, self._ctx.now())["strikes"])
         else:
             strikes = 0
-        out = nudge(scores, strikes).to_dict()
-        out["recent_strikes"] = strikes
-        return out
+        return {**nudge(scores, strikes).to_dict(), "recent_strikes": strikes}
 
     def incident_for_case(self, case_id: str) -> dict[str, Any] | None:
         """The pile-on incident (as :meth:`get_incident`) an incident case is about; None when there is none."""
