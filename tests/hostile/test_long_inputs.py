@@ -19,7 +19,8 @@ from clearspace.service.core import Service
 LONG = 20_000
 BUDGET_S = 2.0
 """Per request, on a shared machine; the quadratic patterns took 4 to 18 s here."""
-UNITS = [" ", "—", "–", "— ", "\n", "a", "aа", "我", "12", "@a ", "#a", ".", "“", "😀", "\u3000", "sb "]
+UNITS = [" ", "—", "–", "— ", "\n", "a", "aа", "我", "12", "@a ", "#a", ".", "“", "😀", "\u3000", "sb ",
+         "我是河南人他们", "“你”我靠他们跨性别者", "I'm gay they them "]
 WATER: dict[str, Any] = {"id": "water", "claim": "喝热水可以杀死新冠病毒", "verdict": "false",
                          "variants": ["Drinking hot water kills the coronavirus"], "url": "https://fc.example/water",
                          "fact_checker": "Example Check"}

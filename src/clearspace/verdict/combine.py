@@ -55,6 +55,7 @@ PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0
 _NAMED_TARGETS = (("you", "addressee"), ("third", "third_person"), ("group", "group"), ("self", "self"),
                   ("we", "self"))
 PLURAL_THIRD = frozenset({"they", "them", "their", "theirs", "他们", "她们", "它们", "这些人", "那些人"})
+FEW = 16  # cues of a type that decide whom a text names (the first ones): bounds the work on hostile text
 SELF_ID_REACH = 6  # characters from 我是 / I'm a to the group the speaker names as their own
 # who a harmless text is about when it names nobody the tables know: the speaker describing themselves,
 # a group's cause, whoever did what is criticised or reported (a company, an official), whoever is thanked
@@ -318,9 +319,9 @@ def _named_target(an: Analysis) -> str:
     by_type = an.by_type
     if not by_type:
         return ""
-    shells = an.of_type("exclaim")
+    shells = an.of_type("exclaim")[:FEW]
     present = {t for t in ("you", "third", "group", "self", "we", "ingroup")
-               if any(not any(e.start <= c.start and c.end <= e.end for e in shells) for c in by_type.get(t, ()))}
+               if any(not any(e.start <= c.start and c.end <= e.end for e in shells) for c in by_type.get(t, ())[:FEW])}
     if "group" in present or "ingroup" in present:
         if "self" in present and _says_who_they_are(an):
             return "self"
@@ -334,13 +335,13 @@ def _named_target(an: Analysis) -> str:
 
 def _says_who_they_are(an: Analysis) -> bool:
     """The speaker names a group as their own: a first-person cue shortly before a group cue."""
-    selves = an.of_type("self", "selfdesc")
-    return any(0 <= g.start - s.end <= SELF_ID_REACH for g in an.of_type("group", "ingroup") for s in selves)
+    selves = an.of_type("self", "selfdesc")[:FEW]
+    return any(0 <= g.start - s.end <= SELF_ID_REACH for g in an.of_type("group", "ingroup")[:FEW] for s in selves)
 
 
 def _plural_third(an: Analysis) -> bool:
     """Every third-person cue is a plural pronoun (they, them, 他们): the group the text names."""
-    thirds = an.of_type("third")
+    thirds = an.of_type("third")[:FEW]
     plural = [c for c in thirds if an.text[c.start:c.end] in PLURAL_THIRD]
     return bool(plural) and all(any(p.start <= c.start and c.end <= p.end for p in plural) for c in thirds)
 

@@ -22,6 +22,7 @@ PROTECTIVE = frozenset({"quoting_to_condemn", "reporting", "defending"})
 REPORT_MIN = 1.0
 STANCE_CUES = ("meta", "condemn", "report", "bias", "support", "neg")  # without any, a text only attacks or not
 SUPPORT_MIN = 1.0
+UNQUOTED_CUES = 16  # cues looked at to tell the speaker's own words from quotes: bounds the work on hostile text
 
 
 def stance(an: Analysis, attacks: Sequence[tuple[Span, str]], harmful: bool) -> str:
@@ -84,7 +85,7 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
 
 def unquoted(an: Analysis, *types: str) -> bool:
     """Whether a cue of one of ``types`` stands outside quotation marks (the speaker's own words)."""
-    return any(not an.quoted(c.start, c.end) for c in an.of_type(*types))
+    return any(not an.quoted(c.start, c.end) for c in an.of_type(*types)[:UNQUOTED_CUES])
 
 
 def _news(an: Analysis) -> bool:
