@@ -21,7 +21,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, TypedDict
 
 from clearspace.errors import InputError, ModelError
 from clearspace.plugins import Plugin, plugin_id
@@ -30,6 +30,20 @@ if TYPE_CHECKING:
     from clearspace.service.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class PluginProblem(TypedDict):
+    """A configured plug-in that could not load, and why."""
+
+    plugin: str
+    error: str
+
+
+class PluginStats(TypedDict):
+    """What ``GET /v1/plugins`` shows: :meth:`PluginSet.stats`."""
+
+    plugins: list[dict[str, Any]]  # open: each plug-in's ``id`` and what its kind counts (its ``stats()``)
+    problems: list[PluginProblem]
 
 ONNX_KEYS: Final[Mapping[str, type]] = {"name": str, "path": str, "kind": str, "positive": int, "max_length": int,
                                         "output": str, "batch_size": int, "threads": int}
@@ -68,9 +82,9 @@ class PluginSet:
     """The plug-ins a service scores with, and those that could not load."""
 
     plugins: tuple[Plugin, ...] = ()
-    problems: list[dict[str, str]] = field(default_factory=list)
+    problems: list[PluginProblem] = field(default_factory=list)
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> PluginStats:
         return {"plugins": [{"id": plugin_id(p), **p.stats()} for p in self.plugins], "problems": list(self.problems)}
 
 

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from clearspace.errors import InputError
 from clearspace.protection.evidence import public_hex
 from clearspace.service import audit
+from clearspace.service.results_admin import ChainHeadView, CheckpointBody, CheckpointDocument
 from clearspace.store import Op, Store
 
 FORMAT: Final = "clearspace-audit-checkpoint/1"
@@ -48,7 +49,7 @@ class ChainHead:
     length: int
     head: str
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> ChainHeadView:
         return {"chain": self.chain, "length": self.length, "head": self.head}
 
 
@@ -148,12 +149,14 @@ def states_of(document: Mapping[str, Any]) -> dict[str, audit.ChainState]:
     return {h["chain"]: audit.ChainState(int(h["length"]), str(h["head"])) for h in document.get("chains", [])}
 
 
-def make_document(heads: Sequence[ChainHead], *, seq: int, created_at: str, key: Ed25519PrivateKey) -> dict[str, Any]:
+def make_document(heads: Sequence[ChainHead], *, seq: int, created_at: str,
+                  key: Ed25519PrivateKey) -> CheckpointDocument:
     """A signed checkpoint of ``heads``."""
     pub = public_hex(key)
     chains = [h.to_dict() for h in heads]
-    body = {"format": FORMAT, "seq": seq, "created_at": created_at, "chains": chains, "root": merkle_root(chains),
-            "algorithm": "Ed25519", "key_id": key_id(pub), "public_key": pub}
+    body: CheckpointBody = {"format": FORMAT, "seq": seq, "created_at": created_at, "chains": chains,
+                            "root": merkle_root(chains), "algorithm": "Ed25519", "key_id": key_id(pub),
+                            "public_key": pub}
     return {**body, "signature": key.sign(canonical(body)).hex()}
 
 

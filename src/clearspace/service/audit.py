@@ -26,6 +26,7 @@ from typing import Any, Final
 import orjson
 
 from clearspace.service.partitions import ADMIN_CHAIN
+from clearspace.service.results_admin import AuditEntry
 from clearspace.store import Op, Row, Store, Tx
 
 GENESIS: Final = "0" * 64
@@ -243,6 +244,13 @@ def verify_since(store: Store, checkpoint: VerifyResult) -> VerifyResult:
     if not checkpoint.ok:
         return verify(store)
     return verify_from(store, checkpoint.chains)
+
+
+def entry(row: Row) -> AuditEntry:
+    """An audit row as answered (``GET /v1/audit``, the export), its columns in table order."""
+    return {"id": row["id"], "chain": row["chain"], "seq": row["seq"], "ts": row["ts"], "kind": row["kind"],
+            "actor": row["actor"], "subject": row["subject"], "payload": row["payload"],
+            "prev_hash": row["prev_hash"], "hash": row["hash"]}
 
 
 def export(store: Store, start: str | None = None, end: str | None = None, page: int = 1000) -> Iterator[Row]:

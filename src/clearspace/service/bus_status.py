@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict
-from typing import Any
 
-from clearspace.bus.base import BusInfo
+from clearspace.bus.base import BusInfo, DeadLetter
 from clearspace.bus.jetstream import JetStreamBus
 from clearspace.bus.names import Names
 from clearspace.errors import InputError
 from clearspace.service import bus_offsets
+from clearspace.service.results_admin import BusStatus, DeadLetterView, PartitionStatus
 from clearspace.service.settings import Settings
 from clearspace.store import Store
 
@@ -31,7 +30,7 @@ def read_bus(settings: Settings, recent_dead: int = 20) -> BusInfo:
     return asyncio.run(read())
 
 
-def status(store: Store, settings: Settings, now: str, recent_dead: int = 20) -> dict[str, Any]:
+def status(store: Store, settings: Settings, now: str, recent_dead: int = 20) -> BusStatus:
     """One object: ``partitions`` (owner, consumed sequence, decided, stored, pending), the ``pending``
     total (published but not yet decided), live ``workers`` and the ``dead_letters``."""
     info = read_bus(settings, recent_dead)
@@ -39,7 +38,7 @@ def status(store: Store, settings: Settings, now: str, recent_dead: int = 20) ->
     with store.read() as tx:
         rows = bus_offsets.offsets(tx, names.prefix)
         leases = {r["name"]: r for r in tx.select("leases")}
-    parts = []
+    parts: list[PartitionStatus] = []
     for p in info.per_partition:
         lease = leases.get(names.lease(p.partition))
         live = lease is not None and lease["expires_at"] > now
@@ -53,4 +52,9 @@ def status(store: Store, settings: Settings, now: str, recent_dead: int = 20) ->
     return {"prefix": names.prefix, "stream": names.stream, "partition_count": info.partitions,
             "messages": info.stored, "pending": sum(p["pending"] for p in parts), "workers": workers,
             "partitions": parts, "dead_letters": info.dead_letters,
-            "recent_dead_letters": [asdict(d) for d in info.recent_dead]}
+            "recent_dead_letters": [dead_letter(d) for d in info.recent_dead]}
+
+
+def dead_letter(d: DeadLetter) -> DeadLetterView:
+    return {"partition": d.partition, "seq": d.seq, "event_id": d.event_id, "error": d.error,
+            "deliveries": d.deliveries, "at": d.at, "data": d.data}

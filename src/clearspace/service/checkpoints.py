@@ -18,7 +18,6 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -26,6 +25,7 @@ from clearspace.errors import Conflict, NotFound
 from clearspace.service import anchor, audit
 from clearspace.service.clock import iso
 from clearspace.service.partitions import ADMIN_CHAIN
+from clearspace.service.results_admin import AuditAlarm, CheckpointDocument
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Store, Tx
 
@@ -33,8 +33,8 @@ TOPIC = "audit.checkpoint"
 
 
 # ---------------------------------------------------------------- reading
-def listing(tx: Tx, limit: int = 100) -> list[dict[str, Any]]:
-    """Stored checkpoint documents, newest first."""
+def listing(tx: Tx, limit: int = 100) -> list[CheckpointDocument]:
+    """Stored checkpoint documents, newest first (each as :func:`create` signed and stored it)."""
     return [r["document"] for r in tx.select("audit_checkpoints", order_by=["-seq"], limit=limit)]
 
 
@@ -50,8 +50,15 @@ def open_alarms(tx: Tx) -> list[Row]:
     return tx.select("audit_alarms", {"acknowledged_at": None}, order_by=["detected_at"])
 
 
-def alarms(tx: Tx, limit: int = 100) -> list[Row]:
-    return tx.select("audit_alarms", order_by=["-detected_at"], limit=limit)
+def alarms(tx: Tx, limit: int = 100) -> list[AuditAlarm]:
+    return [public_alarm(r) for r in tx.select("audit_alarms", order_by=["-detected_at"], limit=limit)]
+
+
+def public_alarm(row: Row) -> AuditAlarm:
+    """An ``audit_alarms`` row as answered, its columns in table order."""
+    return {"id": row["id"], "chain": row["chain"], "broken_at": row["broken_at"], "problem": row["problem"],
+            "detected_at": row["detected_at"], "detected_by": row["detected_by"],
+            "acknowledged_by": row["acknowledged_by"], "acknowledged_at": row["acknowledged_at"], "note": row["note"]}
 
 
 # ---------------------------------------------------------------- checking
@@ -104,7 +111,7 @@ def raise_alarm(unit: Unit, result: audit.VerifyResult, actor: str) -> Row | Non
     return row
 
 
-def acknowledge(unit: Unit, alarm_id: str, actor: str, note: str) -> Row:
+def acknowledge(unit: Unit, alarm_id: str, actor: str, note: str) -> AuditAlarm:
     """An admin has seen the alarm: it stops holding the chain broken; logged ``audit.alarm_acknowledged``."""
     if "\x00" in alarm_id:
         raise NotFound("no such audit alarm")
@@ -116,7 +123,7 @@ def acknowledge(unit: Unit, alarm_id: str, actor: str, note: str) -> Row:
     unit.log("audit.alarm_acknowledged", actor, alarm_id, {"note": note})
     row = unit.tx.get("audit_alarms", alarm_id)
     assert row is not None
-    return row
+    return public_alarm(row)
 
 
 # ---------------------------------------------------------------- making checkpoints
@@ -153,7 +160,7 @@ def due_now(store: Store, now: datetime, every_s: float) -> bool:
 
 
 def create(store: Store, unit: Callable[[], AbstractContextManager[Unit]], key: Ed25519PrivateKey, actor: str,
-           *, every_s: float | None = None, now: datetime | None = None) -> dict[str, Any] | None:
+           *, every_s: float | None = None, now: datetime | None = None) -> CheckpointDocument | None:
     """Sign and store a checkpoint of every chain's head now (``every_s``: only if one is due at ``now``;
     checked again inside the write transaction, so several processes make one).
 

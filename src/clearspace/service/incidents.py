@@ -47,6 +47,7 @@ from clearspace.service.account_evidence import note_incident_roles
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.events import Event
 from clearspace.service.results import IncidentSummary
+from clearspace.service.results_protection import IncidentCase, IncidentDetail, IncidentTimeline, Participant
 from clearspace.service.settings import Settings
 from clearspace.service.support_locale import links_for, target_locale
 from clearspace.service.unit import Unit
@@ -581,24 +582,35 @@ def get_row(tx: Tx, incident: str) -> Row:
     return row
 
 
-def detail(tx: Tx, row: Row, config: DetectorConfig) -> dict[str, Any]:
-    """The incident with participants by role, the chart series and its case."""
-    record = public_record(row)
-    participants = list(row["participants"])
+def detail(tx: Tx, row: Row, config: DetectorConfig) -> IncidentDetail:
+    """The incident as listed (:func:`public_record`, its participants in full) with participants by role,
+    the chart series and its case."""
+    listed = summary(row)
+    participants: list[Participant] = list(row["participants"])  # as upsert stored them: snapshot + role
     by_role: dict[str, list[str]] = {role: [] for role in ROLES}
     for account, role in roles_of(row).items():
         by_role.setdefault(role, []).append(account)
     case = tx.get("cases", row["case_id"]) if row["case_id"] else None
-    record.update({
-        "participants": participants,
+    return {
+        "id": listed["id"], "target": listed["target"], "status": listed["status"], "source": listed["source"],
+        "start": listed["start"], "detected_at": listed["detected_at"], "end": listed["end"],
+        "minor": listed["minor"], "participant_count": listed["participant_count"],
+        "hostile_events": listed["hostile_events"], "participants": participants,
+        "instigators": listed["instigators"], "case_id": listed["case_id"], "recorded_at": listed["recorded_at"],
+        "updated_at": listed["updated_at"], "ended_at": listed["ended_at"],
         "participants_by_role": by_role,
         "top_referrals": row["summary"].get("top_referrals", []),
         "reporters": row["summary"].get("reporters", 0),
         "timeline": timeline(tx, row, config),
-        "case": None if case is None else {k: case[k] for k in ("id", "lane", "status", "priority", "opened_at",
-                                                               "due_at", "lease_owner", "decision_id")},
-    })
-    return record
+        "case": None if case is None else incident_case(case),
+    }
+
+
+def incident_case(case: Row) -> IncidentCase:
+    """The review case of an incident as :func:`detail` shows it."""
+    return {"id": case["id"], "lane": case["lane"], "status": case["status"], "priority": case["priority"],
+            "opened_at": case["opened_at"], "due_at": case["due_at"], "lease_owner": case["lease_owner"],
+            "decision_id": case["decision_id"]}
 
 
 def inbound(tx: Tx, target: str, lo: float, hi: float, limit: int = MAX_SERIES_EVENTS) -> list[tuple[float, Row]]:
@@ -625,7 +637,7 @@ def scores_of(tx: Tx, ids: Sequence[str]) -> dict[str, dict[str, float]]:
     return out
 
 
-def timeline(tx: Tx, row: Row, config: DetectorConfig) -> dict[str, Any]:
+def timeline(tx: Tx, row: Row, config: DetectorConfig) -> IncidentTimeline:
     """Per-bucket counts of hostile and other interactions aimed at the target, for a chart.
 
     From the stored events (a window before the start to a window after the end) when the store

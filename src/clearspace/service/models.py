@@ -25,6 +25,7 @@ from clearspace.errors import Conflict, InputError, ModelError, NotFound
 from clearspace.model.abuse import AbuseModel, load_model, load_model_bytes, model_bytes
 from clearspace.model.adapt import AdaptConfig, adapt, evaluate, holdout_split
 from clearspace.service import training
+from clearspace.service.results_learning import ModelChange, ModelListing, ModelVersion, TrainedModel, VersionName
 from clearspace.service.unit import Unit
 from clearspace.store import Row, Store, Tx
 
@@ -54,17 +55,26 @@ def promotion_stack(tx: Tx) -> list[str]:
     return stack
 
 
-def public(row: Row, active: str) -> dict[str, Any]:
-    """A version as listed (never its weights)."""
-    return {**{k: row[k] for k in LISTED}, "version": row["id"], "active": row["id"] == active}
+def public(row: Row, active: str) -> ModelVersion:
+    """A version as listed (never its weights): its ``LISTED`` columns, then ``version`` and ``active``."""
+    return {"id": row["id"], "seq": row["seq"], "parent": row["parent"], "created_at": row["created_at"],
+            "created_by": row["created_by"], "sha256": row["sha256"], "size": row["size"],
+            "training": row["training"], "evaluation": row["evaluation"], "version": row["id"],
+            "active": row["id"] == active}
 
 
-def shipped_entry(base: AbuseModel, active: str) -> dict[str, Any]:
+def shipped_entry(base: AbuseModel, active: str) -> ModelVersion:
     """The package's model as a listed version."""
     return {"version": SHIPPED, "id": SHIPPED, "seq": 0, "parent": None, "created_at": None,
             "created_by": "clearspace", "training": {"model_version": base.meta.get("version"),
                                                      "trained_on": base.meta.get("trained_on", [])},
             "evaluation": {}, "active": active == SHIPPED}
+
+
+def model_change(row: Row) -> ModelChange:
+    """A promotion or rollback (an ``active_model`` row), its columns in table order."""
+    return {"seq": row["seq"], "version": row["version"], "previous": row["previous"], "change": row["change"],
+            "actor": row["actor"], "reason": row["reason"], "created_at": row["created_at"]}
 
 
 class ModelRegistry:
@@ -124,16 +134,16 @@ class ModelRegistry:
             self._models[version] = model
         return model
 
-    def listing(self) -> dict[str, Any]:
+    def listing(self) -> ModelListing:
         """``{"active": {...}, "versions": [...], "history": [...]}``: newest version first."""
         with self.store.read() as tx:
             active = active_version(tx)
             rows = tx.select("model_versions", order_by=["-seq"], columns=list(LISTED))
             history = tx.select("active_model", order_by=["-seq"], limit=100)
         versions = [public(r, active) for r in rows] + [shipped_entry(self.model(SHIPPED), active)]
-        current = next(v for v in versions if v["version"] == active) if any(
-            v["version"] == active for v in versions) else {"version": active}
-        return {"active": current, "versions": versions, "history": history}
+        missing: VersionName = {"version": active}  # the active version's row is gone
+        current: ModelVersion | VersionName = next((v for v in versions if v["version"] == active), missing)
+        return {"active": current, "versions": versions, "history": [model_change(r) for r in history]}
 
     # ------------------------------------------------------------------ serving
     def sync(self, engine: Any) -> str | None:
@@ -191,7 +201,7 @@ class ModelRegistry:
 
     # ------------------------------------------------------------------ training
     def train(self, open_unit: Callable[[], Any], actor: str, *, holdout: float = 0.2, seed: int = 7,
-              config: AdaptConfig | None = None) -> dict[str, Any]:
+              config: AdaptConfig | None = None) -> TrainedModel:
         """A new version: the shipped model adapted to the current labels but a held-out slice,
         evaluated on that slice next to the active version. Answers the version's record."""
         with self.store.read() as tx:
@@ -222,7 +232,7 @@ class ModelRegistry:
         return [normalize(r["text"]) for r in labels], np.array([int(r["abusive"]) for r in labels], dtype=np.int64)
 
     def _store_version(self, open_unit: Callable[[], Any], model: AbuseModel, info: dict[str, Any],
-                       evaluation: dict[str, Any], actor: str) -> dict[str, Any]:
+                       evaluation: dict[str, Any], actor: str) -> TrainedModel:
         while True:
             with self.store.read() as tx:
                 tail = tx.last("model_versions", "seq")
@@ -240,4 +250,6 @@ class ModelRegistry:
                 unit.tx.insert("model_versions", row)
                 unit.log("model.trained", actor, version, {"labels": info["labels"], "sha256": row["sha256"],
                                                            "evaluation": evaluation})
-            return {"version": version, **{k: row[k] for k in LISTED if k != "id"}}
+            return {"version": version, "seq": seq, "parent": row["parent"], "created_at": row["created_at"],
+                    "created_by": actor, "sha256": row["sha256"], "size": row["size"], "training": info,
+                    "evaluation": evaluation}

@@ -24,11 +24,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Final, TypedDict
+from typing import Final, TypedDict
 
 from clearspace.errors import InputError, PolicyError
 from clearspace.policy import Policy, parse_policy
 from clearspace.policy.loader import DEFAULT_POLICY, load_policy
+from clearspace.service.results_admin import PolicyInfoView
 from clearspace.service.unit import Unit
 from clearspace.signals import BUILTIN_SIGNAL_KINDS
 from clearspace.store import Row, Tx
@@ -53,7 +54,7 @@ class PolicyInfo:
     def label(self) -> str:
         return f"{self.name}@{self.version}"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> PolicyInfoView:
         return {"policy": self.label, "name": self.name, "version": self.version, "sha256": self.sha256,
                 "source": self.source}
 
@@ -63,8 +64,8 @@ class Reload(TypedDict):
     none was recorded) and the one now, each as :meth:`PolicyInfo.to_dict`."""
 
     changed: bool
-    old: dict[str, Any] | None
-    new: dict[str, Any]
+    old: PolicyInfoView | None
+    new: PolicyInfoView
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ import hmac
 import os
 import secrets
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -26,24 +26,27 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from clearspace.protection.evidence import generate_key, load_key
 from clearspace.service import shields
 from clearspace.service.incidents import RISK_PROMPT, iso_ts
+from clearspace.service.results_protection import ExpiryReminder, PromptLocale, ReminderPrompt, RiskPromptView
 from clearspace.service.settings import Settings
 from clearspace.service.unit import Unit
-from clearspace.store import Op, Store, Tx, is_postgres_url
+from clearspace.store import Op, Row, Store, Tx, is_postgres_url
 
 REMINDER: Final = "shield_expiry_reminder"
 REMINDER_TOPIC: Final = "protection.expiry_reminder"
 PROMPT_KINDS: Final = (RISK_PROMPT, REMINDER)
 PG_KEY_FILE: Final = "clearspace-evidence.pem"
+Prompt = RiskPromptView | ReminderPrompt
+"""What the protected person's platform shows them: one type per prompt kind (``kind`` tells which)."""
 
 
-def send_reminders(unit: Unit, now: float, limit: int = 1000) -> list[dict[str, Any]]:
+def send_reminders(unit: Unit, now: float, limit: int = 1000) -> list[ExpiryReminder]:
     """Remind every shield that is due (once per activation); returns the reminders sent."""
-    sent = []
+    sent: list[ExpiryReminder] = []
     for row in shields.due_reminders(unit.tx, now, limit):
         if not shields.mark_reminded(unit, row):
             continue
         expires = float(row["expires_at"])
-        payload = {"type": "expiry_reminder", "account": row["account"], "expires_at": expires,
+        payload: ExpiryReminder = {"type": "expiry_reminder", "account": row["account"], "expires_at": expires,
                    "expires_at_iso": iso_ts(expires), "hours_left": round(max(0.0, expires - now) / 3600, 2),
                    "activated_by": row["activated_by"],
                    "offer": {"action": "extend", "days": 7, "surfaces": list(row["surfaces"]),
@@ -57,11 +60,33 @@ def send_reminders(unit: Unit, now: float, limit: int = 1000) -> list[dict[str, 
     return sent
 
 
-def prompts(tx: Tx, account: str, limit: int = 100) -> list[dict[str, Any]]:
-    """Risk prompts and expiry reminders left for ``account``, newest first."""
+def prompts(tx: Tx, account: str, limit: int = 100) -> list[Prompt]:
+    """Risk prompts and expiry reminders left for ``account``, newest first: each its notification's
+    ``id``, ``kind`` and ``created_at``, then the fields of its payload as stored."""
     rows = tx.select("notifications", {"recipient": account, "kind": Op("in", list(PROMPT_KINDS))},
                      order_by=["-created_at", "-id"], limit=limit)
-    return [{"id": r["id"], "kind": r["kind"], "created_at": r["created_at"], **r["payload"]} for r in rows]
+    return [risk_prompt_view(r) if r["kind"] == RISK_PROMPT else reminder_view(r) for r in rows]
+
+
+def reminder_view(row: Row) -> ReminderPrompt:
+    """A stored expiry reminder (:func:`send_reminders`) as :func:`prompts` lists it."""
+    p = row["payload"]
+    return {"id": row["id"], "kind": row["kind"], "created_at": row["created_at"], "type": p["type"],
+            "account": p["account"], "expires_at": p["expires_at"], "expires_at_iso": p["expires_at_iso"],
+            "hours_left": p["hours_left"], "activated_by": p["activated_by"], "offer": p["offer"],
+            "message": p["message"]}
+
+
+def risk_prompt_view(row: Row) -> RiskPromptView:
+    """A stored risk prompt (:func:`clearspace.service.incidents.send_risk_prompt`) as :func:`prompts` lists it,
+    its fields in the order they were stored (``lang`` and ``region`` only on prompts that have them)."""
+    p = row["payload"]
+    where: PromptLocale = {"lang": p["lang"], "region": p["region"]} if "lang" in p else {}
+    return {"id": row["id"], "kind": row["kind"], "created_at": row["created_at"], "type": p["type"],
+            "account": p["account"], "incident_id": p["incident_id"], "participants": p["participants"],
+            "since": p["since"], "offer": p["offer"], "links": p["links"],
+            "assisted_activation": p["assisted_activation"], "message": p["message"], **where,
+            "detected_at": p["detected_at"], "protected": p["protected"]}
 
 
 # ---------------------------------------------------------------------------------------- evidence key

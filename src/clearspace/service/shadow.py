@@ -36,6 +36,7 @@ from clearspace.result import ScoreResult
 from clearspace.service import shadow_records as records
 from clearspace.service.events import Event
 from clearspace.service.pipeline import ScoringEngine
+from clearspace.service.results_learning import ShadowProcess, ShadowRun, ShadowSummary
 from clearspace.service.settings import Settings
 from clearspace.service.shadow_candidates import (
     Candidate,
@@ -80,7 +81,7 @@ class ShadowRunner:
         self._load_error: tuple[str, str] | None = None  # (run id, message): do not retry a broken candidate
 
     # ------------------------------------------------------------------ control
-    def start(self, spec: CandidateSpec, actor: str) -> records.ShadowRun:
+    def start(self, spec: CandidateSpec, actor: str) -> ShadowRun:
         """Check and load the candidate (PolicyError, ModelError, InputError), record the run, start it here."""
         candidate = self.loader(spec, self.active())
         with self.unit() as unit:
@@ -88,7 +89,7 @@ class ShadowRunner:
         self._activate(row["id"], candidate)
         return records.public_run(row)
 
-    def stop(self, actor: str) -> records.ShadowRun:
+    def stop(self, actor: str) -> ShadowRun:
         """Stop the running run (NotFound when none runs); posts still queued here are not judged."""
         with self.unit() as unit:
             row = records.stop(unit, actor)
@@ -245,14 +246,14 @@ class ShadowRunner:
             self._queue.task_done()
 
     # ------------------------------------------------------------------ reading
-    def local(self) -> dict[str, Any]:
+    def local(self) -> ShadowProcess:
         """This process's view: the run it follows, queue length, a candidate that failed to load here."""
         with self._lock:
             return {"run_id": self._run_id, "queued": self._queue.qsize(), "capacity": self._queue.maxsize,
                     "candidate": self._candidate.label if self._candidate else None,
                     "load_error": self._load_error[1] if self._load_error else None}
 
-    def summary(self, run_id: str | None = None, kind: str | None = None, limit: int = 20) -> dict[str, Any]:
+    def summary(self, run_id: str | None = None, kind: str | None = None, limit: int = 20) -> ShadowSummary:
         with self.store.read() as tx:
             out = records.summary(tx, run_id, kind, limit)
         return {**out, "process": self.local()}

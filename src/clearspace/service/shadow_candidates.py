@@ -27,6 +27,7 @@ from clearspace.errors import InputError, ModelError
 from clearspace.policy import Policy, parse_policy
 from clearspace.result import ItemError
 from clearspace.service.pipeline import ScoringEngine
+from clearspace.service.results_learning import CandidateView, JudgementView
 from clearspace.types import Signal
 
 MAX_POLICY_CHARS: Final = 200_000
@@ -53,7 +54,7 @@ class CandidateSpec:
     def from_dict(cls, data: Mapping[str, Any]) -> CandidateSpec:
         return cls(policy=data.get("policy"), model_path=data.get("model_path"), version=data.get("version"))
 
-    def public(self) -> dict[str, Any]:
+    def public(self) -> CandidateView:
         """The spec as shown: the policy by its SHA-256, not its whole text."""
         digest = hashlib.sha256(self.policy.encode("utf-8")).hexdigest() if self.policy else None
         return {"policy_sha256": digest, "model_path": self.model_path, "version": self.version}
@@ -81,7 +82,7 @@ class Judgement:
     abuse: float
     rules: tuple[str, ...] = field(default=())
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JudgementView:
         return {"action": self.action, "abusive": self.abusive, "abuse": round(self.abuse, 4),
                 "rules": list(self.rules)}
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final, TypedDict
+from typing import Final
 
 from clearspace.errors import Conflict, NotFound
+from clearspace.service.results_learning import ShadowExample, ShadowRecords, ShadowRun
 from clearspace.service.shadow_candidates import CandidateSpec, Judgement, ShadowItem
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Tx
@@ -111,25 +112,6 @@ def add(unit: Unit, run_id: str, tally: Tally, examples_per_kind: int) -> None:
         "updated_at": unit.ts})
 
 
-class ShadowRun(TypedDict):
-    """A shadow run as answered: its candidate, who started and stopped it, and its counts."""
-
-    id: str
-    status: str
-    label: str
-    candidate: dict[str, Any]
-    started_by: str
-    started_at: str
-    stopped_by: str | None
-    stopped_at: str | None
-    compared: int
-    disagreed: int
-    dropped: int
-    errors: int
-    agreement: float | None
-    updated_at: str
-
-
 def public_run(row: Row) -> ShadowRun:
     compared = row["compared"]
     return {"id": row["id"], "status": row["status"], "label": row["label"],
@@ -140,7 +122,7 @@ def public_run(row: Row) -> ShadowRun:
             "updated_at": row["updated_at"]}
 
 
-def summary(tx: Tx, run_id: str | None, kind: str | None, limit: int) -> dict[str, Any]:
+def summary(tx: Tx, run_id: str | None, kind: str | None, limit: int) -> ShadowRecords:
     """A run with its counts by kind (most frequent first) and its latest example disagreements."""
     row = get_run(tx, run_id)
     if row is None:
@@ -149,7 +131,7 @@ def summary(tx: Tx, run_id: str | None, kind: str | None, limit: int) -> dict[st
     return {"run": public_run(row), "counts": counts, "examples": examples(tx, row["id"], kind, limit)}
 
 
-def examples(tx: Tx, run_id: str, kind: str | None, limit: int) -> list[dict[str, Any]]:
+def examples(tx: Tx, run_id: str, kind: str | None, limit: int) -> list[ShadowExample]:
     if kind is None:
         rows = tx.select("shadow_disagreements", {"run_id": run_id}, order_by=["-created_at", "-id"], limit=limit)
     else:
@@ -161,7 +143,7 @@ def examples(tx: Tx, run_id: str, kind: str | None, limit: int) -> list[dict[str
     return [_example(r, texts.get(r["event_id"], "")) for r in rows]
 
 
-def _example(row: Row, text: str) -> dict[str, Any]:
+def _example(row: Row, text: str) -> ShadowExample:
     kinds: Sequence[str] = [k for k in (row["action_kind"], row["abusive_kind"]) if k]
     return {"event_id": row["event_id"], "kinds": list(kinds), "text": text[:TEXT_CHARS],
             "truncated": len(text) > TEXT_CHARS, "active": row["active"], "candidate": row["candidate"],

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from clearspace.errors import InputError
 from clearspace.model.active import select
 from clearspace.model.adapt import scores_for
 from clearspace.service.models import ModelRegistry, active_version
+from clearspace.service.results_learning import Suggestion, Suggestions
 from clearspace.store import Op, Store
 
 MAX_N: Final = 500
@@ -16,7 +17,7 @@ DEFAULT_POOL: Final = 5000
 
 
 def suggest(store: Store, registry: ModelRegistry, n: int, pool: int = DEFAULT_POOL,
-            seed: int = 0) -> dict[str, Any]:
+            seed: int = 0) -> Suggestions:
     """Up to ``n`` unlabelled events among the ``pool`` most recent, most informative first.
 
     Answers ``{"items": [{"event_id", "text", "score", "threshold", "uncertainty", "reason", "lang",
@@ -40,7 +41,7 @@ def suggest(store: Store, registry: ModelRegistry, n: int, pool: int = DEFAULT_P
     texts = [normalize(e["text"]) for e in free]
     probs, cuts = scores_for(model, texts)
     picks = select(probs, cuts, model.hasher.transform(texts), n, seed=seed)
-    items = []
+    items: list[Suggestion] = []
     for pick in picks:
         event = free[pick.index]
         p, t = float(probs[pick.index]), float(cuts[pick.index])

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from clearspace.errors import InputError, NotFound
+from clearspace.service.results_learning import ExportedLabel, LabelBatch, LabelOutcome, LabelPage, TrainingLabel
 from clearspace.service.unit import Unit
 from clearspace.store import Op, Row, Store, Tx
 
@@ -44,7 +45,7 @@ class LabelIn:
     decision_id: str | None = None
 
 
-def public(row: Row) -> dict[str, Any]:
+def public(row: Row) -> TrainingLabel:
     """A label as the API and the export show it."""
     return {"id": row["seq"], "event_id": row["event_id"], "abusive": bool(row["abusive"]),
             "category": row["category"], "source": row["source"], "source_id": row["source_id"],
@@ -144,10 +145,10 @@ def check_item(item: Any) -> tuple[str, bool, str | None]:
     return event_id, abusive, category.strip() if category else None
 
 
-def add_explicit(unit: Unit, raw: Any, actor: str) -> dict[str, Any]:
+def add_explicit(unit: Unit, raw: Any, actor: str) -> TrainingLabel | LabelBatch:
     """Explicit labels: one (answered as stored; InputError / NotFound) or a list (per-item results)."""
     items, single = parse_items(raw)
-    results: list[dict[str, Any]] = []
+    results: list[LabelOutcome] = []
     for index, item in enumerate(items):
         try:
             event_id, abusive, category = check_item(item)
@@ -162,13 +163,13 @@ def add_explicit(unit: Unit, raw: Any, actor: str) -> dict[str, Any]:
                                    category=category))
         results.append({"index": index, "status": "stored", "label": public(row)})
     if single:
-        return dict(results[0]["label"])
+        return public(row)
     errors = sum(1 for r in results if r["status"] == "error")
     return {"results": results, "stored": len(results) - errors, "errors": errors}
 
 
 def page(tx: Tx, after: int = 0, limit: int = 100, current_only: bool = True,
-         event_id: str | None = None) -> dict[str, Any]:
+         event_id: str | None = None) -> LabelPage:
     """Labels with ``id`` above ``after``, oldest first: ``{"labels", "next_after"}`` (None at the end)."""
     where: dict[str, Any] = {"seq": Op(">", after)}
     if current_only:
@@ -181,7 +182,7 @@ def page(tx: Tx, after: int = 0, limit: int = 100, current_only: bool = True,
     return {"labels": [public(r) for r in rows], "next_after": rows[-1]["seq"] if more else None}
 
 
-def export(store: Store, current_only: bool = False, batch: int = 1000) -> Iterator[dict[str, Any]]:
+def export(store: Store, current_only: bool = False, batch: int = 1000) -> Iterator[ExportedLabel]:
     """Every label (with its event's text and language), oldest first, for ``clearspace training export``."""
     where: dict[str, Any] = {"current": 1} if current_only else {}
     rows = store.iterate("training_labels", where, order_by=["seq"], batch=batch)
@@ -194,7 +195,7 @@ def export(store: Store, current_only: bool = False, batch: int = 1000) -> Itera
     yield from _with_text(store, chunk)
 
 
-def _with_text(store: Store, rows: Sequence[Row]) -> Iterator[dict[str, Any]]:
+def _with_text(store: Store, rows: Sequence[Row]) -> Iterator[ExportedLabel]:
     if not rows:
         return
     with store.read() as tx:

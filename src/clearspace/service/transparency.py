@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from clearspace.service.clock import iso, parse_time
+from clearspace.service.results_admin import ChainSpan, TransparencyReport, TransparencyTimeline
 from clearspace.service.statements import needs_statement
 
 PROMPT_ACTIONS = frozenset({"nudge"})
@@ -54,7 +55,7 @@ class _Tally:
         self.handling: dict[str, list[float]] = {"automated": [], "human": []}
         self.reports = self.brigade = self.prompts = self.events = 0
         self.incidents = self.risk_prompts = self.reminders = 0
-        self.chains: dict[str, dict[str, int]] = {}  # per audit chain: the first and last seq in the period
+        self.chains: dict[str, ChainSpan] = {}  # per audit chain: the first and last seq in the period
 
     def add(self, row: Mapping[str, Any]) -> None:
         self.events += 1
@@ -96,7 +97,7 @@ class _Tally:
             self.handling[automated].append(float(p["handling_seconds"]))
 
 
-def aggregate(rows: Iterable[Mapping[str, Any]], start: str, end: str) -> dict[str, Any]:
+def aggregate(rows: Iterable[Mapping[str, Any]], start: str, end: str) -> TransparencyReport:
     """The report over audit rows with ``start <= ts < end``."""
     tally = _Tally()
     for row in rows:
@@ -149,7 +150,7 @@ def to_csv(report: Mapping[str, Any]) -> str:
     return buffer.getvalue()
 
 
-def timeline(rows: Iterable[Mapping[str, Any]], start: str, end: str, max_buckets: int = 60) -> dict[str, Any]:
+def timeline(rows: Iterable[Mapping[str, Any]], start: str, end: str, max_buckets: int = 60) -> TransparencyTimeline:
     """The report's decisions over time, for charts: per bucket of whole days (as few days per bucket as
     keep the count at ``max_buckets`` or under), restrictive decisions by category, automated and human
     decisions, appeals filed and reversed."""
@@ -173,4 +174,6 @@ def timeline(rows: Iterable[Mapping[str, Any]], start: str, end: str, max_bucket
             lines["appeals_filed"][bucket] += 1
         elif kind == "appeal.decided" and p.get("reversed"):
             lines["appeals_reversed"][bucket] += 1
-    return {"labels": labels, "bucket_days": width, "by_category": dict(sorted(by_category.items())), **lines}
+    return {"labels": labels, "bucket_days": width, "by_category": dict(sorted(by_category.items())),
+            "automated": lines["automated"], "human": lines["human"], "appeals_filed": lines["appeals_filed"],
+            "appeals_reversed": lines["appeals_reversed"]}

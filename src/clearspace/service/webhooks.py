@@ -22,6 +22,7 @@ import orjson
 
 from clearspace.errors import InputError
 from clearspace.service.clock import iso
+from clearspace.service.results_admin import WebhookAdded, WebhookView
 from clearspace.store import Op, Row, Store
 from clearspace.text.urls import is_web_url
 
@@ -52,10 +53,17 @@ def check_hook(url: str, topics: list[str]) -> None:
         raise InputError(f"topics must be a non-empty list of: {', '.join(TOPICS)}")
 
 
-def new_hook(hook_id: str, url: str, topics: list[str], now: str, secret: str | None = None) -> Row:
+def new_hook(hook_id: str, url: str, topics: list[str], now: str, secret: str | None = None) -> WebhookAdded:
+    """A webhook's row as stored and answered once (with its signing secret)."""
     check_hook(url, topics)
     return {"id": hook_id, "url": url, "secret": secret or secrets.token_hex(32), "topics": topics,
             "created_at": now, "active": True}
+
+
+def public(row: Row) -> WebhookView:
+    """A stored webhook as listed: every column but its secret, in table order."""
+    return {"id": row["id"], "url": row["url"], "topics": row["topics"], "created_at": row["created_at"],
+            "active": row["active"]}
 
 
 def backoff(attempts: int) -> float:

@@ -17,8 +17,20 @@ from clearspace.service import (
 )
 from clearspace.service.clock import iso, parse_time
 from clearspace.service.context import Facade
-from clearspace.service.results_admin import PolicyRule
-from clearspace.store import Row
+from clearspace.service.results_admin import (
+    ActivePolicy,
+    Announcement,
+    AuditAlarm,
+    AuditEntry,
+    BusStatus,
+    CheckpointDocument,
+    PolicyRule,
+    StoredPolicy,
+    TransparencyReport,
+    TransparencyTimeline,
+    WebhookAdded,
+    WebhookView,
+)
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +88,13 @@ class AdminFacade(Facade):
                 checkpoints.raise_alarm(unit, result, "audit-check")
         return checkpoints.with_alarms(self._ctx.store, result)
 
-    def export_audit(self, start: str | None = None, end: str | None = None) -> Iterator[Row]:
+    def export_audit(self, start: str | None = None, end: str | None = None) -> Iterator[AuditEntry]:
         """Audit events with ``start <= ts < end`` (ISO dates or times; either may be omitted)."""
         lo = iso(parse_time(start, "from")) if start else None
         hi = iso(parse_time(end, "to")) if end else None
-        return audit.export(self._ctx.store, lo, hi)
+        return map(audit.entry, audit.export(self._ctx.store, lo, hi))
 
-    def transparency(self, start: str | None = None, end: str | None = None) -> dict[str, Any]:
+    def transparency(self, start: str | None = None, end: str | None = None) -> TransparencyReport:
         """The transparency report for ``[start, end)``, from the audit log alone (default: the last 30 days)."""
         from clearspace.service import transparency
 
@@ -102,7 +114,7 @@ class AdminFacade(Facade):
             return secrets.token_hex(32)
         return protection_jobs.derive_secret(key, b"clearspace console sessions")
 
-    def add_webhook(self, url: str, topics: list[str], actor: str, secret: str | None = None) -> dict[str, Any]:
+    def add_webhook(self, url: str, topics: list[str], actor: str, secret: str | None = None) -> WebhookAdded:
         """Register a webhook; the answer holds its signing secret (shown only here)."""
         from clearspace.service.webhooks import new_hook
 
@@ -112,9 +124,12 @@ class AdminFacade(Facade):
             unit.log("webhook.added", actor, row["id"], {"url": url, "topics": topics})
         return row
 
-    def webhooks(self) -> list[dict[str, Any]]:
+    def webhooks(self) -> list[WebhookView]:
+        """Every registered webhook, never its secret."""
+        from clearspace.service.webhooks import public
+
         with self._ctx.store.read() as tx:
-            return [{k: v for k, v in h.items() if k != "secret"} for h in tx.select("webhooks")]
+            return [public(h) for h in tx.select("webhooks")]
 
     def deliver_webhooks(self, client: Any) -> dict[str, int]:
         """Deliver the outbox messages that are due through ``client`` (an ``httpx.Client``)."""
@@ -123,14 +138,15 @@ class AdminFacade(Facade):
         return deliver_due(self._ctx.store, client, self._ctx.clock(), self._ctx.settings.webhook_max_attempts)
 
     def audit_page(self, *, before: int | None = None, kind: str | None = None, subject: str | None = None,
-                   actor: str | None = None, limit: int = 100) -> list[Row]:
+                   actor: str | None = None, limit: int = 100) -> list[AuditEntry]:
         """Audit entries newest first, over every chain (``before``: an ``id`` to continue below)."""
         from clearspace.service.history import audit_page
 
         with self._ctx.store.read() as tx:
-            return audit_page(tx, before=before, kind=kind, subject=subject, actor=actor, limit=limit)
+            rows = audit_page(tx, before=before, kind=kind, subject=subject, actor=actor, limit=limit)
+        return [audit.entry(r) for r in rows]
 
-    def transparency_timeline(self, start: str, end: str) -> dict[str, Any]:
+    def transparency_timeline(self, start: str, end: str) -> TransparencyTimeline:
         """The transparency report's decisions and appeals per bucket of days, for charts."""
         from clearspace.service import transparency
 
@@ -143,7 +159,7 @@ class AdminFacade(Facade):
         return {rule.id: {"category": rule.category, "priority": rule.priority, "action": rule.action,
                           "description": rule.description} for rule in engine.policy_.rules}
 
-    def make_audit_checkpoint(self, actor: str) -> dict[str, Any]:
+    def make_audit_checkpoint(self, actor: str) -> CheckpointDocument:
         """Sign a checkpoint of the audit chain heads now (Conflict when the chain is broken)."""
         document = checkpoints.create(self._ctx.store, self._ctx.unit, self._ctx.evidence_key(), actor)
         assert document is not None
@@ -163,17 +179,17 @@ class AdminFacade(Facade):
             return 0
         return 0 if made is None else 1
 
-    def audit_checkpoints(self, limit: int = 100) -> list[dict[str, Any]]:
+    def audit_checkpoints(self, limit: int = 100) -> list[CheckpointDocument]:
         """Stored checkpoint documents, newest first (each verifiable on its own: service/anchor.py)."""
         with self._ctx.store.read() as tx:
             return checkpoints.listing(tx, limit)
 
-    def audit_alarms(self, limit: int = 100) -> list[Row]:
+    def audit_alarms(self, limit: int = 100) -> list[AuditAlarm]:
         """Audit chain alarms, newest first (``acknowledged_at`` None: still open)."""
         with self._ctx.store.read() as tx:
             return checkpoints.alarms(tx, limit)
 
-    def acknowledge_audit_alarm(self, alarm_id: str, actor: str, note: str = "") -> Row:
+    def acknowledge_audit_alarm(self, alarm_id: str, actor: str, note: str = "") -> AuditAlarm:
         """An admin acknowledges a broken-chain alarm (an ``audit.alarm_acknowledged`` event)."""
         with self._ctx.unit() as unit:
             return checkpoints.acknowledge(unit, alarm_id, actor, note)
@@ -204,14 +220,14 @@ class AdminFacade(Facade):
         with self._ctx.unit() as unit:
             return console_sessions.end(unit, sid, actor)
 
-    def active_policy(self) -> dict[str, Any]:
+    def active_policy(self) -> ActivePolicy:
         """The policy this process runs (``name@version``, file hash, source) and the database's active one."""
         with self._ctx.store.read() as tx:
             row = policy_state.stored(tx)
         current = self._ctx.policy_tracker.current
-        return {"running": current.to_dict() if current else None,
-                "active": None if row is None else {**policy_state.stored_info(row).to_dict(),
-                                                    "loaded_at": row["loaded_at"], "loaded_by": row["loaded_by"]}}
+        active: StoredPolicy | None = None if row is None else {
+            **policy_state.stored_info(row).to_dict(), "loaded_at": row["loaded_at"], "loaded_by": row["loaded_by"]}
+        return {"running": current.to_dict() if current else None, "active": active}
 
     def reload_policy(self, actor: str, path: str | None = None) -> policy_state.Reload:
         """Read the policy file again (``path``, default the ``policy`` setting) and make it the active policy
@@ -228,13 +244,13 @@ class AdminFacade(Facade):
         self._ctx.announce("policy", {})
         return {"changed": changed, "old": old.to_dict() if old else None, "new": compiled.info.to_dict()}
 
-    def bus_status(self, recent_dead: int = 20) -> dict[str, Any]:
+    def bus_status(self, recent_dead: int = 20) -> BusStatus:
         """Bus mode: partitions, owners, consumed and pending counts, dead letters (service/bus_status.py)."""
         from clearspace.service.bus_status import status
 
         return status(self._ctx.store, self._ctx.settings, self._ctx.now(), recent_dead)
 
-    def bus_overview(self, recent_dead: int = 20) -> dict[str, Any] | None:
+    def bus_overview(self, recent_dead: int = 20) -> BusStatus | None:
         """:meth:`bus_status` in bus mode; ``None`` in embedded mode (no ``bus_url``: there is no bus).
         BusUnavailable when NATS cannot be reached."""
         if not self._ctx.settings.bus_url:
@@ -286,26 +302,26 @@ class AdminFacade(Facade):
 
         return transparency.default_period(start, end, self._ctx.clock())
 
-    def draft_announcement(self, case_ids: Sequence[str], title: str, lang: str, actor: str) -> dict[str, Any]:
+    def draft_announcement(self, case_ids: Sequence[str], title: str, lang: str, actor: str) -> Announcement:
         """A typical-case announcement drafted from decided cases, personal information masked."""
         from clearspace.service import announcements
 
         with self._ctx.unit() as unit:
             return announcements.draft(unit, case_ids, title, lang, actor)
 
-    def publish_announcement(self, announcement_id: str, actor: str) -> dict[str, Any]:
+    def publish_announcement(self, announcement_id: str, actor: str) -> Announcement:
         from clearspace.service import announcements
 
         with self._ctx.unit() as unit:
             return announcements.publish(unit, announcement_id, actor)
 
-    def announcements(self, status: str = "published", limit: int = 100) -> list[dict[str, Any]]:
+    def announcements(self, status: str = "published", limit: int = 100) -> list[Announcement]:
         from clearspace.service import announcements
 
         with self._ctx.store.read() as tx:
             return announcements.listing(tx, status, limit)
 
-    def announcement(self, announcement_id: str) -> dict[str, Any]:
+    def announcement(self, announcement_id: str) -> Announcement:
         from clearspace.service import announcements
 
         with self._ctx.store.read() as tx:

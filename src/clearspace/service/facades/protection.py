@@ -6,7 +6,6 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -26,7 +25,15 @@ from clearspace.service.clock import iso
 from clearspace.service.context import Facade
 from clearspace.service.events import check_length
 from clearspace.service.results import HeldView, IncidentSummary, ShieldOff, ShieldView
-from clearspace.service.results_protection import IncidentCounts, NudgeView, PileonTick, ProtectionTick, ShieldCheck
+from clearspace.service.results_protection import (
+    ExpiryReminder,
+    IncidentCounts,
+    IncidentDetail,
+    NudgeView,
+    PileonTick,
+    ProtectionTick,
+    ShieldCheck,
+)
 from clearspace.service.strikes import account_status
 from clearspace.store import Row
 
@@ -105,12 +112,12 @@ class ProtectionFacade(Facade):
         with self._ctx.unit() as unit:
             return shields.public_held(shields.resolve(unit, account, held_id, decision, actor))
 
-    def send_expiry_reminders(self) -> list[dict[str, Any]]:
+    def send_expiry_reminders(self) -> list[ExpiryReminder]:
         """Remind every shield whose reminder time has passed, once per activation (see protection_jobs)."""
         with self._ctx.unit() as unit:
             return protection_jobs.send_reminders(unit, self._ctx.epoch())
 
-    def prompts(self, account: str, limit: int = 100) -> list[dict[str, Any]]:
+    def prompts(self, account: str, limit: int = 100) -> list[protection_jobs.Prompt]:
         """Risk prompts and expiry reminders for ``account``, newest first (what its platform shows it)."""
         with self._ctx.store.read() as tx:
             return protection_jobs.prompts(tx, account, limit)
@@ -134,7 +141,7 @@ class ProtectionFacade(Facade):
         with self._ctx.store.read() as tx:
             return incidents.listing(tx, status, limit, target)
 
-    def incident(self, incident_id: str) -> dict[str, Any]:
+    def incident(self, incident_id: str) -> IncidentDetail:
         """One incident as listed, plus ``participants`` (each with ``role``, ``events``, ``first_ts``,
         ``max_hostility``, ``new_account``, ``follower``), ``participants_by_role``, ``top_referrals``,
         ``reporters``, ``timeline`` (per-bucket hostile and other interactions toward the target) and
@@ -232,7 +239,7 @@ class ProtectionFacade(Facade):
             strikes = 0
         return {**nudge(scores, strikes).to_dict(), "recent_strikes": strikes}
 
-    def incident_for_case(self, case_id: str) -> dict[str, Any] | None:
+    def incident_for_case(self, case_id: str) -> IncidentDetail | None:
         """The pile-on incident (as :meth:`get_incident`) an incident case is about; None when there is none."""
         if not case_id or "\x00" in case_id:
             return None
