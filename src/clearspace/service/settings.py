@@ -112,7 +112,7 @@ class Settings:
     bus_max_deliver: int = 5  # deliveries of a message that keeps failing before it goes to the dead letters
     bus_lease_seconds: float = 10.0  # a worker's partition lease; a dead worker's partitions move after this
     bus_batch: int = 256  # events a worker fetches and decides per transaction and partition
-    bus_deciders: int = 4  # a worker's threads deciding its partitions' batches side by side (a partition's in order)
+    bus_deciders: int = 8  # a worker's threads deciding its partitions' batches side by side (a partition's in order)
     pileon_max_entries: int = 200_000  # interactions all targets' windows hold together (least recent targets' leave)
     pileon_max_targets: int = 20_000  # targets with a window (past it the least recently seen keeps its baseline only)
     pileon_max_listed: int = 100_000  # participants all open incidents list together (past it: counted, not listed)
