@@ -2,12 +2,20 @@
 
 For 1, 2 and 4 worker processes (tests/bus/worker_proc.py, the keyword stand-in engine, so the numbers
 are about ingest and coordination rather than the model): accepted events/s (JetStream confirmed),
-decided events/s, publish-to-decision p50/p99, the partitions' largest backlog, worker CPU-seconds per
-decision; next to ``Service.ingest_events`` in this process over the same kind of database. The
-coordination cost per decision (bus, lease, offset commit) is a worker's CPU per decision less the
-single-process CPU per decision. Then the chaos run (tests/bus/chaos.py) with at least 10 kills.
+decided events/s, publish-to-decision p50/p99, the partitions' largest backlog; next to
+``Service.ingest_events`` in this process over the same kind of database.
 
-    nice python benchmarks/bench_bus.py [--events 1500] [--chaos-seconds 45]
+CPU: each worker process's user+sys CPU (/proc) from the first publish until the last decision, next to
+that window's wall-clock seconds. Each worker also counts its deciding threads' CPU inside the ingest
+pipeline (``Stats.cost()``, read through SIGUSR1 at both ends of the window): the rest of its CPU is
+the coordination cost (fetching, acknowledging, leases, offset commits, handing batches over), of which
+the offset commits and lease ticks are counted too. ``pipeline_control``: the same pipeline at the
+same batch size in as many plain processes as there are workers, side by side over their own
+databases (no bus at all), so the pipeline's CPU per decision when that many processes share the
+machine's cores can be told apart from what bus mode adds. Then the chaos run (tests/bus/chaos.py)
+with at least 10 kills.
+
+    nice python benchmarks/bench_bus.py [--events 1500] [--chaos-seconds 45] [--deciders N]
 
 Results: benchmarks/results/bus.json. The machine has 2 shared cores: runs are short, numbers are indicative.
 """
@@ -18,8 +26,11 @@ import argparse
 import asyncio
 import os
 import secrets
+import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -64,7 +75,7 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def single_process(n: int) -> dict[str, Any]:
+def single_process(n: int, batch_size: int = 256) -> dict[str, Any]:
     db = new_db()
     try:
         service = bus_service(db, "unused", bus_url="")
@@ -74,25 +85,65 @@ def single_process(n: int) -> dict[str, Any]:
 
         checked = parse_events(batch, max_text_chars=20_000, max_batch=n)
         cpu0, t0 = time.process_time(), time.perf_counter()
-        for i in range(0, n, 256):
-            service.ingest.checked(checked[i:i + 256])
+        for i in range(0, n, batch_size):
+            service.ingest.checked(checked[i:i + batch_size])
         wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-        return {"decided_per_s": round(n / wall, 1), "cpu_s_per_decision_ms": round(1000 * cpu / n, 3)}
+        return {"decided_per_s": round(n / wall, 1), "cpu_s_per_decision_ms": round(1000 * cpu / n, 3),
+                "batch": batch_size}
     finally:
         drop_db(db)
 
 
-def bus_run(workers: int, n: int, rate: float | None = None) -> dict[str, Any]:
+def pipeline_control(copies: int, n: int, batch_size: int) -> dict[str, Any]:
+    """:func:`single_process` in ``copies`` processes at once (``n`` events each, no bus): the pipeline's
+    CPU per decision when that many processes share the cores."""
+    cmd = [sys.executable, __file__, "--pipeline-only", str(n), "--batch", str(batch_size)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE) for _ in range(copies)]
+    found = [orjson.loads(p.communicate(timeout=600)[0].splitlines()[-1]) for p in procs]
+    return {"processes": copies, "batch": batch_size,
+            "cpu_ms_per_decision": round(statistics.mean(f["cpu_s_per_decision_ms"] for f in found), 3)}
+
+
+def read_costs(procs: list[Any], files: list[Path]) -> list[dict[str, float]]:
+    """Each worker's ``Stats.cost()`` now (asked for with SIGUSR1)."""
+    for f in files:
+        f.unlink(missing_ok=True)
+    for p in procs:
+        os.kill(p.pid, signal.SIGUSR1)
+    until(lambda: all(f.exists() for f in files), timeout_s=10, what="the workers' CPU counters")
+    return [orjson.loads(f.read_bytes()) for f in files]
+
+
+def cost_breakdown(before: list[dict[str, float]], after: list[dict[str, float]], n: int) -> dict[str, Any]:
+    """CPU per decision (ms) by what it was spent on, over the window, all workers together."""
+    def spent(key: str) -> float:
+        return sum(a[key] - b[key] for b, a in zip(before, after, strict=True))
+
+    process, pipeline = spent("process_cpu_s"), spent("pipeline_cpu_s")
+    batches = spent("batches")
+    return {"pipeline_cpu_ms_per_decision": round(1000 * pipeline / n, 3),
+            "coordination_cpu_ms_per_decision": round(1000 * (process - pipeline) / n, 3),
+            "of_which_offset_commit_ms": round(1000 * spent("offsets_cpu_s") / n, 4),
+            "of_which_lease_ticks_ms": round(1000 * spent("lease_cpu_s") / n, 4),
+            "events_per_batch": round(n / batches, 1) if batches else None,
+            "takeovers_in_window": int(spent("takeovers"))}
+
+
+def bus_run(workers: int, n: int, rate: float | None = None, deciders: int | None = None) -> dict[str, Any]:
     """A burst of ``n`` events (``rate`` None: as fast as JetStream takes them), or ``n`` events offered at
     ``rate`` events/s in chunks of 10 (latency at a given load: the goal is p99 < 250 ms at half capacity)."""
     db, prefix = new_db(), f"bench{secrets.token_hex(4)}"
     service = bus_service(db, prefix, bus_partitions=PARTITIONS)
-    procs = [start_worker(db, prefix) for _ in range(workers)]
+    folder = Path(tempfile.mkdtemp(prefix="bench_bus"))
+    files = [folder / f"worker{i}.json" for i in range(workers)]
+    extra = [] if deciders is None else ["--deciders", str(deciders)]
+    procs = [start_worker(db, prefix, "--costs", str(f), *extra) for f in files]
     try:
         until(lambda: sum(1 for p in service.admin.bus_status()["partitions"] if p["owner"]) == PARTITIONS
               and len(service.admin.bus_status()["workers"]) == workers, timeout_s=120, what="the workers")
         time.sleep(2)
-        cpu0 = sum(cpu_s(p.pid) for p in procs)
+        costs0 = read_costs(procs, files)
+        cpu0 = [cpu_s(p.pid) for p in procs]
         batch = events(n, "b")
         sent: dict[str, float] = {}
 
@@ -116,9 +167,12 @@ def bus_run(workers: int, n: int, rate: float | None = None) -> dict[str, Any]:
         started = time.perf_counter()
         publish_s = asyncio.run(publish())
         backlog = max(p["pending"] for p in service.admin.bus_status()["partitions"])
-        until(lambda: stored(service, list(sent)) == n, timeout_s=300, what="the decisions")
+        until(lambda: decided(service) >= n, timeout_s=300, what="the decisions")  # a fresh database: all ours
         decided_s = time.perf_counter() - started
-        cpu = sum(cpu_s(p.pid) for p in procs) - cpu0
+        per_worker = [cpu_s(p.pid) - c for p, c in zip(procs, cpu0, strict=True)]
+        costs1 = read_costs(procs, files)
+        cpu = sum(per_worker)
+        assert stored(service, list(sent)) == n
         with service.store.read() as tx:
             rows = tx.select("events", {"id": Op("in", list(sent))}, columns=["id", "received_at"])
         from clearspace.service.incidents import epoch
@@ -128,14 +182,25 @@ def bus_run(workers: int, n: int, rate: float | None = None) -> dict[str, Any]:
                 "decided_per_s": round(n / decided_s, 1),
                 "latency_ms_p50": round(statistics.median(latency), 1),
                 "latency_ms_p99": round(latency[int(0.99 * (len(latency) - 1))], 1),
-                "largest_partition_backlog": backlog, "worker_cpu_s_per_decision_ms": round(1000 * cpu / n, 3),
-                "decisions_per_worker_cpu_s": round(n / cpu, 1) if cpu else None}
+                "largest_partition_backlog": backlog, "wall_s": round(decided_s, 2),
+                "worker_cpu_s": [round(c, 2) for c in per_worker], "worker_cores_used": round(cpu / decided_s, 2),
+                "worker_cpu_s_per_decision_ms": round(1000 * cpu / n, 3),
+                "decisions_per_worker_cpu_s": round(n / cpu, 1) if cpu else None,
+                **cost_breakdown(costs0, costs1, n)}
     finally:
         for p in procs:
             p.terminate()
         for p in procs:
             p.wait(30)
         drop_db(db)
+        for f in folder.iterdir():
+            f.unlink()
+        folder.rmdir()
+
+
+def decided(service: Any) -> int:
+    with service.store.read() as tx:
+        return int(tx.count("events"))
 
 
 def stored(service: Any, ids: list[str]) -> int:
@@ -150,19 +215,27 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--paced-seconds", type=float, default=10.0,
                         help="after each burst, offer events at half its decided rate for this long (0: skip)")
+    parser.add_argument("--deciders", type=int, default=None, help="bus_deciders of each worker (default: the setting)")
+    parser.add_argument("--no-control", action="store_true", help="skip the side-by-side pipeline control runs")
+    parser.add_argument("--pipeline-only", type=int, default=0, help=argparse.SUPPRESS)  # a control process
+    parser.add_argument("--batch", type=int, default=256, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.pipeline_only:
+        print(orjson.dumps(single_process(args.pipeline_only, args.batch)).decode(), flush=True)
+        return
     single = single_process(args.events)
     print("single process:", single, flush=True)
     runs: list[dict[str, Any]] = []
     paced: list[dict[str, Any]] = []
     for w in [int(x) for x in args.workers.split(",")]:
-        runs.append(bus_run(w, args.events))
+        runs.append(bus_run(w, args.events, deciders=args.deciders))
+        if not args.no_control:
+            runs[-1]["pipeline_control"] = pipeline_control(w, max(500, args.events // w),
+                                                            max(1, round(runs[-1]["events_per_batch"] or 1)))
         print(runs[-1], flush=True)
-        runs[-1]["coordination_cpu_ms_per_decision"] = round(
-            runs[-1]["worker_cpu_s_per_decision_ms"] - single["cpu_s_per_decision_ms"], 3)
         if args.paced_seconds > 0:
             half = round(runs[-1]["decided_per_s"] / 2, 1)
-            paced.append(bus_run(w, max(100, int(half * args.paced_seconds)), rate=half))
+            paced.append(bus_run(w, max(100, int(half * args.paced_seconds)), rate=half, deciders=args.deciders))
             print("paced at half capacity:", paced[-1], flush=True)
     found: dict[str, Any] = {}
     if args.chaos_seconds > 0:
@@ -174,7 +247,8 @@ def main() -> None:
         print("chaos:", found, flush=True)
     out = {"machine": f"{os.cpu_count()} cores shared with other sessions; keyword stand-in engine; "
                       f"PostgreSQL 15 and NATS 2.9 on the same host", "partitions": PARTITIONS,
-           "single_process": single, "bus": runs, "paced_half_capacity": paced, "chaos": found}
+           "deciders": args.deciders, "single_process": single, "bus": runs, "paced_half_capacity": paced,
+           "chaos": found}
     path = ROOT / "benchmarks" / "results" / "bus.json"
     path.write_text(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode() + "\n")
     print(f"wrote {path}")

@@ -32,7 +32,8 @@ PARTITIONS = 8
 
 
 def start_worker(db: str, prefix: str, *extra: str) -> subprocess.Popen[bytes]:
-    """A worker process importing this same clearspace (the tests may run from another folder)."""
+    """A worker process importing this same clearspace (the tests may run from another folder);
+    ``extra``: worker_proc.py's further arguments."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(clearspace.__file__).parent.parent),
                                                          os.environ.get("PYTHONPATH", "")])}
     return subprocess.Popen([sys.executable, str(PROC), db, prefix, str(PARTITIONS), *extra], env=env,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
+from typing import Any
 
 import orjson
 import pytest
@@ -15,7 +17,7 @@ from clearspace.bus.jetstream import JetStreamBus
 from clearspace.bus.names import Names
 from clearspace.cli.main import cli
 from clearspace.errors import Conflict
-from clearspace.service import bus_offsets
+from clearspace.service import bus_offsets, bus_worker
 from clearspace.service.partitions import partition_of
 
 pytestmark = pytest.mark.timeout(180)
@@ -65,6 +67,35 @@ def test_two_workers_share_the_partitions(pg_url: str, bus_prefix: str) -> None:
             running_worker(bus_service(pg_url, bus_prefix), holder="b") as b:
         until(lambda: len(a.leases.owned) == len(b.leases.owned) == 2, what="a fair share")
         assert set(a.leases.owned).isdisjoint(b.leases.owned)
+
+
+def test_one_worker_decides_its_partitions_side_by_side(pg_url: str, bus_prefix: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    node = bus_service(pg_url, bus_prefix)
+    items = events(bus_prefix, [f"s{i}" for i in range(40)])
+    stuck = items[0].partition
+    held, others = [i for i in items if i.partition == stuck], [i for i in items if i.partition != stuck]
+    entered, release = threading.Event(), threading.Event()
+    decide = bus_worker.decide_batch
+
+    def slow(service: Any, claim: Any, *args: Any, **kwargs: Any) -> Any:
+        if claim.partition == stuck:
+            entered.set()
+            release.wait(30)  # one partition's batch waits (as for a slow database)
+        return decide(service, claim, *args, **kwargs)
+
+    monkeypatch.setattr(bus_worker, "decide_batch", slow)
+    with running_worker(bus_service(pg_url, bus_prefix, bus_deciders=2)) as worker:
+        publish(bus_prefix, held)
+        assert entered.wait(20)
+        publish(bus_prefix, others)
+        until(lambda: all(node.ingest.has_event(i.event_id) for i in others), what="the other partitions' decisions")
+        assert not any(node.ingest.has_event(i.event_id) for i in held)
+        release.set()
+        until(lambda: all(node.ingest.has_event(i.event_id) for i in held), what="the held partition's decisions")
+        until(lambda: worker.stats.decided == len(items))
+    assert all(automated_decisions(node, i.event_id) == 1 for i in items)
+    assert worker.stats.pipeline_cpu_s > 0 and worker.stats.offsets_cpu_s > 0
 
 
 def test_a_stale_token_commits_nothing(pg_url: str, bus_prefix: str) -> None:

@@ -73,10 +73,11 @@ class PartitionDetectors:
             return
         incidents.observe_ingest(unit, live, [e for e, _ in recorded], {e.id: s for e, s in recorded}, self.links)
 
-    def expire(self) -> int:
-        """End the incidents gone quiet in every owned partition; how many ended."""
-        wall = self.wall()
-        snaps = [s for live in list(self.live.values()) for s in live.expire(wall)]
+    def expire(self, partition: int) -> int:
+        """End the incidents gone quiet in ``partition`` (if owned); how many ended. The caller keeps the
+        partition's batches out meanwhile (the worker holds the partition's lock)."""
+        live = self.live.get(partition)
+        snaps = live.expire(self.wall()) if live is not None else []
         if not snaps:
             return 0
         with self.unit() as unit:

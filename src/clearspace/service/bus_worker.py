@@ -1,12 +1,16 @@
 """``clearspace worker``: decide the events of the partitions this process owns (bus mode).
 
 The bus client runs on its own thread (:class:`~clearspace.bus.loop.BusLoop`), with one puller
-per owned partition that fetches a batch and waits until the deciding thread is done with it (one
-batch in flight per partition). The deciding thread (:meth:`Worker.run`) decides each batch through
-:func:`~clearspace.service.bus_decide.decide_batch` (one transaction with the partition's fenced
-offset), then acknowledges its messages: a worker killed before the commit loses nothing (the
-messages are delivered again), one killed after it duplicates nothing (the events are decided
-already, and the ingest path answers their stored decision).
+per owned partition that fetches a batch and waits until it is decided (one batch in flight per
+partition). ``bus_deciders`` deciding threads take the fetched batches, so the partitions of one
+worker are decided side by side (a batch spends most of its time waiting for the database, and
+partitions never wait for each other there); each partition's batches stay in order, one at a
+time. A deciding thread decides a batch through :func:`~clearspace.service.bus_decide.decide_batch`
+(one transaction with the partition's fenced offset), then acknowledges its messages: a worker
+killed before the commit loses nothing (the messages are delivered again), one killed after it
+duplicates nothing (the events are decided already, and the ingest path answers their stored
+decision). The main thread (:meth:`Worker.run`) renews the leases and ends quiet pile-ons on its
+own clock, whatever the batches do.
 
 Failures: PostgreSQL down -> the batch is kept, unacknowledged (marked in progress), and tried again
 until it commits; NATS down -> the client reconnects by itself and the pullers go on; a message that
@@ -34,7 +38,7 @@ from clearspace.bus.names import Names
 from clearspace.errors import ClearspaceError, Conflict, InputError, StoreError
 from clearspace.service import incidents
 from clearspace.service.bus_caches import CacheFeed
-from clearspace.service.bus_decide import Claim, decide_batch
+from clearspace.service.bus_decide import Claim, Spent, decide_batch
 from clearspace.service.bus_leases import PartitionLeases
 from clearspace.service.bus_pileons import PartitionDetectors
 from clearspace.service.core import Service
@@ -45,11 +49,13 @@ from clearspace.service.results import Answer
 WAIT_HEADER = "Clearspace-Wait"  # set by a node waiting for the decision (?wait=MS): announce it
 EXPIRE_EVERY_S = 5.0
 log = logging.getLogger("clearspace.worker")
-Batch = tuple[int, list[Delivery], "asyncio.Future[None]"]
+Batch = tuple[int, list[Delivery], "asyncio.Future[None]"] | None  # None: a deciding thread stops
 
 
 @dataclass
 class Stats:
+    """What a worker did (the deciding threads add up through :meth:`add`)."""
+
     decided: int = 0
     batches: int = 0
     dead: int = 0
@@ -58,7 +64,24 @@ class Stats:
     store_waits: int = 0
     lease_s: float = 0.0  # wall time in lease ticks
     ack_s: float = 0.0  # wall time acknowledging and announcing
+    pipeline_cpu_s: float = 0.0  # CPU of the deciding threads in the ingest pipeline (offset commits left out)
+    offsets_cpu_s: float = 0.0  # CPU committing the partitions' offsets (coordination)
+    lease_cpu_s: float = 0.0  # CPU of the lease ticks (coordination)
     partitions: list[int] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, **amounts: float) -> None:
+        with self._lock:
+            for name, amount in amounts.items():
+                setattr(self, name, getattr(self, name) + amount)
+
+    def cost(self) -> dict[str, float]:
+        """The counters a benchmark reads, with the process's CPU so far: everything but the pipeline's
+        CPU is the cost of bus mode (fetching, acknowledging, leases, offsets, handing batches over).
+        Lock-free, so a signal handler may call it (each number is read whole)."""
+        return {"process_cpu_s": time.process_time(), "pipeline_cpu_s": self.pipeline_cpu_s,
+                "offsets_cpu_s": self.offsets_cpu_s, "lease_cpu_s": self.lease_cpu_s,
+                "decided": self.decided, "batches": self.batches, "takeovers": self.takeovers}
 
 
 def worker_service(service: Service) -> Service:
@@ -81,6 +104,7 @@ class Worker:
         self.partitions = settings.bus_partitions
         self.batch = settings.bus_batch
         self.max_deliver = settings.bus_max_deliver
+        self.deciders = settings.bus_deciders
         self.loop = BusLoop("bus-worker")
         self.bus = JetStreamBus(settings.bus_url, self.names, self.partitions)
         self.leases = PartitionLeases(service.store, self.names, self.partitions, holder or holder_id(),
@@ -93,6 +117,10 @@ class Worker:
         self.inbox: queue.Queue[Batch] = queue.Queue()
         self.pullers: dict[int, Future[None]] = {}
         self.stats = Stats()
+        self._held = [threading.RLock() for _ in range(self.partitions)]  # a partition's batch, expiry, takeover
+        self._owning = threading.Lock()  # the leases' owned map: ticks and fenced-out batches
+        self._stopping = threading.Event()
+        self._failed: BaseException | None = None
 
     def _detector(self) -> incidents.LiveDetector:
         return incidents.LiveDetector(self.service.context.detector_config,
@@ -100,11 +128,16 @@ class Worker:
 
     # ------------------------------------------------------------------ the main loop
     def run(self, stop: threading.Event) -> Stats:
+        """Renew the leases and end quiet pile-ons until ``stop`` is set, while the deciding threads decide."""
         self.service.warm_up()
         self._open_bus(stop)
+        deciders = [threading.Thread(target=self._deciding, name=f"bus-decide-{i}", daemon=True)
+                    for i in range(self.deciders)]
+        for thread in deciders:
+            thread.start()
         next_tick = next_expire = 0.0
         try:
-            while not stop.is_set():
+            while not stop.is_set() and not self._stopping.is_set():
                 now = time.monotonic()
                 if now >= next_tick:
                     self._tick()
@@ -112,17 +145,31 @@ class Worker:
                 if self.detectors is not None and now >= next_expire:
                     self._expire()
                     next_expire = now + EXPIRE_EVERY_S
-                try:
-                    partition, msgs, done = self.inbox.get(timeout=min(0.2, self.tick_s))
-                except queue.Empty:
-                    continue
-                try:
-                    self._handle(partition, msgs, stop)
-                finally:
-                    self.loop.loop.call_soon_threadsafe(_finish, done)
+                stop.wait(min(0.2, max(0.0, next_tick - time.monotonic())))
         finally:
+            self._stopping.set()
+            for _ in deciders:
+                self.inbox.put(None)
+            for thread in deciders:
+                thread.join()
             self._shut_down()
+        if self._failed is not None:
+            raise self._failed
         return self.stats
+
+    def _deciding(self) -> None:
+        """A deciding thread: decide the fetched batches until told to stop (a failure stops the worker)."""
+        while (item := self.inbox.get()) is not None:
+            partition, msgs, done = item
+            try:
+                if self._failed is None:
+                    with self._held[partition]:
+                        self._handle(partition, msgs, self._stopping)
+            except BaseException as exc:  # noqa: BLE001 - handed to run(), which stops the worker and raises it
+                self._failed = exc
+                self._stopping.set()
+            finally:
+                self.loop.loop.call_soon_threadsafe(_finish, done)
 
     def _open_bus(self, stop: threading.Event) -> None:
         delay = 0.5
@@ -150,20 +197,22 @@ class Worker:
 
     # ------------------------------------------------------------------ partitions
     def _tick(self) -> None:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         try:
-            changes = self.leases.tick(self.service.clock())
+            with self._owning:
+                changes = self.leases.tick(self.service.clock())
         except StoreError as exc:
             log.warning("worker: the partition leases could not be renewed: %s", exc)
             return
         finally:
-            self.stats.lease_s += time.perf_counter() - started
+            self.stats.add(lease_s=time.perf_counter() - started, lease_cpu_s=time.thread_time() - cpu)
         for p in changes.lost:
             self._stop_pulling(p)
             log.info("worker %s: gave up partition %d", self.leases.holder, p)
         for p, token in changes.gained.items():
-            rebuilt = self.detectors.take(p) if self.detectors is not None else 0
-            self.stats.takeovers += 1
+            with self._held[p]:  # a batch fetched under an earlier ownership finishes first
+                rebuilt = self.detectors.take(p) if self.detectors is not None else 0
+            self.stats.add(takeovers=1)
             self.pullers[p] = self.loop.submit(self._pull(p))
             log.info("worker %s: owns partition %d (token %d; pile-on window rebuilt from %d events)",
                      self.leases.holder, p, token, rebuilt)
@@ -194,11 +243,17 @@ class Worker:
                 await done
 
     def _expire(self) -> None:
+        """End quiet pile-ons partition by partition; one being decided just now is left for the next round."""
         assert self.detectors is not None
-        try:
-            self.detectors.expire()
-        except ClearspaceError as exc:
-            log.warning("worker: ending quiet incidents failed: %s", exc)
+        for p in sorted(self.leases.owned):
+            if not self._held[p].acquire(blocking=False):
+                continue
+            try:
+                self.detectors.expire(p)
+            except ClearspaceError as exc:
+                log.warning("worker: ending quiet incidents of partition %d failed: %s", p, exc)
+            finally:
+                self._held[p].release()
 
     # ------------------------------------------------------------------ one batch
     def _handle(self, p: int, msgs: list[Delivery], stop: threading.Event) -> None:
@@ -214,10 +269,9 @@ class Worker:
             except (ClearspaceError, ValueError) as exc:
                 failed.append((m, f"{type(exc).__name__}: {exc}"))
         done, bad = self._decide(Claim(self.names.prefix, p, token), pairs, stop)
-        self.stats.batches += 1
         started = time.perf_counter()
         self.loop.run(self._settle(p, done, failed + bad), 30)
-        self.stats.ack_s += time.perf_counter() - started
+        self.stats.add(batches=1, ack_s=time.perf_counter() - started)
 
     def _event(self, data: bytes) -> Event:
         raw = orjson.loads(data)
@@ -232,14 +286,18 @@ class Worker:
             return [], []
         delay = 0.25
         while True:
+            spent, cpu = Spent(), time.thread_time()
             try:
                 answers = decide_batch(self.service, claim, [e for _, e in pairs], max(m.seq for m, _ in pairs),
-                                       self.detectors)
-                self.stats.decided += len(answers)
+                                       self.detectors, spent)
+                self.stats.add(decided=len(answers), offsets_cpu_s=spent.offsets_cpu_s,
+                               pipeline_cpu_s=time.thread_time() - cpu - spent.offsets_cpu_s)
                 return [(m, a) for (m, _), a in zip(pairs, answers, strict=True)], []
             except Conflict as exc:
                 log.warning("worker: %s", exc)
-                self.leases.owned.pop(claim.partition, None)
+                with self._owning:
+                    if self.leases.owned.get(claim.partition) == claim.token:
+                        del self.leases.owned[claim.partition]
                 self._stop_pulling(claim.partition)
                 self.loop.run(_again([m for m, _ in pairs]), 30)
                 return [], []
@@ -247,7 +305,7 @@ class Worker:
                 if self._store_up() or stop.is_set():
                     error = f"{type(exc).__name__}: {exc}"
                     break
-                self.stats.store_waits += 1
+                self.stats.add(store_waits=1)
                 log.warning("worker: the database is unavailable (%s); keeping %d events unacknowledged", exc,
                             len(pairs))
                 self.loop.run(_working([m for m, _ in pairs]), 30)
@@ -283,10 +341,10 @@ class Worker:
                  for m, a in done if m.headers.get(WAIT_HEADER)]
         for m, error in failed:
             if m.deliveries >= self.max_deliver:
-                self.stats.dead += 1
+                self.stats.add(dead=1)
                 jobs.append(self.bus.dead_letter(p, m, error))
             else:
-                self.stats.retried += 1
+                self.stats.add(retried=1)
                 jobs.append(m.retry(min(0.5 * 2 ** m.deliveries, 10.0)))
         results = await asyncio.gather(*jobs, return_exceptions=True)
         for result in results:

@@ -112,6 +112,7 @@ class Settings:
     bus_max_deliver: int = 5  # deliveries of a message that keeps failing before it goes to the dead letters
     bus_lease_seconds: float = 10.0  # a worker's partition lease; a dead worker's partitions move after this
     bus_batch: int = 256  # events a worker fetches and decides per transaction and partition
+    bus_deciders: int = 8  # a worker's threads deciding its partitions' batches side by side (a partition's in order)
     pileon_max_entries: int = 200_000  # interactions all targets' windows hold together (least recent targets' leave)
     pileon_max_targets: int = 20_000  # targets with a window (past it the least recently seen keeps its baseline only)
     pileon_max_listed: int = 100_000  # participants all open incidents list together (past it: counted, not listed)
@@ -175,6 +176,8 @@ def check_bus(settings: Settings) -> None:
         raise InputError(f"bus_partitions must be between 1 and 1024, got {settings.bus_partitions}")
     if settings.bus_max_deliver < 1 or settings.bus_batch < 1:
         raise InputError("bus_max_deliver and bus_batch must be 1 or more")
+    if not 1 <= settings.bus_deciders <= 8:
+        raise InputError(f"bus_deciders must be between 1 and 8, got {settings.bus_deciders}")
     if not 3.0 <= settings.bus_lease_seconds <= 15.0:
         raise InputError(f"bus_lease_seconds must be between 3 and 15, got {settings.bus_lease_seconds}")
     if settings.bus_url and not settings.bus_url.startswith(("nats://", "tls://")):
