@@ -4,6 +4,7 @@
 from typing import NotRequired, TypedDict
 
 from clearspace.protection.nudge import NudgeFields
+from clearspace.service.results import IncidentSummary
 
 
 class ShieldCheck(TypedDict):
@@ -169,24 +170,12 @@ class IncidentCase(TypedDict):
     decision_id: str | None
 
 
-class IncidentDetail(TypedDict):
+class IncidentDetail(IncidentSummary):
     """One incident (``GET /v1/incidents/{id}``): :func:`clearspace.service.incidents.detail`, the keys of
-    :class:`~clearspace.service.results.IncidentSummary` with ``participants`` after ``hostile_events``."""
+    :class:`~clearspace.service.results.IncidentSummary` (built with ``participants`` after
+    ``hostile_events``) and when it was last updated."""
 
-    id: str
-    target: str
-    status: str
-    source: str
-    start: str
-    detected_at: str
-    end: str
-    minor: bool
-    participant_count: int
-    hostile_events: int
     participants: list[Participant]
-    instigators: list[str]
-    case_id: str | None
-    recorded_at: str
     updated_at: str
     ended_at: str | None
     participants_by_role: dict[str, list[str]]
