@@ -6,9 +6,8 @@ Training data, all licence-clean: every ``data/training/harm_*.tsv`` (hand-writt
 near misses in zh and en; ``harm_*_2.tsv`` to ``harm_*_4.tsv`` are later, more varied batches by other
 writers), the stance set (``data/training/stance.tsv``: abusive vs anti-bias,
 reports and criticism) and, with ``--data``, a seeded sample of COLD's and OLID's training texts
-(licences allow shipped weights) at a lower weight so the head also sees real posts; attacks and near misses are weighed equally
-within each language. The texts are
-embedded with USE; a logistic regression with C chosen by 5-fold cross-validation on the
+(licences allow shipped weights) at a lower weight so the head also sees real posts; attacks and
+near misses are weighed equally within each language. The texts are embedded with USE; a logistic regression with C chosen by 5-fold cross-validation on the
 hand-written sentences is fitted, and a second one over the abuse model's hashed n-grams for the
 fast configuration. Seeded and reproducible.
 """
@@ -27,7 +26,6 @@ from clearspace.engine import Engine
 from clearspace.evaluation import datasets as ds
 from clearspace.model.embeddings import load_encoder
 from clearspace.model.harm_head import HarmHead, read_training, save_harm_head, training_files
-from clearspace.text.tables import data_path
 
 SEED = 11
 DATASET_SAMPLE = 3000  # per dataset; 1,500 before the fourth batch, whose 3,804 sentences outweighed real posts
