@@ -3,13 +3,13 @@
     python tools/train_harm_head.py [--data ../shared/datasets] [--cv]
 
 Training data, all licence-clean: every ``data/training/harm_*.tsv`` (hand-written attacks and
-near misses in zh and en; ``harm_*_2.tsv`` to ``harm_*_4.tsv`` are later, more varied batches by other
-writers), the stance set (``data/training/stance.tsv``: abusive vs anti-bias,
-reports and criticism) and, with ``--data``, a seeded sample of COLD's and OLID's training texts
-(licences allow shipped weights) at a lower weight so the head also sees real posts; attacks and
-near misses are weighed equally within each language. The texts are embedded with USE; a logistic regression with C chosen by 5-fold cross-validation on the
-hand-written sentences is fitted, and a second one over the abuse model's hashed n-grams for the
-fast configuration. Seeded and reproducible.
+near misses in zh and en; ``harm_*_2.tsv`` to ``harm_*_4.tsv`` are later, more varied batches by
+other writers), the stance set (``data/training/stance.tsv``: abusive vs anti-bias, reports and
+criticism) and, with ``--data``, a seeded sample of COLD's and OLID's training texts (licences allow
+shipped weights) at a lower weight so the head also sees real posts; attacks and near misses are
+weighed equally within each language. The texts are embedded with USE; a logistic regression with C
+chosen by 5-fold cross-validation on the hand-written sentences is fitted, and a second one over the
+abuse model's hashed n-grams for the fast configuration. Seeded and reproducible.
 """
 
 from __future__ import annotations
