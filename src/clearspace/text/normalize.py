@@ -185,7 +185,7 @@ class Normalizer:
             out = self.homophones_.rewrite(out)
         if omap is None:
             return Document(text, out)
-        return Document(text, out, tuple(omap[0]), tuple(omap[1]))
+        return Document(text, out, omap[0], omap[1])
 
     def _steps(self, latin: bool, cjk: bool) -> tuple[tuple[Gate, Step], ...]:
         """The length-changing steps worth running on a text with these scripts, each with its gate."""
