@@ -6,7 +6,8 @@
 Runs the ``clearspace`` command given after ``--`` in this process (the same code as ``python -m
 clearspace``) and a daemon thread that every ``--every`` seconds appends one JSON line to STATS_FILE:
 the time, VmRSS, the Python heap as pymalloc's allocated blocks (``sys.getallocatedblocks``, cheap),
-the garbage collector's counts, ``/proc/self/smaps_rollup``'s anonymous and private memory, the number
+the garbage collector's counts and the longest run of each generation since the last line,
+``/proc/self/smaps_rollup``'s anonymous and private memory, the number
 of threads, and, with ``--tracemalloc``, the heap tracemalloc traces. With ``--snapshots`` a tracemalloc
 snapshot is written there every ``--every`` seconds as well (``snap-NNNN.pickle``) to diff later
 (``--diff DIR``: the lines whose allocations grew most from the first snapshot after warm-up to the
@@ -49,6 +50,31 @@ def heap_kib() -> int:
     return total
 
 
+class Collections:
+    """How long the garbage collector's runs took, per generation, since the last :meth:`take`."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._began = 0.0
+        self._runs: dict[int, list[float]] = {0: [], 1: [], 2: []}
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+            return
+        with self._lock:
+            self._runs[info["generation"]].append(time.perf_counter() - self._began)
+
+    def take(self) -> dict[str, Any]:
+        with self._lock:
+            runs, self._runs = self._runs, {0: [], 1: [], 2: []}
+        out: dict[str, Any] = {}
+        for gen, times in runs.items():
+            out[f"gc{gen}_runs"] = len(times)
+            out[f"gc{gen}_max_ms"] = round(1000 * max(times), 1) if times else 0.0
+        return out
+
+
 def stats(started: float) -> dict[str, Any]:
     rollup = smaps()
     row: dict[str, Any] = {"t": round(time.monotonic() - started, 1), "rss_kib": rollup.get("Rss", 0),
@@ -63,6 +89,8 @@ def stats(started: float) -> dict[str, Any]:
 
 def probe(path: Path, every: float, snapshots: Path | None, trim: float, maps: Path | None) -> None:
     started = time.monotonic()
+    collections = Collections()
+    gc.callbacks.append(collections)
     n = 0
     trimmed = started
     release = ctypes.CDLL("libc.so.6").malloc_trim if trim else None
@@ -72,7 +100,7 @@ def probe(path: Path, every: float, snapshots: Path | None, trim: float, maps: P
             release(0)
             trimmed = time.monotonic()
         with path.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(stats(started)) + "\n")
+            out.write(json.dumps(stats(started) | collections.take()) + "\n")
         if maps is not None:
             (maps / f"smaps-{n:04d}.txt").write_text(Path("/proc/self/smaps").read_text())
         if snapshots is not None and tracemalloc.is_tracing():
