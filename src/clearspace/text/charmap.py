@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 
 from clearspace.text.lazytable import LazyTable
-from clearspace.text.offsets import OffsetMap, offsets
+from clearspace.text.offsets import OffsetMap
 
 _KEEP_CONTROL = "\t\n"
 _UNCACHED = frozenset({"Cn", "Co", "Cs"})
@@ -98,7 +98,8 @@ class CharMap:
         if _IRREGULAR not in fast or self._irregular.isdisjoint(text):
             return fast, None
         pieces: list[str] = []
-        starts, ends = offsets(), offsets()
+        starts: list[int] = []
+        ends: list[int] = []
         done = 0  # text[:done] is handled
         at = fast.find(_IRREGULAR)
         while at != -1:
@@ -106,13 +107,13 @@ class CharMap:
             if ch in self._irregular:  # else a character that maps to the marker itself
                 out = self._cache[ch]
                 pieces += (fast[done:at], out)
-                starts.extend(range(done, at))
-                ends.extend(range(done + 1, at + 1))
-                starts.extend(offsets([at]) * len(out))
-                ends.extend(offsets([at + 1]) * len(out))
+                starts += range(done, at)
+                ends += range(done + 1, at + 1)
+                starts += [at] * len(out)
+                ends += [at + 1] * len(out)
                 done = at + 1
             at = fast.find(_IRREGULAR, at + 1)
         pieces.append(fast[done:])
-        starts.extend(range(done, len(text)))
-        ends.extend(range(done + 1, len(text) + 1))
+        starts += range(done, len(text))
+        ends += range(done + 1, len(text) + 1)
         return "".join(pieces), (starts, ends)

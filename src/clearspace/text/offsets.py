@@ -1,30 +1,21 @@
 """Rewriting text while keeping, for every output character, the input range it came from.
 
-An *offset map* is a pair ``(starts, ends)`` of equal-length arrays of C ints (:func:`offsets`):
-output character ``i`` came from input ``[starts[i], ends[i])``. ``None`` stands for the identity
-map, which is what most texts get: the cheap path allocates nothing. Arrays, not lists: a list
-holds one Python int object per character (about 40 bytes), so a long hostile text left tens of
-thousands of small objects behind each step, which fragments a long-running server's heap; an
-array holds 4 bytes per character in one block.
+An *offset map* is a pair ``(starts, ends)`` of equal-length lists: output character ``i``
+came from input ``[starts[i], ends[i])``. ``None`` stands for the identity map, which is
+what most texts get: the cheap path allocates nothing.
 """
 
 from __future__ import annotations
 
 import re
-from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
-OffsetMap = tuple["array[int]", "array[int]"]
-
-
-def offsets(values: Iterable[int] = ()) -> array[int]:
-    """An array of offsets (C ints: a text is at most ``Normalizer.max_chars`` characters)."""
-    return array("i", values)
+OffsetMap = tuple[list[int], list[int]]
 
 
 def identity(n: int) -> OffsetMap:
     """The offset map of an unchanged text of length ``n``."""
-    return offsets(range(n)), offsets(range(1, n + 1))
+    return list(range(n)), list(range(1, n + 1))
 
 
 def sub_with_map(
@@ -40,7 +31,8 @@ def sub_with_map(
     if first is None:
         return None
     pieces: list[str] = []
-    starts, ends = offsets(), offsets()
+    starts: list[int] = []
+    ends: list[int] = []
     pos = 0
     changed = False
     for m in pattern.finditer(text, first.start()):
@@ -57,8 +49,8 @@ def sub_with_map(
             starts.extend(range(a, b))
             ends.extend(range(a + 1, b + 1))
         else:
-            starts.extend(offsets([a]) * len(new))
-            ends.extend(offsets([b]) * len(new))
+            starts.extend([a] * len(new))
+            ends.extend([b] * len(new))
         pos = b
     if not changed:
         return None
@@ -85,12 +77,12 @@ def compose(outer: OffsetMap | None, inner: OffsetMap | None) -> OffsetMap | Non
     n = len(o_starts)
     if not i_starts or (min(i_starts) >= 0 and max(i_starts) < n and min(i_ends) > 0):
         # the common case, looked up without a Python-level loop
-        starts = offsets(map(o_starts.__getitem__, i_starts))
-        ends = offsets(map(o_ends.__getitem__, map((-1).__add__, i_ends)))
+        starts = list(map(o_starts.__getitem__, i_starts))
+        ends = list(map(o_ends.__getitem__, map((-1).__add__, i_ends)))
     else:
         past_end = o_ends[-1] if o_ends else 0
         before_start = o_starts[0] if o_starts else 0
-        starts = offsets(o_starts[s] if s < n else past_end for s in i_starts)
-        ends = offsets(o_ends[e - 1] if e > 0 else before_start for e in i_ends)
+        starts = [o_starts[s] if s < n else past_end for s in i_starts]
+        ends = [o_ends[e - 1] if e > 0 else before_start for e in i_ends]
     # A deleted-only stretch can make an empty range collapse below its start: keep order.
-    return starts, offsets(map(max, starts, ends))
+    return starts, list(map(max, starts, ends))
