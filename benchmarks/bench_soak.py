@@ -445,7 +445,7 @@ def main() -> None:
               "hostile_share": args.hostile_share, "db": "sqlite" if args.db is None else "given",
               "cpus": os.cpu_count() or 0,
               "settings": {k: v for k, v in sorted(os.environ.items()) if k.startswith(("CLEARSPACE_", "MALLOC_"))},
-              "probe": bool(probe_args), "tracemalloc": args.tracemalloc if probe_args else 0,
+              "probe": probe_args[1:] if probe_args else None,
               "load_average": os.getloadavg(),
               "summary": compare(samples, args.window, lines, latencies), "samples": samples, "memory": lines,
               "server_log_tail": log_tail}
