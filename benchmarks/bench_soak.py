@@ -1,7 +1,8 @@
 """Soak test: a real ``clearspace serve`` under mixed load with hostile input mixed in, for minutes.
 
     python benchmarks/bench_soak.py [--minutes 30] [--rate 150] [--concurrency 8] [--sample 60] [--workers 1]
-                                    [--output benchmarks/results/soak.json]
+                                    [--output benchmarks/results/soak.json] [--no-probe | --probe-every 10]
+                                    [--tracemalloc FRAMES --snapshots DIR]
     python benchmarks/bench_soak.py --chart benchmarks/results/soak_30min.json   # redraw its chart
 
 Starts ``clearspace serve`` on a free port with a fresh SQLite database (or ``--db`` a
@@ -22,11 +23,21 @@ in p99 instead of being offered less), a fixed-seed mix of requests:
 
 Every ``--sample`` seconds it records the server's resident memory (VmRSS, summed over its
 worker processes), the good requests' count, p50 and p99 latency in that interval, the hostile
-requests' count and the number of answers of each kind and status. At the end it prints one JSON
-object and writes it to ``--output`` (with a chart of RSS and p99 over time beside it, ``.svg``):
-the samples, and a summary comparing the first and the last ``--window`` minutes (after the first
-sample, which includes warm-up): RSS and its change in percent, p99, requests served per minute,
-the hostile share of all requests and the total number of server errors (5xx), which must be 0.
+requests' count and the number of answers of each kind and status. With one worker the server runs
+under ``soak_server.py`` (the same ``clearspace serve`` with a memory probe beside it; ``--no-probe``:
+without), which every ``--probe-every`` seconds records VmRSS, anonymous memory, glibc's main heap,
+the Python heap as allocated object blocks and the number of threads; a sample's RSS is then the median
+of the probe's lines in its interval. At the end it prints one JSON object and writes it to
+``--output`` (with a chart of RSS and p99 over time beside it, ``.svg``): the samples, the probe's
+lines (``memory``), and a summary comparing the first and the last ``--window`` minutes (after the
+first sample, which includes warm-up): the medians of RSS, anonymous memory and the Python heap over
+each window (of the probe's lines, else of the samples) and RSS's change in percent, the RSS slope
+(MiB a minute, least squares, after the first window), p99 (the median of the per-sample p99s, and over
+all of a window's requests together), requests served per minute, the hostile share of all requests
+and the total number of server errors (5xx), which must be 0. ``--tracemalloc N --snapshots DIR``
+traces the server's heap too (slow), for ``soak_server.py --diff DIR``; ``SOAK_PROBE_ARGS`` in the
+environment adds the probe's experiment options (``--trim 20``: glibc's ``malloc_trim`` every 20 s;
+``--smaps DIR``: copies of ``/proc/PID/smaps``).
 """
 
 from __future__ import annotations
@@ -36,6 +47,7 @@ import asyncio
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -51,14 +63,17 @@ PROTECTED = ("victim0", "victim1", "victim2")
 REPORT_CATEGORIES = ("abuse", "threat", "doxxing", "spam")
 
 
-def start(db: str, port: int, workers: int, cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``clearspace serve`` from this checkout (its ``src`` first on the path; the server runs in ``cwd``)."""
+def start(db: str, port: int, workers: int, cwd: Path, probe: list[str]) -> tuple[subprocess.Popen[bytes], str]:
+    """``clearspace serve`` from this checkout (its ``src`` first on the path; the server runs in ``cwd``),
+    through ``soak_server.py`` (the memory probe) when ``probe`` holds its arguments."""
     exe = [sys.executable, "-m", "clearspace"]
     src = str(Path(__file__).resolve().parents[1] / "src")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])])}
     out = subprocess.run([*exe, "keys", "create", "--role", "admin", "--db", db], check=True, capture_output=True,
                          text=True, cwd=cwd, env=env).stdout
     key = out.split()[-1]
+    if probe:
+        exe = [sys.executable, str(Path(__file__).resolve().parent / "soak_server.py"), *probe, "--"]
     proc = subprocess.Popen([*exe, "serve", "--db", db, "--port", str(port), "--workers", str(workers)], cwd=cwd,
                             env=env, stdout=subprocess.DEVNULL, stderr=open(cwd / "serve.log", "wb"))  # noqa: SIM115
     return proc, key
@@ -179,15 +194,56 @@ async def client(n: int, port: int, key: str, start_at: float, stop_at: float, i
     writer.close()
 
 
-def summarize(tally: Tally, minute: float, seconds: float, rss: int) -> dict[str, Any]:
+def percentile(values: list[float], q: float) -> float | None:
+    """The ``q`` quantile of ``values`` (sorted), in milliseconds."""
+    return round(values[min(len(values) - 1, int(q * len(values)))] * 1000, 2) if values else None
+
+
+def summarize(tally: Tally, minute: float, seconds: float, rss: int, probe: list[dict[str, Any]]) -> dict[str, Any]:
+    """One sample; with the memory probe's lines of the interval, RSS and the Python heap are their medians."""
     lat = sorted(tally.latencies)
-    pct = lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))] * 1000, 2) if lat else None  # noqa: E731
     total = sum(tally.status.values())
-    return {"minute": round(minute, 2), "rss_mib": round(rss / 1024, 1), "good_requests": len(lat),
-            "hostile_requests": tally.hostile, "requests_per_minute": round(total * 60 / max(seconds, 1e-9)),
-            "p50_ms": pct(0.5), "p99_ms": pct(0.99), "most_behind_ms": round(tally.late * 1000, 1),
-            "answers": dict(sorted(tally.status.items())),
-            "server_errors": sum(v for k, v in tally.status.items() if int(k.rsplit(":", 1)[1]) >= 500)}
+    row: dict[str, Any] = {
+        "minute": round(minute, 2), "rss_mib": round(rss / 1024, 1), "good_requests": len(lat),
+        "hostile_requests": tally.hostile, "requests_per_minute": round(total * 60 / max(seconds, 1e-9)),
+        "p50_ms": percentile(lat, 0.5), "p99_ms": percentile(lat, 0.99), "most_behind_ms": round(tally.late * 1000, 1),
+        "answers": dict(sorted(tally.status.items())),
+        "server_errors": sum(v for k, v in tally.status.items() if int(k.rsplit(":", 1)[1]) >= 500)}
+    if probe:
+        row["rss_mib"] = round(statistics.median(r["rss_kib"] for r in probe) / 1024, 1)
+        row.update(memory_of(probe))
+    return row
+
+
+def memory_of(probe: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians of the probe's lines: anonymous memory (MiB), pymalloc blocks (thousands), traced heap (MiB)."""
+    out = {"anon_mib": round(statistics.median(r["anon_kib"] for r in probe) / 1024, 1),
+           "python_kblocks": round(statistics.median(r["python_blocks"] for r in probe) / 1000, 1)}
+    if "traced_kib" in probe[0]:
+        out["traced_mib"] = round(statistics.median(r["traced_kib"] for r in probe) / 1024, 1)
+    return out
+
+
+class ProbeReader:
+    """New lines of the memory probe's file (``soak_server.py``), each stamped with the soak's minute."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path, self.offset = path, 0
+
+    def read(self, minute: float) -> list[dict[str, Any]]:
+        if self.path is None or not self.path.exists():
+            return []
+        with self.path.open("rb") as f:
+            f.seek(self.offset)
+            data = f.read()
+        end = data.rfind(b"\n") + 1
+        self.offset += end
+        rows = [json.loads(line) for line in data[:end].splitlines() if line.strip()]
+        if rows:  # the last line was written just now (within the probe's interval)
+            latest = rows[-1]["t"]
+            for r in rows:
+                r["minute"] = round(minute - (latest - r["t"]) / 60, 2)
+        return rows
 
 
 async def setup(port: int, key: str) -> None:
@@ -201,7 +257,9 @@ async def setup(port: int, key: str) -> None:
     writer.close()
 
 
-async def soak(proc: subprocess.Popen[bytes], port: int, key: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+async def soak(proc: subprocess.Popen[bytes], port: int, key: str, args: argparse.Namespace,
+               probe: ProbeReader) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[list[float]]]:
+    """The samples, the memory probe's lines and each sample's good latencies (seconds)."""
     await setup(port, key)
     start_at = time.monotonic()
     stop_at = start_at + args.minutes * 60
@@ -209,41 +267,81 @@ async def soak(proc: subprocess.Popen[bytes], port: int, key: str, args: argpars
     interval = args.concurrency / args.rate
     tasks = [asyncio.create_task(client(n, port, key, start_at, stop_at, interval, tally, args.hostile_share))
              for n in range(args.concurrency)]
-    samples = []
+    samples, lines, latencies = [], [], []
+    probe.read(0.0)  # start-up
     last = start_at
     while time.monotonic() < stop_at:
         await asyncio.sleep(min(args.sample, max(0.0, stop_at - time.monotonic())))
         now = time.monotonic()
         current, tally[0] = tally[0], Tally()
-        row = summarize(current, (now - start_at) / 60, now - last, rss_kib(proc.pid))
+        rows = probe.read((now - start_at) / 60)
+        row = summarize(current, (now - start_at) / 60, now - last, rss_kib(proc.pid), rows)
         last = now
         samples.append(row)
+        lines.extend(rows)
+        latencies.append(current.latencies)
         print(json.dumps(row), file=sys.stderr, flush=True)
     await asyncio.gather(*tasks)
-    return samples
+    return samples, lines, latencies
 
 
-def compare(samples: list[dict[str, Any]], window: float) -> dict[str, Any]:
-    """First and last ``window`` minutes after the first sample (warm-up)."""
+def compare(samples: list[dict[str, Any]], window: float, probe: list[dict[str, Any]] | None = None,
+            latencies: list[list[float]] | None = None) -> dict[str, Any]:
+    """First and last ``window`` minutes after the first sample (warm-up): medians of RSS (of the memory
+    probe's lines when there are any, else of the samples), of the Python heap, of the per-sample p99
+    and p50, and the p99 of all the window's latencies together."""
     steady = samples[1:] or samples
     span = steady[-1]["minute"] - steady[0]["minute"]
     w = min(window, max(span / 2, 0.0))
+    lo, hi = samples[0]["minute"], samples[-1]["minute"]
     first = [s for s in steady if s["minute"] <= steady[0]["minute"] + w]
     last = [s for s in steady if s["minute"] >= steady[-1]["minute"] - w]
-    mean = lambda rows, k: sum(r[k] for r in rows if r[k] is not None) / max(1, len(rows))  # noqa: E731
-    rss_first, rss_last = mean(first, "rss_mib"), mean(last, "rss_mib")
+    med = lambda rows, k: statistics.median([r[k] for r in rows if r.get(k) is not None] or [0.0])  # noqa: E731
+    out: dict[str, Any] = {"window_minutes": round(w, 2)}
+    lines = probe or []
+    first_lines = [r for r in lines if lo < r["minute"] <= lo + w] or first
+    last_lines = [r for r in lines if r["minute"] >= hi - w] or last
+    key = "rss_kib" if lines else "rss_mib"
+    scale = 1024 if lines else 1
+    rss_first, rss_last = med(first_lines, key) / scale, med(last_lines, key) / scale
+    out.update(rss_first_mib=round(rss_first, 1), rss_last_mib=round(rss_last, 1),
+               rss_change_pct=round(100 * (rss_last - rss_first) / rss_first, 2) if rss_first else None,
+               rss_max_mib=max(s["rss_mib"] for s in steady),
+               rss_slope_mib_per_minute=slope([(r["minute"], r[key] / scale) for r in (
+                   [r for r in (lines or steady) if r["minute"] >= lo + w] or steady)]))
+    if lines:
+        out.update(anon_first_mib=round(med(first_lines, "anon_kib") / 1024, 1),
+                   anon_last_mib=round(med(last_lines, "anon_kib") / 1024, 1),
+                   python_kblocks_first=round(med(first_lines, "python_blocks") / 1000, 1),
+                   python_kblocks_last=round(med(last_lines, "python_blocks") / 1000, 1))
+        if "traced_kib" in lines[0]:
+            out.update(traced_first_mib=round(med(first_lines, "traced_kib") / 1024, 1),
+                       traced_last_mib=round(med(last_lines, "traced_kib") / 1024, 1))
+    out.update(p99_first_ms=round(med(first, "p99_ms"), 2), p99_last_ms=round(med(last, "p99_ms"), 2),
+               p50_first_ms=round(med(first, "p50_ms"), 2), p50_last_ms=round(med(last, "p50_ms"), 2))
+    if latencies:
+        pooled = lambda rows: sorted(  # noqa: E731
+            x for s, lat in zip(samples, latencies, strict=True) if s in rows for x in lat)
+        out.update(p99_first_pooled_ms=percentile(pooled(first), 0.99),
+                   p99_last_pooled_ms=percentile(pooled(last), 0.99))
     good = sum(s["good_requests"] for s in samples)
     hostile = sum(s["hostile_requests"] for s in samples)
     every = sum(sum(s["answers"].values()) for s in samples)
-    return {"window_minutes": round(w, 2), "rss_first_mib": round(rss_first, 1), "rss_last_mib": round(rss_last, 1),
-            "rss_change_pct": round(100 * (rss_last - rss_first) / rss_first, 2) if rss_first else None,
-            "rss_max_mib": max(s["rss_mib"] for s in steady),
-            "p99_first_ms": round(mean(first, "p99_ms"), 2), "p99_last_ms": round(mean(last, "p99_ms"), 2),
-            "p50_first_ms": round(mean(first, "p50_ms"), 2), "p50_last_ms": round(mean(last, "p50_ms"), 2),
-            "requests_per_minute_first": round(mean(first, "requests_per_minute")),
-            "requests_per_minute_last": round(mean(last, "requests_per_minute")),
-            "server_errors": sum(s["server_errors"] for s in samples), "good_requests": good,
-            "hostile_requests": hostile, "hostile_share": round(hostile / max(1, every), 4), "requests": every}
+    out.update(requests_per_minute_first=round(med(first, "requests_per_minute")),
+               requests_per_minute_last=round(med(last, "requests_per_minute")),
+               server_errors=sum(s["server_errors"] for s in samples), good_requests=good,
+               hostile_requests=hostile, hostile_share=round(hostile / max(1, every), 4), requests=every)
+    return out
+
+
+def slope(points: list[tuple[float, float]]) -> float | None:
+    """Least-squares slope of (minute, value) points, per minute."""
+    if len(points) < 2:
+        return None
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    var = sum((x - mx) ** 2 for x, _ in points)
+    return round(sum((x - mx) * (y - my) for x, y in points) / var, 3) if var else None
 
 
 def chart(result: dict[str, Any], path: Path) -> None:
@@ -303,6 +401,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="Server worker processes (default 1).")
     parser.add_argument("--db", help="Database (default: a fresh SQLite file in a temporary folder).")
     parser.add_argument("--output", type=Path, help="Also write the result here (JSON).")
+    parser.add_argument("--no-probe", action="store_true",
+                        help="Run 'clearspace serve' itself, without the memory probe (soak_server.py).")
+    parser.add_argument("--probe-every", type=float, default=10.0, help="Seconds between probe lines (default 10).")
+    parser.add_argument("--tracemalloc", type=int, default=0,
+                        help="Trace the server's heap with this many frames (slows it down; default off).")
+    parser.add_argument("--snapshots", type=Path,
+                        help="With --tracemalloc: keep a snapshot every probe line here (soak_server.py --diff).")
     parser.add_argument("--chart", type=Path, help="Only draw the chart of a stored result (JSON) beside it.")
     args = parser.parse_args()
     if args.chart:
@@ -312,7 +417,14 @@ def main() -> None:
         folder = Path(tmp)
         db = args.db or str(folder / "soak.db")
         port = free_port()
-        proc, key = start(db, port, args.workers, folder)
+        stats = folder / "probe.jsonl"
+        probe_args = [] if args.no_probe or args.workers > 1 else [str(stats), "--every", str(args.probe_every),
+                                                                    *os.environ.get("SOAK_PROBE_ARGS", "").split()]
+        if probe_args and args.tracemalloc:
+            probe_args += ["--tracemalloc", str(args.tracemalloc)]
+            if args.snapshots:
+                probe_args += ["--snapshots", str(args.snapshots.resolve())]
+        proc, key = start(db, port, args.workers, folder, probe_args)
         try:
             deadline = time.monotonic() + 120
             while True:
@@ -323,7 +435,8 @@ def main() -> None:
                     if time.monotonic() > deadline or proc.poll() is not None:
                         raise SystemExit("the server did not start") from None
                     time.sleep(0.3)
-            samples = asyncio.run(soak(proc, port, key, args))
+            samples, lines, latencies = asyncio.run(soak(proc, port, key, args,
+                                                         ProbeReader(stats if probe_args else None)))
         finally:
             proc.terminate()
             proc.wait(timeout=60)
@@ -332,7 +445,9 @@ def main() -> None:
               "hostile_share": args.hostile_share, "db": "sqlite" if args.db is None else "given",
               "cpus": os.cpu_count() or 0,
               "settings": {k: v for k, v in sorted(os.environ.items()) if k.startswith(("CLEARSPACE_", "MALLOC_"))},
-              "summary": compare(samples, args.window), "samples": samples,
+              "probe": probe_args[1:] if probe_args else None,
+              "load_average": os.getloadavg(),
+              "summary": compare(samples, args.window, lines, latencies), "samples": samples, "memory": lines,
               "server_log_tail": log_tail}
     text = json.dumps(result, ensure_ascii=False, indent=1)
     print(text)

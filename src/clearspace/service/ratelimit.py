@@ -14,33 +14,51 @@ from clearspace.errors import RateLimited
 from clearspace.service.clock import Clock
 
 
-@dataclass
+@dataclass(slots=True)
 class _Bucket:
     tokens: float
     updated: float
+    full_at: float  # when it will have refilled to capacity: from then on it is the same as no bucket
 
 
 class RateLimiter:
-    """Allows ``rate`` requests per second per key with bursts of up to ``burst_seconds * rate``."""
+    """Allows ``rate`` requests per second per key with bursts of up to ``burst_seconds * rate``.
+
+    A bucket that has refilled is forgotten (at most every ``burst_seconds``, at least every second), so
+    the buckets held are those of the keys seen in the last few seconds, not of every key (console
+    client address, session) ever seen."""
 
     def __init__(self, clock: Clock, burst_seconds: float = 2.0) -> None:
         self.clock = clock
         self.burst_seconds = burst_seconds
         self._buckets: dict[str, _Bucket] = {}
         self._lock = threading.Lock()
+        self._swept = float("-inf")
+
+    def __len__(self) -> int:
+        """The number of buckets held."""
+        return len(self._buckets)
 
     def hit(self, key_id: str, rate: float, cost: float = 1.0) -> None:
         """Take ``cost`` tokens from the key's bucket or raise RateLimited."""
         now = self.clock().timestamp()
         capacity = max(1.0, rate * self.burst_seconds)
         with self._lock:
-            bucket = self._buckets.setdefault(key_id, _Bucket(capacity, now))
+            if now - self._swept >= max(1.0, self.burst_seconds):
+                self._sweep(now)
+            bucket = self._buckets.setdefault(key_id, _Bucket(capacity, now, now))
             bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated) * rate)
             bucket.updated = now
             if bucket.tokens < min(cost, capacity):
                 raise RateLimited(f"rate limit of {rate:g} requests/s exceeded for this key",
                                   retry_after=round((min(cost, capacity) - bucket.tokens) / rate, 3))
             bucket.tokens -= min(cost, capacity)
+            bucket.full_at = now + (capacity - bucket.tokens) / rate
+
+    def _sweep(self, now: float) -> None:
+        self._swept = now
+        for key in [k for k, b in self._buckets.items() if b.full_at <= now]:
+            del self._buckets[key]
 
 
 _TOKEN_BUCKET = """

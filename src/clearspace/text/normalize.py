@@ -19,6 +19,7 @@ text stops changing; :meth:`Normalizer.normalize` is therefore idempotent.
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -185,7 +186,7 @@ class Normalizer:
             out = self.homophones_.rewrite(out)
         if omap is None:
             return Document(text, out)
-        return Document(text, out, tuple(omap[0]), tuple(omap[1]))
+        return Document(text, out, array("i", omap[0]), array("i", omap[1]))  # compact: see Document
 
     def _steps(self, latin: bool, cjk: bool) -> tuple[tuple[Gate, Step], ...]:
         """The length-changing steps worth running on a text with these scripts, each with its gate."""
