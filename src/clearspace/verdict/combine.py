@@ -55,6 +55,7 @@ PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0
 _NAMED_TARGETS = (("you", "addressee"), ("third", "third_person"), ("group", "group"), ("self", "self"),
                   ("we", "self"))
 PLURAL_THIRD = frozenset({"they", "them", "their", "theirs", "他们", "她们", "它们", "这些人", "那些人"})
+PERSON_KINDS = ("you", "third", "group", "self", "we", "ingroup")  # cue types that name someone
 FEW = 16  # cues of a type that decide whom a text names (the first ones): bounds the work on hostile text
 SELF_ID_REACH = 6  # characters from 我是 / I'm a to the group the speaker names as their own
 # who a harmless text is about when it names nobody the tables know: the speaker describing themselves,
@@ -317,11 +318,14 @@ def _named_target(an: Analysis) -> str:
     pronouns inside exclamations (我靠, 我的天) and telling a speaker's own group (我是河南人, I'm a Black
     woman; 我们瘸子, us crips) and a group called "they" (跨性别者…请给她们尊重) from a single person."""
     by_type = an.by_type
-    if not by_type:
+    present = [t for t in PERSON_KINDS if t in by_type]
+    if not present:
         return ""
-    shells = an.of_type("exclaim")[:FEW]
-    present = {t for t in ("you", "third", "group", "self", "we", "ingroup")
-               if any(not any(e.start <= c.start and c.end <= e.end for e in shells) for c in by_type.get(t, ())[:FEW])}
+    shells = by_type.get("exclaim")
+    if shells:
+        shells = shells[:FEW]
+        present = [t for t in present
+                   if any(not any(e.start <= c.start and c.end <= e.end for e in shells) for c in by_type[t][:FEW])]
     if "group" in present or "ingroup" in present:
         if "self" in present and _says_who_they_are(an):
             return "self"
@@ -335,8 +339,8 @@ def _named_target(an: Analysis) -> str:
 
 def _says_who_they_are(an: Analysis) -> bool:
     """The speaker names a group as their own: a first-person cue shortly before a group cue."""
-    selves = an.of_type("self", "selfdesc")[:FEW]
-    return any(0 <= g.start - s.end <= SELF_ID_REACH for g in an.of_type("group", "ingroup")[:FEW] for s in selves)
+    ends = {s.end for s in an.of_type("self", "selfdesc")[:FEW]}
+    return any(g.start - d in ends for g in an.of_type("group", "ingroup")[:FEW] for d in range(SELF_ID_REACH + 1))
 
 
 def _plural_third(an: Analysis) -> bool:

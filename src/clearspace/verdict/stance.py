@@ -106,7 +106,7 @@ def settle(an: Analysis, st: str, target: str, negated: bool) -> str:
         return st
     if _news(an):
         return "reporting"  # 女子收到短信称“我知道你住哪”，警方已立案: the quoted 你 is not the reader
-    if an.quotes and an.has("meta", "condemn", "neg", "support", "report"):
+    if an.has("meta", "condemn", "neg", "support", "report") and an.quotes:
         return "quoting_to_condemn"
     if an.weight("report") >= REPORT_MIN:
         return "reporting"
