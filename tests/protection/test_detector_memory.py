@@ -18,7 +18,7 @@ import pytest
 from clearspace.errors import InputError
 from clearspace.protection.detector import DetectorConfig, PileOnDetector
 from clearspace.protection.events import Event
-from clearspace.protection.incidents import SERIES_MOST, HostileCounts
+from clearspace.protection.incidents import SERIES_MOST, Hit, HostileCounts
 from clearspace.service.incidents import detector_config, hostile_series
 from clearspace.service.settings import Settings
 from clearspace.text.charmap import CharMap
@@ -63,7 +63,7 @@ def test_one_target_window_is_capped_and_keeps_events_only_for_hostile_entries()
     state = det.targets_["celeb"]
     assert len(state.window) == 100 and state.inbound + len(state.reporters) <= 100
     entries = [e for e in state.window if not isinstance(e, float)]  # plain interactions are just a time
-    assert len(entries) == 10 and all(e.hostile and e.hit is not None for e in entries)
+    assert len(entries) == 10 and all(e.hostile and isinstance(e, Hit) for e in entries)  # the hit itself
 
 
 def test_settings_bound_the_service_detector() -> None:

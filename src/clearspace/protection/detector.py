@@ -13,18 +13,20 @@ window, exponentially decayed). A pile-on is declared when, inside one window:
 One-to-one arguments never trigger: they have one hostile participant. Events are fed in time
 order; :meth:`PileOnDetector.process` returns an incident when it is first detected.
 
-Memory stays bounded however many targets and events go by, by time and by count: a target quiet
-for a whole window (and with no open incident) gives up its state, keeping only its baseline (three
+Memory stays bounded however many targets and events go by, by time and by count: a target quiet for
+a whole window (and with no open incident) gives up its state, keeping only its baseline (three
 numbers; at most ``max_baselines`` targets, the longest idle forgotten first), and so does the least
-recently seen one when more than ``max_targets`` targets hold state; the window keeps a
-plain interaction as its time only and a hostile one as a :class:`~clearspace.protection.incidents.Hit`
-(what an incident lists); a target's window holds at most ``max_window`` interactions and all windows
-together at most ``max_entries`` (past that the least recently seen targets' oldest interactions leave
-early, into their baselines; an open incident has its own copy of its hits, so this never drops
-what it lists); the map of posts to their authors (for referrals) holds at most ``max_posts``; and an
-incident keeps its participants and counts, with a list of every hit only when ``timeline`` is set,
-and all open incidents together list at most ``max_listed`` participants (past that a new account's
-hostile interactions are counted, as ``unlisted``, but the account is not listed).
+recently seen one when more than ``max_targets`` targets hold state; the window keeps a plain
+interaction as its time only and a hostile one as a :class:`~clearspace.protection.incidents.Hit`
+(what an incident lists); a target's window holds at most ``max_window`` interactions and all
+windows together at most ``max_entries`` (past that the least recently seen targets' oldest
+interactions leave early, into their baselines; an open incident has its own copy of its hits, so
+this never drops what it lists); the map of posts to their authors (for referrals) holds the last
+``max_posts`` in flat arrays (:class:`~clearspace.protection.posts.PostAuthors`, about 40 bytes a
+post); and an incident keeps its participants and counts, with a list of every hit only when
+``timeline`` is set, and all open incidents together list at most ``max_listed`` participants (past
+that a new account's hostile interactions are counted, as ``unlisted``, but the account is not
+listed).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 
 from clearspace.protection.events import HOSTILE_KEYS, Event
 from clearspace.protection.incidents import Hit, Incident
+from clearspace.protection.posts import PostAuthors
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +71,16 @@ class DetectorConfig:
     hostile_keys: tuple[str, ...] = HOSTILE_KEYS
 
 
-@dataclass(slots=True)
-class _Entry:
-    ts: float
-    author: str
-    hostile: bool
-    report: bool
-    ref: str | None
-    hit: Hit | None  # hostile interactions only: an incident lists them
-    hostility: float
-    weight: float = 0.0
+@dataclass(frozen=True, slots=True)
+class _Entry(Hit):
+    """A hostile interaction or a report in a target's window: what an incident lists of it (a hostile
+    one is the :class:`Hit` itself, one object per interaction) and what the window's counters need."""
+
+    hostile: bool = False
+    report: bool = False
+    ref: str | None = None
+    hostility: float = 0.0
+    weight: float = 0.0  # its author's weight when it was the author's first in the window, else 0
     new_account: bool = False
 
 
@@ -109,7 +112,7 @@ class PileOnDetector:
         self.config = config or DetectorConfig()
         self.targets_: dict[str, TargetState] = {}  # least recently seen first
         self.baselines_: dict[str, tuple[float, float, float]] = {}  # idle targets: first_seen, base_count, base_ts
-        self.posts_: dict[str, str] = {}
+        self.posts_ = PostAuthors(self.config.max_posts)  # fixed memory: hashes of ids and author refs
         self.closed_: list[Incident] = []
         self.open_: dict[str, Incident] = {}
         self.detected_count_ = 0
@@ -243,23 +246,23 @@ class PileOnDetector:
             state.window.append(float(event.ts))
             state.inbound += 1
             return
-        hit = Hit(event.id, author, event.ts, event.surface, event.parent, event.minor,
-                  event.scores.get("incitement", 0.0) if event.scores else 0.0,
-                  event.author_follows_target) if hostile else None
-        entry = _Entry(event.ts, author, hostile, report, ref, hit, hostility, new_account=self._is_new(event))
+        weight = 0.0
+        if not report:
+            count = state.authors.get(author, 0)
+            state.authors[author] = count + 1
+            if count == 0:
+                weight = self._weight(event)
+                state.weights[author] = weight
+                state.weighted += weight
+        entry = _Entry(event.id, author, event.ts, event.surface, event.parent, event.minor,
+                       event.scores.get("incitement", 0.0) if event.scores else 0.0, event.author_follows_target,
+                       hostile, report, ref, hostility, weight, self._is_new(event))
         state.window.append(entry)
         if report:
             state.reporters[author] = state.reporters.get(author, 0) + 1
             return
         state.inbound += 1
         state.hostile += 1
-        count = state.authors.get(author, 0)
-        state.authors[author] = count + 1
-        if count == 0:
-            w = self._weight(event)
-            state.weights[author] = w
-            state.weighted += w
-            entry.weight = w
         if ref is not None:
             state.refs[ref] = state.refs.get(ref, 0) + 1
 
@@ -347,12 +350,9 @@ class PileOnDetector:
     # -- referrals and incidents ----------------------------------------------------------
     def _remember(self, event: Event) -> None:
         posts, author = self.posts_, sys.intern(event.author)
-        posts[event.id] = author
+        posts.add(event.id, author)
         if event.link:
-            posts.setdefault("link:" + event.link, author)
-        if len(posts) > self.config.max_posts:
-            for key in list(posts)[: len(posts) // 10]:
-                del posts[key]
+            posts.add("link:" + event.link, author, replace=False)
 
     def _referral(self, event: Event, target: str) -> str | None:
         """The outside link or the post (not the target's own) that sent this event here."""
@@ -376,8 +376,8 @@ class PileOnDetector:
             assert isinstance(entry, _Entry)
             if entry.report:
                 incident.reporters.add(entry.author)
-            elif entry.hostile and entry.hit is not None:
-                self._add(incident, entry.hit, entry.hostility, entry.new_account, entry.ref)
+            elif entry.hostile:
+                self._add(incident, entry, entry.hostility, entry.new_account, entry.ref)
         incident.detected_at = event.ts
         state.last_trigger = event.ts
         state.incident = incident
