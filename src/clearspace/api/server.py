@@ -21,9 +21,12 @@ def app_from_env() -> FastAPI:
 
     tie_to_supervisor()
     from clearspace.service.factory import build_service, lexical_debunks_warning
+    from clearspace.service.malloc import fix_mmap_threshold
     from clearspace.service.settings import Settings
 
-    service = build_service(Settings.from_env()).warm_up()
+    settings = Settings.from_env()
+    fix_mmap_threshold(settings.malloc_mmap_threshold_kib)
+    service = build_service(settings).warm_up()
     lexical_debunks_warning(service.settings.debunk_encoder)
     import gc
 

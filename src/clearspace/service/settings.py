@@ -92,6 +92,7 @@ class Settings:
     # issue 13: model versions
     model_check_seconds: float = 3.0  # how often each process checks which model version is active
     # memory bounds of the pile-on detector (issue 11; docs/service.md "Memory")
+    malloc_mmap_threshold_kib: int = 1024  # glibc: blocks past this are mapped and given back (service/malloc.py)
     pileon_max_posts: int = 200_000  # posts remembered (id -> author) to credit referrals to their authors
     pileon_max_baselines: int = 100_000  # idle targets whose baseline is kept (the longest idle forgotten first)
     pileon_max_window: int = 20_000  # interactions one target's window holds (the oldest leave first)
@@ -143,6 +144,9 @@ class Settings:
         check_bus(self)
         if self.pileon_write_seconds < 0:
             raise InputError(f"pileon_write_seconds must be 0 or more, got {self.pileon_write_seconds}")
+        if not 0 <= self.malloc_mmap_threshold_kib <= 32 * 1024:
+            raise InputError("malloc_mmap_threshold_kib must be 0 (glibc's own) to 32768 (32 MiB), "
+                             f"got {self.malloc_mmap_threshold_kib}")
         for name in ("pileon_max_posts", "pileon_max_baselines", "pileon_max_window", "pileon_max_entries",
                      "pileon_max_targets", "pileon_max_listed"):
             if getattr(self, name) < 1:
