@@ -56,6 +56,22 @@ def test_a_returning_target_keeps_its_baseline() -> None:
     assert state.base_count == base and state.first_seen == 0.0
 
 
+def test_without_a_timeline_a_hostile_entry_keeps_no_event_id_or_parent() -> None:
+    found = {}
+    for timeline in (True, False):
+        det = PileOnDetector(DetectorConfig(timeline=timeline))
+        for i in range(12):
+            det.process(Event(id=f"e{i}", type="comment", author=f"a{i}", ts=float(i), target="victim", parent="p0",
+                              surface="reply", scores=HOSTILE))
+        entries = [e for e in det.targets_["victim"].window if isinstance(e, Hit)]
+        found[timeline] = {(e.id, e.parent, e.surface) for e in entries}
+        incidents = det.flush()
+        assert len(incidents) == 1 and incidents[0].hostile == 12 and len(incidents[0].participants) == 12
+        assert [row["event"] for row in incidents[0].timeline] == ([f"e{i}" for i in range(12)] if timeline else [])
+    assert found[False] == {("", None, "reply")}
+    assert len(found[True]) == 12
+
+
 def test_one_target_window_is_capped_and_keeps_events_only_for_hostile_entries() -> None:
     det = PileOnDetector(DetectorConfig(max_window=100))
     for i in range(1000):

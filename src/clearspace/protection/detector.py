@@ -18,7 +18,8 @@ a whole window (and with no open incident) gives up its state, keeping only its 
 numbers; at most ``max_baselines`` targets, the longest idle forgotten first), and so does the least
 recently seen one when more than ``max_targets`` targets hold state; the window keeps a plain
 interaction as its time only and a hostile one as a :class:`~clearspace.protection.incidents.Hit`
-(what an incident lists); a target's window holds at most ``max_window`` interactions and all
+(what an incident lists; its event id and parent only when ``timeline`` is set, as nothing else shows
+them); a target's window holds at most ``max_window`` interactions and all
 windows together at most ``max_entries`` (past that the least recently seen targets' oldest
 interactions leave early, into their baselines; an open incident has its own copy of its hits, so
 this never drops what it lists); the map of posts to their authors (for referrals) holds the last
@@ -254,7 +255,9 @@ class PileOnDetector:
                 weight = self._weight(event)
                 state.weights[author] = weight
                 state.weighted += weight
-        entry = _Entry(event.id, author, event.ts, event.surface, event.parent, event.minor,
+        listed = self.config.timeline  # the event's id and parent only ever show in an incident's timeline
+        entry = _Entry(event.id if listed else "", author, event.ts, sys.intern(event.surface),
+                       event.parent if listed else None, event.minor,
                        event.scores.get("incitement", 0.0) if event.scores else 0.0, event.author_follows_target,
                        hostile, report, ref, hostility, weight, self._is_new(event))
         state.window.append(entry)
