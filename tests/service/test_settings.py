@@ -19,7 +19,7 @@ def test_precedence_file_env_overrides(tmp_path: Path) -> None:
 
 
 def test_errors_say_what_is_wrong(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="CLEARSPACE_MAX_BATCH must be a int"):
+    with pytest.raises(InputError, match="CLEARSPACE_MAX_BATCH must be a whole number"):
         Settings.from_env({"CLEARSPACE_MAX_BATCH": "lots"})
     bad = tmp_path / "bad.toml"
     bad.write_text("leese_minutes = 3\n")

@@ -21,6 +21,7 @@ FILE_SETTINGS = frozenset({"policy", "model", "lexicons"})
 PATH_LISTS = frozenset({"lexicons"})
 """Lists of files: a TOML array, or one string with the paths separated by ``os.pathsep`` (``:``)."""
 CHOICES: Mapping[str, tuple[str, ...]] = {"pileon_mode": ("local", "shared")}
+_KIND_NAMES: dict[type, str] = {int: "a whole number", float: "a number", str: "text"}
 _TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
 
 DEFAULT_SLA_HOURS: Mapping[str, float] = {
@@ -219,11 +220,11 @@ def _convert(name: str, raw: object, source: str) -> object:
             return raw.strip().lower() in _TRUE
         raise InputError(f"{source} must be true or false, got {raw!r}")
     if isinstance(raw, bool) or (isinstance(raw, str) and kind is not str and not raw.strip()):
-        raise InputError(f"{source} must be a {kind.__name__}, got {raw!r}")
+        raise InputError(f"{source} must be {_KIND_NAMES.get(kind, kind.__name__)}, got {raw!r}")
     try:
         return kind(raw)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{source} must be a {kind.__name__}, got {raw!r}") from exc
+        raise InputError(f"{source} must be {_KIND_NAMES.get(kind, kind.__name__)}, got {raw!r}") from exc
 
 
 def _support_links(raw: object, source: str) -> tuple[dict[str, str], ...]:
