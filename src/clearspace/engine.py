@@ -24,6 +24,7 @@ from clearspace.detectors.incitement import IncitementDetector
 from clearspace.detectors.lexicon import LexiconDetector
 from clearspace.detectors.pii import PiiDetector
 from clearspace.errors import InputError, ModelError, PolicyError
+from clearspace.gcpause import collector_paused
 from clearspace.language import guess_language
 from clearspace.model.abuse import AbuseModel
 from clearspace.model.detector import ModelDetector, SideHead
@@ -191,8 +192,9 @@ class Engine:
     def score(self, text: str, **context: Any) -> ScoreResult:
         """Score one text; ``context`` holds event fields such as ``surface`` or ``minor``."""
         self._setup()
-        doc = self.normalizer_.normalize(text)
-        return self._score_docs([doc], [context])[0]
+        with collector_paused():  # scoring makes no reference cycles (clearspace.gcpause)
+            doc = self.normalizer_.normalize(text)
+            return self._score_docs([doc], [context])[0]
 
     def score_many(self, items: Iterable[Item]) -> Iterator[ScoreResult | ItemError]:
         """Score many items in order, in batches.
@@ -204,7 +206,9 @@ class Engine:
         iterator = iter(items)
         index = 0
         while batch := list(islice(iterator, self.batch_size)):
-            yield from self._score_batch(batch, index)
+            with collector_paused():  # a batch makes no reference cycles (clearspace.gcpause)
+                scored = self._score_batch(batch, index)
+            yield from scored
             index += len(batch)
 
     def _score_batch(self, batch: list[Item], offset: int) -> list[ScoreResult | ItemError]:

@@ -4,8 +4,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 
-from clearspace.model.detector import ModelDetector
+from clearspace.model.detector import ModelDetector, _by_row_then_weight
 from clearspace.text.document import Document
 
 
@@ -69,3 +70,21 @@ def test_heads_carry_what_the_signals_carry() -> None:
             (s.kind, s.score, s.spans, s.detector) for s in signals]
         assert (hit, cut) == (hit2, cut2)
     assert any(s.spans for signals, _, _, _ in scored for s in signals)  # the evidence is compared too
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_candidate_order_is_row_then_heaviest_then_position(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 3000))
+    rows = rng.integers(0, int(rng.integers(1, 600)), n).astype(np.int64)
+    # few distinct weights in half the cases: ties must keep their positions' order
+    weight = (rng.choice(np.array([0.1, 0.5, 1.25], np.float32), n) if seed % 2
+              else (rng.random(n) + 1e-6).astype(np.float32))
+    expected = np.lexsort((np.arange(n), -weight.astype(np.float64), rows))
+    assert np.array_equal(_by_row_then_weight(rows, weight), expected)
+
+
+def test_candidate_order_falls_back_when_keys_would_not_fit_64_bits() -> None:
+    rows = np.array([1 << 40, 0, 1 << 40, 0], dtype=np.int64)
+    weight = np.array([0.5, 0.5, 2.0, 1.0], dtype=np.float32)
+    assert _by_row_then_weight(rows, weight).tolist() == [3, 1, 2, 0]

@@ -165,7 +165,7 @@ class ModelDetector:
         weight = model.coef[cols, column] * idf
         positive = weight > 0
         cand, rows, weight = cand[positive], rows[positive], weight[positive]
-        order = np.argsort(rows * 1e6 - weight.astype(np.float64), kind="stable")
+        order = _by_row_then_weight(rows, weight)
         sorted_rows = rows[order]
         run_start = np.flatnonzero(np.concatenate(([True], sorted_rows[1:] != sorted_rows[:-1])))
         rank = np.arange(len(order)) - np.repeat(run_start, np.diff(np.append(run_start, len(order))))
@@ -177,3 +177,19 @@ class ModelDetector:
             if len(chosen) < MAX_EVIDENCE and not any(s < ce and cs < e for cs, ce in chosen):
                 chosen.append((s, e))
         return {r: sorted(v) for r, v in out.items()}
+
+
+def _by_row_then_weight(rows: npt.NDArray[np.int64], weight: npt.NDArray[np.float32]) -> npt.NDArray[np.int64]:
+    """The order of the candidates by row, then by weight (largest first), then by position: one sort
+    of 64-bit keys (``row | inverted weight bits | position``; a positive float orders as its bits),
+    several times faster than a stable argsort of floats."""
+    n = len(rows)
+    index_bits = max(n.bit_length(), 1)
+    row_bits = max(int(rows.max()).bit_length(), 1) if n else 1
+    if index_bits + 31 + row_bits > 64:  # a batch far larger than the engine's
+        return np.lexsort((np.arange(n), -weight.astype(np.float64), rows))
+    inverted = np.uint64(0x7FFFFFFF) - weight.astype(np.float32).view(np.uint32).astype(np.uint64)
+    keys = (rows.astype(np.uint64) << np.uint64(31 + index_bits)) | (inverted << np.uint64(index_bits))
+    keys |= np.arange(n, dtype=np.uint64)
+    keys.sort()
+    return (keys & np.uint64((1 << index_bits) - 1)).astype(np.int64)

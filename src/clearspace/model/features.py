@@ -34,13 +34,13 @@ def codepoints(texts: Sequence[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArra
 
 def sorted_keys(keys: IntArray, bound: int) -> npt.NDArray[np.int64] | npt.NDArray[np.uint32]:
     """``np.sort(keys)`` for non-negative keys below ``bound``: under ``2**32`` (a batch of 512 texts
-    over ``2**20`` columns) as two stable radix passes over 16-bit digits of 32-bit keys, about four
-    times faster than a comparison sort."""
+    over ``2**20`` columns) as 32-bit keys, which numpy 2 sorts with SIMD about three times faster
+    than 64-bit ones or an argsort by 16-bit digits."""
     if bound > 1 << 32:
         return np.sort(keys)
     small = keys.astype(np.uint32)
-    small = small[np.argsort(small.astype(np.uint16), kind="stable")]  # by the low 16 bits (the cast wraps)
-    return small[np.argsort((small >> 16).astype(np.uint16), kind="stable")]
+    small.sort()
+    return small
 
 
 def _log1p_counts(counts: IntArray) -> npt.NDArray[np.float64]:
