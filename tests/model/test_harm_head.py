@@ -50,8 +50,8 @@ def test_a_malformed_training_file_names_its_line(tmp_path: Path) -> None:
         read_training([bad])
 
 
-@pytest.mark.parametrize("text", ["hope you enjoy your last week on earth",
-                                  "I'd sleep with one eye open if I were you"])
+# Chinese: the English column has learnt such threats itself from the hand-written sentences (model/train.py)
+@pytest.mark.parametrize("text", ["你的好日子到头了", "你最好别让我在公司门口碰到"])
 def test_the_fast_path_head_catches_threats_no_table_lists(text: str) -> None:
     without, with_head = Engine(harm_head=False).score(text), Engine().score(text)
     assert not without.abusive and with_head.abusive, (without.scores, with_head.scores)

@@ -11,7 +11,7 @@ import pytest
 from clearspace.errors import DatasetError
 from clearspace.evaluation import datasets as ds
 from clearspace.evaluation.harness import stance_details
-from clearspace.model.train import HEADS, UNDEFINED, Corpus, TrainConfig
+from clearspace.model.train import HEADS, UNDEFINED, Corpus, TrainConfig, _add_own_sentences
 
 
 def test_stance_set_has_safe_and_abusive_texts_on_the_same_topics() -> None:
@@ -54,3 +54,27 @@ def test_corpus_keeps_one_weight_per_text() -> None:
 
 def test_the_shipped_recipe_leaves_the_stance_set_out() -> None:
     assert TrainConfig().stance_weight == 0.0
+
+
+def test_own_sentences_join_the_abuse_column_of_their_language_only() -> None:
+    corpus = Corpus.empty()
+    _add_own_sentences(corpus, TrainConfig().own_weights)  # the shipped recipe: English at 1, Chinese left out
+    assert len(corpus.texts) > 1000
+    en, zh = HEADS.index("abuse_en"), HEADS.index("abuse")
+    assert set(corpus.labels[:, en].tolist()) == {0, 1}  # attacks and near misses
+    assert (corpus.labels[:, zh] == UNDEFINED).all()
+    assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in corpus.texts[:200])
+    other = [h for h in range(len(HEADS)) if h != en]
+    assert (corpus.labels[:, other] == UNDEFINED).all()  # the category heads never see them
+    assert set(corpus.weights.tolist()) == {1.0}
+
+
+def test_own_sentences_take_each_columns_weight() -> None:
+    corpus = Corpus.empty()
+    _add_own_sentences(corpus, {"abuse": 0.5, "abuse_en": 0.0})
+    zh = HEADS.index("abuse")
+    assert (corpus.labels[:, zh] != UNDEFINED).all()
+    assert set(corpus.weights.tolist()) == {0.5}
+    empty = Corpus.empty()
+    _add_own_sentences(empty, {})
+    assert empty.texts == []

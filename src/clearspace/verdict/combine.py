@@ -52,6 +52,8 @@ SELF_REASONS = ("negated or self-aimed words", "about the speaker")
 SELF_DOWN_P = 0.3  # the model's (shifted) probability above which words about the speaker put them down
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
+IDIOM_FACTOR, IDIOM_REASON = 0.5, "everyday idiom"
+IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
 _NAMED_TARGETS = (("you", "addressee"), ("third", "third_person"), ("group", "group"), ("self", "self"),
                   ("we", "self"))
 PLURAL_THIRD = frozenset({"they", "them", "their", "theirs", "他们", "她们", "它们", "这些人", "那些人"})
@@ -134,7 +136,7 @@ def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], dete
     strongest = max((s for s in weighed if _is_attack(s)), key=_rank, default=None) if any_attack else None
     attack = strongest.score if strongest is not None else 0.0
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
-    if harm is not None and st not in PROTECTIVE:
+    if harm is not None and st not in PROTECTIVE and why != IDIOM_REASON:
         abuse, why = _with_harm_head(abuse, harm, attack, why)
         if abuse >= 0.5 and st == "neutral":
             st = "attacking"  # the head found an attack no word gave away: the speaker is the one attacking
@@ -198,8 +200,13 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
         return sig, [(to_normalized(doc, span), "third_person") for span in sig.spans[:3]]
     best, why, found, keep = 0.0, "", [], 1.0
     raw = sig.score
+    idioms = an.by_type.get("idiom") if sig.kind in IDIOM_WORD_KINDS else None
     for span in sig.spans[:MAX_SPANS]:
         start, end = to_normalized(doc, span)
+        if idioms and any(i.start < end and start < i.end for i in idioms):
+            if not why:
+                why = IDIOM_REASON  # the lexicon's "shoot you" in "I'll shoot you an email"
+            continue
         target = an.target_of_span(start, end)
         if an.person_near(start, end) is None and _clause_has(an, start, "conduct"):
             target = "none"  # the apology is worthless: words about what was done, not about a person
@@ -287,6 +294,8 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
         return p * SELF_CAP_FACTOR, "about the speaker"
     if not aimed and "exclaim" in by_type:
         return p * EXCLAIM_FACTOR, "untargeted exclamation"
+    if "idiom" in by_type:
+        return p * IDIOM_FACTOR, IDIOM_REASON  # hit me up when you land, 帅死了: the model reads the violent word
     if "praise" in by_type and "neg" not in by_type:
         return p * PRAISE_FACTOR, "praise"
     return p, ""
