@@ -147,6 +147,26 @@ def test_an_idiom_hides_only_the_harm_cues_inside_it() -> None:
     assert threats and all(start >= text.index("then") for start, _ in threats)
 
 
+@pytest.mark.parametrize("seed", range(20))
+def test_the_idiom_overlap_test_agrees_with_checking_every_idiom(seed: int) -> None:
+    import random
+
+    from clearspace.detectors.cues import Cue
+    from clearspace.verdict.analysis import idiom_test
+
+    rng = random.Random(seed)
+    idioms = []
+    for _ in range(rng.randint(1, 30)):
+        start = rng.randint(0, 200)
+        idioms.append(Cue("idiom", start, start + rng.randint(1, 25), 1.0, "x"))
+    idioms.sort(key=lambda c: c.start)
+    inside = idiom_test(idioms)
+    for _ in range(300):
+        start = rng.randint(0, 230)
+        end = start + rng.randint(1, 12)
+        assert inside(start, end) == any(i.start < end and start < i.end for i in idioms)
+
+
 def test_a_quoted_insult_keeps_its_raw_score_in_details(engine: Engine) -> None:
     r = engine.score("说别人是“傻逼”是不对的")
     insult = next(s for s in r.signals if s.kind == "lexicon.insult")
@@ -180,7 +200,8 @@ def test_hostile_text_stays_fast_and_scores(engine: Engine) -> None:
 
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("unit", ["不去死", "你不是傻逼", "you are not an idiot ", "我知道你家在哪", "“傻逼”是不对的",
-                                  "河南人都是骗子", "杀你", "别让我碰到你，", "send me nudes babe "])
+                                  "河南人都是骗子", "杀你", "别让我碰到你，", "send me nudes babe ", "帅死了弄死你",
+                                  "i'll shoot you an email then i'll shoot you "])
 def test_many_cues_cost_linear_time(engine: Engine, unit: str) -> None:
     # every cue of a kind against every other was quadratic: 12,000 characters of 不去死 took 3 s
     import time

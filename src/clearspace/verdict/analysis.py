@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from clearspace.detectors.cues import Cue, clause_bounds, sentence_bounds
@@ -170,15 +170,32 @@ def quoted_stretches(text: str) -> list[tuple[int, int]]:
 def _drop_harm_inside_idioms(by_type: dict[str, list[Cue]]) -> None:
     """Leave out the cues of harm that overlap an everyday idiom (``idiom`` cues): the violent word of
     "I'll shoot you an email" or "你今天帅死了" threatens nobody. A harm cue outside every idiom stays."""
-    idioms = by_type["idiom"]
+    inside = idiom_test(by_type["idiom"])
     for kind in IDIOM_HIDES:
         found = by_type.get(kind)
         if not found:
             continue
-        kept = [c for c in found if not any(i.start < c.end and c.start < i.end for i in idioms)]
+        kept = [c for c in found if not inside(c.start, c.end)]
         if len(kept) == len(found):
             continue
         if kept:
             by_type[kind] = kept
         else:
             del by_type[kind]
+
+
+def idiom_test(idioms: Sequence[Cue]) -> Callable[[int, int], bool]:
+    """Whether ``[start, end)`` overlaps one of ``idioms`` (cues in scan order, sorted by start): a binary
+    search over their starts and the furthest end so far, so a hostile text full of idioms stays linear."""
+    starts = [i.start for i in idioms]
+    reach: list[int] = []
+    furthest = -1
+    for i in idioms:
+        furthest = max(furthest, i.end)
+        reach.append(furthest)
+
+    def inside(start: int, end: int) -> bool:
+        k = bisect_left(starts, end)  # idioms [0, k) start before the span ends
+        return k > 0 and reach[k - 1] > start
+
+    return inside
