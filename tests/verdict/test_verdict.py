@@ -147,6 +147,13 @@ def test_an_idiom_hides_only_the_harm_cues_inside_it() -> None:
     assert threats and all(start >= text.index("then") for start, _ in threats)
 
 
+@pytest.mark.parametrize("text", ["谢谢你每天下班都来接我，祝你天天开心", "感谢你每天晚上陪我聊天，祝你每天都开心"])
+def test_the_harm_head_does_not_raise_a_thank_you_note_that_names_a_routine(engine: Engine, text: str) -> None:
+    # the n-gram head reads "you ... every day" like a threat through someone's routine (p 0.7-0.9 here)
+    r = engine.score(text)
+    assert not r.abusive and r.scores["insult"] < 0.5
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_the_idiom_overlap_test_agrees_with_checking_every_idiom(seed: int) -> None:
     import random

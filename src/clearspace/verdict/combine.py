@@ -54,6 +54,10 @@ SELF_DOWN_P = 0.3  # the model's (shifted) probability above which words about t
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
 IDIOM_FACTOR, IDIOM_REASON = 0.5, "everyday idiom"
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
+PRAISE_REASON = "praise"
+# caps the harm head may not undo: its n-grams read a violent idiom as violence, and a thank-you note that
+# names the reader's routine (谢谢你每天…, 祝你每天…) like a threat through someone's routine
+HEAD_MAY_NOT_RAISE = frozenset({IDIOM_REASON, PRAISE_REASON})
 _NAMED_TARGETS = (("you", "addressee"), ("third", "third_person"), ("group", "group"), ("self", "self"),
                   ("we", "self"))
 PLURAL_THIRD = frozenset({"they", "them", "their", "theirs", "他们", "她们", "它们", "这些人", "那些人"})
@@ -136,7 +140,7 @@ def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], dete
     strongest = max((s for s in weighed if _is_attack(s)), key=_rank, default=None) if any_attack else None
     attack = strongest.score if strongest is not None else 0.0
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
-    if harm is not None and st not in PROTECTIVE and why != IDIOM_REASON:
+    if harm is not None and st not in PROTECTIVE and why not in HEAD_MAY_NOT_RAISE:
         abuse, why = _with_harm_head(abuse, harm, attack, why)
         if abuse >= 0.5 and st == "neutral":
             st = "attacking"  # the head found an attack no word gave away: the speaker is the one attacking
@@ -298,7 +302,7 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     if "idiom" in by_type:
         return p * IDIOM_FACTOR, IDIOM_REASON  # hit me up when you land, 帅死了: the model reads the violent word
     if "praise" in by_type and "neg" not in by_type:
-        return p * PRAISE_FACTOR, "praise"
+        return p * PRAISE_FACTOR, PRAISE_REASON
     return p, ""
 
 
