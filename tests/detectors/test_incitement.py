@@ -35,7 +35,7 @@ def texts(original: str, signal: Signal) -> list[str]:
 def test_follows_detector_protocol() -> None:
     det = IncitementDetector()
     assert isinstance(det, Detector)
-    assert (det.name, det.version) == ("incitement", "3")
+    assert (det.name, det.version) == ("incitement", "4")
     assert set(vars(det)) == {"min_score"}
 
 
@@ -57,7 +57,7 @@ INCITEMENT = [
 def test_incitement_fires(detector: IncitementDetector, s: str) -> None:
     (sig,) = run(detector, s)
     assert sig.kind == "incitement"
-    assert sig.detector == "incitement@3"
+    assert sig.detector == "incitement@4"
     assert 0.45 <= sig.score <= 1
     assert sig.spans
     assert set(sig.details) == {"cues", "call_to_action", "target"}
@@ -155,3 +155,17 @@ def test_one_megabyte_post(detector: IncitementDetector) -> None:
     s = filler + "兄弟们冲他！" + filler
     (sig,) = run(detector, s)
     assert texts(s, sig) == ["兄弟们", "冲", "他"]
+
+
+@pytest.mark.parametrize("s", ["有人在直播间骂那个新人主播，她才第一天上班，大家嘴下留情吧",
+                               "评论区好多人骂他，大家冷静一点",
+                               "people keep reporting her posts, everyone be kind"])
+def test_a_call_to_action_that_pleads_for_restraint_is_no_call_to_attack(detector: IncitementDetector, s: str) -> None:
+    signals = run(detector, s)
+    assert not signals or signals[0].score < 0.6 and not signals[0].details["call_to_action"]
+
+
+def test_a_negator_after_the_call_still_calls_on_everyone(detector: IncitementDetector) -> None:
+    # 大家不要怂 ("don't chicken out"): the negator negates something else; only pleas for calm cancel the call
+    signals = run(detector, "大家不要怂，冲他评论区")
+    assert signals and signals[0].details["call_to_action"]

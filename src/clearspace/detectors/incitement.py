@@ -9,13 +9,15 @@ the score rises with a call to action nearby (大家, 兄弟们, 一起, 都去,
 target (他, 她, 这个人, @someone, this account, her mentions) and an imperative (去, 给我).
 Fixed phrases (往死里骂, 让他社死, 帝吧出征, mass report, dogpile) score high by themselves.
 
-Three things keep counter-speech and ordinary reporting quiet:
+Four things keep counter-speech and ordinary reporting quiet:
 
 * a negator earlier in the same clause (不要网暴, 别骂了, 请大家理性, "don't pile on") cancels
   the verb;
 * a first-person subject without a call to action (我已经举报了, "I will report it") is one
   person's own action, not incitement;
-* a third person right before the verb with no call to action (他骂她) is narration.
+* a third person right before the verb with no call to action (他骂她) is narration;
+* a call to action followed in its clause by a plea for restraint (大家嘴下留情, "everyone, be kind")
+  calls for calm, so it does not count.
 
 Cue spans point into the original text. Nothing happens at import time; the patterns are
 compiled on first use and kept in ``compiled_``.
@@ -96,6 +98,12 @@ _NEGATORS = (
     "没", "莫",
     "don't", "dont", "do not", "stop", "never", "no need to", "shouldn't", "should not",
     "against", "condemn", "not", "quit", "refuse to",
+)
+# pleas for restraint: a call to action whose clause holds one (大家嘴下留情, "everyone, be kind") calls for calm
+_CALM = (
+    "嘴下留情", "口下留德", "留点口德", "积点口德", "手下留情", "放过他", "放过她", "放过孩子", "善良一点", "冷静",
+    "少说两句", "别太过分", "给他留点", "给她留点", "be kind", "be nice", "calm down", "leave him alone",
+    "leave her alone", "leave them alone", "go easy on", "cool it", "take it easy",
 )
 _IGNORE = (
     "其他", "吉他", "他人", "别人", "别的", "特别", "区别", "分别", "级别", "类别", "告别", "性别",
@@ -189,6 +197,7 @@ def _compile() -> _Compiled:
         ("ign", _IGNORE),
         ("strong", tuple(_STRONG)),
         ("neg", _NEGATORS),
+        ("calm", _CALM),
         ("verb", tuple(_VERBS)),
         ("cta", _CTA),
         ("imp", _IMPERATIVE),
@@ -215,6 +224,15 @@ def _lower(text: str) -> str:
     return low if len(low) == len(text) else text
 
 
+def _calls_for_calm(index: _Index, cta: _Tok, clauses: Sequence[int]) -> bool:
+    """Whether a call to action is followed, in its own clause, by a plea for restraint (大家嘴下留情,
+    "everyone, be kind"): it calls for calm, not for an attack. (A negator there may negate anything:
+    大家不要怂 still calls on everyone.)"""
+    i = bisect_right(clauses, cta.start)
+    end = clauses[i] if i < len(clauses) else cta.end + 64
+    return bool(index.within("calm", cta.end, end))
+
+
 def _bounds(marks: Sequence[int], pos: int, length: int) -> Span:
     """The ``[start, end)`` of the stretch between punctuation marks that holds ``pos``."""
     i = bisect_right(marks, pos - 1)
@@ -230,8 +248,9 @@ class IncitementDetector:
     """
 
     name = "incitement"
-    # 2: more pile-on phrases (人肉, 刷差评, dox him, you know what to do); 3: 打一星, 找他家里人, you know the drill
-    version = "3"
+    # 2: more pile-on phrases (人肉, 刷差评, dox him, you know what to do); 3: 打一星, 找他家里人, you know the drill;
+    # 4: a call to action followed by a plea for restraint (大家嘴下留情) is no call to attack
+    version = "4"
     kinds = ("incitement",)
     compiled_: _Compiled
 
@@ -258,7 +277,8 @@ class IncitementDetector:
         fired = []
         for tok in (*index.of("verb"), *index.of("strong")):
             hit = self._score(
-                text, tok, index, _bounds(clauses, tok.start, len(text)), _bounds(sentences, tok.start, len(text))
+                text, tok, index, _bounds(clauses, tok.start, len(text)), _bounds(sentences, tok.start, len(text)),
+                clauses,
             )
             if hit is not None and hit.score >= self.min_score:
                 fired.append(hit)
@@ -275,12 +295,15 @@ class IncitementDetector:
             toks += [_Tok("tgt", m.start(), m.end(), m.group()) for m in rx.mention.finditer(text)]
         return toks
 
-    def _score(self, text: str, tok: _Tok, index: _Index, clause: Span, sentence: Span) -> _Hit | None:
+    def _score(self, text: str, tok: _Tok, index: _Index, clause: Span, sentence: Span,
+               clauses: Sequence[int] = ()) -> _Hit | None:
         """Score one verb or fixed phrase, or ``None`` when it does not count."""
         negator = index.last_before("neg", tok.start)
         if negator is not None and negator.start >= clause[0]:
             return None
-        cta = index.within("cta", max(sentence[0], tok.start - _NEAR_CTA), min(sentence[1], tok.start + _NEAR_CTA + 1))
+        cta = [t for t in index.within("cta", max(sentence[0], tok.start - _NEAR_CTA),
+                                       min(sentence[1], tok.start + _NEAR_CTA + 1))
+               if not _calls_for_calm(index, t, clauses)]
         imp = [
             t
             for t in index.within("imp", max(clause[0], tok.start - 8), tok.start)
