@@ -154,6 +154,13 @@ def test_the_harm_head_does_not_raise_a_thank_you_note_that_names_a_routine(engi
     assert not r.abusive and r.scores["insult"] < 0.5
 
 
+def test_speaking_as_a_member_of_one_group_does_not_soften_an_attack_on_another(engine: Engine) -> None:
+    attack = engine.score("as a man I think women are too stupid to vote")
+    assert attack.abusive and attack.target == "group"
+    assert not engine.score("as a gay man I love pride month").abusive
+    assert not engine.score("us crips need better ramps downtown").abusive
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_the_idiom_overlap_test_agrees_with_checking_every_idiom(seed: int) -> None:
     import random

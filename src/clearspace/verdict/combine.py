@@ -292,7 +292,7 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     by_type = an.by_type
     if "conduct" in by_type and an.weight("conduct") >= CONDUCT_MIN:
         return min(p, CONDUCT_CAP), "criticism of conduct"  # 舆论监督 without insulting words
-    if "ingroup" in by_type:
+    if "ingroup" in by_type and not _names_another_group(an):
         return p * SELF_CAP_FACTOR, "in-group speech"
     aimed = "you" in by_type or "third" in by_type or "group" in by_type
     if not aimed and "selfdesc" in by_type:
@@ -355,6 +355,15 @@ def _says_who_they_are(an: Analysis) -> bool:
     """The speaker names a group as their own: a first-person cue shortly before a group cue."""
     ends = {s.end for s in an.of_type("self", "selfdesc")[:FEW]}
     return any(g.start - d in ends for g in an.of_type("group", "ingroup")[:FEW] for d in range(SELF_ID_REACH + 1))
+
+
+def _names_another_group(an: Analysis) -> bool:
+    """Whether the text names a group besides the speaker's own: a group cue neither inside an in-group cue
+    nor right after one (as a man ... women, 作为一个男人……女人都是): speaking as a member of one group does
+    not soften what is said about another."""
+    own = an.of_type("ingroup")[:FEW]
+    return any(not any(i.start <= g.start and g.start - i.end <= SELF_ID_REACH for i in own)
+               for g in an.of_type("group")[:FEW])
 
 
 def _plural_third(an: Analysis) -> bool:
