@@ -29,8 +29,6 @@ EVASIONS = [
     ("r e t 4 r d spotted", "retard spotted"),  # a leet digit among spaced letters
     ("i-d-1-o-t", "idiot"),
     ("b 1 t c h", "bitch"),
-    ("you are a r.e.t.a.r.d", "you are a retard"),  # the article stays a word of its own
-    ("i h-a-t-e you", "i hate you"),
 ]
 
 

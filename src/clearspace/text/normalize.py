@@ -54,8 +54,6 @@ _HAS_CJK = re.compile(f"[{CJK}]")
 _LATIN = re.compile("[a-z]")
 _LETTERS = re.compile("[a-z]+")
 _NOT_LETTER_OR_SPACE = re.compile(r"[^a-z\s]")
-# a one-letter word, a space, then letters spelt out with another separator (a r.e.t.a.r.d)
-_WORD_BEFORE_SPELT = re.compile(r"([ai]\s+)(?=[a-z][^a-z\s]{1,3}[a-z])", re.ASCII)
 _CONFUSABLES = {
     "а": "a",
     "в": "b",
@@ -255,13 +253,6 @@ def _drop(m: re.Match[str]) -> str:
 
 def _join_letters(m: re.Match[str]) -> str:
     whole = m.group(0)
-    word = _WORD_BEFORE_SPELT.match(whole)
-    if word is not None:  # "a r.e.t.a.r.d", "i h-a-t-e you": the article or pronoun is a word of its own
-        return word.group(1) + _join_letters_in(whole[word.end(1):].lstrip())
-    return _join_letters_in(whole)
-
-
-def _join_letters_in(whole: str) -> str:
     if _CONTRACTION.search(whole):
         return whole  # "i'm a", "it's a": an English contraction, not a word spelt out letter by letter
     runs = _LETTERS.findall(whole)
