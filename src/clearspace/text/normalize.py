@@ -45,11 +45,6 @@ _CONTRACTION = re.compile(r"'(?:[mstd]|ll|re|ve)(?![a-z])", re.ASCII)
 _RUN = re.compile(r"(.)\1\1(?<![\d\s]..)\1*", re.DOTALL)  # ([^\d\s])\1\1+
 _LEET = re.compile(r"[013457@$!](?<=[a-z].)(?=[a-z])")  # (?<=[a-z])[013457@$!](?=[a-z])
 _LEET_MAP = str.maketrans("013457@$!", "oieastasi")
-# a leet digit spelt out between single letters (r e t 4 r d, i-d-1-o-t; not "b 4 u"): read as its
-# letter, so that the spaced letters are then joined into the word
-_SPACED_LEET = re.compile(  # (?<=\b[a-z]SEP)[013457](?=SEP[a-z]\b), two letters on one side
-    rf"[013457](?:(?<=\b[a-z]{_SEP}[a-z]{_SEP}.)(?={_SEP}[a-z]\b)|(?<=\b[a-z]{_SEP}.)(?={_SEP}[a-z]{_SEP}[a-z]\b))",
-    re.ASCII)
 _HAS_CJK = re.compile(f"[{CJK}]")
 _LATIN = re.compile("[a-z]")
 _LETTERS = re.compile("[a-z]+")
@@ -225,8 +220,6 @@ def _one_to_one(text: str) -> str:
     """Steps that replace characters one for one: confusables, then leetspeak."""
     if not text.isascii() and _CONF_ANY.search(text):
         text = _CONF_RUN.sub(_unconfuse, text)
-    if _SPACED_LEET.search(text) is not None:
-        text = _SPACED_LEET.sub(lambda m: m.group(0).translate(_LEET_MAP), text)
     if _LEET.search(text) is None:
         return text
     return _LEET.sub(lambda m: m.group(0).translate(_LEET_MAP), text)
