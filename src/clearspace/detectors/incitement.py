@@ -296,7 +296,7 @@ class IncitementDetector:
         return toks
 
     def _score(self, text: str, tok: _Tok, index: _Index, clause: Span, sentence: Span,
-               clauses: Sequence[int] = ()) -> _Hit | None:
+               clauses: Sequence[int]) -> _Hit | None:
         """Score one verb or fixed phrase, or ``None`` when it does not count."""
         negator = index.last_before("neg", tok.start)
         if negator is not None and negator.start >= clause[0]:

@@ -32,6 +32,7 @@ class Analysis:
     _clauses: list[int] | None = None
     _sentences: list[int] | None = None
     _quotes: list[tuple[int, int]] | None = None
+    _in_idiom: Callable[[int, int], bool] | None = None
 
     @classmethod
     def of(cls, text: str, cues: Sequence[Cue]) -> Analysis:
@@ -46,7 +47,7 @@ class Analysis:
             elif len(kept) < MAX_PER_TYPE:
                 kept.append(cue)
         if "idiom" in by_type:
-            _drop_harm_inside_idioms(by_type)
+            return cls(text, cues, by_type, _in_idiom=_drop_harm_inside_idioms(by_type))
         return cls(text, cues, by_type)
 
     @property
@@ -66,6 +67,15 @@ class Analysis:
         if self._quotes is None:
             self._quotes = quoted_stretches(self.text)[:MAX_PER_TYPE]
         return self._quotes
+
+    def in_idiom(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps an everyday idiom (``idiom`` cues; see :func:`idiom_test`)."""
+        idioms = self.by_type.get("idiom")
+        if not idioms:
+            return False
+        if self._in_idiom is None:
+            self._in_idiom = idiom_test(idioms)
+        return self._in_idiom(start, end)
 
     def of_type(self, *types: str) -> list[Cue]:
         out: list[Cue] = []
@@ -167,9 +177,10 @@ def quoted_stretches(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _drop_harm_inside_idioms(by_type: dict[str, list[Cue]]) -> None:
+def _drop_harm_inside_idioms(by_type: dict[str, list[Cue]]) -> Callable[[int, int], bool]:
     """Leave out the cues of harm that overlap an everyday idiom (``idiom`` cues): the violent word of
-    "I'll shoot you an email" or "你今天帅死了" threatens nobody. A harm cue outside every idiom stays."""
+    "I'll shoot you an email" or "你今天帅死了" threatens nobody. A harm cue outside every idiom stays.
+    Returns the overlap test (:func:`idiom_test`), which the analysis keeps."""
     inside = idiom_test(by_type["idiom"])
     for kind in IDIOM_HIDES:
         found = by_type.get(kind)
@@ -182,6 +193,7 @@ def _drop_harm_inside_idioms(by_type: dict[str, list[Cue]]) -> None:
             by_type[kind] = kept
         else:
             del by_type[kind]
+    return inside
 
 
 def idiom_test(idioms: Sequence[Cue]) -> Callable[[int, int], bool]:

@@ -30,7 +30,7 @@ from math import exp, log
 from clearspace.fastinit import fast_init
 from clearspace.text.document import Document
 from clearspace.types import HeadScore, Signal, Span
-from clearspace.verdict.analysis import Analysis, idiom_test
+from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import HeadCalibration
 from clearspace.verdict.harm_scorer import HarmOpinion
 from clearspace.verdict.stance import PROTECTIVE, settle, stance
@@ -204,11 +204,10 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
         return sig, [(to_normalized(doc, span), "third_person") for span in sig.spans[:3]]
     best, why, found, keep = 0.0, "", [], 1.0
     raw = sig.score
-    idioms = an.by_type.get("idiom") if sig.kind in IDIOM_WORD_KINDS else None
-    in_idiom = idiom_test(idioms) if idioms else None
+    idioms = sig.kind in IDIOM_WORD_KINDS and "idiom" in an.by_type
     for span in sig.spans[:MAX_SPANS]:
         start, end = to_normalized(doc, span)
-        if in_idiom is not None and in_idiom(start, end):
+        if idioms and an.in_idiom(start, end):
             if not why:
                 why = IDIOM_REASON  # the lexicon's "shoot you" in "I'll shoot you an email"
             continue
