@@ -10,8 +10,10 @@ SUBJECTS = ("the new patch", "this thread", "the match yesterday", "your drawing
             "our meetup", "the recipe", "that movie", "the library hours", "the bus schedule")
 NICE = ("I really enjoyed {s}", "thanks for sharing {s}", "what do you think about {s}", "{s} looks great today",
         "has anyone tried {s}", "I learned a lot from {s}", "{s} was fun, see you next week")
-MEAN = ("you are a total {w}, stop posting about {s}", "only a {w} would like {s}", "{s}? go away you {w}",
-        "what a {w}, nobody cares about {s}", "shut up {w}, {s} is none of your business")
+# frames that say nothing unkind without the slang word: since the shipped English column learnt contempt
+# that uses no insulting word (round 8), frames such as "only a {w} would like {s}" give the abuse away
+MEAN = ("{s}? classic {w} move", "a real {w} wrote this about {s}", "{w} again, posting about {s}",
+        "{s}, such a {w} thing to say", "{w} energy in {s} today")
 
 
 def community(n: int, seed: int = 1) -> list[tuple[str, bool]]:

@@ -144,9 +144,7 @@ class Engine:
         if self.encoder is not None or wanted is True:
             encoder = self.encoder if self.encoder is not None and not isinstance(self.encoder, str) else None
             return HarmScorer(head, encoder or self.model_.encoder_for_harm()), None
-        if head.ngram_coef is None:
-            return None, None
-        return None, (head.ngram_coef, head.ngram_intercept)
+        return None, head.ngram_pair()
 
     def signal_kinds(self) -> tuple[str, ...] | None:
         """Every signal kind this engine can emit (``PREFIX*`` patterns for families), or ``None``

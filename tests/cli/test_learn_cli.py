@@ -42,7 +42,7 @@ def test_train_list_promote_export_scan_rollback(tmp_path: Path) -> None:
     out = tmp_path / "v1.npz"
     assert runner.invoke(cli, ["model", "export", "v1", "-o", str(out), "--db", db]).exit_code == 0
     posts = tmp_path / "posts.jsonl"
-    posts.write_text(json.dumps({"id": 1, "text": "only a snarfwit would post this"}) + "\n", encoding="utf-8")
+    posts.write_text(json.dumps({"id": 1, "text": "classic snarfwit move, posting this"}) + "\n", encoding="utf-8")
     scanned = tmp_path / "scored.jsonl"
     for model_args, expected in (([], False), (["--model", str(out)], True)):
         result = runner.invoke(cli, ["scan", str(posts), "-o", str(scanned), *model_args])

@@ -57,6 +57,34 @@ def test_a_text_the_harm_head_raises_is_an_attack_by_the_speaker() -> None:
     assert (raised.abusive, raised.stance, raised.why) == (True, "attacking", "the harm head")
 
 
+@pytest.mark.parametrize(
+    ("text", "raised"),
+    [
+        ("another rejection. i'm clearly unemployable lmao", False),  # (normalized text) only the speaker is named
+        ("我这人就是个扫把星，碰啥啥坏", False),  # 这人 inside 我这人 is the speaker, not a third person
+        ("i'm telling you, this is your last warning", True),  # the reader is named
+        ("老师，那段舞能不能私下单独给我跳一遍", True),  # a come-on: a cue of harm, the addressee a vocative
+    ],
+)
+def test_the_harm_head_raises_no_text_in_which_the_speaker_names_only_themselves(text: str, raised: bool) -> None:
+    from clearspace.detectors.cues import CueTable
+
+    an = Analysis.of(text, CueTable().find(text))
+    verdict = weigh(Document(text, text), an, [HeadScore("abuse", 0.1)], [], 0.5, harm=HarmOpinion(0.95, 0.2, 0.2))
+    assert verdict.abusive is raised, (text, verdict.why)
+
+
+def test_a_third_person_cue_inside_the_speakers_description_of_themselves_is_dropped() -> None:
+    from clearspace.detectors.cues import CueTable
+
+    text = "你这人真没劲，我这人就是直"
+    an = Analysis.of(text, CueTable().find(text))
+    assert [text[c.start:c.end] for c in an.of_type("third")] == ["这人"]
+    assert an.of_type("third")[0].start < text.index("我")
+    alone = Analysis.of("我这人就是直", CueTable().find("我这人就是直"))
+    assert alone.has("selfdesc") and not alone.has("third")
+
+
 def test_the_suite_reads_criticizing_as_its_neutral() -> None:
     class Result:
         abusive, target, stance, scores = False, "third_person", "criticizing", {"abuse": 0.1}

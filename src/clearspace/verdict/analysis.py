@@ -46,6 +46,8 @@ class Analysis:
                 by_type[cue.type] = [cue]
             elif len(kept) < MAX_PER_TYPE:
                 kept.append(cue)
+        if "selfdesc" in by_type and "third" in by_type:
+            _drop_third_inside_selfdesc(by_type)
         if "idiom" in by_type:
             return cls(text, cues, by_type, _in_idiom=_drop_harm_inside_idioms(by_type))
         return cls(text, cues, by_type)
@@ -211,3 +213,23 @@ def idiom_test(idioms: Sequence[Cue]) -> Callable[[int, int], bool]:
         return k > 0 and reach[k - 1] > start
 
     return inside
+
+
+def _drop_third_inside_selfdesc(by_type: dict[str, list[Cue]]) -> None:
+    """Drop third-person cues inside the speaker's description of themselves (这人 in 我这人, 这种人 in
+    我这种人): the speaker is talking about themselves, not pointing at someone else."""
+    own = sorted(by_type["selfdesc"], key=lambda c: c.start)
+    starts = [c.start for c in own]
+    reach: list[int] = []  # the furthest end among the self-descriptions starting up to each one
+    for c in own:
+        reach.append(max(c.end, reach[-1]) if reach else c.end)
+
+    def inside(c: Cue) -> bool:
+        i = bisect_right(starts, c.start) - 1
+        return i >= 0 and reach[i] >= c.end
+
+    kept = [c for c in by_type["third"] if not inside(c)]
+    if kept:
+        by_type["third"] = kept
+    else:
+        del by_type["third"]

@@ -56,8 +56,14 @@ IDIOM_FACTOR, IDIOM_REASON = 0.5, "everyday idiom"
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
 PRAISE_REASON = "praise"
 # caps the harm head may not undo: its n-grams read a violent idiom as violence, and a thank-you note that
-# names the reader's routine (谢谢你每天…, 祝你每天…) like a threat through someone's routine
-HEAD_MAY_NOT_RAISE = frozenset({IDIOM_REASON, PRAISE_REASON})
+# names the reader's routine (谢谢你每天…, 祝你每天…) like a threat through someone's routine; its n-grams
+# also read "you're stupid" in "nobody thinks you're stupid": it may not undo a negation or a
+# self-description the cues found
+HEAD_MAY_NOT_RAISE = frozenset({IDIOM_REASON, PRAISE_REASON, *SELF_REASONS})
+# cues of harm that let the head raise a text naming only the speaker (给我跳一遍，私下的: a come-on whose
+# addressee is a vocative the tables do not know)
+SPEAKER_ONLY_HARM_CUES = ("sexual", "private", "dieact", "menace", "hurtact", "comeon", "harass", "threat",
+                          "implied", "death", "dehumanize")
 _NAMED_TARGETS = (("you", "addressee"), ("third", "third_person"), ("group", "group"), ("self", "self"),
                   ("we", "self"))
 PLURAL_THIRD = frozenset({"they", "them", "their", "theirs", "他们", "她们", "它们", "这些人", "那些人"})
@@ -141,7 +147,7 @@ def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], dete
     attack = strongest.score if strongest is not None else 0.0
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
     if harm is not None and st not in PROTECTIVE and why not in HEAD_MAY_NOT_RAISE:
-        abuse, why = _with_harm_head(abuse, harm, attack, why)
+        abuse, why = _with_harm_head(abuse, harm, attack, why, raise_ok=not _about_speaker_only(an))
         if abuse >= 0.5 and st == "neutral":
             st = "attacking"  # the head found an attack no word gave away: the speaker is the one attacking
     if st == "attacking" and abuse < 0.5 and "conduct" in an.by_type and an.weight("conduct") >= CONDUCT_MIN:
@@ -177,10 +183,17 @@ def _rank(sig: Signal) -> float:
     return sig.score + (0.05 if sig.kind in HARM_KINDS else 0.0)
 
 
-def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str) -> tuple[float, str]:
+def _about_speaker_only(an: Analysis) -> bool:
+    """Whether the speaker is the only one the text names (I'm clearly unemployable, 我这人就是废物): the
+    harm head reads how attacks are worded, not whom they are aimed at, so it may not raise such a text."""
+    return an.has("self", "selfdesc") and not an.has("you", "third", "group", *SPEAKER_ONLY_HARM_CUES)
+
+
+def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str,
+                    raise_ok: bool = True) -> tuple[float, str]:
     """Weigh in the harm head: it can raise a text no word gave away (a threat that never says "kill")
     and lower one the model flagged on its own words alone; a detector's finding stands."""
-    if abuse < 0.5 <= harm.p - harm.margin:
+    if raise_ok and abuse < 0.5 <= harm.p - harm.margin:
         return max(abuse, harm.p - harm.margin), "the harm head"
     if abuse >= 0.5 and attack < 0.5 and harm.p < harm.clear:
         return min(abuse, 0.5 - (harm.clear - harm.p)), "the harm head"
