@@ -147,7 +147,7 @@ def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], dete
     attack = strongest.score if strongest is not None else 0.0
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
     if harm is not None and st not in PROTECTIVE and why not in HEAD_MAY_NOT_RAISE:
-        abuse, why = _with_harm_head(abuse, harm, attack, why, raise_ok=not _about_speaker_only(an))
+        abuse, why = _with_harm_head(abuse, harm, attack, why, an)
         if abuse >= 0.5 and st == "neutral":
             st = "attacking"  # the head found an attack no word gave away: the speaker is the one attacking
     if st == "attacking" and abuse < 0.5 and "conduct" in an.by_type and an.weight("conduct") >= CONDUCT_MIN:
@@ -189,11 +189,11 @@ def _about_speaker_only(an: Analysis) -> bool:
     return an.has("self", "selfdesc") and not an.has("you", "third", "group", *SPEAKER_ONLY_HARM_CUES)
 
 
-def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str,
-                    raise_ok: bool = True) -> tuple[float, str]:
+def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an: Analysis
+                    ) -> tuple[float, str]:
     """Weigh in the harm head: it can raise a text no word gave away (a threat that never says "kill")
     and lower one the model flagged on its own words alone; a detector's finding stands."""
-    if raise_ok and abuse < 0.5 <= harm.p - harm.margin:
+    if abuse < 0.5 <= harm.p - harm.margin and not _about_speaker_only(an):
         return max(abuse, harm.p - harm.margin), "the harm head"
     if abuse >= 0.5 and attack < 0.5 and harm.p < harm.clear:
         return min(abuse, 0.5 - (harm.clear - harm.p)), "the harm head"
