@@ -7,7 +7,8 @@ sentences (``data/training/harm_{zh,en}.tsv``: attacks of nine kinds against cou
 reports, criticism, praise, profanity, self-deprecation and ordinary near misses) and on the stance
 set, embedded with the multilingual Universal Sentence Encoder, so it reads Chinese and English
 alike. It runs where the engine embeds anyway (the ``embed`` configuration) or when asked
-(``Engine(harm_head=True)``), and the verdict (:mod:`clearspace.verdict.combine`) weighs it in.
+(``Engine(harm_head=True)``); elsewhere its n-gram parts (one per language) read the abuse model's
+features for free. The verdict (:mod:`clearspace.verdict.combine`) weighs it in.
 """
 
 from __future__ import annotations
