@@ -32,7 +32,7 @@ from clearspace.text.document import Document
 from clearspace.types import HeadScore, Signal, Span
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import HeadCalibration
-from clearspace.verdict.harm_scorer import HarmOpinion
+from clearspace.verdict.harm_scorer import HARM_CUES, HarmOpinion
 from clearspace.verdict.stance import PROTECTIVE, settle, stance
 
 HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumanization"})
@@ -60,10 +60,6 @@ PRAISE_REASON = "praise"
 # also read "you're stupid" in "nobody thinks you're stupid": it may not undo a negation or a
 # self-description the cues found
 HEAD_MAY_NOT_RAISE = frozenset({IDIOM_REASON, PRAISE_REASON, *SELF_REASONS})
-# cues of harm that let the head raise a text naming only the speaker (给我跳一遍，私下的: a come-on whose
-# addressee is a vocative the tables do not know)
-SPEAKER_ONLY_HARM_CUES = ("sexual", "private", "dieact", "menace", "hurtact", "comeon", "harass", "threat",
-                          "implied", "death", "dehumanize")
 _NAMED_TARGETS = (("you", "addressee"), ("third", "third_person"), ("group", "group"), ("self", "self"),
                   ("we", "self"))
 PLURAL_THIRD = frozenset({"they", "them", "their", "theirs", "他们", "她们", "它们", "这些人", "那些人"})
@@ -186,7 +182,9 @@ def _rank(sig: Signal) -> float:
 def _about_speaker_only(an: Analysis) -> bool:
     """Whether the speaker is the only one the text names (I'm clearly unemployable, 我这人就是废物): the
     harm head reads how attacks are worded, not whom they are aimed at, so it may not raise such a text."""
-    return an.has("self", "selfdesc") and not an.has("you", "third", "group", *SPEAKER_ONLY_HARM_CUES)
+    # a cue of harm lets the head raise it (给我跳一遍，私下的: a come-on whose addressee is a vocative the
+    # tables do not know)
+    return an.has("self", "selfdesc") and not an.has("you", "third", "group", *HARM_CUES)
 
 
 def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an: Analysis

@@ -16,8 +16,10 @@ from clearspace.model.harm_head import HarmHead
 from clearspace.text.document import Document
 from clearspace.verdict.analysis import Analysis
 
-GATE = ("you", "third", "group", "sexual", "private", "dieact", "menace", "hurtact", "comeon", "harass", "threat",
-        "implied", "death", "dehumanize", "verb")
+# cue types of harm: threats, fates, sexual words, private details, menace
+HARM_CUES = ("sexual", "private", "dieact", "menace", "hurtact", "comeon", "harass", "threat", "implied", "death",
+             "dehumanize")
+GATE = ("you", "third", "group", *HARM_CUES, "verb")
 # (margin, clear), chosen on benchmarks/data/functional_dev: each head raises a text from 0.5 + margin and
 # clears a flag the model raised alone under clear
 EMBEDDING_TRUST = (0.2, 0.2)
