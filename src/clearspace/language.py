@@ -6,6 +6,9 @@ import re
 
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile("[a-zA-Z]")
+# runs, not characters: counting by runs makes one string per run instead of one per character
+_CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LATIN_RUN = re.compile("[a-zA-Z]+")
 
 
 def guess_language(text: str) -> str:
@@ -22,10 +25,8 @@ def mostly_latin(text: str) -> bool:
 
     The abuse model routes such texts to its English columns.
     """
-    if text.isascii():
+    if text.isascii() or _CJK.search(text) is None:
         return True
-    cjk = len(_CJK.findall(text))
-    if not cjk:
-        return True
-    latin = len(_LATIN.findall(text))
+    cjk = sum(map(len, _CJK_RUN.findall(text)))
+    latin = sum(map(len, _LATIN_RUN.findall(text)))
     return cjk < 0.3 * (cjk + latin)

@@ -42,11 +42,27 @@ def test_projection_equals_the_sparse_product(texts: list[str]) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.integers(0, 2**32 - 1), max_size=300), st.booleans())
-def test_sorted_keys_sort_like_numpy(keys: list[int], wide: bool) -> None:
-    array = np.array(keys, dtype=np.int64)
-    bound = 2**40 if wide else 2**32  # the radix passes, and the comparison sort beyond 2**32
-    assert np.array_equal(np.asarray(sorted_keys(array, bound), dtype=np.int64), np.sort(array))
+@given(st.lists(st.integers(0, 40), max_size=1500), st.integers(1, 2**20), st.booleans(), st.integers(0, 2**32))
+def test_sorted_keys_sort_like_numpy(rows: list[int], width: int, wide: bool, seed: int) -> None:
+    """Texts of every length around SEGMENT (one row of the padded matrix or several), batches
+    under one segment, and batches whose keys need more than 32 bits."""
+    n_texts = (max(rows) + 1 if rows else 1) + (2**13 if wide else 0)
+    row_array = np.array(rows, dtype=np.int64)
+    cols = np.random.default_rng(seed).integers(0, width, len(rows)).astype(np.int64)
+    got = sorted_keys(row_array, cols, n_texts, width)
+    assert np.array_equal(np.asarray(got, dtype=np.int64), np.sort(row_array * width + cols))
+
+
+def test_sorted_keys_with_long_and_short_texts() -> None:
+    rng = np.random.default_rng(5)
+    lengths = [3, 600, 0, 512, 513, 40, 2000, 1]
+    rows = np.repeat(np.arange(len(lengths)), lengths).astype(np.int64)
+    rng.shuffle(rows)
+    cols = rng.integers(0, 2**20, len(rows)).astype(np.int64)
+    cols[:50] = cols[50:100]  # repeated keys
+    got = sorted_keys(rows, cols, len(lengths), 2**20)
+    assert got.dtype == np.uint32
+    assert np.array_equal(got.astype(np.int64), np.sort(rows * 2**20 + cols))
 
 
 def test_log1p_of_counts_is_numpy_log1p_to_the_bit() -> None:

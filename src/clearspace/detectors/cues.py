@@ -61,9 +61,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
-import ahocorasick_rs
-
 from clearspace.errors import LexiconError
+from clearspace.text.automaton import automaton
 from clearspace.text.tables import data_path, read_tsv
 
 CUE_TYPES = frozenset({
@@ -131,7 +130,7 @@ class CueTable:
         self.phrases_ = list(phrases)
         self.kinds_ = [tuple((kind, weight, p) for kind, weight in phrases[p]) for p in self.phrases_]
         self.ascii_ = [p.isascii() for p in self.phrases_]
-        self.matcher_ = ahocorasick_rs.AhoCorasick(self.phrases_, matchkind=ahocorasick_rs.MatchKind.Standard)
+        self.matcher_ = automaton(self.phrases_)
         self._ready = True
 
     def find(self, text: str) -> list[Cue]:

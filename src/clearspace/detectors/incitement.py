@@ -31,9 +31,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import ahocorasick_rs
-
 from clearspace.detectors.phrases import phrase_pattern
+from clearspace.text.automaton import automaton
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
 
@@ -207,7 +206,7 @@ def _compile() -> _Compiled:
             table.setdefault(phrase, category)
     gate_phrases = (*_STRONG, *_VERBS)
     return _Compiled(
-        has_gate_phrase=ahocorasick_rs.AhoCorasick(list(gate_phrases)).find_matches_as_indexes,
+        has_gate_phrase=automaton(gate_phrases).find_matches_as_indexes,
         gate=re.compile(phrase_pattern(gate_phrases)),
         cues=re.compile(phrase_pattern(table)),
         mention=re.compile(_MENTION),

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import ahocorasick_rs
-
 from clearspace.errors import LexiconError
+from clearspace.text.automaton import automaton
 from clearspace.text.document import Document
 from clearspace.text.pinyin import PinyinTable
 from clearspace.text.tables import data_path, read_tsv
@@ -96,14 +95,12 @@ class LexiconDetector:
         paths = list(self.paths) if self.paths is not None else [data_path(f) for f in DEFAULT_FILES]
         self.entries_ = load_entries([*paths, *self.extra_paths])
         # every match counts, overlapping ones too: 我操你妈 holds 我操 (profanity 0.35) and 操你妈 (0.95)
-        self.matcher_ = ahocorasick_rs.AhoCorasick(
-            [e.term for e in self.entries_], matchkind=ahocorasick_rs.MatchKind.Standard
-        )
+        self.matcher_ = automaton(e.term for e in self.entries_)
         self.pinyin_ = self.pinyin or PinyinTable()
         self.pinyin_entries_ = [e for e in self.entries_ if e.pinyin and self.match_pinyin]
         codes = [self.pinyin_.encode(e.term) for e in self.pinyin_entries_]
         self.pinyin_matcher_ = (
-            ahocorasick_rs.AhoCorasick(codes, matchkind=ahocorasick_rs.MatchKind.Standard) if codes else None
+            automaton(codes) if codes else None
         )
         self._ready = True
 

@@ -43,6 +43,7 @@ class ModelDetector:
         self.embed_band = embed_band
         self._model: AbuseModel | None = None
         self._encoder: Encoder | None = None
+        self._pull: npt.NDArray[np.float32] | None = None
 
     @classmethod
     def from_model(cls, model: AbuseModel, encoder: str | Encoder | None = None,
@@ -51,6 +52,20 @@ class ModelDetector:
         detector = cls(None, encoder, embed_band)
         detector._model = model
         return detector
+
+    def _abuse_pull(self) -> npt.NDArray[np.float32]:
+        """Per column, the pull of one occurrence on the abuse score, its weight times its idf: column
+        ``2 * c`` for Chinese texts, ``2 * c + 1`` for English ones (made on first use: one gather from
+        this table is cheaper than two from the model's wide coefficient matrix and the idf)."""
+        if self._pull is None:
+            model = self.model
+            zh_col, en_col = model.column("abuse", np.zeros(0, dtype=bool))
+            pull = np.empty((model.coef.shape[0], 2), dtype=np.float32)
+            idf = model.hasher.idf_ if model.hasher.idf_ is not None else np.float32(1.0)
+            pull[:, 0] = model.coef[:, zh_col] * idf
+            pull[:, 1] = model.coef[:, en_col] * idf
+            self._pull = pull.ravel()
+        return self._pull
 
     @property
     def model(self) -> AbuseModel:
@@ -155,19 +170,14 @@ class ModelDetector:
 
         Only n-grams of two or more characters count: single characters explain little.
         """
-        model = self.model
         if not flagged.any():
             return {}
         cand = np.flatnonzero(flagged[hashed.rows] & ((hashed.ends - hashed.starts) >= 2))
-        zh_col, en_col = model.column("abuse", english)
         rows = hashed.rows[cand]
-        column = np.where(english[rows], en_col, zh_col)
         # within one text, an n-gram's pull is its weight times its idf (the text's norm and
         # the sublinear count factor hardly change the order)
-        cols = hashed.cols[cand]
-        idf = model.hasher.idf_[cols] if model.hasher.idf_ is not None else 1.0
-        weight = model.coef[cols, column] * idf
-        positive = weight > 0
+        weight = self._abuse_pull()[hashed.cols[cand] * 2 + english[rows]]
+        positive = np.flatnonzero(weight > 0)
         cand, rows, weight = cand[positive], rows[positive], weight[positive]
         order = _by_row_then_weight(rows, weight)
         sorted_rows = rows[order]
@@ -177,9 +187,15 @@ class ModelDetector:
         out: dict[int, list[Span]] = {}
         for r, s, e in zip(hashed.rows[pick].tolist(), hashed.starts[pick].tolist(), hashed.ends[pick].tolist(),
                            strict=True):
-            chosen = out.setdefault(r, [])
-            if len(chosen) < MAX_EVIDENCE and not any(s < ce and cs < e for cs, ce in chosen):
-                chosen.append((s, e))
+            chosen = out.get(r)
+            if chosen is None:
+                out[r] = [(s, e)]
+            elif len(chosen) < MAX_EVIDENCE:
+                for cs, ce in chosen:
+                    if s < ce and cs < e:
+                        break
+                else:
+                    chosen.append((s, e))
         return {r: sorted(v) for r, v in out.items()}
 
 

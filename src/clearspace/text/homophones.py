@@ -7,6 +7,7 @@ from collections.abc import Iterable
 import ahocorasick_rs
 import rjieba
 
+from clearspace.text.automaton import automaton
 from clearspace.text.pinyin import PinyinTable
 
 
@@ -28,7 +29,7 @@ class HomophoneRewriter:
         self._codes = list(encoded)
         self._terms = [encoded[c] for c in self._codes]
         self._matcher = (
-            ahocorasick_rs.AhoCorasick(self._codes, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+            automaton(self._codes, ahocorasick_rs.MatchKind.LeftmostLongest)
             if self._codes
             else None
         )

@@ -25,9 +25,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import ahocorasick_rs
-
 from clearspace.errors import InputError
+from clearspace.text.automaton import automaton
 from clearspace.text.charmap import CharMap
 from clearspace.text.document import Document
 from clearspace.text.offsets import OffsetMap, compose, sub_with_map
@@ -143,7 +142,7 @@ class Normalizer:
         self.long_alias_re_ = _alias_regex(a for a in aliases if len(a) > _SHORT_ALIAS)
         self.short_alias_re_ = _alias_regex(a for a in aliases if len(a) <= _SHORT_ALIAS)
         # an alias can only match where one of them occurs as a substring
-        self.alias_gate_ = ahocorasick_rs.AhoCorasick(list(aliases)).find_matches_as_indexes if aliases else None
+        self.alias_gate_ = automaton(aliases).find_matches_as_indexes if aliases else None
         self.steps_ = {(latin, cjk): self._steps(latin, cjk) for latin in (False, True) for cjk in (False, True)}
         self.homophones_ = None
         if self.homophone_terms:
