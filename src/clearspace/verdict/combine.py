@@ -402,26 +402,36 @@ def _heads(heads: Sequence[Signal | HeadScore], abuse: float, target: str, weigh
     best = {s.kind: s.score for s in weighed} if weighed else {}
     out: list[Signal] = []
     append = out.append
+    get = calibration.get
     for sig in heads:
         kind = sig.kind
         if kind == "abuse":
             append(Signal("abuse", abuse, sig.spans, sig.detector, {"model": sig.score}))
             continue
-        score = sig.score if sig.score < abuse else abuse
+        score = sig.score
+        if score > abuse:
+            score = abuse
         if score < TINY and not aimed_at_person:  # nothing to weigh: the model's own (tiny) score stays
             append(Signal(kind, score, (), sig.detector))
             continue
         if kind == "insult":
-            aimed = max(best.get("lexicon.insult", 0.0), best.get("lexicon.slur", 0.0)) if best else 0.0
-            score = max(score, min(abuse, aimed)) if aimed_at_person else score * 0.6
+            if aimed_at_person:
+                aimed = max(best.get("lexicon.insult", 0.0), best.get("lexicon.slur", 0.0)) if best else 0.0
+                score = max(score, min(abuse, aimed))
+            else:
+                score *= 0.6
         elif kind == "identity_attack" or kind == "targeted_group":
-            group = max(best.get("dehumanization", 0.0), best.get("lexicon.slur", 0.0)) if best else 0.0
-            score = max(score, min(abuse, group)) if target == "group" else score * 0.35
+            if target == "group":
+                group = max(best.get("dehumanization", 0.0), best.get("lexicon.slur", 0.0)) if best else 0.0
+                score = max(score, min(abuse, group))
+            else:
+                score *= 0.35
         elif kind == "targeted_individual":
             score = abuse if aimed_at_person else score * 0.5
-        ab = calibration.get(kind)
+        ab = get(kind)
         if ab is not None:
-            p = min(max(score, 1e-6), 1 - 1e-6)
-            score = min(abuse, 1.0 / (1.0 + exp(-(ab[0] * log(p / (1 - p)) + ab[1]))))
+            p = 1e-6 if score < 1e-6 else (1 - 1e-6 if score > 1 - 1e-6 else score)
+            platt = 1.0 / (1.0 + exp(-(ab[0] * log(p / (1 - p)) + ab[1])))
+            score = platt if platt < abuse else abuse
         append(Signal(kind, score, sig.spans, sig.detector))
     return out
