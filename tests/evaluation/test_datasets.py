@@ -30,10 +30,10 @@ def test_shipped_model_quality_floor(datasets: Path, engine: Engine) -> None:
     test = ds.cold(datasets, "test_public")
     pred = np.array([int(r.abusive) for r in engine.score_many(test.texts)])  # type: ignore[union-attr]
     m = binary_metrics(test.labels, pred) | cold_details(test, pred)
-    assert m["macro_f1"] >= 0.76  # 0.769 since the harm head learned 3,000 more sentences (COLD -0.004)
+    assert m["macro_f1"] >= 0.76  # 0.766 in round 9 (the harm head may not raise criticism of conduct: -0.003)
     _, held = ds.olid(datasets)
     pred = np.array([int(r.abusive) for r in engine.score_many(held.texts)])  # type: ignore[union-attr]
-    assert binary_metrics(held.labels, pred)["macro_f1"] >= 0.66
+    assert binary_metrics(held.labels, pred)["macro_f1"] >= 0.66  # 0.662 in round 9
 
 
 def test_render_table_lists_every_system() -> None:

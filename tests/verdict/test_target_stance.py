@@ -74,6 +74,23 @@ def test_the_harm_head_raises_no_text_in_which_the_speaker_names_only_themselves
     assert verdict.abusive is raised, (text, verdict.why)
 
 
+@pytest.mark.parametrize(
+    ("text", "raised"),
+    [
+        ("这家公司拖欠工资半年，老板还在朋友圈晒豪车，太无耻了", False),  # criticism of conduct, no cue of harm
+        ("这家公司拖欠工资半年，老板还在朋友圈晒豪车，我知道他住哪", True),  # the same with a cue of harm (住哪)
+    ],
+)
+def test_the_harm_head_raises_criticism_of_conduct_only_with_a_cue_of_harm(text: str, raised: bool) -> None:
+    from clearspace.detectors.cues import CueTable
+
+    an = Analysis.of(text, CueTable().find(text))
+    verdict = weigh(Document(text, text), an, [HeadScore("abuse", 0.1)], [], 0.5, harm=HarmOpinion(0.95, 0.2, 0.2))
+    assert verdict.abusive is raised, (text, verdict.why)
+    if not raised:
+        assert verdict.why == "criticism of conduct"
+
+
 def test_a_third_person_cue_inside_the_speakers_description_of_themselves_is_dropped() -> None:
     from clearspace.detectors.cues import CueTable
 

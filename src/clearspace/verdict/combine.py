@@ -55,6 +55,7 @@ PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0
 IDIOM_FACTOR, IDIOM_REASON = 0.5, "everyday idiom"
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
 PRAISE_REASON = "praise"
+CONDUCT_REASON = "criticism of conduct"
 # caps the harm head may not undo: its n-grams read a violent idiom as violence, and a thank-you note that
 # names the reader's routine (谢谢你每天…, 祝你每天…) like a threat through someone's routine; its n-grams
 # also read "you're stupid" in "nobody thinks you're stupid": it may not undo a negation or a
@@ -187,11 +188,18 @@ def _about_speaker_only(an: Analysis) -> bool:
     return an.has("self", "selfdesc") and not an.has("you", "third", "group", *HARM_CUES)
 
 
+def _conduct_only(an: Analysis, why: str) -> bool:
+    """Whether the text criticises someone's conduct (the verdict capped it for that) and holds no cue of
+    harm: the harm head reads sharp words about conduct (Shameless., the hypocrisy is staggering) like an
+    attack, so it may not raise such a text; a threat or come-on among the criticism still lets it."""
+    return why == CONDUCT_REASON and not an.has(*HARM_CUES)
+
+
 def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an: Analysis
                     ) -> tuple[float, str]:
     """Weigh in the harm head: it can raise a text no word gave away (a threat that never says "kill")
     and lower one the model flagged on its own words alone; a detector's finding stands."""
-    if abuse < 0.5 <= harm.p - harm.margin and not _about_speaker_only(an):
+    if abuse < 0.5 <= harm.p - harm.margin and not _about_speaker_only(an) and not _conduct_only(an, why):
         return max(abuse, harm.p - harm.margin), "the harm head"
     if abuse >= 0.5 and attack < 0.5 and harm.p < harm.clear:
         return min(abuse, 0.5 - (harm.clear - harm.p)), "the harm head"
@@ -301,7 +309,7 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
             return min(p, PROTECTED_CAP), "negated or self-aimed words"  # 你一点也不蠢, I'm such an idiot
     by_type = an.by_type
     if "conduct" in by_type and an.weight("conduct") >= CONDUCT_MIN:
-        return min(p, CONDUCT_CAP), "criticism of conduct"  # 舆论监督 without insulting words
+        return min(p, CONDUCT_CAP), CONDUCT_REASON  # 舆论监督 without insulting words
     if "ingroup" in by_type and not _names_another_group(an):
         return p * SELF_CAP_FACTOR, "in-group speech"
     aimed = "you" in by_type or "third" in by_type or "group" in by_type
