@@ -130,7 +130,7 @@ class CueTable:
         self.phrases_ = list(phrases)
         self.kinds_ = [tuple((kind, weight, p) for kind, weight in phrases[p]) for p in self.phrases_]
         self.ascii_ = [p.isascii() for p in self.phrases_]
-        self.matcher_ = automaton(self.phrases_)
+        self.matcher_ = automaton(self.phrases_, dfa=False)  # as a DFA: 15 MB (clearspace.text.automaton)
         self._ready = True
 
     def find(self, text: str) -> list[Cue]:

@@ -43,7 +43,6 @@ class ModelDetector:
         self.embed_band = embed_band
         self._model: AbuseModel | None = None
         self._encoder: Encoder | None = None
-        self._pull: npt.NDArray[np.float32] | None = None
 
     @classmethod
     def from_model(cls, model: AbuseModel, encoder: str | Encoder | None = None,
@@ -52,20 +51,6 @@ class ModelDetector:
         detector = cls(None, encoder, embed_band)
         detector._model = model
         return detector
-
-    def _abuse_pull(self) -> npt.NDArray[np.float32]:
-        """Per column, the pull of one occurrence on the abuse score, its weight times its idf: column
-        ``2 * c`` for Chinese texts, ``2 * c + 1`` for English ones (made on first use: one gather from
-        this table is cheaper than two from the model's wide coefficient matrix and the idf)."""
-        if self._pull is None:
-            model = self.model
-            zh_col, en_col = model.column("abuse", np.zeros(0, dtype=bool))
-            pull = np.empty((model.coef.shape[0], 2), dtype=np.float32)
-            idf = model.hasher.idf_ if model.hasher.idf_ is not None else np.float32(1.0)
-            pull[:, 0] = model.coef[:, zh_col] * idf
-            pull[:, 1] = model.coef[:, en_col] * idf
-            self._pull = pull.ravel()
-        return self._pull
 
     @property
     def model(self) -> AbuseModel:
@@ -172,11 +157,17 @@ class ModelDetector:
         """
         if not flagged.any():
             return {}
+        model = self.model
         cand = np.flatnonzero(flagged[hashed.rows] & ((hashed.ends - hashed.starts) >= 2))
         rows = hashed.rows[cand]
+        cols = hashed.cols[cand]
         # within one text, an n-gram's pull is its weight times its idf (the text's norm and
-        # the sublinear count factor hardly change the order)
-        weight = self._abuse_pull()[hashed.cols[cand] * 2 + english[rows]]
+        # the sublinear count factor hardly change the order); the weight is read from the flat
+        # coefficient matrix (one gather instead of numpy's slower two-index one)
+        zh_col, en_col = model.column("abuse", english)
+        weight = model.coef.reshape(-1)[cols * model.coef.shape[1] + np.where(english[rows], en_col, zh_col)]
+        if model.hasher.idf_ is not None:
+            weight *= model.hasher.idf_[cols]
         positive = np.flatnonzero(weight > 0)
         cand, rows, weight = cand[positive], rows[positive], weight[positive]
         order = _by_row_then_weight(rows, weight)
