@@ -36,7 +36,7 @@ SEGMENT = 512
 """The keys of a batch are sorted text by text in runs of at most this many, side by side as the rows of
 one padded matrix: numpy sorts 32-bit runs of up to 512 keys with a sorting network in registers (about
 1.5 ns a key), and longer runs with a quicksort that costs 5 to 25 ns a key depending on the machine's
-caches and vector units (a batch's 170,000 keys at once: 24 ns a key on one machine, 4 on another)."""
+caches and vector units (a batch's 170,000 keys at once: 24 ns a key on one machine, about 6 on another)."""
 _PAD = 0xFFFFFFFF  # above every key: padding sorts to the end of its row
 
 
