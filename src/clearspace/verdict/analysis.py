@@ -12,10 +12,15 @@ from clearspace.detectors.cues import Cue, clause_bounds, sentence_bounds
 PERSON_TYPES = ("you", "third", "group", "self", "we")
 TARGET_OF = {"you": "addressee", "third": "third_person", "group": "group", "self": "self", "we": "self"}
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "《": "》", "【": "】"}
-_ANY_QUOTE = re.compile("[" + "".join(_QUOTE_PAIRS) + "]")
+_MARKS = re.compile("[" + re.escape("".join(dict.fromkeys([*_QUOTE_PAIRS, *_QUOTE_PAIRS.values()]))) + "'\\n]")
+SINGLE_QUOTE_REACH = 120  # characters an ASCII single quote stays open: an apostrophe left open closes nothing far off
 NEG_REACH_ZH = 3
 MAX_PER_TYPE = 256  # cues of one type the analysis keeps (the first ones): bounds the work on hostile text
 NEG_REACH_EN = 28
+PROHIBITIVE_ZH = frozenset({"别", "不要", "不许"})  # negators that forbid an act (别 + verb), not deny a word
+PROHIBITIVE_EN = frozenset({"don't", "dont", "do not"})
+_SPEECH_AFTER = re.compile(r"\s*(?:再)?(?:叫|说|骂|喊|称|call|say|tell)")  # 别叫他…, 不要再说…, don't call her…
+_PROHIBITED_ACT = re.compile(r" (?:be|act|get|go|play|sit|hang|stand|talk to|listen to) ")
 SHELL_TYPES = ("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
 # cues of harm that an everyday idiom holds without meaning it (shoot you an email, 帅死了, beat you at chess)
 IDIOM_HIDES = ("threat", "implied", "death", "verb", "hurtact", "dieact")
@@ -120,8 +125,21 @@ class Analysis:
         return any(
             lo <= c.start and c.end <= start and start - c.end <= reach
             and not any(r.start <= c.start and c.end <= r.end and r.end - r.start > c.end - c.start for r in shells)
+            and not self._prohibits(c, start)
             for c in negators
         )
+
+    def _prohibits(self, negator: Cue, start: int) -> bool:
+        """Whether ``negator`` forbids an act rather than denying a word (别在这恶心人, 别跟那个瘸子一组, don't
+        be such a moron: the word still describes someone); a speech verb between them makes it counter-speech
+        (别叫他废物, don't call her a cow), which denies the word."""
+        word = self.text[negator.start:negator.end]
+        english = word in PROHIBITIVE_EN and _PROHIBITED_ACT.match(self.text, negator.end) is not None
+        if word not in PROHIBITIVE_ZH and not english:
+            return False
+        if _SPEECH_AFTER.match(self.text, negator.end):
+            return False
+        return not any(negator.end <= m.start and m.end <= start for m in self.by_type.get("meta", ()))
 
     def person_near(self, start: int, end: int, types: Sequence[str] = PERSON_TYPES) -> Cue | None:
         """The person cue of the same clause nearest to ``[start, end)`` (before it preferred)."""
@@ -161,22 +179,43 @@ class Analysis:
 
 
 def quoted_stretches(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` stretches between matching quotation marks (one level, linear time)."""
+    """``[start, end)`` stretches between matching quotation marks (one level, linear time).
+
+    ASCII single quotes count where they stand as quotation marks, not apostrophes: one opens before a
+    word and after none ('kys' messages, called immigrants 'vermin'), one closes after a word and before
+    none, within ``SINGLE_QUOTE_REACH`` characters (you're, dogs' bowls and rock 'n' roll open nothing).
+    """
     out: list[tuple[int, int]] = []
-    if _ANY_QUOTE.search(text) is None:
-        return out
     closing = ""
     opened = -1
-    for i, ch in enumerate(text):
+    for mark in _MARKS.finditer(text):
+        i, ch = mark.start(), mark.group()
         if opened >= 0:
-            if ch == closing:
+            if ch == closing and (ch != "'" or _closes_single(text, i)):
                 out.append((opened + 1, i))
                 opened = -1
-            elif ch == "\n":
+                continue
+            if ch == "\n" or (closing == "'" and i - opened > SINGLE_QUOTE_REACH):
                 opened = -1
-        elif ch in _QUOTE_PAIRS:
+            else:
+                continue
+        if ch in _QUOTE_PAIRS:
             opened, closing = i, _QUOTE_PAIRS[ch]
+        elif ch == "'" and _opens_single(text, i):
+            opened, closing = i, "'"
     return out
+
+
+def _opens_single(text: str, i: int) -> bool:
+    return (i == 0 or not _is_word(text[i - 1])) and i + 1 < len(text) and _is_word(text[i + 1])
+
+
+def _closes_single(text: str, i: int) -> bool:
+    return not text[i - 1].isspace() and (i + 1 == len(text) or not _is_word(text[i + 1]))
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _drop_harm_inside_idioms(by_type: dict[str, list[Cue]]) -> Callable[[int, int], bool]:

@@ -33,6 +33,7 @@ from clearspace.types import HeadScore, Signal, Span
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import HeadCalibration
 from clearspace.verdict.harm_scorer import HARM_CUES, HarmOpinion
+from clearspace.verdict.membership import self_named
 from clearspace.verdict.stance import PROTECTIVE, settle, stance
 
 HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumanization"})
@@ -261,7 +262,7 @@ def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, targe
         own = any(0 <= start - c.end <= 2 for c in an.of_type("self", "we", "poss"))
         lo, hi = an.sentence_of(start)
         member = any(lo <= c.start and c.end <= hi for c in an.of_type("ingroup"))
-        if own or (member and not _clause_has(an, start, "you")):
+        if own or (member and not _clause_has(an, start, "you")) or self_named(an.text, start, end):
             return raw * SELF_FACTOR, "in-group"  # a reclaimed word (dyke march, my niggas, 我们基佬)
     elif an.negated(start):
         return raw * NEGATED_FACTOR, "negated"

@@ -1,0 +1,74 @@
+"""Whether the speaker names themselves by a word: a reclaimed slur said by a member of the group.
+
+"We're the loud fags at the back of the pub quiz", "I'm a proud old dyke", "being a bit of a poofter
+myself", "us crips": the word describes the speaker (or the speaker's group) and attacks nobody. The test
+is narrow on purpose: only a first-person copula (I'm, we're, us, as a, fellow) followed by at most
+``MAX_BETWEEN`` words that describe (articles, quantities, a few adjectives) and then the word, or the word
+followed by "myself". "I hate fags", "we don't want dykes here" and "I'm sick of these queers" put a verb or
+a negator between the speaker and the word and are not self-descriptions.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+MAX_BETWEEN = 4  # words between the copula and the slur
+REACH = 48  # characters before the slur the test reads
+# words that may stand between "we're" and the slur they describe themselves by: articles, quantities,
+# degree, and adjectives of the kind people put before a reclaimed word
+DESCRIBING = _words("""
+a an the all just such so proud loud big old little bunch of couple two three four some resident token local
+only bit total huge giant angry happy friendly neighbourhood neighborhood fellow gay queer butch femme black
+fat disabled autistic trans bi lesbian tiny mad mighty own certified professional card-carrying raging
+flaming out and young baby lil ol' loudest proudest biggest oldest happiest real whole
+""")
+# words that set the speaker apart from what follows; a word outside DESCRIBING and this list passes when
+# it does not look like a verb form (the rowdy, a bunch of sweaty)
+APART = _words("""
+not no never these those them that this sick tired done fed afraid scared terrified wary against than like
+with by to from about for at on in hate hates despise want need ban kick
+""")
+COLLECTIVE = _words("bunch couple bit lot one pair group pack gang team squad crew")
+VERB_ENDINGS = ("ing", "ed", "n't")
+_COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|us|as an?|fellow)\s+((?:[\w'-]+\s+)*)$")
+_MYSELF = re.compile(r"\s*(?:myself|ourselves)\b")
+INDEFINITE = ("a", "an")
+
+
+def self_named(text: str, start: int, end: int) -> bool:
+    """Whether the word at ``text[start:end]`` names the speaker or the speaker's group (see the module)."""
+    before = text[max(0, start - REACH):start]
+    found = _COPULA.search(before)
+    if found is not None:
+        between = found.group(2).split()
+        if len(between) <= MAX_BETWEEN and _describes(between):
+            return True
+    return _MYSELF.match(text, end) is not None and _is_described(text, start)
+
+
+def _describes(words: list[str]) -> bool:
+    """Whether ``words`` only describe what follows (the loud, a bunch of rowdy): no verb, negator or
+    relation word (sick of, afraid of, not, these, surrounded by) that puts the speaker apart from it."""
+    for i, w in enumerate(words):
+        if w in DESCRIBING:
+            if w == "of" and (i == 0 or words[i - 1] not in COLLECTIVE):
+                return False
+            continue
+        if w in APART or not w.isalpha() or w.endswith(VERB_ENDINGS):
+            return False
+    return True
+
+
+def _is_described(text: str, start: int) -> bool:
+    """"(being) a bit of a poofter myself", "a proud dyke myself": an indefinite article shortly before the
+    word with only describing words after it, not a verb's object such as "I told the fag myself"."""
+    words = text[max(0, start - REACH):start].split()[-3:]
+    for i in range(len(words) - 1, -1, -1):
+        if words[i] in INDEFINITE:
+            return all(w in DESCRIBING for w in words[i + 1:])
+    return False

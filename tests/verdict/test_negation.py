@@ -1,0 +1,45 @@
+"""A negator that forbids an act (别, 不要, don't be) does not deny the insulting word after it; one that
+forbids speech (别叫他…, don't call her…) does. The texts are written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearspace.detectors.cues import CueTable
+from clearspace.engine import Engine
+from clearspace.verdict.analysis import Analysis
+
+
+@pytest.fixture(scope="module")
+def cues() -> CueTable:
+    return CueTable()
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "negated"),
+    [
+        ("别跟那个废物一组", "废物", False),
+        ("不要在群里装疯卖傻恶心人", "恶心", False),
+        ("别叫他废物，他很努力", "废物", True),
+        ("他一点也不蠢", "蠢", True),
+        ("don't be such a moron", "moron", False),
+        ("don't call her a moron, she tried", "moron", True),
+        ("i don't think you're a moron", "moron", True),
+    ],
+)
+def test_a_prohibition_denies_only_speech(cues: CueTable, text: str, word: str, negated: bool) -> None:
+    an = Analysis.of(text, cues.find(text))
+    assert an.negated(text.index(word)) is negated
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("别跟那个傻逼玩，净拖后腿", True),
+        ("别叫她肥猪，她已经很难过了", False),
+        ("don't be such a moron, read the pinned post", True),
+        ("don't call her a moron, she tried her best", False),
+    ],
+)
+def test_the_verdict_reads_a_prohibited_act_as_said(engine: Engine, text: str, abusive: bool) -> None:
+    assert engine.score(text).abusive is abusive, text
