@@ -32,6 +32,11 @@ from clearspace.verdict.harm_scorer import HarmOpinion
         ("跨性别者也是普通人，请给他们起码的尊重", "group", "defending"),
         ("我是湖南人，今天做了一锅剁椒鱼头", "self", "neutral"),
         ("我靠，这场烟花也太好看了", "none", "neutral"),
+        # an insult beside "myself" that names nobody else is the speaker's own, also in a longer text
+        ("What a total moron, locked myself out of the car with the engine running again.", "self", "attacking"),
+        # a negated insult is a defence also past SHORT_TEXT characters
+        ("Nobody here thinks you're dumb for asking that, the docs are honestly confusing for everyone.",
+         "addressee", "defending"),
     ],
 )
 def test_harmless_texts_have_a_target_and_a_stance(engine: Engine, text: str, target: str, stance: str) -> None:
@@ -108,3 +113,19 @@ def test_the_suite_reads_criticizing_as_its_neutral() -> None:
 
     case = Case("x.1", "criticism_of_conduct", "en", "the council wasted the budget", "ok", "third_person", "neutral")
     assert _outcome(case, Result()).stance == "neutral"
+
+
+def test_a_possessive_names_someone_else_not_the_speaker(engine: Engine) -> None:
+    r = engine.score("our manager's cousin is a lazy leech who never pays for a single round")
+    assert r.abusive and r.target != "self"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "因散布“东北人都是骗子”这类地域歧视言论，这个博主被平台封号",  # naming the quoted words discrimination objects
+        "他只是喜欢跳舞就被叫娘炮？跳舞又不分男女",  # being called a word is not calling someone it
+    ],
+)
+def test_quoted_or_reported_words_named_as_discrimination_are_not_an_attack(engine: Engine, text: str) -> None:
+    assert not engine.score(text).abusive, text

@@ -15,6 +15,7 @@ _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'
 _MARKS = re.compile("[" + re.escape("".join(dict.fromkeys([*_QUOTE_PAIRS, *_QUOTE_PAIRS.values()]))) + "'\\n]")
 SINGLE_QUOTE_REACH = 120  # characters an ASCII single quote stays open: an apostrophe left open closes nothing far off
 NEG_REACH_ZH = 3
+REFLEXIVE = frozenset({"myself", "me", "我自己"})  # the speaker as object: an insult beside it naming nobody is theirs
 MAX_PER_TYPE = 256  # cues of one type the analysis keeps (the first ones): bounds the work on hostile text
 NEG_REACH_EN = 28
 PROHIBITIVE_ZH = frozenset({"别", "不要", "不许"})  # negators that forbid an act (别 + verb), not deny a word
@@ -145,9 +146,12 @@ class Analysis:
         """The person cue of the same clause nearest to ``[start, end)`` (before it preferred)."""
         lo, hi = self.clause_of(start)
         best: tuple[float, Cue] | None = None
+        owners = {(c.start, c.end) for c in self.by_type.get("poss", ())}
         for cue in self.of_type(*types):
             if cue.start < lo or cue.end > hi:
                 continue
+            if owners and (cue.start, cue.end) in owners:
+                continue  # our landlord's nephew, 我的室友: the speaker's own, not the speaker
             if cue.start >= start and cue.end <= end:
                 distance = -1.0  # the phrase itself names the person (弄死你, kill yourself)
             elif cue.end <= start:
@@ -166,7 +170,16 @@ class Analysis:
         cue = self.person_near(start, end)
         if cue is None:
             cue = self.person_anywhere(start, end)
+        if cue is None and self._speaker_in_sentence(start):
+            return "self"  # Such a fucking idiot, locked myself out again: nobody else is named
         return TARGET_OF[cue.type] if cue else "none"
+
+    def _speaker_in_sentence(self, start: int) -> bool:
+        """Whether the sentence of ``start`` names the speaker as the one acted on or described (myself,
+        me, 我自己) where the text names nobody else."""
+        lo, hi = self.sentence_of(start)
+        return any(lo <= c.start and c.end <= hi and self.text[c.start:c.end] in REFLEXIVE
+                   for c in self.of_type("self", "selfdesc"))
 
     def person_anywhere(self, start: int, end: int) -> Cue | None:
         """The addressee, third person or group of the whole text nearest to ``[start, end)``."""

@@ -46,7 +46,7 @@ SELF_FACTOR, NONE_FACTOR, NEGATED_FACTOR, PROTECTED_FACTOR = 0.2, 0.5, 0.2, 0.2
 UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a moron) is still said to someone
 CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
 ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
-SHORT_TEXT = 60
+SHORT_TEXT = 100
 TINY = 0.01  # a category score this low is left as the model gave it
 MAX_SPANS = 64  # spans of one signal the verdict weighs (the first ones): bounds the work on hostile text
 SELF_REASONS = ("negated or self-aimed words", "about the speaker")
@@ -302,7 +302,8 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     if any_attack and any(s.score >= 0.5 for s in weighed if _is_attack(s)):
         return p, ""
     words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur") and s.details.get("raw", 0) >= 0.3]
-    short = len(an.text) <= SHORT_TEXT  # in a long text the model has other reasons than the negated word
+    # in a long text the model has other reasons than the negated word, unless it names nobody but the speaker
+    short = len(an.text) <= SHORT_TEXT or not an.has("you", "third", "group")
     if words and short:
         reasons = {str(s.details.get("weighed")) for s in words}
         if reasons <= {"negated", "self", "in-group"} and (
@@ -359,6 +360,11 @@ def _named_target(an: Analysis) -> str:
         shells = shells[:FEW]
         present = [t for t in present
                    if any(not any(e.start <= c.start and c.end <= e.end for e in shells) for c in by_type[t][:FEW])]
+    owners = by_type.get("poss")
+    if owners and "we" in present:  # our landlord's nephew: "our" owns someone, it is not the speaker
+        spans = {(c.start, c.end) for c in owners[:FEW]}
+        if all((c.start, c.end) in spans for c in by_type["we"][:FEW]):
+            present.remove("we")
     if "group" in present or "ingroup" in present:
         if "self" in present and _says_who_they_are(an):
             return "self"

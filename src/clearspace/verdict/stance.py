@@ -47,7 +47,7 @@ def stance(an: Analysis, attacks: Sequence[tuple[Span, str]], harmful: bool) -> 
 
 def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
     """Every attack is quoted or reported speech, and the text objects to it or reports receiving it."""
-    objects = an.has("condemn", "meta", "neg", "report", "support")
+    objects = an.has("condemn", "meta", "neg", "report", "support", "bias")  # 等地域歧视言论: naming it objects
     if not objects:
         return False
     if not attacks:  # only the model objects: quoted words with speech about them and an objection
