@@ -43,6 +43,7 @@ Cue types:
 ``selfdesc``   the speaker describing themselves (我真是, 我太, i'm such, silly me)
 ``poss``       the speaker's own (my, our, 我的): a word after it names the speaker's people
 ``contrast``   a turn (但是, 可是, but, however): what comes after it outweighs what came before
+``role``       a person named by a role (referee, landlord, 裁判, 房东): a victim a violent verb can be aimed at
 ``idiom``      an everyday idiom with a violent or deathly word (砍一刀, 帅死了, shoot you an email, killed it,
                beat you at chess, drop dead gorgeous): the harm cues inside it are dropped
                (:class:`~clearspace.verdict.analysis.Analysis`) and the model's probability is capped
@@ -69,7 +70,7 @@ CUE_TYPES = frozenset({
     "you", "third", "self", "we", "group", "neg", "condemn", "meta", "report", "bias", "support",
     "praise", "exclaim", "threat", "implied", "death", "harass", "verb", "intent", "dehumanize", "rhetoric",
     "conduct", "ingroup", "dieact", "wish", "hurtact", "menace", "private", "know", "sexual", "comeon", "passive",
-    "contrast", "selfdesc", "poss", "idiom",
+    "contrast", "selfdesc", "poss", "idiom", "role",
 })
 DEFAULT_CUE_FILES = ("cues/zh.tsv", "cues/en.tsv")
 _CLAUSE_BREAK = re.compile(r"[，,。！？!?；;\n…~～:：]|\.(?!\S)")

@@ -22,6 +22,7 @@ text quotes, reports or condemns such words is decided later, by the verdict
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,6 +40,9 @@ IMPLIED_MAX = 0.85  # an implied threat goes to review (threat-review), not stra
 VERB_REACH_ZH, VERB_REACH_EN = 4, 12
 SPEAKER_REACH_ZH, SPEAKER_REACH_EN = 8, 24
 PREDICATE_REACH_ZH, PREDICATE_REACH_EN = 14, 40
+CONTEST_VERBS = frozenset({"beat", "crush", "destroy", "thrash", "whoop", "smash", "wreck", "demolish", "own"})
+_CONTEST_AFTER = re.compile(r"(?:'s)?\s+(?:at|in)\s+(?!(?:the|your|his|her|their|my)\s+(?:face|head|sleep|throat|neck|"
+                            r"chest|back|stomach|gut|mouth|teeth|kneecaps?|ribs|skull|jaw|nose|eye|eyes)\b)")
 
 
 class HarmDetector:
@@ -106,9 +110,9 @@ def _verb_threats(an: Analysis) -> list[tuple[float, Span, str]]:
         ascii_ = an.text[verb.start:verb.end].isascii()
         lo, hi = an.clause_of(verb.start)
         reach = VERB_REACH_EN if ascii_ else VERB_REACH_ZH
-        victim = next((c for c in an.of_type("you", "third") if verb.end <= c.start <= verb.end + reach
+        victim = next((c for c in an.of_type("you", "third", "role") if verb.end <= c.start <= verb.end + reach
                        and c.end <= hi), None)
-        if victim is None:
+        if victim is None or _contest(an.text, verb, victim):
             continue
         speaker_reach = SPEAKER_REACH_EN if ascii_ else SPEAKER_REACH_ZH
         speaker = [c for c in an.of_type("self", "we", "intent") if lo <= c.start and c.end <= verb.start
@@ -121,6 +125,12 @@ def _verb_threats(an: Analysis) -> list[tuple[float, Span, str]]:
         target = "addressee" if victim.type == "you" else "third_person"
         out.append((score, (min(c.start for c in speaker), victim.end), target))
     return out
+
+
+def _contest(text: str, verb: Cue, victim: Cue) -> bool:
+    """Whether a verb of beating is a contest (beat my brother at mario kart, crush the ref in a quiz), not
+    harm: the victim is followed by "at" or "in" and no part of the body."""
+    return text[verb.start:verb.end] in CONTEST_VERBS and _CONTEST_AFTER.match(text, victim.end) is not None
 
 
 def _dehumanising(an: Analysis) -> list[tuple[float, Span, str]]:
@@ -183,7 +193,7 @@ def _harm_threats(an: Analysis) -> list[tuple[float, Span, str]]:
     same sentence (放学别走…揍到你跪下, 我先砸了你的车, next time I see you I'm breaking your jaw)."""
     out = []
     for act in an.of_type("hurtact"):
-        victims = _in_sentence(an, act.start, "you", "third")
+        victims = _in_sentence(an, act.start, "you", "third", "role")
         drivers = _in_sentence(an, act.start, "menace", "know")
         if act.weight >= 0.7:
             drivers += _in_sentence(an, act.start, "intent")
