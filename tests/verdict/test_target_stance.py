@@ -129,3 +129,16 @@ def test_a_possessive_names_someone_else_not_the_speaker(engine: Engine) -> None
 )
 def test_quoted_or_reported_words_named_as_discrimination_are_not_an_attack(engine: Engine, text: str) -> None:
     assert not engine.score(text).abusive, text
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        # a reported implied threat whose private detail stands before the quote (小区…“我知道你住哪”)
+        ("据报道，某小区一住户在邻居门口贴纸条“我知道你住哪”，警方已介入调查", False),
+        # speech named in another clause does not make the speaker's own threat a quote
+        ("你再敢说我妹妹一句坏话，我就拿刀捅死你", True),
+    ],
+)
+def test_quoted_and_own_threats_after_speech_words(engine: Engine, text: str, abusive: bool) -> None:
+    assert engine.score(text).abusive is abusive, text

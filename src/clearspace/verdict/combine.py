@@ -283,7 +283,9 @@ def _protect(an: Analysis, doc: Document, sig: Signal, st: str) -> Signal:
     direct = False
     for span in sig.spans[:MAX_SPANS]:
         start, end = to_normalized(doc, span)
-        if not an.quoted(start, end) and an.target_of_span(start, end) == "addressee" and st == "reporting":
+        # a span that ends inside the quote (小区…“我知道你住哪”) holds the quoted words it is about
+        quoted = an.quoted(start, end) or (end > start and an.quoted(end - 1, end))
+        if not quoted and an.target_of_span(start, end) == "addressee" and st == "reporting":
             direct = True
     if direct:
         return sig

@@ -55,7 +55,7 @@ def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> boo
     for (start, end), _ in attacks:
         if _quoted_words(an, start, end):
             continue
-        lo, _ = an.sentence_of(start)
+        lo, _ = an.clause_of(start)
         if not any(lo <= c.start and c.end <= start for c in an.of_type("meta")):
             return False
     return True
