@@ -66,3 +66,18 @@ def test_the_verdict_lets_a_member_use_the_word(engine: Engine, text: str, abusi
 )
 def test_ascii_single_quotes_quote_and_apostrophes_do_not(text: str, quoted: list[str]) -> None:
     assert [text[a:b] for a, b in quoted_stretches(text)] == quoted
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "member"),
+    [
+        ("my fellow nerdy weirdos, who is coming to the con", "weirdos", True),
+        ("we're such losers at bowling lol", "losers", True),
+        ("i'm such a loser", "loser", False),  # the speaker alone: self-description, weighed as "self" elsewhere
+        ("you weirdos never stop", "weirdos", False),
+    ],
+)
+def test_an_insulting_word_names_the_speakers_group_only_after_a_plural_copula(text: str, word: str,
+                                                                               member: bool) -> None:
+    start = text.index(word)
+    assert self_named(text, start, start + len(word), group_only=True) is member

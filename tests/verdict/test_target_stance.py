@@ -142,3 +142,8 @@ def test_quoted_or_reported_words_named_as_discrimination_are_not_an_attack(engi
 )
 def test_quoted_and_own_threats_after_speech_words(engine: Engine, text: str, abusive: bool) -> None:
     assert engine.score(text).abusive is abusive, text
+
+
+def test_the_speaker_in_a_relative_clause_is_not_the_one_insulted(engine: Engine) -> None:
+    r = engine.score("you are honestly the dumbest coworker i have ever had the displeasure of sharing a desk with")
+    assert r.abusive and r.target == "addressee"

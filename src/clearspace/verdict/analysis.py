@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from clearspace.detectors.cues import Cue, clause_bounds, sentence_bounds
 
 PERSON_TYPES = ("you", "third", "group", "self", "we")
+SUBJECT_TYPES = frozenset({"you", "third", "group"})
+SPEAKER_TYPES = frozenset({"self", "we"})
 TARGET_OF = {"you": "addressee", "third": "third_person", "group": "group", "self": "self", "we": "self"}
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "《": "》", "【": "】"}
 _MARKS = re.compile("[" + re.escape("".join(dict.fromkeys([*_QUOTE_PAIRS, *_QUOTE_PAIRS.values()]))) + "'\\n]")
@@ -147,6 +149,7 @@ class Analysis:
         lo, hi = self.clause_of(start)
         best: tuple[float, Cue] | None = None
         owners = {(c.start, c.end) for c in self.by_type.get("poss", ())}
+        before: Cue | None = None  # the nearest addressee, third person or group before the words
         for cue in self.of_type(*types):
             if cue.start < lo or cue.end > hi:
                 continue
@@ -162,6 +165,11 @@ class Analysis:
                 continue
             if best is None or distance < best[0]:
                 best = (distance, cue)
+            if distance >= 0 and cue.end <= start and cue.type in SUBJECT_TYPES and (
+                    before is None or cue.start > before.start):
+                before = cue
+        if best is not None and before is not None and best[1].start >= end and best[1].type in SPEAKER_TYPES:
+            return before  # you are the dumbest person i have ever met: the speaker after it is in a relative clause
         return best[1] if best else None
 
     def target_of_span(self, start: int, end: int) -> str:

@@ -266,6 +266,8 @@ def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, targe
             return raw * SELF_FACTOR, "in-group"  # a reclaimed word (dyke march, my niggas, 我们基佬)
     elif an.negated(start):
         return raw * NEGATED_FACTOR, "negated"
+    elif kind == "lexicon.insult" and self_named(an.text, start, end, group_only=True):
+        return raw * SELF_FACTOR, "in-group"  # my fellow autistic weirdos, we're such nerds
     if kind == "lexicon.slur" and target in ("none", "self"):
         target = "group"  # a slur names the group it attacks
     if kind == "lexicon.profanity" and raw < AIMED_PROFANITY:

@@ -36,18 +36,22 @@ with by to from about for at on in hate hates despise want need ban kick
 COLLECTIVE = _words("bunch couple bit lot one pair group pack gang team squad crew")
 VERB_ENDINGS = ("ing", "ed", "n't")
 _COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|us|as an?|fellow)\s+((?:[\w'-]+\s+)*)$")
+GROUP_COPULAS = frozenset({"we're", "we are", "us", "fellow", "as a", "as an"})
 _MYSELF = re.compile(r"\s*(?:myself|ourselves)\b")
 INDEFINITE = ("a", "an")
 
 
-def self_named(text: str, start: int, end: int) -> bool:
-    """Whether the word at ``text[start:end]`` names the speaker or the speaker's group (see the module)."""
+def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> bool:
+    """Whether the word at ``text[start:end]`` names the speaker or the speaker's group (see the module);
+    with ``group_only``, only the speaker's group (we're, us, fellow, as a: my fellow weirdos)."""
     before = text[max(0, start - REACH):start]
     found = _COPULA.search(before)
-    if found is not None:
+    if found is not None and (not group_only or found.group(1) in GROUP_COPULAS):
         between = found.group(2).split()
         if len(between) <= MAX_BETWEEN and _describes(between):
             return True
+    if group_only:
+        return False
     return _MYSELF.match(text, end) is not None and _is_described(text, start)
 
 
