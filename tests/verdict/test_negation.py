@@ -25,6 +25,8 @@ def cues() -> CueTable:
         ("don't be such a moron", "moron", False),
         ("don't call her a moron, she tried", "moron", True),
         ("i don't think you're a moron", "moron", True),
+        ("no fags allowed at this table", "fags", False),  # "no" before a plural keeps people out
+        ("you're no moron, you just rushed it", "moron", True),
     ],
 )
 def test_a_prohibition_denies_only_speech(cues: CueTable, text: str, word: str, negated: bool) -> None:
@@ -42,4 +44,16 @@ def test_a_prohibition_denies_only_speech(cues: CueTable, text: str, word: str, 
     ],
 )
 def test_the_verdict_reads_a_prohibited_act_as_said(engine: Engine, text: str, abusive: bool) -> None:
+    assert engine.score(text).abusive is abusive, text
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("No dykes on our five-a-side team, find another pitch", True),
+        ("Your sister isn't a bad mum for going back to work. Those kids are thriving.", False),
+        ("Third interview this month with no offer. Clearly I'm unhireable.", False),
+    ],
+)
+def test_exclusion_negated_labels_and_self_descriptions(engine: Engine, text: str, abusive: bool) -> None:
     assert engine.score(text).abusive is abusive, text

@@ -147,3 +147,12 @@ def test_quoted_and_own_threats_after_speech_words(engine: Engine, text: str, ab
 def test_the_speaker_in_a_relative_clause_is_not_the_one_insulted(engine: Engine) -> None:
     r = engine.score("you are honestly the dumbest coworker i have ever had the displeasure of sharing a desk with")
     assert r.abusive and r.target == "addressee"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我们班长就是个只会打小报告的废柴，啥正事也不干", "our coach is a useless clown who benches his best players"],
+)
+def test_a_role_the_speaker_owns_is_the_one_insulted(engine: Engine, text: str) -> None:
+    r = engine.score(text)
+    assert r.abusive and r.target == "third_person", (text, r.target)

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 
 from clearspace.detectors.cues import Cue, clause_bounds, sentence_bounds
 
-PERSON_TYPES = ("you", "third", "group", "self", "we")
-SUBJECT_TYPES = frozenset({"you", "third", "group"})
+PERSON_TYPES = ("you", "third", "group", "self", "we", "role")
+SUBJECT_TYPES = frozenset({"you", "third", "group", "role"})
 SPEAKER_TYPES = frozenset({"self", "we"})
-TARGET_OF = {"you": "addressee", "third": "third_person", "group": "group", "self": "self", "we": "self"}
+AFTER_TYPES = SPEAKER_TYPES | {"role"}  # cues after a word that yield to a subject before it
+OWNER_LINKS = ("", "们", "的", "们的", " ")  # what stands between 我 / our and a role the speaker owns
+TARGET_OF = {"you": "addressee", "third": "third_person", "group": "group", "self": "self", "we": "self",
+             "role": "third_person"}
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "《": "》", "【": "】"}
 _MARKS = re.compile("[" + re.escape("".join(dict.fromkeys([*_QUOTE_PAIRS, *_QUOTE_PAIRS.values()]))) + "'\\n]")
 SINGLE_QUOTE_REACH = 120  # characters an ASCII single quote stays open: an apostrophe left open closes nothing far off
@@ -23,6 +26,7 @@ NEG_REACH_EN = 28
 PROHIBITIVE_ZH = frozenset({"别", "不要", "不许"})  # negators that forbid an act (别 + verb), not deny a word
 PROHIBITIVE_EN = frozenset({"don't", "dont", "do not"})
 _SPEECH_AFTER = re.compile(r"\s*(?:再)?(?:叫|说|骂|喊|称|call|say|tell)")  # 别叫他…, 不要再说…, don't call her…
+_WORD_AT = re.compile(r"[a-z'-]+")
 _PROHIBITED_ACT = re.compile(r" (?:be|act|get|go|play|sit|hang|stand|talk to|listen to) ")
 SHELL_TYPES = ("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
 # cues of harm that an everyday idiom holds without meaning it (shoot you an email, 帅死了, beat you at chess)
@@ -128,9 +132,17 @@ class Analysis:
         return any(
             lo <= c.start and c.end <= start and start - c.end <= reach
             and not any(r.start <= c.start and c.end <= r.end and r.end - r.start > c.end - c.start for r in shells)
-            and not self._prohibits(c, start)
+            and not self._prohibits(c, start) and not self._excludes(c, start)
             for c in negators
         )
+
+    def _excludes(self, negator: Cue, start: int) -> bool:
+        """Whether "no" right before a plural keeps people out (no dykes in our changing room, no immigrants
+        here) rather than denying a word (you're no idiot)."""
+        if self.text[negator.start:negator.end] != "no" or not 0 < start - negator.end <= 1:
+            return False
+        word = _WORD_AT.match(self.text, start)
+        return word is not None and word.group().endswith("s")
 
     def _prohibits(self, negator: Cue, start: int) -> bool:
         """Whether ``negator`` forbids an act rather than denying a word (别在这恶心人, 别跟那个瘸子一组, don't
@@ -149,12 +161,15 @@ class Analysis:
         lo, hi = self.clause_of(start)
         best: tuple[float, Cue] | None = None
         owners = {(c.start, c.end) for c in self.by_type.get("poss", ())}
+        roles = self.by_type.get("role")
+        role_starts = {c.start for c in roles} if roles else set()
         before: Cue | None = None  # the nearest addressee, third person or group before the words
         for cue in self.of_type(*types):
             if cue.start < lo or cue.end > hi:
                 continue
-            if owners and (cue.start, cue.end) in owners:
-                continue  # our landlord's nephew, 我的室友: the speaker's own, not the speaker
+            owner = bool(role_starts) and cue.type in SPEAKER_TYPES and self._owns_role(cue, role_starts)
+            if owner or (cue.start, cue.end) in owners:
+                continue  # our landlord's nephew, 我的室友, 我们组长: the speaker's own, not the speaker
             if cue.start >= start and cue.end <= end:
                 distance = -1.0  # the phrase itself names the person (弄死你, kill yourself)
             elif cue.end <= start:
@@ -168,9 +183,15 @@ class Analysis:
             if distance >= 0 and cue.end <= start and cue.type in SUBJECT_TYPES and (
                     before is None or cue.start > before.start):
                 before = cue
-        if best is not None and before is not None and best[1].start >= end and best[1].type in SPEAKER_TYPES:
-            return before  # you are the dumbest person i have ever met: the speaker after it is in a relative clause
+        if best is not None and before is not None and best[1].start >= end and best[1].type in AFTER_TYPES:
+            # you are the dumbest person i have ever met, you are the dumbest coworker: the speaker after the word
+            # is in a relative clause, a role after it is the predicate that names the subject
+            return before
         return best[1] if best else None
+
+    def _owns_role(self, cue: Cue, role_starts: set[int]) -> bool:
+        """Whether a first-person cue is the owner of a role right after it (我们组长, 我的室友, our coach)."""
+        return any(cue.end + len(link) in role_starts and self.text.startswith(link, cue.end) for link in OWNER_LINKS)
 
     def target_of_span(self, start: int, end: int) -> str:
         """Who the words at ``[start, end)`` are aimed at: the nearest person in their clause, else

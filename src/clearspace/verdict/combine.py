@@ -50,6 +50,7 @@ SHORT_TEXT = 100
 TINY = 0.01  # a category score this low is left as the model gave it
 MAX_SPANS = 64  # spans of one signal the verdict weighs (the first ones): bounds the work on hostile text
 SELF_REASONS = ("negated or self-aimed words", "about the speaker")
+SELF_COPULAS = frozenset({"i'm", "im", "i am"})
 SELF_DOWN_P = 0.3  # the model's (shifted) probability above which words about the speaker put them down
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
@@ -179,6 +180,12 @@ def _negates(an: Analysis, p_model: float, weighed: Sequence[Signal]) -> bool:
 
 def _rank(sig: Signal) -> float:
     return sig.score + (0.05 if sig.kind in HARM_KINDS else 0.0)
+
+
+def _describes_speaker(an: Analysis) -> bool:
+    """Whether the speaker says what they are (clearly I'm unemployable, 我就是个废物): a first-person
+    copula among the cues."""
+    return any(an.text[c.start:c.end] in SELF_COPULAS for c in an.by_type.get("self", ())[:FEW])
 
 
 def _about_speaker_only(an: Analysis) -> bool:
@@ -319,7 +326,7 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     if "ingroup" in by_type and not _names_another_group(an):
         return p * SELF_CAP_FACTOR, "in-group speech"
     aimed = "you" in by_type or "third" in by_type or "group" in by_type
-    if not aimed and "selfdesc" in by_type:
+    if not aimed and ("selfdesc" in by_type or _describes_speaker(an)):
         return p * SELF_CAP_FACTOR, "about the speaker"
     if not aimed and "exclaim" in by_type:
         return p * EXCLAIM_FACTOR, "untargeted exclamation"
