@@ -156,3 +156,16 @@ def test_the_speaker_in_a_relative_clause_is_not_the_one_insulted(engine: Engine
 def test_a_role_the_speaker_owns_is_the_one_insulted(engine: Engine, text: str) -> None:
     r = engine.score(text)
     assert r.abusive and r.target == "third_person", (text, r.target)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("说外地人是蝗虫的那些人，你们祖上也是外地来的", False),  # what some people say, named by who says it
+        ("地图炮真的够了，哪里都有好人坏人，别一说东北就是黑社会", False),  # a stereotype named to defend
+        ("对门那个没教养的废物，天天半夜剁肉", True),
+        ("社恐本恐，在电梯里遇到同事能尴尬到原地去世", False),
+    ],
+)
+def test_speech_named_by_its_speakers_defence_and_attributes(engine: Engine, text: str, abusive: bool) -> None:
+    assert engine.score(text).abusive is abusive, text

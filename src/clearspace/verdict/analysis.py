@@ -133,6 +133,7 @@ class Analysis:
             lo <= c.start and c.end <= start and start - c.end <= reach
             and not any(r.start <= c.start and c.end <= r.end and r.end - r.start > c.end - c.start for r in shells)
             and not self._prohibits(c, start) and not self._excludes(c, start)
+            and "的" not in self.text[c.end:start]  # 没素质的蠢货, 五音不全的丑八怪: it negates the attribute
             for c in negators
         )
 

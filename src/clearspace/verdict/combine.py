@@ -138,7 +138,7 @@ def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], dete
                     attacks.extend(found)
     harmful = p_model >= 0.5 or (any_attack and any(s.score >= 0.5 for s in weighed if _is_attack(s)))
     st = stance(an, attacks, harmful)
-    if any_attack and st in ("quoting_to_condemn", "reporting"):
+    if any_attack and st in PROTECTIVE:
         weighed = [_protect(an, doc, s, st) if _is_attack(s) else s for s in weighed]
     p, why = _model_probability(an, p_model, st, weighed, any_attack)
     # the strongest attack names the category; a detector's finding beats a bare word on a near tie

@@ -22,6 +22,8 @@ PROTECTIVE = frozenset({"quoting_to_condemn", "reporting", "defending"})
 REPORT_MIN = 1.0
 STANCE_CUES = ("meta", "condemn", "report", "bias", "support", "neg")  # without any, a text only attacks or not
 SUPPORT_MIN = 1.0
+THOSE_WHO = ("的人", "的那些人", "的这些人")  # after what people say: the people who say it
+SAYING = ("说", "骂", "叫", "讲")
 UNQUOTED_CUES = 16  # cues looked at to tell the speaker's own words from quotes: bounds the work on hostile text
 
 
@@ -48,17 +50,24 @@ def stance(an: Analysis, attacks: Sequence[tuple[Span, str]], harmful: bool) -> 
 def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
     """Every attack is quoted or reported speech, and the text objects to it or reports receiving it."""
     objects = an.has("condemn", "meta", "neg", "report", "support", "bias")  # 等地域歧视言论: naming it objects
-    if not objects:
+    if not objects and not (attacks and all(_said_by_others(an, *span) for span, _ in attacks)):
         return False
     if not attacks:  # only the model objects: quoted words with speech about them and an objection
         return an.has("meta", "bias") and an.has("condemn", "report", "support")
     for (start, end), _ in attacks:
-        if _quoted_words(an, start, end):
+        if _quoted_words(an, start, end) or _said_by_others(an, start, end):
             continue
         lo, _ = an.clause_of(start)
         if not any(lo <= c.start and c.end <= start for c in an.of_type("meta")):
             return False
     return True
+
+
+def _said_by_others(an: Analysis, start: int, end: int) -> bool:
+    """Whether the words are named as what some people say (说残疾人是社会寄生虫的人, 骂别人废物的那些人):
+    a verb of saying before them in their clause and "的人" right after them."""
+    lo, _ = an.clause_of(start)
+    return any(an.text.startswith(tail, end) for tail in THOSE_WHO) and any(v in an.text[lo:start] for v in SAYING)
 
 
 def _quoted_words(an: Analysis, start: int, end: int) -> bool:
