@@ -25,8 +25,8 @@ def cues() -> CueTable:
         ("don't be such a moron", "moron", False),
         ("don't call her a moron, she tried", "moron", True),
         ("i don't think you're a moron", "moron", True),
-        ("no fags allowed at this table", "fags", False),
-        ("对门那个没教养的废物", "废物", False),  # 没 negates the attribute before 的, not the word  # "no" before a plural keeps people out
+        ("no fags allowed at this table", "fags", False),  # "no" before a plural keeps people out
+        ("对门那个没教养的废物", "废物", False),  # 没 negates the attribute before 的, not the word
         ("you're no moron, you just rushed it", "moron", True),
     ],
 )
