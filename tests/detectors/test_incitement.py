@@ -48,6 +48,7 @@ INCITEMENT = [
     "let's flood her mentions", "let's raid her stream", "dogpile", "ratio him",
     "这家店全部打一星", "我们去找他家里人", "明天一起打电话到他公司", "here's his facebook, you know the drill",
     "one star on every product she sells", "let's make her life hell",
+    "谁有他单位电话？大家打到他单位去", "大家一起投诉他，投到他被开除为止",
 ]
 
 # fmt: on
@@ -71,7 +72,7 @@ NOT_INCITEMENT = [
     "集合时间是八点", "集合！", "他冲了过来", "其他人都在排队", "骂人是不对的",
     "the news report says it rained", "i reported it", "I will report this account",
     "don't pile on her", "please don't report him", "stop the dogpile", "the raid boss dropped loot",
-    "flood warning for tonight", "he had a heart attack",
+    "flood warning for tonight", "he had a heart attack", "大家一起投诉这家店的售后，太拖了",
     "别去找他家里人，这事和家属无关", "I gave the film one star", "please don't review bomb the game",
 ]
 # fmt: on

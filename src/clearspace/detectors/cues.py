@@ -131,6 +131,8 @@ class CueTable:
         self.phrases_ = list(phrases)
         self.kinds_ = [tuple((kind, weight, p) for kind, weight in phrases[p]) for p in self.phrases_]
         self.ascii_ = [p.isascii() for p in self.phrases_]
+        # a role may stand before a possessive 's (that landlord's house): the victim of harm to what they own
+        self.owner_ = [any(kind == "role" for kind, _ in phrases[p]) for p in self.phrases_]
         self.matcher_ = automaton(self.phrases_, dfa=False)  # as a DFA: 15 MB (clearspace.text.automaton)
         self._ready = True
 
@@ -143,14 +145,24 @@ class CueTable:
         if not matches:
             return out
         n = len(text)
-        ascii_, kinds, word, new = self.ascii_, self.kinds_, _WORD_CHARS, _new_cue
+        ascii_, kinds, word, new, owner = self.ascii_, self.kinds_, _WORD_CHARS, _new_cue, self.owner_
         for idx, start, end in matches:
             if ascii_[idx] and ((start > 0 and text[start - 1] in word) or (end < n and text[end] in word)):
+                if not (owner[idx] and _possessive(text, start, end, n)):
+                    continue
+                # that landlord's house: the role alone, the owner of what is harmed
+                out.extend(new(Cue, (k, start, end, w, p)) for k, w, p in kinds[idx] if k == "role")
                 continue
             for kind, weight, phrase in kinds[idx]:
                 out.append(new(Cue, (kind, start, end, weight, phrase)))
         out.sort(key=_START)
         return out
+
+
+def _possessive(text: str, start: int, end: int, n: int) -> bool:
+    """Whether a phrase at ``[start, end)`` is a whole word followed by a possessive 's (that landlord's)."""
+    return ((start == 0 or text[start - 1] not in _WORD_CHARS) and text.startswith("'s", end)
+            and (end + 2 == n or text[end + 2] not in _WORD_CHARS))
 
 
 def clause_bounds(text: str) -> list[int]:

@@ -29,7 +29,7 @@ from typing import Any
 from clearspace.detectors.cues import Cue, CueTable
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
-from clearspace.verdict.analysis import Analysis
+from clearspace.verdict.analysis import TARGET_OF, Analysis
 
 KINDS = ("threat", "death_wish", "sexual_harassment", "dehumanization")
 _PHRASE_KIND = {"threat": "threat", "implied": "threat", "death": "death_wish", "harass": "sexual_harassment"}
@@ -88,8 +88,7 @@ class HarmDetector:
 def _phrase_score(an: Analysis, cue: Cue) -> tuple[float, str]:
     score = cue.weight
     person = an.person_near(cue.start, cue.end)
-    target = "none" if person is None else {"you": "addressee", "third": "third_person", "group": "group"}.get(
-        person.type, "self")
+    target = "none" if person is None else TARGET_OF[person.type]
     if cue.type == "implied":
         score = min(score, IMPLIED_MAX)
     if cue.type == "harass" and (target == "self" or (target == "none" and cue.weight >= 0.9)):
@@ -164,7 +163,7 @@ def _aim(an: Analysis, cue: Cue) -> str:
     person = an.person_near(cue.start, cue.end) or next(iter(_in_sentence(an, cue.start, "you", "third")), None)
     if person is None:
         return "none"
-    return {"you": "addressee", "third": "third_person", "group": "group"}.get(person.type, "self")
+    return TARGET_OF[person.type]
 
 
 def _death_wishes(an: Analysis) -> list[tuple[float, Span, str]]:

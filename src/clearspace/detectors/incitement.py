@@ -60,6 +60,9 @@ _STRONG: dict[str, float] = {
     "找他家里人": 0.7, "找她家里人": 0.7, "去找他家里人": 0.8, "去找她家里人": 0.8, "一起打电话": 0.65,
     "轮流打电话": 0.75, "打爆他电话": 0.8, "打爆她电话": 0.8, "去他单位": 0.7, "去她单位": 0.7,
     "给他单位打电话": 0.75, "给她单位打电话": 0.75,
+    # 10: calls to the employer and complaints until someone is fired
+    "打到她单位": 0.75, "打到他单位": 0.75, "她单位电话": 0.6, "他单位电话": 0.6, "投到他被开除": 0.8,
+    "投到她被开除": 0.8, "被开除为止": 0.7, "让她领导": 0.55, "让他领导": 0.55,
     "you know the drill": 0.8, "you know the deal": 0.7, "one star on every": 0.7, "1 star on every": 0.7,
     "review bomb": 0.7, "review-bomb": 0.7, "getting him off the internet": 0.65,
     "getting her off the internet": 0.65, "make his life hell": 0.75, "make her life hell": 0.75,
@@ -71,7 +74,7 @@ _VERBS: dict[str, tuple[float, bool]] = {
     "骂": (0.35, False), "喷": (0.3, False), "怼": (0.3, False), "冲": (0.35, False),
     "举报": (0.3, False), "爆破": (0.35, False), "挂": (0.25, True), "网暴": (0.3, False),
     "攻击": (0.25, False), "轰炸": (0.3, False), "刷屏": (0.25, False), "围攻": (0.4, False),
-    "集合": (0.2, False), "人身攻击": (0.3, False),
+    "集合": (0.2, False), "人身攻击": (0.3, False), "投诉": (0.25, True),
     "report": (0.3, False), "attack": (0.25, False), "flood": (0.3, False), "spam": (0.3, False),
     "harass": (0.4, False), "go after": (0.35, False), "pile on": (0.4, False),
     "raid": (0.3, False), "ratio": (0.3, True), "tear apart": (0.3, False), "swarm": (0.35, False),

@@ -171,6 +171,8 @@ class Analysis:
             owner = bool(role_starts) and cue.type in SPEAKER_TYPES and self._owns_role(cue, role_starts)
             if owner or (cue.start, cue.end) in owners:
                 continue  # our landlord's nephew, 我的室友, 我们组长: the speaker's own, not the speaker
+            if cue.type == "role" and self.text.startswith("'s", cue.end):
+                continue  # the ref's call was a disgrace: the words are about what the person owns or did
             if cue.start >= start and cue.end <= end:
                 distance = -1.0  # the phrase itself names the person (弄死你, kill yourself)
             elif cue.end <= start:
