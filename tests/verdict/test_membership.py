@@ -35,6 +35,11 @@ def _named(text: str, word: str) -> bool:
         ("i told the fag myself", "fag", False),
         ("you dykes are all the same", "dykes", False),
         ("they were queers and everyone knew", "queers", False),
+        ("growing up a dyke in a small town was an education", "dyke", True),
+        ("我就是个娘炮，怎么了", "娘炮", True),
+        ("我们这些死肥宅就爱宅家", "死肥宅", True),
+        ("我最讨厌娘炮", "娘炮", False),
+        ("你就是个娘炮", "娘炮", False),
     ],
 )
 def test_only_a_first_person_description_names_the_speaker(text: str, word: str, member: bool) -> None:
@@ -81,3 +86,15 @@ def test_an_insulting_word_names_the_speakers_group_only_after_a_plural_copula(t
                                                                                member: bool) -> None:
     start = text.index(word)
     assert self_named(text, start, start + len(word), group_only=True) is member
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("Drop the 'lazy immigrant' talk, it's tired and it was never true", False),
+        ("“废物”这种说法太伤人了，孩子会记一辈子", False),
+        ("you lazy immigrant, go home", True),
+    ],
+)
+def test_words_named_as_talk_are_mentioned_not_used(engine: Engine, text: str, abusive: bool) -> None:
+    assert engine.score(text).abusive is abusive, text

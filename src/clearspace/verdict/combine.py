@@ -263,6 +263,8 @@ def _clause_has(an: Analysis, pos: int, cue_type: str) -> bool:
 
 
 def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, target: str) -> tuple[float, str]:
+    if an.named_as_speech(end):
+        return raw * PROTECTED_FACTOR, "mentioned"  # drop the vermin talk, “废物”这种说法
     if kind == "lexicon.slur":
         if an.negated(start, reach=3):
             return raw * NEGATED_FACTOR, "negated"

@@ -35,7 +35,9 @@ with by to from about for at on in hate hates despise want need ban kick
 """)
 COLLECTIVE = _words("bunch couple bit lot one pair group pack gang team squad crew")
 VERB_ENDINGS = ("ing", "ed", "n't")
-_COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|us|as an?|fellow)\s+((?:[\w'-]+\s+)*)$")
+_COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|us|as an?|fellow|growing up(?: as)?)\s+((?:[\w'-]+\s+)*)$")
+# 我就是个娘炮, 我们这些死肥宅: the speaker right before the word, with at most a copula and a measure word
+_COPULA_ZH = re.compile(r"(?:我|我们|咱们|本人)(?:就|也|真|本来就|确实)?(?:是|算)?(?:个|一个|一名|这种|这些|这群)?$")
 GROUP_COPULAS = frozenset({"we're", "we are", "us", "fellow", "as a", "as an"})
 _MYSELF = re.compile(r"\s*(?:myself|ourselves)\b")
 INDEFINITE = ("a", "an")
@@ -50,6 +52,8 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
         between = found.group(2).split()
         if len(between) <= MAX_BETWEEN and _describes(between):
             return True
+    if not before.isascii() and _COPULA_ZH.search(before):
+        return not group_only or not before.endswith(("我是个", "我就是个", "我是一个"))
     if group_only:
         return False
     return _MYSELF.match(text, end) is not None and _is_described(text, start)
