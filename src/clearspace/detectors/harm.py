@@ -41,7 +41,8 @@ VERB_REACH_ZH, VERB_REACH_EN = 4, 12
 SPEAKER_REACH_ZH, SPEAKER_REACH_EN = 8, 24
 PREDICATE_REACH_ZH, PREDICATE_REACH_EN = 14, 40
 CONTEST_VERBS = frozenset({"beat", "crush", "destroy", "thrash", "whoop", "smash", "wreck", "demolish", "own"})
-_CONTEST_AFTER = re.compile(r"(?:'s)?\s+(?:at|in)\s+(?!(?:the|your|his|her|their|my)\s+(?:face|head|sleep|throat|neck|"
+_CONTEST_AFTER = re.compile(r"(?:'s)?\s{1,3}(?:at|in)\s{1,3}(?!(?:the|your|his|her|their|my)\s{1,3}"
+                            r"(?:face|head|sleep|throat|neck|"
                             r"chest|back|stomach|gut|mouth|teeth|kneecaps?|ribs|skull|jaw|nose|eye|eyes)\b)")
 
 

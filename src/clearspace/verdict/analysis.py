@@ -25,10 +25,10 @@ MAX_PER_TYPE = 256  # cues of one type the analysis keeps (the first ones): boun
 NEG_REACH_EN = 28
 PROHIBITIVE_ZH = frozenset({"别", "不要", "不许"})  # negators that forbid an act (别 + verb), not deny a word
 PROHIBITIVE_EN = frozenset({"don't", "dont", "do not"})
-_SPEECH_AFTER = re.compile(r"\s*(?:再)?(?:叫|说|骂|喊|称|call|say|tell)")  # 别叫他…, 不要再说…, don't call her…
+_SPEECH_AFTER = re.compile(r"\s{0,3}(?:再)?(?:叫|说|骂|喊|称|call|say|tell)")  # 别叫他…, 不要再说…, don't call her…
 _WORD_AT = re.compile(r"[a-z'-]+")
-_SPEECH_NOUN = re.compile(r"['\"’”]?\s+(?:talk|rhetoric|language|narrative|tropes?|jokes?|comments?|nonsense|insults?|"
-                          r"slurs?|stereotypes?)\b|['\"’”」]?(?:之类的|这种|这类)?(?:说法|言论|字眼|称呼|梗|论调)")
+_SPEECH_NOUN = re.compile(r"['\"’”]?\s{1,3}(?:talk|rhetoric|language|narrative|tropes?|jokes?|comments?|nonsense|"
+                          r"insults?|slurs?|stereotypes?)\b|['\"’”」]?(?:之类的|这种|这类)?(?:说法|言论|字眼|称呼|梗|论调)")
 _PROHIBITED_ACT = re.compile(r" (?:be|act|get|go|play|sit|hang|stand|talk to|listen to) ")
 SHELL_TYPES = ("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
 # cues of harm that an everyday idiom holds without meaning it (shoot you an email, 帅死了, beat you at chess)

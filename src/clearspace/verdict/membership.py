@@ -35,11 +35,12 @@ with by to from about for at on in hate hates despise want need ban kick
 """)
 COLLECTIVE = _words("bunch couple bit lot one pair group pack gang team squad crew")
 VERB_ENDINGS = ("ing", "ed", "n't")
-_COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|us|as an?|fellow|growing up(?: as)?)\s+((?:[\w'-]+\s+)*)$")
+_COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|us|as an?|fellow|growing up(?: as)?)\s+"
+                     r"((?:[\w'-]+\s+){0,8})$")
 # 我就是个娘炮, 我们这些死肥宅: the speaker right before the word, with at most a copula and a measure word
 _COPULA_ZH = re.compile(r"(?:我|我们|咱们|本人)(?:就|也|真|本来就|确实)?(?:是|算)?(?:个|一个|一名|这种|这些|这群)?$")
 GROUP_COPULAS = frozenset({"we're", "we are", "us", "fellow", "as a", "as an"})
-_MYSELF = re.compile(r"\s*(?:myself|ourselves)\b")
+_MYSELF = re.compile(r"\s{0,3}(?:myself|ourselves)\b")
 INDEFINITE = ("a", "an")
 
 
