@@ -96,6 +96,22 @@ def test_the_harm_head_raises_criticism_of_conduct_only_with_a_cue_of_harm(text:
         assert verdict.why == "criticism of conduct"
 
 
+@pytest.mark.parametrize(
+    ("text", "raised", "why"),
+    [
+        ("we autistics are starting a board game night, bring snacks", False, "speaking as a member of the group"),
+        ("we autistics know where you live and we're coming tonight", True, "the harm head"),  # a cue of harm
+        ("we hate immigrants and they know it", True, "the harm head"),  # "we" before a verb, not a group
+    ],
+)
+def test_the_harm_head_does_not_raise_a_member_speaking_of_their_group(text: str, raised: bool, why: str) -> None:
+    from clearspace.detectors.cues import CueTable
+
+    an = Analysis.of(text, CueTable().find(text))
+    verdict = weigh(Document(text, text), an, [HeadScore("abuse", 0.1)], [], 0.5, harm=HarmOpinion(0.95, 0.2, 0.2))
+    assert (verdict.abusive, verdict.why) == (raised, why), text
+
+
 def test_a_third_person_cue_inside_the_speakers_description_of_themselves_is_dropped() -> None:
     from clearspace.detectors.cues import CueTable
 

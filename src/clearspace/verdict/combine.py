@@ -58,6 +58,10 @@ IDIOM_FACTOR, IDIOM_REASON = 0.5, "everyday idiom"
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
 PRAISE_REASON = "praise"
 CONDUCT_REASON = "criticism of conduct"
+INGROUP_REASON = "in-group speech"
+# speaking as a member (we autistics, my community, we queers): the harm head, which reads the group's name as
+# an attack on it, may not raise such a text without a cue of harm
+MEMBER_REASON, MEMBER_MIN = "speaking as a member of the group", 0.9
 # caps the harm head may not undo: its n-grams read a violent idiom as violence, and a thank-you note that
 # names the reader's routine (谢谢你每天…, 祝你每天…) like a threat through someone's routine; its n-grams
 # also read "you're stupid" in "nobody thinks you're stupid": it may not undo a negation or a
@@ -196,18 +200,19 @@ def _about_speaker_only(an: Analysis) -> bool:
     return an.has("self", "selfdesc") and not an.has("you", "third", "group", *HARM_CUES)
 
 
-def _conduct_only(an: Analysis, why: str) -> bool:
-    """Whether the text criticises someone's conduct (the verdict capped it for that) and holds no cue of
-    harm: the harm head reads sharp words about conduct (Shameless., the hypocrisy is staggering) like an
-    attack, so it may not raise such a text; a threat or come-on among the criticism still lets it."""
-    return why == CONDUCT_REASON and not an.has(*HARM_CUES)
+def _head_held_back(an: Analysis, why: str) -> bool:
+    """Whether the text criticises someone's conduct, or the speaker speaks as a member of the group it
+    names (the verdict capped it for that), and it holds no cue of harm: the harm head reads sharp words
+    about conduct (Shameless., the hypocrisy is staggering) and a group's own name (we autistics) like an
+    attack, so it may not raise such a text; a threat or come-on among them still lets it."""
+    return why in (CONDUCT_REASON, MEMBER_REASON) and not an.has(*HARM_CUES)
 
 
 def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an: Analysis
                     ) -> tuple[float, str]:
     """Weigh in the harm head: it can raise a text no word gave away (a threat that never says "kill")
     and lower one the model flagged on its own words alone; a detector's finding stands."""
-    if abuse < 0.5 <= harm.p - harm.margin and not _about_speaker_only(an) and not _conduct_only(an, why):
+    if abuse < 0.5 <= harm.p - harm.margin and not _about_speaker_only(an) and not _head_held_back(an, why):
         return max(abuse, harm.p - harm.margin), "the harm head"
     if abuse >= 0.5 and attack < 0.5 and harm.p < harm.clear:
         return min(abuse, 0.5 - (harm.clear - harm.p)), "the harm head"
@@ -325,8 +330,10 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     by_type = an.by_type
     if "conduct" in by_type and an.weight("conduct") >= CONDUCT_MIN:
         return min(p, CONDUCT_CAP), CONDUCT_REASON  # 舆论监督 without insulting words
-    if "ingroup" in by_type and not _names_another_group(an):
-        return p * SELF_CAP_FACTOR, "in-group speech"
+    we_group = _we_name_our_group(an)
+    if ("ingroup" in by_type or we_group) and not _names_another_group(an):
+        member = we_group or any(c.weight >= MEMBER_MIN for c in by_type.get("ingroup", ()))
+        return p * SELF_CAP_FACTOR, MEMBER_REASON if member else INGROUP_REASON
     aimed = "you" in by_type or "third" in by_type or "group" in by_type
     if not aimed and ("selfdesc" in by_type or _describes_speaker(an)):
         return p * SELF_CAP_FACTOR, "about the speaker"
@@ -395,12 +402,21 @@ def _says_who_they_are(an: Analysis) -> bool:
     return any(g.start - d in ends for g in an.of_type("group", "ingroup")[:FEW] for d in range(SELF_ID_REACH + 1))
 
 
+def _we_name_our_group(an: Analysis) -> bool:
+    """Whether "we" or "us" stands right before a group (we autistics, us women, 我们女生): the speaker
+    speaks as a member of it."""
+    starts = {g.start for g in an.of_type("group")[:FEW]}
+    return bool(starts) and any(w.end + d in starts for w in an.of_type("we")[:FEW] for d in (0, 1))
+
+
 def _names_another_group(an: Analysis) -> bool:
     """Whether the text names a group besides the speaker's own: a group cue neither inside an in-group cue
     nor right after one (as a man ... women, 作为一个男人……女人都是): speaking as a member of one group does
     not soften what is said about another."""
     own = an.of_type("ingroup")[:FEW]
+    we_ends = {w.end for w in an.of_type("we")[:FEW]}
     return any(not any(i.start <= g.start and g.start - i.end <= SELF_ID_REACH for i in own)
+               and g.start not in we_ends and g.start - 1 not in we_ends
                for g in an.of_type("group")[:FEW])
 
 
