@@ -185,3 +185,18 @@ def test_a_role_the_speaker_owns_is_the_one_insulted(engine: Engine, text: str) 
 )
 def test_speech_named_by_its_speakers_defence_and_attributes(engine: Engine, text: str, abusive: bool) -> None:
     assert engine.score(text).abusive is abusive, text
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("说“东北人都是老鼠”的人，自己去东北住两年再说", False),  # what people say, closed quote before 的人
+        ("有人说“开盒这个博主”，可开盒是违法的", False),  # the act named as a crime
+        ("我就是个死胖子，爬两层楼就喘", False),  # the speaker describes themselves
+        ("Trans women are women, and that's the end of it.", False),  # a slogan of support
+        ("Who's marching with us at the dyke march on Sunday?", False),  # the slur inside an in-group name
+        ("你就是个死胖子，爬两层楼就喘", True),
+    ],
+)
+def test_round_ten_constructions(engine: Engine, text: str, abusive: bool) -> None:
+    assert engine.score(text).abusive is abusive, text

@@ -28,7 +28,8 @@ PROHIBITIVE_EN = frozenset({"don't", "dont", "do not"})
 _SPEECH_AFTER = re.compile(r"\s{0,3}(?:再)?(?:叫|说|骂|喊|称|call|say|tell)")  # 别叫他…, 不要再说…, don't call her…
 _WORD_AT = re.compile(r"[a-z'-]+")
 _SPEECH_NOUN = re.compile(r"['\"’”]?\s{1,3}(?:talk|rhetoric|language|narrative|tropes?|jokes?|comments?|nonsense|"
-                          r"insults?|slurs?|stereotypes?)\b|['\"’”」]?(?:之类的|这种|这类)?(?:说法|言论|字眼|称呼|梗|论调)")
+                          r"insults?|slurs?|stereotypes?)\b|['\"’”」]?(?:之类的|这种|这类)?(?:说法|言论|字眼|称呼|梗|论调)|"
+                          r"是(?:违法|犯罪)")
 _PROHIBITED_ACT = re.compile(r" (?:be|act|get|go|play|sit|hang|stand|talk to|listen to) ")
 SHELL_TYPES = ("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
 # cues of harm that an everyday idiom holds without meaning it (shoot you an email, 帅死了, beat you at chess)
@@ -199,8 +200,8 @@ class Analysis:
         return any(cue.end + len(link) in role_starts and self.text.startswith(link, cue.end) for link in OWNER_LINKS)
 
     def named_as_speech(self, end: int) -> bool:
-        """Whether the words ending at ``end`` are named as talk (drop the vermin talk, the "lazy" trope,
-        “蟑螂”这种说法): mentioned, not used."""
+        """Whether the words ending at ``end`` are named as talk or as a crime (drop the vermin talk, the
+        "lazy" trope, “蟑螂”这种说法, 开盒是违法的): mentioned, not used."""
         return _SPEECH_NOUN.match(self.text, end) is not None
 
     def target_of_span(self, start: int, end: int) -> str:

@@ -59,6 +59,7 @@ IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hi
 PRAISE_REASON = "praise"
 CONDUCT_REASON = "criticism of conduct"
 INGROUP_REASON = "in-group speech"
+MENTIONED = "mentioned"
 # speaking as a member (we autistics, my community, we queers): the harm head, which reads the group's name as
 # an attack on it, may not raise such a text without a cue of harm
 MEMBER_REASON, MEMBER_MIN = "speaking as a member of the group", 0.9
@@ -246,8 +247,9 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
         target = an.target_of_span(start, end)
         if an.person_near(start, end) is None and _clause_has(an, start, "conduct"):
             target = "none"  # the apology is worthless: words about what was done, not about a person
-        found.append(((start, end), target))
         score, reason = _word_score(an, sig.kind, raw, start, end, target)
+        if reason != MENTIONED:
+            found.append(((start, end), target))  # a word named as talk (开盒是违法的) attacks nobody
         if raw >= 0.4:
             keep *= 1.0 - score  # several insults in one text add up (癞蛤蟆…什么德性)
         if score > best or not why:
@@ -269,19 +271,22 @@ def _clause_has(an: Analysis, pos: int, cue_type: str) -> bool:
 
 def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, target: str) -> tuple[float, str]:
     if an.named_as_speech(end):
-        return raw * PROTECTED_FACTOR, "mentioned"  # drop the vermin talk, “废物”这种说法
+        return raw * PROTECTED_FACTOR, MENTIONED  # drop the vermin talk, “废物”这种说法
     if kind == "lexicon.slur":
         if an.negated(start, reach=3):
             return raw * NEGATED_FACTOR, "negated"
         own = any(0 <= start - c.end <= 2 for c in an.of_type("self", "we", "poss"))
         lo, hi = an.sentence_of(start)
         member = any(lo <= c.start and c.end <= hi for c in an.of_type("ingroup"))
-        if own or (member and not _clause_has(an, start, "you")) or self_named(an.text, start, end):
+        named = any(c.start <= start and end <= c.end for c in an.of_type("ingroup"))  # the dyke march
+        if own or named or (member and not _clause_has(an, start, "you")) or self_named(an.text, start, end):
             return raw * SELF_FACTOR, "in-group"  # a reclaimed word (dyke march, my niggas, 我们基佬)
     elif an.negated(start):
         return raw * NEGATED_FACTOR, "negated"
     elif kind == "lexicon.insult" and self_named(an.text, start, end, group_only=True):
         return raw * SELF_FACTOR, "in-group"  # my fellow autistic weirdos, we're such nerds
+    elif kind == "lexicon.insult" and self_named(an.text, start, end):
+        return raw * SELF_FACTOR, "self"  # 我就是个死胖子, i'm a total idiot: the speaker describes themselves
     if kind == "lexicon.slur" and target in ("none", "self"):
         target = "group"  # a slur names the group it attacks
     if kind == "lexicon.profanity" and raw < AIMED_PROFANITY:

@@ -24,6 +24,7 @@ STANCE_CUES = ("meta", "condemn", "report", "bias", "support", "neg")  # without
 SUPPORT_MIN = 1.0
 THOSE_WHO = ("的人", "的那些人", "的这些人")  # after what people say: the people who say it
 SAYING = ("说", "骂", "叫", "讲")
+CLOSING_QUOTES = frozenset("”」』’\"'")
 UNQUOTED_CUES = 16  # cues looked at to tell the speaker's own words from quotes: bounds the work on hostile text
 
 
@@ -67,7 +68,8 @@ def _said_by_others(an: Analysis, start: int, end: int) -> bool:
     """Whether the words are named as what some people say (说残疾人是社会寄生虫的人, 骂别人废物的那些人):
     a verb of saying before them in their clause and "的人" right after them."""
     lo, _ = an.clause_of(start)
-    return any(an.text.startswith(tail, end) for tail in THOSE_WHO) and any(v in an.text[lo:start] for v in SAYING)
+    after = end + 1 if an.text[end:end + 1] in CLOSING_QUOTES else end  # 说“河南人就是一群老鼠”的人
+    return any(an.text.startswith(tail, after) for tail in THOSE_WHO) and any(v in an.text[lo:start] for v in SAYING)
 
 
 def _quoted_words(an: Analysis, start: int, end: int) -> bool:
