@@ -40,7 +40,13 @@ from clearspace.types import HeadScore, Signal
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import load_head_calibration
 from clearspace.verdict.combine import weigh as weigh_verdict
-from clearspace.verdict.harm_scorer import EMBEDDING_TRUST, NGRAM_TRUST, HarmOpinion, HarmScorer
+from clearspace.verdict.harm_scorer import (
+    ADAPTED_NGRAM_TRUST,
+    EMBEDDING_TRUST,
+    NGRAM_TRUST,
+    HarmOpinion,
+    HarmScorer,
+)
 
 QUOTE_STANCE_CUES = ("meta", "condemn", "report", "bias", "support")
 
@@ -131,6 +137,9 @@ class Engine:
         self.head_calibration_ = (dict(calibration) if isinstance(calibration, Mapping)
                                   else load_head_calibration(calibration))
         self.harm_head_, self.harm_side_ = self._load_harm_head()
+        # a model adapted to a community's labels (clearspace.model.adapt) has learnt words the shipped harm
+        # head never saw: the head may still raise a text, but not clear a flag the adapted model raised
+        self.ngram_trust_ = ADAPTED_NGRAM_TRUST if "adapted" in self.model_.model.meta else NGRAM_TRUST
         self._ready = True
 
     def _load_harm_head(self) -> tuple[HarmScorer | None, SideHead | None]:
@@ -305,7 +314,8 @@ class Engine:
             return {i: HarmOpinion(p, *EMBEDDING_TRUST) for i, p in self.harm_head_.score(docs, analyses).items()}
         # the n-gram part costs nothing more on the fast path: it reads every text, also those that name
         # nobody the cue tables know (这个肇事司机, the ex's new boyfriend) or flag a text about nothing
-        return {i: HarmOpinion(p, *NGRAM_TRUST) for i, p in enumerate(side) if p is not None}
+        trust = self.ngram_trust_
+        return {i: HarmOpinion(p, *trust) for i, p in enumerate(side) if p is not None}
 
 
 def _without_quotes(an: Analysis) -> str:

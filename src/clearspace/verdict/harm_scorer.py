@@ -24,6 +24,7 @@ GATE = ("you", "third", "group", *HARM_CUES, "verb")
 # clears a flag the model raised alone under clear
 EMBEDDING_TRUST = (0.2, 0.2)
 NGRAM_TRUST = (0.2, 0.2)
+ADAPTED_NGRAM_TRUST = (NGRAM_TRUST[0], 0.0)  # with a community-adapted model: raise, never clear
 
 
 @fast_init
