@@ -48,6 +48,7 @@ class Analysis:
     _sentences: list[int] | None = None
     _quotes: list[tuple[int, int]] | None = None
     _in_idiom: Callable[[int, int], bool] | None = None
+    _not_people: frozenset[tuple[str, int]] | None = None
 
     @classmethod
     def of(cls, text: str, cues: Sequence[Cue]) -> Analysis:
@@ -164,18 +165,13 @@ class Analysis:
         """The person cue of the same clause nearest to ``[start, end)`` (before it preferred)."""
         lo, hi = self.clause_of(start)
         best: tuple[float, Cue] | None = None
-        owners = {(c.start, c.end) for c in self.by_type.get("poss", ())}
-        roles = self.by_type.get("role")
-        role_starts = {c.start for c in roles} if roles else set()
+        not_people = self.not_people
         before: Cue | None = None  # the nearest addressee, third person or group before the words
         for cue in self.of_type(*types):
             if cue.start < lo or cue.end > hi:
                 continue
-            owner = bool(role_starts) and cue.type in SPEAKER_TYPES and self._owns_role(cue, role_starts)
-            if owner or (cue.start, cue.end) in owners:
-                continue  # our landlord's nephew, 我的室友, 我们组长: the speaker's own, not the speaker
-            if cue.type == "role" and self.text.startswith("'s", cue.end):
-                continue  # the ref's call was a disgrace: the words are about what the person owns or did
+            if not_people and (cue.type, cue.start) in not_people:
+                continue
             if cue.start >= start and cue.end <= end:
                 distance = -1.0  # the phrase itself names the person (弄死你, kill yourself)
             elif cue.end <= start:
@@ -194,6 +190,22 @@ class Analysis:
             # is in a relative clause, a role after it is the predicate that names the subject
             return before
         return best[1] if best else None
+
+    @property
+    def not_people(self) -> frozenset[tuple[str, int]]:
+        """``(type, start)`` of person cues that name nobody the words could be aimed at (found once per
+        text): a possessive (our landlord's nephew), a first person owning the role after it (我们组长,
+        我的室友) and a role before a possessive 's (the ref's call was a disgrace: it is about what the
+        person owns or did)."""
+        if self._not_people is None:
+            owners = {(c.start, c.end) for c in self.by_type.get("poss", ())}
+            roles = self.by_type.get("role", ())
+            role_starts = {c.start for c in roles}
+            skipped = {(c.type, c.start) for c in self.of_type("we", "self")
+                       if (c.start, c.end) in owners or (role_starts and self._owns_role(c, role_starts))}
+            skipped.update(("role", c.start) for c in roles if self.text.startswith("'s", c.end))
+            self._not_people = frozenset(skipped)
+        return self._not_people
 
     def _owns_role(self, cue: Cue, role_starts: set[int]) -> bool:
         """Whether a first-person cue is the owner of a role right after it (我们组长, 我的室友, our coach)."""
