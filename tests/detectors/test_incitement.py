@@ -35,7 +35,7 @@ def texts(original: str, signal: Signal) -> list[str]:
 def test_follows_detector_protocol() -> None:
     det = IncitementDetector()
     assert isinstance(det, Detector)
-    assert (det.name, det.version) == ("incitement", "4")
+    assert (det.name, det.version) == ("incitement", "5")
     assert set(vars(det)) == {"min_score"}
 
 
@@ -49,6 +49,7 @@ INCITEMENT = [
     "这家店全部打一星", "我们去找他家里人", "明天一起打电话到他公司", "here's his facebook, you know the drill",
     "one star on every product she sells", "let's make her life hell",
     "谁有他单位电话？大家打到他单位去", "大家一起投诉他，投到他被开除为止",
+    "大家一起，去举报他",  # a call in another clause still calls when the verb is not the speaker's own
 ]
 
 # fmt: on
@@ -58,7 +59,7 @@ INCITEMENT = [
 def test_incitement_fires(detector: IncitementDetector, s: str) -> None:
     (sig,) = run(detector, s)
     assert sig.kind == "incitement"
-    assert sig.detector == "incitement@4"
+    assert sig.detector == "incitement@5"
     assert 0.45 <= sig.score <= 1
     assert sig.spans
     assert set(sig.details) == {"cues", "call_to_action", "target"}
@@ -74,6 +75,8 @@ NOT_INCITEMENT = [
     "don't pile on her", "please don't report him", "stop the dogpile", "the raid boss dropped loot",
     "flood warning for tonight", "he had a heart attack", "大家一起投诉这家店的售后，太拖了",
     "别去找他家里人，这事和家属无关", "I gave the film one star", "please don't review bomb the game",
+    # a call to action in another clause does not make the speaker's own act a call (round 11)
+    "大家千万别跟风，我已经举报了", "大家别看了，我已经举报他了",
 ]
 # fmt: on
 

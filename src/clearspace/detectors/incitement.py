@@ -252,7 +252,8 @@ class IncitementDetector:
     name = "incitement"
     # 2: more pile-on phrases (人肉, 刷差评, dox him, you know what to do); 3: 打一星, 找他家里人, you know the drill;
     # 4: a call to action followed by a plea for restraint (大家嘴下留情) is no call to attack
-    version = "4"
+    # 5: a call to action in another clause does not make the speaker's own act (我已经举报) a call
+    version = "5"
     kinds = ("incitement",)
     compiled_: _Compiled
 
@@ -320,7 +321,9 @@ class IncitementDetector:
             )
             if 0 <= t.start - tok.end <= _NEAR_TARGET_AFTER or 0 <= tok.start - t.end <= _NEAR_TARGET_BEFORE
         ]
-        if not cta and self._is_own_or_narrated(text, tok, targets, clause, bool(imp)):
+        # a call to action in another clause does not make the speaker's own act a call (大家别跟风，我已经举报)
+        own_clause = [t for t in cta if clause[0] <= t.start < clause[1]]
+        if not own_clause and self._is_own_or_narrated(text, tok, targets, clause, bool(imp), bool(cta)):
             return None
         if tok.cat == "strong":
             score = _STRONG[tok.word] + (0.1 if cta else 0.0) + (0.05 if targets else 0.0)
@@ -332,12 +335,15 @@ class IncitementDetector:
         return _Hit(min(score, 0.99), (tok, *cta[:2], *targets[:2], *imp[:1]), bool(cta), bool(targets))
 
     def _is_own_or_narrated(
-        self, text: str, tok: _Tok, targets: Sequence[_Tok], clause: Span, imperative: bool
+        self, text: str, tok: _Tok, targets: Sequence[_Tok], clause: Span, imperative: bool, called: bool = False
     ) -> bool:
-        """我已经举报了 (one's own act), 他骂她 (narration) or 被骂 (passive)."""
+        """我已经举报了 (one's own act), 他骂她 (narration) or 被骂 (passive); where a call to action stands in
+        another clause (``called``), only the speaker's own act or the passive."""
         window = text[max(clause[0], tok.start - 12) : tok.start]
         if self._rx.first_person.search(window) or window.endswith(("被", "挨", "遭")):
             return True
+        if called:
+            return False
         subject = next((t for t in targets if t.end == tok.start and t.start >= clause[0]), None)
         if subject is None or imperative:
             return False

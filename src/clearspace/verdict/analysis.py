@@ -20,7 +20,11 @@ _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'
 _MARKS = re.compile("[" + re.escape("".join(dict.fromkeys([*_QUOTE_PAIRS, *_QUOTE_PAIRS.values()]))) + "'\\n]")
 SINGLE_QUOTE_REACH = 120  # characters an ASCII single quote stays open: an apostrophe left open closes nothing far off
 NEG_REACH_ZH = 3
+# an indefinite determiner shortly before an addressee noun (一名美妆博主): someone reported, not the reader
+_INDEFINITE_BEFORE = re.compile(r"(?:一名|一位|一个|某)[^，,。！？!?；;\s]{0,4}$")
+INDEFINITE_REACH = 6
 REFLEXIVE = frozenset({"myself", "me", "我自己"})  # the speaker as object: an insult beside it naming nobody is theirs
+STRICT_REFLEXIVE = frozenset({"myself", "我自己"})  # the same in any sentence of a text that names nobody else
 MAX_PER_TYPE = 256  # cues of one type the analysis keeps (the first ones): bounds the work on hostile text
 NEG_REACH_EN = 28
 PROHIBITIVE_ZH = frozenset({"别", "不要", "不许"})  # negators that forbid an act (别 + verb), not deny a word
@@ -64,6 +68,8 @@ class Analysis:
                 kept.append(cue)
         if "selfdesc" in by_type and "third" in by_type:
             _drop_third_inside_selfdesc(by_type)
+        if "you" in by_type:
+            _indefinite_to_third(text, by_type)
         if "idiom" in by_type:
             return cls(text, cues, by_type, _in_idiom=_drop_harm_inside_idioms(by_type))
         return cls(text, cues, by_type)
@@ -222,7 +228,7 @@ class Analysis:
         cue = self.person_near(start, end)
         if cue is None:
             cue = self.person_anywhere(start, end)
-        if cue is None and self._speaker_in_sentence(start):
+        if cue is None and (self._speaker_in_sentence(start) or self._only_speaker_acted_on()):
             return "self"  # Such a fucking idiot, locked myself out again: nobody else is named
         return TARGET_OF[cue.type] if cue else "none"
 
@@ -232,6 +238,12 @@ class Analysis:
         lo, hi = self.sentence_of(start)
         return any(lo <= c.start and c.end <= hi and self.text[c.start:c.end] in REFLEXIVE
                    for c in self.of_type("self", "selfdesc"))
+
+    def _only_speaker_acted_on(self) -> bool:
+        """Whether the text names nobody but the speaker, whom it names as the one acted on (locked myself
+        out again. Absolute idiot.): an insult in another sentence that names nobody is theirs too."""
+        return not self.has("you", "third", "group", "role") and any(
+            self.text[c.start:c.end] in STRICT_REFLEXIVE for c in self.of_type("self", "selfdesc"))
 
     def person_anywhere(self, start: int, end: int) -> Cue | None:
         """The addressee, third person or group of the whole text nearest to ``[start, end)``."""
@@ -317,6 +329,23 @@ def idiom_test(idioms: Sequence[Cue]) -> Callable[[int, int], bool]:
         return k > 0 and reach[k - 1] > start
 
     return inside
+
+
+def _indefinite_to_third(text: str, by_type: dict[str, list[Cue]]) -> None:
+    """Read an addressee noun after an indefinite determiner as a third person (一名博主遭网友开盒, 某位主播:
+    a report speaks of someone, it does not address them)."""
+    yours = by_type["you"]
+    moved = [c for c in yours if not c.phrase.startswith(("你", "您")) and _INDEFINITE_BEFORE.search(
+        text, max(0, c.start - INDEFINITE_REACH), c.start) is not None]
+    if not moved:
+        return
+    kept = [c for c in yours if c not in moved]
+    if kept:
+        by_type["you"] = kept
+    else:
+        del by_type["you"]
+    third = [*by_type.get("third", ()), *(c._replace(type="third") for c in moved)]
+    by_type["third"] = sorted(third, key=lambda c: (c.start, c.end))
 
 
 def _drop_third_inside_selfdesc(by_type: dict[str, list[Cue]]) -> None:

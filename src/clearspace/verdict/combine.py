@@ -46,7 +46,7 @@ SELF_FACTOR, NONE_FACTOR, NEGATED_FACTOR, PROTECTED_FACTOR = 0.2, 0.5, 0.2, 0.2
 UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a moron) is still said to someone
 CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
 ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
-SHORT_TEXT = 100
+SHORT_TEXT = 160
 TINY = 0.01  # a category score this low is left as the model gave it
 MAX_SPANS = 64  # spans of one signal the verdict weighs (the first ones): bounds the work on hostile text
 SELF_REASONS = ("negated or self-aimed words", "about the speaker")
@@ -55,11 +55,13 @@ SELF_DOWN_P = 0.3  # the model's (shifted) probability above which words about t
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
 IDIOM_FACTOR, IDIOM_REASON = 0.5, "everyday idiom"
+EXCLAIM_REASON = "untargeted exclamation"
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
 PRAISE_REASON = "praise"
 CONDUCT_REASON = "criticism of conduct"
 INGROUP_REASON = "in-group speech"
 MENTIONED = "mentioned"
+CONDEMNED = "condemnation"
 # speaking as a member (we autistics, my community, we queers): the harm head, which reads the group's name as
 # an attack on it, may not raise such a text without a cue of harm
 MEMBER_REASON, MEMBER_MIN = "speaking as a member of the group", 0.9
@@ -202,11 +204,12 @@ def _about_speaker_only(an: Analysis) -> bool:
 
 
 def _head_held_back(an: Analysis, why: str) -> bool:
-    """Whether the text criticises someone's conduct, or the speaker speaks as a member of the group it
-    names (the verdict capped it for that), and it holds no cue of harm: the harm head reads sharp words
-    about conduct (Shameless., the hypocrisy is staggering) and a group's own name (we autistics) like an
-    attack, so it may not raise such a text; a threat or come-on among them still lets it."""
-    return why in (CONDUCT_REASON, MEMBER_REASON) and not an.has(*HARM_CUES)
+    """Whether the text criticises someone's conduct, the speaker speaks as a member of the group it
+    names, or it swears at nobody (the verdict capped it for that), and it holds no cue of harm: the harm
+    head reads sharp words about conduct (Shameless., the hypocrisy is staggering), a group's own name (we
+    autistics) and swearing at a thing (this damn fog) like an attack, so it may not raise such a text; a
+    threat or come-on among them still lets it."""
+    return why in (CONDUCT_REASON, MEMBER_REASON, EXCLAIM_REASON) and not an.has(*HARM_CUES)
 
 
 def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an: Analysis
@@ -245,8 +248,12 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
                 why = IDIOM_REASON  # the lexicon's "shoot you" in "I'll shoot you an email"
             continue
         target = an.target_of_span(start, end)
-        if an.person_near(start, end) is None and _clause_has(an, start, "conduct"):
-            target = "none"  # the apology is worthless: words about what was done, not about a person
+        if an.person_near(start, end) is None:
+            if _condemns(an, start, end):
+                best, why = max(best, raw * PROTECTED_FACTOR), why or CONDEMNED
+                continue  # "Immigrants are rats" is under the video... Disgusting.: the word judges what was said
+            if _clause_has(an, start, "conduct"):
+                target = "none"  # the apology is worthless: words about what was done, not about a person
         score, reason = _word_score(an, sig.kind, raw, start, end, target)
         if reason != MENTIONED:
             found.append(((start, end), target))  # a word named as talk (开盒是违法的) attacks nobody
@@ -262,6 +269,12 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
         if raw < AIMED_PROFANITY:
             found = []
     return Signal(sig.kind, round(best, 4), sig.spans, sig.detector, details), found
+
+
+def _condemns(an: Analysis, start: int, end: int) -> bool:
+    """Whether the words at ``[start, end)`` are a condemnation cue of their own (Disgusting., 太恶心了):
+    with nobody named in their clause they judge what was said or done, they insult nobody."""
+    return any(c.start <= start and end <= c.end for c in an.by_type.get("condemn", ()))
 
 
 def _clause_has(an: Analysis, pos: int, cue_type: str) -> bool:
@@ -343,7 +356,7 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     if not aimed and ("selfdesc" in by_type or _describes_speaker(an)):
         return p * SELF_CAP_FACTOR, "about the speaker"
     if not aimed and "exclaim" in by_type:
-        return p * EXCLAIM_FACTOR, "untargeted exclamation"
+        return p * EXCLAIM_FACTOR, EXCLAIM_REASON
     if "idiom" in by_type:
         return p * IDIOM_FACTOR, IDIOM_REASON  # hit me up when you land, 帅死了: the model reads the violent word
     if "praise" in by_type and "neg" not in by_type:
