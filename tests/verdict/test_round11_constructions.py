@@ -112,3 +112,30 @@ def test_the_harm_head_raises_no_untargeted_exclamation_without_a_cue_of_harm(te
     assert verdict.abusive is raised, (text, verdict.why)
     if not raised:
         assert verdict.why == EXCLAIM_REASON
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("of course not she is a complete idiot and everybody on the team knows it", True),
+        ("no, he's an idiot and I'm done pretending otherwise", True),
+        ("she is not dumb, she just learned the game last week", False),
+    ],
+)
+def test_a_negator_that_ends_its_own_clause_negates_nothing_after_a_new_subject(
+        engine: Engine, text: str, abusive: bool) -> None:
+    r = engine.score(text)
+    assert r.abusive is abusive, (text, r.scores)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("I know which flat is yours now. Third floor, the one with the red curtains.", "threat"),
+        ("Retirees on this forum are parasites sucking the rest of us dry.", "hate"),
+        ("nice voice but I'd rather hear you moaning my name tonight", "sexual_harassment"),
+    ],
+)
+def test_round11_cue_rows_name_the_attack(engine: Engine, text: str, category: str) -> None:
+    r = engine.score(text)
+    assert (r.abusive, r.category) == (True, category), (text, r.target, r.scores)

@@ -31,6 +31,8 @@ PROHIBITIVE_ZH = frozenset({"别", "不要", "不许"})  # negators that forbid 
 PROHIBITIVE_EN = frozenset({"don't", "dont", "do not"})
 _SPEECH_AFTER = re.compile(r"\s{0,3}(?:再)?(?:叫|说|骂|喊|称|call|say|tell)")  # 别叫他…, 不要再说…, don't call her…
 _WORD_AT = re.compile(r"[a-z'-]+")
+# a subject and its verb right after a negator (of course not she is dumb): the negator ended a clause of its own
+_NEW_SUBJECT = re.compile(r"[\s,.!]{0,3}(?:she|he|they|it|you)(?:'s|'re|\s{1,2}(?:is|are|was|were))\b")
 _SPEECH_NOUN = re.compile(r"['\"’”]?\s{1,3}(?:talk|rhetoric|language|narrative|tropes?|jokes?|comments?|nonsense|"
                           r"insults?|slurs?|stereotypes?)\b|['\"’”」]?(?:之类的|这种|这类)?(?:说法|言论|字眼|称呼|梗|论调)|"
                           r"是(?:违法|犯罪)")
@@ -144,6 +146,7 @@ class Analysis:
             and not any(r.start <= c.start and c.end <= r.end and r.end - r.start > c.end - c.start for r in shells)
             and not self._prohibits(c, start) and not self._excludes(c, start)
             and "的" not in self.text[c.end:start]  # 没素质的蠢货, 五音不全的丑八怪: it negates the attribute
+            and _NEW_SUBJECT.match(self.text, c.end, start) is None  # of course not, she is dumb
             for c in negators
         )
 

@@ -446,8 +446,9 @@ def _plural_third(an: Analysis) -> bool:
 
 
 def _category(strongest: Signal | None, attack: float, p: float, target: str) -> str:
-    if strongest is not None and attack >= p * 0.9 and strongest.kind in CATEGORY_OF:
-        return CATEGORY_OF[strongest.kind]
+    if strongest is not None and strongest.kind in CATEGORY_OF and (
+            attack >= p * 0.9 or (strongest.kind in HARM_KINDS and attack >= 0.5)):
+        return CATEGORY_OF[strongest.kind]  # a threat, death wish or come-on found names what the model only rates
     if target == "group":
         return "hate"
     if target in ("addressee", "third_person"):
