@@ -173,3 +173,8 @@ def test_a_negator_after_the_call_still_calls_on_everyone(detector: IncitementDe
     # 大家不要怂 ("don't chicken out"): the negator negates something else; only pleas for calm cancel the call
     signals = run(detector, "大家不要怂，冲他评论区")
     assert signals and signals[0].details["call_to_action"]
+
+
+def test_a_call_inside_quotation_marks_is_someone_elses(detector: IncitementDetector) -> None:
+    assert run(detector, "群里有人一直喊“大家去人肉她”，这种话千万别当真") == []
+    assert run(detector, "大家去人肉她，把她家地址挂出来")  # the same call, the speaker's own

@@ -15,6 +15,7 @@ from clearspace.types import HeadScore
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.combine import EXCLAIM_REASON, weigh
 from clearspace.verdict.harm_scorer import HarmOpinion
+from clearspace.verdict.membership import self_named
 
 
 @pytest.mark.parametrize(
@@ -139,3 +140,39 @@ def test_a_negator_that_ends_its_own_clause_negates_nothing_after_a_new_subject(
 def test_round11_cue_rows_name_the_attack(engine: Engine, text: str, category: str) -> None:
     r = engine.score(text)
     assert (r.abusive, r.category) == (True, category), (text, r.target, r.scores)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive", "target"),
+    [
+        # 本人 after someone named is that person "in person", not the speaker
+        ("说句公道话，那个经理本人就是个没脑子的废物，整个部门都被他拖累", True, "third_person"),
+        ("本人就是个废物，大家别学我", False, "self"),
+    ],
+)
+def test_ben_ren_after_someone_named_is_not_the_speaker(engine: Engine, text: str, abusive: bool,
+                                                        target: str) -> None:
+    r = engine.score(text)
+    assert (r.abusive, r.target) == (abusive, target), (text, r.stance, r.scores)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("河南人不是什么蝗虫，我在郑州住了十年，邻居都特别实在", False),  # a dehumanising word denied
+        ("河南人就是一群蝗虫，离他们远点", True),
+        ("今天又被虐了，我是垃圾我认", False),  # the speaker names themselves by it
+        ("immigrants are not vermin, they run half the shops on this street", False),
+        ("immigrants are vermin, all of them", True),
+    ],
+)
+def test_denied_or_self_named_dehumanising_words_cap_the_model(text: str, abusive: bool) -> None:
+    an = Analysis.of(text, CueTable().find(text))
+    verdict = weigh(Document(text, text), an, [HeadScore("abuse", 0.8)], [], 0.5)
+    assert verdict.abusive is abusive, (text, verdict.why)
+
+
+def test_the_speakers_name_for_themselves_is_in_group(engine: Engine) -> None:
+    text = "我们社恐怎么了？今天社恐本恐也去参加了读书会"  # 社恐本恐: "the X himself", said of oneself
+    assert self_named(text, text.index("社恐本恐"), text.index("社恐本恐") + 2)
+    assert not self_named("你这个社恐滚远点", 4, 6)

@@ -9,12 +9,14 @@ the score rises with a call to action nearby (大家, 兄弟们, 一起, 都去,
 target (他, 她, 这个人, @someone, this account, her mentions) and an imperative (去, 给我).
 Fixed phrases (往死里骂, 让他社死, 帝吧出征, mass report, dogpile) score high by themselves.
 
-Four things keep counter-speech and ordinary reporting quiet:
+Five things keep counter-speech and ordinary reporting quiet:
 
+* a call inside quotation marks (有人在评论区喊“人肉她”) is someone else's: the verdict weighs the
+  quoted words with the rest of the text;
 * a negator earlier in the same clause (不要网暴, 别骂了, 请大家理性, "don't pile on") cancels
   the verb;
-* a first-person subject without a call to action (我已经举报了, "I will report it") is one
-  person's own action, not incitement;
+* a first-person subject without a call to action in its own clause (我已经举报了, 大家别跟风，我已经举报了,
+  "I will report it") is one person's own action, not incitement;
 * a third person right before the verb with no call to action (他骂她) is narration;
 * a call to action followed in its clause by a plea for restraint (大家嘴下留情, "everyone, be kind")
   calls for calm, so it does not count.
@@ -35,6 +37,7 @@ from clearspace.detectors.phrases import phrase_pattern
 from clearspace.text.automaton import automaton
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
+from clearspace.verdict.analysis import quoted_stretches
 
 __all__ = ["IncitementDetector"]
 
@@ -252,7 +255,8 @@ class IncitementDetector:
     name = "incitement"
     # 2: more pile-on phrases (人肉, 刷差评, dox him, you know what to do); 3: 打一星, 找他家里人, you know the drill;
     # 4: a call to action followed by a plea for restraint (大家嘴下留情) is no call to attack
-    # 5: a call to action in another clause does not make the speaker's own act (我已经举报) a call
+    # 5: a call to action in another clause does not make the speaker's own act (我已经举报) a call;
+    # a call inside quotation marks (有人喊“人肉她”) is someone else's
     version = "5"
     kinds = ("incitement",)
     compiled_: _Compiled
@@ -278,7 +282,10 @@ class IncitementDetector:
         clauses = [m.start() for m in rx.clause.finditer(text)]
         sentences = [m.start() for m in rx.sentence.finditer(text)]
         fired = []
+        quotes = quoted_stretches(text)
         for tok in (*index.of("verb"), *index.of("strong")):
+            if quotes and any(qs <= tok.start and tok.end <= qe for qs, qe in quotes):
+                continue  # 有人喊“人肉她”: a call in quotation marks is someone else's, which the verdict weighs
             hit = self._score(
                 text, tok, index, _bounds(clauses, tok.start, len(text)), _bounds(sentences, tok.start, len(text)),
                 clauses,

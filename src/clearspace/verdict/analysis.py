@@ -13,6 +13,7 @@ PERSON_TYPES = ("you", "third", "group", "self", "we", "role")
 SUBJECT_TYPES = frozenset({"you", "third", "group", "role"})
 SPEAKER_TYPES = frozenset({"self", "we"})
 AFTER_TYPES = SPEAKER_TYPES | {"role"}  # cues after a word that yield to a subject before it
+CLAUSE_OPENERS = frozenset("，,。！？!?；;：:、\n “\"（(")  # what may stand before 本人 meaning the speaker
 OWNER_LINKS = ("", "们", "的", "们的", " ")  # what stands between 我 / our and a role the speaker owns
 TARGET_OF = {"you": "addressee", "third": "third_person", "group": "group", "self": "self", "we": "self",
              "role": "third_person"}
@@ -72,6 +73,8 @@ class Analysis:
             _drop_third_inside_selfdesc(by_type)
         if "you" in by_type:
             _indefinite_to_third(text, by_type)
+        if "本人" in text:
+            _drop_in_person(text, by_type)
         if "idiom" in by_type:
             return cls(text, cues, by_type, _in_idiom=_drop_harm_inside_idioms(by_type))
         return cls(text, cues, by_type)
@@ -304,17 +307,22 @@ def _drop_harm_inside_idioms(by_type: dict[str, list[Cue]]) -> Callable[[int, in
     Returns the overlap test (:func:`idiom_test`), which the analysis keeps."""
     inside = idiom_test(by_type["idiom"])
     for kind in IDIOM_HIDES:
-        found = by_type.get(kind)
-        if not found:
-            continue
-        kept = [c for c in found if not inside(c.start, c.end)]
-        if len(kept) == len(found):
-            continue
-        if kept:
-            by_type[kind] = kept
-        else:
-            del by_type[kind]
+        _keep(by_type, kind, lambda c: not inside(c.start, c.end))
     return inside
+
+
+def _keep(by_type: dict[str, list[Cue]], kind: str, keep: Callable[[Cue], bool]) -> None:
+    """Keep only the cues of ``kind`` that ``keep`` accepts (the type goes when none is left)."""
+    found = by_type.get(kind)
+    if not found:
+        return
+    kept = [c for c in found if keep(c)]
+    if len(kept) == len(found):
+        return
+    if kept:
+        by_type[kind] = kept
+    else:
+        del by_type[kind]
 
 
 def idiom_test(idioms: Sequence[Cue]) -> Callable[[int, int], bool]:
@@ -334,6 +342,14 @@ def idiom_test(idioms: Sequence[Cue]) -> Callable[[int, int], bool]:
     return inside
 
 
+def _drop_in_person(text: str, by_type: dict[str, list[Cue]]) -> None:
+    """Drop the speaker cues of 本人 after someone named (她本人, 这个CEO本人就是): "in person" is that person;
+    本人 names the speaker only where a clause starts with it."""
+    for kind in ("self", "selfdesc"):
+        _keep(by_type, kind, lambda c: not (c.phrase.startswith("本人") and c.start > 0
+                                            and text[c.start - 1] not in CLAUSE_OPENERS))
+
+
 def _indefinite_to_third(text: str, by_type: dict[str, list[Cue]]) -> None:
     """Read an addressee noun after an indefinite determiner as a third person (一名博主遭网友开盒, 某位主播:
     a report speaks of someone, it does not address them)."""
@@ -342,11 +358,7 @@ def _indefinite_to_third(text: str, by_type: dict[str, list[Cue]]) -> None:
         text, max(0, c.start - INDEFINITE_REACH), c.start) is not None]
     if not moved:
         return
-    kept = [c for c in yours if c not in moved]
-    if kept:
-        by_type["you"] = kept
-    else:
-        del by_type["you"]
+    _keep(by_type, "you", lambda c: c not in moved)
     third = [*by_type.get("third", ()), *(c._replace(type="third") for c in moved)]
     by_type["third"] = sorted(third, key=lambda c: (c.start, c.end))
 
@@ -364,8 +376,4 @@ def _drop_third_inside_selfdesc(by_type: dict[str, list[Cue]]) -> None:
         i = bisect_right(starts, c.start) - 1
         return i >= 0 and reach[i] >= c.end
 
-    kept = [c for c in by_type["third"] if not inside(c)]
-    if kept:
-        by_type["third"] = kept
-    else:
-        del by_type["third"]
+    _keep(by_type, "third", lambda c: not inside(c))

@@ -340,10 +340,11 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur") and s.details.get("raw", 0) >= 0.3]
     # in a long text the model has other reasons than the negated word, unless it names nobody but the speaker
     short = len(an.text) <= SHORT_TEXT or not an.has("you", "third", "group")
-    if words and short:
-        reasons = {str(s.details.get("weighed")) for s in words}
+    denied = _denied_predicates(an)  # 外地人不是什么蝗虫: a dehumanising word denied
+    if (words or denied) and short:
+        reasons = {str(s.details.get("weighed")) for s in words} | denied
         if reasons <= {"negated", "self", "in-group"} and (
-                reasons != {"self"} or max(s.details["raw"] for s in words) >= 0.4):
+                reasons != {"self"} or max((s.details["raw"] for s in words), default=0.4) >= 0.4):
             return min(p, PROTECTED_CAP), "negated or self-aimed words"  # 你一点也不蠢, I'm such an idiot
     by_type = an.by_type
     if "conduct" in by_type and an.weight("conduct") >= CONDUCT_MIN:
@@ -362,6 +363,17 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     if "praise" in by_type and "neg" not in by_type:
         return p * PRAISE_FACTOR, PRAISE_REASON
     return p, ""
+
+
+def _denied_predicates(an: Analysis) -> set[str]:
+    """How the text's dehumanising words stand: ``"negated"`` where a negator denies one (外地人不是什么蝗虫,
+    immigrants are not vermin), ``"self"`` where the speaker names themselves by it (我是垃圾), ``"used"``
+    otherwise; empty without such words."""
+    found = an.by_type.get("dehumanize")
+    if not found:
+        return set()
+    return {"negated" if an.negated(c.start) else "self" if self_named(an.text, c.start, c.end) else "used"
+            for c in found[:FEW]}
 
 
 def _target(an: Analysis, strongest: Signal | None, attacks: Sequence[tuple[Span, str]], abuse: float) -> str:

@@ -38,7 +38,8 @@ VERB_ENDINGS = ("ing", "ed", "n't")
 _COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|us|as an?|fellow|growing up(?: as)?)\s+"
                      r"((?:[\w'-]+\s+){0,8})$")
 # 我就是个娘炮, 我们这些死肥宅: the speaker right before the word, with at most a copula and a measure word
-_COPULA_ZH = re.compile(r"(?:我|我们|咱们|本人)(?:就|也|真|本来就|确实)?(?:是|算)?(?:个|一个|一名|这种|这些|这群)?$")
+_COPULA_ZH = re.compile(r"(?:我|我们|咱们|(?:^|(?<=[，,。！？!?；;：:\s]))本人)(?:就|也|真|本来就|确实)?(?:是|算)?"
+                        r"(?:个|一个|一名|这种|这些|这群)?$")  # 本人 after someone named (CEO本人) is that person
 GROUP_COPULAS = frozenset({"we're", "we are", "us", "fellow", "as a", "as an"})
 _MYSELF = re.compile(r"\s{0,3}(?:myself|ourselves)\b")
 INDEFINITE = ("a", "an")
@@ -57,6 +58,8 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
         return not group_only or not before.endswith(("我是个", "我就是个", "我是一个"))
     if group_only:
         return False
+    if end - start >= 2 and text.startswith("本" + text[end - 1], end):
+        return True  # 娘炮本炮, 社恐本恐: "the X himself", the speaker's name for themselves
     return _MYSELF.match(text, end) is not None and _is_described(text, start)
 
 
