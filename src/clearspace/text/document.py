@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -39,3 +40,9 @@ class Document:
             pos = self.starts[start] if start < n else len(self.original)
             return (pos, pos)
         return (self.starts[start], self.ends[end - 1])
+
+    def to_normalized(self, start: int, end: int) -> Span:
+        """The normalized-text range of an original-text span (the inverse of :meth:`to_original`)."""
+        if self.starts is None or self.ends is None:
+            return (start, end)
+        return bisect_right(self.ends, start), bisect_left(self.starts, end)

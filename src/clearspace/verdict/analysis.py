@@ -16,7 +16,7 @@ AFTER_TYPES = SPEAKER_TYPES | {"role"}  # cues after a word that yield to a subj
 CLAUSE_OPENERS = frozenset("，,。！？!?；;：:、\n “\"（(")  # what may stand before 本人 meaning the speaker
 OWNER_LINKS = ("", "们", "的", "们的", " ")  # what stands between 我 / our and a role the speaker owns
 TARGET_OF = {"you": "addressee", "third": "third_person", "group": "group", "self": "self", "we": "self",
-             "role": "third_person"}
+             "role": "third_person", "name": "third_person"}
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "《": "》", "【": "】"}
 _MARKS = re.compile("[" + re.escape("".join(dict.fromkeys([*_QUOTE_PAIRS, *_QUOTE_PAIRS.values()]))) + "'\\n]")
 SINGLE_QUOTE_REACH = 120  # characters an ASCII single quote stays open: an apostrophe left open closes nothing far off
@@ -197,11 +197,21 @@ class Analysis:
             if distance >= 0 and cue.end <= start and cue.type in SUBJECT_TYPES and (
                     before is None or cue.start > before.start):
                 before = cue
-        if best is not None and before is not None and best[1].start >= end and best[1].type in AFTER_TYPES:
+        if best is not None and best[1].start >= end and best[1].type in AFTER_TYPES:
             # you are the dumbest person i have ever met, you are the dumbest coworker: the speaker after the word
-            # is in a relative clause, a role after it is the predicate that names the subject
-            return before
-        return best[1] if best else None
+            # is in a relative clause, a role after it is the predicate that names the subject (also a name:
+            # Mark is the dumbest person I have ever worked with)
+            subject = before or self._name_before(lo, start)
+            if subject is not None:
+                return subject
+        if best is None:
+            return self._name_before(lo, start)  # Declan from accounts is the most useless person
+        return best[1]
+
+    def _name_before(self, lo: int, start: int) -> Cue | None:
+        """The last name (``name`` cue, :mod:`clearspace.verdict.names`) in ``[lo, start)``."""
+        names = [c for c in self.by_type.get("name", ()) if lo <= c.start and c.end <= start]
+        return names[-1] if names else None
 
     @property
     def not_people(self) -> frozenset[tuple[str, int]]:

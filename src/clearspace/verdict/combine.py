@@ -22,7 +22,6 @@ Every adjusted signal keeps its detector's score in ``details["raw"]`` and says 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import exp, log
@@ -109,9 +108,7 @@ def shifted(p: float, threshold: float) -> float:
 
 def to_normalized(doc: Document, span: Span) -> Span:
     """The normalized-text range of an original-text span (inverse of ``Document.to_original``)."""
-    if doc.starts is None or doc.ends is None:
-        return span
-    return bisect_right(doc.ends, span[0]), bisect_left(doc.starts, span[1])
+    return doc.to_normalized(*span)
 
 
 def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, threshold: float,
