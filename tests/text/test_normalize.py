@@ -92,3 +92,14 @@ def test_offsets_stay_inside_the_original(normalizer: Normalizer, text: str) -> 
 def test_normalization_is_idempotent(normalizer: Normalizer, text: str) -> None:
     once = normalizer.normalize(text).text
     assert normalizer.normalize(once).text == once
+
+
+def test_words_spelt_letter_by_letter_keep_the_spaces_between_them() -> None:
+    n = Normalizer()
+    assert n.normalize("i'll b.r.e.a.k y.o.u.r l.e.g.s").text == "i'll break your legs"
+    assert n.normalize("k.y.s now").text == "kys now"
+    assert n.normalize("a b testing").text == "a b testing"  # two letters and spaces: ambiguous in English
+
+
+def test_two_spaced_letters_among_chinese_are_joined() -> None:
+    assert Normalizer().normalize("经理 s  b 一个").text == "经理傻逼一个"  # then the alias of sb

@@ -18,6 +18,11 @@ from clearspace.verdict.harm_scorer import HarmOpinion
 from clearspace.verdict.membership import self_named
 
 
+def assert_abusive(engine: Engine, text: str, abusive: bool) -> None:
+    r = engine.score(text)
+    assert r.abusive is abusive, (text, r.target, r.stance, r.scores)
+
+
 @pytest.mark.parametrize(
     ("text", "abusive", "target"),
     [
@@ -42,8 +47,7 @@ def test_an_addressee_noun_after_an_indefinite_is_a_third_person(engine: Engine,
     ],
 )
 def test_a_condemnation_word_that_names_nobody_insults_nobody(engine: Engine, text: str, abusive: bool) -> None:
-    r = engine.score(text)
-    assert r.abusive is abusive, (text, r.target, r.stance, r.scores)
+    assert_abusive(engine, text, abusive)
 
 
 @pytest.mark.parametrize(
@@ -69,8 +73,7 @@ def test_telling_someone_else_what_to_do_is_reported_speech(engine: Engine, text
 )
 def test_a_call_to_action_in_another_clause_does_not_make_the_speakers_own_act_a_call(
         engine: Engine, text: str, abusive: bool) -> None:
-    r = engine.score(text)
-    assert r.abusive is abusive, (text, r.scores)
+    assert_abusive(engine, text, abusive)
 
 
 @pytest.mark.parametrize(
@@ -83,10 +86,9 @@ def test_a_call_to_action_in_another_clause_does_not_make_the_speakers_own_act_a
     ],
 )
 def test_a_violent_verb_in_the_progressive_is_a_threat(engine: Engine, text: str, abusive: bool) -> None:
-    r = engine.score(text)
-    assert r.abusive is abusive, (text, r.scores)
+    assert_abusive(engine, text, abusive)
     if abusive:
-        assert r.category == "threat"
+        assert engine.score(text).category == "threat"
 
 
 @pytest.mark.parametrize(
@@ -125,8 +127,7 @@ def test_the_harm_head_raises_no_untargeted_exclamation_without_a_cue_of_harm(te
 )
 def test_a_negator_that_ends_its_own_clause_negates_nothing_after_a_new_subject(
         engine: Engine, text: str, abusive: bool) -> None:
-    r = engine.score(text)
-    assert r.abusive is abusive, (text, r.scores)
+    assert_abusive(engine, text, abusive)
 
 
 @pytest.mark.parametrize(
@@ -176,3 +177,30 @@ def test_the_speakers_name_for_themselves_is_in_group(engine: Engine) -> None:
     text = "我们社恐怎么了？今天社恐本恐也去参加了读书会"  # 社恐本恐: "the X himself", said of oneself
     assert self_named(text, text.index("社恐本恐"), text.index("社恐本恐") + 2)
     assert not self_named("你这个社恐滚远点", 4, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("我们聋子也有聋子的乐子，今天去看了场手语话剧", False),  # the speaker's word for their group, used again
+        ("just a dyke with a toolbox fixing the neighbours' fence today", False),  # a post that opens with who
+        ("@kim_r just a dyke who can't take a joke", True),  # addressed to someone: not an opening about oneself
+        ("he is just a dyke who can't take a joke", True),
+    ],
+)
+def test_reclaimed_words_repeated_or_opening_a_post_are_in_group(engine: Engine, text: str, abusive: bool) -> None:
+    assert_abusive(engine, text, abusive)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("Nobody here thinks you're lying about your pain. We believe you.", False),
+        ("别再说胖子都是懒鬼了，我表姐一百八十斤照样跑完了半马", False),
+        ("“死胖子”这个词能不能别再用了，听着真的很伤人", False),
+        ("i'm gonna s.m.a.s.h y.o.u.r f.a.c.e in", True),
+        ("楼下新来的保安 s  b 一个，天天乱收停车费", True),
+    ],
+)
+def test_round11_defences_and_evasions(engine: Engine, text: str, abusive: bool) -> None:
+    assert_abusive(engine, text, abusive)

@@ -47,6 +47,7 @@ _LEET_MAP = str.maketrans("013457@$!", "oieastasi")
 _HAS_CJK = re.compile(f"[{CJK}]")
 _LATIN = re.compile("[a-z]")
 _LETTERS = re.compile("[a-z]+")
+_DOTTED = re.compile(r"[a-z](?:[.\-_*·•]{1,3}[a-z])+")  # one word spelt letter by letter with marks between
 _NOT_LETTER_OR_SPACE = re.compile(r"[^a-z\s]")
 _CONFUSABLES = {
     "а": "a",
@@ -193,7 +194,8 @@ class Normalizer:
         if cjk:
             steps.append((_CJK_SEP.search, partial(sub_with_map, _CJK_SEP, _drop)))
         if latin:
-            steps.append((_LATIN_SPACED.search, partial(sub_with_map, _LATIN_SPACED, _join_letters)))
+            join = partial(_join_letters, cjk=True) if cjk else _join_letters
+            steps.append((_LATIN_SPACED.search, partial(sub_with_map, _LATIN_SPACED, join)))
         steps.append((_RUN.search, partial(sub_with_map, _RUN, _shorten_run)))
         if latin and self.alias_gate_ is not None:
             steps.append((self.alias_gate_, partial(self._aliases, cjk=cjk)))
@@ -243,14 +245,18 @@ def _drop(m: re.Match[str]) -> str:
     return ""
 
 
-def _join_letters(m: re.Match[str]) -> str:
+def _join_letters(m: re.Match[str], cjk: bool = False) -> str:
     whole = m.group(0)
+    words = whole.split(" ")
+    if len(words) > 1 and any(_DOTTED.fullmatch(w) for w in words):
+        # b.r.e.a.k y.o.u.r l.e.g.s: each word spelt out on its own, the spaces between words kept
+        return " ".join("".join(_LETTERS.findall(w)) if _DOTTED.fullmatch(w) else w for w in words)
     if _CONTRACTION.search(whole):
         return whole  # "i'm a", "it's a": an English contraction, not a word spelt out letter by letter
     runs = _LETTERS.findall(whole)
     letters = "".join(runs)
-    if len(runs) == 2 and not _NOT_LETTER_OR_SPACE.search(whole):
-        return whole  # "a b": two letters and only spaces is too ambiguous in English
+    if len(runs) == 2 and not cjk and not _NOT_LETTER_OR_SPACE.search(whole):
+        return whole  # "a b": two letters and only spaces is too ambiguous in English (not among Chinese: s  b 一个)
     return letters
 
 

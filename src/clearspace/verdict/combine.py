@@ -268,6 +268,25 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
     return Signal(sig.kind, round(best, 4), sig.spans, sig.detector, details), found
 
 
+def _owned(an: Analysis, start: int) -> bool:
+    """Whether the speaker or the speaker's group stands right before ``start`` (我们瘸子, my niggas)."""
+    return any(0 <= start - c.end <= 2 for c in an.of_type("self", "we", "poss")[:FEW])
+
+
+def _owned_elsewhere(an: Analysis, start: int, end: int) -> bool:
+    """Whether the same word stands elsewhere in the text right after the speaker (我们瘸子也有瘸子的活法): the
+    speaker's word for their group, used again."""
+    word, text = an.text[start:end], an.text
+    pos = text.find(word)
+    for _ in range(FEW):
+        if pos < 0:
+            return False
+        if pos != start and _owned(an, pos):
+            return True
+        pos = text.find(word, pos + 1)
+    return False
+
+
 def _condemns(an: Analysis, start: int, end: int) -> bool:
     """Whether the words at ``[start, end)`` are a condemnation cue of their own (Disgusting., 太恶心了):
     with nobody named in their clause they judge what was said or done, they insult nobody."""
@@ -285,7 +304,7 @@ def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, targe
     if kind == "lexicon.slur":
         if an.negated(start, reach=3):
             return raw * NEGATED_FACTOR, "negated"
-        own = any(0 <= start - c.end <= 2 for c in an.of_type("self", "we", "poss"))
+        own = _owned(an, start) or _owned_elsewhere(an, start, end)
         lo, hi = an.sentence_of(start)
         member = any(lo <= c.start and c.end <= hi for c in an.of_type("ingroup"))
         named = any(c.start <= start and end <= c.end for c in an.of_type("ingroup"))  # the dyke march

@@ -3,9 +3,10 @@
 "We're the loud fags at the back of the pub quiz", "I'm a proud old dyke", "being a bit of a poofter
 myself", "us crips": the word describes the speaker (or the speaker's group) and attacks nobody. The test
 is narrow on purpose: only a first-person copula (I'm, we're, us, as a, fellow) followed by at most
-``MAX_BETWEEN`` words that describe (articles, quantities, a few adjectives) and then the word, or the word
-followed by "myself". "I hate fags", "we don't want dykes here" and "I'm sick of these queers" put a verb or
-a negator between the speaker and the word and are not self-descriptions.
+``MAX_BETWEEN`` words that describe (articles, quantities, a few adjectives) and then the word, the word
+followed by "myself", or a post that opens with it ("just a dyke with a toolbox"). "I hate fags", "we don't
+want dykes here" and "I'm sick of these queers" put a verb or a negator between the speaker and the word and
+are not self-descriptions. Chinese: 我就是个娘炮, 我们这些死肥宅, and 娘炮本炮 ("the X himself").
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ _COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|us|as an?|fellow|gr
 _COPULA_ZH = re.compile(r"(?:我|我们|咱们|(?:^|(?<=[，,。！？!?；;：:\s]))本人)(?:就|也|真|本来就|确实)?(?:是|算)?"
                         r"(?:个|一个|一名|这种|这些|这群)?$")  # 本人 after someone named (CEO本人) is that person
 GROUP_COPULAS = frozenset({"we're", "we are", "us", "fellow", "as a", "as an"})
+# a post that opens with what the speaker is, the subject left out ("just a fat girl who ran her first 5k")
+_INTRO = re.compile(r"\s{0,3}(?:just|only|another)\s{1,3}an?\s{1,3}((?:[\w'-]+\s{1,3}){0,4})$")
 _MYSELF = re.compile(r"\s{0,3}(?:myself|ourselves)\b")
 INDEFINITE = ("a", "an")
 
@@ -58,6 +61,9 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
         return not group_only or not before.endswith(("我是个", "我就是个", "我是一个"))
     if group_only:
         return False
+    intro = _INTRO.match(text[:start]) if start <= REACH else None
+    if intro is not None and _describes(intro.group(1).split()):
+        return True  # "just a faggot in a cardigan making soup": a post that opens by saying who the speaker is
     if end - start >= 2 and text.startswith("本" + text[end - 1], end):
         return True  # 娘炮本炮, 社恐本恐: "the X himself", the speaker's name for themselves
     return _MYSELF.match(text, end) is not None and _is_described(text, start)
