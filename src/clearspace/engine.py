@@ -47,7 +47,6 @@ from clearspace.verdict.harm_scorer import (
     HarmOpinion,
     HarmScorer,
 )
-from clearspace.verdict.names import with_names
 
 QUOTE_STANCE_CUES = ("meta", "condemn", "report", "bias", "support")
 
@@ -248,7 +247,7 @@ class Engine:
         decide = self.policy_.signals_outcome
         ids = self.detector_ids_
         find_cues, harm = self.cues_.find, self.harm_
-        analyses = [Analysis.of(doc.text, with_names(doc, find_cues(doc.text))) for doc in docs]
+        analyses = [Analysis.of(doc.text, find_cues(doc.text), doc) for doc in docs]
         unquoted = self._unquoted_scores(analyses)
         parts = self._model_parts(docs, contexts)
         opinions = self._harm_opinions(docs, analyses, [side for _, _, _, side in parts])

@@ -30,7 +30,6 @@ from clearspace.detectors.cues import Cue, CueTable
 from clearspace.text.document import Document
 from clearspace.types import Signal, Span
 from clearspace.verdict.analysis import TARGET_OF, Analysis
-from clearspace.verdict.names import with_names
 
 KINDS = ("threat", "death_wish", "sexual_harassment", "dehumanization")
 _PHRASE_KIND = {"threat": "threat", "implied": "threat", "death": "death_wish", "harass": "sexual_harassment"}
@@ -63,7 +62,7 @@ class HarmDetector:
         return self.cues
 
     def detect(self, doc: Document, context: Mapping[str, Any]) -> list[Signal]:
-        return self.detect_analysed(doc, Analysis.of(doc.text, with_names(doc, self._table().find(doc.text))))
+        return self.detect_analysed(doc, Analysis.of(doc.text, self._table().find(doc.text), doc))
 
     def detect_analysed(self, doc: Document, an: Analysis) -> list[Signal]:
         """The signals of ``doc`` from an analysis already made (the engine shares one per text)."""

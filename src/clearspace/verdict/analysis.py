@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from clearspace.detectors.cues import Cue, clause_bounds, sentence_bounds
+from clearspace.text.document import Document
+from clearspace.verdict.names import name_cues
 
 PERSON_TYPES = ("you", "third", "group", "self", "we", "role")
 SUBJECT_TYPES = frozenset({"you", "third", "group", "role"})
@@ -57,12 +59,14 @@ class Analysis:
     _quotes: list[tuple[int, int]] | None = None
     _in_idiom: Callable[[int, int], bool] | None = None
     _not_people: frozenset[tuple[str, int]] | None = None
+    doc: Document | None = None  # the text's document, where names are looked up (on first use)
+    _names: list[Cue] | None = None
 
     @classmethod
-    def of(cls, text: str, cues: Sequence[Cue]) -> Analysis:
+    def of(cls, text: str, cues: Sequence[Cue], doc: Document | None = None) -> Analysis:
         by_type: dict[str, list[Cue]] = {}
         if not cues:
-            return cls(text, cues, by_type)
+            return cls(text, cues, by_type, doc=doc)
         get = by_type.get
         for cue in cues:
             kept = get(cue.type)
@@ -77,8 +81,8 @@ class Analysis:
         if "本人" in text:
             _drop_in_person(text, by_type)
         if "idiom" in by_type:
-            return cls(text, cues, by_type, _in_idiom=_drop_harm_inside_idioms(by_type))
-        return cls(text, cues, by_type)
+            return cls(text, cues, by_type, _in_idiom=_drop_harm_inside_idioms(by_type), doc=doc)
+        return cls(text, cues, by_type, doc=doc)
 
     @property
     def clauses(self) -> list[int]:
@@ -210,8 +214,10 @@ class Analysis:
         return best[1]
 
     def _name_before(self, lo: int, start: int) -> Cue | None:
-        """The last name (``name`` cue, :mod:`clearspace.verdict.names`) in ``[lo, start)``."""
-        names = [c for c in self.by_type.get("name", ()) if lo <= c.start and c.end <= start]
+        """The last name (:mod:`clearspace.verdict.names`, found in ``doc`` on first use) in ``[lo, start)``."""
+        if self._names is None:
+            self._names = name_cues(self.doc) if self.doc is not None else []
+        names = [c for c in self._names if lo <= c.start and c.end <= start]
         return names[-1] if names else None
 
     @property
@@ -365,8 +371,8 @@ def _indefinite_to_third(text: str, by_type: dict[str, list[Cue]]) -> None:
     """Read an addressee noun after an indefinite determiner as a third person (一名博主遭网友开盒, 某位主播:
     a report speaks of someone, it does not address them)."""
     yours = by_type["you"]
-    moved = [c for c in yours if not c.phrase.startswith(("你", "您")) and _INDEFINITE_BEFORE.search(
-        text, max(0, c.start - INDEFINITE_REACH), c.start) is not None]
+    moved = [c for c in yours if not c.phrase.isascii() and not c.phrase.startswith(("你", "您"))
+             and _INDEFINITE_BEFORE.search(text, max(0, c.start - INDEFINITE_REACH), c.start) is not None]
     if not moved:
         return
     _keep(by_type, "you", lambda c: c not in moved)

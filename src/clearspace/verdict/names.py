@@ -4,8 +4,9 @@ The cue tables know pronouns, roles and groups, not names. A name matters to the
 subject of the clause that holds an insult and the speaker comes after the insult, in a relative clause
 ("the most useless person I've ever shared a channel with"): the insult is the name's, not the speaker's.
 Names are found in the original text (the normalized one is lowercased), as one or two capitalised words
-before a copula or a few verbs that take a subject, and handed to :class:`~clearspace.verdict.analysis.Analysis`
-as ``name`` cues. Sentence openers that are capitalised only for being first (This, Honestly, My) are not names.
+before a copula or a few verbs that take a subject, by :class:`~clearspace.verdict.analysis.Analysis` when it
+first needs them (most texts never do). Sentence openers that are capitalised only for being first (This,
+Honestly, My) are not names.
 """
 
 from __future__ import annotations
@@ -55,11 +56,3 @@ def name_cues(doc: Document) -> list[Cue]:
         if len(out) >= MAX_NAMES:
             break
     return out
-
-
-def with_names(doc: Document, cues: list[Cue]) -> list[Cue]:
-    """``cues`` with the names of ``doc`` among them, ordered by start then end."""
-    names = name_cues(doc)
-    if not names:
-        return cues
-    return sorted([*cues, *names], key=lambda c: (c.start, c.end))
