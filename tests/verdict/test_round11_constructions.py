@@ -204,3 +204,18 @@ def test_reclaimed_words_repeated_or_opening_a_post_are_in_group(engine: Engine,
 )
 def test_round11_defences_and_evasions(engine: Engine, text: str, abusive: bool) -> None:
     assert_abusive(engine, text, abusive)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("某知名画手因拒绝退稿遭读者人肉，住址被挂到网上，警方已立案", False),  # the agent of 遭 is not the reader
+        ("全体粉丝注意，现在立刻冲他评论区，每人至少骂十条", True),  # 立刻 and 每人 call on everyone
+        ("u are not a burden to anyone here. text me whenever", False),
+        ("u are a burden to everyone here", True),
+        ("i look so ugly in every photo from the wedding lol", False),
+        ("that's racist: he told my cousin 'go back to your country' at the bus stop. not staying quiet", False),
+    ],
+)
+def test_round11_passives_calls_and_the_speaker_on_themselves(engine: Engine, text: str, abusive: bool) -> None:
+    assert_abusive(engine, text, abusive)

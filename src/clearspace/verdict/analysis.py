@@ -24,7 +24,7 @@ _MARKS = re.compile("[" + re.escape("".join(dict.fromkeys([*_QUOTE_PAIRS, *_QUOT
 SINGLE_QUOTE_REACH = 120  # characters an ASCII single quote stays open: an apostrophe left open closes nothing far off
 NEG_REACH_ZH = 3
 # an indefinite determiner shortly before an addressee noun (一名美妆博主): someone reported, not the reader
-_INDEFINITE_BEFORE = re.compile(r"(?:一名|一位|一个|某)[^，,。！？!?；;\s]{0,4}$")
+_INDEFINITE_BEFORE = re.compile(r"(?:(?:一名|一位|一个|某)[^，,。！？!?；;\s]{0,4}|遭|遭到|被)$")
 INDEFINITE_REACH = 6
 REFLEXIVE = frozenset({"myself", "me", "我自己"})  # the speaker as object: an insult beside it naming nobody is theirs
 STRICT_REFLEXIVE = frozenset({"myself", "我自己"})  # the same in any sentence of a text that names nobody else
@@ -368,8 +368,8 @@ def _drop_in_person(text: str, by_type: dict[str, list[Cue]]) -> None:
 
 
 def _indefinite_to_third(text: str, by_type: dict[str, list[Cue]]) -> None:
-    """Read an addressee noun after an indefinite determiner as a third person (一名博主遭网友开盒, 某位主播:
-    a report speaks of someone, it does not address them)."""
+    """Read an addressee noun after an indefinite determiner or a passive marker as a third person
+    (一名博主遭网友开盒, 某位主播, 遭读者开盒: a report speaks of someone, the agent of a passive is not the reader)."""
     yours = by_type["you"]
     moved = [c for c in yours if not c.phrase.isascii() and not c.phrase.startswith(("你", "您"))
              and _INDEFINITE_BEFORE.search(text, max(0, c.start - INDEFINITE_REACH), c.start) is not None]
