@@ -44,3 +44,8 @@ def test_an_insult_about_a_named_subject_is_theirs_not_the_speakers(engine: Engi
                                                                     target: str) -> None:
     r = engine.score(text)
     assert (r.abusive, r.target) == (abusive, target), (text, r.stance, r.scores)
+
+
+def test_a_name_set_off_by_commas_is_still_the_subject() -> None:
+    text = "The owner, Gary Tench, is a weasel"
+    assert [c.phrase for c in name_cues(Document(text, text.lower()))] == ["gary tench"]

@@ -219,3 +219,16 @@ def test_round11_defences_and_evasions(engine: Engine, text: str, abusive: bool)
 )
 def test_round11_passives_calls_and_the_speaker_on_themselves(engine: Engine, text: str, abusive: bool) -> None:
     assert_abusive(engine, text, abusive)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("Only a retard would leave a trolley in the middle of the car park, and that's you.", True),  # not an intro
+        ("I hope our landlord gets cancer and dies slowly for what he did to the tenants.", True),
+        ("Three months unpaid by that client. May she rot in a hospital bed.", True),
+        ("I'll pay double if you do the call without a top on, nobody else needs to know.", True),
+    ],
+)
+def test_round11_wishes_of_illness_and_openings_that_insult(engine: Engine, text: str, abusive: bool) -> None:
+    assert_abusive(engine, text, abusive)

@@ -43,7 +43,7 @@ _COPULA_ZH = re.compile(r"(?:我|我们|咱们|(?:^|(?<=[，,。！？!?；;：:
                         r"(?:个|一个|一名|这种|这些|这群)?$")  # 本人 after someone named (CEO本人) is that person
 GROUP_COPULAS = frozenset({"we're", "we are", "us", "fellow", "as a", "as an"})
 # a post that opens with what the speaker is, the subject left out ("just a fat girl who ran her first 5k")
-_INTRO = re.compile(r"\s{0,3}(?:just|only|another)\s{1,3}an?\s{1,3}((?:[\w'-]+\s{1,3}){0,4})$")
+_INTRO = re.compile(r"\s{0,3}just\s{1,3}an?\s{1,3}((?:[\w'-]+\s{1,3}){0,4})$")  # not "only a retard would"
 _MYSELF = re.compile(r"\s{0,3}(?:myself|ourselves)\b")
 INDEFINITE = ("a", "an")
 

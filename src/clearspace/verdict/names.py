@@ -19,7 +19,7 @@ from clearspace.text.document import Document
 NAME = "name"
 _NAME = re.compile(
     r"(?<![\w@#'’.-])([A-Z][a-z]{1,15}(?: [A-Z][a-z]{1,15})?)"
-    r"(?=\s{1,3}(?:is|was|has|had|keeps|isn't|wasn't|from|at|in|on)\s)"
+    r"(?=,?\s{1,3}(?:is|was|has|had|keeps|isn't|wasn't|from|at|in|on)\s)"
 )
 _CAPITAL = re.compile(r"[A-Z][a-z]")
 
