@@ -232,3 +232,16 @@ def test_round11_passives_calls_and_the_speaker_on_themselves(engine: Engine, te
 )
 def test_round11_wishes_of_illness_and_openings_that_insult(engine: Engine, text: str, abusive: bool) -> None:
     assert_abusive(engine, text, abusive)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("还有人在评论区说农村人都是蟑螂，这种话真让人寒心", False),  # what someone said, objected to
+        ("农村人都是蟑螂，有人说得一点没错", True),
+        ("这破洗衣机真是垃圾，又漏水了", False),  # swearing at a thing
+        ("Telling someone to go jump off a bridge is never okay, however angry you are.", False),
+    ],
+)
+def test_round11_what_someone_said_and_swearing_at_things(engine: Engine, text: str, abusive: bool) -> None:
+    assert_abusive(engine, text, abusive)

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from clearspace.types import Span
@@ -24,6 +25,8 @@ STANCE_CUES = ("meta", "condemn", "report", "bias", "support", "neg")  # without
 SUPPORT_MIN = 1.0
 THOSE_WHO = ("的人", "的那些人", "的这些人")  # after what people say: the people who say it
 SAYING = ("说", "骂", "叫", "讲")
+# a clause that opens with someone saying something (有人在群里说…)
+_SOMEONE_SAID = re.compile(r"\s{0,2}(?:还)?有人[^，,。！？!?；;“”\"]{0,10}?(?:说|骂|喊|讲|称|留言|评论)")
 CLOSING_QUOTES = frozenset("”」』’\"'")
 UNQUOTED_CUES = 16  # cues looked at to tell the speaker's own words from quotes: bounds the work on hostile text
 
@@ -66,8 +69,11 @@ def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> boo
 
 def _said_by_others(an: Analysis, start: int, end: int) -> bool:
     """Whether the words are named as what some people say (说残疾人是社会寄生虫的人, 骂别人废物的那些人):
-    a verb of saying before them in their clause and "的人" right after them."""
+    a verb of saying before them in their clause and "的人" right after them; or what someone said, their
+    clause opening with 有人 and a verb of saying (有人在群里说外地人都是蟑螂)."""
     lo, _ = an.clause_of(start)
+    if _SOMEONE_SAID.match(an.text, lo, start):
+        return True
     after = end + 1 if an.text[end:end + 1] in CLOSING_QUOTES else end  # 说“河南人就是一群老鼠”的人
     return any(an.text.startswith(tail, after) for tail in THOSE_WHO) and any(v in an.text[lo:start] for v in SAYING)
 
