@@ -245,3 +245,15 @@ def test_round11_wishes_of_illness_and_openings_that_insult(engine: Engine, text
 )
 def test_round11_what_someone_said_and_swearing_at_things(engine: Engine, text: str, abusive: bool) -> None:
     assert_abusive(engine, text, abusive)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("You are far from stupid, Doris, the new phone is just fiddly. Ask me anything.", False),
+        ("I will shoot that alderman if he steps on my lawn again.", True),
+        ("Go drink some weed killer, Harold.", True),
+    ],
+)
+def test_round11_civic_roles_poison_and_far_from(engine: Engine, text: str, abusive: bool) -> None:
+    assert_abusive(engine, text, abusive)
