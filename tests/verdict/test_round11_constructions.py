@@ -257,3 +257,15 @@ def test_round11_what_someone_said_and_swearing_at_things(engine: Engine, text: 
 )
 def test_round11_civic_roles_poison_and_far_from(engine: Engine, text: str, abusive: bool) -> None:
     assert_abusive(engine, text, abusive)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("Councillor Jane Whitlow's decision to shut the pool all summer was a disgrace.", False),
+        ("Councillor Jane Whitlow is a disgrace and a liar.", True),
+    ],
+)
+def test_a_role_and_a_name_before_a_possessive_own_what_is_criticised(engine: Engine, text: str,
+                                                                      abusive: bool) -> None:
+    assert_abusive(engine, text, abusive)

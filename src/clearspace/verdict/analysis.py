@@ -34,6 +34,8 @@ PROHIBITIVE_ZH = frozenset({"别", "不要", "不许"})  # negators that forbid 
 PROHIBITIVE_EN = frozenset({"don't", "dont", "do not"})
 _SPEECH_AFTER = re.compile(r"\s{0,3}(?:再)?(?:叫|说|骂|喊|称|call|say|tell)")  # 别叫他…, 不要再说…, don't call her…
 _WORD_AT = re.compile(r"[a-z'-]+")
+# a role then up to two words of a name and a possessive 's (the ref's call, mayor pettibone's decision)
+_OWNER_AFTER = re.compile(r"(?: [a-z-]{1,20}){0,2}'s\b")
 # a subject and its verb right after a negator (of course not she is dumb): the negator ended a clause of its own
 _NEW_SUBJECT = re.compile(r"[\s,.!]{0,3}(?:she|he|they|it|you)(?:'s|'re|\s{1,2}(?:is|are|was|were))\b")
 _SPEECH_NOUN = re.compile(r"['\"’”]?\s{1,3}(?:talk|rhetoric|language|narrative|tropes?|jokes?|comments?|nonsense|"
@@ -224,15 +226,15 @@ class Analysis:
     def not_people(self) -> frozenset[tuple[str, int]]:
         """``(type, start)`` of person cues that name nobody the words could be aimed at (found once per
         text): a possessive (our landlord's nephew), a first person owning the role after it (我们组长,
-        我的室友) and a role before a possessive 's (the ref's call was a disgrace: it is about what the
-        person owns or did)."""
+        我的室友) and a role before a possessive 's, also with a name between (the ref's call was a disgrace,
+        Mayor Pettibone's decision was a disgrace: it is about what the person owns or did)."""
         if self._not_people is None:
             owners = {(c.start, c.end) for c in self.by_type.get("poss", ())}
             roles = self.by_type.get("role", ())
             role_starts = {c.start for c in roles}
             skipped = {(c.type, c.start) for c in self.of_type("we", "self")
                        if (c.start, c.end) in owners or (role_starts and self._owns_role(c, role_starts))}
-            skipped.update(("role", c.start) for c in roles if self.text.startswith("'s", c.end))
+            skipped.update(("role", c.start) for c in roles if _OWNER_AFTER.match(self.text, c.end))
             self._not_people = frozenset(skipped)
         return self._not_people
 
