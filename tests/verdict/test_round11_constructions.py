@@ -269,3 +269,9 @@ def test_round11_civic_roles_poison_and_far_from(engine: Engine, text: str, abus
 def test_a_role_and_a_name_before_a_possessive_own_what_is_criticised(engine: Engine, text: str,
                                                                       abusive: bool) -> None:
     assert_abusive(engine, text, abusive)
+
+
+def test_a_denied_word_is_not_an_attack_that_keeps_a_text_from_quoting(engine: Engine) -> None:
+    text = "EDIT: to everyone in my DMs calling my cousin stupid for trusting him: he isn't stupid. He was lied to."
+    r = engine.score(text)
+    assert (r.abusive, r.stance) == (False, "quoting_to_condemn"), r.scores

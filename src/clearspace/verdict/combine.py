@@ -252,8 +252,8 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
             if _clause_has(an, start, "conduct"):
                 target = "none"  # the apology is worthless: words about what was done, not about a person
         score, reason = _word_score(an, sig.kind, raw, start, end, target)
-        if reason != MENTIONED:
-            found.append(((start, end), target))  # a word named as talk (开盒是违法的) attacks nobody
+        if reason != MENTIONED and reason != "negated":
+            found.append(((start, end), target))  # a word named as talk (开盒是违法的) or denied attacks nobody
         if raw >= 0.4:
             keep *= 1.0 - score  # several insults in one text add up (癞蛤蟆…什么德性)
         if score > best or not why:
