@@ -275,3 +275,16 @@ def test_a_denied_word_is_not_an_attack_that_keeps_a_text_from_quoting(engine: E
     text = "EDIT: to everyone in my DMs calling my cousin stupid for trusting him: he isn't stupid. He was lied to."
     r = engine.score(text)
     assert (r.abusive, r.stance) == (False, "quoting_to_condemn"), r.scores
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("He is rude, lazy and thick as a plank, and the whole office knows it.", True),  # a simile, no in-group
+        ("Speaking as a nurse, night shifts are brutal and I love my team anyway.", False),
+    ],
+)
+def test_as_a_after_an_adjective_is_a_simile_not_a_role(engine: Engine, text: str, abusive: bool) -> None:
+    assert_abusive(engine, text, abusive)
+    an = Analysis.of(text.lower(), CueTable().find(text.lower()))
+    assert an.has("ingroup") is (not abusive)

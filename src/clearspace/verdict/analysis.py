@@ -34,6 +34,12 @@ PROHIBITIVE_ZH = frozenset({"别", "不要", "不许"})  # negators that forbid 
 PROHIBITIVE_EN = frozenset({"don't", "dont", "do not"})
 _SPEECH_AFTER = re.compile(r"\s{0,3}(?:再)?(?:叫|说|骂|喊|称|call|say|tell)")  # 别叫他…, 不要再说…, don't call her…
 _WORD_AT = re.compile(r"[a-z'-]+")
+_WORD_BEFORE = re.compile(r"([a-z'-]+)\s{1,2}$")
+# words before "as a" that introduce the speaker's role (speaking as a nurse, and as a dad); any other word
+# makes it a simile (dumb as a rock)
+INTRODUCE_ROLE = frozenset({"speaking", "talking", "writing", "and", "but", "even", "so", "me", "myself", "here",
+                            "also", "just", "especially", "particularly", "both", "only", "now", "still", "born",
+                            "raised", "grew", "living", "working", "identify", "identifies", "out"})
 # a role then up to two words of a name and a possessive 's (the ref's call, mayor pettibone's decision)
 _OWNER_AFTER = re.compile(r"(?: [a-z-]{1,20}){0,2}'s\b")
 # a subject and its verb right after a negator (of course not she is dumb): the negator ended a clause of its own
@@ -82,6 +88,8 @@ class Analysis:
             _indefinite_to_third(text, by_type)
         if "本人" in text:
             _drop_in_person(text, by_type)
+        if "ingroup" in by_type:
+            _keep(by_type, "ingroup", lambda c: not _simile(text, c))
         if "idiom" in by_type:
             return cls(text, cues, by_type, _in_idiom=_drop_harm_inside_idioms(by_type), doc=doc)
         return cls(text, cues, by_type, doc=doc)
@@ -359,6 +367,15 @@ def idiom_test(idioms: Sequence[Cue]) -> Callable[[int, int], bool]:
         return k > 0 and reach[k - 1] > start
 
     return inside
+
+
+def _simile(text: str, cue: Cue) -> bool:
+    """Whether an in-group "as a" is the second half of a simile (dumb as a rock, thick as a plank): a word
+    before it that does not introduce the speaker's role (speaking as a, and as a, but as a)."""
+    if cue.phrase not in ("as a", "as an"):
+        return False
+    before = _WORD_BEFORE.search(text, max(0, cue.start - 24), cue.start)
+    return before is not None and before.group(1) not in INTRODUCE_ROLE
 
 
 def _drop_in_person(text: str, by_type: dict[str, list[Cue]]) -> None:
