@@ -15,7 +15,7 @@ from clearspace.text.pinyin import PinyinTable
 # The patterns as first written; the module now uses faster equivalents.
 REFERENCE_RUN = re.compile(r"([^\d\s])\1\1+")
 REFERENCE_LEET = re.compile(r"(?<=[a-z])[013457@$!](?=[a-z])")
-REFERENCE_CJK_SEP = re.compile(rf"(?<=[{nz.CJK}]){nz._SEP}{{1,3}}(?=[{nz.CJK}])")
+REFERENCE_CJK_SEP = re.compile(rf"(?<=[{nz.CJK}]){nz._CJK_SEP_CHAR}{{1,3}}(?=[{nz.CJK}])")
 
 chars = st.one_of(st.characters(codec="utf-8"), st.sampled_from(list("azb 1\n\t013457@$!x哈傻。\uffff٣\u3000-.·*/|")))
 runs = st.lists(st.tuples(chars, st.integers(1, 4)), max_size=20).map(lambda rs: "".join(c * k for c, k in rs))

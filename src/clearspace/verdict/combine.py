@@ -33,7 +33,7 @@ from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import HeadCalibration
 from clearspace.verdict.harm_scorer import HARM_CUES, HarmOpinion
 from clearspace.verdict.membership import self_named
-from clearspace.verdict.stance import PROTECTIVE, settle, stance
+from clearspace.verdict.stance import PROTECTIVE, quoted_words, settle, stance
 
 HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumanization"})
 WORD_KINDS = frozenset({"lexicon.insult", "lexicon.slur", "lexicon.sexual", "lexicon.harassment",
@@ -55,6 +55,7 @@ SELF_DOWN_P = 0.3  # the model's (shifted) probability above which words about t
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
 IDIOM_FACTOR, IDIOM_REASON = 0.5, "everyday idiom"
 EXCLAIM_REASON = "untargeted exclamation"
+HARM_CUE_MIN = 0.5  # a cue of harm this strong lets the harm head raise a text the verdict held back
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
 PRAISE_REASON = "praise"
 CONDUCT_REASON = "criticism of conduct"
@@ -206,7 +207,18 @@ def _head_held_back(an: Analysis, why: str) -> bool:
     head reads sharp words about conduct (Shameless., the hypocrisy is staggering), a group's own name (we
     autistics) and swearing at a thing (this damn fog) like an attack, so it may not raise such a text; a
     threat or come-on among them still lets it."""
-    return why in (CONDUCT_REASON, MEMBER_REASON, EXCLAIM_REASON) and not an.has(*HARM_CUES)
+    return why in (CONDUCT_REASON, MEMBER_REASON, EXCLAIM_REASON) and not _harm_cue(an)
+
+
+def _harm_cue(an: Analysis) -> bool:
+    """Whether the text holds a cue of harm that is more than a hint (body, 腿 and 睡 alone are not)."""
+    return an.has(*HARM_CUES) and any(c.weight >= HARM_CUE_MIN for c in an.of_type(*HARM_CUES))
+
+
+def _swears(weighed: Sequence[Signal]) -> bool:
+    """Whether the text swears without aiming it at anyone (fucking hell, shite): profanity the verdict found
+    untargeted."""
+    return any(s.kind == "lexicon.profanity" and s.details.get("weighed") == "untargeted" for s in weighed)
 
 
 def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an: Analysis
@@ -333,8 +345,8 @@ def _protect(an: Analysis, doc: Document, sig: Signal, st: str) -> Signal:
     direct = False
     for span in sig.spans[:MAX_SPANS]:
         start, end = to_normalized(doc, span)
-        # a span that ends inside the quote (小区…“我知道你住哪”) holds the quoted words it is about
-        quoted = an.quoted(start, end) or (end > start and an.quoted(end - 1, end))
+        # a span that ends or starts inside the quote (小区…“我知道你住哪”) holds the quoted words it is about
+        quoted = quoted_words(an, start, end)
         if not quoted and an.target_of_span(start, end) == "addressee" and st == "reporting":
             direct = True
     if direct:
@@ -372,8 +384,8 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     aimed = "you" in by_type or "third" in by_type or "group" in by_type
     if not aimed and ("selfdesc" in by_type or _describes_speaker(an)):
         return p * SELF_CAP_FACTOR, "about the speaker"
-    if not aimed and "exclaim" in by_type:
-        return p * EXCLAIM_FACTOR, EXCLAIM_REASON
+    if not aimed and ("exclaim" in by_type or _swears(weighed)):
+        return p * EXCLAIM_FACTOR, EXCLAIM_REASON  # 卧槽, holy shit, absolute shite weather: swearing at nobody
     if "idiom" in by_type:
         return p * IDIOM_FACTOR, IDIOM_REASON  # hit me up when you land, 帅死了: the model reads the violent word
     if "praise" in by_type and "neg" not in by_type:

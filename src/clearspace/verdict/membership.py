@@ -6,7 +6,8 @@ is narrow on purpose: only a first-person copula (I'm, we're, us, as a, fellow) 
 ``MAX_BETWEEN`` words that describe (articles, quantities, a few adjectives) and then the word, the word
 followed by "myself", or a post that opens with it ("just a dyke with a toolbox"). "I hate fags", "we don't
 want dykes here" and "I'm sick of these queers" put a verb or a negator between the speaker and the word and
-are not self-descriptions. Chinese: 我就是个娘炮, 我们这些死肥宅, and 娘炮本炮 ("the X himself").
+are not self-descriptions. Chinese: 我就是个娘炮, 我们这些死肥宅, 娘炮本炮 and 瘸子本瘸 ("the X himself"), and
+本菜狗 at the start of a clause.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ VERB_ENDINGS = ("ing", "ed", "n't")
 _COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|us|as an?|fellow|growing up(?: as)?)\s+"
                      r"((?:[\w'-]+\s+){0,8})$")
 # 我就是个娘炮, 我们这些死肥宅: the speaker right before the word, with at most a copula and a measure word
-_COPULA_ZH = re.compile(r"(?:我|我们|咱们|(?:^|(?<=[，,。！？!?；;：:\s]))本人)(?:就|也|真|本来就|确实)?(?:是|算)?"
+_COPULA_ZH = re.compile(r"(?:我|我们|咱们|(?:^|(?<=[，,。！？!?；;：:\s]))本人?)(?:就|也|真|本来就|确实)?(?:是|算)?"
                         r"(?:个|一个|一名|这种|这些|这群)?$")  # 本人 after someone named (CEO本人) is that person
+# 本菜狗今天又坑了队友: a clause that opens with 本 and the word is the speaker calling themselves by it
 GROUP_COPULAS = frozenset({"we're", "we are", "us", "fellow", "as a", "as an"})
 # a post that opens with what the speaker is, the subject left out ("just a fat girl who ran her first 5k")
 _INTRO = re.compile(r"\s{0,3}just\s{1,3}an?\s{1,3}((?:[\w'-]+\s{1,3}){0,4})$")  # not "only a retard would"
@@ -64,8 +66,9 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
     intro = _INTRO.match(text[:start]) if start <= REACH else None
     if intro is not None and _describes(intro.group(1).split()):
         return True  # "just a faggot in a cardigan making soup": a post that opens by saying who the speaker is
-    if end - start >= 2 and text.startswith("本" + text[end - 1], end):
-        return True  # 娘炮本炮, 社恐本恐: "the X himself", the speaker's name for themselves
+    if end - start >= 2 and text.startswith("本", end) and 0x3400 <= ord(text[end + 1:end + 2] or " ") \
+            and text[end + 1] in text[start:end]:
+        return True  # 娘炮本炮, 瘸子本瘸, 剩女本剩: "the X himself", the speaker's name for themselves
     return _MYSELF.match(text, end) is not None and _is_described(text, start)
 
 

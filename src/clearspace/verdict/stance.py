@@ -35,7 +35,7 @@ def stance(an: Analysis, attacks: Sequence[tuple[Span, str]], harmful: bool) -> 
     """The stance of a text, given its attack spans (normalized offsets) and their targets."""
     if not attacks and not an.has(*STANCE_CUES):
         return "attacking" if harmful else "neutral"  # most texts: nothing quoted, reported or defended
-    direct = [span for span, target in attacks if target == "addressee" and not _quoted_words(an, *span)]
+    direct = [span for span, target in attacks if target == "addressee" and not quoted_words(an, *span)]
     if not direct and _news(an):
         return "reporting"  # 一男子留言让邻居“去跳河”，被法院判令公开道歉: quoted words in a report
     if (attacks or an.quotes) and _quotes_to_condemn(an, attacks):
@@ -59,7 +59,7 @@ def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> boo
     if not attacks:  # only the model objects: quoted words with speech about them and an objection
         return an.has("meta", "bias") and an.has("condemn", "report", "support")
     for (start, end), _ in attacks:
-        if _quoted_words(an, start, end) or _said_by_others(an, start, end):
+        if quoted_words(an, start, end) or _said_by_others(an, start, end):
             continue
         lo, _ = an.clause_of(start)
         if not any(lo <= c.start and c.end <= start for c in an.of_type("meta")):
@@ -78,10 +78,11 @@ def _said_by_others(an: Analysis, start: int, end: int) -> bool:
     return any(an.text.startswith(tail, after) for tail in THOSE_WHO) and any(v in an.text[lo:start] for v in SAYING)
 
 
-def _quoted_words(an: Analysis, start: int, end: int) -> bool:
-    """Whether the harmful words of an attack span are quoted: the whole span, or its last words (a
-    combination's span runs from the person named to the quoted predicate: called migrants "rats")."""
-    return an.quoted(start, end) or (end > start and an.quoted(end - 1, end))
+def quoted_words(an: Analysis, start: int, end: int) -> bool:
+    """Whether the harmful words of an attack span are quoted: the whole span, its last words (a
+    combination's span runs from the person named to the quoted predicate: called migrants "rats") or its
+    first (an implied threat's span runs from the quoted 我知道你住哪 to the 小区 of the report around it)."""
+    return an.quoted(start, end) or (end > start and (an.quoted(end - 1, end) or an.quoted(start, start + 1)))
 
 
 def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
