@@ -35,7 +35,7 @@ def texts(original: str, signal: Signal) -> list[str]:
 def test_follows_detector_protocol() -> None:
     det = IncitementDetector()
     assert isinstance(det, Detector)
-    assert (det.name, det.version) == ("incitement", "5")
+    assert (det.name, det.version) == ("incitement", "6")
     assert set(vars(det)) == {"min_score"}
 
 
@@ -59,7 +59,7 @@ INCITEMENT = [
 def test_incitement_fires(detector: IncitementDetector, s: str) -> None:
     (sig,) = run(detector, s)
     assert sig.kind == "incitement"
-    assert sig.detector == "incitement@5"
+    assert sig.detector == "incitement@6"
     assert 0.45 <= sig.score <= 1
     assert sig.spans
     assert set(sig.details) == {"cues", "call_to_action", "target"}

@@ -37,6 +37,7 @@ NEGATED = 0.2
 SELF_AIMED = 0.3
 UNAIMED = 0.65
 IMPLIED_MAX = 0.85  # an implied threat goes to review (threat-review), not straight to removal
+MENACES_MIN = 1.6  # two warnings to the reader that weigh this much together make an implied threat
 VERB_REACH_ZH, VERB_REACH_EN = 4, 12
 SPEAKER_REACH_ZH, SPEAKER_REACH_EN = 8, 24
 PREDICATE_REACH_ZH, PREDICATE_REACH_EN = 14, 40
@@ -229,7 +230,22 @@ def _implied_threats(an: Analysis) -> list[tuple[float, Span, str]]:
             out.append((score, (first, max(c.end for c in private)), "addressee"))
     for cue in strong:
         out.append((0.75, (cue.start, cue.end), "addressee"))
+    if not strong and an.has("you"):
+        # two warnings together (tenants who cross me don't stay comfortable for long. think real hard before
+        # you do it again): each alone is ordinary advice
+        warnings = _apart([c for c in an.of_type("menace") if not an.negated(c.start)])
+        if len(warnings) >= 2 and sum(c.weight for c in warnings) >= MENACES_MIN:
+            out.append((0.7, (warnings[0].start, warnings[-1].end), "addressee"))
     return out
+
+
+def _apart(cues: list[Cue]) -> list[Cue]:
+    """The cues that do not overlap an earlier, longer one (think hard before / hard before), in text order."""
+    kept: list[Cue] = []
+    for c in sorted(cues, key=lambda c: (c.start, -c.end)):
+        if not kept or c.start >= kept[-1].end:
+            kept.append(c)
+    return kept
 
 
 def _sexual_advances(an: Analysis) -> list[tuple[float, Span, str]]:

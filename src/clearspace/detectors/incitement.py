@@ -71,6 +71,13 @@ _STRONG: dict[str, float] = {
     "getting her off the internet": 0.65, "make his life hell": 0.75, "make her life hell": 0.75,
     "fill his inbox": 0.7, "fill her inbox": 0.7, "call his boss": 0.7, "call her boss": 0.7,
     "email his boss": 0.7, "email her boss": 0.7, "tell his employer": 0.65, "tell her employer": 0.65,
+    # 6: turning up where the target works or lives, finding out where they live, their other accounts
+    "show up at his work": 0.75, "show up at her work": 0.75, "show up at his job": 0.75,
+    "show up at her job": 0.75, "show up at his house": 0.8, "show up at her house": 0.8,
+    "show up at his office": 0.75, "show up at her office": 0.75, "find out where he lives": 0.75,
+    "find out where she lives": 0.75, "find out where this": 0.6, "post his address": 0.85,
+    "post her address": 0.85, "under every single one of": 0.5, "去她小号": 0.65, "去他小号": 0.65,
+    "小号底下刷": 0.7, "一块儿刷": 0.6, "一起刷": 0.6,
 }
 # verb -> (base score, needs a target to count)
 _VERBS: dict[str, tuple[float, bool]] = {
@@ -257,7 +264,7 @@ class IncitementDetector:
     # 4: a call to action followed by a plea for restraint (大家嘴下留情) is no call to attack
     # 5: a call to action in another clause does not make the speaker's own act (我已经举报) a call;
     # a call inside quotation marks (有人喊“人肉她”) is someone else's
-    version = "5"
+    version = "6"
     kinds = ("incitement",)
     compiled_: _Compiled
 

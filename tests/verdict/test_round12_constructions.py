@@ -1,0 +1,124 @@
+"""Constructions the round-12 fresh suites showed the verdict getting wrong, both ways.
+
+Each harmless text has an attack beside it that uses the same words, so that a rule that only makes
+texts pass would fail here. The texts are written for these tests, not taken from any suite or dataset.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clearspace.engine import Engine
+from clearspace.text.normalize import Normalizer
+from clearspace.verdict.analysis import quoted_stretches
+from clearspace.verdict.membership import self_named
+
+
+def verdict(engine: Engine, text: str) -> tuple[bool, str, str]:
+    r = engine.score(text)
+    return r.abusive, r.target, r.stance
+
+
+def test_a_straight_quote_between_chinese_characters_is_kept_as_a_quote() -> None:
+    doc = Normalizer().normalize('对方留言称"我知道你住哪个小区"。')
+    assert '"我知道你住哪个小区"' in doc.text
+    assert quoted_stretches(doc.text)  # the quote is still there to be found
+    assert Normalizer().normalize("傻-逼").text == "傻逼"  # separators inside a word still go
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive", "stance"),
+    [
+        # a report that quotes a threat: the span of the implied threat starts inside the quote
+        ('据报道，一名店主在网上收到私信"我知道你住哪个小区，晚上出门小心点"，警方已立案调查。', False, "reporting"),
+        ('Police said the man texted "I know where you live" to two of his neighbours; he was charged on Monday.',
+         False, "reporting"),
+        ('The review found the coach had told a player "I know where you live" after the match.', False, "reporting"),
+        # the same words as the speaker's own
+        ("我知道你住哪个小区，晚上出门小心点", True, "attacking"),
+        ("I know where you live. Think real hard before you post again.", True, "attacking"),
+    ],
+)
+def test_a_report_quoting_a_threat_is_not_one(engine: Engine, text: str, abusive: bool, stance: str) -> None:
+    got = verdict(engine, text)
+    assert (got[0], got[2]) == (abusive, stance), (text, got)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("Absolute shite service on the trains again, stuck outside Crewe for an hour", False),
+        ("fucking hell that thunderstorm was loud, the dog is still under the bed", False),
+        ("you are absolute shite at this, uninstall", True),
+        ("fuck you and your thunderstorm pics", True),
+    ],
+)
+def test_swearing_at_nobody_is_an_exclamation(engine: Engine, text: str, abusive: bool) -> None:
+    assert engine.score(text).abusive is abusive, text
+
+
+@pytest.mark.parametrize(
+    ("text", "start_word", "named"),
+    [
+        ("瘸子本瘸今天又去爬山了", "瘸子", True),
+        ("剩女本剩，过年照样开开心心", "剩女", True),
+        ("本菜狗今天又输了三把", "菜狗", True),
+        ("你这个菜狗今天又输了三把", "菜狗", False),
+        ("日本鬼子的片子", "鬼子", False),  # 本 inside 日本 opens no clause
+    ],
+)
+def test_ben_names_the_speaker(text: str, start_word: str, named: bool) -> None:
+    start = text.index(start_word)
+    assert self_named(text, start, start + len(start_word)) is named
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("Nice kids you've got. Maple Street Primary, pickup at 3:30, isn't it?", True),
+        ("Tenants who complain about me don't stay comfortable for long. Think real hard before you do it again.",
+         True),
+        ("The pickup at 3:30 is at the side gate now, the kids loved the new playground", False),
+        ("Think hard before you sign a two-year lease, the fees add up", False),
+    ],
+)
+def test_implied_threats_through_routines_and_warnings(engine: Engine, text: str, abusive: bool) -> None:
+    assert engine.score(text).abusive is abusive, text
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("I paid for your drinks, the least you can do is come back to my car for a bit", True),
+        ("Reminder: next time answer the door in just the towel 😘", True),
+        ("主播领口再低点呗，礼物管够", True),
+        ("小姐姐老公不在家的时候要不要我过来陪陪你", True),
+        ("Thanks for covering my shift, the least you can do is let me buy you lunch back", False),
+        ("这件衬衫领口有点大，退货了", False),
+    ],
+)
+def test_come_ons_dressed_as_favours_owed(engine: Engine, text: str, abusive: bool) -> None:
+    assert engine.score(text).abusive is abusive, text
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        ("Let's all show up at his work on Friday and make it really uncomfortable for him", True),
+        ("老铁们去她小号底下刷“骗子”，一起刷", True),
+        ("大家别去她小号底下刷了，已经报警了", False),
+    ],
+)
+def test_turning_up_where_someone_works_is_a_call(engine: Engine, text: str, abusive: bool) -> None:
+    assert engine.score(text).abusive is abusive, text
+
+
+def test_turning_up_at_a_place_is_no_call() -> None:
+    from clearspace.detectors.incitement import IncitementDetector
+
+    detector = IncitementDetector()
+    normalize = Normalizer().normalize
+    work = detector.detect(normalize("Let's all show up at his work on Friday"), {})
+    park = detector.detect(normalize("Let's all show up at the park on Friday for the picnic"), {})
+    assert work and work[0].score >= 0.6
+    assert not park or park[0].score < 0.5
