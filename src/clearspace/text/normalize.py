@@ -41,7 +41,8 @@ _SEP = r"[\s\-_.·•*/\\|~^+=#'\"`]"
 # between Chinese characters a straight quotation mark opens or closes a quote (对方称"我知道你住哪"), it
 # separates nothing
 _CJK_SEP_CHAR = r"[\s\-_.·•*/\\|~^+=#`]"
-_CJK_SEP = re.compile(rf"{_CJK_SEP_CHAR}(?<=[{CJK}][\s\S]){_CJK_SEP_CHAR}{{0,2}}(?=[{CJK}])")  # (?<=[CJK])SEP{1,3}(?=[CJK])
+# (?<=[CJK])SEP{1,3}(?=[CJK])
+_CJK_SEP = re.compile(rf"{_CJK_SEP_CHAR}(?<=[{CJK}][\s\S]){_CJK_SEP_CHAR}{{0,2}}(?=[{CJK}])")
 _LATIN_SPACED = re.compile(rf"\b([a-z])\1*(?:{_SEP}{{1,3}}([a-z])\2*)+\b", re.ASCII)
 _CONTRACTION = re.compile(r"'(?:[mstd]|ll|re|ve)(?![a-z])", re.ASCII)
 _RUN = re.compile(r"(.)\1\1(?<![\d\s]..)\1*", re.DOTALL)  # ([^\d\s])\1\1+

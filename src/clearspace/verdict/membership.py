@@ -66,8 +66,8 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
     intro = _INTRO.match(text[:start]) if start <= REACH else None
     if intro is not None and _describes(intro.group(1).split()):
         return True  # "just a faggot in a cardigan making soup": a post that opens by saying who the speaker is
-    if end - start >= 2 and text.startswith("本", end) and 0x3400 <= ord(text[end + 1:end + 2] or " ") \
-            and text[end + 1] in text[start:end]:
+    echo = text[end + 1:end + 2]
+    if end - start >= 2 and text.startswith("本", end) and echo and ord(echo) >= 0x3400 and echo in text[start:end]:
         return True  # 娘炮本炮, 瘸子本瘸, 剩女本剩: "the X himself", the speaker's name for themselves
     return _MYSELF.match(text, end) is not None and _is_described(text, start)
 
