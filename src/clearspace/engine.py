@@ -21,7 +21,7 @@ from clearspace.detectors.base import Detector, detector_id, detector_kinds
 from clearspace.detectors.cues import CueTable
 from clearspace.detectors.harm import HarmDetector
 from clearspace.detectors.incitement import IncitementDetector
-from clearspace.detectors.lexicon import LexiconDetector
+from clearspace.detectors.lexicon import LexiconDetector, lexicon_normalizer
 from clearspace.detectors.pii import PiiDetector
 from clearspace.errors import InputError, ModelError, PolicyError
 from clearspace.gcpause import collector_paused
@@ -35,7 +35,7 @@ from clearspace.policy import Policy, load_default_policy, load_policy
 from clearspace.result import ItemError, ScoreResult
 from clearspace.signals import ADVISORY_KINDS, unknown_kinds
 from clearspace.text.document import Document
-from clearspace.text.normalize import DEFAULT_MAX_CHARS, Normalizer
+from clearspace.text.normalize import DEFAULT_MAX_CHARS
 from clearspace.types import HeadScore, Signal
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import load_head_calibration
@@ -103,7 +103,7 @@ class Engine:
         # themselves, so the lexicon's own pinyin pass would find nothing new here.
         lexicon = LexiconDetector(extra_paths=self.lexicon_paths, match_pinyin=False)
         self.lexicon_ = lexicon
-        self.normalizer_ = Normalizer(homophone_terms=lexicon.homophone_terms(), max_chars=self.max_chars)
+        self.normalizer_ = lexicon_normalizer(lexicon, self.max_chars)
         self.cues_ = CueTable()
         self.harm_ = HarmDetector(self.cues_)
         self.detectors_: list[Detector] = (

@@ -45,19 +45,6 @@ def test_a_report_quoting_a_threat_is_not_one(engine: Engine, text: str, abusive
 
 
 @pytest.mark.parametrize(
-    ("text", "abusive"),
-    [
-        ("Absolute shite service on the trains again, stuck outside Crewe for an hour", False),
-        ("fucking hell that thunderstorm was loud, the dog is still under the bed", False),
-        ("you are absolute shite at this, uninstall", True),
-        ("fuck you and your thunderstorm pics", True),
-    ],
-)
-def test_swearing_at_nobody_is_an_exclamation(engine: Engine, text: str, abusive: bool) -> None:
-    assert engine.score(text).abusive is abusive, text
-
-
-@pytest.mark.parametrize(
     ("text", "start_word", "named"),
     [
         ("瘸子本瘸今天又去爬山了", "瘸子", True),
@@ -72,47 +59,6 @@ def test_ben_names_the_speaker(text: str, start_word: str, named: bool) -> None:
     assert self_named(text, start, start + len(start_word)) is named
 
 
-@pytest.mark.parametrize(
-    ("text", "abusive"),
-    [
-        ("Nice kids you've got. Maple Street Primary, pickup at 3:30, isn't it?", True),
-        ("Tenants who complain about me don't stay comfortable for long. Think real hard before you do it again.",
-         True),
-        ("The pickup at 3:30 is at the side gate now, the kids loved the new playground", False),
-        ("Think hard before you sign a two-year lease, the fees add up", False),
-    ],
-)
-def test_implied_threats_through_routines_and_warnings(engine: Engine, text: str, abusive: bool) -> None:
-    assert engine.score(text).abusive is abusive, text
-
-
-@pytest.mark.parametrize(
-    ("text", "abusive"),
-    [
-        ("I paid for your drinks, the least you can do is come back to my car for a bit", True),
-        ("Reminder: next time answer the door in just the towel 😘", True),
-        ("主播领口再低点呗，礼物管够", True),
-        ("小姐姐老公不在家的时候要不要我过来陪陪你", True),
-        ("Thanks for covering my shift, the least you can do is let me buy you lunch back", False),
-        ("这件衬衫领口有点大，退货了", False),
-    ],
-)
-def test_come_ons_dressed_as_favours_owed(engine: Engine, text: str, abusive: bool) -> None:
-    assert engine.score(text).abusive is abusive, text
-
-
-@pytest.mark.parametrize(
-    ("text", "abusive"),
-    [
-        ("Let's all show up at his work on Friday and make it really uncomfortable for him", True),
-        ("老铁们去她小号底下刷“骗子”，一起刷", True),
-        ("大家别去她小号底下刷了，已经报警了", False),
-    ],
-)
-def test_turning_up_where_someone_works_is_a_call(engine: Engine, text: str, abusive: bool) -> None:
-    assert engine.score(text).abusive is abusive, text
-
-
 def test_turning_up_at_a_place_is_no_call() -> None:
     from clearspace.detectors.incitement import IncitementDetector
 
@@ -122,3 +68,67 @@ def test_turning_up_at_a_place_is_no_call() -> None:
     park = detector.detect(normalize("Let's all show up at the park on Friday for the picnic"), {})
     assert work and work[0].score >= 0.6
     assert not park or park[0].score < 0.5
+
+
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [
+        ("what an absolute 1d10t", "what an absolute idiot"),
+        ("ur so st*pid", "ur so stupid"),
+        ("meet at 10am on the 1st floor, room 3b", "meet at 10am on the 1st floor, room 3b"),  # not lexicon words
+        ("covid19 h2o mp3 4x4", "covid19 h2o mp3 4x4"),
+    ],
+)
+def test_a_masked_word_is_read_back_only_to_a_lexicon_word(text: str, normalized: str) -> None:
+    from clearspace.detectors.lexicon import lexicon_normalizer
+
+    assert lexicon_normalizer().normalize(text).text == normalized
+
+
+CONSTRUCTIONS: dict[str, list[tuple[str, bool]]] = {
+    "swearing at nobody is an exclamation": [
+        ("Absolute shite service on the trains again, stuck outside Crewe for an hour", False),
+        ("fucking hell that thunderstorm was loud, the dog is still under the bed", False),
+        ("you are absolute shite at this, uninstall", True),
+        ("fuck you and your thunderstorm pics", True),
+    ],
+    "implied threats through routines and warnings": [
+        ("Nice kids you've got. Maple Street Primary, pickup at 3:30, isn't it?", True),
+        ("Tenants who complain about me don't stay comfortable for long. Think real hard before you do it again.",
+         True),
+        ("The pickup at 3:30 is at the side gate now, the kids loved the new playground", False),
+        ("Think hard before you sign a two-year lease, the fees add up", False),
+    ],
+    "come-ons dressed as favours owed": [
+        ("I paid for your drinks, the least you can do is come back to my car for a bit", True),
+        ("Reminder: next time answer the door in just the towel 😘", True),
+        ("主播领口再低点呗，礼物管够", True),
+        ("小姐姐老公不在家的时候要不要我过来陪陪你", True),
+        ("Thanks for covering my shift, the least you can do is let me buy you lunch back", False),
+        ("这件衬衫领口有点大，退货了", False),
+    ],
+    "turning up where someone works is a call": [
+        ("Let's all show up at his work on Friday and make it really uncomfortable for him", True),
+        ("老铁们去她小号底下刷“骗子”，一起刷", True),
+        ("大家别去她小号底下刷了，已经报警了", False),
+    ],
+    "a masked insult is meant": [
+        ("ur so st*pid, the code was in the email", True),
+        ("my manager is an absolute 1d10t, moved the deadline again", True),
+        ("I'm so st*pid, left my keys in the car again", False),
+        ("st*pid printer jammed again", False),
+    ],
+    "an insulting adjective said of a thing insults nobody": [
+        ("stupid printer jammed again", False),
+        ("what a useless app, crashed twice before lunch", False),
+        ("stupid kid ruined the whole game for us", True),
+        ("you useless idiot", True),
+        ("Imagine being this dumb and still posting. Embarrassing.", True),
+    ],
+}
+CASES = [(name, text, abusive) for name, cases in CONSTRUCTIONS.items() for text, abusive in cases]
+
+
+@pytest.mark.parametrize(("construction", "text", "abusive"), CASES)
+def test_construction(engine: Engine, construction: str, text: str, abusive: bool) -> None:
+    assert engine.score(text).abusive is abusive, (construction, text)

@@ -17,12 +17,16 @@ from typing import Any
 from clearspace.errors import LexiconError
 from clearspace.text.automaton import automaton
 from clearspace.text.document import Document
+from clearspace.text.normalize import DEFAULT_MAX_CHARS, Normalizer
 from clearspace.text.pinyin import PinyinTable
 from clearspace.text.tables import data_path, read_tsv
 from clearspace.types import Signal, Span
 
 CATEGORIES = ("insult", "slur", "sexual", "threat", "self_harm", "profanity", "harassment")
 HOMOPHONE_DISCOUNT = 0.8
+# an insult spelled with digits or symbols (1d10t, st*pid, l0ser) was spelled to get past a filter: it is meant
+MASKED_BONUS, MASKED_MAX = 0.15, 0.9
+_MASK_CHARS = frozenset("*013457@$!")
 DEFAULT_FILES = ("lexicons/zh.tsv", "lexicons/en.tsv")
 
 
@@ -64,7 +68,7 @@ class LexiconDetector:
     """Finds lexicon terms; one signal per category (``lexicon.insult`` ...)."""
 
     name = "lexicon"
-    version = "2"  # 2: overlapping matches all count; a hit inside a longer one is dropped
+    version = "3"  # 2: overlapping matches all count; a hit inside a longer one is dropped; 3: masked insults
     kinds = tuple(f"lexicon.{c}" for c in CATEGORIES)
 
     def __init__(
@@ -89,6 +93,10 @@ class LexiconDetector:
         """Terms whose homophones should be matched (and may be rewritten by the normalizer)."""
         return [e.term for e in self.entries() if e.pinyin]
 
+    def masked_terms(self) -> list[str]:
+        """Latin one-word terms a masked spelling may be read back to (1d10t, st*pid): four letters or more."""
+        return [e.term for e in self.entries() if len(e.term) >= 4 and e.term.isascii() and e.term.isalpha()]
+
     def _setup(self) -> None:
         if self._ready:
             return
@@ -110,11 +118,14 @@ class LexiconDetector:
         hits: dict[Span, tuple[Entry, float, bool]] = {}
         for idx, start, end in self.matcher_.find_matches_as_indexes(text, overlapping=True):
             entry = self.entries_[idx]
+            severity = entry.severity
             if entry.term.isascii():
                 end = _word_end(text, start, end)
                 if end < 0:
                     continue
-            hits[(start, end)] = (entry, entry.severity, False)
+                if entry.category == "insult" and _masked(doc, start, end):
+                    severity = min(MASKED_MAX, severity + MASKED_BONUS)
+            hits[(start, end)] = (entry, severity, False)
         if self.pinyin_matcher_ is not None and not text.isascii():
             code = self.pinyin_.encode(text)
             for idx, start, end in self.pinyin_matcher_.find_matches_as_indexes(code, overlapping=True):
@@ -144,6 +155,12 @@ class LexiconDetector:
         return signals
 
 
+def _masked(doc: Document, start: int, end: int) -> bool:
+    """Whether the original spelling of the normalized word at ``[start, end)`` masks it with digits or symbols."""
+    o_start, o_end = doc.to_original(start, end)
+    return not _MASK_CHARS.isdisjoint(doc.original[o_start:o_end])
+
+
 def _drop_contained(hits: dict[Span, tuple[Entry, float, bool]]) -> dict[Span, tuple[Entry, float, bool]]:
     """Hits without those lying inside a longer hit (傻 inside 傻逼); overlapping ones all stay."""
     if len(hits) < 2:
@@ -171,3 +188,11 @@ def _word_end(text: str, start: int, end: int) -> int:
         if text.startswith(suffix, end) and (stop == len(text) or not _word_char(text[stop])):
             return stop
     return -1
+
+
+def lexicon_normalizer(lexicon: LexiconDetector | None = None, max_chars: int = DEFAULT_MAX_CHARS) -> Normalizer:
+    """The normalizer that reads evasions back to ``lexicon``'s terms (the shipped lexicon by default):
+    homophones of its Chinese terms, masked spellings of its Latin words. Scoring and training use the same."""
+    lexicon = lexicon or LexiconDetector()
+    return Normalizer(homophone_terms=lexicon.homophone_terms(), masked_terms=lexicon.masked_terms(),
+                      max_chars=max_chars)

@@ -46,7 +46,6 @@ from clearspace.evaluation import datasets as ds
 from clearspace.model.abuse import AbuseModel, FloatArray, save_model
 from clearspace.model.embeddings import Encoder
 from clearspace.model.features import NgramHasher
-from clearspace.text.normalize import Normalizer
 
 HEADS = ("abuse", "identity_attack", "insult", "sexism", "targeted_individual", "targeted_group", "abuse_en")
 ROUTES = {"abuse": "abuse_en"}
@@ -222,12 +221,12 @@ def best_threshold(probs: npt.NDArray[Any], y: npt.NDArray[np.int64]) -> float:
 
 def train_model(root: Path, config: TrainConfig, encoder: Encoder | None, log: Log = print) -> AbuseModel:
     """Fit every head, calibrate, stack the embedding head and pick thresholds."""
-    from clearspace.detectors.lexicon import LexiconDetector
+    from clearspace.detectors.lexicon import lexicon_normalizer
 
     started = time.time()
     train, calib = build_corpora(root, config)
     log(f"training texts: {len(train.texts)}, calibration texts: {len(calib.texts)}")
-    normalizer = Normalizer(homophone_terms=LexiconDetector().homophone_terms())
+    normalizer = lexicon_normalizer()
     train_norm = [normalizer.normalize(t).text for t in train.texts]
     calib_norm = [normalizer.normalize(t).text for t in calib.texts]
     hasher = NgramHasher(config.ngram_range, config.n_features).fit_idf(train_norm, min_df=config.min_df)

@@ -147,10 +147,9 @@ class ServiceContext:
         engine = self.engine
         normalizer = getattr(engine, "normalizer_", None) if engine is not None else None
         if normalizer is None:
-            from clearspace.detectors.lexicon import LexiconDetector
-            from clearspace.text.normalize import Normalizer
+            from clearspace.detectors.lexicon import lexicon_normalizer
 
-            normalizer = Normalizer(homophone_terms=LexiconDetector().homophone_terms())
+            normalizer = lexicon_normalizer()
         return lambda text: str(normalizer.normalize(text).text)
 
     # ------------------------------------------------------------------ pile-on detection

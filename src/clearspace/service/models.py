@@ -94,10 +94,9 @@ class ModelRegistry:
             if self.normalize_factory is not None:
                 self._normalize = self.normalize_factory()
             else:
-                from clearspace.detectors.lexicon import LexiconDetector
-                from clearspace.text.normalize import Normalizer
+                from clearspace.detectors.lexicon import lexicon_normalizer
 
-                normalizer = Normalizer(homophone_terms=LexiconDetector().homophone_terms())
+                normalizer = lexicon_normalizer()
                 self._normalize = lambda text: normalizer.normalize(text).text
         return self._normalize
 

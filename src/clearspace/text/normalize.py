@@ -5,7 +5,8 @@ Steps, in order (each keeps offsets):
 1. characters: NFKC (full-width to half-width), lower case, traditional to simplified,
    emoji stand-ins (``🐴`` to ``妈``), zero-width, bidi and control characters removed;
 2. confusable letters (Cyrillic/Greek look-alikes) inside Latin words;
-3. leetspeak digits and symbols between letters (``b1tch`` to ``bitch``);
+3. leetspeak digits and symbols between letters (``b1tch`` to ``bitch``), and a word masked at its edges
+   or with asterisks read back where it spells a Latin lexicon word (``1d10t``, ``st*pid``);
 4. separators stuffed inside words (``傻-逼``, ``傻 逼``, ``s.b``, ``f u c k``);
 5. runs of one character (three or more Latin letters become one, anything else two;
    digits and whitespace are left alone);
@@ -49,6 +50,10 @@ _RUN = re.compile(r"(.)\1\1(?<![\d\s]..)\1*", re.DOTALL)  # ([^\d\s])\1\1+
 _LEET = re.compile(r"[013457@$!](?<=[a-z].)(?=[a-z])")  # (?<=[a-z])[013457@$!](?=[a-z])
 _LEET_MAP = str.maketrans("013457@$!", "oieastasi")
 _HAS_CJK = re.compile(f"[{CJK}]")
+# a Latin word spelled with digits, symbols or an asterisk (1d10t, st*pid, 5h1t): the whole word, from its start
+_MASKED = re.compile(r"(?<![a-z0-9@$!*'])[a-z0-9@$!*]*?[013457@$!*][a-z0-9@$!*]*")
+_MASK_VOWELS = "aeiou"
+MAX_STARS = 2  # asterisks a masked word may hold (each one stands for a vowel): at most 25 spellings tried
 _LATIN = re.compile("[a-z]")
 _LETTERS = re.compile("[a-z]+")
 _DOTTED = re.compile(r"[a-z](?:[.\-_*·•]{1,3}[a-z])+")  # one word spelt letter by letter with marks between
@@ -111,6 +116,9 @@ class Normalizer:
 
     ``aliases`` and ``emoji`` are TSV files (defaults ship with the package);
     ``homophone_terms`` are Chinese lexicon terms whose homophones are rewritten to them;
+    ``masked_terms`` are Latin lexicon words a masked spelling is read back to when it spells one of them
+    (``1d10t`` to ``idiot``, ``st*pid`` to ``stupid``: a word with digits at its edges or an asterisk,
+    which the leetspeak step leaves alone since ``10am`` and ``a*b`` are not words to rewrite);
     ``t2s`` turns traditional into simplified Chinese (OpenCC by default).
     """
 
@@ -124,6 +132,7 @@ class Normalizer:
         emoji: str | Path | None = None,
         homophone_terms: Iterable[str] = (),
         homophone_exceptions: Iterable[str] = (),
+        masked_terms: Iterable[str] = (),
         pinyin: PinyinTable | None = None,
         t2s: Callable[[str], str] | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
@@ -133,6 +142,7 @@ class Normalizer:
         self.emoji = emoji
         self.homophone_terms = tuple(homophone_terms)
         self.homophone_exceptions = frozenset(homophone_exceptions)
+        self.masked_terms = frozenset(masked_terms)
         self.pinyin = pinyin
         self.t2s = t2s
         self.max_chars = max_chars
@@ -173,6 +183,8 @@ class Normalizer:
             cjk = not out.isascii() and _HAS_CJK.search(out) is not None
             if latin:
                 out = _one_to_one(out)
+                if self.masked_terms and _MASKED.search(out) is not None:
+                    out = _MASKED.sub(self._unmask, out)
             changed = False
             for gate, step in self.steps_[latin, cjk]:
                 if not gate(out):
@@ -204,6 +216,22 @@ class Normalizer:
         if latin and self.alias_gate_ is not None:
             steps.append((self.alias_gate_, partial(self._aliases, cjk=cjk)))
         return tuple(steps)
+
+    def _unmask(self, m: re.Match[str]) -> str:
+        """A masked word as the lexicon word it spells, letter for letter; else unchanged."""
+        word = m.group(0)
+        if len(word) < 4 or not any("a" <= ch <= "z" for ch in word):
+            return word
+        plain = word.translate(_LEET_MAP)
+        stars = plain.count("*")
+        if not stars:
+            return plain if plain in self.masked_terms else word
+        if stars > MAX_STARS:
+            return word
+        candidates = [plain]
+        for _ in range(stars):
+            candidates = [c.replace("*", v, 1) for c in candidates for v in _MASK_VOWELS]
+        return next((c for c in candidates if c in self.masked_terms), word)
 
     def _expand(self, m: re.Match[str]) -> str:
         return self.aliases_[m.group(0)]

@@ -22,6 +22,7 @@ Every adjusted signal keeps its detector's score in ``details["raw"]`` and says 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import exp, log
@@ -55,6 +56,24 @@ SELF_DOWN_P = 0.3  # the model's (shifted) probability above which words about t
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
 IDIOM_FACTOR, IDIOM_REASON = 0.5, "everyday idiom"
 EXCLAIM_REASON = "untargeted exclamation"
+# insulting adjectives that are as often said of a thing (stupid printer) as of a person, and the person nouns
+# after which they insult someone (stupid kid)
+THING_ADJECTIVES = frozenset({"stupid", "dumb", "idiotic", "moronic", "pathetic", "useless", "worthless", "lame",
+                              "brainless", "dumbest", "stupidest", "crappy", "trashy"})
+PERSON_NOUNS = frozenset((
+    "kid", "kids", "boy", "boys", "girl", "girls", "man", "men", "woman", "women", "guy", "guys", "dude",
+    "dudes", "person", "people", "child", "children", "lady", "ladies", "bloke", "blokes", "fool", "fools",
+    "brat", "brats", "kiddo", "mate", "bro", "sis", "son", "daughter", "mom", "dad", "mum", "father",
+    "mother", "husband", "wife", "parents", "family", "team", "player", "players", "fans", "fan", "ref",
+    "idiot", "moron", "cow", "pig", "dog", "bitch",
+))
+# words after the adjective that show it is said of whoever was named before (being this dumb and still posting)
+NOT_NOUNS = frozenset((
+    "and", "or", "but", "nor", "as", "to", "at", "in", "on", "of", "for", "with", "than", "that", "this",
+    "then", "enough", "af", "lol", "lmao", "really", "too", "so", "yet", "all", "you", "your", "him", "her",
+    "them", "the", "still", "just", "even", "ever",
+))
+_NEXT_WORD = re.compile(r"\s{1,3}([a-z][a-z'-]{2,})")
 HARM_CUE_MIN = 0.5  # a cue of harm this strong lets the harm head raise a text the verdict held back
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
 PRAISE_REASON = "praise"
@@ -215,6 +234,25 @@ def _harm_cue(an: Analysis) -> bool:
     return an.has(*HARM_CUES) and any(c.weight >= HARM_CUE_MIN for c in an.of_type(*HARM_CUES))
 
 
+def _insults_things(an: Analysis, weighed: Sequence[Signal]) -> bool:
+    """Whether every insulting word is an adjective said of a thing (stupid printer, what a useless week): the
+    word right after it is a plain word, no person the tables know and no other lexicon word."""
+    words = [s for s in weighed if s.kind == "lexicon.insult"]
+    if not words or any(s.kind in ("lexicon.slur", "lexicon.profanity") for s in weighed):
+        return False
+    people = {c.start for c in an.of_type(*PERSON_KINDS, "role")[:FEW]}
+    for sig in words:
+        for term in sig.details.get("terms", ())[:FEW]:
+            if term not in THING_ADJECTIVES:
+                return False
+        for start, end in sig.spans[:FEW]:
+            after = _NEXT_WORD.match(an.text, an.doc.to_normalized(start, end)[1] if an.doc else end)
+            if after is None or after.start(1) in people or after.group(1) in PERSON_NOUNS \
+                    or after.group(1) in NOT_NOUNS:
+                return False
+    return True
+
+
 def _swears(weighed: Sequence[Signal]) -> bool:
     """Whether the text swears without aiming it at anyone (fucking hell, shite): profanity the verdict found
     untargeted."""
@@ -361,10 +399,10 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     and the reason it was capped."""
     if st in PROTECTIVE:
         return min(p, PROTECTED_CAP), st
-    if not an.by_type:
-        return p, ""  # no cue at all: nothing to cap on
     if any_attack and any(s.score >= 0.5 for s in weighed if _is_attack(s)):
         return p, ""
+    if not an.by_type:  # no cue at all: nothing to cap on but swearing at nobody
+        return (p * EXCLAIM_FACTOR, EXCLAIM_REASON) if _swears(weighed) or _insults_things(an, weighed) else (p, "")
     words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur") and s.details.get("raw", 0) >= 0.3]
     # in a long text the model has other reasons than the negated word, unless it names nobody but the speaker
     short = len(an.text) <= SHORT_TEXT or not an.has("you", "third", "group")
@@ -384,7 +422,7 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     aimed = "you" in by_type or "third" in by_type or "group" in by_type
     if not aimed and ("selfdesc" in by_type or _describes_speaker(an)):
         return p * SELF_CAP_FACTOR, "about the speaker"
-    if not aimed and ("exclaim" in by_type or _swears(weighed)):
+    if not aimed and ("exclaim" in by_type or _swears(weighed) or _insults_things(an, weighed)):
         return p * EXCLAIM_FACTOR, EXCLAIM_REASON  # 卧槽, holy shit, absolute shite weather: swearing at nobody
     if "idiom" in by_type:
         return p * IDIOM_FACTOR, IDIOM_REASON  # hit me up when you land, 帅死了: the model reads the violent word
