@@ -125,6 +125,16 @@ CONSTRUCTIONS: dict[str, list[tuple[str, bool]]] = {
         ("you useless idiot", True),
         ("Imagine being this dumb and still posting. Embarrassing.", True),
     ],
+    "a word said of what a named owner made": [
+        ("Skyline Air's new baggage policy is a total joke, paid twice for one suitcase", False),
+        ("Hartwell Council's statement about the flooding is garbage and they know it", False),
+        ("Dana's face is a total joke", True),
+        ("you are a total joke", True),
+    ],
+    "the opposite of an insult negates it": [
+        ("Leaving at 31 doesn't make you a loser. That's the opposite of a loser.", False),
+        ("You are a loser and always will be", True),
+    ],
 }
 CASES = [(name, text, abusive) for name, cases in CONSTRUCTIONS.items() for text, abusive in cases]
 

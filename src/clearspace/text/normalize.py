@@ -50,8 +50,10 @@ _RUN = re.compile(r"(.)\1\1(?<![\d\s]..)\1*", re.DOTALL)  # ([^\d\s])\1\1+
 _LEET = re.compile(r"[013457@$!](?<=[a-z].)(?=[a-z])")  # (?<=[a-z])[013457@$!](?=[a-z])
 _LEET_MAP = str.maketrans("013457@$!", "oieastasi")
 _HAS_CJK = re.compile(f"[{CJK}]")
-# a Latin word spelled with digits, symbols or an asterisk (1d10t, st*pid, 5h1t): the whole word, from its start
-_MASKED = re.compile(r"(?<![a-z0-9@$!*'])[a-z0-9@$!*]*?[013457@$!*][a-z0-9@$!*]*")
+# a Latin word spelled with digits or an asterisk (1d10t, st*pid, 5h1t): the whole word, from its start; the gate
+# (a digit or asterisk next to a letter) keeps the word-by-word pass off the few texts without one
+_MASKED_GATE = re.compile(r"[013457*](?:(?<=[a-z].)|(?=[a-z]))")
+_MASKED = re.compile(r"(?<![a-z0-9*'])[a-z0-9*]*?[013457*][a-z0-9*]*")
 _MASK_VOWELS = "aeiou"
 MAX_STARS = 2  # asterisks a masked word may hold (each one stands for a vowel): at most 25 spellings tried
 _LATIN = re.compile("[a-z]")
@@ -183,8 +185,6 @@ class Normalizer:
             cjk = not out.isascii() and _HAS_CJK.search(out) is not None
             if latin:
                 out = _one_to_one(out)
-                if self.masked_terms and _MASKED.search(out) is not None:
-                    out = _MASKED.sub(self._unmask, out)
             changed = False
             for gate, step in self.steps_[latin, cjk]:
                 if not gate(out):
@@ -198,6 +198,8 @@ class Normalizer:
                 break  # nothing changed since cjk was computed (one-to-one steps keep CJK as is)
         else:
             cjk = _HAS_CJK.search(out) is not None
+        if latin and self.masked_terms and _MASKED_GATE.search(out) is not None:  # once: the passes make none
+            out = _MASKED.sub(self._unmask, out)
         if self.homophones_ is not None and cjk:
             out = self.homophones_.rewrite(out)
         if omap is None:

@@ -74,6 +74,18 @@ NOT_NOUNS = frozenset((
     "them", "the", "still", "just", "even", "ever",
 ))
 _NEXT_WORD = re.compile(r"\s{1,3}([a-z][a-z'-]{2,})")
+THING_REASON, THING_REACH = "said of a thing", 60
+# an owner's thing as the subject of the word: X's [up to three words] thing [on/about/for ...] is (a|pure ...)
+_OWNED_THING = re.compile(r"(?:^|[\s,.!?;:])((?:[a-z][\w-]*)(?: [a-z][\w-]*){0,1})'s(?: [\w-]+){0,3}? ([a-z]+)"
+                          r"(?: (?:on|about|for|of|to|in|after) [\w' -]{1,30}?)? (?:is|are|was|were)"
+                          r"(?: (?:a|an|pure|total|absolute|complete|utter|just|such a|so|literally|honestly))*"
+                          r"(?: [a-z]{1,12})?\s*$")
+# what of a person is the person (Sarah's face is trash) and owners who are people to the tables
+PERSONAL_THINGS = frozenset((
+    "face", "body", "voice", "hair", "teeth", "nose", "looks", "weight", "skin", "kid", "kids", "son", "daughter",
+    "wife", "husband", "mom", "mum", "dad", "mother", "father", "family", "brain", "personality", "character",
+))
+PERSON_OWNERS = frozenset(("he", "she", "his", "her", "your", "you", "my", "their", "our", "this", "that", "the"))
 HARM_CUE_MIN = 0.5  # a cue of harm this strong lets the harm head raise a text the verdict held back
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
 PRAISE_REASON = "praise"
@@ -173,7 +185,8 @@ def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], dete
         abuse, why = _with_harm_head(abuse, harm, attack, why, an)
         if abuse >= 0.5 and st == "neutral":
             st = "attacking"  # the head found an attack no word gave away: the speaker is the one attacking
-    if st == "attacking" and abuse < 0.5 and "conduct" in an.by_type and an.weight("conduct") >= CONDUCT_MIN:
+    if abuse < 0.5 and (why == CONDUCT_REASON and st in ("attacking", "neutral") or st == "attacking" and (
+            "conduct" in an.by_type and an.weight("conduct") >= CONDUCT_MIN)):
         st = "criticizing"
     target = _target(an, strongest, attacks, abuse)
     category = _category(strongest, attack, p, target) if abuse >= 0.5 else ""
@@ -294,6 +307,9 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
             if not why:
                 why = IDIOM_REASON  # the lexicon's "shoot you" in "I'll shoot you an email"
             continue
+        if sig.kind == "lexicon.insult" and _judges_a_thing(an, start):
+            best, why = max(best, raw * PROTECTED_FACTOR), why or THING_REASON
+            continue  # Bumble's new update is trash: the word judges what a company made, not a person
         target = an.target_of_span(start, end)
         if an.person_near(start, end) is None:
             if _condemns(an, start, end):
@@ -335,6 +351,16 @@ def _owned_elsewhere(an: Analysis, start: int, end: int) -> bool:
             return True
         pos = text.find(word, pos + 1)
     return False
+
+
+def _judges_a_thing(an: Analysis, start: int) -> bool:
+    """Whether the word at ``start`` is said of something a named owner made or said, the clause's subject
+    (DoorDash's new tip display is a clown show, Metro Transit's statement on the crash is pure garbage); not of
+    a part of a person (Sarah's face is trash)."""
+    lo, _ = an.clause_of(start)
+    found = _OWNED_THING.search(an.text, max(lo, start - THING_REACH), start)
+    return found is not None and found.group(2) not in PERSONAL_THINGS and PERSON_OWNERS.isdisjoint(
+        found.group(1).split())
 
 
 def _condemns(an: Analysis, start: int, end: int) -> bool:
@@ -407,6 +433,8 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     # in a long text the model has other reasons than the negated word, unless it names nobody but the speaker
     short = len(an.text) <= SHORT_TEXT or not an.has("you", "third", "group")
     denied = _denied_predicates(an)  # 外地人不是什么蝗虫: a dehumanising word denied
+    if words and all(s.details.get("weighed") == THING_REASON for s in words):
+        return min(p, CONDUCT_CAP), CONDUCT_REASON  # DoorDash's new tip display is a clown show
     if (words or denied) and short:
         reasons = {str(s.details.get("weighed")) for s in words} | denied
         if reasons <= {"negated", "self", "in-group"} and (
