@@ -135,6 +135,23 @@ CONSTRUCTIONS: dict[str, list[tuple[str, bool]]] = {
         ("Leaving at 31 doesn't make you a loser. That's the opposite of a loser.", False),
         ("You are a loser and always will be", True),
     ],
+    "the person a demonstrative points at": [
+        ("那个骗子收了钱就拉黑我，大家小心", True),
+        ("我这个笨蛋又把钥匙锁在屋里了", False),
+    ],
+    "a stereotype named as a joke is talk about it": [
+        ("上海人咋了？小气的段子能不能别再讲了，我同事就很大方", False),
+        ("上海人都小气", True),
+    ],
+    "the speaker's own advice after talk about abuse": [
+        ("被说两句就受不了的话，建议直接去跳楼算了", True),
+        ("Telling someone to go jump off a bridge is never acceptable, no matter what they did", False),
+    ],
+    "Cantonese negators and Mandarin intent": [
+        ("阿妹你唔系蠢，系佢哋呃你", False),
+        ("等我回去，非把那个造谣的扇几十个耳光不可", True),
+        ("你真该喝瓶百草枯，喝完就清净了", True),
+    ],
 }
 CASES = [(name, text, abusive) for name, cases in CONSTRUCTIONS.items() for text, abusive in cases]
 

@@ -45,7 +45,7 @@ _OWNER_AFTER = re.compile(r"(?: [a-z-]{1,20}){0,2}'s\b")
 # a subject and its verb right after a negator (of course not she is dumb): the negator ended a clause of its own
 _NEW_SUBJECT = re.compile(r"[\s,.!]{0,3}(?:she|he|they|it|you)(?:'s|'re|\s{1,2}(?:is|are|was|were))\b")
 _SPEECH_NOUN = re.compile(r"['\"’”]?\s{1,3}(?:talk|rhetoric|language|narrative|tropes?|jokes?|comments?|nonsense|"
-                          r"insults?|slurs?|stereotypes?)\b|['\"’”」]?(?:之类的|这种|这类)?(?:说法|言论|字眼|称呼|梗|论调)|"
+                          r"insults?|slurs?|stereotypes?)\b|['\"’”」]?(?:之类的|这种|这类)?的?(?:说法|言论|字眼|称呼|梗|论调|段子|笑话|谣言)|"
                           r"['\"’”」]?(?:这个|这种|这类)(?:词|字)|"
                           r"是(?:违法|犯罪)")
 _PROHIBITED_ACT = re.compile(r" (?:be|act|get|go|play|sit|hang|stand|talk to|listen to) ")

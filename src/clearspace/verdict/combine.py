@@ -74,6 +74,8 @@ NOT_NOUNS = frozenset((
     "them", "the", "still", "just", "even", "ever",
 ))
 _NEXT_WORD = re.compile(r"\s{1,3}([a-z][a-z'-]{2,})")
+# a demonstrative right before a word for a person, not 我这个猪脑子 (the speaker's own)
+_POINTED_AT = re.compile(r"(?<![我你])(?:这个|那个|这位|那位|这|那)$")
 THING_REASON, THING_REACH = "said of a thing", 60
 # an owner's thing as the subject of the word: X's [up to three words] thing [on/about/for ...] is (a|pure ...)
 _OWNED_THING = re.compile(r"(?:^|[\s,.!?;:])((?:[a-z][\w-]*)(?: [a-z][\w-]*){0,1})'s(?: [\w-]+){0,3}? ([a-z]+)"
@@ -311,6 +313,8 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
             best, why = max(best, raw * PROTECTED_FACTOR), why or THING_REASON
             continue  # Bumble's new update is trash: the word judges what a company made, not a person
         target = an.target_of_span(start, end)
+        if target in ("self", "none") and _POINTED_AT.search(an.text[max(0, start - 3):start]):
+            target = "third_person"  # 这个狗东西收了定金就拉黑我: the word is the person pointed at, not 我
         if an.person_near(start, end) is None:
             if _condemns(an, start, end):
                 best, why = max(best, raw * PROTECTED_FACTOR), why or CONDEMNED

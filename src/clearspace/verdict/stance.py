@@ -21,6 +21,7 @@ from clearspace.verdict.analysis import Analysis
 
 PROTECTIVE = frozenset({"quoting_to_condemn", "reporting", "defending"})
 REPORT_MIN = 1.0
+WISH_APART = 4  # characters between talk about abuse and a wish that is the speaker's own
 STANCE_CUES = ("meta", "condemn", "report", "bias", "support", "neg")  # without any, a text only attacks or not
 SUPPORT_MIN = 1.0
 THOSE_WHO = ("的人", "的那些人", "的这些人")  # after what people say: the people who say it
@@ -62,7 +63,12 @@ def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> boo
         if quoted_words(an, start, end) or _said_by_others(an, start, end):
             continue
         lo, _ = an.clause_of(start)
-        if not any(lo <= c.start and c.end <= start for c in an.of_type("meta")):
+        # 被骂两句就受不了的话建议直接上天台跳楼: advice of the speaker's own (直接, you should) well after the
+        # talk, not the advice the talk reports (telling someone to go die)
+        wishes = an.of_type("wish")
+        if not any(lo <= c.start and c.end <= start
+                   and not any(c.end + WISH_APART <= w.start <= start for w in wishes)
+                   for c in an.of_type("meta")):
             return False
     return True
 
