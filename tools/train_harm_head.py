@@ -34,7 +34,9 @@ SEED = 11
 # 3,000 before the fifth; with the fifth batch 3,000 cost COLD 0.009 and OLID 0.012 against 6,000, which
 # cost the development suite 1-2 cases per language (MODEL_CARD.md, round 8)
 DATASET_SAMPLE = 6000
-DATASET_WEIGHT = 0.3
+# 0.3 until round 12; the eighth batch (the read functional suites) added 39% more hand-written weight, and
+# 0.42 keeps real posts' share as it was: at 0.3 OLID fell 0.011 and COLD 0.002 for one more unread suite case
+DATASET_WEIGHT = 0.42
 NGRAM_C = 16.0  # 5-fold accuracy on the hand-written sentences: 0.763 at C=1, 0.819 at 4, 0.828 at 16
 
 

@@ -277,10 +277,11 @@ def _swears(weighed: Sequence[Signal]) -> bool:
 def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an: Analysis
                     ) -> tuple[float, str]:
     """Weigh in the harm head: it can raise a text no word gave away (a threat that never says "kill")
-    and lower one the model flagged on its own words alone; a detector's finding stands."""
+    and lower one the model flagged on its own words alone; a detector's finding stands, and so does a word
+    aimed at someone that the model read the same way (u are a burden to everyone here)."""
     if abuse < 0.5 <= harm.p - harm.margin and not _about_speaker_only(an) and not _head_held_back(an, why):
         return max(abuse, harm.p - harm.margin), "the harm head"
-    if abuse >= 0.5 and attack < 0.5 and harm.p < harm.clear:
+    if abuse >= 0.5 and attack < ATTACK_MIN and harm.p < harm.clear:
         return min(abuse, 0.5 - (harm.clear - harm.p)), "the harm head"
     return abuse, why
 
