@@ -128,6 +128,7 @@ CONSTRUCTIONS: dict[str, list[tuple[str, bool]]] = {
     "a word said of what a named owner made": [
         ("Skyline Air's new baggage policy is a total joke, paid twice for one suitcase", False),
         ("Hartwell Council's statement about the flooding is garbage and they know it", False),
+        ("Pinecrest Bank's new app is a clown show", False),  # a text with no other cue
         ("Dana's face is a total joke", True),
         ("you are a total joke", True),
     ],

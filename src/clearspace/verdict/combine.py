@@ -432,14 +432,14 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
         return min(p, PROTECTED_CAP), st
     if any_attack and any(s.score >= 0.5 for s in weighed if _is_attack(s)):
         return p, ""
+    words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur") and s.details.get("raw", 0) >= 0.3]
+    if words and all(s.details.get("weighed") == THING_REASON for s in words):
+        return min(p, CONDUCT_CAP), CONDUCT_REASON  # DoorDash's new tip display is a clown show
     if not an.by_type:  # no cue at all: nothing to cap on but swearing at nobody
         return (p * EXCLAIM_FACTOR, EXCLAIM_REASON) if _swears(weighed) or _insults_things(an, weighed) else (p, "")
-    words = [s for s in weighed if s.kind in ("lexicon.insult", "lexicon.slur") and s.details.get("raw", 0) >= 0.3]
     # in a long text the model has other reasons than the negated word, unless it names nobody but the speaker
     short = len(an.text) <= SHORT_TEXT or not an.has("you", "third", "group")
     denied = _denied_predicates(an)  # 外地人不是什么蝗虫: a dehumanising word denied
-    if words and all(s.details.get("weighed") == THING_REASON for s in words):
-        return min(p, CONDUCT_CAP), CONDUCT_REASON  # DoorDash's new tip display is a clown show
     if (words or denied) and short:
         reasons = {str(s.details.get("weighed")) for s in words} | denied
         if reasons <= {"negated", "self", "in-group"} and (
