@@ -28,7 +28,10 @@ THOSE_WHO = ("的人", "的那些人", "的这些人")  # after what people say:
 SAYING = ("说", "骂", "叫", "讲")
 # a clause that opens with someone saying something (有人在群里说…)
 _SOMEONE_SAID = re.compile(r"\s{0,2}(?:还)?有人[^，,。！？!?；;“”\"]{0,10}?(?:说|骂|喊|讲|称|留言|评论)")
-CLOSING_QUOTES = frozenset("”」』’\"'")
+# after a closing quote: who said it (," the airline said / " she wrote / ", according to police)
+_ATTRIBUTION = re.compile(r"[\"”’']?\s{0,2}[,，]?\s{0,2}(?:(?:[a-z][\w'’-]*\s+){1,4}?"
+                          r"(?:said|says|wrote|writes|told|added|claimed|alleged|recalled|testified|posted|tweeted)\b"
+                          r"|according to\b)")
 UNQUOTED_CUES = 16  # cues looked at to tell the speaker's own words from quotes: bounds the work on hostile text
 
 
@@ -54,7 +57,7 @@ def stance(an: Analysis, attacks: Sequence[tuple[Span, str]], harmful: bool) -> 
 
 def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
     """Every attack is quoted or reported speech, and the text objects to it or reports receiving it."""
-    objects = an.has("condemn", "meta", "neg", "report", "support", "bias")  # 等地域歧视言论: naming it objects
+    objects = an.has("condemn", "meta", "neg", "report", "support", "bias") or _attributed(an, attacks)
     if not objects and not (attacks and all(_said_by_others(an, *span) for span, _ in attacks)):
         return False
     if not attacks:  # only the model objects: quoted words with speech about them and an objection
@@ -80,8 +83,20 @@ def _said_by_others(an: Analysis, start: int, end: int) -> bool:
     lo, _ = an.clause_of(start)
     if _SOMEONE_SAID.match(an.text, lo, start):
         return True
-    after = end + 1 if an.text[end:end + 1] in CLOSING_QUOTES else end  # 说“河南人就是一群老鼠”的人
-    return any(an.text.startswith(tail, after) for tail in THOSE_WHO) and any(v in an.text[lo:start] for v in SAYING)
+    closing = next((q_end for q_start, q_end in an.quotes if q_start <= start and end <= q_end), -1)
+    after = closing + 1 if closing >= 0 else end  # 说“河南人就是一群老鼠”的人
+    # 那个说“河南人开车都跟牲口一样”的，先看看你自己: quoted words with 的 after them name the one who said them
+    tails = THOSE_WHO + ("的",) if closing >= 0 else THOSE_WHO
+    return any(an.text.startswith(tail, after) for tail in tails) and any(v in an.text[lo:start] for v in SAYING)
+
+
+def _attributed(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
+    """Whether every attack is quoted and a quote is attributed to someone right after it (told a crew member
+    to "go kill yourself," the airline said / "..." she wrote): reported speech, not the speaker's own."""
+    if not attacks or not all(quoted_words(an, *span) for span, _ in attacks):
+        return False
+    text = an.text
+    return any(_ATTRIBUTION.match(text, end) for _, end in an.quotes)
 
 
 def quoted_words(an: Analysis, start: int, end: int) -> bool:

@@ -1,0 +1,43 @@
+"""Constructions the round-13 fresh suites showed the verdict getting wrong, both ways.
+
+Each harmless text has an attack beside it that uses the same words, so that a rule that only makes
+texts pass would fail here. The texts are written for these tests, not taken from any suite or dataset.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clearspace.engine import Engine
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        # a quote attributed right after it (," the airline said): reported speech, not the speaker's own
+        ('A fan was banned from the stadium after telling a steward to "go kill yourself," the club said.', False),
+        ('"You should just go die," he wrote under her post, according to the complaint.', False),
+        # the same words as the speaker's own, and a quote that nobody is said to have said
+        ("The steward should go kill yourself, honestly. Go die.", True),
+        ('Go kill yourself. "Customer service" my ass, you said nothing useful.', True),
+        # a quote named as a threat or a slur
+        ('"I know where you live, it\'s on your profile" is a threat, plain and simple. Report it.', False),
+        ("I know where you live, it's on your profile. Think about that.", True),
+    ],
+)
+def test_attributed_and_named_quotes(engine: Engine, text: str, abusive: bool) -> None:
+    r = engine.score(text)
+    assert r.abusive is abusive, (text, r.abusive, r.target, r.stance)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        # 那个说“…”的: the quoted words name the one who said them
+        ("那个说“东北人都跟牲口一样”的，先管好你自己吧", False),
+        ("东北人都跟牲口一样，先管好你自己吧", True),
+    ],
+)
+def test_quoted_words_named_by_de_are_someone_elses(engine: Engine, text: str, abusive: bool) -> None:
+    r = engine.score(text)
+    assert r.abusive is abusive, (text, r.abusive, r.target, r.stance)
