@@ -41,3 +41,23 @@ def test_attributed_and_named_quotes(engine: Engine, text: str, abusive: bool) -
 def test_quoted_words_named_by_de_are_someone_elses(engine: Engine, text: str, abusive: bool) -> None:
     r = engine.score(text)
     assert r.abusive is abusive, (text, r.abusive, r.target, r.stance)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        # "no" before a slur and a verb keeps people out; before an insult it still denies the word
+        ("No tranny is getting a bridesmaid dress from my shop.", True),
+        ("No idiot is going to fall for that one.", False),
+        ("you're no idiot, you did fine", False),
+        # an identity word as the first half of a business compound is its members' description
+        ("Dyke-owned bakery here, come get your cupcakes", False),
+        ("that dyke runs the bakery, boycott it", True),
+        # reported and urged speech in a news report
+        ("The chef told reporters that commenters urged him to 'drink bleach' after the opening.", False),
+        ("drink bleach, telling you now", True),
+    ],
+)
+def test_excluding_people_compounds_and_reports(engine: Engine, text: str, abusive: bool) -> None:
+    r = engine.score(text)
+    assert r.abusive is abusive, (text, r.abusive, r.target, r.stance)

@@ -34,6 +34,9 @@ PROHIBITIVE_ZH = frozenset({"别", "不要", "不许"})  # negators that forbid 
 PROHIBITIVE_EN = frozenset({"don't", "dont", "do not"})
 _SPEECH_AFTER = re.compile(r"\s{0,3}(?:再)?(?:叫|说|骂|喊|称|call|say|tell)")  # 别叫他…, 不要再说…, don't call her…
 _WORD_AT = re.compile(r"[a-z'-]+")
+# after "no <word>": a verb, so "no" quantifies over people (no tranny is getting a dress here, no fag will)
+_VERB_AFTER = re.compile(r"\s{1,2}(?:is|are|was|will|would|should|shall|can|could|gets?|getting|allowed|welcome|"
+                         r"deserves?|belongs?|needs?|ever|touches|sets? foot|comes?|coming)\b")
 _WORD_BEFORE = re.compile(r"([a-z'-]+)\s{1,2}$")
 # words before "as a" that introduce the speaker's role (speaking as a nurse, and as a dad); any other word
 # makes it a simile (dumb as a rock)
@@ -149,8 +152,9 @@ class Analysis:
         """Whether ``[start, end)`` lies inside quotation marks."""
         return any(qs <= start and end <= qe for qs, qe in self.quotes)
 
-    def negated(self, start: int, reach: int | None = None) -> bool:
-        """Whether a negator ends shortly before ``start`` in the same clause."""
+    def negated(self, start: int, reach: int | None = None, people: bool = False) -> bool:
+        """Whether a negator ends shortly before ``start`` in the same clause; ``people``: the word names
+        people by who they are (a slur), so "no" before it and a verb keeps them out instead."""
         negators = self.by_type.get("neg")
         if not negators:
             return False
@@ -162,19 +166,22 @@ class Analysis:
         return any(
             lo <= c.start and c.end <= start and start - c.end <= reach
             and not any(r.start <= c.start and c.end <= r.end and r.end - r.start > c.end - c.start for r in shells)
-            and not self._prohibits(c, start) and not self._excludes(c, start)
+            and not self._prohibits(c, start) and not self._excludes(c, start, people)
             and "的" not in self.text[c.end:start]  # 没素质的蠢货, 五音不全的丑八怪: it negates the attribute
             and _NEW_SUBJECT.match(self.text, c.end, start) is None  # of course not, she is dumb
             for c in negators
         )
 
-    def _excludes(self, negator: Cue, start: int) -> bool:
-        """Whether "no" right before a plural keeps people out (no dykes in our changing room, no immigrants
-        here) rather than denying a word (you're no idiot)."""
+    def _excludes(self, negator: Cue, start: int, people: bool) -> bool:
+        """Whether "no" right before a plural, or before a word and a verb, keeps people out (no dykes in our
+        changing room, no immigrants here, no tranny is getting a dress) rather than denying a word (you're no
+        idiot)."""
         if self.text[negator.start:negator.end] != "no" or not 0 < start - negator.end <= 1:
             return False
         word = _WORD_AT.match(self.text, start)
-        return word is not None and word.group().endswith("s")
+        if word is None:
+            return False
+        return word.group().endswith("s") or people and _VERB_AFTER.match(self.text, word.end()) is not None
 
     def _prohibits(self, negator: Cue, start: int) -> bool:
         """Whether ``negator`` forbids an act rather than denying a word (别在这恶心人, 别跟那个瘸子一组, don't

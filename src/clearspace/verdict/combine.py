@@ -74,6 +74,9 @@ NOT_NOUNS = frozenset((
     "them", "the", "still", "just", "even", "ever",
 ))
 _NEXT_WORD = re.compile(r"\s{1,3}([a-z][a-z'-]{2,})")
+# an identity word as the first half of a business or community compound (dyke-owned bakery, queer-run café):
+# a description its members give, not a slur aimed at anyone
+_OWNED_COMPOUND = re.compile(r"-(?:owned|run|led|founded|operated|friendly)\b")
 # a demonstrative right before a word for a person, not 我这个猪脑子 (the speaker's own)
 _POINTED_AT = re.compile(r"(?<![我你])(?:这个|那个|这位|那位|这|那)$")
 THING_REASON, THING_REACH = "said of a thing", 60
@@ -383,13 +386,14 @@ def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, targe
     if an.named_as_speech(end):
         return raw * PROTECTED_FACTOR, MENTIONED  # drop the vermin talk, “废物”这种说法
     if kind == "lexicon.slur":
-        if an.negated(start, reach=3):
+        if an.negated(start, reach=3, people=True):
             return raw * NEGATED_FACTOR, "negated"
         own = _owned(an, start) or _owned_elsewhere(an, start, end)
         lo, hi = an.sentence_of(start)
         member = any(lo <= c.start and c.end <= hi for c in an.of_type("ingroup"))
         named = any(c.start <= start and end <= c.end for c in an.of_type("ingroup"))  # the dyke march
-        if own or named or (member and not _clause_has(an, start, "you")) or self_named(an.text, start, end):
+        if own or named or (member and not _clause_has(an, start, "you")) or self_named(an.text, start, end) \
+                or _OWNED_COMPOUND.match(an.text, end):
             return raw * SELF_FACTOR, "in-group"  # a reclaimed word (dyke march, my niggas, 我们基佬)
     elif an.negated(start):
         return raw * NEGATED_FACTOR, "negated"
