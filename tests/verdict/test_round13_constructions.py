@@ -61,3 +61,23 @@ def test_quoted_words_named_by_de_are_someone_elses(engine: Engine, text: str, a
 def test_excluding_people_compounds_and_reports(engine: Engine, text: str, abusive: bool) -> None:
     r = engine.score(text)
     assert r.abusive is abusive, (text, r.abusive, r.target, r.stance)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        # a sentence that opens with what the speaker is among; "as the" as a verb's complement still attacks
+        ("As one of the two dykes in this choir, I'm claiming the alto solo.", False),
+        ("As the office's resident fag I have been put in charge of the party playlist", False),
+        ("treat them as the faggots they are", True),
+        # "X and I are two dykes": the speaker among the word's group
+        ("My girlfriend and I are just two dykes trying to assemble a wardrobe.", False),
+        # an identity word naming a community's event; the same word before a verb or a place still attacks
+        ("Dyke trivia night is back on Friday, bring your smartest friends", False),
+        ("you are one of the faggots ruining this league", True),
+        ("that fag at the party last night was annoying as hell", True),
+    ],
+)
+def test_members_naming_themselves_and_their_events(engine: Engine, text: str, abusive: bool) -> None:
+    r = engine.score(text)
+    assert r.abusive is abusive, (text, r.abusive, r.target, r.stance)

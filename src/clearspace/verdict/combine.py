@@ -77,6 +77,12 @@ _NEXT_WORD = re.compile(r"\s{1,3}([a-z][a-z'-]{2,})")
 # an identity word as the first half of a business or community compound (dyke-owned bakery, queer-run café):
 # a description its members give, not a slur aimed at anyone
 _OWNED_COMPOUND = re.compile(r"-(?:owned|run|led|founded|operated|friendly)\b")
+# an identity word naming a community's event or meeting place (dyke night, queer book club, dyke drivers meetup)
+_EVENT_AFTER = re.compile(r"s?(?:\s{1,2}(?!(?:a|an|the|at|in|on|of|to|for|with|from|by|and|or|is|are|was|were|"
+                          r"this|that|these|those|my|your|his|her|our|their|last|next|every)\b)[a-z]+(?<!ing)(?<!ed)){0,2}?"
+                          r"\s{1,2}(?:night|nights|meetup|meet-up|meetups|march|brunch|party|"
+                          r"social|mixer|potluck|hangout|choir|league|collective|book club|study hall|open mic|"
+                          r"support group|prom|lineup|line-up)\b")
 # a demonstrative right before a word for a person, not 我这个猪脑子 (the speaker's own)
 _POINTED_AT = re.compile(r"(?<![我你])(?:这个|那个|这位|那位|这|那)$")
 THING_REASON, THING_REACH = "said of a thing", 60
@@ -393,7 +399,7 @@ def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, targe
         member = any(lo <= c.start and c.end <= hi for c in an.of_type("ingroup"))
         named = any(c.start <= start and end <= c.end for c in an.of_type("ingroup"))  # the dyke march
         if own or named or (member and not _clause_has(an, start, "you")) or self_named(an.text, start, end) \
-                or _OWNED_COMPOUND.match(an.text, end):
+                or _OWNED_COMPOUND.match(an.text, end) or (_EVENT_AFTER.match(an.text, end) and not an.negated(start)):
             return raw * SELF_FACTOR, "in-group"  # a reclaimed word (dyke march, my niggas, 我们基佬)
     elif an.negated(start):
         return raw * NEGATED_FACTOR, "negated"

@@ -37,13 +37,17 @@ with by to from about for at on in hate hates despise want need ban kick
 """)
 COLLECTIVE = _words("bunch couple bit lot one pair group pack gang team squad crew")
 VERB_ENDINGS = ("ing", "ed", "n't")
-_COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|us|as an?|fellow|growing up(?: as)?)\s+"
+_COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|and i are|us|as an?|fellow|growing up(?: as)?)\s+"
                      r"((?:[\w'-]+\s+){0,8})$")
+# a sentence that opens with what the speaker is among (As one of the three fags in this choir, As the family's
+# resident dyke): "as the" elsewhere is often a verb's complement (treat them as the animals they are)
+_AS_ONE = re.compile(r"(?:^|[.!?]\s{1,3})as\s{1,3}(?:one\s{1,3}of\s{1,3}(?:the|us|our|my)?|the)\s{1,3}"
+                     r"((?:[\w'-]+\s{1,3}){0,5})$")
 # 我就是个娘炮, 我们这些死肥宅: the speaker right before the word, with at most a copula and a measure word
 _COPULA_ZH = re.compile(r"(?:我|我们|咱们|(?:^|(?<=[，,。！？!?；;：:\s]))本人?)(?:就|也|真|本来就|确实)?(?:是|算)?"
                         r"(?:个|一个|一名|这种|这些|这群)?$")  # 本人 after someone named (CEO本人) is that person
 # 本菜狗今天又坑了队友: a clause that opens with 本 and the word is the speaker calling themselves by it
-GROUP_COPULAS = frozenset({"we're", "we are", "us", "fellow", "as a", "as an"})
+GROUP_COPULAS = frozenset({"we're", "we are", "and i are", "us", "fellow", "as a", "as an"})
 # a post that opens with what the speaker is, the subject left out ("just a fat girl who ran her first 5k")
 _INTRO = re.compile(r"\s{0,3}just\s{1,3}an?\s{1,3}((?:[\w'-]+\s{1,3}){0,4})$")  # not "only a retard would"
 _MYSELF = re.compile(r"\s{0,3}(?:myself|ourselves)\b")
@@ -59,6 +63,10 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
         between = found.group(2).split()
         if len(between) <= MAX_BETWEEN and _describes(between):
             return True
+    opening = _AS_ONE.search(before)
+    if opening is not None and (opening.start() > 0 or start <= REACH) and not group_only \
+            and _describes(opening.group(1).split()):
+        return True
     if not before.isascii() and _COPULA_ZH.search(before):
         return not group_only or not before.endswith(("我是个", "我就是个", "我是一个"))
     if group_only:
@@ -80,6 +88,8 @@ def _describes(words: list[str]) -> bool:
             if w == "of" and (i == 0 or words[i - 1] not in COLLECTIVE):
                 return False
             continue
+        if w.endswith("'s") and w[:-2].isalpha():
+            continue  # the family's resident, the team's token
         if w in APART or not w.isalpha() or w.endswith(VERB_ENDINGS):
             return False
     return True
