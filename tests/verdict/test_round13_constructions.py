@@ -81,3 +81,19 @@ def test_excluding_people_compounds_and_reports(engine: Engine, text: str, abusi
 def test_members_naming_themselves_and_their_events(engine: Engine, text: str, abusive: bool) -> None:
     r = engine.score(text)
     assert r.abusive is abusive, (text, r.abusive, r.target, r.stance)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        # 作为一个X, X一枚, X俱乐部: the speaker or the speaker's community; the same word at someone still attacks
+        ("作为一个死肥宅，今天终于一个人去看了场电影", False),
+        ("屌丝一枚，攒了两年钱终于换了台新电脑", False),
+        ("你就是屌丝一枚，别装了", True),
+        ("死肥宅俱乐部今晚开黑，来的扣1", False),
+        ("你这个死肥宅离我远点", True),
+    ],
+)
+def test_chinese_speakers_naming_themselves(engine: Engine, text: str, abusive: bool) -> None:
+    r = engine.score(text)
+    assert r.abusive is abusive, (text, r.abusive, r.target, r.stance)

@@ -43,14 +43,21 @@ _COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|and i are|us|as an?
 # resident dyke): "as the" elsewhere is often a verb's complement (treat them as the animals they are)
 _AS_ONE = re.compile(r"(?:^|[.!?]\s{1,3})as\s{1,3}(?:one\s{1,3}of\s{1,3}(?:the|us|our|my)?|the)\s{1,3}"
                      r"((?:[\w'-]+\s{1,3}){0,5})$")
-# 我就是个娘炮, 我们这些死肥宅: the speaker right before the word, with at most a copula and a measure word
-_COPULA_ZH = re.compile(r"(?:我|我们|咱们|(?:^|(?<=[，,。！？!?；;：:\s]))本人?)(?:就|也|真|本来就|确实)?(?:是|算)?"
-                        r"(?:个|一个|一名|这种|这些|这群)?$")  # 本人 after someone named (CEO本人) is that person
+# 我就是个娘炮, 我们这些死肥宅, 作为一个死肥宅: the speaker right before the word, with at most a copula and a
+# measure word; 本人 after someone named (CEO本人) is that person
+_COPULA_ZH = re.compile(r"(?:我|我们|咱们|作为|身为|(?:^|(?<=[，,。！？!?；;：:\s]))本人?)"
+                        r"(?:就|也|真|本来就|确实)?(?:是|算)?(?:个|一个|一名|这种|这些|这群)?$")
 # 本菜狗今天又坑了队友: a clause that opens with 本 and the word is the speaker calling themselves by it
 GROUP_COPULAS = frozenset({"we're", "we are", "and i are", "us", "fellow", "as a", "as an"})
 # a post that opens with what the speaker is, the subject left out ("just a fat girl who ran her first 5k")
 _INTRO = re.compile(r"\s{0,3}just\s{1,3}an?\s{1,3}((?:[\w'-]+\s{1,3}){0,4})$")  # not "only a retard would"
 _MYSELF = re.compile(r"\s{0,3}(?:myself|ourselves)\b")
+# 屌丝一枚: "one X (, that's me)", the speaker introducing themselves, unless someone else is named before it
+_ONE_OF = "一枚"
+_OTHERS_ZH = ("你", "他", "她", "这", "那")
+# 穷逼猫奴互助群, 瘸子俱乐部: the word naming its members' own community
+_COMMUNITY_ZH = re.compile(r"[\u4e00-\u9fff]{0,2}?"
+                           r"(?:互助群|交流群|互助会|联盟|俱乐部|之家|协会|小分队|大本营|聚会|茶话会)")
 INDEFINITE = ("a", "an")
 
 
@@ -69,6 +76,11 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
         return True
     if not before.isascii() and _COPULA_ZH.search(before):
         return not group_only or not before.endswith(("我是个", "我就是个", "我是一个"))
+    if _COMMUNITY_ZH.match(text, end):
+        return True  # 穷逼猫奴互助群: a community named by its members' word
+    if text.startswith(_ONE_OF, end) and not group_only \
+            and not any(w in _clause_before(text, start) for w in _OTHERS_ZH):
+        return True  # 屌丝一枚，攒了三年终于提了车
     if group_only:
         return False
     intro = _INTRO.match(text[:start]) if start <= REACH else None
@@ -103,3 +115,9 @@ def _is_described(text: str, start: int) -> bool:
         if words[i] in INDEFINITE:
             return all(w in DESCRIBING for w in words[i + 1:])
     return False
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The text of the clause before ``start`` (back to the last punctuation mark)."""
+    lo = max(text.rfind(p, 0, start) for p in "，,。！？!?；;：:\n")
+    return text[lo + 1:start]
