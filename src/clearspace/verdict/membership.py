@@ -6,8 +6,11 @@ is narrow on purpose: only a first-person copula (I'm, we're, us, as a, fellow) 
 ``MAX_BETWEEN`` words that describe (articles, quantities, a few adjectives) and then the word, the word
 followed by "myself", or a post that opens with it ("just a dyke with a toolbox"). "I hate fags", "we don't
 want dykes here" and "I'm sick of these queers" put a verb or a negator between the speaker and the word and
-are not self-descriptions. Chinese: 我就是个娘炮, 我们这些死肥宅, 娘炮本炮 and 瘸子本瘸 ("the X himself"), and
-本菜狗 at the start of a clause.
+are not self-descriptions. A sentence that opens "As one of the (three) ..." or "As the family's resident ..."
+says what the speaker is among ("as the" elsewhere is often a verb's complement: treat them as the animals they
+are). Chinese: 我就是个娘炮, 我们这些死肥宅, 作为一个死肥宅, 娘炮本炮 and 瘸子本瘸 ("the X himself"), 本菜狗 at the
+start of a clause, 屌丝一枚 (the speaker introducing themselves, unless someone else is named before it) and
+死肥宅俱乐部 (the community the word's members run).
 """
 
 from __future__ import annotations
