@@ -97,3 +97,19 @@ def test_members_naming_themselves_and_their_events(engine: Engine, text: str, a
 def test_chinese_speakers_naming_themselves(engine: Engine, text: str, abusive: bool) -> None:
     r = engine.score(text)
     assert r.abusive is abusive, (text, r.abusive, r.target, r.stance)
+
+
+@pytest.mark.parametrize(
+    ("text", "abusive"),
+    [
+        # words named as what others keep saying (一口一个, 有人刷, 谁说): objecting to them
+        ("别一口一个娘炮，男生说话温柔点怎么了", False),
+        ("直播间里有人刷“娘炮滚出去”，真的无语", False),
+        ("谁说男生练瑜伽就是娘炮？", False),
+        ("娘炮滚出去", True),
+        ("你一口一个哥哥叫得真甜，死娘炮", True),
+    ],
+)
+def test_chinese_words_named_as_what_others_say(engine: Engine, text: str, abusive: bool) -> None:
+    r = engine.score(text)
+    assert r.abusive is abusive, (text, r.abusive, r.target, r.stance)
