@@ -61,6 +61,10 @@ CONSTRUCTIONS = [
     ("谁说男生练瑜伽就是娘炮？", False),
     ("娘炮滚出去", True),
     ("你一口一个哥哥叫得真甜，死娘炮", True),
+    # -- pictures of things are not a come-on
+    ("send pics of the new puppy!", False),
+    ("dm me some pics of the venue", False),
+    ("send pics of your body babe", True),
 ]
 
 
