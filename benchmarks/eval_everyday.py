@@ -16,20 +16,17 @@ import json
 from pathlib import Path
 
 from clearspace.engine import Engine
+from clearspace.model.harm_head import read_training
+from clearspace.result import ScoreResult
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_FILES = [HERE / "data" / "everyday" / "en.tsv", HERE / "data" / "everyday" / "zh.tsv"]
 
 
-def read_texts(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").splitlines()[1:]
-    return [line.split("\t")[2] for line in lines if line.strip() and not line.startswith("#")]
-
-
 def rates(engine: Engine, texts: list[str]) -> dict[str, float | int]:
-    results = list(engine.score_many(texts))
-    flagged = sum(1 for r in results if getattr(r, "abusive", False))
-    high = sum(1 for r in results if getattr(r, "scores", {}).get("abuse", 0.0) >= 0.4)
+    results = [r for r in engine.score_many(texts) if isinstance(r, ScoreResult)]
+    flagged = sum(1 for r in results if r.abusive)
+    high = sum(1 for r in results if r.scores.get("abuse", 0.0) >= 0.4)
     return {"n": len(texts), "flagged": flagged, "false_positive_rate": round(flagged / max(1, len(texts)), 4),
             "abuse_ge_0.4": high}
 
@@ -48,7 +45,7 @@ def main() -> None:
     for name, engine in systems.items():
         out[name] = {}
         for path in files:
-            row = rates(engine, read_texts(path))
+            row = rates(engine, read_training([path])[0])
             out[name][path.name] = row
             print(f"{name:17} {path.name:10} flagged {row['flagged']}/{row['n']} "
                   f"({row['false_positive_rate']:.3f}), abuse >= 0.4: {row['abuse_ge_0.4']}")
