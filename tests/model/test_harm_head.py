@@ -64,7 +64,8 @@ def test_training_sentences_parse_and_cover_both_labels() -> None:
     files = training_files()
     assert {f.name for f in files} >= {"harm_zh.tsv", "harm_en.tsv", "harm_zh_2.tsv", "harm_en_2.tsv"}
     texts, labels, kinds = read_training(files)
-    assert len(texts) >= 4800 and len(set(texts)) == len(texts) and 0.4 < sum(labels) / len(labels) < 0.6
+    # the everyday batches (harm_*_10, harm_*_11) are all near misses; training reweighs the labels to equal shares
+    assert len(texts) >= 4800 and len(set(texts)) == len(texts) and 0.3 < sum(labels) / len(labels) < 0.6
     assert {"threat_implied", "everyday_near_miss", "counter_speech_quoting"} <= set(kinds)
 
 
@@ -76,7 +77,9 @@ def test_a_malformed_training_file_names_its_line(tmp_path: Path) -> None:
 
 
 # Chinese: the English column has learnt such threats itself from the hand-written sentences (model/train.py)
-@pytest.mark.parametrize("text", ["你的好日子到头了", "你最好别让我在公司门口碰到"])
+# (你的好日子到头了 was the second case until round 14: with the everyday batches the head no longer raises it,
+# and the cue table names that threat; tests/verdict/test_round14_constructions.py)
+@pytest.mark.parametrize("text", ["你最好别让我在公司门口碰到"])
 def test_the_fast_path_head_catches_threats_no_table_lists(text: str) -> None:
     without, with_head = Engine(harm_head=False).score(text), Engine().score(text)
     assert not without.abusive and with_head.abusive, (without.scores, with_head.scores)
