@@ -15,6 +15,12 @@ CONSTRUCTIONS = [
     ("你的好日子到头了", True),
     ("你的好日子不多了，等着吧", True),
     ("我的好日子到头了，明天开始天天加班", False),
+    # the reader's routine or home access with a place nobody passes or the speaker's memory of it is a threat;
+    # one detail named by overlapping cues (你住的小区门口) is one detail, and a friendly plan is not a threat
+    ("你晚上夜跑的那条路，十点以后基本没人", True),
+    ("你住的那个小区门禁密码我好像记得", True),
+    ("你住的小区门口新开了家奶茶店，有空一起去", False),
+    ("我妹妹在中学住校，周末才回家", False),
 ]
 
 

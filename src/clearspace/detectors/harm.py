@@ -23,7 +23,7 @@ text quotes, reports or condemns such words is decided later, by the verdict
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from clearspace.detectors.cues import Cue, CueTable
@@ -51,7 +51,7 @@ class HarmDetector:
     """Phrase- and pattern-based detector of threats, death wishes, harassment and dehumanisation."""
 
     name = "harm"
-    version = "1"
+    version = "2"  # 2: overlapping private-detail and menace cues count once (round 14)
     kinds = KINDS
 
     def __init__(self, cues: CueTable | None = None) -> None:
@@ -222,8 +222,8 @@ def _implied_threats(an: Analysis) -> list[tuple[float, Span, str]]:
     strong = [c for c in an.of_type("menace") if c.weight >= 1.0 and not an.negated(c.start)]
     out: list[tuple[float, Span, str]] = []
     if private and an.has("you"):
-        p_sum = sum(c.weight for c in private)
-        m_sum = sum(c.weight for c in menace)
+        p_sum = _cluster_weight(private)
+        m_sum = _cluster_weight(menace)
         if (p_sum >= 0.8 and m_sum >= 0.6) or p_sum >= 2.0:
             score = min(IMPLIED_MAX, 0.5 + 0.15 * p_sum + 0.2 * m_sum)
             first = min(c.start for c in private)
@@ -237,6 +237,19 @@ def _implied_threats(an: Analysis) -> list[tuple[float, Span, str]]:
         if len(warnings) >= 2 and sum(c.weight for c in warnings) >= MENACES_MIN:
             out.append((0.7, (warnings[0].start, warnings[-1].end), "addressee"))
     return out
+
+
+def _cluster_weight(cues: Sequence[Cue]) -> float:
+    """The summed weight of cues, overlapping ones counted once at the weight of the strongest (你住的小区门口
+    is one detail, not 你住的 + 小区 + 小区门口)."""
+    total, end, best = 0.0, -1, 0.0
+    for c in sorted(cues, key=lambda c: (c.start, -c.end)):
+        if c.start >= end:
+            total += best
+            best, end = c.weight, c.end
+        else:
+            best, end = max(best, c.weight), max(end, c.end)
+    return total + best
 
 
 def _apart(cues: list[Cue]) -> list[Cue]:
