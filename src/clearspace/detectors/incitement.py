@@ -90,6 +90,9 @@ _VERBS: dict[str, tuple[float, bool]] = {
     "raid": (0.3, False), "ratio": (0.3, True), "tear apart": (0.3, False), "swarm": (0.35, False),
     "bombard": (0.3, False),
 }
+# verbs that, with nobody to go after, are as often cheering as a call (姐妹们冲, 兄弟们冲！ under a shopping haul or a
+# road trip): without a target they score this much less, under what the verdict counts as an attack by itself
+_UNTARGETED_PENALTY: dict[str, float] = {"冲": 0.15}
 _CTA = (
     "大家", "兄弟们", "姐妹们", "家人们", "集美们", "各位", "大伙", "大伙儿", "朋友们", "老铁们",
     "一起", "都去", "都来", "都给我", "全体", "所有人", "我们去", "我们一起", "咱们", "跟我",
@@ -114,7 +117,8 @@ _NEGATORS = (
 # pleas for restraint: a call to action whose clause holds one (大家嘴下留情, "everyone, be kind") calls for calm
 _CALM = (
     "嘴下留情", "口下留德", "留点口德", "积点口德", "手下留情", "放过他", "放过她", "放过孩子", "善良一点", "冷静",
-    "少说两句", "别太过分", "给他留点", "给她留点", "be kind", "be nice", "calm down", "leave him alone",
+    "少说两句", "别太过分", "给他留点", "给她留点", "别跟风", "不要跟风", "别带节奏", "不要带节奏", "别转发",
+    "不要转发", "别扩散", "不要扩散", "别起哄", "不要起哄", "be kind", "be nice", "calm down", "leave him alone",
     "leave her alone", "leave them alone", "go easy on", "cool it", "take it easy",
 )
 _IGNORE = (
@@ -127,6 +131,9 @@ _IGNORE = (
     "举报方式", "举报邮箱", "举报按钮", "举报功能", "被举报", "举报人", "举报者", "举报信",
     "挂号", "挂机", "挂科", "挂断", "挂念", "挂钩", "牵挂", "挂件", "挂面", "挂历", "挂失",
     "挂靠", "挂牌", "挂彩", "挂帅", "外挂", "挂名", "挂职", "挂账", "集合体", "爆破音",
+    "人肉是", "人肉都是", "人肉属于", "人肉行为", "人肉违法", "人肉犯法", "人肉这种", "人肉的",
+    "一起刷题", "一起刷剧", "一块儿刷题", "刷题", "刷剧", "刷副本", "刷步数", "刷夜",
+    "骂醒我", "骂醒自己", "骂醒她", "骂醒他",
     "report card", "news report", "weather report", "bug report", "spam filter",
     "spam folder", "flood warning", "heart attack", "panic attack", "not only",
 )
@@ -346,6 +353,8 @@ class IncitementDetector:
             if needs_target and not targets:
                 return None
             score = base + (0.3 if cta else 0.0) + (0.2 if targets else 0.0) + (0.1 if imp else 0.0)
+            if not targets:
+                score -= _UNTARGETED_PENALTY.get(tok.word, 0.0)
         return _Hit(min(score, 0.99), (tok, *cta[:2], *targets[:2], *imp[:1]), bool(cta), bool(targets))
 
     def _is_own_or_narrated(

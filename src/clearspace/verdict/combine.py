@@ -311,6 +311,8 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
     if sig.kind in OTHER_ATTACKS:
         return sig, [(to_normalized(doc, span), "third_person") for span in sig.spans[:3]]
     best, why, found, keep = 0.0, "", [], 1.0
+    own_sentences: set[tuple[int, int]] = set()
+    member = False  # a slur word already used as a member's own: the text speaks from inside the group
     raw = sig.score
     idioms = sig.kind in IDIOM_WORD_KINDS and "idiom" in an.by_type
     for span in sig.spans[:MAX_SPANS]:
@@ -332,6 +334,14 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
             if _clause_has(an, start, "conduct"):
                 target = "none"  # the apology is worthless: words about what was done, not about a person
         score, reason = _word_score(an, sig.kind, raw, start, end, target)
+        if member and (reason == "unaddressed" or reason.startswith("aimed at")):
+            score, reason = raw * SELF_FACTOR, "in-group"  # Dyke-owned B&B, queer folks welcome: a member speaking
+        elif reason == "in-group" and sig.kind == "lexicon.slur":
+            member = True
+        if (reason == "self" or reason == "in-group") and self_named(an.text, start, end):
+            own_sentences.add(an.sentence_of(start))
+        elif reason == "unaddressed" and an.sentence_of(start) in own_sentences:
+            score, reason = raw * SELF_FACTOR, "self"  # 我是真的蠢，蠢到家了: the speaker's word for themselves, again
         if reason != MENTIONED and reason != "negated":
             found.append(((start, end), target))  # a word named as talk (开盒是违法的) or denied attacks nobody
         if raw >= 0.4:

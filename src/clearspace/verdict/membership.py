@@ -8,9 +8,11 @@ followed by "myself", or a post that opens with it ("just a dyke with a toolbox"
 want dykes here" and "I'm sick of these queers" put a verb or a negator between the speaker and the word and
 are not self-descriptions. A sentence that opens "As one of the (three) ..." or "As the family's resident ..."
 says what the speaker is among ("as the" elsewhere is often a verb's complement: treat them as the animals they
-are). Chinese: 我就是个娘炮, 我们这些死肥宅, 作为一个死肥宅, 娘炮本炮 and 瘸子本瘸 ("the X himself"), 本菜狗 at the
-start of a clause, 屌丝一枚 (the speaker introducing themselves, unless someone else is named before it) and
-死肥宅俱乐部 (the community the word's members run).
+are). Chinese: 我就是个娘炮, 我们这些死肥宅, 作为一个死肥宅, 我这个死胖子, 我是真的蠢, 自己就是个丑八怪
+(not 我这个傻逼室友: the word said of the person named right after it), 娘炮本炮 and 瘸子本瘸 ("the X
+himself"), 本菜狗 at the start of a clause, 屌丝一枚 (the speaker introducing themselves, unless someone
+else is named before it) and 死肥宅俱乐部 (the community the word's members run). English posts that open by
+introducing the speaker ("autistic weirdo here, ...") count too.
 """
 
 from __future__ import annotations
@@ -48,13 +50,22 @@ _AS_ONE = re.compile(r"(?:^|[.!?]\s{1,3})as\s{1,3}(?:one\s{1,3}of\s{1,3}(?:the|u
                      r"((?:[\w'-]+\s{1,3}){0,5})$")
 # 我就是个娘炮, 我们这些死肥宅, 作为一个死肥宅: the speaker right before the word, with at most a copula and a
 # measure word; 本人 after someone named (CEO本人) is that person
-_COPULA_ZH = re.compile(r"(?:我|我们|咱们|作为|身为|(?:^|(?<=[，,。！？!?；;：:\s]))本人?)"
-                        r"(?:就|也|真|本来就|确实)?(?:是|算)?(?:个|一个|一名|这种|这些|这群)?$")
+_COPULA_ZH = re.compile(r"(?:我|我们|咱们|作为|身为|(?<![你他她它])自己|(?:^|(?<=[，,。！？!?；;：:\s]))本人?)"
+                        r"(?:这个|这种|这)?(?:就|也|真|本来就|确实|真的|简直|果然|可真|纯纯|妥妥)?(?:就)?(?:是|算)?"
+                        r"(?:真的|真|就)?(?:个|一个|一名|这种|这些|这群)?$")
+# 我这个傻逼室友: the word describes the person named right after it, not the speaker
+_PERSON_AFTER_ZH = re.compile(r"(?:室友|舍友|同事|同学|老板|领导|上司|老公|老婆|男朋友|女朋友|男友|女友|对象|"
+                              r"前任|前男友|前女友|邻居|朋友|老师|婆婆|公公|妈|爸|儿子|女儿|弟弟|哥哥|姐姐|妹妹|"
+                              r"队友|客户|房东|租客|亲戚|老板娘|"
+                              r"师傅|司机|孩子|娃)")
 # 本菜狗今天又坑了队友: a clause that opens with 本 and the word is the speaker calling themselves by it
 GROUP_COPULAS = frozenset({"we're", "we are", "and i are", "us", "fellow", "as a", "as an"})
 # a post that opens with what the speaker is, the subject left out ("just a fat girl who ran her first 5k")
 _INTRO = re.compile(r"\s{0,3}just\s{1,3}an?\s{1,3}((?:[\w'-]+\s{1,3}){0,4})$")  # not "only a retard would"
 _MYSELF = re.compile(r"\s{0,3}(?:myself|ourselves)\b")
+# "Autistic weirdo here, ...", "old faggot trucker here.": a post that opens by introducing the speaker
+_HERE_BEFORE = re.compile(r"\s{0,3}((?:[\w'-]+\s{1,3}){0,3})$")
+_HERE_AFTER = re.compile(r"(?:\s{1,3}[\w'-]+){0,3}\s{1,3}here\s{0,2}(?:[,.!:;]|—|–|- )")
 # 屌丝一枚: "one X (, that's me)", the speaker introducing themselves, unless someone else is named before it
 _ONE_OF = "一枚"
 _OTHERS_ZH = ("你", "他", "她", "这", "那")
@@ -77,7 +88,7 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
     if opening is not None and (opening.start() > 0 or start <= REACH) and not group_only \
             and _describes(opening.group(1).split()):
         return True
-    if not before.isascii() and _COPULA_ZH.search(before):
+    if not before.isascii() and _COPULA_ZH.search(before) and not _PERSON_AFTER_ZH.match(text, end):
         return not group_only or not before.endswith(("我是个", "我就是个", "我是一个"))
     if _COMMUNITY_ZH.match(text, end):
         return True  # 穷逼猫奴互助群: a community named by its members' word
@@ -89,6 +100,10 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
     intro = _INTRO.match(text[:start]) if start <= REACH else None
     if intro is not None and _describes(intro.group(1).split()):
         return True  # "just a faggot in a cardigan making soup": a post that opens by saying who the speaker is
+    here = _HERE_BEFORE.fullmatch(text, 0, start) if start <= REACH else None
+    if here is not None and _HERE_AFTER.match(text, end) and _describes(here.group(1).split()) \
+            and not any(w in ("you", "your", "you're", "ur", "u") for w in here.group(1).split()):
+        return True  # "autistic weirdo here, ...": a post that opens by introducing the speaker
     echo = text[end + 1:end + 2]
     if end - start >= 2 and text.startswith("本", end) and echo and ord(echo) >= 0x3400 and echo in text[start:end]:
         return True  # 娘炮本炮, 瘸子本瘸, 剩女本剩: "the X himself", the speaker's name for themselves
