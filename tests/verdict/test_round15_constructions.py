@@ -1,5 +1,6 @@
-"""Round 15 of the plain-case verdicts issue: the speaker's own words for themselves and pile-on calls that are
-named, condemned or cheered rather than made (MODEL_CARD.md)."""
+"""Round 15 of the plain-case verdicts issue: the speaker's own words for themselves, pile-on calls that are
+named, condemned or cheered rather than made, and English threats and death wishes the verdict had capped as
+criticism or self-talk (MODEL_CARD.md)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,22 @@ CONSTRUCTIONS = [
     ("群里有人喊“人肉他，把他单位挖出来”，我反对。扔猫是可恶，但交给警察，人肉是违法的", False),
     ("刚看到有人号召“人肉”这位博主，真的离谱，大家别跟风，举报那条评论就好", False),
     ("大家去人肉他", True),
+    # nobody wanting or asking for someone asserts the word of them; nobody thinking it denies it
+    ("Nobody wants a psycho like you in this group, go back to the loony bin", True),
+    ("nobody thinks you're a weirdo", False),
+    # a death wish or a threat over what someone did is not criticism of their conduct, and an act of violence
+    # is not the speaker talking about themselves
+    ("that reporter who leaked the witness's name deserves to get hit by a bus tbh", True),
+    ("Praying the HOA treasurer chokes on all that embezzled money and dies.", True),
+    ("I'm going to burn this place down with the owner inside it. Watch me.", True),
+    ("The treasurer embezzled the club's money and the committee must answer for it", False),
+    # "language" names speech only as such ("that kind of language"); a language café holds no quote
+    ("you stole my project idea. next time we meet at the language cafe I'm stabbing you", True),
+    ("That kind of language has no place here, calling her a 'dumb slut' is not ok", False),
+    # condolences and prayers support the reader; sarcastic "good luck" still insults
+    ("thinking of you and your family", False),
+    ("praying for you and your family", False),
+    ("good luck finding a job with that face, ugly", True),
 ]
 
 

@@ -51,6 +51,12 @@ _SPEECH_NOUN = re.compile(r"['\"’”]?\s{1,3}(?:talk|rhetoric|language|narrati
                           r"insults?|slurs?|stereotypes?)\b|['\"’”」]?(?:之类的|这种|这类)?的?(?:说法|言论|字眼|称呼|梗|论调|段子|笑话|谣言)|"
                           r"['\"’”」]?(?:这个|这种|这类)(?:词|字)|"
                           r"是(?:违法|犯罪)")
+# "nobody wants a psycho like you", "no one asked the fat loser": nobody wanting, needing or asking for someone
+# asserts the word of them, it denies nothing (unlike "nobody thinks you're a weirdo")
+_NOBODY = frozenset({"nobody", "no one"})
+_NOBODY_ASSERTS = re.compile(r"\s{1,3}(?:here\s{1,3})?(?:wants?|needs?|likes?|asked|invited|cares? about|could ever love|"
+                             r"would ever (?:love|date|hire|want)|will ever (?:love|date|hire|want)|is listening to|"
+                             r"wanna|gonna (?:miss|hire|date))\b")
 _PROHIBITED_ACT = re.compile(r" (?:be|act|get|go|play|sit|hang|stand|talk to|listen to) ")
 SHELL_TYPES = ("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
 # cues of harm that an everyday idiom holds without meaning it (shoot you an email, 帅死了, beat you at chess)
@@ -93,6 +99,8 @@ class Analysis:
             _drop_in_person(text, by_type)
         if "ingroup" in by_type:
             _keep(by_type, "ingroup", lambda c: not _simile(text, c))
+        if "report" in by_type and "role" in by_type:
+            _drop_report_inside_pointed_role(text, by_type)
         if "idiom" in by_type:
             return cls(text, cues, by_type, _in_idiom=_drop_harm_inside_idioms(by_type), doc=doc)
         return cls(text, cues, by_type, doc=doc)
@@ -167,6 +175,7 @@ class Analysis:
             lo <= c.start and c.end <= start and start - c.end <= reach
             and not any(r.start <= c.start and c.end <= r.end and r.end - r.start > c.end - c.start for r in shells)
             and not self._prohibits(c, start) and not self._excludes(c, start, people)
+            and not (self.text[c.start:c.end] in _NOBODY and _NOBODY_ASSERTS.match(self.text, c.end))
             and "的" not in self.text[c.end:start]  # 没素质的蠢货, 五音不全的丑八怪: it negates the attribute
             and _NEW_SUBJECT.match(self.text, c.end, start) is None  # of course not, she is dumb
             for c in negators
@@ -383,6 +392,14 @@ def _simile(text: str, cue: Cue) -> bool:
         return False
     before = _WORD_BEFORE.search(text, max(0, cue.start - 24), cue.start)
     return before is not None and before.group(1) not in INTRODUCE_ROLE
+
+
+def _drop_report_inside_pointed_role(text: str, by_type: dict[str, list[Cue]]) -> None:
+    """Drop the report cues inside a person pointed at (that reporter, this journalist): the text is about that
+    person, not a report."""
+    pointed = [c for c in by_type["role"][:MAX_PER_TYPE] if text.startswith(("that ", "this "), c.start)]
+    if pointed:
+        _keep(by_type, "report", lambda r: not any(c.start <= r.start and r.end <= c.end for c in pointed))
 
 
 def _drop_in_person(text: str, by_type: dict[str, list[Cue]]) -> None:

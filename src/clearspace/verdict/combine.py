@@ -55,6 +55,8 @@ SELF_DOWN_P = 0.3  # the model's (shifted) probability above which words about t
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
 IDIOM_FACTOR, IDIOM_REASON = 0.5, "everyday idiom"
+# cues of death or violence: criticism of someone's conduct that holds one is no longer only criticism
+VIOLENT_CUES = ("death", "dieact", "threat", "menace")
 EXCLAIM_REASON = "untargeted exclamation"
 # insulting adjectives that are as often said of a thing (stupid printer) as of a person, and the person nouns
 # after which they insult someone (stupid kid)
@@ -466,14 +468,17 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
                 reasons != {"self"} or max((s.details["raw"] for s in words), default=0.4) >= 0.4):
             return min(p, PROTECTED_CAP), "negated or self-aimed words"  # 你一点也不蠢, I'm such an idiot
     by_type = an.by_type
-    if "conduct" in by_type and an.weight("conduct") >= CONDUCT_MIN:
-        return min(p, CONDUCT_CAP), CONDUCT_REASON  # 舆论监督 without insulting words
+    if "conduct" in by_type and an.weight("conduct") >= CONDUCT_MIN and not an.has(*VIOLENT_CUES):
+        # 舆论监督 without insulting words; not a threat or death wish over what someone did (the reporter who leaked
+        # the name deserves to get hit by a bus)
+        return min(p, CONDUCT_CAP), CONDUCT_REASON
     we_group = _we_name_our_group(an)
     if ("ingroup" in by_type or we_group) and not _names_another_group(an):
         member = we_group or any(c.weight >= MEMBER_MIN for c in by_type.get("ingroup", ()))
         return p * SELF_CAP_FACTOR, MEMBER_REASON if member else INGROUP_REASON
     aimed = "you" in by_type or "third" in by_type or "group" in by_type
-    if not aimed and ("selfdesc" in by_type or _describes_speaker(an)):
+    if not aimed and ("selfdesc" in by_type or _describes_speaker(an)) and "hurtact" not in by_type:
+        # not "I'm going to burn this place down with the owner inside it": an act of violence is not about the speaker
         return p * SELF_CAP_FACTOR, "about the speaker"
     if not aimed and ("exclaim" in by_type or _swears(weighed) or _insults_things(an, weighed)):
         return p * EXCLAIM_FACTOR, EXCLAIM_REASON  # 卧槽, holy shit, absolute shite weather: swearing at nobody

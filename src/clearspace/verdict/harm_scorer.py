@@ -21,9 +21,11 @@ HARM_CUES = ("sexual", "private", "dieact", "menace", "hurtact", "comeon", "hara
              "dehumanize")
 GATE = ("you", "third", "group", *HARM_CUES, "verb")
 # (margin, clear), chosen on benchmarks/data/functional_dev: each head raises a text from 0.5 + margin and
-# clears a flag the model raised alone under clear
+# clears a flag the model raised alone under clear. The n-gram head's was (0.2, 0.2) until round 15, which chose
+# (0.15, 0.3) on the development suite (zh 209 -> 210, en 204 -> 206 of 216), COLD (-0.002 macro-F1), OLID
+# (+0.003) and the held-out everyday messages (zh 13 -> 15 of 300 flagged, en 19 -> 18): MODEL_CARD.md, round 15
 EMBEDDING_TRUST = (0.2, 0.2)
-NGRAM_TRUST = (0.2, 0.2)
+NGRAM_TRUST = (0.15, 0.3)
 ADAPTED_NGRAM_TRUST = (NGRAM_TRUST[0], 0.0)  # with a community-adapted model: raise, never clear
 
 
