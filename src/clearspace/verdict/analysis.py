@@ -55,8 +55,8 @@ _SPEECH_NOUN = re.compile(r"['\"’”]?\s{1,3}(?:talk|rhetoric|language|narrati
 # asserts the word of them, it denies nothing (unlike "nobody thinks you're a weirdo")
 _NOBODY = frozenset({"nobody", "no one"})
 _NOBODY_ASSERTS = re.compile(r"\s{1,3}(?:here\s{1,3})?(?:wants?|needs?|likes?|asked|invited|cares? about|"
-                             r"could ever love|would ever (?:love|date|hire|want)|will ever (?:love|date|hire|want)|is listening to|"
-                             r"wanna|gonna (?:miss|hire|date))\b")
+                             r"could ever love|would ever (?:love|date|hire|want)|will ever (?:love|date|hire|want)|"
+                             r"is listening to|wanna|gonna (?:miss|hire|date))\b")
 _PROHIBITED_ACT = re.compile(r" (?:be|act|get|go|play|sit|hang|stand|talk to|listen to) ")
 SHELL_TYPES = ("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
 # cues of harm that an everyday idiom holds without meaning it (shoot you an email, 帅死了, beat you at chess)
