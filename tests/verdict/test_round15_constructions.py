@@ -43,6 +43,36 @@ CONSTRUCTIONS = [
     ("thinking of you and your family", False),
     ("praying for you and your family", False),
     ("good luck finding a job with that face, ugly", True),
+    # a person the text names by their place in the thread or at work (楼上, 我们处长, 我们导师) is not the speaker;
+    # 我 as the one to be left alone (离我远点, 别回我) is not who the word describes
+    ("楼上的煞笔别回我了", True),
+    ("我们处长就一fw，开会两小时讲不出一句有用的", True),
+    ("我们导师就是个🐶东西，拿学生的成果去评自己的职称。", True),
+    ("死肥宅 离我远点 看着就油腻🤮", True),
+    ("他骂我是废物，我已经截图了", False),
+    ("楼上说得对，这家店确实不错", False),
+    # telling someone to end themselves; ending a relationship oneself is not a death wish
+    ("赶紧自己了断吧，别再出现在群里了", True),
+    ("这段感情我决定自己了断，不再拖了", False),
+    # put-downs of someone's intelligence without a classic insult word; the same adjectives of things are not
+    ("you are so fucking thick it's actually impressive", True),
+    ("do you practice being this dense or does it come naturally", True),
+    ("@RichieQuant is the dumbest finfluencer on YouTube, genuinely room-temp IQ", True),
+    ("this soup is so thick and creamy", False),
+    ("the lighting is too dim in here", False),
+    # "you've", "you'd", "you'll" name the reader; harassment dressed as a compliment to them or about a third
+    ("You've got proper gardener's hands, bet they'd feel great on me. Inbox me some photos darling", True),
+    ("Hey beautiful, your legs in that pas de deux had me hard the whole second act. Send pics?", True),
+    ("That new volunteer Jenny has a lovely pair on her, she can groom me any day of the week", True),
+    ("what a lovely pair of shoes", False),
+    ("she has great legs from all that cycling", False),
+    # "it was a disgrace" judges what was done
+    ("Reported the ref's conduct to the league. Waving off that goal after he'd already signalled it was a disgrace.",
+     False),
+    ("you are a disgrace", True),
+    # setting someone's car on fire; a dish ordered "🔥" is not
+    ("张磊这孙子再抢我钓位，我今晚就去把他那辆破电动车点了🔥", True),
+    ("今晚烧烤店我请客，菜都点了🔥", False),
 ]
 
 

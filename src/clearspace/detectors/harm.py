@@ -93,8 +93,9 @@ def _phrase_score(an: Analysis, cue: Cue) -> tuple[float, str]:
     target = "none" if person is None else TARGET_OF[person.type]
     if cue.type == "implied":
         score = min(score, IMPLIED_MAX)
-    if cue.type == "harass" and (target == "self" or (target == "none" and cue.weight >= 0.9)):
-        target = "addressee"  # a sexual request or remark (发照片给哥, send me nudes) is made to the reader
+    if cue.type == "harass" and (target == "self" or (target == "none" and (cue.weight >= 0.9 or an.has("comeon")))):
+        # a sexual request or remark (发照片给哥, send me nudes, hey beautiful ... send pics?) is made to the reader
+        target = "addressee"
     if an.negated(cue.start):
         score *= NEGATED
     elif target == "self":

@@ -17,6 +17,10 @@ SPEAKER_TYPES = frozenset({"self", "we"})
 AFTER_TYPES = SPEAKER_TYPES | {"role"}  # cues after a word that yield to a subject before it
 CLAUSE_OPENERS = frozenset("，,。！？!?；;：:、\n “\"（(")  # what may stand before 本人 meaning the speaker
 OWNER_LINKS = ("", "们", "的", "们的", " ")  # what stands between 我 / our and a role the speaker owns
+# verbs whose object 我 is the one the addressee should leave alone (离我远点, 别回我, 别烦我): the speaker is not
+# the one the words describe; verbs of saying (骂我, 说我) are left out, they report what was said to the speaker
+LEAVE_ME_ALONE_VERBS = ("离", "回", "烦", "惹", "碰", "理", "怼", "吓", "管", "删", "拉黑", "艾特", "别跟", "别找",
+                        "别教")
 TARGET_OF = {"you": "addressee", "third": "third_person", "group": "group", "self": "self", "we": "self",
              "role": "third_person", "name": "third_person"}
 _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"', "《": "》", "【": "】"}
@@ -259,6 +263,10 @@ class Analysis:
             skipped = {(c.type, c.start) for c in self.of_type("we", "self")
                        if (c.start, c.end) in owners or (role_starts and self._owns_role(c, role_starts))}
             skipped.update(("role", c.start) for c in roles if _OWNER_AFTER.match(self.text, c.end))
+            # 死肥宅 离我远点, 楼上的煞笔别回我了: 我 as the object of what the addressee should stop doing
+            skipped.update(("self", c.start) for c in self.by_type.get("self", ())[:MAX_PER_TYPE]
+                           if self.text[c.start:c.end] == "我"
+                           and self.text[max(0, c.start - 2):c.start].endswith(LEAVE_ME_ALONE_VERBS))
             self._not_people = frozenset(skipped)
         return self._not_people
 

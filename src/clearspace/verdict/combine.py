@@ -88,6 +88,10 @@ _EVENT_AFTER = re.compile(r"s?(?:\s{1,2}(?!(?:a|an|the|at|in|on|of|to|for|with|f
 # a demonstrative right before a word for a person, not 我这个猪脑子 (the speaker's own)
 _POINTED_AT = re.compile(r"(?<![我你])(?:这个|那个|这位|那位|这|那)$")
 THING_REASON, THING_REACH = "said of a thing", 60
+# "it was a disgrace", "it's pathetic": the word judges what was done, the clause's subject is no person
+_IT_WAS = re.compile(r"(?:^|[\s,.!?;:])it(?:'s|\s{1,2}(?:is|was|were|has been))\s{1,2}"
+                     r"(?:(?:an?|such an?|absolutely|absolute|a total|a complete|a bloody|frankly|just|so|really)"
+                     r"\s{1,2}){0,2}$")
 # an owner's thing as the subject of the word: X's [up to three words] thing [on/about/for ...] is (a|pure ...)
 _OWNED_THING = re.compile(r"(?:^|[\s,.!?;:])((?:[a-z][\w-]*)(?: [a-z][\w-]*){0,1})'s(?: [\w-]+){0,3}? ([a-z]+)"
                           r"(?: (?:on|about|for|of|to|in|after) [\w' -]{1,30}?)? (?:is|are|was|were)"
@@ -323,7 +327,8 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
             if not why:
                 why = IDIOM_REASON  # the lexicon's "shoot you" in "I'll shoot you an email"
             continue
-        if sig.kind == "lexicon.insult" and _judges_a_thing(an, start):
+        if sig.kind == "lexicon.insult" and (
+                _judges_a_thing(an, start) or _IT_WAS.search(an.text, max(0, start - 40), start)):
             best, why = max(best, raw * PROTECTED_FACTOR), why or THING_REASON
             continue  # Bumble's new update is trash: the word judges what a company made, not a person
         target = an.target_of_span(start, end)
