@@ -73,6 +73,26 @@ CONSTRUCTIONS = [
     # setting someone's car on fire; a dish ordered "🔥" is not
     ("张磊这孙子再抢我钓位，我今晚就去把他那辆破电动车点了🔥", True),
     ("今晚烧烤店我请客，菜都点了🔥", False),
+    # swearing at a system, a game or the weather insults nobody; the same word before a person does
+    ("这sb系统又崩了，报名页面转了半小时", False),
+    ("这破游戏真sb，又掉线了。", False),
+    ("煞笔天气，一出门就下冰雹", False),
+    ("这sb策划又削我英雄", True),
+    # 不是什么…, 哪是什么… deny the whole description
+    ("你才不是什么没人要的loser，只是这一年运气差了点。二战加油，我们都看着呢。", False),
+    ("王大妈哪是什么泼妇，人家就是嗓门大，心眼可好了", False),
+    ("你哪里是什么好人，就是个废物", True),
+    # telling people to stop calling someone a name mentions the name
+    ("别管腿脚不方便的师傅叫瘸子，残疾人靠手艺吃饭一点都不丢人", False),
+    ("请别再把精神科病人叫疯子，他们不是危险分子", False),
+    ("别跟那个傻逼玩", True),
+    # a quoted word after a verb of saying is what someone else said; forbidding a slur is not using it
+    ("Every time my FIL calls my wife a 'stupid bitch' at dinner my MIL just laughs. I'm done pretending that's normal",
+     False),
+    ("When I came on the job, guys wrote 'dyke' on my locker in Sharpie. Twenty years later I sign their evals.",
+     False),
+    ("ayo dont call him a faggot in this gc, not cool we dont do that here", False),
+    ("you're such a 'genius' lmao, idiot", True),
 ]
 
 

@@ -27,6 +27,7 @@ _QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'
 _MARKS = re.compile("[" + re.escape("".join(dict.fromkeys([*_QUOTE_PAIRS, *_QUOTE_PAIRS.values()]))) + "'\\n]")
 SINGLE_QUOTE_REACH = 120  # characters an ASCII single quote stays open: an apostrophe left open closes nothing far off
 NEG_REACH_ZH = 3
+WHAT_REACH_ZH = 12  # 不是什么 + a description + the word
 # an indefinite determiner shortly before an addressee noun (一名美妆博主): someone reported, not the reader
 _INDEFINITE_BEFORE = re.compile(r"(?:(?:一名|一位|一个|某)[^，,。！？!?；;\s]{0,4}|遭|遭到|被)$")
 INDEFINITE_REACH = 6
@@ -61,6 +62,20 @@ _NOBODY = frozenset({"nobody", "no one"})
 _NOBODY_ASSERTS = re.compile(r"\s{1,3}(?:here\s{1,3})?(?:wants?|needs?|likes?|asked|invited|cares? about|"
                              r"could ever love|would ever (?:love|date|hire|want)|will ever (?:love|date|hire|want)|"
                              r"is listening to|wanna|gonna (?:miss|hire|date))\b")
+# 别管…叫瘸子, 请别再把…叫疯子, 不要动不动就骂人家: a prohibition, then whom, then the verb of calling, then the word
+_FORBIDDEN_CALLING = re.compile(r"(?:别|不要|不许|不准|请勿|少)(?:再)?(?:动不动就)?(?:管|把|将|对|给)?"
+                                r"[^，,。！？!?；;]{0,12}?(?:叫|喊|称|骂)(?:人家|别人|他们|她们|他|她|人)?(?:是|做|为|作)?[“\"'‘]?$")
+# don't call him a faggot, stop calling people retards: the speaker forbids the word
+_FORBIDDEN_CALLING_EN = re.compile(r"\b(?:don'?t|do not|dont|stop|quit|never|nobody should|no one should)\s{1,3}"
+                                   r"(?:ever\s{1,3})?(?:call|calling|say|saying|use|using)\b[^.!?]{0,30}$")
+# verbs of saying or writing before a quoted word: the word is what someone said (calls my wife a 'stupid bitch')
+_SAYING_EN = re.compile(r"\b(?:calls?|called|calling|wrote|writes?|said|says|yell(?:s|ed)?|shout(?:s|ed)?|"
+                        r"scream(?:s|ed)?|repl(?:y|ies|ied)|comments?|commented|messag(?:es|ed)|texted|tweeted|posted|"
+                        r"spray-?painted|sprayed|scrawled|labell?ed|dm(?:'?d|s)?|dming|sent me)\b")
+SAYING_REACH = 48  # characters before the quote the verb is looked for
+# 别拿“脑瘫”骂人: the word as the tool of an insult the speaker forbids
+_FORBIDDEN_TOOL = re.compile(r"(?:别|不要|不许|不准|请勿)(?:再)?(?:拿|用|把)[“\"'‘]?$")
+_USED_TO_INSULT = re.compile(r"[”\"'’]?(?:来|去)?(?:骂|形容|称呼|叫|开玩笑|当)")
 _PROHIBITED_ACT = re.compile(r" (?:be|act|get|go|play|sit|hang|stand|talk to|listen to) ")
 SHELL_TYPES = ("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
 # cues of harm that an everyday idiom holds without meaning it (shoot you an email, 帅死了, beat you at chess)
@@ -176,11 +191,13 @@ class Analysis:
         # a negator inside a rhetorical question or a phrase of its own (信不信, 你咋不, 不得好死) negates nothing
         shells = self.of_type(*SHELL_TYPES)
         return any(
-            lo <= c.start and c.end <= start and start - c.end <= reach
+            lo <= c.start and c.end <= start
+            and (start - c.end <= reach or start - c.end <= WHAT_REACH_ZH and _denies_what(self.text, c.end, start))
             and not any(r.start <= c.start and c.end <= r.end and r.end - r.start > c.end - c.start for r in shells)
             and not self._prohibits(c, start) and not self._excludes(c, start, people)
             and not (self.text[c.start:c.end] in _NOBODY and _NOBODY_ASSERTS.match(self.text, c.end))
-            and "的" not in self.text[c.end:start]  # 没素质的蠢货, 五音不全的丑八怪: it negates the attribute
+            # 没素质的蠢货, 五音不全的丑八怪: it negates the attribute; 不是什么没人要的loser denies the whole of it
+            and ("的" not in self.text[c.end:start] or _denies_what(self.text, c.end, start))
             and _NEW_SUBJECT.match(self.text, c.end, start) is None  # of course not, she is dumb
             for c in negators
         )
@@ -273,6 +290,31 @@ class Analysis:
     def _owns_role(self, cue: Cue, role_starts: set[int]) -> bool:
         """Whether a first-person cue is the owner of a role right after it (我们组长, 我的室友, our coach)."""
         return any(cue.end + len(link) in role_starts and self.text.startswith(link, cue.end) for link in OWNER_LINKS)
+
+    def forbidden_name(self, start: int, end: int) -> bool:
+        """Whether the words at ``[start, end)`` are a name the speaker tells people to stop calling someone
+        (别管腿脚不方便的师傅叫瘸子, 请别再把精神科病人叫疯子, 别拿“脑瘫”骂人): mentioned, not used."""
+        lo, _ = self.clause_of(start)
+        if _FORBIDDEN_CALLING.search(self.text, lo, start):
+            return True
+        tool = _FORBIDDEN_TOOL.search(self.text, lo, start)
+        return tool is not None and _USED_TO_INSULT.match(self.text, end) is not None
+
+    def forbids_calling(self, start: int) -> bool:
+        """Whether the speaker tells people to stop calling anyone the word at ``start`` (don't call him a faggot,
+        stop calling people retards): a negation of its use that reaches further than a negator before a slur."""
+        lo, _ = self.clause_of(start)
+        return _FORBIDDEN_CALLING_EN.search(self.text, lo, start) is not None
+
+    def reported_word(self, start: int, end: int) -> bool:
+        """Whether the words at ``[start, end)`` are in quotation marks after a verb of saying or writing in their
+        clause (my FIL calls my wife a 'stupid bitch', guys wrote 'dyke' on my locker): what someone else said,
+        reported, not the speaker's own word."""
+        quote = next(((qs, qe) for qs, qe in self.quotes if qs <= start and end <= qe), None)
+        if quote is None:
+            return False
+        lo, _ = self.clause_of(quote[0])
+        return _SAYING_EN.search(self.text, max(lo, quote[0] - SAYING_REACH), quote[0]) is not None
 
     def named_as_speech(self, end: int) -> bool:
         """Whether the words ending at ``end`` are named as talk or as a crime (drop the vermin talk, the
@@ -400,6 +442,12 @@ def _simile(text: str, cue: Cue) -> bool:
         return False
     before = _WORD_BEFORE.search(text, max(0, cue.start - 24), cue.start)
     return before is not None and before.group(1) not in INTRODUCE_ROLE
+
+
+def _denies_what(text: str, end: int, start: int) -> bool:
+    """Whether the words between a negator and an insult open with 什么 (不是什么没人要的loser, 哪是什么泼妇): the
+    negation denies the whole description, however long."""
+    return text[end:start].lstrip("是").startswith("什么")
 
 
 def _drop_report_inside_pointed_role(text: str, by_type: dict[str, list[Cue]]) -> None:

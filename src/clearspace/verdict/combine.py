@@ -35,6 +35,7 @@ from clearspace.verdict.calibration import HeadCalibration
 from clearspace.verdict.harm_scorer import HARM_CUES, HarmOpinion
 from clearspace.verdict.membership import self_named
 from clearspace.verdict.stance import PROTECTIVE, quoted_words, settle, stance
+from clearspace.verdict.things import said_of_thing
 
 HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumanization"})
 WORD_KINDS = frozenset({"lexicon.insult", "lexicon.slur", "lexicon.sexual", "lexicon.harassment",
@@ -88,10 +89,6 @@ _EVENT_AFTER = re.compile(r"s?(?:\s{1,2}(?!(?:a|an|the|at|in|on|of|to|for|with|f
 # a demonstrative right before a word for a person, not 我这个猪脑子 (the speaker's own)
 _POINTED_AT = re.compile(r"(?<![我你])(?:这个|那个|这位|那位|这|那)$")
 THING_REASON, THING_REACH = "said of a thing", 60
-# "it was a disgrace", "it's pathetic": the word judges what was done, the clause's subject is no person
-_IT_WAS = re.compile(r"(?:^|[\s,.!?;:])it(?:'s|\s{1,2}(?:is|was|were|has been))\s{1,2}"
-                     r"(?:(?:an?|such an?|absolutely|absolute|a total|a complete|a bloody|frankly|just|so|really)"
-                     r"\s{1,2}){0,2}$")
 # an owner's thing as the subject of the word: X's [up to three words] thing [on/about/for ...] is (a|pure ...)
 _OWNED_THING = re.compile(r"(?:^|[\s,.!?;:])((?:[a-z][\w-]*)(?: [a-z][\w-]*){0,1})'s(?: [\w-]+){0,3}? ([a-z]+)"
                           r"(?: (?:on|about|for|of|to|in|after) [\w' -]{1,30}?)? (?:is|are|was|were)"
@@ -327,8 +324,7 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
             if not why:
                 why = IDIOM_REASON  # the lexicon's "shoot you" in "I'll shoot you an email"
             continue
-        if sig.kind == "lexicon.insult" and (
-                _judges_a_thing(an, start) or _IT_WAS.search(an.text, max(0, start - 40), start)):
+        if sig.kind == "lexicon.insult" and (_judges_a_thing(an, start) or said_of_thing(an.text, start, end)):
             best, why = max(best, raw * PROTECTED_FACTOR), why or THING_REASON
             continue  # Bumble's new update is trash: the word judges what a company made, not a person
         target = an.target_of_span(start, end)
@@ -406,10 +402,10 @@ def _clause_has(an: Analysis, pos: int, cue_type: str) -> bool:
 
 
 def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, target: str) -> tuple[float, str]:
-    if an.named_as_speech(end):
-        return raw * PROTECTED_FACTOR, MENTIONED  # drop the vermin talk, “废物”这种说法
+    if an.named_as_speech(end) or an.forbidden_name(start, end) or an.reported_word(start, end):
+        return raw * PROTECTED_FACTOR, MENTIONED  # drop the vermin talk, “废物”这种说法, 别管人家叫瘸子
     if kind == "lexicon.slur":
-        if an.negated(start, reach=3, people=True):
+        if an.negated(start, reach=3, people=True) or an.forbids_calling(start):
             return raw * NEGATED_FACTOR, "negated"
         own = _owned(an, start) or _owned_elsewhere(an, start, end)
         lo, hi = an.sentence_of(start)
@@ -469,7 +465,7 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     denied = _denied_predicates(an)  # 外地人不是什么蝗虫: a dehumanising word denied
     if (words or denied) and short:
         reasons = {str(s.details.get("weighed")) for s in words} | denied
-        if reasons <= {"negated", "self", "in-group"} and (
+        if reasons <= {"negated", "self", "in-group", MENTIONED} and (
                 reasons != {"self"} or max((s.details["raw"] for s in words), default=0.4) >= 0.4):
             return min(p, PROTECTED_CAP), "negated or self-aimed words"  # 你一点也不蠢, I'm such an idiot
     by_type = an.by_type

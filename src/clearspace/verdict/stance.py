@@ -24,7 +24,8 @@ REPORT_MIN = 1.0
 WISH_APART = 4  # characters between talk about abuse and a wish that is the speaker's own
 STANCE_CUES = ("meta", "condemn", "report", "bias", "support", "neg")  # without any, a text only attacks or not
 SUPPORT_MIN = 1.0
-THOSE_WHO = ("的人", "的那些人", "的这些人")  # after what people say: the people who say it
+# after what people say: the people who say it
+THOSE_WHO = ("的人", "的那些人", "的这些人", "的那几个人", "的那个人", "的那帮人", "的几个人")
 SAYING = ("说", "骂", "叫", "讲")
 # a clause that opens with someone saying something (有人在群里说…)
 _SOMEONE_SAID = re.compile(r"\s{0,2}(?:还)?有人[^，,。！？!?；;“”\"]{0,10}?(?:说|骂|喊|讲|称|留言|评论)")

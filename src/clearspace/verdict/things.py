@@ -1,0 +1,31 @@
+"""Whether an insulting word is said of a thing or an act rather than of a person.
+
+"这sb系统又崩了", "煞笔天气", "这破游戏真sb", "it was a disgrace": swearing at a system, the weather, a game
+or what was done insults nobody. The test is narrow: the word right before a noun for a thing (系统, 天气,
+游戏 ...), or right after one with at most a degree word between (游戏真sb, 系统真他妈sb), or, in English,
+after "it is / it was" (it was a disgrace). A person noun in the same place (sb玩家, sb策划) is not a thing.
+"""
+
+from __future__ import annotations
+
+import re
+
+# things people swear at: software and sites, devices, the weather, traffic, games and their parts, rules and tests
+_THINGS_ZH = ("系统|天气|游戏|软件|app|APP|网站|网速|网络|电脑|手机|平台|机器|打印机|服务器|路况|交通|导航|客户端|页面|"
+              "程序|bug|BUG|考试|作业|规定|剧情|结局|版本|更新|补丁|电梯|快递柜|自助机|售票机")
+_THING_AFTER_ZH = re.compile(r"的?破?(?:抢票|报名|预约|挂号|选课)?(?:" + _THINGS_ZH + ")")
+_THING_BEFORE_ZH = re.compile(r"(?:" + _THINGS_ZH + r")(?:是)?(?:真|太|好|也太|真的|是真的|简直|就是|纯纯)?"
+                              r"(?:他妈的?|tm|TM)?(?:的)?$")
+# "it was a disgrace", "it's pathetic": the word judges what was done, the clause's subject is no person
+_IT_WAS = re.compile(r"(?:^|[\s,.!?;:])it(?:'s|\s{1,2}(?:is|was|were|has been))\s{1,2}"
+                     r"(?:(?:an?|such an?|absolutely|absolute|a total|a complete|a bloody|frankly|just|so|really)"
+                     r"\s{1,2}){0,2}$")
+REACH = 40  # characters before the word the tests read
+
+
+def said_of_thing(text: str, start: int, end: int) -> bool:
+    """Whether the insulting word at ``text[start:end]`` is said of a thing or an act (see the module)."""
+    lo = max(0, start - REACH)
+    if text[start:end].isascii() and _IT_WAS.search(text, lo, start):
+        return True
+    return _THING_AFTER_ZH.match(text, end) is not None or _THING_BEFORE_ZH.search(text, lo, start) is not None
