@@ -93,6 +93,12 @@ CONSTRUCTIONS = [
      False),
     ("ayo dont call him a faggot in this gc, not cool we dont do that here", False),
     ("you're such a 'genius' lmao, idiot", True),
+    ("今天被室友骂“垃圾玩意儿”，这种人身攻击我不接受，已经截图发给房东了。", False),
+    ("工长当着全屋工人的面骂小工“废物”，就因为贴歪了一块砖，这种人凭啥当领导？", False),
+    ("城里来的亲戚张口闭口“你们乡巴佬”，我就想问你吃的大米哪来的", False),
+    ("你就是个废物，乡巴佬", True),
+    # the profile and the stream invite of a member of the group
+    ("Queer as hell and streaming Stardew tonight, come hang out with your favourite fag in a frog hat 🐸", False),
 ]
 
 

@@ -73,6 +73,11 @@ _SAYING_EN = re.compile(r"\b(?:calls?|called|calling|wrote|writes?|said|says|yel
                         r"scream(?:s|ed)?|repl(?:y|ies|ied)|comments?|commented|messag(?:es|ed)|texted|tweeted|posted|"
                         r"spray-?painted|sprayed|scrawled|labell?ed|dm(?:'?d|s)?|dming|sent me)\b")
 SAYING_REACH = 48  # characters before the quote the verb is looked for
+# 被室友骂“垃圾玩意儿”, 有人大喊“贱人滚出去”, 私信我“发张腿照”, 截图里那句“…”, 张口闭口“你们乡巴佬”
+_SAYING_ZH = re.compile(r"(?:骂|说|喊|叫|称|私信|留言|评论|回复|写着?|刷|号召|张口闭口|张口就|那句|这句|一句|挂嘴边|"
+                        r"骂我|骂他|骂她|骂人家)[了过着]?[^，,。！？!?；;“”\"]{0,4}?[：:，,]?\s{0,2}[“\"「‘']?$")
+_THIS_TALK_ZH = re.compile(r"[”\"」]?\s{0,2}(?:——|—|，|,)?\s{0,2}(?:这话|这种话|这句话|这句|这类话|这样的话|之类的话)")
+FORBID_REACH = 48  # characters before a word that the prohibitions are looked for in (bounds the work per word)
 # 别拿“脑瘫”骂人: the word as the tool of an insult the speaker forbids
 _FORBIDDEN_TOOL = re.compile(r"(?:别|不要|不许|不准|请勿)(?:再)?(?:拿|用|把)[“\"'‘]?$")
 _USED_TO_INSULT = re.compile(r"[”\"'’]?(?:来|去)?(?:骂|形容|称呼|叫|开玩笑|当)")
@@ -294,7 +299,7 @@ class Analysis:
     def forbidden_name(self, start: int, end: int) -> bool:
         """Whether the words at ``[start, end)`` are a name the speaker tells people to stop calling someone
         (别管腿脚不方便的师傅叫瘸子, 请别再把精神科病人叫疯子, 别拿“脑瘫”骂人): mentioned, not used."""
-        lo, _ = self.clause_of(start)
+        lo = max(self.clause_of(start)[0], start - FORBID_REACH)
         if _FORBIDDEN_CALLING.search(self.text, lo, start):
             return True
         tool = _FORBIDDEN_TOOL.search(self.text, lo, start)
@@ -303,7 +308,7 @@ class Analysis:
     def forbids_calling(self, start: int) -> bool:
         """Whether the speaker tells people to stop calling anyone the word at ``start`` (don't call him a faggot,
         stop calling people retards): a negation of its use that reaches further than a negator before a slur."""
-        lo, _ = self.clause_of(start)
+        lo = max(self.clause_of(start)[0], start - FORBID_REACH)
         return _FORBIDDEN_CALLING_EN.search(self.text, lo, start) is not None
 
     def reported_word(self, start: int, end: int) -> bool:
@@ -314,7 +319,10 @@ class Analysis:
         if quote is None:
             return False
         lo, _ = self.clause_of(quote[0])
-        return _SAYING_EN.search(self.text, max(lo, quote[0] - SAYING_REACH), quote[0]) is not None
+        window = max(lo, quote[0] - SAYING_REACH)
+        if _SAYING_EN.search(self.text, window, quote[0]) or _SAYING_ZH.search(self.text, window, quote[0]):
+            return True
+        return _THIS_TALK_ZH.match(self.text, quote[1]) is not None  # “女娃就是赔钱货”这话…
 
     def named_as_speech(self, end: int) -> bool:
         """Whether the words ending at ``end`` are named as talk or as a crime (drop the vermin talk, the

@@ -315,7 +315,9 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
         return sig, [(to_normalized(doc, span), "third_person") for span in sig.spans[:3]]
     best, why, found, keep = 0.0, "", [], 1.0
     own_sentences: set[tuple[int, int]] = set()
-    member = False  # a slur word already used as a member's own: the text speaks from inside the group
+    # a slur word used elsewhere in the text as a member's own (your favourite fag, Dyke-owned): the text speaks
+    # from inside the group, its other slur words too (Queer as hell ..., queer folks welcome)
+    member = sig.kind == "lexicon.slur" and len(sig.spans) > 1 and _member_speaks(doc, an, sig.spans[:FEW])
     raw = sig.score
     idioms = sig.kind in IDIOM_WORD_KINDS and "idiom" in an.by_type
     for span in sig.spans[:MAX_SPANS]:
@@ -340,7 +342,7 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
         if member and (reason == "unaddressed" or reason.startswith("aimed at")):
             score, reason = raw * SELF_FACTOR, "in-group"  # Dyke-owned B&B, queer folks welcome: a member speaking
         elif reason == "in-group" and sig.kind == "lexicon.slur":
-            member = True
+            member = True  # Dyke March …, your loudest dykes: the word used as a member's own further on
         if (reason == "self" or reason == "in-group") and self_named(an.text, start, end):
             own_sentences.add(an.sentence_of(start))
         elif reason == "unaddressed" and an.sentence_of(start) in own_sentences:
@@ -359,6 +361,16 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
         if raw < AIMED_PROFANITY:
             found = []
     return Signal(sig.kind, round(best, 4), sig.spans, sig.detector, details), found
+
+
+def _member_speaks(doc: Document, an: Analysis, spans: Sequence[Span]) -> bool:
+    """Whether one of a slur's spans is the speaker's name for themselves or their group (your favourite fag,
+    我们基佬)."""
+    for span in spans:
+        start, end = to_normalized(doc, span)
+        if self_named(an.text, start, end) or _owned(an, start):
+            return True
+    return False
 
 
 def _owned(an: Analysis, start: int) -> bool:

@@ -12,7 +12,8 @@ are). Chinese: 我就是个娘炮, 我们这些死肥宅, 作为一个死肥宅,
 (not 我这个傻逼室友: the word said of the person named right after it), 娘炮本炮 and 瘸子本瘸 ("the X
 himself"), 本菜狗 at the start of a clause, 屌丝一枚 (the speaker introducing themselves, unless someone
 else is named before it) and 死肥宅俱乐部 (the community the word's members run). English posts that open by
-introducing the speaker ("autistic weirdo here, ...") count too.
+introducing the speaker ("autistic weirdo here, ...", a profile's "dyke, 29, ...") and "your favourite fag" (a streamer
+inviting viewers) count too.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ with by to from about for at on in hate hates despise want need ban kick
 """)
 COLLECTIVE = _words("bunch couple bit lot one pair group pack gang team squad crew")
 VERB_ENDINGS = ("ing", "ed", "n't")
-_COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|and i are|us|as an?|fellow|growing up(?: as)?)\s+"
+_COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|and i are|us|as an?|fellow|growing up(?: as)?|"
+                     r"your favou?rite)\s+"
                      r"((?:[\w'-]+\s+){0,8})$")
 # a sentence that opens with what the speaker is among (As one of the three fags in this choir, As the family's
 # resident dyke): "as the" elsewhere is often a verb's complement (treat them as the animals they are)
@@ -62,6 +64,8 @@ _PERSON_AFTER_ZH = re.compile(r"(?:室友|舍友|同事|同学|老板|领导|上
 GROUP_COPULAS = frozenset({"we're", "we are", "and i are", "us", "fellow", "as a", "as an"})
 # a post that opens with what the speaker is, the subject left out ("just a fat girl who ran her first 5k")
 _INTRO = re.compile(r"\s{0,3}just\s{1,3}an?\s{1,3}((?:[\w'-]+\s{1,3}){0,4})$")  # not "only a retard would"
+_AGE_AFTER = re.compile(r"\s{0,2},\s{0,2}\d{2}\b")
+AGE_REACH = 24  # a profile's opening words before the word and the age
 _MYSELF = re.compile(r"\s{0,3}(?:myself|ourselves)\b")
 # "Autistic weirdo here, ...", "old faggot trucker here.": a post that opens by introducing the speaker
 _HERE_BEFORE = re.compile(r"\s{0,3}((?:[\w'-]+\s{1,3}){0,3})$")
@@ -100,6 +104,8 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
     intro = _INTRO.match(text[:start]) if start <= REACH else None
     if intro is not None and _describes(intro.group(1).split()):
         return True  # "just a faggot in a cardigan making soup": a post that opens by saying who the speaker is
+    if start <= AGE_REACH and _AGE_AFTER.match(text, end) and _describes(text[:start].split()):
+        return True  # "dyke, 29, fluent in IKEA furniture": a profile that opens with who the speaker is and their age
     here = _HERE_BEFORE.fullmatch(text, 0, start) if start <= REACH else None
     if here is not None and _HERE_AFTER.match(text, end) and _describes(here.group(1).split()) \
             and not any(w in ("you", "your", "you're", "ur", "u") for w in here.group(1).split()):

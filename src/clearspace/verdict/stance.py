@@ -82,8 +82,8 @@ def _said_by_others(an: Analysis, start: int, end: int) -> bool:
     a verb of saying before them in their clause and "的人" right after them; or what someone said, their
     clause opening with 有人 and a verb of saying (有人在群里说外地人都是蟑螂)."""
     lo, _ = an.clause_of(start)
-    if _SOMEONE_SAID.match(an.text, lo, start):
-        return True
+    if _SOMEONE_SAID.match(an.text, lo, start) or an.reported_word(start, end):
+        return True  # …or quoted after a verb of saying (被室友骂“垃圾玩意儿”, calls my wife a 'stupid bitch')
     closing = next((q_end for q_start, q_end in an.quotes if q_start <= start and end <= q_end), -1)
     after = closing + 1 if closing >= 0 else end  # 说“河南人就是一群老鼠”的人
     # 那个说“河南人开车都跟牲口一样”的，先看看你自己: quoted words with 的 after them name the one who said them
