@@ -99,6 +99,11 @@ CONSTRUCTIONS = [
     ("你就是个废物，乡巴佬", True),
     # the profile and the stream invite of a member of the group
     ("Queer as hell and streaming Stardew tonight, come hang out with your favourite fag in a frog hat 🐸", False),
+    # everyday promises to call, text or send something; a threat after the same words still counts
+    ("I'll send you the link tonight", False),
+    ("I'll call you tonight", False),
+    ("I'll pick you up at 6", False),
+    ("I'll call you when I get home, you're dead", True),
 ]
 
 
