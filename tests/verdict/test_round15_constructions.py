@@ -104,6 +104,10 @@ CONSTRUCTIONS = [
     ("I'll call you tonight", False),
     ("I'll pick you up at 6", False),
     ("I'll call you when I get home, you're dead", True),
+    # 你妈让你… is a message from the reader's mother, not 你妈 the curse
+    ("你妈让你回电话", False),
+    ("你妈叫你回家吃饭", False),
+    ("你妈让你去死", True),
 ]
 
 
