@@ -108,6 +108,14 @@ CONSTRUCTIONS = [
     ("你妈让你回电话", False),
     ("你妈叫你回家吃饭", False),
     ("你妈让你去死", True),
+    # British spellings of the wishes, deaths and beatings the tables knew in American English or other words
+    ("Do the world a favour and throw yourself off a cliff. The birds would thank you.", True),
+    ("that umpire is getting a beating in the parking lot after the game, I promise", True),
+    ("break a leg tonight, you'll be great", False),
+    # 傻*, s了你, 三围: evasions and come-ons in Chinese
+    ("那个店老板是个傻*，卖病猫还不给退钱", True),
+    ("s了你哦，我是认真的，别以为隔着网线就没事", True),
+    ("大大三围多少啊？告诉我我就继续订阅", True),
 ]
 
 
