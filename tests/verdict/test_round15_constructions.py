@@ -116,6 +116,13 @@ CONSTRUCTIONS = [
     ("那个店老板是个傻*，卖病猫还不给退钱", True),
     ("s了你哦，我是认真的，别以为隔着网线就没事", True),
     ("大大三围多少啊？告诉我我就继续订阅", True),
+    # the one the speaker owns (our GM, my brother) is a third person, not the speaker named later (us)
+    ("Our GM is a spineless little worm who'd sell every one of us out for a bonus.", True),
+    # "no <slur> gonna" keeps people out; a negated verb does not deny the words after a preposition
+    ("Ain't no faggot gonna run our deer camp, pack your shit Brandon.", True),
+    ("Is there anything you don't ruin with that pathetic little brain of yours?", True),
+    ("you're not one of those idiots", False),
+    ("I don't think you're an idiot", False),
 ]
 
 

@@ -40,8 +40,10 @@ PROHIBITIVE_EN = frozenset({"don't", "dont", "do not"})
 _SPEECH_AFTER = re.compile(r"\s{0,3}(?:再)?(?:叫|说|骂|喊|称|call|say|tell)")  # 别叫他…, 不要再说…, don't call her…
 _WORD_AT = re.compile(r"[a-z'-]+")
 # after "no <word>": a verb, so "no" quantifies over people (no tranny is getting a dress here, no fag will)
-_VERB_AFTER = re.compile(r"\s{1,2}(?:is|are|was|will|would|should|shall|can|could|gets?|getting|allowed|welcome|"
+_VERB_AFTER = re.compile(r"\s{1,2}(?:is|are|was|will|would|should|shall|can|could|gets?|getting|allowed|welcome|gonna|"
                          r"deserves?|belongs?|needs?|ever|touches|sets? foot|comes?|coming)\b")
+_PREPOSITION_PHRASE = re.compile(r"\b(?:with|at|to|for|from|on|by|about|into)\s{1,2}(?:that|this|your|his|her|their|"
+                                 r"the|those|these)\b")
 _WORD_BEFORE = re.compile(r"([a-z'-]+)\s{1,2}$")
 # words before "as a" that introduce the speaker's role (speaking as a nurse, and as a dad); any other word
 # makes it a simile (dumb as a rock)
@@ -204,6 +206,8 @@ class Analysis:
             # 没素质的蠢货, 五音不全的丑八怪: it negates the attribute; 不是什么没人要的loser denies the whole of it
             and ("的" not in self.text[c.end:start] or _denies_what(self.text, c.end, start))
             and _NEW_SUBJECT.match(self.text, c.end, start) is None  # of course not, she is dumb
+            # anything you don't ruin with that pathetic little brain: the negator denies the verb, not what follows
+            and _PREPOSITION_PHRASE.search(self.text, c.end, start) is None
             for c in negators
         )
 
@@ -258,12 +262,18 @@ class Analysis:
             # you are the dumbest person i have ever met, you are the dumbest coworker: the speaker after the word
             # is in a relative clause, a role after it is the predicate that names the subject (also a name:
             # Mark is the dumbest person I have ever worked with)
-            subject = before or self._name_before(lo, start)
+            subject = before or self._name_before(lo, start) or self._owned_subject(lo, start)
             if subject is not None:
                 return subject
         if best is None:
             return self._name_before(lo, start)  # Declan from accounts is the most useless person
         return best[1]
+
+    def _owned_subject(self, lo: int, start: int) -> Cue | None:
+        """A first-person possessive in ``[lo, start)`` (Our GM is a spineless little worm who'd sell us out): the
+        one the speaker names by what they are to them, a third person, not the speaker."""
+        owner = next((c for c in self.by_type.get("poss", ())[:MAX_PER_TYPE] if lo <= c.start and c.end <= start), None)
+        return None if owner is None else Cue("role", owner.start, owner.end, owner.weight, owner.phrase)
 
     def _name_before(self, lo: int, start: int) -> Cue | None:
         """The last name (:mod:`clearspace.verdict.names`, found in ``doc`` on first use) in ``[lo, start)``."""
