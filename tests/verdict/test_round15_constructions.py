@@ -123,6 +123,13 @@ CONSTRUCTIONS = [
     ("Is there anything you don't ruin with that pathetic little brain of yours?", True),
     ("you're not one of those idiots", False),
     ("I don't think you're an idiot", False),
+    # death wishes as slang, a come-on with an empty house, a call to go see someone at home
+    ("祝你年年有今日，岁岁住ICU[微笑]", True),
+    ("我爸住ICU了，大家帮我转发一下筹款", False),
+    ("打完这把来我家呗，我爸妈不在，床够大", True),
+    ("我家床够大，你们来住不挤", False),
+    ("驿站老板娘态度这么差，她家就住驿站楼上502，大家有空可以上去找她“聊聊”", True),
+    ("pls log off permanently. like from life. not just the game", True),
 ]
 
 

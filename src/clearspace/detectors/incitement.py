@@ -78,6 +78,9 @@ _STRONG: dict[str, float] = {
     "find out where she lives": 0.75, "find out where this": 0.6, "post his address": 0.85,
     "post her address": 0.85, "under every single one of": 0.5, "去她小号": 0.65, "去他小号": 0.65,
     "小号底下刷": 0.7, "一块儿刷": 0.6, "一起刷": 0.6,
+    # 15: going to the target's home or photos (大家有空可以上去找她“聊聊”, 去她自拍底下留言)
+    "上去找她": 0.6, "上去找他": 0.6, "上门找她": 0.7, "上门找他": 0.7, "去她自拍底下": 0.7, "去他自拍底下": 0.7,
+    "去她朋友圈": 0.65, "去他朋友圈": 0.65,
 }
 # verb -> (base score, needs a target to count)
 _VERBS: dict[str, tuple[float, bool]] = {
