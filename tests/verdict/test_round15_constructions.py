@@ -23,6 +23,7 @@ CONSTRUCTIONS = [
     ("我们瘸子开手控车照样能跑长途，上周自驾去了趟大理，兄弟们冲", False),
     ("我们肥宅考公小分队，今晚一起刷题吃夜宵", False),
     ("兄弟们冲他直播间，刷到他退网", True),
+    ("截图我放这了，家人们冲就完事了", True),
     # 人肉 named as a practice (人肉是违法的, 人肉的账号) and a call not to follow the crowd are not calls to dox
     ("群里有人喊“人肉他，把他单位挖出来”，我反对。扔猫是可恶，但交给警察，人肉是违法的", False),
     ("刚看到有人号召“人肉”这位博主，真的离谱，大家别跟风，举报那条评论就好", False),

@@ -105,7 +105,7 @@ _CTA = (
 _IMPERATIVE = ("去", "快去", "赶紧", "给我", "速去", "立刻", "马上")
 _TARGETS = (
     "他", "她", "ta", "他们", "她们", "这个人", "此人", "这人", "这货", "这b", "这狗", "这个号",
-    "这个账号", "这博主", "该博主", "这主播", "评论区", "微博", "主页", "直播间", "超话", "账号",
+    "这个账号", "这博主", "该博主", "这主播", "评论区", "微博", "主页", "直播间", "超话", "账号", "放这了", "放这儿了",
     "him", "her", "them", "this account", "this guy", "this user", "this person", "this woman",
     "this man", "his mentions", "her mentions", "their mentions", "mentions", "his profile",
     "her profile", "his account", "her account", "the comments", "her stream", "his stream",
