@@ -131,6 +131,11 @@ CONSTRUCTIONS = [
     ("我家床够大，你们来住不挤", False),
     ("驿站老板娘态度这么差，她家就住驿站楼上502，大家有空可以上去找她“聊聊”", True),
     ("pls log off permanently. like from life. not just the game", True),
+    # defending a group or a person in plain words; the same words around an attack do not clear it
+    ("Women are not property, and no law should treat them like it.", False),
+    ("fat girls can go to festivals and wear whatever they want. fix your attitude, not their bodies", False),
+    ("leave her alone, she's not weird, she's just quiet. she's actually really sweet", False),
+    ("fat girls are disgusting, they eat whatever they want", True),
 ]
 
 
