@@ -136,6 +136,10 @@ CONSTRUCTIONS = [
     ("fat girls can go to festivals and wear whatever they want. fix your attitude, not their bodies", False),
     ("leave her alone, she's not weird, she's just quiet. she's actually really sweet", False),
     ("fat girls are disgusting, they eat whatever they want", True),
+    # "yours truly" and "I was a total …" are the speaker
+    ("Cried in a Chipotle over a Hinge unmatch. Peak idiot behaviour from yours truly.", False),
+    ("I was a total bitch to my sister about her theory and she turned out to be right", False),
+    ("I was a total idiot to trust you, you lying bitch", True),
 ]
 
 

@@ -121,6 +121,9 @@ class Analysis:
             _drop_third_inside_selfdesc(by_type)
         if "you" in by_type:
             _indefinite_to_third(text, by_type)
+            if "self" in by_type:  # yours truly: the speaker, not the reader
+                selves = by_type["self"]
+                _keep(by_type, "you", lambda c: not any(s.start <= c.start and c.end <= s.end for s in selves))
         if "本人" in text:
             _drop_in_person(text, by_type)
         if "ingroup" in by_type:

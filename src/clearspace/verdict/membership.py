@@ -43,7 +43,8 @@ with by to from about for at on in hate hates despise want need ban kick
 """)
 COLLECTIVE = _words("bunch couple bit lot one pair group pack gang team squad crew")
 VERB_ENDINGS = ("ing", "ed", "n't")
-_COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|we're|we are|and i are|us|as an?|fellow|growing up(?: as)?|"
+_COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|i was|i've been|ive been|we're|we are|and i are|us|as an?|fellow|"
+                     r"growing up(?: as)?|"
                      r"your favou?rite)\s+"
                      r"((?:[\w'-]+\s+){0,8})$")
 # a sentence that opens with what the speaker is among (As one of the three fags in this choir, As the family's
