@@ -55,7 +55,10 @@ _AS_ONE = re.compile(r"(?:^|[.!?]\s{1,3})as\s{1,3}(?:one\s{1,3}of\s{1,3}(?:the|u
 # measure word; 本人 after someone named (CEO本人) is that person
 _COPULA_ZH = re.compile(r"(?:我|我们|咱们|作为|身为|(?<![你他她它])自己|(?:^|(?<=[，,。！？!?；;：:\s]))本人?)"
                         r"(?:这个|这种|这)?(?:就|也|真|本来就|确实|真的|简直|果然|可真|纯纯|妥妥)?(?:就)?(?:是|算)?"
-                        r"(?:真的|真|就)?(?:个|一个|一名|这种|这些|这群)?$")
+                        r"(?:真的|真|就)?(?:个|一个|一名|这种|这些|这群|几个|这几个|俩|两个|仨)?"
+                        r"(?:资深|老|大龄|一介|区区|小小的?)?[“\"「]?$")
+# 老瘸子我今天复健走了五百米: the word opening a clause with the speaker right after it names the speaker
+_APPOSITIVE_ZH = re.compile(r"(?:^|[，,。！？!?；;\s])(?:老|小|大龄|资深)?$")
 # 我这个傻逼室友: the word describes the person named right after it, not the speaker
 _PERSON_AFTER_ZH = re.compile(r"(?:室友|舍友|同事|同学|老板|领导|上司|老公|老婆|男朋友|女朋友|男友|女友|对象|"
                               r"前任|前男友|前女友|邻居|朋友|老师|婆婆|公公|妈|爸|儿子|女儿|弟弟|哥哥|姐姐|妹妹|"
@@ -95,6 +98,9 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
         return True
     if not before.isascii() and _COPULA_ZH.search(before) and not _PERSON_AFTER_ZH.match(text, end):
         return not group_only or not before.endswith(("我是个", "我就是个", "我是一个"))
+    if not before.isascii() and text.startswith("我", end) and not text.startswith(("我们", "我家"), end) \
+            and _APPOSITIVE_ZH.search(before) and not group_only and "你" not in _clause_after(text, end):
+        return True  # 老瘸子我今天… (not 傻逼我告诉你: a vocative, then the speaker talking to the reader)
     if _COMMUNITY_ZH.match(text, end):
         return True  # 穷逼猫奴互助群: a community named by its members' word
     if text.startswith(_ONE_OF, end) and not group_only \
@@ -146,3 +152,10 @@ def _clause_before(text: str, start: int) -> str:
     """The text of the clause before ``start`` (back to the last punctuation mark)."""
     lo = max(text.rfind(p, 0, start) for p in "，,。！？!?；;：:\n")
     return text[lo + 1:start]
+
+
+def _clause_after(text: str, end: int) -> str:
+    """The text of the clause after ``end`` (up to the next punctuation mark, at most ``REACH`` characters)."""
+    tail = text[end:end + REACH]
+    cut = min((i for i in (tail.find(p) for p in "，,。！？!?；;：:\n") if i >= 0), default=len(tail))
+    return tail[:cut]
