@@ -146,6 +146,9 @@ CONSTRUCTIONS = [
     ("老瘸子我今天复健走了五百米，谁说瘸子不能逛公园", False),
     ("傻逼我告诉你，别惹我", True),
     ("死肥宅我劝你离我远点", True),
+    # calls to dox quoted after 喊 or 号召, one quote after another, and 开盒 named as an act (开盒行为)
+    ("喊“人肉他”“开盒她”的，你们知道这是违法的吗？上节目的也是普通人", False),
+    ("有人号召“把他人肉出来”，这种开盒行为是违法的，请大家别转发。", False),
 ]
 
 

@@ -57,7 +57,7 @@ _NEW_SUBJECT = re.compile(r"[\s,.!]{0,3}(?:she|he|they|it|you)(?:'s|'re|\s{1,2}(
 _SPEECH_NOUN = re.compile(r"['\"’”]?\s{1,3}(?:talk|rhetoric|language|narrative|tropes?|jokes?|comments?|nonsense|"
                           r"insults?|slurs?|stereotypes?)\b|['\"’”」]?(?:之类的|这种|这类)?的?(?:说法|言论|字眼|称呼|梗|论调|段子|笑话|谣言)|"
                           r"['\"’”」]?(?:这个|这种|这类)(?:词|字)|"
-                          r"是(?:违法|犯罪)")
+                          r"是(?:违法|犯罪)|行为")
 # "nobody wants a psycho like you", "no one asked the fat loser": nobody wanting, needing or asking for someone
 # asserts the word of them, it denies nothing (unlike "nobody thinks you're a weirdo")
 _NOBODY = frozenset({"nobody", "no one"})
@@ -77,8 +77,10 @@ _SAYING_EN = re.compile(r"\b(?:calls?|called|calling|wrote|writes?|said|says|yel
 SAYING_REACH = 48  # characters before the quote the verb is looked for
 # 被室友骂“垃圾玩意儿”, 有人大喊“贱人滚出去”, 私信我“发张腿照”, 截图里那句“…”, 张口闭口“你们乡巴佬”
 _SAYING_ZH = re.compile(r"(?:骂|说|喊|叫|称|私信|留言|评论|回复|写着?|刷|号召|张口闭口|张口就|那句|这句|一句|挂嘴边|"
-                        r"骂我|骂他|骂她|骂人家)[了过着]?[^，,。！？!?；;“”\"]{0,4}?[：:，,]?\s{0,2}[“\"「‘']?$")
-_THIS_TALK_ZH = re.compile(r"[”\"」]?\s{0,2}(?:——|—|，|,)?\s{0,2}(?:这话|这种话|这句话|这句|这类话|这样的话|之类的话)")
+                        r"骂我|骂他|骂她|骂人家)[了过着]?[^，,。！？!?；;“”\"]{0,4}?"
+                        r"(?:[“\"「][^”\"」]{0,16}[”\"」]){0,3}[：:，,]?\s{0,2}[“\"「‘']?$")
+_THIS_TALK_ZH = re.compile(r"[”\"」]?\s{0,2}(?:——|—|，|,)?\s{0,2}(?:这话|这种话|这句话|这句|这类话|这样的话|之类的话|"
+                           r"刷屏|刷了|的弹幕|的评论|的留言|的私信)")
 FORBID_REACH = 48  # characters before a word that the prohibitions are looked for in (bounds the work per word)
 # 别拿“脑瘫”骂人: the word as the tool of an insult the speaker forbids
 _FORBIDDEN_TOOL = re.compile(r"(?:别|不要|不许|不准|请勿)(?:再)?(?:拿|用|把)[“\"'‘]?$")
