@@ -140,7 +140,8 @@ CONSTRUCTIONS = [
     ("Cried in a Chipotle over a Hinge unmatch. Peak idiot behaviour from yours truly.", False),
     ("I was a total bitch to my sister about her theory and she turned out to be right", False),
     ("I was a total idiot to trust you, you lying bitch", True),
-    # members naming themselves (我们几个“娘炮”, 作为资深死肥宅, 老瘸子我今天…); a vocative before 我…你 is aimed at the reader
+    # members naming themselves (我们几个“娘炮”, 作为资深死肥宅, 老瘸子我今天…); a vocative before 我…你 is aimed
+    # at the reader
     ("我们几个“娘炮”今天一起去上化妆课，学完互相画，开心死了", False),
     ("作为资深死肥宅，我宣布小区健身房是我的减肥圣地，虽然一次没去过", False),
     ("老瘸子我今天复健走了五百米，谁说瘸子不能逛公园", False),
