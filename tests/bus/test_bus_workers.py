@@ -124,7 +124,10 @@ def test_a_poison_message_goes_to_the_dead_letters_and_does_not_block_its_partit
     found = node.admin.bus_status()
     assert found["dead_letters"] == 2 and found["pending"] == 0
     letters = {d["event_id"]: d for d in found["recent_dead_letters"]}
-    assert letters["poison"]["deliveries"] == 2 and "JSONDecodeError" in letters["poison"]["error"]
+    # JetStream counts every delivery, one lost to a pull that timed out just as it came included, so a
+    # loaded machine can reach the dead letters at the third; never before the second (one retry first)
+    assert letters["poison"]["deliveries"] >= 2 and "JSONDecodeError" in letters["poison"]["error"]
+    assert worker.stats.retried >= 2
     assert "text" in letters["wrong"]["error"] and letters["wrong"]["partition"] == p
     result = CliRunner().invoke(cli, ["bus", "status", "--json", "--db", pg_url, "--bus", NATS_URL],
                                 env={"CLEARSPACE_BUS_PREFIX": bus_prefix, "CLEARSPACE_BUS_PARTITIONS": "4"})
