@@ -39,6 +39,19 @@ def test_ordinary_text_is_left_alone(normalizer: Normalizer, text: str) -> None:
     assert normalizer.normalize(text).text == text
 
 
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("你再阴阳怪气一句 我直接上门揍你一顿 说到做到", "你再阴阳怪气一句，我直接上门揍你一顿，说到做到"),
+    ("哈哈哈哈 笑死我了 你真的太逗了", "哈哈，笑死我了，你真的太逗了"),
+    ("你就是一个傻 逼玩意儿", "你就是一个傻逼玩意儿"),  # a lexicon term spans the space: evasion
+    ("你就是一个沙 比玩意儿", "你就是一个傻逼玩意儿"),  # ... or its homophone
+    ("你是个 傻逼", "你是个傻逼"),  # fewer than four characters on a side
+    ("今天天气 真好", "今天天气真好"),
+])
+def test_a_space_between_long_chinese_runs_is_a_clause_break(normalizer: Normalizer, raw: str,
+                                                              expected: str) -> None:
+    assert normalizer.normalize(raw).text == expected
+
+
 def test_offsets_point_back_at_the_evasion(normalizer: Normalizer) -> None:
     doc = normalizer.normalize("我说 n m s l 啊")
     start = doc.text.index("你妈死了")

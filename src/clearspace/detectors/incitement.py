@@ -123,6 +123,8 @@ _CALM = (
     "少说两句", "别太过分", "给他留点", "给她留点", "别跟风", "不要跟风", "别带节奏", "不要带节奏", "别转发",
     "不要转发", "别扩散", "不要扩散", "别起哄", "不要起哄", "be kind", "be nice", "calm down", "leave him alone",
     "leave her alone", "leave them alone", "go easy on", "cool it", "take it easy",
+    # 16: advice for when it happens to the reader (姐妹们遇到这种直接举报): report it, not a pile-on
+    "遇到这种", "遇到这样的", "碰到这种", "碰到这样的", "遇到类似", "if this happens to you", "if it happens to you",
 )
 _IGNORE = (
     "其他", "吉他", "他人", "别人", "别的", "特别", "区别", "分别", "级别", "类别", "告别", "性别",

@@ -26,6 +26,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import ahocorasick_rs
+
 from clearspace.errors import InputError
 from clearspace.text.automaton import automaton
 from clearspace.text.charmap import CharMap
@@ -50,6 +52,9 @@ _RUN = re.compile(r"(.)\1\1(?<![\d\s]..)\1*", re.DOTALL)  # ([^\d\s])\1\1+
 _LEET = re.compile(r"[013457@$!](?<=[a-z].)(?=[a-z])")  # (?<=[a-z])[013457@$!](?=[a-z])
 _LEET_MAP = str.maketrans("013457@$!", "oieastasi")
 _HAS_CJK = re.compile(f"[{CJK}]")
+CLAUSE_RUN = 4  # Chinese characters on each side of a space that make it a clause break
+_CLAUSE_RUN = re.compile(f"[{CJK}]{{{CLAUSE_RUN}}}")
+_STRADDLE = 3  # characters each side of a clause break checked for a lexicon term spanning it
 # a Latin word spelled with digits or an asterisk (1d10t, st*pid, 5h1t): the whole word, from its start; the gate
 # (a digit or asterisk next to a letter) keeps the word-by-word pass off the few texts without one
 _MASKED_GATE = re.compile(r"[013457*](?:(?<=[a-z].)|(?=[a-z]))")
@@ -162,11 +167,14 @@ class Normalizer:
         self.alias_gate_ = automaton(aliases).find_matches_as_indexes if aliases else None
         self.steps_ = {(latin, cjk): self._steps(latin, cjk) for latin in (False, True) for cjk in (False, True)}
         self.homophones_ = None
+        self.straddle_: ahocorasick_rs.AhoCorasick | None = None  # lexicon terms by their sound
         if self.homophone_terms:
+            self.pinyin_ = self.pinyin or PinyinTable()
+            self.straddle_ = automaton({self.pinyin_.encode(t) for t in self.homophone_terms if len(t) >= 2})
             from clearspace.text.homophones import HomophoneRewriter
 
             self.homophones_ = HomophoneRewriter(
-                self.homophone_terms, self.pinyin or PinyinTable(), self.homophone_exceptions
+                self.homophone_terms, self.pinyin_, self.homophone_exceptions
             )
         self._ready = True
 
@@ -210,7 +218,7 @@ class Normalizer:
         """The length-changing steps worth running on a text with these scripts, each with its gate."""
         steps: list[tuple[Gate, Step]] = []
         if cjk:
-            steps.append((_CJK_SEP.search, partial(sub_with_map, _CJK_SEP, _drop)))
+            steps.append((_CJK_SEP.search, partial(sub_with_map, _CJK_SEP, self._drop_or_break)))
         if latin:
             join = partial(_join_letters, cjk=True) if cjk else _join_letters
             steps.append((_LATIN_SPACED.search, partial(sub_with_map, _LATIN_SPACED, join)))
@@ -218,6 +226,21 @@ class Normalizer:
         if latin and self.alias_gate_ is not None:
             steps.append((self.alias_gate_, partial(self._aliases, cjk=cjk)))
         return tuple(steps)
+
+    def _drop_or_break(self, m: re.Match[str]) -> str:
+        """A separator between Chinese characters: dropped (``傻 逼``), except whitespace between two runs of
+        :data:`CLAUSE_RUN` or more characters that no lexicon term or homophone spans: a clause break, as in a
+        voice transcript (``你再阴阳怪气一句 我直接上门揍你``), read as a comma."""
+        s, a, b = m.string, m.start(), m.end()
+        if not (m.group(0).isspace() and _CLAUSE_RUN.fullmatch(s, max(0, a - CLAUSE_RUN), a)
+                and _CLAUSE_RUN.match(s, b)):
+            return ""
+        if self.straddle_ is not None:
+            code = self.pinyin_.encode(s[a - _STRADDLE:a] + s[b:b + _STRADDLE])
+            if any(start < _STRADDLE < end
+                   for _, start, end in self.straddle_.find_matches_as_indexes(code, overlapping=True)):
+                return ""
+        return "，"
 
     def _unmask(self, m: re.Match[str]) -> str:
         """A masked word as the lexicon word it spells, letter for letter; else unchanged."""

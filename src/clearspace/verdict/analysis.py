@@ -71,14 +71,20 @@ _FORBIDDEN_CALLING = re.compile(r"(?:别|不要|不许|不准|请勿|少)(?:再)
 _FORBIDDEN_CALLING_EN = re.compile(r"\b(?:don'?t|do not|dont|stop|quit|never|nobody should|no one should)\s{1,3}"
                                    r"(?:ever\s{1,3})?(?:call|calling|say|saying|use|using)\b[^.!?]{0,30}$")
 # verbs of saying or writing before a quoted word: the word is what someone said (calls my wife a 'stupid bitch')
-_SAYING_EN = re.compile(r"\b(?:calls?|called|calling|wrote|writes?|said|says|yell(?:s|ed)?|shout(?:s|ed)?|"
+_SAYING_EN = re.compile(r"\b(?:calls?|called|calling|(?:used to|would|kept|keeps|always) say(?:ing)?|wrote|writes?|"
+                        r"said|says|yell(?:s|ed)?|shout(?:s|ed)?|"
                         r"scream(?:s|ed)?|repl(?:y|ies|ied)|comments?|commented|messag(?:es|ed)|texted|tweeted|posted|"
                         r"spray-?painted|sprayed|scrawled|labell?ed|dm(?:'?d|s)?|dming|sent me)\b")
 SAYING_REACH = 48  # characters before the quote the verb is looked for
 # 被室友骂“垃圾玩意儿”, 有人大喊“贱人滚出去”, 私信我“发张腿照”, 截图里那句“…”, 张口闭口“你们乡巴佬”
-_SAYING_ZH = re.compile(r"(?:骂|说|喊|叫|称|私信|留言|评论|回复|写着?|刷|号召|张口闭口|张口就|那句|这句|一句|挂嘴边|"
-                        r"骂我|骂他|骂她|骂人家)[了过着]?[^，,。！？!?；;“”\"]{0,4}?"
+_SAYING_ZH = re.compile(r"(?:骂|说|喊|叫|称|私信|私聊|留言|评论|回复|写着?|刷|号召|张口闭口|张口就|那句|这句|"
+                        r"一句|挂嘴边|骂我|骂他|骂她|骂人家)[了过着]?[^，,。！？!?；;“”\"]{0,4}?"
                         r"(?:[“\"「][^”\"」]{0,16}[”\"」]){0,3}[：:，,]?\s{0,2}[“\"「‘']?$")
+# the speaker right before the verb of saying: what follows is their own word (I said, I'm calling you, 我就骂他)
+_SPEAKER_SAYS = re.compile(r"(?:(?:^|[^a-z'])(?:i|we|i'm|im|i'll|i'd|i've|we're)\s{1,2}(?:(?:just|will|would|always|"
+                           r"literally|am|have|had|even|gonna|only)\s{1,2}){0,2}"
+                           r"|(?:^|[^被让叫听跟])(?:我|我们)(?:就|直接|还|也|都|要|会|想|一直|今天|当场|偏要)?)$")
+SPEAKER_REACH = 30
 _THIS_TALK_ZH = re.compile(r"[”\"」]?\s{0,2}(?:——|—|，|,)?\s{0,2}(?:这话|这种话|这句话|这句|这类话|这样的话|之类的话|"
                            r"刷屏|刷了|的弹幕|的评论|的留言|的私信)")
 FORBID_REACH = 48  # characters before a word that the prohibitions are looked for in (bounds the work per word)
@@ -88,7 +94,7 @@ _USED_TO_INSULT = re.compile(r"[”\"'’]?(?:来|去)?(?:骂|形容|称呼|叫|
 _PROHIBITED_ACT = re.compile(r" (?:be|act|get|go|play|sit|hang|stand|talk to|listen to) ")
 SHELL_TYPES = ("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
 # cues of harm that an everyday idiom holds without meaning it (shoot you an email, 帅死了, beat you at chess)
-IDIOM_HIDES = ("threat", "implied", "death", "verb", "hurtact", "dieact")
+IDIOM_HIDES = ("threat", "implied", "death", "verb", "hurtact", "dieact", "sexual")
 
 
 @dataclass(slots=True)
@@ -335,8 +341,10 @@ class Analysis:
             return False
         lo, _ = self.clause_of(quote[0])
         window = max(lo, quote[0] - SAYING_REACH)
-        if _SAYING_EN.search(self.text, window, quote[0]) or _SAYING_ZH.search(self.text, window, quote[0]):
-            return True
+        verb = _last(_SAYING_EN, self.text, window, quote[0]) or _SAYING_ZH.search(self.text, window, quote[0])
+        if verb is not None:
+            # the speaker's own saying is no report (I said you're a 'moron', 我就骂他“废物”)
+            return _SPEAKER_SAYS.search(self.text, max(0, verb.start() - SPEAKER_REACH), verb.start()) is None
         return _THIS_TALK_ZH.match(self.text, quote[1]) is not None  # “女娃就是赔钱货”这话…
 
     def named_as_speech(self, end: int) -> bool:
@@ -516,3 +524,11 @@ def _drop_third_inside_selfdesc(by_type: dict[str, list[Cue]]) -> None:
         return i >= 0 and reach[i] >= c.end
 
     _keep(by_type, "third", lambda c: not inside(c))
+
+
+def _last(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text[start:end]``."""
+    found = None
+    for found in pattern.finditer(text, start, end):  # noqa: B007 - the last one is wanted
+        pass
+    return found

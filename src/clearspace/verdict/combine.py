@@ -488,6 +488,8 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
         # 舆论监督 without insulting words; not a threat or death wish over what someone did (the reporter who leaked
         # the name deserves to get hit by a bus)
         return min(p, CONDUCT_CAP), CONDUCT_REASON
+    if "praise" in by_type and "ingroup" in by_type and "neg" not in by_type and not an.has(*VIOLENT_CUES):
+        return p * PRAISE_FACTOR, PRAISE_REASON  # thank you for ...: that's what community looks like
     we_group = _we_name_our_group(an)
     if ("ingroup" in by_type or we_group) and not _names_another_group(an):
         member = we_group or any(c.weight >= MEMBER_MIN for c in by_type.get("ingroup", ()))

@@ -15,7 +15,7 @@ _THINGS_ZH = ("系统|天气|游戏|软件|app|APP|网站|网速|网络|电脑|�
               "程序|bug|BUG|考试|作业|规定|剧情|结局|版本|更新|补丁|电梯|快递柜|自助机|售票机")
 _THING_AFTER_ZH = re.compile(r"的?破?(?:抢票|报名|预约|挂号|选课)?(?:" + _THINGS_ZH + ")")
 _THING_BEFORE_ZH = re.compile(r"(?:" + _THINGS_ZH + r")(?:是)?(?:真|太|好|也太|真的|是真的|简直|就是|纯纯)?"
-                              r"(?:他妈的?|tm|TM)?(?:的)?$")
+                              r"(?:是个|是一个|一个|个)?(?:他妈的?|tm|TM)?(?:的)?$")
 # "it was a disgrace", "it's pathetic": the word judges what was done, the clause's subject is no person
 _IT_WAS = re.compile(r"(?:^|[\s,.!?;:])it(?:'s|\s{1,2}(?:is|was|were|has been))\s{1,2}"
                      r"(?:(?:an?|such an?|absolutely|absolute|a total|a complete|a bloody|frankly|just|so|really)"

@@ -1,0 +1,35 @@
+"""Round 16 of the plain-case verdicts issue: voice-transcript clauses, quotes reported by others as against
+the speaker's own saying, idioms that hold a harm word, thanks to a community, swearing at an app
+(MODEL_CARD.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearspace.engine import Engine
+
+CONSTRUCTIONS = [
+    # a space between clauses of a voice transcript is a clause break: the threat is not read as a quote
+    ("【语音转文字】你再阴阳怪气一句 我直接上门揍你一顿 说到做到", True),
+    ("你就是一个沙 比玩意儿", True),
+    # a quote after someone else's verb of saying (私聊我, used to say) is reported; the speaker's own saying is not
+    ("有人私聊我“发一张不穿衣服的就带你上王者”，截图挂出来了，姐妹们遇到这种直接举报", False),
+    ("My ex used to say 'you're lucky anyone would touch you with that body' and I believed him for years. "
+     "If someone talks to you like that, leave.", False),
+    ("I said you're a 'moron' and I meant it", True),
+    # 赤裸裸 (blatant) holds no sexual word
+    ("有人私信我“你上班那家奶茶店我知道在哪”，这就是赤裸裸的威胁，遇到这种别怕，直接报警", False),
+    ("发张裸照给哥看看", True),
+    # thanks that name a community are thanks, not in-group talk the harm head may raise
+    ("Thank you Sgt. Ramirez for staying with that little boy till his mom got there. "
+     "That's what community looks like.", False),
+    # swearing at an app (这破APP真是个沙比) insults nobody; the same words of a player do
+    ("这破APP真是个沙比，刷来刷去全是广告，又闪退了。", False),
+    ("你这个游戏玩家真是个傻逼", True),
+]
+
+
+@pytest.mark.parametrize(("text", "abusive"), CONSTRUCTIONS)
+def test_round16_construction(engine: Engine, text: str, abusive: bool) -> None:
+    result = engine.score(text)
+    assert result.abusive is abusive, (result.target, result.stance, result.scores)
