@@ -26,6 +26,28 @@ CONSTRUCTIONS = [
     # swearing at an app (这破APP真是个沙比) insults nobody; the same words of a player do
     ("这破APP真是个沙比，刷来刷去全是广告，又闪退了。", False),
     ("你这个游戏玩家真是个傻逼", True),
+    # 不是谁的累赘 denies the word as 不是什么 does; the word said of the reader stands
+    ("残疾人选手是凭实力进的决赛，不是谁的累赘，她比多少健全人都努力。", False),
+    ("你就是大家的累赘", True),
+    # nobody calling someone the word, however far from it; a vocative after it still insults
+    ("Nobody in their right mind would call you ugly, your photos are gorgeous.", False),
+    ("Nobody here would call you a genius, idiot", True),
+    # "X like us" names the speaker's kind; "X like you" the reader's
+    ("Dykes like us deserve better than being some straight girl's experiment, so I only match with out "
+     "lesbians now.", False),
+    ("faggots like you should die", True),
+    # behaviour judged (scummy behaviour) is criticism of conduct; a vocative insult is not
+    ("Streamer KaiBlaze promoting a crypto casino to a bunch of 13-year-olds is scummy behaviour and he knows it.",
+     False),
+    ("your behaviour is pathetic, loser", True),
+    # an Irish slur for Travellers, not the British "knackered"
+    ("Knackers set up on the green again, town's gone to the dogs.", True),
+    ("I'm knackered after that shift", False),
+    # a platform's notice of accounts it dealt with reports; a call to ring someone's tutor is a pile-on
+    ("平台公告：本月共处置“开盒”、人肉搜索类违规账号1.2万个，涉及多名公众人物隐私泄露。", False),
+    ("这人是滨江大学的，我找到他辅导员电话了，大家都打过去，让学校处分他", True),
+    # 包夜 at an internet café is a price, not sex
+    ("网吧老板把包夜价从三十涨到六十也不提前通知，太黑了，以后不去了", False),
 ]
 
 

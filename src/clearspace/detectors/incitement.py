@@ -91,7 +91,7 @@ _VERBS: dict[str, tuple[float, bool]] = {
     "report": (0.3, False), "attack": (0.25, False), "flood": (0.3, False), "spam": (0.3, False),
     "harass": (0.4, False), "go after": (0.35, False), "pile on": (0.4, False),
     "raid": (0.3, False), "ratio": (0.3, True), "tear apart": (0.3, False), "swarm": (0.35, False),
-    "bombard": (0.3, False),
+    "bombard": (0.3, False), "打过去": (0.3, True), "打电话过去": (0.3, True),
 }
 # verbs that, with nobody to go after, are as often cheering as a call (姐妹们冲, 兄弟们冲！ under a shopping haul or a
 # road trip): without a target they score this much less, under what the verdict counts as an attack by itself
@@ -136,7 +136,7 @@ _IGNORE = (
     "举报方式", "举报邮箱", "举报按钮", "举报功能", "被举报", "举报人", "举报者", "举报信",
     "挂号", "挂机", "挂科", "挂断", "挂念", "挂钩", "牵挂", "挂件", "挂面", "挂历", "挂失",
     "挂靠", "挂牌", "挂彩", "挂帅", "外挂", "挂名", "挂职", "挂账", "集合体", "爆破音",
-    "人肉是", "人肉都是", "人肉属于", "人肉行为", "人肉违法", "人肉犯法", "人肉这种", "人肉的",
+    "人肉是", "人肉都是", "人肉搜索类", "人肉类", "人肉属于", "人肉行为", "人肉违法", "人肉犯法", "人肉这种", "人肉的",
     "一起刷题", "一起刷剧", "一块儿刷题", "刷题", "刷剧", "刷副本", "刷步数", "刷夜",
     "骂醒我", "骂醒自己", "骂醒她", "骂醒他",
     "report card", "news report", "weather report", "bug report", "spam filter",

@@ -64,6 +64,10 @@ _NOBODY = frozenset({"nobody", "no one"})
 _NOBODY_ASSERTS = re.compile(r"\s{1,3}(?:here\s{1,3})?(?:wants?|needs?|likes?|asked|invited|cares? about|"
                              r"could ever love|would ever (?:love|date|hire|want)|will ever (?:love|date|hire|want)|"
                              r"is listening to|wanna|gonna (?:miss|hire|date))\b")
+# "nobody in their right mind would call you ugly": nobody calling or thinking the word of someone, however far
+_NOBODY_CALLS = re.compile(r"\s{1,3}(?:[a-z']{1,12}\s{1,3}){0,5}?(?:would|could|will|can|should)\s{1,3}(?:ever\s{1,3})?"
+                           r"(?:call|think|say)\s{1,3}(?:you|he|she|him|her|they|them|that)(?:'re|'s|\s{1,3}(?:are|is|was))?"
+                           r"\s{1,3}(?:(?:an?|so|that|too)\s{1,3})?")
 # 别管…叫瘸子, 请别再把…叫疯子, 不要动不动就骂人家: a prohibition, then whom, then the verb of calling, then the word
 _FORBIDDEN_CALLING = re.compile(r"(?:别|不要|不许|不准|请勿|少)(?:再)?(?:动不动就)?(?:管|把|将|对|给)?"
                                 r"[^，,。！？!?；;]{0,12}?(?:叫|喊|称|骂)(?:人家|别人|他们|她们|他|她|人)?(?:是|做|为|作)?[“\"'‘]?$")
@@ -94,7 +98,7 @@ _USED_TO_INSULT = re.compile(r"[”\"'’]?(?:来|去)?(?:骂|形容|称呼|叫|
 _PROHIBITED_ACT = re.compile(r" (?:be|act|get|go|play|sit|hang|stand|talk to|listen to) ")
 SHELL_TYPES = ("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
 # cues of harm that an everyday idiom holds without meaning it (shoot you an email, 帅死了, beat you at chess)
-IDIOM_HIDES = ("threat", "implied", "death", "verb", "hurtact", "dieact", "sexual")
+IDIOM_HIDES = ("threat", "implied", "death", "verb", "hurtact", "dieact", "sexual", "harass")
 
 
 @dataclass(slots=True)
@@ -210,7 +214,8 @@ class Analysis:
         shells = self.of_type(*SHELL_TYPES)
         return any(
             lo <= c.start and c.end <= start
-            and (start - c.end <= reach or start - c.end <= WHAT_REACH_ZH and _denies_what(self.text, c.end, start))
+            and (start - c.end <= reach or start - c.end <= WHAT_REACH_ZH and _denies_what(self.text, c.end, start)
+                 or self.text[c.start:c.end] in _NOBODY and _NOBODY_CALLS.fullmatch(self.text, c.end, start))
             and not any(r.start <= c.start and c.end <= r.end and r.end - r.start > c.end - c.start for r in shells)
             and not self._prohibits(c, start) and not self._excludes(c, start, people)
             and not (self.text[c.start:c.end] in _NOBODY and _NOBODY_ASSERTS.match(self.text, c.end))
@@ -476,9 +481,9 @@ def _simile(text: str, cue: Cue) -> bool:
 
 
 def _denies_what(text: str, end: int, start: int) -> bool:
-    """Whether the words between a negator and an insult open with 什么 (不是什么没人要的loser, 哪是什么泼妇): the
-    negation denies the whole description, however long."""
-    return text[end:start].lstrip("是").startswith("什么")
+    """Whether the words between a negator and an insult open with 什么 or 谁的 (不是什么没人要的loser, 哪是什么泼妇,
+    不是谁的累赘): the negation denies the whole description, however long."""
+    return text[end:start].lstrip("是").startswith(("什么", "谁的"))  # 不是谁的累赘
 
 
 def _drop_report_inside_pointed_role(text: str, by_type: dict[str, list[Cue]]) -> None:

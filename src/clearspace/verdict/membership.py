@@ -81,6 +81,8 @@ _OTHERS_ZH = ("你", "他", "她", "这", "那")
 _COMMUNITY_ZH = re.compile(r"[\u4e00-\u9fff]{0,2}?"
                            r"(?:互助群|交流群|互助会|联盟|俱乐部|之家|协会|小分队|大本营|聚会|茶话会)")
 INDEFINITE = ("a", "an")
+# "dykes like us deserve better", "a fat girl like me": the word names the speaker's kind
+_LIKE_US = re.compile(r"\s{1,2}like\s{1,2}(?:us|me|myself|ourselves)\b")
 
 
 def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> bool:
@@ -101,6 +103,8 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
     if not before.isascii() and text.startswith("我", end) and not text.startswith(("我们", "我家"), end) \
             and _APPOSITIVE_ZH.search(before) and not group_only and "你" not in _clause_after(text, end):
         return True  # 老瘸子我今天… (not 傻逼我告诉你: a vocative, then the speaker talking to the reader)
+    if _LIKE_US.match(text, end) and (not group_only or text.startswith(" like us", end)):
+        return True  # dykes like us deserve better
     if _COMMUNITY_ZH.match(text, end):
         return True  # 穷逼猫奴互助群: a community named by its members' word
     if text.startswith(_ONE_OF, end) and not group_only \
