@@ -48,6 +48,16 @@ CONSTRUCTIONS = [
     ("这人是滨江大学的，我找到他辅导员电话了，大家都打过去，让学校处分他", True),
     # 包夜 at an internet café is a price, not sex
     ("网吧老板把包夜价从三十涨到六十也不提前通知，太黑了，以后不去了", False),
+    # swearing at a thing (the subject of the clause, or the noun after the word); a person who did something to
+    # the thing is still a person
+    ("My boiler is a piece of shit. Third time it's died this month and it's bloody freezing in here.", False),
+    ("Piece of shit trail cam died the one night the big boy walked through.", False),
+    ("This co-parenting app is a piece of shit, it crashed three times today.", False),
+    ("the guy who fixed my car is a piece of shit", True),
+    ("you piece of shit driver", True),
+    # an oath opening a sentence is an exclamation unless the sentence speaks to someone
+    ("Son of a bitch, I just dropped my reading glasses down the storm drain outside the post office.", False),
+    ("son of a bitch, you scratched my car", True),
 ]
 
 

@@ -104,6 +104,9 @@ PERSON_OWNERS = frozenset(("he", "she", "his", "her", "your", "you", "my", "thei
 HARM_CUE_MIN = 0.5  # a cue of harm this strong lets the harm head raise a text the verdict held back
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
 PRAISE_REASON = "praise"
+# oaths that open a sentence as an exclamation (son of a bitch, I dropped my glasses)
+INTERJECTIONS = frozenset({"son of a bitch", "sonofabitch", "motherfucker", "mother fucker", "fucking hell",
+                           "bloody hell", "jesus christ", "christ almighty", "god damn it", "goddammit", "goddamnit"})
 CONDUCT_REASON = "criticism of conduct"
 INGROUP_REASON = "in-group speech"
 MENTIONED = "mentioned"
@@ -327,6 +330,9 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
             if not why:
                 why = IDIOM_REASON  # the lexicon's "shoot you" in "I'll shoot you an email"
             continue
+        if sig.kind == "lexicon.insult" and _interjects(an, start, end):
+            best, why = max(best, raw * PROTECTED_FACTOR), why or EXCLAIM_REASON
+            continue  # "son of a bitch, I just dropped my glasses down the drain": an oath, aimed at nobody
         if sig.kind == "lexicon.insult" and (_judges_a_thing(an, start) or said_of_thing(an.text, start, end)):
             best, why = max(best, raw * PROTECTED_FACTOR), why or THING_REASON
             continue  # Bumble's new update is trash: the word judges what a company made, not a person
@@ -393,6 +399,16 @@ def _owned_elsewhere(an: Analysis, start: int, end: int) -> bool:
             return True
         pos = text.find(word, pos + 1)
     return False
+
+
+def _interjects(an: Analysis, start: int, end: int) -> bool:
+    """Whether an oath (son of a bitch, motherfucker) opens its sentence on its own, followed by a comma or an
+    exclamation mark, and the sentence names no addressee: an exclamation, not a name for anyone."""
+    lo, hi = an.sentence_of(start)
+    if an.text[start:end] not in INTERJECTIONS or an.text[lo:start].strip(" \"'(") \
+            or not an.text.startswith((",", "!", " !", "...", "…"), end):
+        return False
+    return not any(lo <= c.start < hi for c in an.of_type("you"))
 
 
 def _judges_a_thing(an: Analysis, start: int) -> bool:

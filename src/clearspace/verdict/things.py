@@ -1,9 +1,11 @@
 """Whether an insulting word is said of a thing or an act rather than of a person.
 
-"这sb系统又崩了", "煞笔天气", "这破游戏真sb", "it was a disgrace": swearing at a system, the weather, a game
-or what was done insults nobody. The test is narrow: the word right before a noun for a thing (系统, 天气,
-游戏 ...), or right after one with at most a degree word between (游戏真sb, 系统真他妈sb), or, in English,
-after "it is / it was" (it was a disgrace). A person noun in the same place (sb玩家, sb策划) is not a thing.
+"这sb系统又崩了", "煞笔天气", "这破游戏真sb", "it was a disgrace", "my boiler is a piece of shit": swearing at a
+system, the weather, a game or what was done insults nobody. The test is narrow: the word right before a noun for
+a thing (系统, 天气, 游戏 ...), or right after one with at most a degree word between (游戏真sb, 系统真他妈sb),
+or, in English, after "it is / it was" (it was a disgrace), after a noun for a thing as the clause's subject (my
+boiler is a piece of shit; not "the guy who fixed my car is ...") or right before one (piece of shit trail cam).
+A person noun in the same place (sb玩家, sb策划) is not a thing.
 """
 
 from __future__ import annotations
@@ -20,12 +22,32 @@ _THING_BEFORE_ZH = re.compile(r"(?:" + _THINGS_ZH + r")(?:是)?(?:真|太|好|�
 _IT_WAS = re.compile(r"(?:^|[\s,.!?;:])it(?:'s|\s{1,2}(?:is|was|were|has been))\s{1,2}"
                      r"(?:(?:an?|such an?|absolutely|absolute|a total|a complete|a bloody|frankly|just|so|really)"
                      r"\s{1,2}){0,2}$")
+# English things people swear at (my boiler is a piece of shit, piece of shit trail cam, parking here is a total bitch)
+_THINGS_EN = (r"(?:apps?|phones?|laptops?|computers?|pc|printers?|boiler|car|truck|van|bike|game|update|patch|wifi|"
+              r"wi-fi|internet|router|modem|weather|traffic|parking|commute|cam|camera|tv|remote|microwave|fridge|oven|"
+              r"dishwasher|washing machine|kettle|toaster|website|site|software|server|engine|mower|lawnmower|drill|"
+              r"controller|console|keyboard|headset|charger|battery|elevator|lift|vending machine|tablet|ipad|iphone|"
+              r"heater|furnace|thermostat|zipper|umbrella|tent|stove|grill|blender|printer|scanner|sat ?nav|gps)")
+_THING_SUBJECT_EN = re.compile(r"(?:^|[\s,.!?;:])"
+                               r"(?:(?:my|this|the|that|our|these|those|stupid|damn|dang)\s{1,2})?"
+                               r"(?:[a-z-]{1,15}\s{1,2}){0,2}?" + _THINGS_EN +
+                               r"(?:\s{1,2}(?:near|at|in|on|around|by|for|from|outside)\s{1,2}"
+                               r"(?:the\s{1,2}|my\s{1,2})?[a-z-]{1,15})?"
+                               r"(?:\s{1,2}(?:is|was|are|were|has been)|'s)\s{1,2}"
+                               r"(?:(?:a|an|such a|total|totally|absolute|absolutely|complete|real|fucking|bloody|"
+                               r"utter|pure|just|literally)\s{1,2}){0,3}$")
+_RELATIVE = re.compile(r"\b(?:who|whose|whom|(?:guy|man|woman|person|dude|bloke|girl|lady|kid|one)\s{1,2}that)\b")
+_THING_AFTER_EN = re.compile(r"\s{1,2}(?:[a-z-]{1,12}\s{1,2})?" + _THINGS_EN + r"\b")
 REACH = 40  # characters before the word the tests read
 
 
 def said_of_thing(text: str, start: int, end: int) -> bool:
     """Whether the insulting word at ``text[start:end]`` is said of a thing or an act (see the module)."""
     lo = max(0, start - REACH)
-    if text[start:end].isascii() and _IT_WAS.search(text, lo, start):
-        return True
+    if text[start:end].isascii():
+        if _IT_WAS.search(text, lo, start) is not None or _THING_AFTER_EN.match(text, end) is not None:
+            return True
+        # not "the guy who fixed my car is a piece of shit": the subject is the person the clause opens with
+        subject = _THING_SUBJECT_EN.search(text, lo, start)
+        return subject is not None and _RELATIVE.search(text, lo, start) is None
     return _THING_AFTER_ZH.match(text, end) is not None or _THING_BEFORE_ZH.search(text, lo, start) is not None
