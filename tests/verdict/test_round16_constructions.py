@@ -58,6 +58,11 @@ CONSTRUCTIONS = [
     # an oath opening a sentence is an exclamation unless the sentence speaks to someone
     ("Son of a bitch, I just dropped my reading glasses down the storm drain outside the post office.", False),
     ("son of a bitch, you scratched my car", True),
+    # the word as what anyone who says it says: the speaker speaks of the sayers
+    ("Anyone calling Sgt. Okafor a coward wasn't there. He went back in twice.", False),
+    ("Whoever said Ciarán's a waste of oxygen is dead wrong. The man organised the whole flood cleanup in "
+     "Tullamore on his own time.", False),
+    ("anyone can see it. you are a coward", True),
 ]
 
 

@@ -84,6 +84,11 @@ SAYING_REACH = 48  # characters before the quote the verb is looked for
 _SAYING_ZH = re.compile(r"(?:骂|说|喊|叫|称|私信|私聊|留言|评论|回复|写着?|刷|号召|张口闭口|张口就|那句|这句|"
                         r"一句|挂嘴边|骂我|骂他|骂她|骂人家)[了过着]?[^，,。！？!?；;“”\"]{0,4}?"
                         r"(?:[“\"「][^”\"」]{0,16}[”\"」]){0,3}[：:，,]?\s{0,2}[“\"「‘']?$")
+# anyone / whoever / people who call or say the word, then the word in the same sentence
+_ANYONE_SAYING = re.compile(r"\b(?:anyone|anybody|whoever|those|people|everyone|everybody|the ones?)\s{1,2}"
+                            r"(?:who\s{1,2})?"
+                            r"(?:call(?:s|ed|ing)?|sa(?:y|ys|id|ying)|think(?:s|ing)?)\b"
+                            r"(?:\b(?:sgt|dr|mr|mrs|ms|st|capt|lt|col|prof|rev|jr|sr)\.|[^.!?]){0,40}$")
 # the speaker right before the verb of saying: what follows is their own word (I said, I'm calling you, 我就骂他)
 _SPEAKER_SAYS = re.compile(r"(?:(?:^|[^a-z'])(?:i|we|i'm|im|i'll|i'd|i've|we're)\s{1,2}(?:(?:just|will|would|always|"
                            r"literally|am|have|had|even|gonna|only)\s{1,2}){0,2}"
@@ -351,6 +356,11 @@ class Analysis:
             # the speaker's own saying is no report (I said you're a 'moron', 我就骂他“废物”)
             return _SPEAKER_SAYS.search(self.text, max(0, verb.start() - SPEAKER_REACH), verb.start()) is None
         return _THIS_TALK_ZH.match(self.text, quote[1]) is not None  # “女娃就是赔钱货”这话…
+
+    def said_by_anyone(self, start: int) -> bool:
+        """Whether the word at ``start`` is what anyone who says it says (anyone calling Sgt. Okafor a coward
+        wasn't there, whoever said Ciarán's a waste of oxygen is dead wrong): the speaker speaks of the sayers."""
+        return _ANYONE_SAYING.search(self.text, max(0, start - SAYING_REACH), start) is not None
 
     def named_as_speech(self, end: int) -> bool:
         """Whether the words ending at ``end`` are named as talk or as a crime (drop the vermin talk, the

@@ -433,7 +433,8 @@ def _clause_has(an: Analysis, pos: int, cue_type: str) -> bool:
 
 
 def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, target: str) -> tuple[float, str]:
-    if an.named_as_speech(end) or an.forbidden_name(start, end) or an.reported_word(start, end):
+    if an.named_as_speech(end) or an.forbidden_name(start, end) or an.reported_word(start, end) \
+            or (start < len(an.text) and an.text[start].isascii() and an.said_by_anyone(start)):
         return raw * PROTECTED_FACTOR, MENTIONED  # drop the vermin talk, “废物”这种说法, 别管人家叫瘸子
     if kind == "lexicon.slur":
         if an.negated(start, reach=3, people=True) or an.forbids_calling(start):
