@@ -63,6 +63,12 @@ CONSTRUCTIONS = [
     ("Whoever said Ciarán's a waste of oxygen is dead wrong. The man organised the whole flood cleanup in "
      "Tullamore on his own time.", False),
     ("anyone can see it. you are a coward", True),
+    # a death wish on someone pointed at, the speaker inside the relative clause about them
+    ("Hope that broker who stiffed me on the Memphis load gets cancer and dies slow. Dead serious.", True),
+    ("Honestly the world would be better off if the owner of Brisket Barn just dropped dead", True),
+    # "better off" advice about selling, buying, waiting is advice; with a way to die it is a death wish
+    ("you'd be better off selling it", False),
+    ("you'd be better off if you just killed yourself", True),
 ]
 
 

@@ -33,6 +33,8 @@ from clearspace.verdict.analysis import TARGET_OF, Analysis
 
 KINDS = ("threat", "death_wish", "sexual_harassment", "dehumanization")
 _PHRASE_KIND = {"threat": "threat", "implied": "threat", "death": "death_wish", "harass": "sexual_harassment"}
+# someone pointed at, then a relative clause (that broker who, the guy that): the person the sentence is about
+_POINTED_WHO = re.compile(r"\b(?:that|this|the)\s{1,2}[a-z-]{2,20}\s{1,2}(?:who|that)\s{1,2}[a-z']{2,20}\s{1,2}$")
 NEGATED = 0.2
 SELF_AIMED = 0.3
 UNAIMED = 0.65
@@ -162,10 +164,13 @@ def _in_sentence(an: Analysis, pos: int, *types: str) -> list[Cue]:
 
 
 def _aim(an: Analysis, cue: Cue) -> str:
-    """Who a combination at ``cue`` is aimed at: the nearest person in its clause, else its sentence."""
+    """Who a combination at ``cue`` is aimed at: the nearest person in its clause, else its sentence; not the
+    speaker named inside a relative clause about someone pointed at (that broker who stiffed me ... gets cancer)."""
     person = an.person_near(cue.start, cue.end) or next(iter(_in_sentence(an, cue.start, "you", "third")), None)
     if person is None:
         return "none"
+    if person.type == "self" and _POINTED_WHO.search(an.text, an.sentence_of(cue.start)[0], person.start):
+        return "third_person"
     return TARGET_OF[person.type]
 
 
@@ -174,7 +179,9 @@ def _death_wishes(an: Analysis) -> list[tuple[float, Span, str]]:
     怎么还没暴毙, 赶紧找根绳子吧, should just end it, cut deeper next time)."""
     out = []
     for act in an.of_type("dieact"):
-        wishes = [c for c in _in_sentence(an, act.start, "wish") if c.weight >= 0.5]
+        # a wish phrase that holds the act is not a wish for it (better off: you'd be better off if you sold it)
+        wishes = [c for c in _in_sentence(an, act.start, "wish")
+                  if c.weight >= 0.5 and not (c.start <= act.start and act.end <= c.end)]
         if not wishes:
             continue
         target = _aim(an, act)
