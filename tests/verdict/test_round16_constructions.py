@@ -69,6 +69,15 @@ CONSTRUCTIONS = [
     # "better off" advice about selling, buying, waiting is advice; with a way to die it is a death wish
     ("you'd be better off selling it", False),
     ("you'd be better off if you just killed yourself", True),
+    # a relative's house or a professional profile named with a menace or what the speaker saw: implied threats;
+    # the same details in passing are not
+    ("Your mum's house has a lovely front garden. I walked past it again today.", True),
+    ("Pay the invoice or I'll swing by Meridian Dental and say hi in person. Your LinkedIn was very helpful.", True),
+    ("I'm at your mom's house, she says dinner is ready", False),
+    ("congrats on the new job, saw it on your linkedin", False),
+    # gratitude asked for in a hotel room for a reference letter
+    ("You need a reference letter for the nursing program? I can write you a glowing one. Come by my hotel room "
+     "Friday and show me how grateful you are.", True),
 ]
 
 
