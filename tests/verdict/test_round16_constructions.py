@@ -78,6 +78,13 @@ CONSTRUCTIONS = [
     # gratitude asked for in a hotel room for a reference letter
     ("You need a reference letter for the nursing program? I can write you a glowing one. Come by my hotel room "
      "Friday and show me how grateful you are.", True),
+    # what others say at every turn (张口就说, 一听到…就说, 化个妆就叫), held against them; the speaker's own insult
+    # after such talk stands
+    ("河南玩家招谁惹谁了？张口就说河南人都是蝗虫，哪个省没有素质差的", False),
+    ("男演员化个妆就叫娘炮？审美多元一点不行吗，谁规定男的就得糙", False),
+    ("能不能别一听到东北口音就说人家开麦只会嚎？地域黑真的很low，玩家就是玩家", False),
+    ("你张口就骂人，你就是个傻逼", True),
+    ("能不能别在群里刷屏了，你个傻逼", True),
 ]
 
 

@@ -29,6 +29,11 @@ THOSE_WHO = ("的人", "的那些人", "的这些人", "的那几个人", "的�
 SAYING = ("说", "骂", "叫", "讲")
 # a clause that opens with someone saying something (有人在群里说…)
 _SOMEONE_SAID = re.compile(r"\s{0,2}(?:还)?有人[^，,。！？!?；;“”\"]{0,10}?(?:说|骂|喊|讲|称|留言|评论)")
+# saying it at every turn (张口就说, 动不动就骂, 一听到东北口音就说, 化个妆就叫): what others keep saying, held against
+# them
+_HABITUAL_SAYING = re.compile(r"(?:张口就|张嘴就|动不动就|开口就|一言不合就|一听到[^，,。！？!?；;]{0,10}就|"
+                              r"一看到[^，,。！？!?；;]{0,10}就|一见到[^，,。！？!?；;]{0,10}就|"
+                              r"[\u4e00-\u9fff]{1,2}个[\u4e00-\u9fff]{1,2}就)(?:说|骂|叫|喊|嚷嚷|扣)")
 # after a closing quote: who said it (," the airline said / " she wrote / ", according to police)
 _ATTRIBUTION = re.compile(r"[\"”’']?\s{0,2}[,，]?\s{0,2}(?:(?:[a-z][\w'’-]*\s+){1,4}?"
                           r"(?:said|says|wrote|writes|told|added|claimed|alleged|recalled|testified|posted|tweeted)\b"
@@ -82,7 +87,8 @@ def _said_by_others(an: Analysis, start: int, end: int) -> bool:
     a verb of saying before them in their clause and "的人" right after them; or what someone said, their
     clause opening with 有人 and a verb of saying (有人在群里说外地人都是蟑螂)."""
     lo, _ = an.clause_of(start)
-    if _SOMEONE_SAID.match(an.text, lo, start) or an.reported_word(start, end):
+    if _SOMEONE_SAID.match(an.text, lo, start) or an.reported_word(start, end) \
+            or _HABITUAL_SAYING.search(an.text, lo, start):
         return True  # …or quoted after a verb of saying (被室友骂“垃圾玩意儿”, calls my wife a 'stupid bitch')
     closing = next((q_end for q_start, q_end in an.quotes if q_start <= start and end <= q_end), -1)
     after = closing + 1 if closing >= 0 else end  # 说“河南人就是一群老鼠”的人
