@@ -85,6 +85,13 @@ CONSTRUCTIONS = [
     ("能不能别一听到东北口音就说人家开麦只会嚎？地域黑真的很low，玩家就是玩家", False),
     ("你张口就骂人，你就是个傻逼", True),
     ("能不能别在群里刷屏了，你个傻逼", True),
+    # a text about speech that the harm head is sure attacks nobody is cleared, whatever its words; the same
+    # talk around an attack of the speaker's own is not
+    ("弹幕里一堆“nmsl”刷屏骂主播，真的看不下去了，B站能不能管管？", False),
+    ("把“娘炮”挂嘴边的请自重，男嘉宾说话温柔碍着谁了", False),
+    ("你个娘炮请自重", True),
+    ("别跟我说什么歧视，你们河南人就是骗子", True),
+    ("stop calling people names, you stupid bitch", True),
 ]
 
 

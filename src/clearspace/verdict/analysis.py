@@ -95,7 +95,7 @@ _SPEAKER_SAYS = re.compile(r"(?:(?:^|[^a-z'])(?:i|we|i'm|im|i'll|i'd|i've|we're)
                            r"|(?:^|[^被让叫听跟])(?:我|我们)(?:就|直接|还|也|都|要|会|想|一直|今天|当场|偏要)?)$")
 SPEAKER_REACH = 30
 _THIS_TALK_ZH = re.compile(r"[”\"」]?\s{0,2}(?:——|—|，|,)?\s{0,2}(?:这话|这种话|这句话|这句|这类话|这样的话|之类的话|"
-                           r"刷屏|刷了|的弹幕|的评论|的留言|的私信)")
+                           r"刷屏|刷了|的弹幕|的评论|的留言|的私信|挂嘴边|挂在嘴边)")
 FORBID_REACH = 48  # characters before a word that the prohibitions are looked for in (bounds the work per word)
 # 别拿“脑瘫”骂人: the word as the tool of an insult the speaker forbids
 _FORBIDDEN_TOOL = re.compile(r"(?:别|不要|不许|不准|请勿)(?:再)?(?:拿|用|把)[“\"'‘]?$")

@@ -41,11 +41,22 @@ HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumaniza
 WORD_KINDS = frozenset({"lexicon.insult", "lexicon.slur", "lexicon.sexual", "lexicon.harassment",
                         "lexicon.threat", "lexicon.self_harm", "lexicon.profanity"})
 OTHER_ATTACKS = frozenset({"incitement", "doxxing"})
+# a finding the head may not clear in a text about speech when it stands outside quotation marks: a group called
+# vermin and then endorsed (农村人都是蟑螂，有人说得一点没错) reads to the n-grams like the talk that objects to it
+UNCLEARED_KINDS = frozenset({"dehumanization"})
 ATTACK_KINDS = HARM_KINDS | WORD_KINDS | OTHER_ATTACKS
 AIMED_PROFANITY = 0.8  # profanity this severe names its target itself (操你妈, fuck you)
 SELF_FACTOR, NONE_FACTOR, NEGATED_FACTOR, PROTECTED_FACTOR = 0.2, 0.5, 0.2, 0.2
 UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a moron) is still said to someone
 CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
+# the harm head clears a flag, whatever raised it, in a text that talks about speech (quotes it, condemns it,
+# reports it, names discrimination or supports someone) when it is this sure there is no attack: the model and
+# the words read the quoted abuse (弹幕里一堆“nmsl”刷屏骂主播, 把“娘炮”挂嘴边的请自重), the head reads the whole.
+# Chosen on the read suites of rounds 10-13 (0.05 / 0.1 / 0.15: zh 5145 / 5148 / 5149, en 5847 / 5848 / 5849 of
+# 5184 / 5904; 5135 / 5845 without it; 5148 / 5847 at 0.15 once dehumanisation is kept, below), COLD (0.766
+# either way) and OLID (0.662 -> 0.661)
+TALK_CLEAR = 0.15
+TALK_CUES = ("meta", "condemn", "report", "bias", "support")
 ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
 SHORT_TEXT = 160
 TINY = 0.01  # a category score this low is left as the model gave it
@@ -200,7 +211,7 @@ def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], dete
     attack = strongest.score if strongest is not None else 0.0
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
     if harm is not None and st not in PROTECTIVE and why not in HEAD_MAY_NOT_RAISE:
-        abuse, why = _with_harm_head(abuse, harm, attack, why, an)
+        abuse, why = _with_harm_head(abuse, harm, attack, why, an, _detected_own(doc, an, weighed))
         if abuse >= 0.5 and st == "neutral":
             st = "attacking"  # the head found an attack no word gave away: the speaker is the one attacking
     if abuse < 0.5 and (why == CONDUCT_REASON and st in ("attacking", "neutral") or st == "attacking" and (
@@ -290,16 +301,26 @@ def _swears(weighed: Sequence[Signal]) -> bool:
     return any(s.kind == "lexicon.profanity" and s.details.get("weighed") == "untargeted" for s in weighed)
 
 
-def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an: Analysis
-                    ) -> tuple[float, str]:
+def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an: Analysis,
+                    detected: bool = False) -> tuple[float, str]:
     """Weigh in the harm head: it can raise a text no word gave away (a threat that never says "kill")
     and lower one the model flagged on its own words alone; a detector's finding stands, and so does a word
-    aimed at someone that the model read the same way (u are a burden to everyone here)."""
+    aimed at someone that the model read the same way (u are a burden to everyone here), except in a text about
+    speech that the head is sure attacks nobody (:data:`TALK_CLEAR`)."""
     if abuse < 0.5 <= harm.p - harm.margin and not _about_speaker_only(an) and not _head_held_back(an, why):
         return max(abuse, harm.p - harm.margin), "the harm head"
     if abuse >= 0.5 and attack < ATTACK_MIN and harm.p < harm.clear:
         return min(abuse, 0.5 - (harm.clear - harm.p)), "the harm head"
+    if abuse >= 0.5 and harm.p < TALK_CLEAR and an.has(*TALK_CUES) and not detected:
+        return min(abuse, 0.5 - (TALK_CLEAR - harm.p)), "the harm head"  # talk about abuse, not abuse
     return abuse, why
+
+
+def _detected_own(doc: Document, an: Analysis, weighed: Sequence[Signal]) -> bool:
+    """Whether a finding of :data:`UNCLEARED_KINDS` stands outside quotation marks: the speaker's own."""
+    return any(s.kind in UNCLEARED_KINDS and s.score >= ATTACK_MIN
+               and any(not quoted_words(an, *to_normalized(doc, span)) for span in s.spans[:FEW])
+               for s in weighed)
 
 
 def _is_attack(sig: Signal) -> bool:
