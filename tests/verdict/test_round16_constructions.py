@@ -92,6 +92,13 @@ CONSTRUCTIONS = [
     ("你个娘炮请自重", True),
     ("别跟我说什么歧视，你们河南人就是骗子", True),
     ("stop calling people names, you stupid bitch", True),
+    # the harm head, when it is sure, raises through the caps for criticism of conduct and praise; criticism the
+    # head does not find an attack stays criticism
+    ("那个卖假货的店老板，祝他吃自己的东西吃死。", True),
+    ("客服你是不是听不懂人话？说了八遍了，就你这脑子也只配复制粘贴。", True),
+    ("客服态度太差了，说了三遍都没解决，建议公司好好培训。", False),
+    ("This CEO laid off 2,000 people and then gave himself a bonus. Shameless.", False),
+    ("Thanks so much for the lovely dinner, you're the best", False),
 ]
 
 

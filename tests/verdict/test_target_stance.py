@@ -80,17 +80,20 @@ def test_the_harm_head_raises_no_text_in_which_the_speaker_names_only_themselves
 
 
 @pytest.mark.parametrize(
-    ("text", "raised"),
+    ("text", "p", "raised"),
     [
-        ("这家公司拖欠工资半年，老板还在朋友圈晒豪车，太无耻了", False),  # criticism of conduct, no cue of harm
-        ("这家公司拖欠工资半年，老板还在朋友圈晒豪车，我知道他住哪", True),  # the same with a cue of harm (住哪)
+        ("这家公司拖欠工资半年，老板还在朋友圈晒豪车，太无耻了", 0.9, False),  # criticism of conduct, no cue of harm
+        ("这家公司拖欠工资半年，老板还在朋友圈晒豪车，我知道他住哪", 0.9, True),  # the same with a cue of harm (住哪)
+        # a head this sure raises through the cap (combine.SURE_RAISE)
+        ("这家公司拖欠工资半年，老板还在朋友圈晒豪车，太无耻了", 0.97, True),
     ],
 )
-def test_the_harm_head_raises_criticism_of_conduct_only_with_a_cue_of_harm(text: str, raised: bool) -> None:
+def test_the_harm_head_raises_criticism_of_conduct_only_with_a_cue_of_harm_or_when_sure(text: str, p: float,
+                                                                                        raised: bool) -> None:
     from clearspace.detectors.cues import CueTable
 
     an = Analysis.of(text, CueTable().find(text))
-    verdict = weigh(Document(text, text), an, [HeadScore("abuse", 0.1)], [], 0.5, harm=HarmOpinion(0.95, 0.2, 0.2))
+    verdict = weigh(Document(text, text), an, [HeadScore("abuse", 0.1)], [], 0.5, harm=HarmOpinion(p, 0.2, 0.2))
     assert verdict.abusive is raised, (text, verdict.why)
     if not raised:
         assert verdict.why == "criticism of conduct"

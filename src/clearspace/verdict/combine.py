@@ -130,6 +130,14 @@ MEMBER_REASON, MEMBER_MIN = "speaking as a member of the group", 0.9
 # also read "you're stupid" in "nobody thinks you're stupid": it may not undo a negation or a
 # self-description the cues found
 HEAD_MAY_NOT_RAISE = frozenset({IDIOM_REASON, PRAISE_REASON, *SELF_REASONS})
+# ... unless the head is this sure: then it raises through the caps the cues set for criticism of conduct and for
+# praise (客服你是不是听不懂人话…就你这智商, 那个卖过期药的药店老板，祝他吃自己的药吃死, "lovely analysis love, now
+# what colour is your underwear"); never through the speaker talking about themselves, swearing at nobody, an
+# idiom or a member's speech, where its n-grams mislead it. Chosen on the read suites (0.9 / 0.95 / 0.97 with
+# those four caps as well: zh +7 / +5 / +3, en +8 / +5 / +3; 0.9 loses a shipped case, "This CEO laid off 2,000
+# people ... Shameless."; the two caps alone at 0.95: zh +5, en +4), COLD and OLID (see MODEL_CARD.md, round 16)
+SURE_RAISE = 0.95
+SURE_OVERRIDES = frozenset({CONDUCT_REASON, PRAISE_REASON})
 _NAMED_TARGETS = (("you", "addressee"), ("third", "third_person"), ("group", "group"), ("self", "self"),
                   ("we", "self"))
 PLURAL_THIRD = frozenset({"they", "them", "their", "theirs", "他们", "她们", "它们", "这些人", "那些人"})
@@ -210,6 +218,9 @@ def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], dete
     strongest = max((s for s in weighed if _is_attack(s)), key=_rank, default=None) if any_attack else None
     attack = strongest.score if strongest is not None else 0.0
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
+    if harm is not None and st not in PROTECTIVE and abuse < 0.5 and harm.p >= SURE_RAISE \
+            and why in SURE_OVERRIDES and not _about_speaker_only(an):
+        abuse, why = harm.p - harm.margin, "the harm head"  # the head is sure: a cap of the cues gives way
     if harm is not None and st not in PROTECTIVE and why not in HEAD_MAY_NOT_RAISE:
         abuse, why = _with_harm_head(abuse, harm, attack, why, an, _detected_own(doc, an, weighed))
         if abuse >= 0.5 and st == "neutral":
@@ -311,7 +322,7 @@ def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an
         return max(abuse, harm.p - harm.margin), "the harm head"
     if abuse >= 0.5 and attack < ATTACK_MIN and harm.p < harm.clear:
         return min(abuse, 0.5 - (harm.clear - harm.p)), "the harm head"
-    if abuse >= 0.5 and harm.p < TALK_CLEAR and an.has(*TALK_CUES) and not detected:
+    if abuse >= 0.5 and harm.clear > 0.0 and harm.p < TALK_CLEAR and an.has(*TALK_CUES) and not detected:
         return min(abuse, 0.5 - (TALK_CLEAR - harm.p)), "the harm head"  # talk about abuse, not abuse
     return abuse, why
 
