@@ -99,6 +99,18 @@ CONSTRUCTIONS = [
     ("客服态度太差了，说了三遍都没解决，建议公司好好培训。", False),
     ("This CEO laid off 2,000 people and then gave himself a bonus. Shameless.", False),
     ("Thanks so much for the lovely dinner, you're the best", False),
+    # a spelt-out slur after the article "a" (such a f a g g o t); a relative called a word is a person, not a thing
+    ("Caleb is such a f a g g o t, he cried during the debate lol", True),
+    ("OP's sister is a c u n t. plain and simple.", True),
+    ("Tesla's new update is garbage", False),
+    # threats: tyres, a blade at the match, fire with the reader behind the door, where the reader parks, a number
+    # plate written down
+    ("Gonna slash the tyres on that steward's van after the game, he's had it coming all season.", True),
+    ("Play your music at 3am one more time and I'll set your dorm door on fire with you behind it", True),
+    ("I've seen where you park every morning. Drop the academic integrity complaint.", True),
+    ("哥们儿，你车牌号我都记下来了，下回主场停车场咱俩好好唠唠。", True),
+    ("骂我们护士的那个家属，希望他下次住院没一个人理他，疼死在走廊上。", True),
+    ("疼死我了，今天拔了两颗智齿", False),
 ]
 
 

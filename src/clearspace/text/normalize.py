@@ -220,7 +220,7 @@ class Normalizer:
         if cjk:
             steps.append((_CJK_SEP.search, partial(sub_with_map, _CJK_SEP, self._drop_or_break)))
         if latin:
-            join = partial(_join_letters, cjk=True) if cjk else _join_letters
+            join = partial(_join_letters, cjk=cjk, terms=self.masked_terms)
             steps.append((_LATIN_SPACED.search, partial(sub_with_map, _LATIN_SPACED, join)))
         steps.append((_RUN.search, partial(sub_with_map, _RUN, _shorten_run)))
         if latin and self.alias_gate_ is not None:
@@ -302,7 +302,7 @@ def _drop(m: re.Match[str]) -> str:
     return ""
 
 
-def _join_letters(m: re.Match[str], cjk: bool = False) -> str:
+def _join_letters(m: re.Match[str], cjk: bool = False, terms: frozenset[str] = frozenset()) -> str:
     whole = m.group(0)
     words = whole.split(" ")
     if len(words) > 1 and any(_DOTTED.fullmatch(w) for w in words):
@@ -314,6 +314,8 @@ def _join_letters(m: re.Match[str], cjk: bool = False) -> str:
     letters = "".join(runs)
     if len(runs) == 2 and not cjk and not _NOT_LETTER_OR_SPACE.search(whole):
         return whole  # "a b": two letters and only spaces is too ambiguous in English (not among Chinese: s  b 一个)
+    if runs[0] in ("a", "i") and letters not in terms and letters[1:] in terms:
+        return f"{runs[0]} {letters[1:]}"  # such a f a g g o t: the article stays a word of its own
     return letters
 
 

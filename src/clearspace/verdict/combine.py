@@ -110,6 +110,9 @@ _OWNED_THING = re.compile(r"(?:^|[\s,.!?;:])((?:[a-z][\w-]*)(?: [a-z][\w-]*){0,1
 PERSONAL_THINGS = frozenset((
     "face", "body", "voice", "hair", "teeth", "nose", "looks", "weight", "skin", "kid", "kids", "son", "daughter",
     "wife", "husband", "mom", "mum", "dad", "mother", "father", "family", "brain", "personality", "character",
+    "sister", "brother", "girlfriend", "boyfriend", "gf", "bf", "partner", "fiance", "fiancee", "ex", "friend",
+    "cousin", "aunt", "uncle", "grandma", "grandpa", "niece", "nephew", "boss", "manager", "teacher", "coach",
+    "sis", "bro", "stepmom", "stepdad", "roommate", "flatmate", "neighbour", "neighbor", "missus", "mate",
 ))
 PERSON_OWNERS = frozenset(("he", "she", "his", "her", "your", "you", "my", "their", "our", "this", "that", "the"))
 HARM_CUE_MIN = 0.5  # a cue of harm this strong lets the harm head raise a text the verdict held back
