@@ -111,6 +111,9 @@ CONSTRUCTIONS = [
     ("哥们儿，你车牌号我都记下来了，下回主场停车场咱俩好好唠唠。", True),
     ("骂我们护士的那个家属，希望他下次住院没一个人理他，疼死在走廊上。", True),
     ("疼死我了，今天拔了两颗智齿", False),
+    # 别 in 别人 or 性别 negates nothing; a rhetorical objection (怎么就成…了, 有啥关系) objects
+    ('男生养布偶猫怎么就成"娘炮"了？喜欢猫跟性别有啥关系', False),
+    ("你这个娘炮跟我有什么关系", True),
 ]
 
 

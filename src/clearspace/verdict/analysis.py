@@ -35,6 +35,9 @@ REFLEXIVE = frozenset({"myself", "me", "我自己"})  # the speaker as object: a
 STRICT_REFLEXIVE = frozenset({"myself", "我自己"})  # the same in any sentence of a text that names nobody else
 MAX_PER_TYPE = 256  # cues of one type the analysis keeps (the first ones): bounds the work on hostile text
 NEG_REACH_EN = 28
+# 别 inside a word: 别人, 别的, 别墅 (after it) and 特别, 区别, 性别, 告别 ... (before it)
+_NOT_NEG_AFTER = ("人", "的", "墅", "针", "处", "名", "称", "号")
+_NOT_NEG_BEFORE = frozenset("特区分级类告性识个辨差鉴离派道送惜话")
 PROHIBITIVE_ZH = frozenset({"别", "不要", "不许"})  # negators that forbid an act (别 + verb), not deny a word
 PROHIBITIVE_EN = frozenset({"don't", "dont", "do not"})
 _SPEECH_AFTER = re.compile(r"\s{0,3}(?:再)?(?:叫|说|骂|喊|称|call|say|tell)")  # 别叫他…, 不要再说…, don't call her…
@@ -143,6 +146,8 @@ class Analysis:
                 _keep(by_type, "you", lambda c: not any(s.start <= c.start and c.end <= s.end for s in selves))
         if "本人" in text:
             _drop_in_person(text, by_type)
+        if "neg" in by_type and "别" in text:
+            _keep(by_type, "neg", lambda c: not _inside_word(text, c))
         if "ingroup" in by_type:
             _keep(by_type, "ingroup", lambda c: not _simile(text, c))
         if "report" in by_type and "role" in by_type:
@@ -438,6 +443,13 @@ def _closes_single(text: str, i: int) -> bool:
 
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+def _inside_word(text: str, cue: Cue) -> bool:
+    """Whether a negator 别 is part of a word that negates nothing (别人, 特别, 区别, 性别 ...)."""
+    if cue.phrase != "别":
+        return False
+    return text.startswith(_NOT_NEG_AFTER, cue.end) or (cue.start > 0 and text[cue.start - 1] in _NOT_NEG_BEFORE)
 
 
 def _drop_harm_inside_idioms(by_type: dict[str, list[Cue]]) -> Callable[[int, int], bool]:
