@@ -114,6 +114,11 @@ CONSTRUCTIONS = [
     # 别 in 别人 or 性别 negates nothing; a rhetorical objection (怎么就成…了, 有啥关系) objects
     ('男生养布偶猫怎么就成"娘炮"了？喜欢猫跟性别有啥关系', False),
     ("你这个娘炮跟我有什么关系", True),
+    # 姐妹们冲 / 兄弟们冲 alone cheer (a recommendation, a vaccine appointment); with someone to go after they call a
+    # pile-on
+    ("我们基佬去社区医院打HPV疫苗现在也能约九价了，有需要的姐妹们冲。", False),
+    ("这个博主的穿搭真好看，姐妹们冲", False),
+    ("兄弟们冲他直播间，刷到他退网", True),
 ]
 
 
