@@ -119,6 +119,10 @@ CONSTRUCTIONS = [
     ("我们基佬去社区医院打HPV疫苗现在也能约九价了，有需要的姐妹们冲。", False),
     ("这个博主的穿搭真好看，姐妹们冲", False),
     ("兄弟们冲他直播间，刷到他退网", True),
+    # the speaker among the word's people (me and the other fags); the reader among them, or one of them, is not
+    ("Me and the other fags in the theatre department are hosting drag bingo Friday, come through", False),
+    ("you and the other fags should leave", True),
+    ("one of the retards in my class said that", True),
 ]
 
 

@@ -83,6 +83,9 @@ _COMMUNITY_ZH = re.compile(r"[\u4e00-\u9fff]{0,2}?"
 INDEFINITE = ("a", "an")
 # "dykes like us deserve better", "a fat girl like me": the word names the speaker's kind
 _LIKE_US = re.compile(r"\s{1,2}like\s{1,2}(?:us|me|myself|ourselves)\b")
+# "me and the other fags in the theatre department", "the rest of us dykes": the speaker among the word's people
+_AMONG_US = re.compile(r"(?:^|[^\w'])(?:me\s{1,2}and\s{1,2}the\s{1,2}other|us\s{1,2}other|the\s{1,2}rest\s{1,2}of\s{1,2}us)"
+                       r"\s{1,2}(?:[a-z'-]{1,15}\s{1,2})?$")
 
 
 def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> bool:
@@ -103,6 +106,8 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
     if not before.isascii() and text.startswith("我", end) and not text.startswith(("我们", "我家"), end) \
             and _APPOSITIVE_ZH.search(before) and not group_only and "你" not in _clause_after(text, end):
         return True  # 老瘸子我今天… (not 傻逼我告诉你: a vocative, then the speaker talking to the reader)
+    if _AMONG_US.search(text, max(0, start - REACH), start):
+        return True  # me and the other fags in the theatre department
     if _LIKE_US.match(text, end) and (not group_only or text.startswith(" like us", end)):
         return True  # dykes like us deserve better
     if _COMMUNITY_ZH.match(text, end):
