@@ -84,8 +84,8 @@ INDEFINITE = ("a", "an")
 # "dykes like us deserve better", "a fat girl like me": the word names the speaker's kind
 _LIKE_US = re.compile(r"\s{1,2}like\s{1,2}(?:us|me|myself|ourselves)\b")
 # "me and the other fags in the theatre department", "the rest of us dykes": the speaker among the word's people
-_AMONG_US = re.compile(r"(?:^|[^\w'])(?:me\s{1,2}and\s{1,2}the\s{1,2}other|us\s{1,2}other|the\s{1,2}rest\s{1,2}of\s{1,2}us)"
-                       r"\s{1,2}(?:[a-z'-]{1,15}\s{1,2})?$")
+_AMONG_US = re.compile(r"(?:^|[^\w'])(?:me\s{1,2}and\s{1,2}the\s{1,2}other|us\s{1,2}other|"
+                       r"the\s{1,2}rest\s{1,2}of\s{1,2}us)\s{1,2}(?:[a-z'-]{1,15}\s{1,2})?$")
 
 
 def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> bool:
