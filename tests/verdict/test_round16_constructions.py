@@ -123,6 +123,11 @@ CONSTRUCTIONS = [
     ("Me and the other fags in the theatre department are hosting drag bingo Friday, come through", False),
     ("you and the other fags should leave", True),
     ("one of the retards in my class said that", True),
+    # a group called objects or dead weight; the same words of a thing, or quoted after "you say", are not
+    ("Students with disabilities are broken objects the school keeps wasting money trying to repair", True),
+    ("Polish fans coming over for the Europa game are vermin, every last one of them.", True),
+    ("my phone is dead weight in my bag", False),
+    ("When you say “women are just objects to be used”, you're only telling us who you are.", False),
 ]
 
 

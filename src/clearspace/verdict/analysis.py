@@ -78,7 +78,8 @@ _FORBIDDEN_CALLING = re.compile(r"(?:别|不要|不许|不准|请勿|少)(?:再)
 _FORBIDDEN_CALLING_EN = re.compile(r"\b(?:don'?t|do not|dont|stop|quit|never|nobody should|no one should)\s{1,3}"
                                    r"(?:ever\s{1,3})?(?:call|calling|say|saying|use|using)\b[^.!?]{0,30}$")
 # verbs of saying or writing before a quoted word: the word is what someone said (calls my wife a 'stupid bitch')
-_SAYING_EN = re.compile(r"\b(?:calls?|called|calling|(?:used to|would|kept|keeps|always) say(?:ing)?|wrote|writes?|"
+_SAYING_EN = re.compile(r"\b(?:calls?|called|calling|(?:used to|would|kept|keeps|always|you|they|people|u) say(?:ing)?|"
+                        r"wrote|writes?|"
                         r"said|says|yell(?:s|ed)?|shout(?:s|ed)?|"
                         r"scream(?:s|ed)?|repl(?:y|ies|ied)|comments?|commented|messag(?:es|ed)|texted|tweeted|posted|"
                         r"spray-?painted|sprayed|scrawled|labell?ed|dm(?:'?d|s)?|dming|sent me)\b")
