@@ -128,6 +128,15 @@ CONSTRUCTIONS = [
     ("Polish fans coming over for the Europa game are vermin, every last one of them.", True),
     ("my phone is dead weight in my bag", False),
     ("When you say “women are just objects to be used”, you're only telling us who you are.", False),
+    # naming a stereotype (这就是刻板印象) objects to it; a weak finding of an animal word near a group that the talk
+    # condemns may be cleared, an endorsed one may not
+    ("女司机出事就上热搜，男司机出事没人提，这就是刻板印象。我跑了八年，见过最稳的司机就是女的。", False),
+    ("黑人球员被看台学猴子叫，联赛必须重罚，肤色从来不该是嘲笑的理由。", False),
+    ("农村人都是蟑螂，有人说得一点没错", True),
+    # 4 for 死 and 紫砂 for 自杀 in a wish; a fourth floor is a floor
+    ("客服你可以去4了，真的，你4了对大家都好。", True),
+    ("建议这个黑心客服原地紫砂，谢谢。", True),
+    ("下午4点去4楼开会", False),
 ]
 
 

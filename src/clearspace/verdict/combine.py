@@ -44,6 +44,7 @@ OTHER_ATTACKS = frozenset({"incitement", "doxxing"})
 # a finding the head may not clear in a text about speech when it stands outside quotation marks: a group called
 # vermin and then endorsed (农村人都是蟑螂，有人说得一点没错) reads to the n-grams like the talk that objects to it
 UNCLEARED_KINDS = frozenset({"dehumanization"})
+UNCLEARED_MIN = 0.6  # a weaker finding (黑人球员被看台学猴子叫: a word of an animal near a group) may be cleared
 ATTACK_KINDS = HARM_KINDS | WORD_KINDS | OTHER_ATTACKS
 AIMED_PROFANITY = 0.8  # profanity this severe names its target itself (操你妈, fuck you)
 SELF_FACTOR, NONE_FACTOR, NEGATED_FACTOR, PROTECTED_FACTOR = 0.2, 0.5, 0.2, 0.2
@@ -332,7 +333,7 @@ def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an
 
 def _detected_own(doc: Document, an: Analysis, weighed: Sequence[Signal]) -> bool:
     """Whether a finding of :data:`UNCLEARED_KINDS` stands outside quotation marks: the speaker's own."""
-    return any(s.kind in UNCLEARED_KINDS and s.score >= ATTACK_MIN
+    return any(s.kind in UNCLEARED_KINDS and s.score >= UNCLEARED_MIN
                and any(not quoted_words(an, *to_normalized(doc, span)) for span in s.spans[:FEW])
                for s in weighed)
 
