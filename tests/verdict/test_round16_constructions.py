@@ -137,6 +137,11 @@ CONSTRUCTIONS = [
     ("客服你可以去4了，真的，你4了对大家都好。", True),
     ("建议这个黑心客服原地紫砂，谢谢。", True),
     ("下午4点去4楼开会", False),
+    # body remarks and requests said to someone; the same words of a daughter's ballet are not
+    ("Hello dear, I notice from your profile pictures that you have lovely legs. I would like a photograph of what "
+     "is between them. Discretion assured.", True),
+    ("my daughter has lovely legs for ballet, her teacher says", False),
+    ("the nurses gave grandma a bed bath this morning, she loved it", False),
 ]
 
 
