@@ -142,6 +142,15 @@ CONSTRUCTIONS = [
      "is between them. Discretion assured.", True),
     ("my daughter has lovely legs for ballet, her teacher says", False),
     ("the nurses gave grandma a bed bath this morning, she loved it", False),
+    # words others keep calling people (别整天…的叫), the clause naming those who say it (说…的，), a word brandished
+    # (拿“凤凰男”一棍子打死), asking why someone would say it: mentions; the same words said are attacks
+    ("外地人来打工也是凭本事吃饭 别整天蝗虫蝗虫的叫 你爸妈没出过门？", False),
+    ("评论区说日本人都是畜生的，请把历史和今天的普通人分开，地图炮解决不了任何问题", False),
+    ("拿“凤凰男”一棍子打死所有农村出来的男生真的过分，我老公就是农村的，顾家又体贴", False),
+    ("why tf would u say mexicans breed like roaches?? thats racist af bro", False),
+    ("外地人都是蝗虫，天天骂他们也不冤", True),
+    ("mexicans breed like roaches", True),
+    ("你就是个凤凰男", True),
 ]
 
 

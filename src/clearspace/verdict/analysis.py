@@ -104,6 +104,8 @@ FORBID_REACH = 48  # characters before a word that the prohibitions are looked f
 # 别拿“脑瘫”骂人: the word as the tool of an insult the speaker forbids
 _FORBIDDEN_TOOL = re.compile(r"(?:别|不要|不许|不准|请勿)(?:再)?(?:拿|用|把)[“\"'‘]?$")
 _USED_TO_INSULT = re.compile(r"[”\"'’]?(?:来|去)?(?:骂|形容|称呼|叫|开玩笑|当)")
+_TOOL_QUOTED = re.compile(r"(?:拿|用)[“\"'‘]$")
+_USED_AGAINST = re.compile(r"[”\"'’](?:来|去)?(?:一棍子打死|扣帽子|贴标签|说事|攻击|嘲笑|骂|形容|代指|概括)")
 _PROHIBITED_ACT = re.compile(r" (?:be|act|get|go|play|sit|hang|stand|talk to|listen to) ")
 SHELL_TYPES = ("rhetoric", "wish", "death", "dehumanize", "threat", "implied")
 # cues of harm that an everyday idiom holds without meaning it (shoot you an email, 帅死了, beat you at chess)
@@ -340,7 +342,10 @@ class Analysis:
         if _FORBIDDEN_CALLING.search(self.text, lo, start):
             return True
         tool = _FORBIDDEN_TOOL.search(self.text, lo, start)
-        return tool is not None and _USED_TO_INSULT.match(self.text, end) is not None
+        if tool is not None and _USED_TO_INSULT.match(self.text, end) is not None:
+            return True
+        # 拿“凤凰男”一棍子打死所有农村男生: the quoted word as the tool people brandish against others
+        return _TOOL_QUOTED.search(self.text, lo, start) is not None and _USED_AGAINST.match(self.text, end) is not None
 
     def forbids_calling(self, start: int) -> bool:
         """Whether the speaker tells people to stop calling anyone the word at ``start`` (don't call him a faggot,

@@ -34,6 +34,13 @@ _SOMEONE_SAID = re.compile(r"\s{0,2}(?:还)?有人[^，,。！？!?；;“”\"]
 _HABITUAL_SAYING = re.compile(r"(?:张口就|张嘴就|动不动就|开口就|一言不合就|一听到[^，,。！？!?；;]{0,10}就|"
                               r"一看到[^，,。！？!?；;]{0,10}就|一见到[^，,。！？!?；;]{0,10}就|"
                               r"[\u4e00-\u9fff]{1,2}个[\u4e00-\u9fff]{1,2}就)(?:说|骂|叫|喊|嚷嚷|扣)")
+# a habit or a prohibition before the word and a verb of calling after it (别整天蝗虫蝗虫的叫)
+_HABIT_BEFORE = re.compile(r"(?:别|不要|整天|天天|老是|总是|动不动就)")
+_CALLED_AFTER = re.compile(r"[^，,。！？!?；;]{0,6}?(?:的|地)?(?:叫|喊|骂)")
+# why / how would you say ...: asking someone why they say it, the word theirs
+_ASKED_SAYING_EN = re.compile(r"\b(?:why|how)\b[^.!?]{0,20}?\b(?:would|do|does|did|could|can)\s{1,2}"
+                              r"(?:you|u|people|they|anyone|someone)\s{1,2}(?:say|call|think)\b")
+_CLAUSE_ENDS = frozenset("，,。！？!?；;")
 # after a closing quote: who said it (," the airline said / " she wrote / ", according to police)
 _ATTRIBUTION = re.compile(r"[\"”’']?\s{0,2}[,，]?\s{0,2}(?:(?:[a-z][\w'’-]*\s+){1,4}?"
                           r"(?:said|says|wrote|writes|told|added|claimed|alleged|recalled|testified|posted|tweeted)\b"
@@ -87,9 +94,18 @@ def _said_by_others(an: Analysis, start: int, end: int) -> bool:
     a verb of saying before them in their clause and "的人" right after them; or what someone said, their
     clause opening with 有人 and a verb of saying (有人在群里说外地人都是蟑螂)."""
     lo, _ = an.clause_of(start)
-    if _SOMEONE_SAID.match(an.text, lo, start) or an.reported_word(start, end) \
-            or _HABITUAL_SAYING.search(an.text, lo, start):
+    text = an.text
+    if _SOMEONE_SAID.match(text, lo, start) or an.reported_word(start, end) \
+            or _HABITUAL_SAYING.search(text, lo, start):
         return True  # …or quoted after a verb of saying (被室友骂“垃圾玩意儿”, calls my wife a 'stupid bitch')
+    last = an.clause_of(max(start, end - 1))[0]  # a finding's span may run from the group to the word
+    if _HABIT_BEFORE.search(text, last, end) and _CALLED_AFTER.match(text, end):
+        return True  # 别整天蝗虫蝗虫的叫: a word others keep calling people, the verb after it
+    if _ASKED_SAYING_EN.search(text, an.sentence_of(start)[0], start):
+        return True  # why tf would u say mexicans breed like roaches??
+    if text.startswith("的", end) and text[end + 1:end + 2] in _CLAUSE_ENDS \
+            and any(v in text[lo:start] for v in SAYING):
+        return True  # 评论区说日本人都是畜生的，…: the clause names those who say it
     closing = next((q_end for q_start, q_end in an.quotes if q_start <= start and end <= q_end), -1)
     after = closing + 1 if closing >= 0 else end  # 说“河南人就是一群老鼠”的人
     # 那个说“河南人开车都跟牲口一样”的，先看看你自己: quoted words with 的 after them name the one who said them
