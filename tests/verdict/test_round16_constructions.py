@@ -151,6 +151,13 @@ CONSTRUCTIONS = [
     ("外地人都是蝗虫，天天骂他们也不冤", True),
     ("mexicans breed like roaches", True),
     ("你就是个凤凰男", True),
+    # insults without swear words (nothing between the ears, a second brain cell); a pet's IQ is no insult
+    ("Two seasons following the club and you think you're an expert. You're a half-and-half scarf tourist with "
+     "nothing between the ears.", True),
+    ("Wow Brenda, another brilliant theory. Did you come up with it between your first and second brain cell? 🤡",
+     True),
+    ("My dog has the IQ of a potato but I love him", False),
+    ("my boss has the IQ of a potato", True),
 ]
 
 

@@ -27,13 +27,14 @@ _THINGS_EN = (r"(?:apps?|phones?|laptops?|computers?|pc|printers?|boiler|car|tru
               r"wi-fi|internet|router|modem|weather|traffic|parking|commute|cam|camera|tv|remote|microwave|fridge|oven|"
               r"dishwasher|washing machine|kettle|toaster|website|site|software|server|engine|mower|lawnmower|drill|"
               r"controller|console|keyboard|headset|charger|battery|elevator|lift|vending machine|tablet|ipad|iphone|"
-              r"heater|furnace|thermostat|zipper|umbrella|tent|stove|grill|blender|printer|scanner|sat ?nav|gps)")
+              r"heater|furnace|thermostat|zipper|umbrella|tent|stove|grill|blender|printer|scanner|sat ?nav|gps|"
+              r"dog|cat|puppy|kitten|hamster|parrot|rabbit|bunny|goldfish)")  # and pets (my dog has one brain cell)
 _THING_SUBJECT_EN = re.compile(r"(?:^|[\s,.!?;:])"
                                r"(?:(?:my|this|the|that|our|these|those|stupid|damn|dang)\s{1,2})?"
                                r"(?:[a-z-]{1,15}\s{1,2}){0,2}?" + _THINGS_EN +
                                r"(?:\s{1,2}(?:near|at|in|on|around|by|for|from|outside)\s{1,2}"
                                r"(?:the\s{1,2}|my\s{1,2})?[a-z-]{1,15})?"
-                               r"(?:\s{1,2}(?:is|was|are|were|has been)|'s)\s{1,2}"
+                               r"(?:\s{1,2}(?:is|was|are|were|has been|has|had)|'s)\s{1,2}"
                                r"(?:(?:a|an|such a|total|totally|absolute|absolutely|complete|real|fucking|bloody|"
                                r"utter|pure|just|literally)\s{1,2}){0,3}$")
 _RELATIVE = re.compile(r"\b(?:who|whose|whom|(?:guy|man|woman|person|dude|bloke|girl|lady|kid|one)\s{1,2}that)\b")
