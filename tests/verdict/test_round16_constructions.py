@@ -165,3 +165,16 @@ CONSTRUCTIONS = [
 def test_round16_construction(engine: Engine, text: str, abusive: bool) -> None:
     result = engine.score(text)
     assert result.abusive is abusive, (result.target, result.stance, result.scores)
+
+
+@pytest.mark.parametrize("text", [
+    "弹幕里一堆“nmsl”刷屏骂主播，真的看不下去了，B站能不能管管？",
+    "一个家暴视频下面清一色“建议直接跳楼”，我理解大家愤怒，但劝人去死不是正义",
+])
+def test_a_text_the_harm_head_cleared_holds_no_category_above_its_abuse(engine: Engine, text: str) -> None:
+    result = engine.score(text)
+    assert not result.abusive
+    # the statement of reasons may not say "tells someone to die" of counter-speech the verdict let through
+    assert result.action == "allow", (result.rules, result.reasons)
+    categories = ("death_wish", "threat", "insult", "identity_attack", "sexual_harassment", "lexicon")
+    assert all(result.scores[c] <= result.scores["abuse"] + 1e-9 for c in categories), result.scores

@@ -226,7 +226,11 @@ def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], dete
             and why in SURE_OVERRIDES and not _about_speaker_only(an):
         abuse, why = harm.p - harm.margin, "the harm head"  # the head is sure: a cap of the cues gives way
     if harm is not None and st not in PROTECTIVE and why not in HEAD_MAY_NOT_RAISE:
+        before = abuse
         abuse, why = _with_harm_head(abuse, harm, attack, why, an, _detected_own(doc, an, weighed))
+        if before >= 0.5 > abuse and any_attack:
+            # cleared: no finding may still speak for an attack in the categories or the statement of reasons
+            weighed = [_cleared(s, abuse) if _is_attack(s) else s for s in weighed]
         if abuse >= 0.5 and st == "neutral":
             st = "attacking"  # the head found an attack no word gave away: the speaker is the one attacking
     if abuse < 0.5 and (why == CONDUCT_REASON and st in ("attacking", "neutral") or st == "attacking" and (
@@ -513,6 +517,14 @@ def _protect(an: Analysis, doc: Document, sig: Signal, st: str) -> Signal:
         return sig
     details = {**sig.details, "raw": sig.details.get("raw", sig.score), "weighed": st}
     return Signal(sig.kind, round(sig.score * PROTECTED_FACTOR, 4), sig.spans, sig.detector, details)
+
+
+def _cleared(sig: Signal, abuse: float) -> Signal:
+    """An attack signal of a text the harm head cleared, bounded by the verdict's abuse."""
+    if sig.score <= abuse:
+        return sig
+    details = {**sig.details, "raw": sig.details.get("raw", sig.score), "weighed": "cleared by the harm head"}
+    return Signal(sig.kind, math.floor(abuse * 10_000) / 10_000, sig.spans, sig.detector, details)
 
 
 def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal],
