@@ -158,6 +158,14 @@ CONSTRUCTIONS = [
      True),
     ("My dog has the IQ of a potato but I love him", False),
     ("my boss has the IQ of a potato", True),
+    # one of the kind speaking to the others, "my dumb ass", a bar's name; the same words at someone are attacks
+    ("As one faggot to the rest of you lot, the new bar on Quay Street is doing drag bingo on Thursday and it's "
+     "an absolute riot.", False),
+    ("Fat girl travel tip from one fatty to another: ask for the seatbelt extender when you board.", False),
+    ("My dumb ass filled out the VA form wrong and now it's another 6 months. Genius.", False),
+    ("get your dumb ass out of here", True),
+    ("Us dykes who duck hunt are starting a club, first meet at the Blind Pig on Saturday.", False),
+    ("Meet me at the Blind Pig, you pig", True),
 ]
 
 

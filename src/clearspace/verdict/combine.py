@@ -119,6 +119,11 @@ PERSON_OWNERS = frozenset(("he", "she", "his", "her", "your", "you", "my", "thei
 HARM_CUE_MIN = 0.5  # a cue of harm this strong lets the harm head raise a text the verdict held back
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
 PRAISE_REASON = "praise"
+NAME_REASON = "part of a name"
+# a lowercase article or preposition, then a capitalised word right before the word (the Blind Pig, at Mad Dog's)
+_NAME_BEFORE = re.compile(r"\b(?:the|at|to|from|in)\s([A-Z][a-z]{1,15})\s$")
+NOT_A_NAME = frozenset({"You", "Your", "He", "She", "They", "His", "Her", "Their", "Stupid", "Fucking", "Little",
+                        "Dumb", "Fat", "Big", "Old", "Ugly", "Lazy", "Filthy", "Dirty"})
 # oaths that open a sentence as an exclamation (son of a bitch, I dropped my glasses)
 INTERJECTIONS = frozenset({"son of a bitch", "sonofabitch", "motherfucker", "mother fucker", "fucking hell",
                            "bloody hell", "jesus christ", "christ almighty", "god damn it", "goddammit", "goddamnit"})
@@ -370,6 +375,9 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
             if not why:
                 why = IDIOM_REASON  # the lexicon's "shoot you" in "I'll shoot you an email"
             continue
+        if sig.kind == "lexicon.insult" and _in_a_name(doc.original, span):
+            best, why = max(best, raw * PROTECTED_FACTOR), why or NAME_REASON
+            continue  # "first meet at the Blind Pig on Saturday": the word is part of a place's name
         if sig.kind == "lexicon.insult" and _interjects(an, start, end):
             best, why = max(best, raw * PROTECTED_FACTOR), why or EXCLAIM_REASON
             continue  # "son of a bitch, I just dropped my glasses down the drain": an oath, aimed at nobody
@@ -439,6 +447,16 @@ def _owned_elsewhere(an: Analysis, start: int, end: int) -> bool:
             return True
         pos = text.find(word, pos + 1)
     return False
+
+
+def _in_a_name(original: str, span: Span) -> bool:
+    """Whether an insulting word is capitalised inside a name of capitalised words after "the", "at" or "to"
+    (the Blind Pig, at Mad Dog's): a bar's or a shop's name, not a word said of anyone."""
+    start, end = span
+    if not original[start:start + 1].isupper() or not original[start:end].isascii():
+        return False
+    m = _NAME_BEFORE.search(original, max(0, start - 40), start)
+    return m is not None and m.group(1) not in NOT_A_NAME
 
 
 def _interjects(an: Analysis, start: int, end: int) -> bool:

@@ -81,6 +81,11 @@ _OTHERS_ZH = ("你", "他", "她", "这", "那")
 _COMMUNITY_ZH = re.compile(r"[\u4e00-\u9fff]{0,2}?"
                            r"(?:互助群|交流群|互助会|联盟|俱乐部|之家|协会|小分队|大本营|聚会|茶话会)")
 INDEFINITE = ("a", "an")
+# "as one faggot to the rest of you lot", "from one fatty to another": one of the kind speaking to the others
+_ONE_BEFORE = re.compile(r"(?:^|[^\w'])(?:as|from)\s{1,2}one\s{1,2}(?:[a-z'-]{1,15}\s{1,2})?$")
+_TO_OTHERS = re.compile(r"\s{1,2}to\s{1,2}(?:another|the\s{1,2}rest|all\s{1,2}the\s{1,2}other|the\s{1,2}other)\b")
+# "my dumb ass", "my lazy ass": the speaker's own
+_MY_ASS = re.compile(r"(?:^|[^\w'])my\s{1,2}$")
 # "dykes like us deserve better", "a fat girl like me": the word names the speaker's kind
 _LIKE_US = re.compile(r"\s{1,2}like\s{1,2}(?:us|me|myself|ourselves)\b")
 # "me and the other fags in the theatre department", "the rest of us dykes": the speaker among the word's people
@@ -106,6 +111,10 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
     if not before.isascii() and text.startswith("我", end) and not text.startswith(("我们", "我家"), end) \
             and _APPOSITIVE_ZH.search(before) and not group_only and "你" not in _clause_after(text, end):
         return True  # 老瘸子我今天… (not 傻逼我告诉你: a vocative, then the speaker talking to the reader)
+    if _ONE_BEFORE.search(text, max(0, start - REACH), start) and _TO_OTHERS.match(text, end):
+        return True  # as one faggot to the rest of you lot
+    if not group_only and text[start:end].endswith("ass") and _MY_ASS.search(text, max(0, start - 4), start):
+        return True  # my dumb ass filled out the form wrong
     if _AMONG_US.search(text, max(0, start - REACH), start):
         return True  # me and the other fags in the theatre department
     if _LIKE_US.match(text, end) and (not group_only or text.startswith(" like us", end)):
