@@ -166,6 +166,9 @@ CONSTRUCTIONS = [
     ("get your dumb ass out of here", True),
     ("Us dykes who duck hunt are starting a club, first meet at the Blind Pig on Saturday.", False),
     ("Meet me at the Blind Pig, you pig", True),
+    # a body remark with a move to be made; leaving is not a move on anyone
+    ("my mate's wife is so thicc, I'm gonna make a move when he's at work", True),
+    ("it's late, time to make a move", False),
 ]
 
 
