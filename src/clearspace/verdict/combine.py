@@ -35,7 +35,7 @@ from clearspace.verdict.calibration import HeadCalibration
 from clearspace.verdict.harm_scorer import HARM_CUES, HarmOpinion
 from clearspace.verdict.membership import self_named
 from clearspace.verdict.stance import PROTECTIVE, quoted_words, settle, stance
-from clearspace.verdict.things import said_of_thing
+from clearspace.verdict.things import in_a_name, interjects, said_of_thing
 
 HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumanization"})
 WORD_KINDS = frozenset({"lexicon.insult", "lexicon.slur", "lexicon.sexual", "lexicon.harassment",
@@ -120,13 +120,6 @@ HARM_CUE_MIN = 0.5  # a cue of harm this strong lets the harm head raise a text 
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
 PRAISE_REASON = "praise"
 NAME_REASON = "part of a name"
-# a lowercase article or preposition, then a capitalised word right before the word (the Blind Pig, at Mad Dog's)
-_NAME_BEFORE = re.compile(r"\b(?:the|at|to|from|in)\s([A-Z][a-z]{1,15})\s$")
-NOT_A_NAME = frozenset({"You", "Your", "He", "She", "They", "His", "Her", "Their", "Stupid", "Fucking", "Little",
-                        "Dumb", "Fat", "Big", "Old", "Ugly", "Lazy", "Filthy", "Dirty"})
-# oaths that open a sentence as an exclamation (son of a bitch, I dropped my glasses)
-INTERJECTIONS = frozenset({"son of a bitch", "sonofabitch", "motherfucker", "mother fucker", "fucking hell",
-                           "bloody hell", "jesus christ", "christ almighty", "god damn it", "goddammit", "goddamnit"})
 CONDUCT_REASON = "criticism of conduct"
 INGROUP_REASON = "in-group speech"
 MENTIONED = "mentioned"
@@ -375,10 +368,10 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
             if not why:
                 why = IDIOM_REASON  # the lexicon's "shoot you" in "I'll shoot you an email"
             continue
-        if sig.kind == "lexicon.insult" and _in_a_name(doc.original, span):
+        if sig.kind == "lexicon.insult" and in_a_name(doc.original, span):
             best, why = max(best, raw * PROTECTED_FACTOR), why or NAME_REASON
             continue  # "first meet at the Blind Pig on Saturday": the word is part of a place's name
-        if sig.kind == "lexicon.insult" and _interjects(an, start, end):
+        if sig.kind == "lexicon.insult" and interjects(an, start, end):
             best, why = max(best, raw * PROTECTED_FACTOR), why or EXCLAIM_REASON
             continue  # "son of a bitch, I just dropped my glasses down the drain": an oath, aimed at nobody
         if sig.kind == "lexicon.insult" and (_judges_a_thing(an, start) or said_of_thing(an.text, start, end)):
@@ -447,26 +440,6 @@ def _owned_elsewhere(an: Analysis, start: int, end: int) -> bool:
             return True
         pos = text.find(word, pos + 1)
     return False
-
-
-def _in_a_name(original: str, span: Span) -> bool:
-    """Whether an insulting word is capitalised inside a name of capitalised words after "the", "at" or "to"
-    (the Blind Pig, at Mad Dog's): a bar's or a shop's name, not a word said of anyone."""
-    start, end = span
-    if not original[start:start + 1].isupper() or not original[start:end].isascii():
-        return False
-    m = _NAME_BEFORE.search(original, max(0, start - 40), start)
-    return m is not None and m.group(1) not in NOT_A_NAME
-
-
-def _interjects(an: Analysis, start: int, end: int) -> bool:
-    """Whether an oath (son of a bitch, motherfucker) opens its sentence on its own, followed by a comma or an
-    exclamation mark, and the sentence names no addressee: an exclamation, not a name for anyone."""
-    lo, hi = an.sentence_of(start)
-    if an.text[start:end] not in INTERJECTIONS or an.text[lo:start].strip(" \"'(") \
-            or not an.text.startswith((",", "!", " !", "...", "…"), end):
-        return False
-    return not any(lo <= c.start < hi for c in an.of_type("you"))
 
 
 def _judges_a_thing(an: Analysis, start: int) -> bool:

@@ -6,11 +6,17 @@ a thing (系统, 天气, 游戏 ...), or right after one with at most a degree w
 or, in English, after "it is / it was" (it was a disgrace), after a noun for a thing as the clause's subject (my
 boiler is a piece of shit; not "the guy who fixed my car is ...") or right before one (piece of shit trail cam).
 A person noun in the same place (sb玩家, sb策划) is not a thing.
+
+Two more ways an English insulting word names nobody: inside a capitalised place name (the Blind Pig), and as an
+oath opening a sentence that speaks to nobody (son of a bitch, I dropped my glasses down the drain).
 """
 
 from __future__ import annotations
 
 import re
+
+from clearspace.types import Span
+from clearspace.verdict.analysis import Analysis
 
 # things people swear at: software and sites, devices, the weather, traffic, games and their parts, rules and tests
 _THINGS_ZH = ("系统|天气|游戏|软件|app|APP|网站|网速|网络|电脑|手机|平台|机器|打印机|服务器|路况|交通|导航|客户端|页面|"
@@ -52,3 +58,32 @@ def said_of_thing(text: str, start: int, end: int) -> bool:
         subject = _THING_SUBJECT_EN.search(text, lo, start)
         return subject is not None and _RELATIVE.search(text, lo, start) is None
     return _THING_AFTER_ZH.match(text, end) is not None or _THING_BEFORE_ZH.search(text, lo, start) is not None
+
+
+# a lowercase article or preposition, then a capitalised word right before the word (the Blind Pig, at Mad Dog's)
+_NAME_BEFORE = re.compile(r"\b(?:the|at|to|from|in)\s([A-Z][a-z]{1,15})\s$")
+NOT_A_NAME = frozenset({"You", "Your", "He", "She", "They", "His", "Her", "Their", "Stupid", "Fucking", "Little",
+                        "Dumb", "Fat", "Big", "Old", "Ugly", "Lazy", "Filthy", "Dirty"})
+# oaths that open a sentence as an exclamation (son of a bitch, I dropped my glasses)
+INTERJECTIONS = frozenset({"son of a bitch", "sonofabitch", "motherfucker", "mother fucker", "fucking hell",
+                           "bloody hell", "jesus christ", "christ almighty", "god damn it", "goddammit", "goddamnit"})
+
+
+def in_a_name(original: str, span: Span) -> bool:
+    """Whether an insulting word at ``span`` of the original text is capitalised inside a name of capitalised
+    words after "the", "at" or "to" (the Blind Pig, at Mad Dog's): a bar's or a shop's name."""
+    start, end = span
+    if not original[start:start + 1].isupper() or not original[start:end].isascii():
+        return False
+    m = _NAME_BEFORE.search(original, max(0, start - 40), start)
+    return m is not None and m.group(1) not in NOT_A_NAME
+
+
+def interjects(an: Analysis, start: int, end: int) -> bool:
+    """Whether an oath (son of a bitch, motherfucker) opens its sentence on its own, followed by a comma or an
+    exclamation mark, and the sentence names no addressee: an exclamation, not a name for anyone."""
+    lo, hi = an.sentence_of(start)
+    if an.text[start:end] not in INTERJECTIONS or an.text[lo:start].strip(" \"'(") \
+            or not an.text.startswith((",", "!", " !", "...", "…"), end):
+        return False
+    return not any(lo <= c.start < hi for c in an.of_type("you"))
