@@ -169,6 +169,10 @@ CONSTRUCTIONS = [
     # a body remark with a move to be made; leaving is not a move on anyone
     ("my mate's wife is so thicc, I'm gonna make a move when he's at work", True),
     ("it's late, time to make a move", False),
+    # 不是…的 denies the whole description; a rhetorical 咋就不能 objects
+    ("你一点都不是小组的累赘，PPT要不是你熬夜做的，我们早就挂了。", False),
+    ("残疾人咋就不能种地了？俺村老赵一条腿照样种三亩大棚，比谁都强", False),
+    ("你就是个累赘", True),
 ]
 
 

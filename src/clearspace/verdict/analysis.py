@@ -511,7 +511,10 @@ def _simile(text: str, cue: Cue) -> bool:
 def _denies_what(text: str, end: int, start: int) -> bool:
     """Whether the words between a negator and an insult open with 什么 or 谁的 (不是什么没人要的loser, 哪是什么泼妇,
     不是谁的累赘): the negation denies the whole description, however long."""
-    return text[end:start].lstrip("是").startswith(("什么", "谁的"))  # 不是谁的累赘
+    between = text[end:start]
+    if between.startswith("是") and between.endswith("的") and "，" not in between and "," not in between:
+        return True  # 你一点都不是小组的累赘: 不是 denies the whole "X的 word"
+    return between.lstrip("是").startswith(("什么", "谁的"))  # 不是谁的累赘
 
 
 def _drop_report_inside_pointed_role(text: str, by_type: dict[str, list[Cue]]) -> None:
