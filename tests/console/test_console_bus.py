@@ -29,9 +29,9 @@ def status_with_dead_letters() -> dict[str, Any]:
               "decided": 38 + p, "stored": 45 + p, "pending": 5 if p == 3 else 0, "unacked": 1 if p == 3 else 0,
               "redelivered": 0} for p in range(4)]
     dead = [{"partition": 2, "seq": 7, "event_id": "poison-1", "error": "JSONDecodeError: unexpected character",
-             "deliveries": 5, "at": "2026-03-01T12:34:56+00:00", "data": "{not json"},
+             "deliveries": 7, "tries": 5, "at": "2026-03-01T12:34:56+00:00", "data": "{not json"},
             {"partition": 3, "seq": 9, "event_id": "wrong-2", "error": "InputError: 'text' is required",
-             "deliveries": 5, "at": "2026-03-01T12:40:00+00:00", "data": '{"id": "w"}'}]
+             "deliveries": 7, "tries": 5, "at": "2026-03-01T12:40:00+00:00", "data": '{"id": "w"}'}]
     return {"prefix": "cs", "stream": "cs_events", "partition_count": 4, "messages": 186, "pending": 5,
             "workers": ["worker-a"], "partitions": parts, "dead_letters": 2, "recent_dead_letters": dead}
 

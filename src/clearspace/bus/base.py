@@ -77,7 +77,8 @@ class DeadLetter:
     seq: int
     event_id: str
     error: str
-    deliveries: int
+    deliveries: int  # as the bus counts them (deliveries lost to timed-out pulls included)
+    tries: int  # failed tries counted by the worker that gave up
     at: str
     data: str
 
@@ -114,8 +115,8 @@ class Bus(Protocol):
         """Up to ``batch`` messages of ``partition`` not yet acknowledged (empty after ``timeout_s``)."""
         ...
 
-    async def dead_letter(self, partition: int, delivery: Delivery, error: str) -> None:
-        """Keep ``delivery`` in the dead letters with its error, then acknowledge it."""
+    async def dead_letter(self, partition: int, delivery: Delivery, error: str, tries: int) -> None:
+        """Keep ``delivery`` in the dead letters with its error and failed tries, then acknowledge it."""
         ...
 
     async def announce(self, subject: str, data: bytes) -> None:

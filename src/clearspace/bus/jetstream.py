@@ -172,9 +172,9 @@ class JetStreamBus:
         if sub is not None:
             await sub.unsubscribe()
 
-    async def dead_letter(self, partition: int, delivery: Delivery, error: str) -> None:
+    async def dead_letter(self, partition: int, delivery: Delivery, error: str, tries: int) -> None:
         headers = {"Clearspace-Error": error[:1000].replace("\n", " "), "Clearspace-Seq": str(delivery.seq),
-                   "Clearspace-Deliveries": str(delivery.deliveries),
+                   "Clearspace-Deliveries": str(delivery.deliveries), "Clearspace-Tries": str(tries),
                    "Clearspace-Event": delivery.headers.get("Nats-Msg-Id", ""),
                    "Clearspace-At": datetime.now(UTC).isoformat(timespec="seconds")}
         await self._jet().publish(self.names.dead_subject(partition), delivery.data, stream=self.names.dead_stream,
@@ -237,9 +237,15 @@ def _dead_letter(raw: Any) -> DeadLetter:
     partition = int(subject.rsplit(".", 1)[-1]) if subject[-1:].isdigit() else -1
     return DeadLetter(partition=partition, seq=int(raw.seq), event_id=headers.get("Clearspace-Event", ""),
                       error=headers.get("Clearspace-Error", ""),
-                      deliveries=int(headers.get("Clearspace-Deliveries", "0") or 0),
+                      deliveries=_count(headers, "Clearspace-Deliveries"),
+                      tries=_count(headers, "Clearspace-Tries") or _count(headers, "Clearspace-Deliveries"),
                       at=headers.get("Clearspace-At", ""),
                       data=bytes(raw.data or b"").decode("utf-8", "replace")[:2000])
+
+
+def _count(headers: Mapping[str, str], name: str) -> int:
+    value = headers.get(name, "")
+    return int(value) if value.isdigit() else 0
 
 
 async def _log_error(exc: Exception) -> None:

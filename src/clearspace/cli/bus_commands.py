@@ -70,7 +70,7 @@ def bus_status(db: str | None, bus_url: str | None, config: str | None, as_json:
                    f"{p['pending']:>8}")
     for d in found["recent_dead_letters"]:
         click.echo(f"dead letter {d['seq']} (partition {d['partition']}, event {d['event_id'] or '?'}, "
-                   f"{d['deliveries']} tries): {d['error']}")
+                   f"{d['tries']} failed tries, {d['deliveries']} deliveries): {d['error']}")
 
 
 COMMANDS = (worker, bus)

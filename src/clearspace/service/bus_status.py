@@ -57,4 +57,4 @@ def status(store: Store, settings: Settings, now: str, recent_dead: int = 20) ->
 
 def dead_letter(d: DeadLetter) -> DeadLetterView:
     return {"partition": d.partition, "seq": d.seq, "event_id": d.event_id, "error": d.error,
-            "deliveries": d.deliveries, "at": d.at, "data": d.data}
+            "deliveries": d.deliveries, "tries": d.tries, "at": d.at, "data": d.data}

@@ -14,8 +14,9 @@ own clock, whatever the batches do.
 
 Failures: PostgreSQL down -> the batch is kept, unacknowledged (marked in progress), and tried again
 until it commits; NATS down -> the client reconnects by itself and the pullers go on; a message that
-keeps failing -> tried ``bus_max_deliver`` times, then kept in the dead letters with its error
-(it never blocks its partition: the others are decided meanwhile).
+keeps failing -> tried ``bus_max_deliver`` times (counted by the worker:
+:mod:`~clearspace.service.bus_failures`), then kept in the dead letters with its error (it never blocks
+its partition: the others are decided meanwhile).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from clearspace.errors import ClearspaceError, Conflict, InputError, StoreError
 from clearspace.service import incidents
 from clearspace.service.bus_caches import CacheFeed
 from clearspace.service.bus_decide import Claim, Spent, decide_batch
+from clearspace.service.bus_failures import FailureCounts
 from clearspace.service.bus_leases import PartitionLeases
 from clearspace.service.bus_pileons import PartitionDetectors
 from clearspace.service.core import Service
@@ -103,7 +105,7 @@ class Worker:
         self.names = Names(settings.bus_prefix)
         self.partitions = settings.bus_partitions
         self.batch = settings.bus_batch
-        self.max_deliver = settings.bus_max_deliver
+        self.failures = FailureCounts(settings.bus_max_deliver)
         self.deciders = settings.bus_deciders
         self.loop = BusLoop("bus-worker")
         self.bus = JetStreamBus(settings.bus_url, self.names, self.partitions)
@@ -223,6 +225,7 @@ class Worker:
         if puller is not None:
             puller.cancel()
             self.loop.run(self.bus.drop_partition(p), 10)
+        self.failures.drop(p)
         if self.detectors is not None:
             self.detectors.drop(p)
 
@@ -339,13 +342,16 @@ class Worker:
         jobs = [m.ack() for m, _ in done]
         jobs += [self.bus.announce(self.names.decided_subject(str(a["id"])), orjson.dumps(a))
                  for m, a in done if m.headers.get(WAIT_HEADER)]
+        for m, _ in done:
+            self.failures.settled(p, m.seq)
         for m, error in failed:
-            if m.deliveries >= self.max_deliver:
+            tries, dead = self.failures.failed(p, m.seq, m.deliveries)
+            if dead:
                 self.stats.add(dead=1)
-                jobs.append(self.bus.dead_letter(p, m, error))
+                jobs.append(self.bus.dead_letter(p, m, error, tries))
             else:
                 self.stats.add(retried=1)
-                jobs.append(m.retry(min(0.5 * 2 ** m.deliveries, 10.0)))
+                jobs.append(m.retry(min(0.5 * 2 ** tries, 10.0)))
         results = await asyncio.gather(*jobs, return_exceptions=True)
         for result in results:
             if isinstance(result, BaseException):  # NATS away: these messages come again, decided already

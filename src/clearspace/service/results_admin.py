@@ -222,6 +222,7 @@ class DeadLetterView(TypedDict):
     event_id: str
     error: str
     deliveries: int
+    tries: int
     at: str
     data: str
 

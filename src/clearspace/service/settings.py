@@ -111,7 +111,7 @@ class Settings:
     # issue 15: bus mode (docs/scaleout.md); "" = embedded mode (serve decides in its own process)
     bus_url: str = ""  # NATS JetStream server, e.g. nats://127.0.0.1:4222: serve publishes, workers decide
     bus_prefix: str = "clearspace"  # names the stream, subjects, consumers and leases (several deployments per NATS)
-    bus_max_deliver: int = 5  # deliveries of a message that keeps failing before it goes to the dead letters
+    bus_max_deliver: int = 5  # failed tries of a message (counted by the worker) before it goes to the dead letters
     bus_lease_seconds: float = 10.0  # a worker's partition lease; a dead worker's partitions move after this
     bus_batch: int = 256  # events a worker fetches and decides per transaction and partition
     bus_deciders: int = 8  # a worker's threads deciding its partitions' batches side by side (a partition's in order)
