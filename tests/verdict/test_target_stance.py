@@ -84,7 +84,7 @@ def test_the_harm_head_raises_no_text_in_which_the_speaker_names_only_themselves
     [
         ("这家公司拖欠工资半年，老板还在朋友圈晒豪车，太无耻了", 0.9, False),  # criticism of conduct, no cue of harm
         ("这家公司拖欠工资半年，老板还在朋友圈晒豪车，我知道他住哪", 0.9, True),  # the same with a cue of harm (住哪)
-        # a head this sure raises through the cap (combine.SURE_RAISE)
+        # a head this sure raises through the cap (harm_rules.SURE_RAISE)
         ("这家公司拖欠工资半年，老板还在朋友圈晒豪车，太无耻了", 0.97, True),
     ],
 )

@@ -32,8 +32,23 @@ from clearspace.text.document import Document
 from clearspace.types import HeadScore, Signal, Span
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import HeadCalibration
-from clearspace.verdict.harm_scorer import HARM_CUES, HarmOpinion
+from clearspace.verdict.harm_rules import bounded, consult
+from clearspace.verdict.harm_scorer import HarmOpinion
 from clearspace.verdict.membership import self_named
+from clearspace.verdict.reasons import (
+    ATTACK_MIN,
+    CONDEMNED,
+    CONDUCT_REASON,
+    EXCLAIM_REASON,
+    FEW,
+    IDIOM_REASON,
+    INGROUP_REASON,
+    MEMBER_REASON,
+    MENTIONED,
+    NAME_REASON,
+    PRAISE_REASON,
+    SELF_REASONS,
+)
 from clearspace.verdict.stance import PROTECTIVE, quoted_words, settle, stance
 from clearspace.verdict.things import in_a_name, interjects, said_of_thing
 
@@ -41,36 +56,21 @@ HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumaniza
 WORD_KINDS = frozenset({"lexicon.insult", "lexicon.slur", "lexicon.sexual", "lexicon.harassment",
                         "lexicon.threat", "lexicon.self_harm", "lexicon.profanity"})
 OTHER_ATTACKS = frozenset({"incitement", "doxxing"})
-# a finding the head may not clear in a text about speech when it stands outside quotation marks: a group called
-# vermin and then endorsed (农村人都是蟑螂，有人说得一点没错) reads to the n-grams like the talk that objects to it
-UNCLEARED_KINDS = frozenset({"dehumanization"})
-UNCLEARED_MIN = 0.6  # a weaker finding (黑人球员被看台学猴子叫: a word of an animal near a group) may be cleared
 ATTACK_KINDS = HARM_KINDS | WORD_KINDS | OTHER_ATTACKS
 AIMED_PROFANITY = 0.8  # profanity this severe names its target itself (操你妈, fuck you)
 SELF_FACTOR, NONE_FACTOR, NEGATED_FACTOR, PROTECTED_FACTOR = 0.2, 0.5, 0.2, 0.2
 UNADDRESSED_FACTOR = 0.75  # an insult with nobody named (智障一个, what a moron) is still said to someone
 CONDUCT_MIN, CONDUCT_CAP = 1.0, 0.35
-# the harm head clears a flag, whatever raised it, in a text that talks about speech (quotes it, condemns it,
-# reports it, names discrimination or supports someone) when it is this sure there is no attack: the model and
-# the words read the quoted abuse (弹幕里一堆“nmsl”刷屏骂主播, 把“娘炮”挂嘴边的请自重), the head reads the whole.
-# Chosen on the read suites of rounds 10-13 (0.05 / 0.1 / 0.15: zh 5145 / 5148 / 5149, en 5847 / 5848 / 5849 of
-# 5184 / 5904; 5135 / 5845 without it; 5148 / 5847 at 0.15 once dehumanisation is kept, below), COLD (0.766
-# either way) and OLID (0.662 -> 0.661)
-TALK_CLEAR = 0.15
-TALK_CUES = ("meta", "condemn", "report", "bias", "support")
-ATTACK_MIN = 0.4  # weaker word-level signals do not decide the stance
 SHORT_TEXT = 160
 TINY = 0.01  # a category score this low is left as the model gave it
 MAX_SPANS = 64  # spans of one signal the verdict weighs (the first ones): bounds the work on hostile text
-SELF_REASONS = ("negated or self-aimed words", "about the speaker")
 SELF_COPULAS = frozenset({"i'm", "im", "i am"})
 SELF_DOWN_P = 0.3  # the model's (shifted) probability above which words about the speaker put them down
 
 PROTECTED_CAP, SELF_CAP_FACTOR, EXCLAIM_FACTOR, PRAISE_FACTOR = 0.3, 0.5, 0.5, 0.6
-IDIOM_FACTOR, IDIOM_REASON = 0.5, "everyday idiom"
+IDIOM_FACTOR = 0.5
 # cues of death or violence: criticism of someone's conduct that holds one is no longer only criticism
 VIOLENT_CUES = ("death", "dieact", "threat", "menace")
-EXCLAIM_REASON = "untargeted exclamation"
 # insulting adjectives that are as often said of a thing (stupid printer) as of a person, and the person nouns
 # after which they insult someone (stupid kid)
 THING_ADJECTIVES = frozenset({"stupid", "dumb", "idiotic", "moronic", "pathetic", "useless", "worthless", "lame",
@@ -116,35 +116,12 @@ PERSONAL_THINGS = frozenset((
     "sis", "bro", "stepmom", "stepdad", "roommate", "flatmate", "neighbour", "neighbor", "missus", "mate",
 ))
 PERSON_OWNERS = frozenset(("he", "she", "his", "her", "your", "you", "my", "their", "our", "this", "that", "the"))
-HARM_CUE_MIN = 0.5  # a cue of harm this strong lets the harm head raise a text the verdict held back
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
-PRAISE_REASON = "praise"
-NAME_REASON = "part of a name"
-CONDUCT_REASON = "criticism of conduct"
-INGROUP_REASON = "in-group speech"
-MENTIONED = "mentioned"
-CONDEMNED = "condemnation"
-# speaking as a member (we autistics, my community, we queers): the harm head, which reads the group's name as
-# an attack on it, may not raise such a text without a cue of harm
-MEMBER_REASON, MEMBER_MIN = "speaking as a member of the group", 0.9
-# caps the harm head may not undo: its n-grams read a violent idiom as violence, and a thank-you note that
-# names the reader's routine (谢谢你每天…, 祝你每天…) like a threat through someone's routine; its n-grams
-# also read "you're stupid" in "nobody thinks you're stupid": it may not undo a negation or a
-# self-description the cues found
-HEAD_MAY_NOT_RAISE = frozenset({IDIOM_REASON, PRAISE_REASON, *SELF_REASONS})
-# ... unless the head is this sure: then it raises through the caps the cues set for criticism of conduct and for
-# praise (客服你是不是听不懂人话…就你这智商, 那个卖过期药的药店老板，祝他吃自己的药吃死, "lovely analysis love, now
-# what colour is your underwear"); never through the speaker talking about themselves, swearing at nobody, an
-# idiom or a member's speech, where its n-grams mislead it. Chosen on the read suites (0.9 / 0.95 / 0.97 with
-# those four caps as well: zh +7 / +5 / +3, en +8 / +5 / +3; 0.9 loses a shipped case, "This CEO laid off 2,000
-# people ... Shameless."; the two caps alone at 0.95: zh +5, en +4), COLD and OLID (see MODEL_CARD.md, round 16)
-SURE_RAISE = 0.95
-SURE_OVERRIDES = frozenset({CONDUCT_REASON, PRAISE_REASON})
+MEMBER_MIN = 0.9  # an in-group cue this strong: the speaker speaks as a member (we autistics, we queers)
 _NAMED_TARGETS = (("you", "addressee"), ("third", "third_person"), ("group", "group"), ("self", "self"),
                   ("we", "self"))
 PLURAL_THIRD = frozenset({"they", "them", "their", "theirs", "他们", "她们", "它们", "这些人", "那些人"})
 PERSON_KINDS = ("you", "third", "group", "self", "we", "ingroup")  # cue types that name someone
-FEW = 16  # cues of a type that decide whom a text names (the first ones): bounds the work on hostile text
 SELF_ID_REACH = 6  # characters from 我是 / I'm a to the group the speaker names as their own
 # who a harmless text is about when it names nobody the tables know: the speaker describing themselves,
 # a group's cause, whoever did what is criticised or reported (a company, an official), whoever is thanked
@@ -220,16 +197,13 @@ def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], dete
     strongest = max((s for s in weighed if _is_attack(s)), key=_rank, default=None) if any_attack else None
     attack = strongest.score if strongest is not None else 0.0
     abuse = 1.0 - (1.0 - p) * (1.0 - attack) if min(p, attack) >= 0.4 else max(p, attack)
-    if harm is not None and st not in PROTECTIVE and abuse < 0.5 and harm.p >= SURE_RAISE \
-            and why in SURE_OVERRIDES and not _about_speaker_only(an):
-        abuse, why = harm.p - harm.margin, "the harm head"  # the head is sure: a cap of the cues gives way
-    if harm is not None and st not in PROTECTIVE and why not in HEAD_MAY_NOT_RAISE:
-        before = abuse
-        abuse, why = _with_harm_head(abuse, harm, attack, why, an, _detected_own(doc, an, weighed))
-        if before >= 0.5 > abuse and any_attack:
+    if harm is not None and st not in PROTECTIVE:
+        said = consult(doc, an, harm, abuse, attack, why, weighed)
+        abuse, why = said.abuse, said.why
+        if said.cleared and any_attack:
             # cleared: no finding may still speak for an attack in the categories or the statement of reasons
-            weighed = [_cleared(s, abuse) if _is_attack(s) else s for s in weighed]
-        if abuse >= 0.5 and st == "neutral":
+            weighed = [bounded(s, abuse) if _is_attack(s) else s for s in weighed]
+        if said.heard and abuse >= 0.5 and st == "neutral":
             st = "attacking"  # the head found an attack no word gave away: the speaker is the one attacking
     if abuse < 0.5 and (why == CONDUCT_REASON and st in ("attacking", "neutral") or st == "attacking" and (
             "conduct" in an.by_type and an.weight("conduct") >= CONDUCT_MIN)):
@@ -271,28 +245,6 @@ def _describes_speaker(an: Analysis) -> bool:
     return any(an.text[c.start:c.end] in SELF_COPULAS for c in an.by_type.get("self", ())[:FEW])
 
 
-def _about_speaker_only(an: Analysis) -> bool:
-    """Whether the speaker is the only one the text names (I'm clearly unemployable, 我这人就是废物): the
-    harm head reads how attacks are worded, not whom they are aimed at, so it may not raise such a text."""
-    # a cue of harm lets the head raise it (给我跳一遍，私下的: a come-on whose addressee is a vocative the
-    # tables do not know)
-    return an.has("self", "selfdesc") and not an.has("you", "third", "group", *HARM_CUES)
-
-
-def _head_held_back(an: Analysis, why: str) -> bool:
-    """Whether the text criticises someone's conduct, the speaker speaks as a member of the group it
-    names, or it swears at nobody (the verdict capped it for that), and it holds no cue of harm: the harm
-    head reads sharp words about conduct (Shameless., the hypocrisy is staggering), a group's own name (we
-    autistics) and swearing at a thing (this damn fog) like an attack, so it may not raise such a text; a
-    threat or come-on among them still lets it."""
-    return why in (CONDUCT_REASON, MEMBER_REASON, EXCLAIM_REASON) and not _harm_cue(an)
-
-
-def _harm_cue(an: Analysis) -> bool:
-    """Whether the text holds a cue of harm that is more than a hint (body, 腿 and 睡 alone are not)."""
-    return an.has(*HARM_CUES) and any(c.weight >= HARM_CUE_MIN for c in an.of_type(*HARM_CUES))
-
-
 def _insults_things(an: Analysis, weighed: Sequence[Signal]) -> bool:
     """Whether every insulting word is an adjective said of a thing (stupid printer, what a useless week): the
     word right after it is a plain word, no person the tables know and no other lexicon word."""
@@ -316,28 +268,6 @@ def _swears(weighed: Sequence[Signal]) -> bool:
     """Whether the text swears without aiming it at anyone (fucking hell, shite): profanity the verdict found
     untargeted."""
     return any(s.kind == "lexicon.profanity" and s.details.get("weighed") == "untargeted" for s in weighed)
-
-
-def _with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an: Analysis,
-                    detected: bool = False) -> tuple[float, str]:
-    """Weigh in the harm head: it can raise a text no word gave away (a threat that never says "kill")
-    and lower one the model flagged on its own words alone; a detector's finding stands, and so does a word
-    aimed at someone that the model read the same way (u are a burden to everyone here), except in a text about
-    speech that the head is sure attacks nobody (:data:`TALK_CLEAR`)."""
-    if abuse < 0.5 <= harm.p - harm.margin and not _about_speaker_only(an) and not _head_held_back(an, why):
-        return max(abuse, harm.p - harm.margin), "the harm head"
-    if abuse >= 0.5 and attack < ATTACK_MIN and harm.p < harm.clear:
-        return min(abuse, 0.5 - (harm.clear - harm.p)), "the harm head"
-    if abuse >= 0.5 and harm.clear > 0.0 and harm.p < TALK_CLEAR and an.has(*TALK_CUES) and not detected:
-        return min(abuse, 0.5 - (TALK_CLEAR - harm.p)), "the harm head"  # talk about abuse, not abuse
-    return abuse, why
-
-
-def _detected_own(doc: Document, an: Analysis, weighed: Sequence[Signal]) -> bool:
-    """Whether a finding of :data:`UNCLEARED_KINDS` stands outside quotation marks: the speaker's own."""
-    return any(s.kind in UNCLEARED_KINDS and s.score >= UNCLEARED_MIN
-               and any(not quoted_words(an, *to_normalized(doc, span)) for span in s.spans[:FEW])
-               for s in weighed)
 
 
 def _is_attack(sig: Signal) -> bool:
@@ -508,14 +438,6 @@ def _protect(an: Analysis, doc: Document, sig: Signal, st: str) -> Signal:
         return sig
     details = {**sig.details, "raw": sig.details.get("raw", sig.score), "weighed": st}
     return Signal(sig.kind, round(sig.score * PROTECTED_FACTOR, 4), sig.spans, sig.detector, details)
-
-
-def _cleared(sig: Signal, abuse: float) -> Signal:
-    """An attack signal of a text the harm head cleared, bounded by the verdict's abuse."""
-    if sig.score <= abuse:
-        return sig
-    details = {**sig.details, "raw": sig.details.get("raw", sig.score), "weighed": "cleared by the harm head"}
-    return Signal(sig.kind, math.floor(abuse * 10_000) / 10_000, sig.spans, sig.detector, details)
 
 
 def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal],

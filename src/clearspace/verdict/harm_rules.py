@@ -1,0 +1,134 @@
+"""The harm head's say in the verdict (:mod:`clearspace.model.harm_head` reads how attacks are worded).
+
+:func:`consult` weighs it in after the words, the detectors and the stance: it can raise a text no word gave
+away (a threat that never says "kill"), lower one the model flagged on its own words alone, clear a flag in a
+text that talks about speech when it is sure there is no attack, and raise through the caps of criticism and
+praise when it is sure there is one. The cues decide where it may not speak: a text about the speaker alone,
+a negation, an idiom, a member's speech, swearing at nobody. :func:`bounded` keeps a cleared text's findings
+from still claiming an attack.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from clearspace.text.document import Document
+from clearspace.types import Signal
+from clearspace.verdict.analysis import Analysis
+from clearspace.verdict.harm_scorer import HARM_CUES, HarmOpinion
+from clearspace.verdict.reasons import (
+    ATTACK_MIN,
+    CONDUCT_REASON,
+    EXCLAIM_REASON,
+    FEW,
+    HARM_HEAD,
+    IDIOM_REASON,
+    MEMBER_REASON,
+    PRAISE_REASON,
+    SELF_REASONS,
+)
+from clearspace.verdict.stance import quoted_words
+
+# a finding the head may not clear in a text about speech when it stands outside quotation marks: a group called
+# vermin and then endorsed (农村人都是蟑螂，有人说得一点没错) reads to the n-grams like the talk that objects to it
+UNCLEARED_KINDS = frozenset({"dehumanization"})
+UNCLEARED_MIN = 0.6  # a weaker finding (黑人球员被看台学猴子叫: a word of an animal near a group) may be cleared
+# the harm head clears a flag, whatever raised it, in a text that talks about speech (quotes it, condemns it,
+# reports it, names discrimination or supports someone) when it is this sure there is no attack: the model and
+# the words read the quoted abuse (弹幕里一堆“nmsl”刷屏骂主播, 把“娘炮”挂嘴边的请自重), the head reads the whole.
+# Chosen on the read suites of rounds 10-13 (0.05 / 0.1 / 0.15: zh 5145 / 5148 / 5149, en 5847 / 5848 / 5849 of
+# 5184 / 5904; 5135 / 5845 without it; 5148 / 5847 at 0.15 once dehumanisation is kept, below), COLD (0.766
+# either way) and OLID (0.662 -> 0.661)
+TALK_CLEAR = 0.15
+TALK_CUES = ("meta", "condemn", "report", "bias", "support")
+HARM_CUE_MIN = 0.5  # a cue of harm this strong lets the harm head raise a text the verdict held back
+# caps the harm head may not undo: its n-grams read a violent idiom as violence, and a thank-you note that
+# names the reader's routine (谢谢你每天…, 祝你每天…) like a threat through someone's routine; its n-grams
+# also read "you're stupid" in "nobody thinks you're stupid": it may not undo a negation or a
+# self-description the cues found
+HEAD_MAY_NOT_RAISE = frozenset({IDIOM_REASON, PRAISE_REASON, *SELF_REASONS})
+# ... unless the head is this sure: then it raises through the caps the cues set for criticism of conduct and for
+# praise (客服你是不是听不懂人话…就你这智商, 那个卖过期药的药店老板，祝他吃自己的药吃死, "lovely analysis love, now
+# what colour is your underwear"); never through the speaker talking about themselves, swearing at nobody, an
+# idiom or a member's speech, where its n-grams mislead it. Chosen on the read suites (0.9 / 0.95 / 0.97 with
+# those four caps as well: zh +7 / +5 / +3, en +8 / +5 / +3; 0.9 loses a shipped case, "This CEO laid off 2,000
+# people ... Shameless."; the two caps alone at 0.95: zh +5, en +4), COLD and OLID (see MODEL_CARD.md, round 16)
+SURE_RAISE = 0.95
+SURE_OVERRIDES = frozenset({CONDUCT_REASON, PRAISE_REASON})
+
+
+@dataclass(frozen=True, slots=True)
+class HeadSay:
+    """What the verdict is after the harm head: ``heard`` when the cues let it speak, ``cleared`` when it
+    took back a flag."""
+
+    abuse: float
+    why: str
+    cleared: bool = False
+    heard: bool = False
+
+
+def consult(doc: Document, an: Analysis, harm: HarmOpinion, abuse: float, attack: float, why: str,
+            weighed: Sequence[Signal]) -> HeadSay:
+    """The verdict's ``abuse`` and reason once the harm head is weighed in (``attack``: the strongest attack
+    found; ``why``: the reason the cues gave)."""
+    if abuse < 0.5 and harm.p >= SURE_RAISE and why in SURE_OVERRIDES and not about_speaker_only(an):
+        abuse, why = harm.p - harm.margin, HARM_HEAD  # the head is sure: a cap of the cues gives way
+    if why in HEAD_MAY_NOT_RAISE:
+        return HeadSay(abuse, why)
+    after, why = with_harm_head(abuse, harm, attack, why, an, detected_own(doc, an, weighed))
+    return HeadSay(after, why, cleared=abuse >= 0.5 > after, heard=True)
+
+
+def about_speaker_only(an: Analysis) -> bool:
+    """Whether the speaker is the only one the text names (I'm clearly unemployable, 我这人就是废物): the
+    harm head reads how attacks are worded, not whom they are aimed at, so it may not raise such a text."""
+    # a cue of harm lets the head raise it (给我跳一遍，私下的: a come-on whose addressee is a vocative the
+    # tables do not know)
+    return an.has("self", "selfdesc") and not an.has("you", "third", "group", *HARM_CUES)
+
+
+def head_held_back(an: Analysis, why: str) -> bool:
+    """Whether the text criticises someone's conduct, the speaker speaks as a member of the group it
+    names, or it swears at nobody (the verdict capped it for that), and it holds no cue of harm: the harm
+    head reads sharp words about conduct (Shameless., the hypocrisy is staggering), a group's own name (we
+    autistics) and swearing at a thing (this damn fog) like an attack, so it may not raise such a text; a
+    threat or come-on among them still lets it."""
+    return why in (CONDUCT_REASON, MEMBER_REASON, EXCLAIM_REASON) and not harm_cue(an)
+
+
+def harm_cue(an: Analysis) -> bool:
+    """Whether the text holds a cue of harm that is more than a hint (body, 腿 and 睡 alone are not)."""
+    return an.has(*HARM_CUES) and any(c.weight >= HARM_CUE_MIN for c in an.of_type(*HARM_CUES))
+
+
+def with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an: Analysis,
+                    detected: bool = False) -> tuple[float, str]:
+    """Weigh in the harm head: it can raise a text no word gave away (a threat that never says "kill")
+    and lower one the model flagged on its own words alone; a detector's finding stands, and so does a word
+    aimed at someone that the model read the same way (u are a burden to everyone here), except in a text about
+    speech that the head is sure attacks nobody (:data:`TALK_CLEAR`)."""
+    if abuse < 0.5 <= harm.p - harm.margin and not about_speaker_only(an) and not head_held_back(an, why):
+        return max(abuse, harm.p - harm.margin), HARM_HEAD
+    if abuse >= 0.5 and attack < ATTACK_MIN and harm.p < harm.clear:
+        return min(abuse, 0.5 - (harm.clear - harm.p)), HARM_HEAD
+    if abuse >= 0.5 and harm.clear > 0.0 and harm.p < TALK_CLEAR and an.has(*TALK_CUES) and not detected:
+        return min(abuse, 0.5 - (TALK_CLEAR - harm.p)), HARM_HEAD  # talk about abuse, not abuse
+    return abuse, why
+
+
+def detected_own(doc: Document, an: Analysis, weighed: Sequence[Signal]) -> bool:
+    """Whether a finding of :data:`UNCLEARED_KINDS` stands outside quotation marks: the speaker's own."""
+    return any(s.kind in UNCLEARED_KINDS and s.score >= UNCLEARED_MIN
+               and any(not quoted_words(an, *doc.to_normalized(*span)) for span in s.spans[:FEW])
+               for s in weighed)
+
+
+def bounded(sig: Signal, abuse: float) -> Signal:
+    """An attack signal of a text the harm head cleared, bounded by the verdict's abuse."""
+    if sig.score <= abuse:
+        return sig
+    details = {**sig.details, "raw": sig.details.get("raw", sig.score), "weighed": "cleared by the harm head"}
+    return Signal(sig.kind, math.floor(abuse * 10_000) / 10_000, sig.spans, sig.detector, details)
