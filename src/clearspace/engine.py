@@ -40,6 +40,7 @@ from clearspace.types import HeadScore, Signal
 from clearspace.verdict.analysis import Analysis
 from clearspace.verdict.calibration import load_head_calibration
 from clearspace.verdict.combine import weigh as weigh_verdict
+from clearspace.verdict.denials import denied_stretches, without
 from clearspace.verdict.harm_scorer import (
     ADAPTED_NGRAM_TRUST,
     EMBEDDING_TRUST,
@@ -249,6 +250,7 @@ class Engine:
         find_cues, harm = self.cues_.find, self.harm_
         analyses = [Analysis.of(doc.text, find_cues(doc.text), doc) for doc in docs]
         unquoted = self._unquoted_scores(analyses)
+        undenied = self._undenied_scores(analyses)
         parts = self._model_parts(docs, contexts)
         opinions = self._harm_opinions(docs, analyses, [side for _, _, _, side in parts])
         calibration = self.head_calibration_
@@ -257,7 +259,8 @@ class Engine:
                 found.extend(detector.detect(doc, context))
             analysis = analyses[i]
             found.extend(harm.detect_analysed(doc, analysis))
-            verdict = weigh_verdict(doc, analysis, heads, found, cut, unquoted.get(i), calibration, opinions.get(i))
+            verdict = weigh_verdict(doc, analysis, heads, found, cut, unquoted.get(i), calibration, opinions.get(i),
+                                   undenied.get(i))
             signals = verdict.signals
             scores = {s.kind: s.score for s in signals[:n_heads]}
             scores |= _detector_scores(signals[n_heads:])
@@ -306,6 +309,17 @@ class Engine:
         texts = [_without_quotes(analyses[i]) for i in wanted]
         scored = self.model_.run_heads([Document(t, t) for t in texts])
         return {i: heads[0].score for i, (heads, _, _, _) in zip(wanted, scored, strict=True)}
+
+    def _undenied_scores(self, analyses: Sequence[Analysis]) -> dict[int, float]:
+        """The model's abuse probability without what a negated copula denies (you're not a fraud, 你一点都不丑),
+        for the texts that deny something (:mod:`clearspace.verdict.denials`)."""
+        denied = {i: spans for i, an in enumerate(analyses)
+                  if "neg" in an.by_type and (spans := denied_stretches(an.text))}
+        if not denied:
+            return {}
+        texts = [without(analyses[i].text, spans) for i, spans in denied.items()]
+        scored = self.model_.run_heads([Document(t, t) for t in texts])
+        return {i: heads[0].score for i, (heads, _, _, _) in zip(denied, scored, strict=True)}
 
     def _harm_opinions(self, docs: Sequence[Document], analyses: Sequence[Analysis],
                        side: Sequence[float | None]) -> dict[int, HarmOpinion]:

@@ -116,7 +116,7 @@ PERSONAL_THINGS = frozenset((
     "sis", "bro", "stepmom", "stepdad", "roommate", "flatmate", "neighbour", "neighbor", "missus", "mate",
 ))
 PERSON_OWNERS = frozenset(("he", "she", "his", "her", "your", "you", "my", "their", "our", "this", "that", "the"))
-IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm"})  # word hits an everyday idiom can hold
+IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm", "lexicon.insult"})  # word hits an idiom can hold
 MEMBER_MIN = 0.9  # an in-group cue this strong: the speaker speaks as a member (we autistics, we queers)
 _NAMED_TARGETS = (("you", "addressee"), ("third", "third_person"), ("group", "group"), ("self", "self"),
                   ("we", "self"))
@@ -161,23 +161,29 @@ def to_normalized(doc: Document, span: Span) -> Span:
 
 def decide(doc: Document, an: Analysis, signals: Sequence[Signal], heads: int, threshold: float,
            unquoted: float | None = None, calibration: HeadCalibration | None = None,
-           harm: HarmOpinion | None = None) -> Verdict:
+           harm: HarmOpinion | None = None, undenied: float | None = None) -> Verdict:
     """Weigh ``signals`` (the model's ``heads`` first) into a verdict for ``doc``.
 
     ``unquoted`` is the model's probability for the text without its quoted words, given when the
     text quotes someone to object to it or report it; the verdict then uses the lower of the two.
-    ``harm`` is the harm head's opinion (:mod:`clearspace.model.harm_head`), when it was asked.
+    ``harm`` is the harm head's opinion (:mod:`clearspace.model.harm_head`), when it was asked. ``undenied`` is the
+    model's probability for the text without what it denies (:mod:`clearspace.verdict.denials`), when it denies
+    something.
     """
-    return weigh(doc, an, signals[:heads], signals[heads:], threshold, unquoted, calibration, harm)
+    return weigh(doc, an, signals[:heads], signals[heads:], threshold, unquoted, calibration, harm, undenied)
 
 
 def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], detected: Sequence[Signal],
           threshold: float, unquoted: float | None = None, calibration: HeadCalibration | None = None,
-          harm: HarmOpinion | None = None) -> Verdict:
+          harm: HarmOpinion | None = None, undenied: float | None = None) -> Verdict:
     """:func:`decide` with the model's heads (``abuse`` first) and the detectors' signals apart."""
     p_model = shifted(model[0].score, threshold) if model else 0.0
     if unquoted is not None:
         p_model = min(p_model, shifted(unquoted, threshold))
+    denies = False  # the model read what a negator denies (you're not a fraud): nothing else in the text is harmful
+    if undenied is not None and model:
+        lowered = min(p_model, shifted(undenied, threshold))
+        denies, p_model = p_model >= 0.5 > lowered, lowered
     weighed: list[Signal] = list(detected)
     attacks: list[tuple[Span, str]] = []
     any_attack = False
@@ -193,6 +199,8 @@ def weigh(doc: Document, an: Analysis, model: Sequence[Signal | HeadScore], dete
     if any_attack and st in PROTECTIVE:
         weighed = [_protect(an, doc, s, st) if _is_attack(s) else s for s in weighed]
     p, why = _model_probability(an, p_model, st, weighed, any_attack)
+    if denies and not why:
+        why = SELF_REASONS[0]  # the harm head, which reads the denied words too, may not raise it
     # the strongest attack names the category; a detector's finding beats a bare word on a near tie
     strongest = max((s for s in weighed if _is_attack(s)), key=_rank, default=None) if any_attack else None
     attack = strongest.score if strongest is not None else 0.0

@@ -42,6 +42,13 @@ UNCLEARED_MIN = 0.6  # a weaker finding (黑人球员被看台学猴子叫: a wo
 # 5184 / 5904; 5135 / 5845 without it; 5148 / 5847 at 0.15 once dehumanisation is kept, below), COLD (0.766
 # either way) and OLID (0.662 -> 0.661)
 TALK_CLEAR = 0.15
+# and in any text when it is surer still, unless the speaker's own dehumanising finding stands: the words and the
+# model read a report's or a guide's quoted abuse (... users have started writing 'unalive yourself' to slip past
+# filters; 某餐厅员工在网上称农村老人是“蝗虫”引发争议). Chosen (0.005 / 0.01 / 0.02 / 0.03 / 0.05) on the suites no head
+# was trained on, the development suite and the read files of rounds 16 and 17 (zh 1620 -> 1621 at each, en 1612 ->
+# 1613 / 1614 / 1615 / 1617 / 1616 of 1656), with COLD (0.765 -> 0.766) and OLID (0.659 -> 0.660) (MODEL_CARD.md,
+# round 17)
+SURE_CLEAR = 0.03
 TALK_CUES = ("meta", "condemn", "report", "bias", "support")
 HARM_CUE_MIN = 0.5  # a cue of harm this strong lets the harm head raise a text the verdict held back
 # caps the harm head may not undo: its n-grams read a violent idiom as violence, and a thank-you note that
@@ -109,13 +116,16 @@ def with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an:
     """Weigh in the harm head: it can raise a text no word gave away (a threat that never says "kill")
     and lower one the model flagged on its own words alone; a detector's finding stands, and so does a word
     aimed at someone that the model read the same way (u are a burden to everyone here), except in a text about
-    speech that the head is sure attacks nobody (:data:`TALK_CLEAR`)."""
+    speech that the head is sure attacks nobody (:data:`TALK_CLEAR`), or any text it is surer still of
+    (:data:`SURE_CLEAR`)."""
     if abuse < 0.5 <= harm.p - harm.margin and not about_speaker_only(an) and not head_held_back(an, why):
         return max(abuse, harm.p - harm.margin), HARM_HEAD
     if abuse >= 0.5 and attack < ATTACK_MIN and harm.p < harm.clear:
         return min(abuse, 0.5 - (harm.clear - harm.p)), HARM_HEAD
     if abuse >= 0.5 and harm.clear > 0.0 and harm.p < TALK_CLEAR and an.has(*TALK_CUES) and not detected:
         return min(abuse, 0.5 - (TALK_CLEAR - harm.p)), HARM_HEAD  # talk about abuse, not abuse
+    if abuse >= 0.5 and harm.clear > 0.0 and harm.p < SURE_CLEAR and not detected:
+        return min(abuse, 0.5 - (SURE_CLEAR - harm.p)), HARM_HEAD
     return abuse, why
 
 

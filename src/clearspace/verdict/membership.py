@@ -55,7 +55,7 @@ _AS_ONE = re.compile(r"(?:^|[.!?]\s{1,3})as\s{1,3}(?:one\s{1,3}of\s{1,3}(?:the|u
 # measure word; 本人 after someone named (CEO本人) is that person
 _COPULA_ZH = re.compile(r"(?:我|我们|咱们|作为|身为|(?<![你他她它])自己|(?:^|(?<=[，,。！？!?；;：:\s]))本人?)"
                         r"(?:这个|这种|这)?(?:就|也|真|本来就|确实|真的|简直|果然|可真|纯纯|妥妥)?(?:就)?(?:是|算)?"
-                        r"(?:真的|真|就)?(?:个|一个|一名|这种|这些|这群|几个|这几个|俩|两个|仨)?"
+                        r"(?:真的|真|就)?(?:个|一个|一名|这种|这些|这群|这帮|这伙|几个|这几个|俩|两个|仨)?"
                         r"(?:资深|老|大龄|一介|区区|小小的?)?[“\"「]?$")
 # 老瘸子我今天复健走了五百米: the word opening a clause with the speaker right after it names the speaker
 _APPOSITIVE_ZH = re.compile(r"(?:^|[，,。！？!?；;\s])(?:老|小|大龄|资深)?$")

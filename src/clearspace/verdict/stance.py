@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 
 from clearspace.types import Span
-from clearspace.verdict.analysis import Analysis
+from clearspace.verdict.analysis import PROHIBITIVE_EN, PROHIBITIVE_ZH, Analysis
 
 PROTECTIVE = frozenset({"quoting_to_condemn", "reporting", "defending"})
 REPORT_MIN = 1.0
@@ -45,6 +45,11 @@ _CLAUSE_ENDS = frozenset("，,。！？!?；;")
 _ATTRIBUTION = re.compile(r"[\"”’']?\s{0,2}[,，]?\s{0,2}(?:(?:[a-z][\w'’-]*\s+){1,4}?"
                           r"(?:said|says|wrote|writes|told|added|claimed|alleged|recalled|testified|posted|tweeted)\b"
                           r"|according to\b)")
+# a group, then "what's wrong with that?" (外地人怎么了？, 胖子点炸鸡怎么了？): the speaker stands up for them
+_WHATS_WRONG_ZH = re.compile(r"[^，,。！？!?；;]{0,8}?(?:怎么了|咋了|怎么啦|又怎样|又怎么样)\s{0,2}[？?]")
+PROHIBITIVE = PROHIBITIVE_ZH | PROHIBITIVE_EN
+# 别跟我说什么歧视, don't talk to me about racism: the talk of bias is what is waved away, not the bias
+_TALK_BETWEEN = re.compile(r"说|讲|提|扯|谈|\b(?:talk|tell|say|lecture|give)")
 UNQUOTED_CUES = 16  # cues looked at to tell the speaker's own words from quotes: bounds the work on hostile text
 
 
@@ -139,10 +144,27 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
         lo, hi = an.sentence_of(bias.start)
         if any(lo <= c.start and c.end <= hi for c in an.of_type("condemn", "support")):
             return True
+        if _forbidden(an, bias.start):
+            return True  # 别动不动就排外, don't be racist: forbidding the bias
+    groups = an.of_type("group")[:UNQUOTED_CUES]
+    if _forbids_anything(an) and any(_WHATS_WRONG_ZH.match(an.text, c.end) for c in groups):
+        return True  # 胖子点炸鸡怎么了？…别拿身材评判人
     strong_objection = any(c.weight >= 1.0 for c in an.of_type("condemn"))
     if strong_objection and an.has("group", "support"):
         return True  # immigrants built half the businesses here, stop blaming them
     return an.weight("support") >= SUPPORT_MIN
+
+
+def _forbidden(an: Analysis, start: int) -> bool:
+    """Whether a prohibitive negator (别, 不要, don't) stands before ``start`` in its clause, forbidding it (别动不动
+    就排外) rather than the talk of it (别跟我说什么歧视)."""
+    lo, _ = an.clause_of(start)
+    return any(lo <= n.start and n.end <= start and an.text[n.start:n.end] in PROHIBITIVE
+               and _TALK_BETWEEN.search(an.text, n.end, start) is None for n in an.of_type("neg"))
+
+
+def _forbids_anything(an: Analysis) -> bool:
+    return any(an.text[n.start:n.end] in PROHIBITIVE for n in an.of_type("neg")[:UNQUOTED_CUES])
 
 
 def unquoted(an: Analysis, *types: str) -> bool:

@@ -3,8 +3,9 @@
 "这sb系统又崩了", "煞笔天气", "这破游戏真sb", "it was a disgrace", "my boiler is a piece of shit": swearing at a
 system, the weather, a game or what was done insults nobody. The test is narrow: the word right before a noun for
 a thing (系统, 天气, 游戏 ...), or right after one with at most a degree word between (游戏真sb, 系统真他妈sb),
-or, in English, after "it is / it was" (it was a disgrace), after a noun for a thing as the clause's subject (my
-boiler is a piece of shit; not "the guy who fixed my car is ...") or right before one (piece of shit trail cam).
+or after 这破 and a noun that names no person (这破匹配机制真他妈傻逼, not 这破主播); in English, after
+"it is / it was" (it was a disgrace), after a noun for a thing as the clause's subject (my boiler is a piece of
+shit; not "the guy who fixed my car is ...") or right before one (piece of shit trail cam).
 A person noun in the same place (sb玩家, sb策划) is not a thing.
 
 Two more ways an English insulting word names nobody: inside a capitalised place name (the Blind Pig), and as an
@@ -22,8 +23,13 @@ from clearspace.verdict.analysis import Analysis
 _THINGS_ZH = ("系统|天气|游戏|软件|app|APP|网站|网速|网络|电脑|手机|平台|机器|打印机|服务器|路况|交通|导航|客户端|页面|"
               "程序|bug|BUG|考试|作业|规定|剧情|结局|版本|更新|补丁|电梯|快递柜|自助机|售票机")
 _THING_AFTER_ZH = re.compile(r"的?破?(?:抢票|报名|预约|挂号|选课)?(?:" + _THINGS_ZH + ")")
-_THING_BEFORE_ZH = re.compile(r"(?:" + _THINGS_ZH + r")(?:是)?(?:真|太|好|也太|真的|是真的|简直|就是|纯纯)?"
-                              r"(?:是个|是一个|一个|个)?(?:他妈的?|tm|TM)?(?:的)?$")
+_DEGREE_ZH = r"(?:真|太|好|也太|真的|是真的|简直|就是|纯纯)?(?:是个|是一个|一个|个)?(?:他妈的?|tm|TM)?(?:的)?$"
+_THING_BEFORE_ZH = re.compile(r"(?:" + _THINGS_ZH + r")(?:是)?" + _DEGREE_ZH)
+# 这破匹配机制真他妈傻逼, 什么破活动: 破 before a noun makes it a thing (破游戏, 破系统, 破车)
+_BROKEN_THING_ZH = re.compile(r"(?:这|那|什么|啥)破([\u4e00-\u9fffa-z]{1,6}?)" + _DEGREE_ZH)
+# ... not a person (这破主播, 那破司机, 这破队友)
+_PERSON_END_ZH = re.compile(r".*(?:人|主播|博主|男|女|哥|姐|妹|弟|爷|婆|妈|爸|员|师|生|友|子|客|手|孩|娃|"
+                            r"东西|玩意儿?|货|老板|领导|司机|医生|护士|警察|up主|up)$")
 # "it was a disgrace", "it's pathetic": the word judges what was done, the clause's subject is no person
 _IT_WAS = re.compile(r"(?:^|[\s,.!?;:])it(?:'s|\s{1,2}(?:is|was|were|has been))\s{1,2}"
                      r"(?:(?:an?|such an?|absolutely|absolute|a total|a complete|a bloody|frankly|just|so|really)"
@@ -34,6 +40,8 @@ _THINGS_EN = (r"(?:apps?|phones?|laptops?|computers?|pc|printers?|boiler|car|tru
               r"dishwasher|washing machine|kettle|toaster|website|site|software|server|engine|mower|lawnmower|drill|"
               r"controller|console|keyboard|headset|charger|battery|elevator|lift|vending machine|tablet|ipad|iphone|"
               r"heater|furnace|thermostat|zipper|umbrella|tent|stove|grill|blender|printer|scanner|sat ?nav|gps|"
+              r"fryer|radio|radios|cams|freezer|dryer|vacuum|hoover|scooter|mic|microphone|speaker|projector|till|"
+              r"card machine|coffee machine|espresso machine|treadmill|tractor|chainsaw|generator|pump|trailer|"
               r"dog|cat|puppy|kitten|hamster|parrot|rabbit|bunny|goldfish)")  # and pets (my dog has one brain cell)
 _THING_SUBJECT_EN = re.compile(r"(?:^|[\s,.!?;:])"
                                r"(?:(?:my|this|the|that|our|these|those|stupid|damn|dang)\s{1,2})?"
@@ -42,7 +50,8 @@ _THING_SUBJECT_EN = re.compile(r"(?:^|[\s,.!?;:])"
                                r"(?:the\s{1,2}|my\s{1,2})?[a-z-]{1,15})?"
                                r"(?:\s{1,2}(?:is|was|are|were|has been|has|had)|'s)\s{1,2}"
                                r"(?:(?:a|an|such a|total|totally|absolute|absolutely|complete|real|fucking|bloody|"
-                               r"utter|pure|just|literally)\s{1,2}){0,3}$")
+                               r"utter|pure|just|literally|useless|worthless|cheap|crappy|shitty|damn|goddamn)"
+                               r"\s{1,2}){0,3}$")
 _RELATIVE = re.compile(r"\b(?:who|whose|whom|(?:guy|man|woman|person|dude|bloke|girl|lady|kid|one)\s{1,2}that)\b")
 _THING_AFTER_EN = re.compile(r"\s{1,2}(?:[a-z-]{1,12}\s{1,2})?" + _THINGS_EN + r"\b")
 REACH = 40  # characters before the word the tests read
@@ -57,7 +66,10 @@ def said_of_thing(text: str, start: int, end: int) -> bool:
         # not "the guy who fixed my car is a piece of shit": the subject is the person the clause opens with
         subject = _THING_SUBJECT_EN.search(text, lo, start)
         return subject is not None and _RELATIVE.search(text, lo, start) is None
-    return _THING_AFTER_ZH.match(text, end) is not None or _THING_BEFORE_ZH.search(text, lo, start) is not None
+    if _THING_AFTER_ZH.match(text, end) is not None or _THING_BEFORE_ZH.search(text, lo, start) is not None:
+        return True
+    broken = _BROKEN_THING_ZH.search(text, lo, start)
+    return broken is not None and _PERSON_END_ZH.match(broken.group(1)) is None
 
 
 # a lowercase article or preposition, then a capitalised word right before the word (the Blind Pig, at Mad Dog's)
