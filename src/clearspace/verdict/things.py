@@ -61,7 +61,9 @@ def said_of_thing(text: str, start: int, end: int) -> bool:
     """Whether the insulting word at ``text[start:end]`` is said of a thing or an act (see the module)."""
     lo = max(0, start - REACH)
     if text[start:end].isascii():
-        if _IT_WAS.search(text, lo, start) is not None or _THING_AFTER_EN.match(text, end) is not None:
+        # the thing after "the iq of a" is what the person is compared with (the IQ of a traffic cone)
+        compares = text.endswith((" of a", " of an"), start, end)
+        if _IT_WAS.search(text, lo, start) is not None or (not compares and _THING_AFTER_EN.match(text, end)):
             return True
         # not "the guy who fixed my car is a piece of shit": the subject is the person the clause opens with
         subject = _THING_SUBJECT_EN.search(text, lo, start)
