@@ -250,8 +250,9 @@ class Engine:
         find_cues, harm = self.cues_.find, self.harm_
         analyses = [Analysis.of(doc.text, find_cues(doc.text), doc) for doc in docs]
         unquoted = self._unquoted_scores(analyses)
-        undenied = self._undenied_scores(analyses)
         parts = self._model_parts(docs, contexts)
+        undenied = self._undenied_scores(analyses, [heads[0].score >= cut if heads else False
+                                                    for heads, _, cut, _ in parts])
         opinions = self._harm_opinions(docs, analyses, [side for _, _, _, side in parts])
         calibration = self.head_calibration_
         for i, (doc, context, (heads, found, cut, _)) in enumerate(zip(docs, contexts, parts, strict=True)):
@@ -310,11 +311,11 @@ class Engine:
         scored = self.model_.run_heads([Document(t, t) for t in texts])
         return {i: heads[0].score for i, (heads, _, _, _) in zip(wanted, scored, strict=True)}
 
-    def _undenied_scores(self, analyses: Sequence[Analysis]) -> dict[int, float]:
+    def _undenied_scores(self, analyses: Sequence[Analysis], flagged: Sequence[bool]) -> dict[int, float]:
         """The model's abuse probability without what a negated copula denies (you're not a fraud, 你一点都不丑),
-        for the texts that deny something (:mod:`clearspace.verdict.denials`)."""
+        for the texts the model flagged that deny something (:mod:`clearspace.verdict.denials`)."""
         denied = {i: spans for i, an in enumerate(analyses)
-                  if "neg" in an.by_type and (spans := denied_stretches(an.text))}
+                  if flagged[i] and "neg" in an.by_type and (spans := denied_stretches(an.text))}
         if not denied:
             return {}
         texts = [without(analyses[i].text, spans) for i, spans in denied.items()]

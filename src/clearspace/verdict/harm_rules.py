@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from clearspace.fastinit import fast_init
 from clearspace.text.document import Document
 from clearspace.types import Signal
 from clearspace.verdict.analysis import Analysis
@@ -66,6 +67,7 @@ SURE_RAISE = 0.95
 SURE_OVERRIDES = frozenset({CONDUCT_REASON, PRAISE_REASON})
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class HeadSay:
     """What the verdict is after the harm head: ``heard`` when the cues let it speak, ``cleared`` when it
@@ -85,7 +87,9 @@ def consult(doc: Document, an: Analysis, harm: HarmOpinion, abuse: float, attack
         abuse, why = harm.p - harm.margin, HARM_HEAD  # the head is sure: a cap of the cues gives way
     if why in HEAD_MAY_NOT_RAISE:
         return HeadSay(abuse, why)
-    after, why = with_harm_head(abuse, harm, attack, why, an, detected_own(doc, an, weighed))
+    # the speaker's own finding matters only where the head would clear the text (looked for only then)
+    clears = abuse >= 0.5 and harm.p < max(TALK_CLEAR, SURE_CLEAR)
+    after, why = with_harm_head(abuse, harm, attack, why, an, clears and detected_own(doc, an, weighed))
     return HeadSay(after, why, cleared=abuse >= 0.5 > after, heard=True)
 
 

@@ -147,7 +147,7 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
         if _forbidden(an, bias.start):
             return True  # 别动不动就排外, don't be racist: forbidding the bias
     groups = an.of_type("group")[:UNQUOTED_CUES]
-    if _forbids_anything(an) and any(_WHATS_WRONG_ZH.match(an.text, c.end) for c in groups):
+    if groups and any(_WHATS_WRONG_ZH.match(an.text, c.end) for c in groups) and _forbids_anything(an):
         return True  # 胖子点炸鸡怎么了？…别拿身材评判人
     strong_objection = any(c.weight >= 1.0 for c in an.of_type("condemn"))
     if strong_objection and an.has("group", "support"):
