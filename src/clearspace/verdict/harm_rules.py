@@ -47,7 +47,7 @@ TALK_CLEAR = 0.15
 # model read a report's or a guide's quoted abuse (... users have started writing 'unalive yourself' to slip past
 # filters; 某餐厅员工在网上称农村老人是“蝗虫”引发争议). Chosen (0.005 / 0.01 / 0.02 / 0.03 / 0.05) on the suites no head
 # was trained on, the development suite and the read files of rounds 16 and 17 (zh 1620 -> 1621 at each, en 1612 ->
-# 1613 / 1614 / 1615 / 1617 / 1616 of 1656), with COLD (0.765 -> 0.766) and OLID (0.659 -> 0.660) (MODEL_CARD.md,
+# 1613 / 1614 / 1615 / 1617 / 1616 of 1656), with COLD (0.7653 -> 0.7656) and OLID (0.6592 -> 0.6595) (MODEL_CARD.md,
 # round 17)
 SURE_CLEAR = 0.03
 TALK_CUES = ("meta", "condemn", "report", "bias", "support")
