@@ -38,6 +38,10 @@ CONSTRUCTIONS = [
     ("gonna burn that overpriced bistro down with the owner still inside it", True),
     ("Honestly Pauline you useless old cow, you've had the tea rota for 3 years and STILL can't get it right", True),
     ("骑手你咋不去4一4，送个饭送俩小时", True),
+    # comparisons with a thing compare a person (the IQ of a traffic cone), they do not swear at the thing
+    ("That ramp agent Tommy is a walking lawsuit with the IQ of a traffic cone. How is he still employed", True),
+    ("Our landlord has the brains of a doorknob, the boiler's been broken for a month", True),
+    ("She's the brains of the operation, honestly, we'd be lost without her", False),
     # a report of abuse the harm head is sure of (p < 0.03): the quoted words are talk, not abuse
     ("Mods of a large veterans subreddit say users have started writing 'unalive yourself' to slip past filters, "
      "and new rules take effect this week.", False),
