@@ -28,7 +28,7 @@ MAX_DENIALS: Final = 8  # denials looked at: bounds the work on hostile text
 def denied_stretches(text: str) -> list[Span]:
     """The stretches of ``text`` (normalized: lower case) that a negated copula denies."""
     out: list[Span] = []
-    for pattern in (_DENIED_EN, _DENIED_ZH) if text.isascii() is False else (_DENIED_EN,):
+    for pattern in (_DENIED_EN,) if text.isascii() else (_DENIED_EN, _DENIED_ZH):
         for m in pattern.finditer(text):
             out.append(m.span(1))
             if len(out) >= MAX_DENIALS:

@@ -48,6 +48,7 @@ _ATTRIBUTION = re.compile(r"[\"”’']?\s{0,2}[,，]?\s{0,2}(?:(?:[a-z][\w'’-
 # a group, then "what's wrong with that?" (外地人怎么了？, 胖子点炸鸡怎么了？): the speaker stands up for them
 _WHATS_WRONG_ZH = re.compile(r"[^，,。！？!?；;]{0,8}?(?:怎么了|咋了|怎么啦|又怎样|又怎么样)\s{0,2}[？?]")
 PROHIBITIVE = PROHIBITIVE_ZH | PROHIBITIVE_EN
+FORBID_REACH = 24  # characters from a prohibition to the bias it forbids (别动不动就排外, don't be so racist)
 # 别跟我说什么歧视, don't talk to me about racism: the talk of bias is what is waved away, not the bias
 _TALK_BETWEEN = re.compile(r"说|讲|提|扯|谈|\b(?:talk|tell|say|lecture|give)")
 UNQUOTED_CUES = 16  # cues looked at to tell the speaker's own words from quotes: bounds the work on hostile text
@@ -140,7 +141,7 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
         return False
     if an.has("contrast"):
         return False  # 不是歧视，但是…, I'm not racist but…: the second half is the point
-    for bias in an.of_type("bias"):
+    for bias in an.of_type("bias")[:UNQUOTED_CUES]:
         lo, hi = an.sentence_of(bias.start)
         if any(lo <= c.start and c.end <= hi for c in an.of_type("condemn", "support")):
             return True
@@ -159,6 +160,7 @@ def _forbidden(an: Analysis, start: int) -> bool:
     """Whether a prohibitive negator (别, 不要, don't) stands before ``start`` in its clause, forbidding it (别动不动
     就排外) rather than the talk of it (别跟我说什么歧视)."""
     lo, _ = an.clause_of(start)
+    lo = max(lo, start - FORBID_REACH)
     return any(lo <= n.start and n.end <= start and an.text[n.start:n.end] in PROHIBITIVE
                and _TALK_BETWEEN.search(an.text, n.end, start) is None for n in an.of_type("neg"))
 
