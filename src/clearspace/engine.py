@@ -249,10 +249,9 @@ class Engine:
         ids = self.detector_ids_
         find_cues, harm = self.cues_.find, self.harm_
         analyses = [Analysis.of(doc.text, find_cues(doc.text), doc) for doc in docs]
-        unquoted = self._unquoted_scores(analyses)
         parts = self._model_parts(docs, contexts)
-        undenied = self._undenied_scores(analyses, [heads[0].score >= cut if heads else False
-                                                    for heads, _, cut, _ in parts])
+        unquoted, undenied = self._rereadings(analyses, [heads[0].score >= cut if heads else False
+                                                         for heads, _, cut, _ in parts])
         opinions = self._harm_opinions(docs, analyses, [side for _, _, _, side in parts])
         calibration = self.head_calibration_
         for i, (doc, context, (heads, found, cut, _)) in enumerate(zip(docs, contexts, parts, strict=True)):
@@ -301,26 +300,21 @@ class Engine:
         apply_plugins(self.plugins_, docs, contexts, [s for s, _, _, _ in scored], [c for _, _, c, _ in scored])
         return [(signals[:n_heads], signals[n_heads:], cut, side) for signals, _, cut, side in scored]
 
-    def _unquoted_scores(self, analyses: Sequence[Analysis]) -> dict[int, float]:
-        """The model's abuse probability without the quoted words, for texts that quote someone to
-        object to it or report it (评论区有人说“…”，这话太过分了): what the speaker says in their own words."""
-        wanted = [i for i, an in enumerate(analyses) if an.has(*QUOTE_STANCE_CUES) and an.quotes]
-        if not wanted:
-            return {}
-        texts = [_without_quotes(analyses[i]) for i in wanted]
-        scored = self.model_.run_heads([Document(t, t) for t in texts])
-        return {i: heads[0].score for i, (heads, _, _, _) in zip(wanted, scored, strict=True)}
-
-    def _undenied_scores(self, analyses: Sequence[Analysis], flagged: Sequence[bool]) -> dict[int, float]:
-        """The model's abuse probability without what a negated copula denies (you're not a fraud, 你一点都不丑),
-        for the texts the model flagged that deny something (:mod:`clearspace.verdict.denials`)."""
-        denied = {i: spans for i, an in enumerate(analyses)
-                  if flagged[i] and "neg" in an.by_type and (spans := denied_stretches(an.text))}
-        if not denied:
-            return {}
-        texts = [without(analyses[i].text, spans) for i, spans in denied.items()]
-        scored = self.model_.run_heads([Document(t, t) for t in texts])
-        return {i: heads[0].score for i, (heads, _, _, _) in zip(denied, scored, strict=True)}
+    def _rereadings(self, analyses: Sequence[Analysis], flagged: Sequence[bool]
+                    ) -> tuple[dict[int, float], dict[int, float]]:
+        """The model's abuse probability for two rereadings, in one run of the model: without the quoted words,
+        for texts that quote someone to object to it or report it (评论区有人说“…”，这话太过分了: what the speaker says
+        in their own words); and without what a negated copula denies (you're not a fraud, 你一点都不丑), for the
+        texts the model ``flagged`` that deny something (:mod:`clearspace.verdict.denials`)."""
+        quoting = [i for i, an in enumerate(analyses) if an.has(*QUOTE_STANCE_CUES) and an.quotes]
+        denying = {i: spans for i, an in enumerate(analyses)
+                   if flagged[i] and "neg" in an.by_type and (spans := denied_stretches(an.text))}
+        texts = [_without_quotes(analyses[i]) for i in quoting]
+        texts += [without(analyses[i].text, spans) for i, spans in denying.items()]
+        if not texts:
+            return {}, {}
+        scores = [heads[0].score for heads, _, _, _ in self.model_.run_heads([Document(t, t) for t in texts])]
+        return dict(zip(quoting, scores, strict=False)), dict(zip(denying, scores[len(quoting):], strict=True))
 
     def _harm_opinions(self, docs: Sequence[Document], analyses: Sequence[Analysis],
                        side: Sequence[float | None]) -> dict[int, HarmOpinion]:

@@ -2,7 +2,7 @@
 a uniform, older people are not furniture, 你一点都不丑, 外地人不是什么蝗虫).
 
 The model reads the denied words as if they were said (fraud, waste, 丑), so the engine also scores the text
-without them (:meth:`clearspace.engine.Engine._undenied_scores`) and the verdict takes the lower reading. Denials
+without them (:meth:`clearspace.engine.Engine._rereadings`) and the verdict takes the lower reading. Denials
 that are themselves attacks are left alone: not human, not worth the air, not welcome, not safe, 不是人, 不是东西,
 一点都不要脸.
 """

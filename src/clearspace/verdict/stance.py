@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from clearspace.detectors.cues import Cue
 from clearspace.types import Span
 from clearspace.verdict.analysis import PROHIBITIVE_EN, PROHIBITIVE_ZH, Analysis
 
@@ -141,14 +142,14 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
         return False
     if an.has("contrast"):
         return False  # 不是歧视，但是…, I'm not racist but…: the second half is the point
+    prohibitions = _prohibitions(an)
     for bias in an.of_type("bias")[:UNQUOTED_CUES]:
         lo, hi = an.sentence_of(bias.start)
         if any(lo <= c.start and c.end <= hi for c in an.of_type("condemn", "support")):
             return True
-        if _forbidden(an, bias.start):
+        if prohibitions and _forbidden(an, prohibitions, bias.start):
             return True  # 别动不动就排外, don't be racist: forbidding the bias
-    groups = an.of_type("group")[:UNQUOTED_CUES]
-    if groups and any(_WHATS_WRONG_ZH.match(an.text, c.end) for c in groups) and _forbids_anything(an):
+    if prohibitions and any(_WHATS_WRONG_ZH.match(an.text, c.end) for c in an.of_type("group")[:UNQUOTED_CUES]):
         return True  # 胖子点炸鸡怎么了？…别拿身材评判人
     strong_objection = any(c.weight >= 1.0 for c in an.of_type("condemn"))
     if strong_objection and an.has("group", "support"):
@@ -156,17 +157,18 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
     return an.weight("support") >= SUPPORT_MIN
 
 
-def _forbidden(an: Analysis, start: int) -> bool:
-    """Whether a prohibitive negator (别, 不要, don't) stands before ``start`` in its clause, forbidding it (别动不动
-    就排外) rather than the talk of it (别跟我说什么歧视)."""
+def _prohibitions(an: Analysis) -> list[Cue]:
+    """The prohibitive negators of the text (别, 不要, don't; the first ones)."""
+    return [n for n in an.of_type("neg")[:UNQUOTED_CUES] if an.text[n.start:n.end] in PROHIBITIVE]
+
+
+def _forbidden(an: Analysis, prohibitions: Sequence[Cue], start: int) -> bool:
+    """Whether one of ``prohibitions`` stands before ``start`` in its clause, forbidding it (别动不动就排外) rather
+    than the talk of it (别跟我说什么歧视)."""
     lo, _ = an.clause_of(start)
     lo = max(lo, start - FORBID_REACH)
-    return any(lo <= n.start and n.end <= start and an.text[n.start:n.end] in PROHIBITIVE
-               and _TALK_BETWEEN.search(an.text, n.end, start) is None for n in an.of_type("neg"))
-
-
-def _forbids_anything(an: Analysis) -> bool:
-    return any(an.text[n.start:n.end] in PROHIBITIVE for n in an.of_type("neg")[:UNQUOTED_CUES])
+    return any(lo <= n.start and n.end <= start and _TALK_BETWEEN.search(an.text, n.end, start) is None
+               for n in prohibitions)
 
 
 def unquoted(an: Analysis, *types: str) -> bool:
