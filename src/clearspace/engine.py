@@ -309,7 +309,7 @@ class Engine:
         quoting = [i for i, an in enumerate(analyses) if an.has(*QUOTE_STANCE_CUES) and an.quotes]
         denying = {i: spans for i, an in enumerate(analyses)
                    if flagged[i] and "neg" in an.by_type and (spans := denied_stretches(an.text))}
-        texts = [_without_quotes(analyses[i]) for i in quoting]
+        texts = [without(analyses[i].text, analyses[i].quotes) for i in quoting]
         texts += [without(analyses[i].text, spans) for i, spans in denying.items()]
         if not texts:
             return {}, {}
@@ -325,15 +325,6 @@ class Engine:
         # nobody the cue tables know (这个肇事司机, the ex's new boyfriend) or flag a text about nothing
         trust = self.ngram_trust_
         return {i: HarmOpinion(p, *trust) for i, p in enumerate(side) if p is not None}
-
-
-def _without_quotes(an: Analysis) -> str:
-    parts, last = [], 0
-    for start, end in an.quotes:
-        parts.append(an.text[last:start])
-        last = end
-    parts.append(an.text[last:])
-    return "".join(parts)
 
 
 def _unpack(item: Item) -> tuple[str, dict[str, Any]]:

@@ -10,6 +10,7 @@ that are themselves attacks are left alone: not human, not worth the air, not we
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Final
 
 from clearspace.types import Span
@@ -36,8 +37,8 @@ def denied_stretches(text: str) -> list[Span]:
     return sorted(out)
 
 
-def without(text: str, stretches: list[Span]) -> str:
-    """``text`` with ``stretches`` (sorted, possibly overlapping) left out."""
+def without(text: str, stretches: Sequence[Span]) -> str:
+    """``text`` with ``stretches`` (sorted, possibly overlapping) left out: its denials, or its quotes."""
     parts, last = [], 0
     for start, end in stretches:
         if end <= last:

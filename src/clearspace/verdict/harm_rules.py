@@ -126,10 +126,10 @@ def with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an:
         return max(abuse, harm.p - harm.margin), HARM_HEAD
     if abuse >= 0.5 and attack < ATTACK_MIN and harm.p < harm.clear:
         return min(abuse, 0.5 - (harm.clear - harm.p)), HARM_HEAD
-    if abuse >= 0.5 and harm.clear > 0.0 and harm.p < TALK_CLEAR and an.has(*TALK_CUES) and not detected:
-        return min(abuse, 0.5 - (TALK_CLEAR - harm.p)), HARM_HEAD  # talk about abuse, not abuse
-    if abuse >= 0.5 and harm.clear > 0.0 and harm.p < SURE_CLEAR and not detected:
-        return min(abuse, 0.5 - (SURE_CLEAR - harm.p)), HARM_HEAD
+    if abuse >= 0.5 and harm.clear > 0.0 and not detected:
+        limit = TALK_CLEAR if an.has(*TALK_CUES) else SURE_CLEAR  # talk about abuse is not abuse
+        if harm.p < limit:
+            return min(abuse, 0.5 - (limit - harm.p)), HARM_HEAD
     return abuse, why
 
 
