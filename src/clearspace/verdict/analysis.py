@@ -357,16 +357,33 @@ class Analysis:
         """Whether the words at ``[start, end)`` are in quotation marks after a verb of saying or writing in their
         clause (my FIL calls my wife a 'stupid bitch', guys wrote 'dyke' on my locker): what someone else said,
         reported, not the speaker's own word."""
-        quote = next(((qs, qe) for qs, qe in self.quotes if qs <= start and end <= qe), None)
+        quote = self._quote_of(start, end)
         if quote is None:
             return False
-        lo, _ = self.clause_of(quote[0])
-        window = max(lo, quote[0] - SAYING_REACH)
-        verb = _last(_SAYING_EN, self.text, window, quote[0]) or _SAYING_ZH.search(self.text, window, quote[0])
+        verb = self._saying_before(quote[0])
         if verb is not None:
             # the speaker's own saying is no report (I said you're a 'moron', 我就骂他“废物”)
-            return _SPEAKER_SAYS.search(self.text, max(0, verb.start() - SPEAKER_REACH), verb.start()) is None
+            return not self._speaker_before(verb.start())
         return _THIS_TALK_ZH.match(self.text, quote[1]) is not None  # “女娃就是赔钱货”这话…
+
+    def speaker_said(self, start: int, end: int) -> bool:
+        """Whether the words at ``[start, end)`` are in quotation marks after the speaker's own verb of saying (I
+        said you're a 'moron', 我就骂他“废物”): the speaker's word, quoted."""
+        quote = self._quote_of(start, end)
+        verb = None if quote is None else self._saying_before(quote[0])
+        return verb is not None and self._speaker_before(verb.start())
+
+    def _quote_of(self, start: int, end: int) -> tuple[int, int] | None:
+        return next(((qs, qe) for qs, qe in self.quotes if qs <= start and end <= qe), None)
+
+    def _saying_before(self, quote_start: int) -> re.Match[str] | None:
+        """The verb of saying or writing before a quote, in its clause."""
+        lo, _ = self.clause_of(quote_start)
+        window = max(lo, quote_start - SAYING_REACH)
+        return _last(_SAYING_EN, self.text, window, quote_start) or _SAYING_ZH.search(self.text, window, quote_start)
+
+    def _speaker_before(self, pos: int) -> bool:
+        return _SPEAKER_SAYS.search(self.text, max(0, pos - SPEAKER_REACH), pos) is not None
 
     def said_by_anyone(self, start: int) -> bool:
         """Whether the word at ``start`` is what anyone who says it says (anyone calling Sgt. Okafor a coward

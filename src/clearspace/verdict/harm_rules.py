@@ -11,6 +11,7 @@ from still claiming an attack.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,8 +42,10 @@ UNCLEARED_MIN = 0.6  # a weaker finding (黑人球员被看台学猴子叫: a wo
 # the words read the quoted abuse (弹幕里一堆“nmsl”刷屏骂主播, 把“娘炮”挂嘴边的请自重), the head reads the whole.
 # Chosen on the read suites of rounds 10-13 (0.05 / 0.1 / 0.15: zh 5145 / 5148 / 5149, en 5847 / 5848 / 5849 of
 # 5184 / 5904; 5135 / 5845 without it; 5148 / 5847 at 0.15 once dehumanisation is kept, below), COLD (0.766
-# either way) and OLID (0.662 -> 0.661)
-TALK_CLEAR = 0.15
+# either way) and OLID (0.662 -> 0.661). 0.2 since round 18's head (trained on the read files of rounds 16-18): it
+# reads 一个家暴视频下面清一色“建议直接跳楼”…劝人去死不是正义 at 0.167; 0.15 / 0.2 flat on the development suite, read
+# suites +1 en at 0.2 (MODEL_CARD.md, round 18)
+TALK_CLEAR = 0.2
 # and in any text when it is surer still, unless the speaker's own dehumanising finding stands: the words and the
 # model read a report's or a guide's quoted abuse (... users have started writing 'unalive yourself' to slip past
 # filters; 某餐厅员工在网上称农村老人是“蝗虫”引发争议). Chosen (0.005 / 0.01 / 0.02 / 0.03 / 0.05) on the suites no head
@@ -65,6 +68,12 @@ HEAD_MAY_NOT_RAISE = frozenset({IDIOM_REASON, PRAISE_REASON, *SELF_REASONS})
 # people ... Shameless."; the two caps alone at 0.95: zh +5, en +4), COLD and OLID (see MODEL_CARD.md, round 16)
 SURE_RAISE = 0.95
 SURE_OVERRIDES = frozenset({CONDUCT_REASON, PRAISE_REASON})
+# ... but not through thanks or congratulations with no cue of an act of harm: its n-grams read thanks that name
+# the reader's evenings (感谢你每天晚上陪我聊天，祝你每天都开心: 0.955 with round 18's head) like a threat through a
+# routine, and congratulations that name where the news was seen ("congrats on the new job, saw it on your
+# linkedin": 0.967) like stalking; the time words and the profile are all the cues find there
+_THANKS = re.compile(r"感谢|谢谢|多谢|恭喜|祝贺|thank|\bthx\b|\bty\b|congrat")
+ACT_CUES = ("sexual", "dieact", "menace", "hurtact", "harass", "threat", "death", "dehumanize")
 
 
 @fast_init
@@ -83,7 +92,8 @@ def consult(doc: Document, an: Analysis, harm: HarmOpinion, abuse: float, attack
             weighed: Sequence[Signal]) -> HeadSay:
     """The verdict's ``abuse`` and reason once the harm head is weighed in (``attack``: the strongest attack
     found; ``why``: the reason the cues gave)."""
-    if abuse < 0.5 and harm.p >= SURE_RAISE and why in SURE_OVERRIDES and not about_speaker_only(an):
+    if (abuse < 0.5 and harm.p >= SURE_RAISE and why in SURE_OVERRIDES and not about_speaker_only(an)
+            and not thanks_only(an, why)):
         abuse, why = harm.p - harm.margin, HARM_HEAD  # the head is sure: a cap of the cues gives way
     if why in HEAD_MAY_NOT_RAISE:
         return HeadSay(abuse, why)
@@ -91,6 +101,12 @@ def consult(doc: Document, an: Analysis, harm: HarmOpinion, abuse: float, attack
     clears = abuse >= 0.5 and harm.p < max(TALK_CLEAR, SURE_CLEAR)
     after, why = with_harm_head(abuse, harm, attack, why, an, clears and detected_own(doc, an, weighed))
     return HeadSay(after, why, cleared=abuse >= 0.5 > after, heard=True)
+
+
+def thanks_only(an: Analysis, why: str) -> bool:
+    """Whether the verdict capped thanks or congratulations that hold no cue of an act of harm (see
+    :data:`ACT_CUES`)."""
+    return why == PRAISE_REASON and _THANKS.search(an.text) is not None and not harm_cue(an, ACT_CUES)
 
 
 def about_speaker_only(an: Analysis) -> bool:
@@ -110,9 +126,10 @@ def head_held_back(an: Analysis, why: str) -> bool:
     return why in (CONDUCT_REASON, MEMBER_REASON, EXCLAIM_REASON) and not harm_cue(an)
 
 
-def harm_cue(an: Analysis) -> bool:
-    """Whether the text holds a cue of harm that is more than a hint (body, 腿 and 睡 alone are not)."""
-    return an.has(*HARM_CUES) and any(c.weight >= HARM_CUE_MIN for c in an.of_type(*HARM_CUES))
+def harm_cue(an: Analysis, kinds: Sequence[str] = HARM_CUES) -> bool:
+    """Whether the text holds a cue of harm (of ``kinds``) that is more than a hint (body, 腿 and 睡 alone are
+    not)."""
+    return an.has(*kinds) and any(c.weight >= HARM_CUE_MIN for c in an.of_type(*kinds))
 
 
 def with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an: Analysis,
@@ -134,10 +151,18 @@ def with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an:
 
 
 def detected_own(doc: Document, an: Analysis, weighed: Sequence[Signal]) -> bool:
-    """Whether a finding of :data:`UNCLEARED_KINDS` stands outside quotation marks: the speaker's own."""
-    return any(s.kind in UNCLEARED_KINDS and s.score >= UNCLEARED_MIN
-               and any(not quoted_words(an, *doc.to_normalized(*span)) for span in s.spans[:FEW])
-               for s in weighed)
+    """Whether a finding of :data:`UNCLEARED_KINDS` stands outside quotation marks, or a word of the lexicon
+    stands in the quotation marks of the speaker's own saying (I said you're a 'moron' and I meant it: the head
+    reads the quote as someone else's): the speaker's own."""
+    for s in weighed:
+        if s.score < UNCLEARED_MIN:
+            continue
+        spans = [doc.to_normalized(*span) for span in s.spans[:FEW]]
+        if s.kind in UNCLEARED_KINDS and any(not quoted_words(an, *span) for span in spans):
+            return True
+        if s.kind.startswith("lexicon.") and any(an.speaker_said(*span) for span in spans):
+            return True
+    return False
 
 
 def bounded(sig: Signal, abuse: float) -> Signal:

@@ -3,7 +3,8 @@
 "这sb系统又崩了", "煞笔天气", "这破游戏真sb", "it was a disgrace", "my boiler is a piece of shit": swearing at a
 system, the weather, a game or what was done insults nobody. The test is narrow: the word right before a noun for
 a thing (系统, 天气, 游戏 ...), or right after one with at most a degree word between (游戏真sb, 系统真他妈sb),
-or after 这破 and a noun that names no person (这破匹配机制真他妈傻逼, not 这破主播); in English, after
+or after 这破 and a noun that names no person (这破匹配机制真他妈傻逼, not 这破主播), also exclaimed later in its
+sentence (这破打印机又卡纸了，真他妈sb); in English, after
 "it is / it was" (it was a disgrace), after a noun for a thing as the clause's subject (my boiler is a piece of
 shit; not "the guy who fixed my car is ...") or right before one (piece of shit trail cam).
 A person noun in the same place (sb玩家, sb策划) is not a thing.
@@ -21,15 +22,24 @@ from clearspace.verdict.analysis import Analysis
 
 # things people swear at: software and sites, devices, the weather, traffic, games and their parts, rules and tests
 _THINGS_ZH = ("系统|天气|游戏|软件|app|APP|网站|网速|网络|电脑|手机|平台|机器|打印机|服务器|路况|交通|导航|客户端|页面|"
-              "程序|bug|BUG|考试|作业|规定|剧情|结局|版本|更新|补丁|电梯|快递柜|自助机|售票机")
+              "程序|bug|BUG|考试|作业|规定|剧情|结局|版本|更新|补丁|电梯|快递柜|自助机|售票机|密码锁|门锁|空调|冰箱|"
+              "洗衣机|热水器|路由器|耳机|键盘|鼠标|充电器|插座|微波炉|投影仪|复印机|打卡机|扫描仪|收银机|取款机|"
+              "试卷|卷子|题目|文档|表格|ppt|PPT|word|excel|wifi|WiFi")
 _THING_AFTER_ZH = re.compile(r"的?破?(?:抢票|报名|预约|挂号|选课)?(?:" + _THINGS_ZH + ")")
 _DEGREE_ZH = r"(?:真|太|好|也太|真的|是真的|简直|就是|纯纯)?(?:是个|是一个|一个|个)?(?:他妈的?|tm|TM)?(?:的)?$"
 _THING_BEFORE_ZH = re.compile(r"(?:" + _THINGS_ZH + r")(?:是)?" + _DEGREE_ZH)
 # 这破匹配机制真他妈傻逼, 什么破活动: 破 before a noun makes it a thing (破游戏, 破系统, 破车)
 _BROKEN_THING_ZH = re.compile(r"(?:这|那|什么|啥)破([\u4e00-\u9fffa-z]{1,6}?)" + _DEGREE_ZH)
+# 这破打印机又卡纸了，真他妈sb: the word exclaimed (after a degree word) later in the sentence 这破 opened
+# (the clause may name no person anywhere: 这破主播又迟到了，真他妈sb is about the streamer)
+_BROKEN_CLAUSE_ZH = re.compile(r"(?:这|那)破([^。！？!?\n你他她，,]{2,18})[，,]"
+                               r"(?:真|太|好|也太|真的|是真的|简直)(?:他妈的?|tm|TM)?$")
 # ... not a person (这破主播, 那破司机, 这破队友)
 _PERSON_END_ZH = re.compile(r".*(?:人|主播|博主|男|女|哥|姐|妹|弟|爷|婆|妈|爸|员|师|生|友|子|客|手|孩|娃|"
                             r"东西|玩意儿?|货|老板|领导|司机|医生|护士|警察|up主|up)$")
+# a person named anywhere in such a clause (word by word: 手 of 选手 is not 手 of 手机)
+_PERSON_IN_ZH = re.compile(r"人|主播|博主|男的|女的|哥|姐|妹|弟|爷|婆|妈|爸|员|老师|学生|同学|队友|室友|朋友|网友|"
+                           r"选手|对手|孩|娃|东西|玩意|货|老板|领导|司机|医生|护士|警察|up主|up|客服|店家|商家|家长")
 # "it was a disgrace", "it's pathetic": the word judges what was done, the clause's subject is no person
 _IT_WAS = re.compile(r"(?:^|[\s,.!?;:])it(?:'s|\s{1,2}(?:is|was|were|has been))\s{1,2}"
                      r"(?:(?:an?|such an?|absolutely|absolute|a total|a complete|a bloody|frankly|just|so|really)"
@@ -71,7 +81,10 @@ def said_of_thing(text: str, start: int, end: int) -> bool:
     if _THING_AFTER_ZH.match(text, end) is not None or _THING_BEFORE_ZH.search(text, lo, start) is not None:
         return True
     broken = _BROKEN_THING_ZH.search(text, lo, start)
-    return broken is not None and _PERSON_END_ZH.match(broken.group(1)) is None
+    if broken is not None and _PERSON_END_ZH.match(broken.group(1)) is None:
+        return True
+    clause = _BROKEN_CLAUSE_ZH.search(text, lo, start)
+    return clause is not None and _PERSON_IN_ZH.search(clause.group(1)) is None
 
 
 # a lowercase article or preposition, then a capitalised word right before the word (the Blind Pig, at Mad Dog's)
