@@ -2,10 +2,11 @@
 
 :func:`consult` weighs it in after the words, the detectors and the stance: it can raise a text no word gave
 away (a threat that never says "kill"), lower one the model flagged on its own words alone, clear a flag in a
-text that talks about speech when it is sure there is no attack, and raise through the caps of criticism and
-praise when it is sure there is one. The cues decide where it may not speak: a text about the speaker alone,
-a negation, an idiom, a member's speech, swearing at nobody. :func:`bounded` keeps a cleared text's findings
-from still claiming an attack.
+text that talks about speech when it is sure there is no attack (any text when it is surer still), and raise
+through the caps of criticism and praise when it is sure there is one. The cues decide where it may not speak:
+a text about the speaker alone, a negation, an idiom, a member's speech, swearing at nobody, thanks without a
+cue of harm; and what it may not clear: the speaker's own dehumanising finding or quoted word.
+:func:`bounded` keeps a cleared text's findings from still claiming an attack.
 """
 
 from __future__ import annotations
