@@ -13,6 +13,9 @@ CONSTRUCTIONS = [
     ("这破打印机又卡纸了，真他妈sb，明天要用的卷子还一张没印。", False),
     ("这破主播又迟到了，真他妈sb", True),
     ("这破店老板又涨价了，真他妈sb", True),
+    # ... and a strong word said to the reader's face stands, though the harm head reads the printer (p 0.014)
+    ("这破打印机又卡纸了，你真他妈sb", True),
+    ("你别老是当着人骂孩子“废物”，孩子越骂越没出息", False),
     # more things people swear at (locks, appliances, exam papers)
     ("这傻逼密码锁又卡住了，试了八遍都打不开", False),
     ("这傻逼房东又把门锁换了", True),

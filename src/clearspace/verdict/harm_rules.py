@@ -5,7 +5,8 @@ away (a threat that never says "kill"), lower one the model flagged on its own w
 text that talks about speech when it is sure there is no attack (any text when it is surer still), and raise
 through the caps of criticism and praise when it is sure there is one. The cues decide where it may not speak:
 a text about the speaker alone, a negation, an idiom, a member's speech, swearing at nobody, thanks without a
-cue of harm; and what it may not clear: the speaker's own dehumanising finding or quoted word.
+cue of harm; and what it may not clear: the speaker's own dehumanising finding, quoted word or word said to
+the reader's face.
 :func:`bounded` keeps a cleared text's findings from still claiming an attack.
 """
 
@@ -154,16 +155,31 @@ def with_harm_head(abuse: float, harm: HarmOpinion, attack: float, why: str, an:
 def detected_own(doc: Document, an: Analysis, weighed: Sequence[Signal]) -> bool:
     """Whether a finding of :data:`UNCLEARED_KINDS` stands outside quotation marks, or a word of the lexicon
     stands in the quotation marks of the speaker's own saying (I said you're a 'moron' and I meant it: the head
-    reads the quote as someone else's): the speaker's own."""
+    reads the quote as someone else's) or is said to the reader's face (这破打印机又卡纸了，你真他妈sb: the head
+    reads the printer): the speaker's own."""
     for s in weighed:
         if s.score < UNCLEARED_MIN:
             continue
         spans = [doc.to_normalized(*span) for span in s.spans[:FEW]]
         if s.kind in UNCLEARED_KINDS and any(not quoted_words(an, *span) for span in spans):
             return True
-        if s.kind.startswith("lexicon.") and any(an.speaker_said(*span) for span in spans):
+        if s.kind.startswith("lexicon.") and any(
+                an.speaker_said(*span) or (s.details.get("raw", 0.0) >= CALLED_MIN and _called(an, *span))
+                for span in spans):
             return True
     return False
+
+
+CALLED_MIN = 0.7  # a word this strong of the lexicon (傻逼, bitch; not creep, idiot) said to the reader's face
+# the reader called the word outright: 你真他妈sb, 你个傻逼, you stupid bitch, you're a fucking idiot
+_CALLED = re.compile(r"(?:你|\byou(?:\s{1,2}are|'re|\s{1,2}r)?)\s{0,2}"
+                     r"(?:真|就是|是个|个|这个|真是个|他妈的?|真他妈|tm|such\s{1,2}an?|an?|absolute|fucking|stupid|little|\s)"
+                     r"{0,4}$")
+
+
+def _called(an: Analysis, start: int, end: int) -> bool:
+    """Whether the word at ``[start, end)`` is said to the reader's face, outside quotation marks."""
+    return _CALLED.search(an.text, max(0, start - 24), start) is not None and not quoted_words(an, start, end)
 
 
 def bounded(sig: Signal, abuse: float) -> Signal:
