@@ -56,6 +56,13 @@ INTRODUCE_ROLE = frozenset({"speaking", "talking", "writing", "and", "but", "eve
 # a role then up to two words of a name and a possessive 's (the ref's call, mayor pettibone's decision)
 _OWNER_AFTER = re.compile(r"(?: [a-z-]{1,20}){0,2}'s\b")
 # a subject and its verb right after a negator (of course not she is dumb): the negator ended a clause of its own
+# 不是废物是什么, 这不是傻子还能是什么: a rhetorical question that asserts the word it seems to deny
+_IS_WHAT_ZH = re.compile(r"[^，,。！？!?；;\s]{1,8}?(?:还能|又能|还|又)?是什么(?!意思|原因|时候|东西)")
+# 靠得住, 靠不住, 靠谱, 靠近, 靠边: 靠 in a word of its own, no oath
+_NOT_AN_OATH_ZH = re.compile(r"[得不谱近边着在住山岸墙窗父爸妈家自]")
+# "keep calling out my brand", "just saying": a phrase with a word of speech in it that talks about no speech
+_IDIOMATIC_META = re.compile(r".{0,5}?\b(?:call(?:s|ed|ing)?\s{1,2}(?:(?:me|him|her|them|us|it)\s{1,2})?out\b|"
+                             r"just\s{1,2}sayin[g']?\b)")
 _NEW_SUBJECT = re.compile(r"[\s,.!]{0,3}(?:she|he|they|it|you)(?:'s|'re|\s{1,2}(?:is|are|was|were))\b")
 _SPEECH_NOUN = re.compile(r"['\"’”]?\s{1,3}(?:talk|rhetoric|language|narrative|tropes?|jokes?|comments?|nonsense|"
                           r"insults?|slurs?|stereotypes?)\b|['\"’”」]?(?:之类的|这种|这类)?的?(?:说法|言论|字眼|称呼|梗|论调|段子|笑话|谣言)|"
@@ -155,6 +162,10 @@ class Analysis:
             _keep(by_type, "ingroup", lambda c: not _simile(text, c))
         if "report" in by_type and "role" in by_type:
             _drop_report_inside_pointed_role(text, by_type)
+        if not text.isascii():
+            _drop_words_inside_words_zh(text, by_type)
+        if "meta" in by_type and text.isascii():
+            _keep(by_type, "meta", lambda c: _IDIOMATIC_META.match(text, max(0, c.start - 5)) is None)
         if "idiom" in by_type:
             return cls(text, cues, by_type, _in_idiom=_drop_harm_inside_idioms(by_type), doc=doc)
         return cls(text, cues, by_type, doc=doc)
@@ -218,7 +229,7 @@ class Analysis:
         """Whether a negator ends shortly before ``start`` in the same clause; ``people``: the word names
         people by who they are (a slur), so "no" before it and a verb keeps them out instead."""
         negators = self.by_type.get("neg")
-        if not negators:
+        if not negators or _IS_WHAT_ZH.match(self.text, start) is not None and not self.text[start:start + 1].isascii():
             return False
         lo, _ = self.clause_of(start)
         if reach is None:
@@ -532,6 +543,18 @@ def _denies_what(text: str, end: int, start: int) -> bool:
     if between.startswith("是") and between.endswith("的") and "，" not in between and "," not in between:
         return True  # 你一点都不是小组的累赘: 不是 denies the whole "X的 word"
     return between.lstrip("是").startswith(("什么", "谁的"))  # 不是谁的累赘
+
+
+def _drop_words_inside_words_zh(text: str, by_type: dict[str, list[Cue]]) -> None:
+    """Drop cues that are part of another word or phrase: 靠 of 靠得住 (no oath), 抱抱 of 搂搂抱抱 (no
+    support), and 自己 after 往 in a text where the speaker never says 我 (见啥都往自己兜里揣: the one talked
+    about, not the speaker)."""
+    if "exclaim" in by_type and "靠" in text:
+        _keep(by_type, "exclaim", lambda c: text[c.start:c.end] != "靠" or _NOT_AN_OATH_ZH.match(text, c.end) is None)
+    if "support" in by_type and "搂搂抱抱" in text:
+        _keep(by_type, "support", lambda c: c.start < 2 or not text.startswith("搂搂抱抱", c.start - 2))
+    if "selfdesc" in by_type and "self" not in by_type and "往自己" in text:
+        _keep(by_type, "selfdesc", lambda c: c.start == 0 or text[c.start - 1:c.end] != "往自己")
 
 
 def _drop_report_inside_pointed_role(text: str, by_type: dict[str, list[Cue]]) -> None:

@@ -50,7 +50,7 @@ from clearspace.verdict.reasons import (
     SELF_REASONS,
 )
 from clearspace.verdict.stance import PROTECTIVE, quoted_words, settle, stance
-from clearspace.verdict.things import in_a_name, interjects, said_of_thing
+from clearspace.verdict.things import in_a_name, interjects, owned_subject, said_of_thing
 
 HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumanization"})
 WORD_KINDS = frozenset({"lexicon.insult", "lexicon.slur", "lexicon.sexual", "lexicon.harassment",
@@ -320,6 +320,8 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
             target = "third_person"  # 这个狗东西收了定金就拉黑我: the word is the person pointed at, not 我
         elif target == "self" and _VOCATIVE_ZH.match(an.text, end):
             target = "addressee"  # 傻逼我告诉你: a vocative, then the speaker talking to the reader
+        elif target == "self" and owned_subject(an.text, an.clause_of(start)[0], start):
+            target = "third_person"  # 我们这次跟团的导游就是个废物: the speaker's 的 names the one it describes
         if an.person_near(start, end) is None:
             if _condemns(an, start, end):
                 best, why = max(best, raw * PROTECTED_FACTOR), why or CONDEMNED

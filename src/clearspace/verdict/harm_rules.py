@@ -5,8 +5,8 @@ away (a threat that never says "kill"), lower one the model flagged on its own w
 text that talks about speech when it is sure there is no attack (any text when it is surer still), and raise
 through the caps of criticism and praise when it is sure there is one. The cues decide where it may not speak:
 a text about the speaker alone, a negation, an idiom, a member's speech, swearing at nobody, thanks without a
-cue of harm; and what it may not clear: the speaker's own dehumanising finding, quoted word or word said to
-the reader's face.
+cue of harm; and what it may not clear: the speaker's own dehumanising finding, quoted word, word said to
+the reader's face or death wish told in a sentence that talks about no speech.
 :func:`bounded` keeps a cleared text's findings from still claiming an attack.
 """
 
@@ -167,7 +167,23 @@ def detected_own(doc: Document, an: Analysis, weighed: Sequence[Signal]) -> bool
                 an.speaker_said(*span) or (s.details.get("raw", 0.0) >= CALLED_MIN and _called(an, *span))
                 for span in spans):
             return True
+        if s.kind in TOLD_KINDS and s.score >= TOLD_MIN and any(_told(an, *span) for span in spans):
+            return True
     return False
+
+
+TOLD_KINDS = frozenset({"lexicon.self_harm", "death_wish"})
+TOLD_MIN = 0.8
+
+
+def _told(an: Analysis, start: int, end: int) -> bool:
+    """Whether a death wish at ``[start, end)`` is told outside quotation marks in a sentence that talks about no
+    speech (you're posting a 900 cal 'what I eat in a day' and calling it healthy? kys honestly: the talk is in
+    another sentence): the speaker's own."""
+    if quoted_words(an, start, end):
+        return False
+    lo, hi = an.sentence_of(start)
+    return not any(lo <= c.start < hi for c in an.of_type(*TALK_CUES)[:FEW])
 
 
 CALLED_MIN = 0.7  # a word this strong of the lexicon (傻逼, bitch; not creep, idiot) said to the reader's face

@@ -89,11 +89,17 @@ def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> boo
         # 被骂两句就受不了的话建议直接上天台跳楼: advice of the speaker's own (直接, you should) well after the
         # talk, not the advice the talk reports (telling someone to go die)
         wishes = an.of_type("wish")
-        if not any(lo <= c.start and c.end <= start
+        if not any(lo <= c.start and c.end <= start and not _describes_someone(an.text, c.end, start)
                    and not any(c.end + WISH_APART <= w.start <= start for w in wishes)
                    for c in an.of_type("meta")):
             return False
     return True
+
+
+def _describes_someone(text: str, end: int, start: int) -> bool:
+    """Whether talk about abuse ending at ``end`` is a relative clause that describes the one the words at ``start``
+    are aimed at (那个抢座还骂人的大妈怎么还不死: 骂人的 says what she did, it quotes nothing)."""
+    return text.startswith("的", end) and end + 1 < start and text[end + 1] not in _CLAUSE_ENDS
 
 
 def _said_by_others(an: Analysis, start: int, end: int) -> bool:

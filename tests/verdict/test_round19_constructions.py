@@ -1,0 +1,62 @@
+"""Round 19 of the plain-case verdicts issue: the speaker's 的 before the subject, rhetorical 不是…是什么, talk about
+abuse that describes the one attacked, death wishes told in a sentence of their own, idioms with a word of speech,
+靠 inside a word, and two slurs (MODEL_CARD.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clearspace.engine import Engine
+from clearspace.verdict.things import owned_subject
+
+CONSTRUCTIONS = [
+    # the speaker's 的 and a noun make the subject: the word describes the guide, not the speaker
+    ("我们这次跟团的导游就是个废物，长得歪瓜裂枣说话还冲", True),
+    ("我们组的新人简直是个蠢货", True),
+    # ... but the speaker's own pet, work or self stays theirs
+    ("我家的狗真是个笨蛋，又把拖鞋叼走了", False),
+    ("我写的东西就是垃圾，收藏才二十几个", False),
+    ("我真的就是个废物", False),
+    # 不是 X 是什么: a rhetorical question asserts the word
+    ("你考了三年都没上岸，不是废物是什么？", True),
+    ("你不是废物，是我们没配合好", False),
+    # talk about abuse as a relative clause describing the one attacked (骂人的大妈) quotes nothing
+    ("那个抢座还骂人的大妈怎么还不死啊", True),
+    ("说别人是废物的人才是废物", False),
+    # a death wish told in its own sentence stands, though another sentence talks about calling something healthy
+    ("you're posting a 900 cal 'what I eat in a day' and calling it healthy? kys honestly", True),
+    ("People keep commenting 'kys' under her posts. That is not okay.", False),
+    # "calling out" and "just saying" talk about no speech: the threat is the speaker's own
+    ("Keep calling out my supplement brand and you'd better watch your back. Just saying.", True),
+    ("They keep calling her a whore and it's disgusting", False),
+    # 靠 inside a word (靠得住) is no oath; 九头鸟 and 死拉拉 are slurs; 搂搂抱抱 supports nobody
+    ("九头鸟没一个靠得住的，请阿姨千万避开湖北的", True),
+    ("靠，又堵车了", False),
+    ("隔壁营位那俩死拉拉，天天搂搂抱抱的，看着就膈应", True),
+    ("我们拉拉也要好好生活", False),
+    # 自己 after 往 in a text where the speaker never says 我 is the group's, not the speaker's
+    ("河南来的阿姨都是耗子，手脚不干净，见啥都往自己兜里揣", True),
+    ("对自己真的无语，又睡过头了，废物一个", False),
+]
+
+
+@pytest.mark.parametrize(("text", "abusive"), CONSTRUCTIONS)
+def test_round19_construction(engine: Engine, text: str, abusive: bool) -> None:
+    result = engine.score(text)
+    assert result.abusive is abusive, (result.target, result.stance, result.scores)
+
+
+@pytest.mark.parametrize(("text", "word", "owned"), [
+    ("我们这次跟团的导游就是个废物", "废物", True),
+    ("我的室友就是个废物", "废物", True),
+    ("我家的狗真是个笨蛋", "笨蛋", False),
+    ("我写的东西就是垃圾", "垃圾", False),
+    ("我真的就是个废物", "废物", False),
+    ("导游就是个废物", "废物", False),
+])
+def test_owned_subject(text: str, word: str, owned: bool) -> None:
+    assert owned_subject(text, 0, text.index(word)) is owned
+
+
+def test_round19_target_of_an_owned_subject(engine: Engine) -> None:
+    assert engine.score("我们这次跟团的导游就是个废物").target == "third_person"
