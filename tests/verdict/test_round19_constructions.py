@@ -1,6 +1,7 @@
 """Round 19 of the plain-case verdicts issue: the speaker's 的 before the subject, rhetorical 不是…是什么, talk about
 abuse that describes the one attacked, death wishes told in a sentence of their own, idioms with a word of speech,
-靠 inside a word, and two slurs (MODEL_CARD.md)."""
+靠 inside a word, two slurs, bodies and garments said of a person, and words said of a time or an act
+(MODEL_CARD.md)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,20 @@ CONSTRUCTIONS = [
     # 自己 after 往 in a text where the speaker never says 我 is the group's, not the speaker's
     ("河南来的阿姨都是耗子，手脚不干净，见啥都往自己兜里揣", True),
     ("对自己真的无语，又睡过头了，废物一个", False),
+    # a body or a garment said of a person, and "she wants it"
+    ("Did you guys see the new tenant in 12B? I'd show her a good time, she looks like she wants it.", True),
+    ("Why you keep ignoring my DMs? I only asked for one photo in your swimsuit from the pool lah, don't act so "
+     "innocent.", True),
+    ("Got a new swimsuit for the holiday, so excited", False),
+    # threats to property and death wishes in other words
+    ("I'm slashing every tire on that ref's truck after the game Friday.", True),
+    ("Hope you choke on your own vomit tonight", True),
+    # a word said of a time or an act
+    ("Race day hangover is an absolute bastard. Worth every pint though 🍻🏁", False),
+    ("Absolute c*nt of a night. Rain sideways, no taxis, lost a shoe", False),
+    ("The pit wall threw away a podium with that double stack. Brainless call and they need to own it.", False),
+    ("Honestly Kayleigh you're too dumb to plan a birthday party, let alone a wedding.", True),
+    ("you're a stupid idiot. Call me when you grow up", True),
 ]
 
 

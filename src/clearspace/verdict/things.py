@@ -52,7 +52,9 @@ _THINGS_EN = (r"(?:apps?|phones?|laptops?|computers?|pc|printers?|boiler|car|tru
               r"heater|furnace|thermostat|zipper|umbrella|tent|stove|grill|blender|printer|scanner|sat ?nav|gps|"
               r"fryer|radio|radios|cams|freezer|dryer|vacuum|hoover|scooter|mic|microphone|speaker|projector|till|"
               r"card machine|coffee machine|espresso machine|treadmill|tractor|chainsaw|generator|pump|trailer|"
-              r"dog|cat|puppy|kitten|hamster|parrot|rabbit|bunny|goldfish)")  # and pets (my dog has one brain cell)
+              r"dog|cat|puppy|kitten|hamster|parrot|rabbit|bunny|goldfish|"  # and pets (my dog has one brain cell)
+              r"hangover|night|day|week|morning|shift|weekend|monday|"  # and times (race day hangover is a bastard)
+              r"call|decision|move|idea|plan|strategy|tactic|policy|rule|rules)")  # and acts (brainless call)
 _THING_SUBJECT_EN = re.compile(r"(?:^|[\s,.!?;:])"
                                r"(?:(?:my|this|the|that|our|these|those|stupid|damn|dang)\s{1,2})?"
                                r"(?:[a-z-]{1,15}\s{1,2}){0,2}?" + _THINGS_EN +
@@ -63,7 +65,10 @@ _THING_SUBJECT_EN = re.compile(r"(?:^|[\s,.!?;:])"
                                r"utter|pure|just|literally|useless|worthless|cheap|crappy|shitty|damn|goddamn)"
                                r"\s{1,2}){0,3}$")
 _RELATIVE = re.compile(r"\b(?:who|whose|whom|(?:guy|man|woman|person|dude|bloke|girl|lady|kid|one)\s{1,2}that)\b")
-_THING_AFTER_EN = re.compile(r"\s{1,2}(?:[a-z-]{1,12}\s{1,2})?" + _THINGS_EN + r"\b")
+_THING_AFTER_EN = re.compile(r"\s{1,2}(?:(?!to\s)[a-z-]{1,12}\s{1,2})?" + _THINGS_EN + r"\b")  # not "dumb to plan"
+# "absolute c*nt of a night", "a bitch of a week": the word describes a stretch of time
+_OF_A_TIME_EN = re.compile(r"\s{1,2}of\s{1,2}an?\s{1,2}(?:[a-z-]{1,12}\s{1,2})?"
+                           r"(?:night|day|week|morning|evening|shift|weekend|year|month|season|commute|drive|trip)\b")
 REACH = 40  # characters before the word the tests read
 
 
@@ -73,7 +78,8 @@ def said_of_thing(text: str, start: int, end: int) -> bool:
     if text[start:end].isascii():
         # the thing after "the iq of a" is what the person is compared with (the IQ of a traffic cone)
         compares = text.endswith((" of a", " of an"), start, end)
-        if _IT_WAS.search(text, lo, start) is not None or (not compares and _THING_AFTER_EN.match(text, end)):
+        if _IT_WAS.search(text, lo, start) is not None or (not compares and _THING_AFTER_EN.match(text, end)) \
+                or _OF_A_TIME_EN.match(text, end):
             return True
         # not "the guy who fixed my car is a piece of shit": the subject is the person the clause opens with
         subject = _THING_SUBJECT_EN.search(text, lo, start)
