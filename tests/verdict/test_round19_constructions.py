@@ -52,6 +52,14 @@ CONSTRUCTIONS = [
     ("The pit wall threw away a podium with that double stack. Brainless call and they need to own it.", False),
     ("Honestly Kayleigh you're too dumb to plan a birthday party, let alone a wedding.", True),
     ("you're a stupid idiot. Call me when you grow up", True),
+    # a quote that reports someone else's words is read without them (the model flagged the quote)
+    ("Whoever wrote 'someone find out where he lives' under the bouncer video: that is how people end up hurt. "
+     "Delete it.", False),
+    ("\"Do everyone a favor and kill yourself\" is what one of you wrote to a volunteer mom last night. Get it "
+     "together, people.", False),
+    ("She was sent photos of her home with the message \"would be a shame if something happened to it.\"", False),
+    ("I said you're a 'moron' and I meant it", True),
+    ("Do everyone a favor and kill yourself", True),
 ]
 
 

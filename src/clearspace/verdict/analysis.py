@@ -89,8 +89,15 @@ _SAYING_EN = re.compile(r"\b(?:calls?|called|calling|(?:used to|would|kept|keeps
                         r"wrote|writes?|"
                         r"said|says|yell(?:s|ed)?|shout(?:s|ed)?|"
                         r"scream(?:s|ed)?|repl(?:y|ies|ied)|comments?|commented|messag(?:es|ed)|texted|tweeted|posted|"
-                        r"spray-?painted|sprayed|scrawled|labell?ed|dm(?:'?d|s)?|dming|sent me)\b")
+                        r"spray-?painted|sprayed|scrawled|labell?ed|dm(?:'?d|s)?|dming|sent me|"
+                        r"(?:the|a|this|that)\s{1,2}(?:message|text|note|caption))\b")
 SAYING_REACH = 48  # characters before the quote the verb is looked for
+FEW_QUOTES = 8  # quotes looked at for one that reports someone else's words: bounds the work on hostile text
+# after a closing quote: who said it (," the airline said / " she wrote / ", according to police / " is what one of
+# you wrote)
+ATTRIBUTION = re.compile(r"[\"”’']?\s{0,2}[,，]?\s{0,2}(?:(?:[a-z][\w'’-]*\s+){1,5}?"
+                         r"(?:said|says|wrote|writes|told|added|claimed|alleged|recalled|testified|posted|tweeted)\b"
+                         r"|according to\b)")
 # 被室友骂“垃圾玩意儿”, 有人大喊“贱人滚出去”, 私信我“发张腿照”, 截图里那句“…”, 张口闭口“你们乡巴佬”
 _SAYING_ZH = re.compile(r"(?:骂|说|喊|叫|称|私信|私聊|留言|评论|回复|写着?|刷|号召|张口闭口|张口就|那句|这句|"
                         r"一句|挂嘴边|骂我|骂他|骂她|骂人家)[了过着]?[^，,。！？!?；;“”\"]{0,4}?"
@@ -386,6 +393,16 @@ class Analysis:
 
     def _quote_of(self, start: int, end: int) -> tuple[int, int] | None:
         return next(((qs, qe) for qs, qe in self.quotes if qs <= start and end <= qe), None)
+
+    def reports_a_quote(self) -> bool:
+        """Whether a quote of the text is what someone other than the speaker said or wrote: a verb of saying before
+        it in its clause ("Whoever wrote 'someone find out where he lives' under the video", 有人私信我“…”) or an
+        attribution after it ("'Do everyone a favor and kill yourself' is what one of you wrote")."""
+        for q_start, q_end in self.quotes[:FEW_QUOTES]:
+            verb = self._saying_before(q_start)
+            if verb is not None and not self._speaker_before(verb.start()) or ATTRIBUTION.match(self.text, q_end):
+                return True
+        return False
 
     def _saying_before(self, quote_start: int) -> re.Match[str] | None:
         """The verb of saying or writing before a quote, in its clause."""

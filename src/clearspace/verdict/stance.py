@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from clearspace.detectors.cues import Cue
 from clearspace.types import Span
-from clearspace.verdict.analysis import PROHIBITIVE_EN, PROHIBITIVE_ZH, Analysis
+from clearspace.verdict.analysis import ATTRIBUTION, PROHIBITIVE_EN, PROHIBITIVE_ZH, Analysis
 
 PROTECTIVE = frozenset({"quoting_to_condemn", "reporting", "defending"})
 REPORT_MIN = 1.0
@@ -42,10 +42,6 @@ _CALLED_AFTER = re.compile(r"[^，,。！？!?；;]{0,6}?(?:的|地)?(?:叫|喊|
 _ASKED_SAYING_EN = re.compile(r"\b(?:why|how)\b[^.!?]{0,20}?\b(?:would|do|does|did|could|can)\s{1,2}"
                               r"(?:you|u|people|they|anyone|someone)\s{1,2}(?:say|call|think)\b")
 _CLAUSE_ENDS = frozenset("，,。！？!?；;")
-# after a closing quote: who said it (," the airline said / " she wrote / ", according to police)
-_ATTRIBUTION = re.compile(r"[\"”’']?\s{0,2}[,，]?\s{0,2}(?:(?:[a-z][\w'’-]*\s+){1,4}?"
-                          r"(?:said|says|wrote|writes|told|added|claimed|alleged|recalled|testified|posted|tweeted)\b"
-                          r"|according to\b)")
 # a group, then "what's wrong with that?" (外地人怎么了？, 胖子点炸鸡怎么了？): the speaker stands up for them
 _WHATS_WRONG_ZH = re.compile(r"[^，,。！？!?；;]{0,8}?(?:怎么了|咋了|怎么啦|又怎样|又怎么样)\s{0,2}[？?]")
 PROHIBITIVE = PROHIBITIVE_ZH | PROHIBITIVE_EN
@@ -132,7 +128,7 @@ def _attributed(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
     if not attacks or not all(quoted_words(an, *span) for span, _ in attacks):
         return False
     text = an.text
-    return any(_ATTRIBUTION.match(text, end) for _, end in an.quotes)
+    return any(ATTRIBUTION.match(text, end) for _, end in an.quotes)
 
 
 def quoted_words(an: Analysis, start: int, end: int) -> bool:
