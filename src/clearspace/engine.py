@@ -304,8 +304,9 @@ class Engine:
                     ) -> tuple[dict[int, float], dict[int, float]]:
         """The model's abuse probability for two rereadings, in one run of the model: without the quoted words,
         for texts that quote someone to object to it or report it (评论区有人说“…”，这话太过分了: what the speaker says
-        in their own words), or whose quote is someone else's words ("Whoever wrote '…' under the video"); and without what a negated copula denies (you're not a fraud, 你一点都不丑), for the
-        texts the model ``flagged`` that deny something (:mod:`clearspace.verdict.denials`)."""
+        in their own words), or whose quote is someone else's words ("Whoever wrote '…' under the video"); and
+        without what a negated copula denies (you're not a fraud, 你一点都不丑), for the texts the model ``flagged``
+        that deny something (:mod:`clearspace.verdict.denials`)."""
         quoting = [i for i, an in enumerate(analyses)
                    if an.quotes and (an.has(*QUOTE_STANCE_CUES) or an.reports_a_quote())]
         denying = {i: spans for i, an in enumerate(analyses)
