@@ -74,6 +74,7 @@ def test_round19_construction(engine: Engine, text: str, abusive: bool) -> None:
     ("我的室友就是个废物", "废物", True),
     ("我家的狗真是个笨蛋", "笨蛋", False),
     ("我写的东西就是垃圾", "垃圾", False),
+    ("我写的就是垃圾", "垃圾", False),
     ("我真的就是个废物", "废物", False),
     ("导游就是个废物", "废物", False),
 ])
