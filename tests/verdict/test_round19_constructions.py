@@ -60,6 +60,16 @@ CONSTRUCTIONS = [
     ("She was sent photos of her home with the message \"would be a shame if something happened to it.\"", False),
     ("I said you're a 'moron' and I meant it", True),
     ("Do everyone a favor and kill yourself", True),
+    ('"女人开什么房车，回家做饭去"，这话我每次去营地都能听到，说的人自己倒车还得靠老婆在后面指挥呢。', False),
+    ("女人开什么房车，回家做饭去", True),
+    # the one who said the quoted words, named after the quote whose last words the finding ends in
+    ("说外地保姆是“一群蝗虫”的那位，你家饭是谁做的、孩子是谁带的？嘴上积点德吧", False),
+    ("外地保姆就是一群蝗虫", True),
+    # an idea named to reject it
+    ("The idea that fat people are all lazy with zero self-control is lazy thinking itself. Plenty of us train.",
+     False),
+    ("Fat people are all lazy with zero self-control.", True),
+    ("我靠这也太好吃了", False),
 ]
 
 

@@ -58,8 +58,15 @@ _OWNER_AFTER = re.compile(r"(?: [a-z-]{1,20}){0,2}'s\b")
 # a subject and its verb right after a negator (of course not she is dumb): the negator ended a clause of its own
 # 不是废物是什么, 这不是傻子还能是什么: a rhetorical question that asserts the word it seems to deny
 _IS_WHAT_ZH = re.compile(r"[^，,。！？!?；;\s]{1,8}?(?:还能|又能|还|又)?是什么(?!意思|原因|时候|东西)")
-# 靠得住, 靠不住, 靠谱, 靠近, 靠边: 靠 in a word of its own, no oath
-_NOT_AN_OATH_ZH = re.compile(r"[得不谱近边着在住山岸墙窗父爸妈家自]")
+_BOUNDARY_ZH = frozenset(" ，,。.！!？?～~…；;：:、\n")
+
+
+def _oath(text: str, start: int, end: int) -> bool:
+    """Whether 靠 at ``[start, end)`` stands as an oath (靠，又堵车了, 我靠): at a clause's edge or after 我 / 卧, not
+    inside a word or a phrase (靠得住, 靠谱, 还得靠老婆)."""
+    before = text[start - 1:start] if start else ""
+    after = text[end:end + 1]
+    return not before or before in _BOUNDARY_ZH or before in "我卧" or not after or after in _BOUNDARY_ZH
 # "keep calling out my brand", "just saying": a phrase with a word of speech in it that talks about no speech
 _IDIOMATIC_META = re.compile(r".{0,5}?\b(?:call(?:s|ed|ing)?\s{1,2}(?:(?:me|him|her|them|us|it)\s{1,2})?out\b|"
                              r"just\s{1,2}sayin[g']?\b)")
@@ -99,7 +106,7 @@ ATTRIBUTION = re.compile(r"[\"”’']?\s{0,2}[,，]?\s{0,2}(?:(?:[a-z][\w'’-]
                          r"(?:said|says|wrote|writes|told|added|claimed|alleged|recalled|testified|posted|tweeted)\b"
                          r"|according to\b)")
 # 被室友骂“垃圾玩意儿”, 有人大喊“贱人滚出去”, 私信我“发张腿照”, 截图里那句“…”, 张口闭口“你们乡巴佬”
-_SAYING_ZH = re.compile(r"(?:骂|说|喊|叫|称|私信|私聊|留言|评论|回复|写着?|刷|号召|张口闭口|张口就|那句|这句|"
+_SAYING_ZH = re.compile(r"(?:骂|说|喊|叫|称|私信|私聊|留言|评论|回复|写着?|刷|号召|放话|张口闭口|张口就|那句|这句|"
                         r"一句|挂嘴边|骂我|骂他|骂她|骂人家)[了过着]?[^，,。！？!?；;“”\"]{0,4}?"
                         r"(?:[“\"「][^”\"」]{0,16}[”\"」]){0,3}[：:，,]?\s{0,2}[“\"「‘']?$")
 # anyone / whoever / people who call or say the word, then the word in the same sentence
@@ -400,7 +407,8 @@ class Analysis:
         attribution after it ("'Do everyone a favor and kill yourself' is what one of you wrote")."""
         for q_start, q_end in self.quotes[:FEW_QUOTES]:
             verb = self._saying_before(q_start)
-            if verb is not None and not self._speaker_before(verb.start()) or ATTRIBUTION.match(self.text, q_end):
+            if verb is not None and not self._speaker_before(verb.start()) or ATTRIBUTION.match(self.text, q_end) \
+                    or _THIS_TALK_ZH.match(self.text, q_end):
                 return True
         return False
 
@@ -567,7 +575,7 @@ def _drop_words_inside_words_zh(text: str, by_type: dict[str, list[Cue]]) -> Non
     support), and 自己 after 往 in a text where the speaker never says 我 (见啥都往自己兜里揣: the one talked
     about, not the speaker)."""
     if "exclaim" in by_type and "靠" in text:
-        _keep(by_type, "exclaim", lambda c: text[c.start:c.end] != "靠" or _NOT_AN_OATH_ZH.match(text, c.end) is None)
+        _keep(by_type, "exclaim", lambda c: text[c.start:c.end] != "靠" or _oath(text, c.start, c.end))
     if "support" in by_type and "搂搂抱抱" in text:
         _keep(by_type, "support", lambda c: c.start < 2 or not text.startswith("搂搂抱抱", c.start - 2))
     if "selfdesc" in by_type and "self" not in by_type and "往自己" in text:

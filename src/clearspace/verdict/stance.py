@@ -115,7 +115,8 @@ def _said_by_others(an: Analysis, start: int, end: int) -> bool:
     if text.startswith("的", end) and text[end + 1:end + 2] in _CLAUSE_ENDS \
             and any(v in text[lo:start] for v in SAYING):
         return True  # 评论区说日本人都是畜生的，…: the clause names those who say it
-    closing = next((q_end for q_start, q_end in an.quotes if q_start <= start and end <= q_end), -1)
+    # the quote that holds the words, or their last words (说外地保姆是“一群蝗虫”的那位: the finding runs from 保姆)
+    closing = next((q_end for q_start, q_end in an.quotes if q_start <= max(start, end - 1) and end <= q_end), -1)
     after = closing + 1 if closing >= 0 else end  # 说“河南人就是一群老鼠”的人
     # 那个说“河南人开车都跟牲口一样”的，先看看你自己: quoted words with 的 after them name the one who said them
     tails = THOSE_WHO + ("的",) if closing >= 0 else THOSE_WHO

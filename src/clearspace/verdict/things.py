@@ -124,8 +124,8 @@ def interjects(an: Analysis, start: int, end: int) -> bool:
 
 # 我们这次跟团的导游就是个废物: the speaker's 的 and a noun make the subject the word describes, not the speaker (the
 # speaker's pet, child, work or thing stays theirs: 我家的狗真是个笨蛋, 我写的东西就是垃圾)
-_OWNED_SUBJECT_ZH = re.compile(r"(?:我|我们|咱们|咱)[^，,。！？!?；;:：]{0,8}?(?<![真目别])的(?![话时候就是也真确都还又])"
-                               r"([\u4e00-\u9fff]{1,4}?)(?:就|也|真|简直|纯纯|完全|绝对|妥妥|可真|真的|确实)?(?:就)?"
+_OWNED_SUBJECT_ZH = re.compile(r"(?:我|我们|咱们|咱)[^，,。！？!?；;:：]{0,8}?(?<![真目别])的"
+                               r"(?![话时候就是也真确都还又])([\u4e00-\u9fff]{1,4}?)(?:就|也|真|简直|纯纯|完全|绝对|妥妥|可真|真的|确实)?(?:就)?"
                                r"(?:是|算)(?:个|一个|一)?$")
 _OWN_FAMILY_ZH = re.compile(r"(?:狗|猫|狗狗|猫猫|猫咪|宠物|宝宝|娃|崽|小孩|孩子|儿子|女儿|闺女|脑子|脑袋|东西|作品|"
                             r"文章|代码|稿子|小说|视频|歌|画|字|水平|成绩|技术|命|运气|人生|生活|日子|工作|"
