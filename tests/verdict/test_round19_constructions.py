@@ -70,6 +70,10 @@ CONSTRUCTIONS = [
      False),
     ("Fat people are all lazy with zero self-control.", True),
     ("我靠这也太好吃了", False),
+    # intimidation: the speaker has seen where the reader goes
+    ("I've clocked which rank you park at after 2. Might want to think about deleting that post, driver", True),
+    ("Saw you leaving Spoons with your missus last night. Lovely blue coat she had on 👀", True),
+    ("Saw you leaving the gym, you looked great! same time tomorrow?", False),
 ]
 
 
