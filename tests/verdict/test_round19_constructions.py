@@ -74,6 +74,12 @@ CONSTRUCTIONS = [
     ("I've clocked which rank you park at after 2. Might want to think about deleting that post, driver", True),
     ("Saw you leaving Spoons with your missus last night. Lovely blue coat she had on 👀", True),
     ("Saw you leaving the gym, you looked great! same time tomorrow?", False),
+    # death wishes in other words; a demonstrative and a relative clause that names the speaker point at someone
+    ("你把猫关阳台饿了三天，怎么不把自己也饿死算了", True),
+    ("那个喷我装备的键盘侠，希望他下次冬钓掉冰窟窿里，再也别上来", True),
+    ("希望他今天玩得开心", False),
+    ("李大爷就是个老糊涂，在公园里瞎指挥了十几年", True),
+    ("我爷爷年纪大了有点老糊涂，经常忘事", False),
 ]
 
 

@@ -101,6 +101,8 @@ _EVENT_AFTER = re.compile(r"s?(?:\s{1,2}(?!(?:a|an|the|at|in|on|of|to|for|with|f
 # a demonstrative right before a word for a person, not 我这个猪脑子 (the speaker's own)
 _VOCATIVE_ZH = re.compile(r"我[^，,。！？!?；;：:\n]{0,6}?你")
 _POINTED_AT = re.compile(r"(?<![我你])(?:这个|那个|这位|那位|这|那)$")
+# 那个喷我装备的键盘侠: a demonstrative, a relative clause that names the speaker, then the word
+_POINTED_THROUGH = re.compile(r"(?<![我你])(?:这个|那个|这位|那位)[^，,。！？!?；;“”\"]{1,10}的$")
 THING_REASON, THING_REACH = "said of a thing", 60
 # an owner's thing as the subject of the word: X's [up to three words] thing [on/about/for ...] is (a|pure ...)
 _OWNED_THING = re.compile(r"(?:^|[\s,.!?;:])((?:[a-z][\w-]*)(?: [a-z][\w-]*){0,1})'s(?: [\w-]+){0,3}? ([a-z]+)"
@@ -316,7 +318,8 @@ def _weigh_attack(doc: Document, an: Analysis, sig: Signal) -> tuple[Signal, lis
             best, why = max(best, raw * PROTECTED_FACTOR), why or THING_REASON
             continue  # Bumble's new update is trash: the word judges what a company made, not a person
         target = an.target_of_span(start, end)
-        if target in ("self", "none") and _POINTED_AT.search(an.text[max(0, start - 3):start]):
+        if target in ("self", "none") and (_POINTED_AT.search(an.text[max(0, start - 3):start])
+                                           or _POINTED_THROUGH.search(an.text, max(0, start - 14), start)):
             target = "third_person"  # 这个狗东西收了定金就拉黑我: the word is the person pointed at, not 我
         elif target == "self" and _VOCATIVE_ZH.match(an.text, end):
             target = "addressee"  # 傻逼我告诉你: a vocative, then the speaker talking to the reader
