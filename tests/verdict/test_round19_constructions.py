@@ -80,6 +80,10 @@ CONSTRUCTIONS = [
     ("希望他今天玩得开心", False),
     ("李大爷就是个老糊涂，在公园里瞎指挥了十几年", True),
     ("我爷爷年纪大了有点老糊涂，经常忘事", False),
+    # complaints: an honest review, the stewards, a reckless move
+    ("Gave the builder's customer care a 1-star review on Google because the basement still floods every monsoon. "
+     "Honest review, facts only, photos attached.", False),
+    ("Varga shouldn't be allowed near a race car until the stewards look at that divebomb again. Reckless move.", False),
 ]
 
 
