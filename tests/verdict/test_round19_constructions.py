@@ -83,7 +83,8 @@ CONSTRUCTIONS = [
     # complaints: an honest review, the stewards, a reckless move
     ("Gave the builder's customer care a 1-star review on Google because the basement still floods every monsoon. "
      "Honest review, facts only, photos attached.", False),
-    ("Varga shouldn't be allowed near a race car until the stewards look at that divebomb again. Reckless move.", False),
+    ("Varga shouldn't be allowed near a race car until the stewards look at that divebomb again. Reckless move.",
+     False),
 ]
 
 
