@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from clearspace.detectors.cues import CueTable
 from clearspace.engine import Engine
 from clearspace.verdict.things import owned_subject
 
@@ -109,3 +110,11 @@ def test_owned_subject(text: str, word: str, owned: bool) -> None:
 
 def test_round19_target_of_an_owned_subject(engine: Engine) -> None:
     assert engine.score("我们这次跟团的导游就是个废物").target == "third_person"
+
+
+def test_the_readers_people_stand_before_a_possessive() -> None:
+    """"your daughter's school": the reader's daughter is named (and is a private detail) before the 's, as a role is
+    (that landlord's house); a phrase inside a longer word is still not."""
+    found = {(c.type, c.phrase) for c in CueTable().find("i know your daughter's school")}
+    assert ("you", "your daughter") in found and ("private", "your daughter") in found
+    assert not any(c.phrase == "your daughter" for c in CueTable().find("your daughters-in-law"))

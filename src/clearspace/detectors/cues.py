@@ -78,6 +78,7 @@ _SENTENCE_BREAK = re.compile(r"[。！？!?；;\n…]|\.(?!\S)")  # a full stop 
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'")
 """Characters that continue an ASCII word: an ASCII phrase next to one is part of a longer word."""
 _START = itemgetter(1)
+OWNER_KINDS = frozenset({"role", "private", "you"})  # cue types that stand before a possessive 's
 """The scan reports matches by where they end, so a stable sort by start orders them by (start, end)."""
 
 
@@ -131,8 +132,9 @@ class CueTable:
         self.phrases_ = list(phrases)
         self.kinds_ = [tuple((kind, weight, p) for kind, weight in phrases[p]) for p in self.phrases_]
         self.ascii_ = [p.isascii() for p in self.phrases_]
-        # a role may stand before a possessive 's (that landlord's house): the victim of harm to what they own
-        self.owner_ = [any(kind == "role" for kind, _ in phrases[p]) for p in self.phrases_]
+        # a role may stand before a possessive 's (that landlord's house): the victim of harm to what they own; so may
+        # the reader's people and places (your little girl's ballet class, your daughter's school)
+        self.owner_ = [any(kind in OWNER_KINDS for kind, _ in phrases[p]) for p in self.phrases_]
         self.matcher_ = automaton(self.phrases_, dfa=False)  # as a DFA: 15 MB (clearspace.text.automaton)
         self._ready = True
 
@@ -151,7 +153,7 @@ class CueTable:
                 if not (owner[idx] and _possessive(text, start, end, n)):
                     continue
                 # that landlord's house: the role alone, the owner of what is harmed
-                out.extend(new(Cue, (k, start, end, w, p)) for k, w, p in kinds[idx] if k == "role")
+                out.extend(new(Cue, (k, start, end, w, p)) for k, w, p in kinds[idx] if k in OWNER_KINDS)
                 continue
             for kind, weight, phrase in kinds[idx]:
                 out.append(new(Cue, (kind, start, end, weight, phrase)))
