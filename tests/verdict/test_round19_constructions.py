@@ -86,6 +86,12 @@ CONSTRUCTIONS = [
      "Honest review, facts only, photos attached.", False),
     ("Varga shouldn't be allowed near a race car until the stewards look at that divebomb again. Reckless move.",
      False),
+    # words that hold a harmful one inside: 开房车 (an RV), 嘴笨; 艹 as an oath at a thing
+    ("我们车队这次有三位女司机开房车，大家轮流开，一路都很顺。", False),
+    ("今晚去开房吧宝贝", True),
+    ("老板才不是什么垃圾人，他只是嘴笨，那天还悄悄把多收的钱退给我了", False),
+    ("艹，油烟机拆下来一看，里面的油厚得能炒菜了，恶心死了", False),
+    ("你这人真恶心死了，滚", True),
 ]
 
 
