@@ -92,6 +92,9 @@ CONSTRUCTIONS = [
     ("老板才不是什么垃圾人，他只是嘴笨，那天还悄悄把多收的钱退给我了", False),
     ("艹，油烟机拆下来一看，里面的油厚得能炒菜了，恶心死了", False),
     ("你这人真恶心死了，滚", True),
+    # abuse named as a noun in a report (辱骂留言) calls no one to abuse
+    ("一名旅游博主因曝光景区宰客问题，评论区涌入大量“去死”等辱骂留言，博主表示已委托律师取证起诉。", False),
+    ("大家去评论区辱骂他", True),
 ]
 
 

@@ -139,6 +139,8 @@ _IGNORE = (
     "人肉是", "人肉都是", "人肉搜索类", "人肉类", "人肉属于", "人肉行为", "人肉违法", "人肉犯法", "人肉这种", "人肉的",
     "一起刷题", "一起刷剧", "一块儿刷题", "刷题", "刷剧", "刷副本", "刷步数", "刷夜",
     "骂醒我", "骂醒自己", "骂醒她", "骂醒他",
+    # 19: abuse named as a noun (评论区涌入大量辱骂留言), not a call to abuse
+    "辱骂留言", "辱骂评论", "辱骂信息", "辱骂私信", "辱骂短信", "辱骂电话", "辱骂性", "骂声", "骂战",
     "report card", "news report", "weather report", "bug report", "spam filter",
     "spam folder", "flood warning", "heart attack", "panic attack", "not only",
 )
