@@ -95,6 +95,10 @@ CONSTRUCTIONS = [
     # abuse named as a noun in a report (辱骂留言) calls no one to abuse
     ("一名旅游博主因曝光景区宰客问题，评论区涌入大量“去死”等辱骂留言，博主表示已委托律师取证起诉。", False),
     ("大家去评论区辱骂他", True),
+    # an everyday idiom elsewhere in the text does not soften a violent verb outside it
+    ("Gonna stab that Sharon one if she parks her gazebo on my pitch again, I'm dead serious lads", True),
+    ("I'll shoot you an email tomorrow, dead serious", False),
+    ("Brandon isn't lazy, he's been working two jobs while his dad's in hospital. Cut him some slack.", False),
 ]
 
 
