@@ -491,9 +491,9 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
         return p * SELF_CAP_FACTOR, "about the speaker"
     if not aimed and ("exclaim" in by_type or _swears(weighed) or _insults_things(an, weighed)):
         return p * EXCLAIM_FACTOR, EXCLAIM_REASON  # 卧槽, holy shit, absolute shite weather: swearing at nobody
-    if "idiom" in by_type and not an.has("verb", *VIOLENT_CUES):
+    if "idiom" in by_type and not an.has("verb", "threat", "death"):
         # hit me up when you land, 帅死了: the model reads the violent word (not "gonna stab that Sharon one …, I'm dead
-        # serious": a violent word outside the idiom)
+        # serious": a violent verb, threat or death wish outside the idiom; a bare menace such as "I'm going to" is not)
         return p * IDIOM_FACTOR, IDIOM_REASON
     if "praise" in by_type and "neg" not in by_type:
         return p * PRAISE_FACTOR, PRAISE_REASON
