@@ -99,6 +99,11 @@ CONSTRUCTIONS = [
     ("Gonna stab that Sharon one if she parks her gazebo on my pitch again, I'm dead serious lads", True),
     ("I'll shoot you an email tomorrow, dead serious", False),
     ("Brandon isn't lazy, he's been working two jobs while his dad's in hospital. Cut him some slack.", False),
+    # calls to pile on: a comment section made unusable, every review one-starred, a home posted
+    ("Let's make Kai Tanabe's comment section unusable until he apologises. Every post. Every day.", True),
+    ("Rally the troops: one-star every review on Kayla's app and post her home suburb in the replies.", True),
+    ("Rally the troops, bake sale on Saturday!", False),
+    ("I one-star every app that asks for my contacts", False),
 ]
 
 

@@ -81,6 +81,9 @@ _STRONG: dict[str, float] = {
     # 15: going to the target's home or photos (大家有空可以上去找她“聊聊”, 去她自拍底下留言)
     "上去找她": 0.6, "上去找他": 0.6, "上门找她": 0.7, "上门找他": 0.7, "去她自拍底下": 0.7, "去他自拍底下": 0.7,
     "去她朋友圈": 0.65, "去他朋友圈": 0.65,
+    # 19: a comment section made unusable, every review one-starred, a home posted in the replies
+    "comment section unusable": 0.75, "one-star every": 0.7, "1-star every": 0.7, "post her home": 0.8,
+    "post his home": 0.8, "rally the troops": 0.5,
 }
 # verb -> (base score, needs a target to count)
 _VERBS: dict[str, tuple[float, bool]] = {
