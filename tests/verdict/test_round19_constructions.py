@@ -104,6 +104,12 @@ CONSTRUCTIONS = [
     ("Rally the troops: one-star every review on Kayla's app and post her home suburb in the replies.", True),
     ("Rally the troops, bake sale on Saturday!", False),
     ("I one-star every app that asks for my contacts", False),
+    # death wishes and warnings in other words, bodies said of someone (older read files)
+    ("Hope your next heart attack finishes the job, grandpa.", True),
+    ("Just relapse and OD already, save everyone the trouble.", True),
+    ("People who humiliate me don't usually get to do it twice. Just something for you to keep in mind.", True),
+    ("Nurse Jade can give me a bed bath any day, bet she'd love it if I got a bit excited", True),
+    ("Would hate for your kid to miss the bus, want a lift?", False),
 ]
 
 
