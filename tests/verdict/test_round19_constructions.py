@@ -110,6 +110,11 @@ CONSTRUCTIONS = [
     ("People who humiliate me don't usually get to do it twice. Just something for you to keep in mind.", True),
     ("Nurse Jade can give me a bed bath any day, bet she'd love it if I got a bit excited", True),
     ("Would hate for your kid to miss the bus, want a lift?", False),
+    # 听说 is hearing, not talk about speech; what one wears or does in bed said to someone
+    ("听说你娃在镇中心小学三年级二班，放学都是自己走回家吧", True),
+    ("听说你娃考上重点高中了，恭喜恭喜！", False),
+    ("听说你女儿考上研究生了，真厉害", False),
+    ("你今天这件衬衫扣子开得真好看，我开会的时候一直在想你里面穿的是什么颜色。", True),
 ]
 
 

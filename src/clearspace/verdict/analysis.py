@@ -572,14 +572,16 @@ def _denies_what(text: str, end: int, start: int) -> bool:
 
 def _drop_words_inside_words_zh(text: str, by_type: dict[str, list[Cue]]) -> None:
     """Drop cues that are part of another word or phrase: 靠 of 靠得住 (no oath), 抱抱 of 搂搂抱抱 (no
-    support), and 自己 after 往 in a text where the speaker never says 我 (见啥都往自己兜里揣: the one talked
-    about, not the speaker)."""
+    support), 说 of 听说 (no talk about speech), and 自己 after 往 in a text where the speaker never says 我
+    (见啥都往自己兜里揣: the one talked about, not the speaker)."""
     if "exclaim" in by_type and "靠" in text:
         _keep(by_type, "exclaim", lambda c: text[c.start:c.end] != "靠" or _oath(text, c.start, c.end))
     if "support" in by_type and "搂搂抱抱" in text:
         _keep(by_type, "support", lambda c: c.start < 2 or not text.startswith("搂搂抱抱", c.start - 2))
     if "selfdesc" in by_type and "self" not in by_type and "往自己" in text:
         _keep(by_type, "selfdesc", lambda c: c.start == 0 or text[c.start - 1:c.end] != "往自己")
+    if "meta" in by_type and "听说" in text:  # 听说你娃在…: hearing about someone is no talk about speech
+        _keep(by_type, "meta", lambda c: c.start == 0 or text[c.start - 1:c.start + 1] != "听说")
 
 
 def _drop_report_inside_pointed_role(text: str, by_type: dict[str, list[Cue]]) -> None:
