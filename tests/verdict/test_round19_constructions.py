@@ -115,6 +115,9 @@ CONSTRUCTIONS = [
     ("听说你娃考上重点高中了，恭喜恭喜！", False),
     ("听说你女儿考上研究生了，真厉害", False),
     ("你今天这件衬衫扣子开得真好看，我开会的时候一直在想你里面穿的是什么颜色。", True),
+    # a comma inside a list of adjectives does not end the clause: the word is the seller's, not the speaker's
+    ("1 star. Item was fine. Seller is a thick, lying little weasel and I pity anyone who has to deal with her.", True),
+    ("She's a sweet, kind girl and I love her", False),
 ]
 
 

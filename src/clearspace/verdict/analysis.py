@@ -70,6 +70,9 @@ def _oath(text: str, start: int, end: int) -> bool:
 # "keep calling out my brand", "just saying": a phrase with a word of speech in it that talks about no speech
 _IDIOMATIC_META = re.compile(r".{0,5}?\b(?:call(?:s|ed|ing)?\s{1,2}(?:(?:me|him|her|them|us|it)\s{1,2})?out\b|"
                              r"just\s{1,2}sayin[g']?\b)")
+# "is a thick, lying little weasel": an article and one adjective before a comma, inside one noun phrase
+_ADJECTIVE_COMMA = re.compile(r"\b(?:is|are|was|were|'s|'re)\s{1,2}(?:a|an|such\s{1,2}an?)\s{1,2}[a-z]{2,15},\s{0,2}$")
+ADJECTIVE_REACH = 32
 _NEW_SUBJECT = re.compile(r"[\s,.!]{0,3}(?:she|he|they|it|you)(?:'s|'re|\s{1,2}(?:is|are|was|were))\b")
 _SPEECH_NOUN = re.compile(r"['\"’”]?\s{1,3}(?:talk|rhetoric|language|narrative|tropes?|jokes?|comments?|nonsense|"
                           r"insults?|slurs?|stereotypes?)\b|['\"’”」]?(?:之类的|这种|这类)?的?(?:说法|言论|字眼|称呼|梗|论调|段子|笑话|谣言)|"
@@ -289,8 +292,11 @@ class Analysis:
         return not any(negator.end <= m.start and m.end <= start for m in self.by_type.get("meta", ()))
 
     def person_near(self, start: int, end: int, types: Sequence[str] = PERSON_TYPES) -> Cue | None:
-        """The person cue of the same clause nearest to ``[start, end)`` (before it preferred)."""
+        """The person cue of the same clause nearest to ``[start, end)`` (before it preferred); a comma inside a list
+        of adjectives (Seller is a thick, lying little weasel) does not end the clause."""
         lo, hi = self.clause_of(start)
+        if lo and _ADJECTIVE_COMMA.search(self.text, max(0, lo - ADJECTIVE_REACH), lo):
+            lo = self.clause_of(lo - 1)[0]
         best: tuple[float, Cue] | None = None
         not_people = self.not_people
         before: Cue | None = None  # the nearest addressee, third person or group before the words
