@@ -118,6 +118,10 @@ CONSTRUCTIONS = [
     # a comma inside a list of adjectives does not end the clause: the word is the seller's, not the speaker's
     ("1 star. Item was fine. Seller is a thick, lying little weasel and I pity anyone who has to deal with her.", True),
     ("She's a sweet, kind girl and I love her", False),
+    # the speaker's own slip named by an insult
+    ("Total idiot moment: drove all the way to school on a teacher workday.", False),
+    ("Who fails to parallel park next to a bike lane? This dumbass, that's who.", False),
+    ("your idiot moment cost us the game, you moron", True),
 ]
 
 
