@@ -122,6 +122,11 @@ CONSTRUCTIONS = [
     ("Total idiot moment: drove all the way to school on a teacher workday.", False),
     ("Who fails to parallel park next to a bike lane? This dumbass, that's who.", False),
     ("your idiot moment cost us the game, you moron", True),
+    # put-downs without swear words and insults of world Englishes; "no" before a word in -less denies it
+    ("Love, you're a talentless hack. Stick to the day job x", True),
+    ("You're no talentless hack, Aoife. That quilt is stunning.", False),
+    ("that RWA prez is a chutiya of the highest level", True),
+    ("no dykes in our changing room", True),
 ]
 
 

@@ -277,7 +277,8 @@ class Analysis:
         word = _WORD_AT.match(self.text, start)
         if word is None:
             return False
-        return word.group().endswith("s") or people and _VERB_AFTER.match(self.text, word.end()) is not None
+        plural = word.group().endswith("s") and not word.group().endswith(("ss", "us", "is"))  # not talentless, anus
+        return plural or people and _VERB_AFTER.match(self.text, word.end()) is not None
 
     def _prohibits(self, negator: Cue, start: int) -> bool:
         """Whether ``negator`` forbids an act rather than denying a word (别在这恶心人, 别跟那个瘸子一组, don't
