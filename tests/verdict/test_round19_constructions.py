@@ -127,6 +127,10 @@ CONSTRUCTIONS = [
     ("You're no talentless hack, Aoife. That quilt is stunning.", False),
     ("that RWA prez is a chutiya of the highest level", True),
     ("no dykes in our changing room", True),
+    # the speaker (and partner) describing themselves by a reclaimed word
+    ("Queer kids need queer coaches. Signed, a proud dyke who has coached JV softball for 12 years.", False),
+    ("Me and my wife are the resident dykes of #09-03 lol. Yes we're the ones with the two huge dogs", False),
+    ("Me and my wife think the new neighbours are dykes, disgusting", True),
 ]
 
 

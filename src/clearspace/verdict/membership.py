@@ -44,7 +44,7 @@ with by to from about for at on in hate hates despise want need ban kick
 COLLECTIVE = _words("bunch couple bit lot one pair group pack gang team squad crew")
 VERB_ENDINGS = ("ing", "ed", "n't")
 _COPULA = re.compile(r"(?:^|[^\w'])(i'm|im|i am|i was|i've been|ive been|we're|we are|and i are|us|as an?|fellow|"
-                     r"growing up(?: as)?|"
+                     r"growing up(?: as)?|me and my [\w'-]+ are|signed,? an?|"
                      r"your favou?rite)\s+"
                      r"((?:[\w'-]+\s+){0,8})$")
 # a sentence that opens with what the speaker is among (As one of the three fags in this choir, As the family's
@@ -98,7 +98,7 @@ def self_named(text: str, start: int, end: int, *, group_only: bool = False) -> 
     with ``group_only``, only the speaker's group (we're, us, fellow, as a: my fellow weirdos)."""
     before = text[max(0, start - REACH):start]
     found = _COPULA.search(before)
-    if found is not None and (not group_only or found.group(1) in GROUP_COPULAS):
+    if found is not None and (not group_only or found.group(1) in GROUP_COPULAS or found.group(1).startswith("me and")):
         between = found.group(2).split()
         if len(between) <= MAX_BETWEEN and _describes(between):
             return True
