@@ -16,6 +16,18 @@ CONSTRUCTIONS = [
     ("谁再乱停车我就扎谁轮胎", True),
     ("谁再迟到我就罚谁抄书", False),
     ("谁再不交作业，我就不让谁进教室", False),
+    # "in March" is the month, not a march: the slur is no member's own
+    ("Only a retard would go up Mount Barlow in March without microspikes. Congrats, you retard.", True),
+    # a group said to belong or to deserve safety right after it is named
+    ("gay players deserve a safe server too. any mod who lets slurs slide shouldn't be a mod", False),
+    ("Trans teachers belong in our schools and in our union. Full stop.", False),
+    ("Women belong in the kitchen", True),
+    ("immigrants deserve what they get, vermin", True),
+    # an oath opening a sentence names nobody; swearing at luck calls no group trash
+    ("son of a bitch, a creeper just blew up my whole farm", False),
+    ("son of a bitch, you did it again", True),
+    ("fucking trash luck on this banner again, 180 pulls and nothing", False),
+    ("菜难吃就算了，这家店老板本人就是个垃圾，人品比他家的菜还烂", True),
 ]
 
 

@@ -559,9 +559,16 @@ def idiom_test(idioms: Sequence[Cue]) -> Callable[[int, int], bool]:
     return inside
 
 
+_MONTH = re.compile(r"\b(?:in|since|until|till|by|this|last|next|early|late|mid|of|from|to)[\s-]march\b|"
+                    r"\bmarch\s(?:\d|the\b)")
+
+
 def _simile(text: str, cue: Cue) -> bool:
     """Whether an in-group "as a" is the second half of a simile (dumb as a rock, thick as a plank): a word
-    before it that does not introduce the speaker's role (speaking as a, and as a, but as a)."""
+    before it that does not introduce the speaker's role (speaking as a, and as a, but as a); or whether "march"
+    is the month (in March, March 3rd), not a march."""
+    if cue.phrase == "march":
+        return _MONTH.search(text, max(0, cue.start - 8), min(len(text), cue.end + 4)) is not None
     if cue.phrase not in ("as a", "as an"):
         return False
     before = _WORD_BEFORE.search(text, max(0, cue.start - 24), cue.start)

@@ -50,7 +50,7 @@ from clearspace.verdict.reasons import (
     SELF_REASONS,
 )
 from clearspace.verdict.stance import PROTECTIVE, quoted_words, settle, stance
-from clearspace.verdict.things import in_a_name, interjects, owned_subject, said_of_thing
+from clearspace.verdict.things import in_a_name, interjects, opens_with_oath, owned_subject, said_of_thing
 
 HARM_KINDS = frozenset({"threat", "death_wish", "sexual_harassment", "dehumanization"})
 WORD_KINDS = frozenset({"lexicon.insult", "lexicon.slur", "lexicon.sexual", "lexicon.harassment",
@@ -465,7 +465,8 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     if words and all(s.details.get("weighed") == THING_REASON for s in words):
         return min(p, CONDUCT_CAP), CONDUCT_REASON  # DoorDash's new tip display is a clown show
     if not an.by_type:  # no cue at all: nothing to cap on but swearing at nobody
-        return (p * EXCLAIM_FACTOR, EXCLAIM_REASON) if _swears(weighed) or _insults_things(an, weighed) else (p, "")
+        swears = _swears(weighed) or _insults_things(an, weighed) or opens_with_oath(an)
+        return (p * EXCLAIM_FACTOR, EXCLAIM_REASON) if swears else (p, "")
     # in a long text the model has other reasons than the negated word, unless it names nobody but the speaker
     short = len(an.text) <= SHORT_TEXT or not an.has("you", "third", "group")
     denied = _denied_predicates(an)  # 外地人不是什么蝗虫: a dehumanising word denied
@@ -489,7 +490,7 @@ def _model_probability(an: Analysis, p: float, st: str, weighed: Sequence[Signal
     if not aimed and ("selfdesc" in by_type or _describes_speaker(an)) and "hurtact" not in by_type:
         # not "I'm going to burn this place down with the owner inside it": an act of violence is not about the speaker
         return p * SELF_CAP_FACTOR, "about the speaker"
-    if not aimed and ("exclaim" in by_type or _swears(weighed) or _insults_things(an, weighed)):
+    if not aimed and ("exclaim" in by_type or _swears(weighed) or _insults_things(an, weighed) or opens_with_oath(an)):
         return p * EXCLAIM_FACTOR, EXCLAIM_REASON  # 卧槽, holy shit, absolute shite weather: swearing at nobody
     if "idiom" in by_type and not an.has("verb", "threat", "death"):
         # hit me up when you land, 帅死了: the model reads the violent word (not "gonna stab that Sharon one …, I'm dead

@@ -75,6 +75,7 @@ SURE_OVERRIDES = frozenset({CONDUCT_REASON, PRAISE_REASON})
 # routine, and congratulations that name where the news was seen ("congrats on the new job, saw it on your
 # linkedin": 0.967) like stalking; the time words and the profile are all the cues find there
 _THANKS = re.compile(r"感谢|谢谢|多谢|恭喜|祝贺|thank|\bthx\b|\bty\b|congrat")
+UNGROUPED_HARM_CUES = tuple(k for k in HARM_CUES if k != "dehumanize")
 ACT_CUES = ("sexual", "dieact", "menace", "hurtact", "harass", "threat", "death", "dehumanize")
 
 
@@ -125,6 +126,8 @@ def head_held_back(an: Analysis, why: str) -> bool:
     head reads sharp words about conduct (Shameless., the hypocrisy is staggering), a group's own name (we
     autistics) and swearing at a thing (this damn fog) like an attack, so it may not raise such a text; a
     threat or come-on among them still lets it."""
+    if why == EXCLAIM_REASON and not an.has("group"):
+        return not harm_cue(an, UNGROUPED_HARM_CUES)  # fucking trash luck: swearing at nobody calls no group trash
     return why in (CONDUCT_REASON, MEMBER_REASON, EXCLAIM_REASON) and not harm_cue(an)
 
 

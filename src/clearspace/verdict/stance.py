@@ -25,6 +25,8 @@ REPORT_MIN = 1.0
 WISH_APART = 4  # characters between talk about abuse and a wish that is the speaker's own
 STANCE_CUES = ("meta", "condemn", "report", "bias", "support", "neg")  # without any, a text only attacks or not
 SUPPORT_MIN = 1.0
+GROUP_SUPPORT_REACH = 12  # characters from a group to the support it is the subject of (gay players deserve a safe)
+BARE_SUPPORT = frozenset({"deserve", "deserves"})
 # after what people say: the people who say it
 THOSE_WHO = ("的人", "的那些人", "的这些人", "的那几个人", "的那个人", "的那帮人", "的几个人")
 SAYING = ("说", "骂", "叫", "讲")
@@ -157,7 +159,19 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
     strong_objection = any(c.weight >= 1.0 for c in an.of_type("condemn"))
     if strong_objection and an.has("group", "support"):
         return True  # immigrants built half the businesses here, stop blaming them
-    return an.weight("support") >= SUPPORT_MIN
+    return an.weight("support") >= SUPPORT_MIN or _group_supported(an)
+
+
+def _group_supported(an: Analysis) -> bool:
+    """Whether a group is said to belong or deserve safety right after it is named (gay climbers belong in every gym,
+    trans teachers belong in our schools): the group is the subject of the support (a bare "deserve" says too little:
+    they deserve what they get)."""
+    groups = an.of_type("group")[:UNQUOTED_CUES]
+    return bool(groups) and any(
+        c.phrase not in BARE_SUPPORT and not an.negated(c.start)
+        and any(0 <= c.start - g.end <= GROUP_SUPPORT_REACH and an.clause_of(g.start) == an.clause_of(c.start)
+                for g in groups)
+        for c in an.of_type("support")[:UNQUOTED_CUES])
 
 
 def _prohibitions(an: Analysis) -> list[Cue]:

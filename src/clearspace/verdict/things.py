@@ -112,6 +112,16 @@ def in_a_name(original: str, span: Span) -> bool:
     return m is not None and m.group(1) not in NOT_A_NAME
 
 
+_OATH_OPENS = re.compile(r"(?:^|[.!?]\s{1,2})(" + "|".join(sorted(INTERJECTIONS, key=len, reverse=True)) +
+                         r")(?=\s{0,2}(?:,|!|\.\.\.|…))")
+
+
+def opens_with_oath(an: Analysis) -> bool:
+    """Whether a sentence of the text opens with an oath on its own (son of a bitch, a creeper just blew up my
+    farm) that names no addressee (:func:`interjects`)."""
+    return any(interjects(an, m.start(1), m.end(1)) for m in _OATH_OPENS.finditer(an.text))
+
+
 def interjects(an: Analysis, start: int, end: int) -> bool:
     """Whether an oath (son of a bitch, motherfucker) opens its sentence on its own, followed by a comma or an
     exclamation mark, and the sentence names no addressee: an exclamation, not a name for anyone."""
