@@ -250,9 +250,10 @@ class Engine:
         find_cues, harm = self.cues_.find, self.harm_
         analyses = [Analysis.of(doc.text, find_cues(doc.text), doc) for doc in docs]
         parts = self._model_parts(docs, contexts)
-        unquoted, undenied = self._rereadings(analyses, [heads[0].score >= cut if heads else False
-                                                         for heads, _, cut, _ in parts])
-        opinions = self._harm_opinions(docs, analyses, [side for _, _, _, side in parts])
+        unquoted, undenied, unquoted_side = self._rereadings(analyses, [heads[0].score >= cut if heads else False
+                                                                        for heads, _, cut, _ in parts])
+        opinions = self._harm_opinions(docs, analyses, [_lower(side, unquoted_side.get(i))
+                                                        for i, (_, _, _, side) in enumerate(parts)])
         calibration = self.head_calibration_
         for i, (doc, context, (heads, found, cut, _)) in enumerate(zip(docs, contexts, parts, strict=True)):
             for detector in detectors:
@@ -301,12 +302,14 @@ class Engine:
         return [(signals[:n_heads], signals[n_heads:], cut, side) for signals, _, cut, side in scored]
 
     def _rereadings(self, analyses: Sequence[Analysis], flagged: Sequence[bool]
-                    ) -> tuple[dict[int, float], dict[int, float]]:
+                    ) -> tuple[dict[int, float], dict[int, float], dict[int, float | None]]:
         """The model's abuse probability for two rereadings, in one run of the model: without the quoted words,
         for texts that quote someone to object to it or report it (评论区有人说“…”，这话太过分了: what the speaker says
         in their own words), or whose quote is someone else's words ("Whoever wrote '…' under the video"); and
         without what a negated copula denies (you're not a fraud, 你一点都不丑), for the texts the model ``flagged``
-        that deny something (:mod:`clearspace.verdict.denials`)."""
+        that deny something (:mod:`clearspace.verdict.denials`). The third mapping is the n-gram harm head's
+        probability for the texts read without their quotes: like the model, it weighs what the speaker says in
+        their own words (Man said 'Africans are animals' and the whole shop shut him down)."""
         quoting = [i for i, an in enumerate(analyses)
                    if an.quotes and (an.has(*QUOTE_STANCE_CUES) or an.reports_a_quote())]
         denying = {i: spans for i, an in enumerate(analyses)
@@ -314,9 +317,11 @@ class Engine:
         texts = [without(analyses[i].text, analyses[i].quotes) for i in quoting]
         texts += [without(analyses[i].text, spans) for i, spans in denying.items()]
         if not texts:
-            return {}, {}
-        scores = [heads[0].score for heads, _, _, _ in self.model_.run_heads([Document(t, t) for t in texts])]
-        return dict(zip(quoting, scores, strict=False)), dict(zip(denying, scores[len(quoting):], strict=True))
+            return {}, {}, {}
+        reread = self.model_.run_heads([Document(t, t) for t in texts], self.harm_side_)
+        scores = [heads[0].score for heads, _, _, _ in reread]
+        return (dict(zip(quoting, scores, strict=False)), dict(zip(denying, scores[len(quoting):], strict=True)),
+                {i: side for i, (_, _, _, side) in zip(quoting, reread, strict=False)})
 
     def _harm_opinions(self, docs: Sequence[Document], analyses: Sequence[Analysis],
                        side: Sequence[float | None]) -> dict[int, HarmOpinion]:
@@ -352,3 +357,8 @@ def _detector_scores(signals: Sequence[Signal]) -> dict[str, float]:
         elif s.kind.startswith("lexicon."):
             scores["lexicon"] = max(scores["lexicon"], s.score)
     return scores
+
+
+def _lower(p: float | None, q: float | None) -> float | None:
+    """The lower of two probabilities where both are known, else the first."""
+    return p if p is None or q is None else min(p, q)

@@ -28,6 +28,26 @@ CONSTRUCTIONS = [
     ("son of a bitch, you did it again", True),
     ("fucking trash luck on this banner again, 180 pulls and nothing", False),
     ("菜难吃就算了，这家店老板本人就是个垃圾，人品比他家的菜还烂", True),
+    # the harm head reads a quote-reporting text without its quotes, as the model does
+    ("Man said 'Africans are animals' in the barbers today and the whole shop shut him down. Proper.", False),
+    ("the casting call said 'open to nudity' so I assume you'll be sending me private videos, babe", True),
+    # intimidation: the speaker photographed, watches or can see; a protector who will not be there for ever
+    ("你在鹭桥机场值机柜台上班对吧，工牌上的名字我拍下来了，下班路上注意点", True),
+    ("你家楼下那家面馆味道不错，我这几天常去，顺便看看你几点回家。", True),
+    ("你那台白色电动车停在B区第二排，我天天都能看到哦。", True),
+    ("医院保安护得了你一时，护不了你一辈子", True),
+    ("下雨了，下班路上注意点哦", False),
+    ("我天天都能看到你的朋友圈，真羡慕", False),
+    # sexual requests as a trade
+    ("你给我发个私密视频，我帮你把这个月的任务冲完", True),
+    ("I can get you a headline spot at my club if you spend the night at my place first. Your call.", True),
+    # asking why a group may not, and a bias named to condemn it, stand up for the group
+    ("女人怎么就不能搞电商了？我们合作社最能干的就是那几位大姐", False),
+    ("女人怎么就不能闭嘴？烦死了", True),
+    ("河南人偷东西？这种地域黑太恶心了，我们网吧最靠谱的网管就是河南的。", False),
+    # not wanting someone of a kind: the slur still names them
+    ("我才不要那个二椅子医生给我看病，看着就膈应", True),
+    ("他才不是什么二椅子，别瞎说", False),
 ]
 
 

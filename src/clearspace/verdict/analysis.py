@@ -96,7 +96,7 @@ _FORBIDDEN_CALLING_EN = re.compile(r"\b(?:don'?t|do not|dont|stop|quit|never|nob
                                    r"(?:ever\s{1,3})?(?:call|calling|say|saying|use|using)\b[^.!?]{0,30}$")
 # verbs of saying or writing before a quoted word: the word is what someone said (calls my wife a 'stupid bitch')
 _SAYING_EN = re.compile(r"\b(?:calls?|called|calling|(?:used to|would|kept|keeps|always|you|they|people|u) say(?:ing)?|"
-                        r"wrote|writes?|"
+                        r"wrote|writes?|typed|"
                         r"said|says|yell(?:s|ed)?|shout(?:s|ed)?|"
                         r"scream(?:s|ed)?|repl(?:y|ies|ied)|comments?|commented|messag(?:es|ed)|texted|tweeted|posted|"
                         r"spray-?painted|sprayed|scrawled|labell?ed|dm(?:'?d|s)?|dming|sent me|"
@@ -272,6 +272,8 @@ class Analysis:
         """Whether "no" right before a plural, or before a word and a verb, keeps people out (no dykes in our
         changing room, no immigrants here, no tranny is getting a dress) rather than denying a word (you're no
         idiot)."""
+        if people and _WANT_NONE_ZH.fullmatch(self.text, negator.start, start):
+            return True  # 我才不要那个二椅子医生给我看病: not wanting them, the word still names them
         if self.text[negator.start:negator.end] != "no" or not 0 < start - negator.end <= 1:
             return False
         word = _WORD_AT.match(self.text, start)
@@ -561,6 +563,10 @@ def idiom_test(idioms: Sequence[Cue]) -> Callable[[int, int], bool]:
 
 _MONTH = re.compile(r"\b(?:in|since|until|till|by|this|last|next|early|late|mid|of|from|to)[\s-]march\b|"
                     r"\bmarch\s(?:\d|the\b)")
+
+
+# not wanting or letting people of a kind (才不要那个, 不想让这种): the slur after it names them
+_WANT_NONE_ZH = re.compile(r"(?:才|可)?不(?:要|想要|想让|让|准|许|愿意让)(?:那个|这个|那种|这种|那些|这些|什么)?")
 
 
 def _simile(text: str, cue: Cue) -> bool:

@@ -46,6 +46,10 @@ _ASKED_SAYING_EN = re.compile(r"\b(?:why|how)\b[^.!?]{0,20}?\b(?:would|do|does|d
 _CLAUSE_ENDS = frozenset("，,。！？!?；;")
 # a group, then "what's wrong with that?" (外地人怎么了？, 胖子点炸鸡怎么了？): the speaker stands up for them
 _WHATS_WRONG_ZH = re.compile(r"[^，,。！？!?；;]{0,8}?(?:怎么了|咋了|怎么啦|又怎样|又怎么样)\s{0,2}[？?]")
+# a group, then "why can't they …?" (女人怎么就不能搞电商了？, 残疾人凭什么不能当主播？): the speaker stands up for them
+_WHY_NOT_ZH = re.compile(r"[^，,。！？!?；;]{0,6}?(?:怎么就不能|凭什么不能|为什么不能|咋就不能|怎么不能|凭啥不能)"
+                         r"(?!闭嘴|安分|消停|滚|少说|老实|要点脸|懂点事|正常点|省点心)"  # 女人怎么就不能闭嘴: a jab
+                         r"[^，,。！？!?；;]{1,12}?[了吗呢啦]?\s{0,2}[？?]")
 PROHIBITIVE = PROHIBITIVE_ZH | PROHIBITIVE_EN
 FORBID_REACH = 24  # characters from a prohibition to the bias it forbids (别动不动就排外, don't be so racist)
 # 别跟我说什么歧视, don't talk to me about racism: the talk of bias is what is waved away, not the bias
@@ -156,6 +160,8 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
             return True  # 别动不动就排外, don't be racist: forbidding the bias
     if prohibitions and any(_WHATS_WRONG_ZH.match(an.text, c.end) for c in an.of_type("group")[:UNQUOTED_CUES]):
         return True  # 胖子点炸鸡怎么了？…别拿身材评判人
+    if any(_WHY_NOT_ZH.match(an.text, c.end) for c in an.of_type("group")[:UNQUOTED_CUES]):
+        return True  # 女人怎么就不能搞电商了？: asking why the group may not is standing up for it
     strong_objection = any(c.weight >= 1.0 for c in an.of_type("condemn"))
     if strong_objection and an.has("group", "support"):
         return True  # immigrants built half the businesses here, stop blaming them
