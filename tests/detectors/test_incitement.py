@@ -35,7 +35,7 @@ def texts(original: str, signal: Signal) -> list[str]:
 def test_follows_detector_protocol() -> None:
     det = IncitementDetector()
     assert isinstance(det, Detector)
-    assert (det.name, det.version) == ("incitement", "6")
+    assert (det.name, det.version) == ("incitement", "7")
     assert set(vars(det)) == {"min_score"}
 
 
@@ -59,7 +59,7 @@ INCITEMENT = [
 def test_incitement_fires(detector: IncitementDetector, s: str) -> None:
     (sig,) = run(detector, s)
     assert sig.kind == "incitement"
-    assert sig.detector == "incitement@6"
+    assert sig.detector == "incitement@7"
     assert 0.45 <= sig.score <= 1
     assert sig.spans
     assert set(sig.details) == {"cues", "call_to_action", "target"}
@@ -178,3 +178,13 @@ def test_a_negator_after_the_call_still_calls_on_everyone(detector: IncitementDe
 def test_a_call_inside_quotation_marks_is_someone_elses(detector: IncitementDetector) -> None:
     assert run(detector, "群里有人一直喊“大家去人肉她”，这种话千万别当真") == []
     assert run(detector, "大家去人肉她，把她家地址挂出来")  # the same call, the speaker's own
+
+
+@pytest.mark.parametrize(("text", "fires"), [
+    ("又是被导师骂的一天，我这种手残做文物修复真是拖大家后腿。", False),  # passive with its agent
+    ("本人菜狗一只，开黑永远是拖后腿的那个，大家随便骂。", False),  # leave to scold the speaker
+    ("大家去骂他，被他坑惨了", True),
+])
+def test_passive_with_agent_and_leave_to_scold(text: str, fires: bool) -> None:
+    det = IncitementDetector()
+    assert bool(det.detect(Document(text, text), {})) is fires

@@ -48,6 +48,25 @@ CONSTRUCTIONS = [
     # not wanting someone of a kind: the slur still names them
     ("我才不要那个二椅子医生给我看病，看着就膈应", True),
     ("他才不是什么二椅子，别瞎说", False),
+    # "a talentless joke" is what someone is called, not talk about a joke
+    ("Nobody rates you Jaz, you're a talentless joke with a tattoo gun", True),
+    ("stop making the 'retard' joke, it's not funny", False),
+    # routines watched, a workplace visited, a warning not to hide
+    ("I've been watching you leave the club every Thursday at 11:40. Same route every time. Just so you know.", True),
+    ("你上班的那个汽修厂我去过了，老板人挺好的，你最好也识相点。", True),
+    ("听说你下个月在城南考点考雅思，考完出来我们好好“聊聊”，别想躲。", True),
+    # a report of a page suspended for a post, comments condemned, "ain't", an idiom of pain, a delay criticised
+    ("A popular meme page was suspended Tuesday after posting a cartoon depicting immigrants as rats.", False),
+    ("The comments under Jess's video ('kys', 'hope your horse dies') are vile. Whoever wrote them should be ashamed.",
+     False),
+    ("Whoever wrote this trip report is a complete moron, honestly.", True),
+    ("You ain't stupid for asking, sis. Everyone's first tattoo is nerve-racking.", False),
+    ("This new tattoo hurt like a bitch but goddamn it's worth it", False),
+    ("云鹊航空的延误处理就是垃圾，四个小时没人来说明情况，连瓶水都不给", False),
+    # the speaker's own hands and brain; being scolded, and leave to scold the speaker, call nobody to a pile-on
+    ("又是被导师骂的一天，我这种手残做文物修复真是拖大家后腿。", False),
+    ("本人菜狗一只，开黑永远是拖后腿的那个，大家随便骂。", False),
+    ("大家去骂他，被他坑惨了", True),
 ]
 
 

@@ -128,6 +128,8 @@ _CALM = (
     "leave her alone", "leave them alone", "go easy on", "cool it", "take it easy",
     # 16: advice for when it happens to the reader (姐妹们遇到这种直接举报): report it, not a pile-on
     "遇到这种", "遇到这样的", "碰到这种", "碰到这样的", "遇到类似", "if this happens to you", "if it happens to you",
+    # 20: leave to scold the speaker (本人菜狗一只…大家随便骂)
+    "随便骂", "尽管骂", "随便喷", "尽管喷",
 )
 _IGNORE = (
     "其他", "吉他", "他人", "别人", "别的", "特别", "区别", "分别", "级别", "类别", "告别", "性别",
@@ -153,6 +155,7 @@ _CLAUSE = r"[，,、。！？!?；;\n…~～]"
 _SENTENCE = r"[。！？!?；;\n…]"
 _FIRST_PERSON = r"(?<!给)我(?!们)|已|(?<![a-z])i(?:'(?:ll|ve|m|d))?(?![a-z'])"
 _NARRATION_OK = "把给去冲让往对向找骂"  # 把他挂出来 is not narration
+_PASSIVE = re.compile(r"(?:被|挨|遭)[\u4e00-\u9fff]{0,4}$")  # 被骂, 又是被导师骂的一天: the speaker is the one scolded
 _NEAR_CTA = 24
 _NEAR_TARGET_AFTER = 16
 _NEAR_TARGET_BEFORE = 12
@@ -281,7 +284,8 @@ class IncitementDetector:
     # 4: a call to action followed by a plea for restraint (大家嘴下留情) is no call to attack
     # 5: a call to action in another clause does not make the speaker's own act (我已经举报) a call;
     # a call inside quotation marks (有人喊“人肉她”) is someone else's
-    version = "6"
+    # 7: a passive with its agent (被导师骂), leave to scold the speaker (大家随便骂)
+    version = "7"
     kinds = ("incitement",)
     compiled_: _Compiled
 
@@ -373,7 +377,7 @@ class IncitementDetector:
         """我已经举报了 (one's own act), 他骂她 (narration) or 被骂 (passive); where a call to action stands in
         another clause (``called``), only the speaker's own act or the passive."""
         window = text[max(clause[0], tok.start - 12) : tok.start]
-        if self._rx.first_person.search(window) or window.endswith(("被", "挨", "遭")):
+        if self._rx.first_person.search(window) or _PASSIVE.search(window):
             return True
         if called:
             return False

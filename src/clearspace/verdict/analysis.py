@@ -78,6 +78,7 @@ _SPEECH_NOUN = re.compile(r"['\"’”]?\s{1,3}(?:talk|rhetoric|language|narrati
                           r"insults?|slurs?|stereotypes?)\b|['\"’”」]?(?:之类的|这种|这类)?的?(?:说法|言论|字眼|称呼|梗|论调|段子|笑话|谣言)|"
                           r"['\"’”」]?(?:这个|这种|这类)(?:词|字)|"
                           r"是(?:违法|犯罪)|行为")
+_CALLED_A = re.compile(r"\b(?:you're|you are|youre|ur|u r|is|he's|she's|are|was|what)\s{1,2}an?\s{1,2}[^.!?,]{0,25}$")
 # "nobody wants a psycho like you", "no one asked the fat loser": nobody wanting, needing or asking for someone
 # asserts the word of them, it denies nothing (unlike "nobody thinks you're a weirdo")
 _NOBODY = frozenset({"nobody", "no one"})
@@ -438,7 +439,11 @@ class Analysis:
     def named_as_speech(self, end: int) -> bool:
         """Whether the words ending at ``end`` are named as talk or as a crime (drop the vermin talk, the
         "lazy" trope, “蟑螂”这种说法, 开盒是违法的): mentioned, not used."""
-        return _SPEECH_NOUN.match(self.text, end) is not None
+        m = _SPEECH_NOUN.match(self.text, end)
+        if m is None:
+            return False
+        # "you're a talentless joke": after "is a", a joke is what someone is called, not the talk
+        return not m.group().endswith(" joke") or _CALLED_A.search(self.text, max(0, end - 40), end) is None
 
     def target_of_span(self, start: int, end: int) -> str:
         """Who the words at ``[start, end)`` are aimed at: the nearest person in their clause, else
