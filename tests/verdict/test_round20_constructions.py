@@ -67,6 +67,24 @@ CONSTRUCTIONS = [
     ("又是被导师骂的一天，我这种手残做文物修复真是拖大家后腿。", False),
     ("本人菜狗一只，开黑永远是拖后腿的那个，大家随便骂。", False),
     ("大家去骂他，被他坑惨了", True),
+    # people called cattle, "not even proper people"; a slur before a role describes that person
+    ("Foreign nurses are just cattle the NHS ships in, they're not even proper people", True),
+    ("Our chinky night manager doesn't understand a word we say", True),
+    ("dyke night at the bar was great", False),
+    ("The new lodger in room 3 is a pathetic manchild, full stop.", True),
+    # warnings: a tenant's comfort, a dare and "see what happens"
+    ("Tenants who report me to the council don't stay comfortable for long. Remember that.", True),
+    ("keep doing jokes about my family and see what happens. I'm always in the back row.", True),
+    ("Try adding more salt and see what happens", False),
+    ("Megan at the letting agency definitely puts out for tenants, I'll have her on her knees before we sign.", True),
+    # a group said to belong somewhere that is no put-down
+    ("Trans people belong in comedy, on stage and in the crowd. If your whole act is punching at them, find new "
+     "material.", False),
+    ("immigrants belong in their own country", True),
+    # being mocked named to condemn it; opening someone's box (开盒) and exposing them
+    ("外国乘客不会说中文就被人嘲笑，这不对，咱们出国不也一样听不懂", False),
+    ("把这个盗版搬运号的盒开了，家里人的电话也要，全网曝光他。", True),
+    ("开盒是违法的，大家千万别这么干", False),
 ]
 
 

@@ -69,8 +69,8 @@ class HarmDetector:
 
     def detect_analysed(self, doc: Document, an: Analysis) -> list[Signal]:
         """The signals of ``doc`` from an analysis already made (the engine shares one per text)."""
-        if not an.has(*_TRIGGERS) and "谁" not in an.text:
-            return []
+        if not an.has(*_TRIGGERS) and "谁" not in an.text and "see what happens" not in an.text:
+            return []  # nothing to find (谁 and "see what happens" open patterns of their own)
         hits: dict[str, list[tuple[float, Span, str]]] = {}
         for cue in an.of_type("threat", "implied", "death", "harass"):
             kind = _PHRASE_KIND[cue.type]
@@ -249,6 +249,16 @@ def _harm_threats(an: Analysis) -> list[tuple[float, Span, str]]:
     return out
 
 
+# a dare to do it again, then "see what happens": the speaker promises a consequence (keep doing jokes about my family
+# and see what happens; not "keep stirring and see what happens", advice)
+_DARE_EN = re.compile(r"\b(?:do\s{1,2}(?:it|that|this)\s{1,2}again|say\s{1,2}(?:it|that)\s{1,2}(?:again|one more time)|"
+                      r"try\s{1,2}me|test\s{1,2}me|one\s{1,2}more\s{1,2}(?:time|word)|"
+                      r"keep\s{1,2}(?:it\s{1,2}up|talking|running\s{1,2}your\s{1,2}mouth|pushing|testing\s{1,2}me|"
+                      r"messing\s{1,2}with|(?:talking|joking|posting|lying)\s{1,2}about|"
+                      r"(?:doing|making|telling)\s{1,2}jokes\s{1,2}about))"
+                      r"[^.!?]{0,50}?\band\s{1,2}see\s{1,2}what\s{1,2}happens\b")
+
+
 def _implied_threats(an: Analysis) -> list[tuple[float, Span, str]]:
     """Private details of the reader's life with a menace or the speaker's knowledge (我知道你家住哪个
     小区, 你女儿在…好好照顾她哦, you leave the office around 6 every day. just saying), or a strong
@@ -266,6 +276,9 @@ def _implied_threats(an: Analysis) -> list[tuple[float, Span, str]]:
             out.append((score, (first, max(c.end for c in private)), "addressee"))
     for cue in strong:
         out.append((0.75, (cue.start, cue.end), "addressee"))
+    dare = _DARE_EN.search(an.text) if "see what happens" in an.text else None
+    if dare is not None and not an.negated(dare.start()):
+        out.append((0.75, dare.span(), "addressee"))  # keep running your mouth and see what happens
     if not strong and an.has("you"):
         # two warnings together (tenants who cross me don't stay comfortable for long. think real hard before
         # you do it again): each alone is ordinary advice

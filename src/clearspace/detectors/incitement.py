@@ -84,6 +84,8 @@ _STRONG: dict[str, float] = {
     # 19: a comment section made unusable, every review one-starred, a home posted in the replies
     "comment section unusable": 0.75, "one-star every": 0.7, "1-star every": 0.7, "post her home": 0.8,
     "post his home": 0.8, "rally the troops": 0.5,
+    # 20: opening someone's box (开盒: exposing their identity) and exposing them to the whole web
+    "开盒": 0.7, "盒开了": 0.75, "开他的盒": 0.8, "开她的盒": 0.8, "全网曝光他": 0.75, "全网曝光她": 0.75,
 }
 # verb -> (base score, needs a target to count)
 _VERBS: dict[str, tuple[float, bool]] = {
@@ -145,6 +147,7 @@ _IGNORE = (
     "一起刷题", "一起刷剧", "一块儿刷题", "刷题", "刷剧", "刷副本", "刷步数", "刷夜",
     "骂醒我", "骂醒自己", "骂醒她", "骂醒他",
     # 19: abuse named as a noun (评论区涌入大量辱骂留言), not a call to abuse
+    "开盒是", "开盒行为", "被开盒", "开盒的", "开盒违法", "开盒犯法", "开盒这种",
     "辱骂留言", "辱骂评论", "辱骂信息", "辱骂私信", "辱骂短信", "辱骂电话", "辱骂性", "骂声", "骂战",
     "report card", "news report", "weather report", "bug report", "spam filter",
     "spam folder", "flood warning", "heart attack", "panic attack", "not only",

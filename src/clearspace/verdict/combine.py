@@ -366,9 +366,18 @@ def _member_speaks(doc: Document, an: Analysis, spans: Sequence[Span]) -> bool:
     return False
 
 
+ROLE_AFTER = 8  # characters from a slur to the role it describes (our chinky night manager)
+
+
 def _owned(an: Analysis, start: int) -> bool:
     """Whether the speaker or the speaker's group stands right before ``start`` (我们瘸子, my niggas)."""
     return any(0 <= start - c.end <= 2 for c in an.of_type("self", "we", "poss")[:FEW])
+
+
+def _describes_role(an: Analysis, end: int) -> bool:
+    """Whether a role follows the word ending at ``end`` closely (our chinky night manager): the word describes
+    that person, it is neither the speaker's own word for their group nor a community's event."""
+    return any(0 < c.start - end <= ROLE_AFTER for c in an.of_type("role")[:FEW])
 
 
 def _owned_elsewhere(an: Analysis, start: int, end: int) -> bool:
@@ -413,12 +422,13 @@ def _word_score(an: Analysis, kind: str, raw: float, start: int, end: int, targe
     if kind == "lexicon.slur":
         if an.negated(start, reach=3, people=True) or an.forbids_calling(start):
             return raw * NEGATED_FACTOR, "negated"
-        own = _owned(an, start) or _owned_elsewhere(an, start, end)
+        own = (_owned(an, start) or _owned_elsewhere(an, start, end)) and not _describes_role(an, end)
         lo, hi = an.sentence_of(start)
         member = any(lo <= c.start and c.end <= hi for c in an.of_type("ingroup"))
         named = any(c.start <= start and end <= c.end for c in an.of_type("ingroup"))  # the dyke march
         if own or named or (member and not _clause_has(an, start, "you")) or self_named(an.text, start, end) \
-                or _OWNED_COMPOUND.match(an.text, end) or (_EVENT_AFTER.match(an.text, end) and not an.negated(start)):
+                or _OWNED_COMPOUND.match(an.text, end) or (_EVENT_AFTER.match(an.text, end) and not an.negated(start)
+                                                            and not _describes_role(an, end)):
             return raw * SELF_FACTOR, "in-group"  # a reclaimed word (dyke march, my niggas, 我们基佬)
     elif an.negated(start):
         return raw * NEGATED_FACTOR, "negated"

@@ -27,6 +27,13 @@ STANCE_CUES = ("meta", "condemn", "report", "bias", "support", "neg")  # without
 SUPPORT_MIN = 1.0
 GROUP_SUPPORT_REACH = 12  # characters from a group to the support it is the subject of (gay players deserve a safe)
 BARE_SUPPORT = frozenset({"deserve", "deserves"})
+# a group, then "belong(s) in/on/at" a place that is no put-down (trans people belong in comedy; not "women belong in
+# the kitchen", "immigrants belong in cages")
+_BELONG_EN = re.compile(r"(?:\s{1,2}[a-z-]{2,15}){0,2}?\s{1,2}belongs?\s{1,2}(?:in|on|at)\s{1,2}"
+                        r"(?!(?:the\s{1,2}|a\s{1,2}|an\s{1,2}|their\s{1,2}|own\s{1,2})*"
+                        r"(?:kitchen|zoo|cages?|prison|jail|camps?|asylum|hell|trash|bin|ditch|gutter|ground|"
+                        r"chains|cells?|sea|ocean|ovens?|gas|graves?|mental|institution|basement|dirt|sewer|"
+                        r"back|home\b|countr|their own))")
 # after what people say: the people who say it
 THOSE_WHO = ("的人", "的那些人", "的这些人", "的那几个人", "的那个人", "的那帮人", "的几个人")
 SAYING = ("说", "骂", "叫", "讲")
@@ -59,7 +66,7 @@ UNQUOTED_CUES = 16  # cues looked at to tell the speaker's own words from quotes
 
 def stance(an: Analysis, attacks: Sequence[tuple[Span, str]], harmful: bool) -> str:
     """The stance of a text, given its attack spans (normalized offsets) and their targets."""
-    if not attacks and not an.has(*STANCE_CUES):
+    if not attacks and not an.has(*STANCE_CUES) and not _belongs(an):
         return "attacking" if harmful else "neutral"  # most texts: nothing quoted, reported or defended
     direct = [span for span, target in attacks if target == "addressee" and not quoted_words(an, *span)]
     if not direct and _news(an):
@@ -168,10 +175,17 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
     return an.weight("support") >= SUPPORT_MIN or _group_supported(an)
 
 
+def _belongs(an: Analysis) -> bool:
+    """Whether a group is said to belong in a place that is no put-down (:data:`_BELONG_EN`)."""
+    return "belong" in an.text and any(_BELONG_EN.match(an.text, g.end) for g in an.of_type("group")[:UNQUOTED_CUES])
+
+
 def _group_supported(an: Analysis) -> bool:
     """Whether a group is said to belong or deserve safety right after it is named (gay climbers belong in every gym,
     trans teachers belong in our schools): the group is the subject of the support (a bare "deserve" says too little:
     they deserve what they get)."""
+    if _belongs(an):
+        return True
     groups = an.of_type("group")[:UNQUOTED_CUES]
     return bool(groups) and any(
         c.phrase not in BARE_SUPPORT and not an.negated(c.start)
