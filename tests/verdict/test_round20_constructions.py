@@ -85,6 +85,12 @@ CONSTRUCTIONS = [
     ("外国乘客不会说中文就被人嘲笑，这不对，咱们出国不也一样听不懂", False),
     ("把这个盗版搬运号的盒开了，家里人的电话也要，全网曝光他。", True),
     ("开盒是违法的，大家千万别这么干", False),
+    # the speaker's own telling: an order or an offer of their own is no report of someone else's words
+    ("Told the receptionist Jade I'd pay her rent if she sends me nudes, she's playing hard to get lol", True),
+    ("told the mods he keeps sending me nudes, finally banned", False),
+    ("I told him to kill himself lol", True),
+    ("She told him to kill himself and got banned, good", False),
+    ("He tried to kill himself last year, please be kind", False),
 ]
 
 

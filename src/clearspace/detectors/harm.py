@@ -202,10 +202,19 @@ def _aim(an: Analysis, cue: Cue) -> str:
     return TARGET_OF[person.type]
 
 
+# someone told or asked to kill themselves: the act alone (he tried to kill himself) is no wish; the span starts at the
+# act, so that whoever did the telling decides the stance (I told him to: the speaker's own; she told him to: a report)
+_ORDERED_DEATH_EN = re.compile(r"\b(?:told|tell|tells|telling|asked|ask|begged|dared|want|wanted)\s{1,2}"
+                               r"(?:him|her|them)\s{1,2}to\s{1,2}(?:go\s{1,2}|just\s{1,2})?((?:kill|off|hang|unalive)\s{1,2}"
+                               r"(?:himself|herself|themselves))\b")
+ORDERED_DEATH = 0.85
+
+
 def _death_wishes(an: Analysis) -> list[tuple[float, Span, str]]:
     """A way to die or self-harm with a wish or suggestion in the same sentence (建议你直接跳下去,
-    怎么还没暴毙, 赶紧找根绳子吧, should just end it, cut deeper next time)."""
-    out = []
+    怎么还没暴毙, 赶紧找根绳子吧, should just end it, cut deeper next time), or someone told to kill themselves."""
+    out = [(ORDERED_DEATH * (NEGATED if an.negated(m.start()) else 1.0), m.span(1), "third_person")
+           for m in _ORDERED_DEATH_EN.finditer(an.text)] if "self" in an.text else []
     for act in an.of_type("dieact"):
         # a wish phrase that holds the act is not a wish for it (better off: you'd be better off if you sold it)
         wishes = [c for c in _in_sentence(an, act.start, "wish")

@@ -428,6 +428,10 @@ class Analysis:
         window = max(lo, quote_start - SAYING_REACH)
         return _last(_SAYING_EN, self.text, window, quote_start) or _SAYING_ZH.search(self.text, window, quote_start)
 
+    def speaker_before(self, pos: int) -> bool:
+        """Whether the speaker stands right before ``pos`` as the one who says (I told, 我就骂他)."""
+        return self._speaker_before(pos)
+
     def _speaker_before(self, pos: int) -> bool:
         return _SPEAKER_SAYS.search(self.text, max(0, pos - SPEAKER_REACH), pos) is not None
 

@@ -61,6 +61,8 @@ PROHIBITIVE = PROHIBITIVE_ZH | PROHIBITIVE_EN
 FORBID_REACH = 24  # characters from a prohibition to the bias it forbids (别动不动就排外, don't be so racist)
 # 别跟我说什么歧视, don't talk to me about racism: the talk of bias is what is waved away, not the bias
 _TALK_BETWEEN = re.compile(r"说|讲|提|扯|谈|\b(?:talk|tell|say|lecture|give)")
+_OWN_TALK_EN = re.compile(r"(?:told|texted|messaged|dm'?d|asked|said|wrote|sent)\b")
+_OWN_OFFER_EN = re.compile(r"\bi(?:'d|'ll|\s{1,2}will|\s{1,2}would|\s{1,2}can|\s{1,2}could|'m\s{1,2}gonna)\b")
 UNQUOTED_CUES = 16  # cues looked at to tell the speaker's own words from quotes: bounds the work on hostile text
 
 
@@ -99,10 +101,20 @@ def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> boo
         # talk, not the advice the talk reports (telling someone to go die)
         wishes = an.of_type("wish")
         if not any(lo <= c.start and c.end <= start and not _describes_someone(an.text, c.end, start)
-                   and not any(c.end + WISH_APART <= w.start <= start for w in wishes)
+                   and not any(c.end + WISH_APART <= w.start <= start for w in wishes) and not _own_talk(an, c, start)
                    for c in an.of_type("meta")):
             return False
     return True
+
+
+def _own_talk(an: Analysis, cue: Cue, start: int) -> bool:
+    """Whether talk about speech is the speaker's own telling of the harmful words at ``start``: "I told", or a
+    sentence that opens with the verb and no subject, then an order (told him to) or the speaker's own offer (Told
+    the receptionist I'd pay her rent if she sends me nudes; not "told the mods he keeps sending me nudes")."""
+    lo, _ = an.sentence_of(cue.start)
+    told = (not an.text[lo:cue.start].strip() and _OWN_TALK_EN.match(an.text, cue.start) is not None) \
+        or an.speaker_before(cue.start)
+    return told and (cue.phrase.endswith(" to") or _OWN_OFFER_EN.search(an.text, cue.end, start) is not None)
 
 
 def _describes_someone(text: str, end: int, start: int) -> bool:
