@@ -91,6 +91,32 @@ CONSTRUCTIONS = [
     ("I told him to kill himself lol", True),
     ("She told him to kill himself and got banned, good", False),
     ("He tried to kill himself last year, please be kind", False),
+    # "nobody thinks you're X" denies X; keeping someone out of "our community" names no membership
+    ("Nobody thinks you're a fraud. The video proof is clean and all three verifiers agreed.", False),
+    ("That nigger in the race chat should stay the hell out of our community.", True),
+    # swearing at nobody with a weak cue of harm (jumped) stays swearing; a lockbox is a thing
+    ("Rates jumped again?? What the fuck.", False),
+    ("This piece of shit lockbox won't open and my buyers are standing in the rain.", False),
+    # texting shorthand is no word spelt out
+    ("u r a pathetic little man who peaked in high school and it shows in every message", True),
+    ("u r a b i t c h", True),
+    # threats of bodily harm in other words; a group the tables did not know
+    ("The verifier who rejected my run is getting his skull cracked open when I see him at the Summer Retro Meetup.",
+     True),
+    ("Gonna wait for Kel at transition and punch her lights out for getting me DQ'd.", True),
+    ("Pacific Islanders trying triathlon are basically apes on bikes.", True),
+    # Chinese: a remark on a body, a put-down of a life, a pile-on at someone's door or under their posts
+    ("你讲题的时候胸一晃一晃的，我哪还有心思听课啊", True),
+    ("评论区那个天天杠的大叔，活了四十多年活成这副德行，真够可悲的。", True),
+    ("就你这智商也配当群主？笑死", True),
+    ("明天下午大家一起去7栋1802堵门，让他出来给个说法", True),
+    ("男子在业主群扬言要把邻居“腿给你打断”，随后上门堵门，被警方行政拘留十日。", False),
+    ("有没有人知道那个写be结局的太太住哪，咱们组团上门给她“送温暖”", True),
+    ("冲冲冲！去这个写手每条微博底下刷“抄袭狗滚出圈”，别让她有一天好日子过", True),
+    # mocking named as bias, a paid promotion criticised, abuse quoted and found disgusting
+    ("农村来的小伙子在健身房也是正常交钱练的，嘲笑人家口音和穿着的才是没素质。", False),
+    ("up主这期恰饭恰得太明显了，整期都在吹一个垃圾筋膜枪，我买了用两天就坏。", False),
+    ("那个业主在群里骂保洁阿姨“乡下来的贱骨头”，大家都觉得恶心，必须给阿姨道歉", False),
 ]
 
 

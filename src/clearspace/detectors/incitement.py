@@ -85,6 +85,8 @@ _STRONG: dict[str, float] = {
     "comment section unusable": 0.75, "one-star every": 0.7, "1-star every": 0.7, "post her home": 0.8,
     "post his home": 0.8, "rally the troops": 0.5,
     # 20: opening someone's box (开盒: exposing their identity) and exposing them to the whole web
+    "组团上门": 0.8, "上门给她": 0.7, "上门给他": 0.7, "底下刷": 0.7, "堵他家门": 0.75,
+    "堵她家门": 0.75,
     "开盒": 0.7, "盒开了": 0.75, "开他的盒": 0.8, "开她的盒": 0.8, "全网曝光他": 0.75, "全网曝光她": 0.75,
 }
 # verb -> (base score, needs a target to count)
@@ -96,7 +98,7 @@ _VERBS: dict[str, tuple[float, bool]] = {
     "report": (0.3, False), "attack": (0.25, False), "flood": (0.3, False), "spam": (0.3, False),
     "harass": (0.4, False), "go after": (0.35, False), "pile on": (0.4, False),
     "raid": (0.3, False), "ratio": (0.3, True), "tear apart": (0.3, False), "swarm": (0.35, False),
-    "bombard": (0.3, False), "打过去": (0.3, True), "打电话过去": (0.3, True),
+    "bombard": (0.3, False), "堵门": (0.3, False), "打过去": (0.3, True), "打电话过去": (0.3, True),
 }
 # verbs that, with nobody to go after, are as often cheering as a call (姐妹们冲, 兄弟们冲！ under a shopping haul or a
 # road trip): without a target they score this much less, under what the verdict counts as an attack by itself
@@ -115,6 +117,8 @@ _TARGETS = (
     "this man", "his mentions", "her mentions", "their mentions", "mentions", "his profile",
     "her profile", "his account", "her account", "the comments", "her stream", "his stream",
 )
+# targets that are places, never the subject of a verb after them (去他微博底下刷)
+_PLACES = frozenset({"评论区", "微博", "主页", "直播间", "超话", "账号", "这个号", "这个账号", "放这了", "放这儿了"})
 _NEGATORS = (
     "不要", "不许", "不准", "不能", "不可以", "不应该", "不该", "不去", "不想", "不会", "没必要",
     "别", "请勿", "勿", "切勿", "禁止", "停止", "拒绝", "反对", "抵制", "何必", "理性", "谴责",
@@ -146,8 +150,10 @@ _IGNORE = (
     "人肉是", "人肉都是", "人肉搜索类", "人肉类", "人肉属于", "人肉行为", "人肉违法", "人肉犯法", "人肉这种", "人肉的",
     "一起刷题", "一起刷剧", "一块儿刷题", "刷题", "刷剧", "刷副本", "刷步数", "刷夜",
     "骂醒我", "骂醒自己", "骂醒她", "骂醒他",
+    # 20: what everyone thinks is no call (大家都觉得恶心); 开盒 named as an act
+    "大家都觉得", "大家都说", "大家都知道", "开盒是", "开盒行为", "被开盒", "开盒的", "开盒违法", "开盒犯法",
+    "开盒这种",
     # 19: abuse named as a noun (评论区涌入大量辱骂留言), not a call to abuse
-    "开盒是", "开盒行为", "被开盒", "开盒的", "开盒违法", "开盒犯法", "开盒这种",
     "辱骂留言", "辱骂评论", "辱骂信息", "辱骂私信", "辱骂短信", "辱骂电话", "辱骂性", "骂声", "骂战",
     "report card", "news report", "weather report", "bug report", "spam filter",
     "spam folder", "flood warning", "heart attack", "panic attack", "not only",
@@ -384,7 +390,8 @@ class IncitementDetector:
             return True
         if called:
             return False
-        subject = next((t for t in targets if t.end == tok.start and t.start >= clause[0]), None)
+        subject = next((t for t in targets if t.end == tok.start and t.start >= clause[0] and t.word not in _PLACES),
+                       None)  # 每条微博底下刷: a place is where the call points, not who acts
         if subject is None or imperative:
             return False
         prev = text[subject.start - 1] if subject.start > clause[0] else ""

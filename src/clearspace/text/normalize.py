@@ -314,6 +314,14 @@ def _join_letters(m: re.Match[str], cjk: bool = False, terms: frozenset[str] = f
     letters = "".join(runs)
     if len(runs) == 2 and not cjk and not _NOT_LETTER_OR_SPACE.search(whole):
         return whole  # "a b": two letters and only spaces is too ambiguous in English (not among Chinese: s  b 一个)
+    if runs[:2] in (["u", "r"], ["r", "u"]) and letters not in terms:
+        # "u r a pathetic little man", "u r a b i t c h": texting shorthand (you are a), then what is spelt out
+        rest = "".join(runs[2:])
+        if rest in terms:
+            return f"{runs[0]} {runs[1]} {rest}"
+        if rest[:1] == "a" and rest[1:] in terms:
+            return f"{runs[0]} {runs[1]} a {rest[1:]}"
+        return whole
     if runs[0] in ("a", "i") and letters not in terms and letters[1:] in terms:
         return f"{runs[0]} {letters[1:]}"  # such a f a g g o t: the article stays a word of its own
     return letters

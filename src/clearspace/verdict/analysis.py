@@ -570,6 +570,7 @@ def idiom_test(idioms: Sequence[Cue]) -> Callable[[int, int], bool]:
     return inside
 
 
+_KEPT_OUT_OF = re.compile(r"\bout\s{1,2}of\s{1,2}(?:our|my|this)\s{1,2}$")
 _MONTH = re.compile(r"\b(?:in|since|until|till|by|this|last|next|early|late|mid|of|from|to)[\s-]march\b|"
                     r"\bmarch\s(?:\d|the\b)")
 
@@ -580,10 +581,13 @@ _WANT_NONE_ZH = re.compile(r"(?:才|可)?不(?:要|想要|想让|让|准|许|愿
 
 def _simile(text: str, cue: Cue) -> bool:
     """Whether an in-group "as a" is the second half of a simile (dumb as a rock, thick as a plank): a word
-    before it that does not introduce the speaker's role (speaking as a, and as a, but as a); or whether "march"
-    is the month (in March, March 3rd), not a march."""
+    before it that does not introduce the speaker's role (speaking as a, and as a, but as a); whether "march"
+    is the month (in March, March 3rd), not a march; or whether the cue is where someone is kept out of (stay out
+    of our community)."""
     if cue.phrase == "march":
         return _MONTH.search(text, max(0, cue.start - 8), min(len(text), cue.end + 4)) is not None
+    if _KEPT_OUT_OF.search(text, max(0, cue.start - 16), cue.start):
+        return True  # stay out of our community: keeping someone out names no membership of the speaker's
     if cue.phrase not in ("as a", "as an"):
         return False
     before = _WORD_BEFORE.search(text, max(0, cue.start - 24), cue.start)

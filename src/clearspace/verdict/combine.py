@@ -116,6 +116,8 @@ PERSONAL_THINGS = frozenset((
     "sister", "brother", "girlfriend", "boyfriend", "gf", "bf", "partner", "fiance", "fiancee", "ex", "friend",
     "cousin", "aunt", "uncle", "grandma", "grandpa", "niece", "nephew", "boss", "manager", "teacher", "coach",
     "sis", "bro", "stepmom", "stepdad", "roommate", "flatmate", "neighbour", "neighbor", "missus", "mate",
+    "fella", "feller", "bloke", "guy", "man", "woman", "lad", "girl", "boy", "hubby", "wifey", "lodger", "tenant",
+    "landlord", "landlady", "date", "match", "crush",
 ))
 PERSON_OWNERS = frozenset(("he", "she", "his", "her", "your", "you", "my", "their", "our", "this", "that", "the"))
 IDIOM_WORD_KINDS = frozenset({"lexicon.threat", "lexicon.self_harm", "lexicon.insult"})  # word hits an idiom can hold

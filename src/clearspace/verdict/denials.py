@@ -21,6 +21,10 @@ _NOT_A_DENIAL_EN = (r"(?!(?:even\s{1,2})?(?:a\s{1,2})?(?:human|person|people|man
 _DENIED_EN = re.compile(r"\b(?:you're|youre|you\s{1,2}are|ur|u\s{1,2}r|he's|he\s{1,2}is|she's|she\s{1,2}is|they're|"
                         r"they\s{1,2}are|are|is|was|were)\s{1,2}(?:not|never)\s{1,2}" + _NOT_A_DENIAL_EN +
                         r"((?:(?:a|an|some|just|even|remotely)\s{1,2})?[a-z][^,.;:!?\n]{0,40})")
+# nobody thinks you're a fraud: what nobody thinks of someone is denied
+_NOBODY_THINKS_EN = re.compile(r"\b(?:nobody|no\s{1,2}one)\s{1,2}(?:thinks|believes|says|thought)\s{1,2}"
+                               r"(?:that\s{1,2})?(?:you're|youre|you\s{1,2}are|ur|he's|he\s{1,2}is|she's|she\s{1,2}is|they're)\s{1,2}"
+                               r"((?:(?:a|an|some|just)\s{1,2})?[a-z][^,.;:!?\n]{0,40})")
 _DENIED_ZH = re.compile(r"(?:不是什么|根本不是|才不是|并不是|绝对不是|一点(?:都|也)不(?:是)?)"
                         r"(?!人|个人|东西|个东西|好东西|要脸|像人|配|得好死)([^，,。！？!?；;\n]{1,12})")
 MAX_DENIALS: Final = 8  # denials looked at: bounds the work on hostile text
@@ -29,7 +33,7 @@ MAX_DENIALS: Final = 8  # denials looked at: bounds the work on hostile text
 def denied_stretches(text: str) -> list[Span]:
     """The stretches of ``text`` (normalized: lower case) that a negated copula denies."""
     out: list[Span] = []
-    for pattern in (_DENIED_EN,) if text.isascii() else (_DENIED_EN, _DENIED_ZH):
+    for pattern in (_DENIED_EN, _NOBODY_THINKS_EN) if text.isascii() else (_DENIED_EN, _NOBODY_THINKS_EN, _DENIED_ZH):
         for m in pattern.finditer(text):
             out.append(m.span(1))
             if len(out) >= MAX_DENIALS:

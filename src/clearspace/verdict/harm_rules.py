@@ -127,7 +127,9 @@ def head_held_back(an: Analysis, why: str) -> bool:
     autistics) and swearing at a thing (this damn fog) like an attack, so it may not raise such a text; a
     threat or come-on among them still lets it."""
     if why == EXCLAIM_REASON and not an.has("group"):
-        return not harm_cue(an, UNGROUPED_HARM_CUES)  # fucking trash luck: swearing at nobody calls no group trash
+        # fucking trash luck: swearing at nobody calls no group trash; rates jumped again?? what the fuck: a weak cue
+        # of harm (jumped) does not make it a threat
+        return not any(c.weight > HARM_CUE_MIN for c in an.of_type(*UNGROUPED_HARM_CUES))
     return why in (CONDUCT_REASON, MEMBER_REASON, EXCLAIM_REASON) and not harm_cue(an)
 
 

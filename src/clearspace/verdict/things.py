@@ -52,6 +52,7 @@ _THINGS_EN = (r"(?:apps?|phones?|laptops?|computers?|pc|printers?|boiler|car|tru
               r"heater|furnace|thermostat|zipper|umbrella|tent|stove|grill|blender|printer|scanner|sat ?nav|gps|"
               r"fryer|radio|radios|cams|freezer|dryer|vacuum|hoover|scooter|mic|microphone|speaker|projector|till|"
               r"card machine|coffee machine|espresso machine|treadmill|tractor|chainsaw|generator|pump|trailer|"
+              r"lockbox|lock|padlock|door|gate|keypad|"
               r"dog|cat|puppy|kitten|hamster|parrot|rabbit|bunny|goldfish|"  # and pets (my dog has one brain cell)
               r"hangover|night|day|week|morning|shift|weekend|monday|"  # and times (race day hangover is a bastard)
               r"call|decision|move|idea|plan|strategy|tactic|policy|rule|rules)")  # and acts (brainless call)
