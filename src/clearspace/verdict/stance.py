@@ -195,12 +195,12 @@ def _belongs(an: Analysis) -> bool:
 def _group_supported(an: Analysis) -> bool:
     """Whether a group is said to belong or deserve safety right after it is named (gay climbers belong in every gym,
     trans teachers belong in our schools): the group is the subject of the support (a bare "deserve" says too little:
-    they deserve what they get)."""
+    they deserve what they get). English only: a Chinese clause puts more between them (男生在遇见gay之前都会保持尊重)."""
     if _belongs(an):
         return True
     groups = an.of_type("group")[:UNQUOTED_CUES]
     return bool(groups) and any(
-        c.phrase not in BARE_SUPPORT and not an.negated(c.start)
+        c.phrase not in BARE_SUPPORT and c.phrase.isascii() and not an.negated(c.start)
         and any(0 <= c.start - g.end <= GROUP_SUPPORT_REACH and an.clause_of(g.start) == an.clause_of(c.start)
                 for g in groups)
         for c in an.of_type("support")[:UNQUOTED_CUES])
