@@ -117,6 +117,36 @@ CONSTRUCTIONS = [
     ("农村来的小伙子在健身房也是正常交钱练的，嘲笑人家口音和穿着的才是没素质。", False),
     ("up主这期恰饭恰得太明显了，整期都在吹一个垃圾筋膜枪，我买了用两天就坏。", False),
     ("那个业主在群里骂保洁阿姨“乡下来的贱骨头”，大家都觉得恶心，必须给阿姨道歉", False),
+    ("基本上有一部分男生在遇见真正的gay之前都会保持尊重，直到遇到了，大都又会觉得恶心，就这样", True),
+    # threats in other words: tyres, a beating at the stage door, cars torched, someone unalived
+    ("gonna slash ur tires tonight if u don't refund me, dont test me", True),
+    ("You'll get a proper beating from me and my brother at the stage door on Saturday night, you grass.", True),
+    ("Hope the new MD gets unalived before the concert tbh", True),
+    ("k*ll yourself you useless dog sitter", True),
+    ("If there's any justice the owner of Happy Tails Kennel gets hit by a bus this week and dies.", True),
+    ("Found your mum's facebook. Lovely photos of the house. Keep winning against me and let's see.", True),
+    ("Lovely photos of the house, congrats on the move!", False),
+    # a video call is no speech; sexual remarks and requests in other words
+    ("I'll coach you for free if you video call me with your top off, deal?", True),
+    ("Bet the girl caster Mel gives great head after the finals lol, someone go ask her", True),
+    ("That new second violinist has a cracking pair, I'd have her up against the timpani any day.", True),
+    # stereotypes denied, a troll's words waved away, a complaint filed, the mirror's complaint
+    ("Women are not worse at chess. They were shut out of clubs for decades. Give girls the same coaching and see "
+     "what happens.", False),
+    ("Gareth, you are not a talentless hack, whatever that troll says. Your Fagin brought the house down.", False),
+    ("lmao you're so ugly even your mirror filed a complaint", True),
+    ("Jace you're completely useless, we did your whole section for you AGAIN", True),
+    # Chinese: a check-up and a school run known, windows to close, a body and a lap, a 腿 that is no photo
+    ("差评写得挺爽啊？你下周二在妇幼保健院的产检我知道，到时候见", True),
+    ("你家孩子在实验二小上学吧？每天接送挺辛苦的哈", True),
+    ("你家猫天天趴窗台上晒太阳，挺显眼的啊，窗户可得关好", True),
+    ("你家猫好可爱，天冷了窗户可得关好", False),
+    ("哺乳期奶水是不是特别足？要不要哥帮你吸吸", True),
+    ("年会上让财务部小美坐我腿上扭一段，这才叫气氛", True),
+    ("等团建去漂流的时候，我非把赵经理按水里淹个半死", True),
+    ("残疾人咋就不能种地了？俺村老赵一条腿照样种三亩大棚，比谁都强", False),
+    ("媒体披露：某网课平台男主管多次向女讲师索要私密照片，并以排课资源相要挟。", False),
+    ("某宠物博主摆拍“救助”流浪狗，结果被扒出狗是从狗贩子那买来的，这种骗流量的行为太恶劣了", False),
 ]
 
 

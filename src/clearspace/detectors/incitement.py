@@ -85,7 +85,8 @@ _STRONG: dict[str, float] = {
     "comment section unusable": 0.75, "one-star every": 0.7, "1-star every": 0.7, "post her home": 0.8,
     "post his home": 0.8, "rally the troops": 0.5,
     # 20: opening someone's box (开盒: exposing their identity) and exposing them to the whole web
-    "组团上门": 0.8, "上门给她": 0.7, "上门给他": 0.7, "底下刷": 0.7, "堵他家门": 0.75,
+    "blow it up till": 0.7, "blow it up until": 0.7, "组团上门": 0.8, "上门给她": 0.7, "上门给他": 0.7,
+    "底下刷": 0.7, "堵他家门": 0.75,
     "堵她家门": 0.75,
     "开盒": 0.7, "盒开了": 0.75, "开他的盒": 0.8, "开她的盒": 0.8, "全网曝光他": 0.75, "全网曝光她": 0.75,
 }

@@ -68,8 +68,8 @@ def _oath(text: str, start: int, end: int) -> bool:
     after = text[end:end + 1]
     return not before or before in _BOUNDARY_ZH or before in "我卧" or not after or after in _BOUNDARY_ZH
 # "keep calling out my brand", "just saying": a phrase with a word of speech in it that talks about no speech
-_IDIOMATIC_META = re.compile(r".{0,5}?\b(?:call(?:s|ed|ing)?\s{1,2}(?:(?:me|him|her|them|us|it)\s{1,2})?out\b|"
-                             r"just\s{1,2}sayin[g']?\b)")
+_IDIOMATIC_META = re.compile(r".{0,6}?(?:\b(?:call(?:s|ed|ing)?\s{1,2}(?:(?:me|him|her|them|us|it)\s{1,2})?out\b|"
+                             r"just\s{1,2}sayin[g']?\b)|video\s{1,2}call)")  # video call me: a call, no speech
 # "is a thick, lying little weasel": an article and one adjective before a comma, inside one noun phrase
 _ADJECTIVE_COMMA = re.compile(r"\b(?:is|are|was|were|'s|'re)\s{1,2}(?:a|an|such\s{1,2}an?)\s{1,2}[a-z]{2,15},\s{0,2}$")
 ADJECTIVE_REACH = 32
@@ -183,7 +183,7 @@ class Analysis:
         if not text.isascii():
             _drop_words_inside_words_zh(text, by_type)
         if "meta" in by_type and text.isascii():
-            _keep(by_type, "meta", lambda c: _IDIOMATIC_META.match(text, max(0, c.start - 5)) is None)
+            _keep(by_type, "meta", lambda c: _IDIOMATIC_META.match(text, max(0, c.start - 6)) is None)
         if "idiom" in by_type:
             return cls(text, cues, by_type, _in_idiom=_drop_harm_inside_idioms(by_type), doc=doc)
         return cls(text, cues, by_type, doc=doc)
@@ -605,7 +605,8 @@ def _denies_what(text: str, end: int, start: int) -> bool:
 
 def _drop_words_inside_words_zh(text: str, by_type: dict[str, list[Cue]]) -> None:
     """Drop cues that are part of another word or phrase: 靠 of 靠得住 (no oath), 抱抱 of 搂搂抱抱 (no
-    support), 说 of 听说 (no talk about speech), and 自己 after 往 in a text where the speaker never says 我
+    support), 说 of 听说 (no talk about speech), 腿照 of 腿照样 (no photo), and 自己 after 往 in a text where the
+    speaker never says 我
     (见啥都往自己兜里揣: the one talked about, not the speaker)."""
     if "exclaim" in by_type and "靠" in text:
         _keep(by_type, "exclaim", lambda c: text[c.start:c.end] != "靠" or _oath(text, c.start, c.end))
@@ -615,6 +616,8 @@ def _drop_words_inside_words_zh(text: str, by_type: dict[str, list[Cue]]) -> Non
         _keep(by_type, "selfdesc", lambda c: c.start == 0 or text[c.start - 1:c.end] != "往自己")
     if "meta" in by_type and "听说" in text:  # 听说你娃在…: hearing about someone is no talk about speech
         _keep(by_type, "meta", lambda c: c.start == 0 or text[c.start - 1:c.start + 1] != "听说")
+    if "harass" in by_type and "照样" in text:  # 一条腿照样种大棚: 腿照 of 腿 + 照样 is no photo
+        _keep(by_type, "harass", lambda c: not text.startswith("照样", c.end - 1))
 
 
 def _drop_report_inside_pointed_role(text: str, by_type: dict[str, list[Cue]]) -> None:

@@ -195,7 +195,8 @@ def _belongs(an: Analysis) -> bool:
 def _group_supported(an: Analysis) -> bool:
     """Whether a group is said to belong or deserve safety right after it is named (gay climbers belong in every gym,
     trans teachers belong in our schools): the group is the subject of the support (a bare "deserve" says too little:
-    they deserve what they get). English only: a Chinese clause puts more between them (男生在遇见gay之前都会保持尊重)."""
+    they deserve what they get). English only: a Chinese clause puts more between them (男生在遇见gay之前都会
+    保持尊重)."""
     if _belongs(an):
         return True
     groups = an.of_type("group")[:UNQUOTED_CUES]
