@@ -147,6 +147,24 @@ CONSTRUCTIONS = [
     ("残疾人咋就不能种地了？俺村老赵一条腿照样种三亩大棚，比谁都强", False),
     ("媒体披露：某网课平台男主管多次向女讲师索要私密照片，并以排课资源相要挟。", False),
     ("某宠物博主摆拍“救助”流浪狗，结果被扒出狗是从狗贩子那买来的，这种骗流量的行为太恶劣了", False),
+    # a group compared with animals in the sentence after it (…? Might as well …); people called furniture or machines
+    ("Gypsies at a wedding? Might as well invite a pack of stray dogs to rummage through the gifts.", True),
+    ("disabled people in adaptive surf are basically furniture, just props for sponsor photos", True),
+    ("Overseas nurses are just cheap machines the trust imports, not real people", True),
+    ("女人不过是会走路的子宫，整多少容也改变不了是个物件。", True),
+    ("这不过是个小问题，不过分吧", False),
+    # threats to property and persons, places the speaker drove past, a false sense of safety
+    ("I'm gonna torch Ridgeback Surf Co this weekend, Trent can watch his precious shop burn", True),
+    ("I'm keying your Lexus and smashing the windshield tonight, Todd. You ruined my wedding, I ruin your car.", True),
+    ("Funny, I drove past your mam's house in Ballyfermot today. Lovely garden. Withdraw the complaint.", True),
+    ("funny how you think you're safe just cos you moved to the other side of the bay 🙂", True),
+    ("Honestly Sharon you're a useless cow, third time this week you've left the drug round for nights to finish",
+     True),
+    # 垃圾 said of a system gives the harm head no cue to raise a complaint with
+    ("教务处的选课系统每学期都崩，花那么多钱采购就这水平？垃圾系统。", False),
+    ("你这个jian人，抄我家款式还倒打一耙挂我。", True),
+    ("冲她评论区！每条笔记底下都给我刷满“丑八怪滚出小红书”。", True),
+    ("平台发布公告，本月处置恶意开盒账号2300余个，涉及泄露博主住址、工作单位等信息。", False),
 ]
 
 

@@ -165,6 +165,9 @@ def _contest(text: str, verb: Cue, victim: Cue) -> bool:
     return text[verb.start:verb.end] in CONTEST_VERBS and _CONTEST_AFTER.match(text, victim.end) is not None
 
 
+_MIGHT_AS_WELL = re.compile(r"\s{0,2}(?:might|may)\s{1,2}as\s{1,2}well\b")
+
+
 def _dehumanising(an: Analysis) -> list[tuple[float, Span, str]]:
     """A dehumanising predicate said of a group named shortly before it in the same sentence."""
     out: list[tuple[float, Span, str]] = []
@@ -175,6 +178,9 @@ def _dehumanising(an: Analysis) -> list[tuple[float, Span, str]]:
         ascii_ = an.text[pred.start:pred.end].isascii()
         reach = PREDICATE_REACH_EN if ascii_ else PREDICATE_REACH_ZH
         lo, _ = an.sentence_of(pred.start)
+        if lo and _MIGHT_AS_WELL.match(an.text, lo):
+            lo = an.sentence_of(lo - 1)[0]  # Gypsies at a wedding? Might as well invite a pack of stray dogs
+            reach += PREDICATE_REACH_EN
         subject = [g for g in groups if lo <= g.start and g.end <= pred.start and pred.start - g.end <= reach]
         if not subject:
             continue

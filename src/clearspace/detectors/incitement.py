@@ -84,10 +84,11 @@ _STRONG: dict[str, float] = {
     # 19: a comment section made unusable, every review one-starred, a home posted in the replies
     "comment section unusable": 0.75, "one-star every": 0.7, "1-star every": 0.7, "post her home": 0.8,
     "post his home": 0.8, "rally the troops": 0.5,
-    # 20: opening someone's box (开盒: exposing their identity) and exposing them to the whole web
-    "blow it up till": 0.7, "blow it up until": 0.7, "组团上门": 0.8, "上门给她": 0.7, "上门给他": 0.7,
-    "底下刷": 0.7, "堵他家门": 0.75,
-    "堵她家门": 0.75,
+    # 20: raids and comment floods, turning up at someone's door (组团上门, 堵他家门), opening someone's box (开盒:
+    # exposing their identity) and exposing them to the whole web
+    "hate raid": 0.8, "let's show her": 0.6, "let's show him": 0.6, "blow it up till": 0.7, "blow it up until": 0.7,
+    "冲她评论区": 0.8, "冲他评论区": 0.8, "给我刷满": 0.75, "笔记底下": 0.6, "底下刷": 0.7, "组团上门": 0.8,
+    "上门给她": 0.7, "上门给他": 0.7, "堵他家门": 0.75, "堵她家门": 0.75,
     "开盒": 0.7, "盒开了": 0.75, "开他的盒": 0.8, "开她的盒": 0.8, "全网曝光他": 0.75, "全网曝光她": 0.75,
 }
 # verb -> (base score, needs a target to count)

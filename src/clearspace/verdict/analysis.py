@@ -616,6 +616,8 @@ def _drop_words_inside_words_zh(text: str, by_type: dict[str, list[Cue]]) -> Non
         _keep(by_type, "selfdesc", lambda c: c.start == 0 or text[c.start - 1:c.end] != "往自己")
     if "meta" in by_type and "听说" in text:  # 听说你娃在…: hearing about someone is no talk about speech
         _keep(by_type, "meta", lambda c: c.start == 0 or text[c.start - 1:c.start + 1] != "听说")
+    if "neg" in by_type and "不过" in text:  # 不过是, 不过就是: "merely", no negation (not 不过分, 不过来)
+        _keep(by_type, "neg", lambda c: not text.startswith(("不过是", "不过就是"), c.start))
     if "harass" in by_type and "照样" in text:  # 一条腿照样种大棚: 腿照 of 腿 + 照样 is no photo
         _keep(by_type, "harass", lambda c: not text.startswith("照样", c.end - 1))
 

@@ -34,6 +34,7 @@ from clearspace.verdict.reasons import (
     SELF_REASONS,
 )
 from clearspace.verdict.stance import quoted_words
+from clearspace.verdict.things import said_of_thing
 
 # a finding the head may not clear in a text about speech when it stands outside quotation marks: a group called
 # vermin and then endorsed (农村人都是蟑螂，有人说得一点没错) reads to the n-grams like the talk that objects to it
@@ -130,6 +131,11 @@ def head_held_back(an: Analysis, why: str) -> bool:
         # fucking trash luck: swearing at nobody calls no group trash; rates jumped again?? what the fuck: a weak cue
         # of harm (jumped) does not make it a threat
         return not any(c.weight > HARM_CUE_MIN for c in an.of_type(*UNGROUPED_HARM_CUES))
+    if why == CONDUCT_REASON and an.has("dehumanize"):
+        # 垃圾系统: a word of the dehumanising table said of a thing is no cue of harm (not 老板本人就是个垃圾)
+        return not any(c.weight >= HARM_CUE_MIN
+                       and not (c.type == "dehumanize" and said_of_thing(an.text, c.start, c.end))
+                       for c in an.of_type(*HARM_CUES))
     return why in (CONDUCT_REASON, MEMBER_REASON, EXCLAIM_REASON) and not harm_cue(an)
 
 
