@@ -165,6 +165,25 @@ CONSTRUCTIONS = [
     ("你这个jian人，抄我家款式还倒打一耙挂我。", True),
     ("冲她评论区！每条笔记底下都给我刷满“丑八怪滚出小红书”。", True),
     ("平台发布公告，本月处置恶意开盒账号2300余个，涉及泄露博主住址、工作单位等信息。", False),
+    # a wish inside the quote is no advice of the speaker's own after the talk about it
+    ("Comments telling Nina to 'just go die already' because she asked for captions are disgusting. Go leave her "
+     "some support instead.", False),
+    # 凭什么 asks why, it turns nothing; 给我 before an order is no speaker as target
+    ("外卖骑手也是人，凭什么小区不让他们走正门？这就是赤裸裸的歧视", False),
+    ("外地狗都给我滚出本市", True),
+    # more harassment, threats and dehumanisation in other words
+    ("hey gorgeous, is everything paralysed or does the fun part still work? 😘", True),
+    ("I'm going to wait outside the clubhouse on Sunday and kick the living daylights out of that coach, Dean Parfitt.",
+     True),
+    ("Female fans are cattle. Herd them in, milk their money, not a brain between them.", True),
+    ("加个微信呗美女，坐轮椅也不影响那方面吧？我不介意哦～", True),
+    ("你家孩子在实验二小读三年级吧？挺可爱的，你可得好好看着哦。", True),
+    ("女选手就是战队的摆设，不算人，顶多算个吉祥物。", True),
+    ("@球员小蔓 回我私信嘛，想看你在更衣室换衣服的视频，我给钱。", True),
+    # exclusion named and forbidden; a council's decision criticised with a call to write to a councillor
+    ("同性恋也可以来健身，更衣室又不是谁的私人领地，别再搞排斥了。", False),
+    ("The council shutting the only floodlit pitch the women's teams use while the men's club keeps theirs is "
+     "shocking. Write to your councillor.", False),
 ]
 
 

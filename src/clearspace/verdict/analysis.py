@@ -570,6 +570,7 @@ def idiom_test(idioms: Sequence[Cue]) -> Callable[[int, int], bool]:
     return inside
 
 
+_GIVE_ME_ORDER = re.compile(r"(?:滚|闭嘴|站住|听好|记住|老实|安分|等着|出去)")
 _KEPT_OUT_OF = re.compile(r"\bout\s{1,2}of\s{1,2}(?:our|my|this)\s{1,2}$")
 _MONTH = re.compile(r"\b(?:in|since|until|till|by|this|last|next|early|late|mid|of|from|to)[\s-]march\b|"
                     r"\bmarch\s(?:\d|the\b)")
@@ -616,6 +617,9 @@ def _drop_words_inside_words_zh(text: str, by_type: dict[str, list[Cue]]) -> Non
         _keep(by_type, "selfdesc", lambda c: c.start == 0 or text[c.start - 1:c.end] != "往自己")
     if "meta" in by_type and "听说" in text:  # 听说你娃在…: hearing about someone is no talk about speech
         _keep(by_type, "meta", lambda c: c.start == 0 or text[c.start - 1:c.start + 1] != "听说")
+    if "self" in by_type and "给我" in text:  # 外地狗都给我滚: 给我 before an order stresses it; 我 is no target
+        _keep(by_type, "self", lambda c: not (c.start > 0 and text.startswith("给我", c.start - 1)
+                                              and _GIVE_ME_ORDER.match(text, c.end)))
     if "neg" in by_type and "不过" in text:  # 不过是, 不过就是: "merely", no negation (not 不过分, 不过来)
         _keep(by_type, "neg", lambda c: not text.startswith(("不过是", "不过就是"), c.start))
     if "harass" in by_type and "照样" in text:  # 一条腿照样种大棚: 腿照 of 腿 + 照样 is no photo

@@ -25,6 +25,7 @@ REPORT_MIN = 1.0
 WISH_APART = 4  # characters between talk about abuse and a wish that is the speaker's own
 STANCE_CUES = ("meta", "condemn", "report", "bias", "support", "neg")  # without any, a text only attacks or not
 SUPPORT_MIN = 1.0
+RHETORICAL_WHY = frozenset({"凭什么", "凭啥"})
 GROUP_SUPPORT_REACH = 12  # characters from a group to the support it is the subject of (gay players deserve a safe)
 BARE_SUPPORT = frozenset({"deserve", "deserves"})
 # a group, then "belong(s) in/on/at" a place that is no put-down (trans people belong in comedy; not "women belong in
@@ -99,7 +100,7 @@ def _quotes_to_condemn(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> boo
         lo, _ = an.clause_of(start)
         # 被骂两句就受不了的话建议直接上天台跳楼: advice of the speaker's own (直接, you should) well after the
         # talk, not the advice the talk reports (telling someone to go die)
-        wishes = an.of_type("wish")
+        wishes = [w for w in an.of_type("wish") if not an.quoted(w.start, w.end)]  # not the quoted 'just go die'
         if not any(lo <= c.start and c.end <= start and not _describes_someone(an.text, c.end, start)
                    and not any(c.end + WISH_APART <= w.start <= start for w in wishes) and not _own_talk(an, c, start)
                    for c in an.of_type("meta")):
@@ -168,8 +169,8 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
     """Against discrimination, or for a person, with no direct attack outside quotes."""
     if any(target in ("addressee", "third_person", "group") and not an.quoted(*span) for span, target in attacks):
         return False
-    if an.has("contrast"):
-        return False  # 不是歧视，但是…, I'm not racist but…: the second half is the point
+    if any(c.phrase not in RHETORICAL_WHY for c in an.of_type("contrast")):
+        return False  # 不是歧视，但是…, I'm not racist but…: the second half is the point (凭什么 only asks why)
     prohibitions = _prohibitions(an)
     for bias in an.of_type("bias")[:UNQUOTED_CUES]:
         lo, hi = an.sentence_of(bias.start)
