@@ -215,7 +215,9 @@ def test_hostile_text_stays_fast_and_scores(engine: Engine) -> None:
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("unit", ["不去死", "你不是傻逼", "you are not an idiot ", "我知道你家在哪", "“傻逼”是不对的",
                                   "河南人都是骗子", "杀你", "别让我碰到你，", "send me nudes babe ", "帅死了弄死你",
-                                  "i'll shoot you an email then i'll shoot you "])
+                                  "i'll shoot you an email then i'll shoot you ", "谁再动我就砸谁，",
+                                  "keep talking and see what happens ", "i told him to kill himself. ",
+                                  "told the girl i'd pay you slut "])
 def test_many_cues_cost_linear_time(engine: Engine, unit: str) -> None:
     # every cue of a kind against every other was quadratic: 12,000 characters of 不去死 took 3 s
     import time

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 from clearspace.detectors.cues import Cue, CueTable
@@ -136,6 +137,8 @@ def _verb_threats(an: Analysis) -> list[tuple[float, Span, str]]:
 _WHOEVER_ZH = re.compile(r"谁(?:要是|要再|再敢|还敢|以后再|他妈再|特么再|再|敢)")
 _WHOEVER_ACT_ZH = re.compile(r"(?:扎|戳|划|砸|烧|泼)[^，,。！？!?\s]{0,3}谁")
 WHOEVER_REACH = 6
+WHOEVER_WINDOW = 40  # characters after 谁再 in which the speaker's act is looked for
+WHOEVER_MAX = 8
 WHOEVER_SCORE = 0.85
 
 
@@ -144,15 +147,15 @@ def _whoever_threats(an: Analysis) -> list[tuple[float, Span, str]]:
     我就扎谁轮胎): 谁 after the act is the victim the cue tables cannot name."""
     out: list[tuple[float, Span, str]] = []
     text = an.text
-    for cond in _WHOEVER_ZH.finditer(text):
-        _, hi = an.sentence_of(cond.start())
-        speakers = [c for c in an.of_type("self", "we") if cond.end() <= c.start and c.end <= hi]
+    for cond in islice(_WHOEVER_ZH.finditer(text), WHOEVER_MAX):  # bounded: hostile text repeats 谁再 at will
+        hi = min(an.sentence_of(cond.start())[1], cond.end() + WHOEVER_WINDOW)
+        speakers = [c for c in an.of_type("self", "we") if cond.end() <= c.start and c.end <= hi][:WHOEVER_MAX]
         if not speakers:
             continue
-        acts = [(c.start, c.end, c.weight) for c in an.of_type("verb", "hurtact") if c.end <= hi
-                and "谁" in text[c.end:c.end + WHOEVER_REACH]]
+        acts = [(c.start, c.end, c.weight) for c in an.of_type("verb", "hurtact") if cond.end() <= c.start
+                and c.end <= hi and "谁" in text[c.end:c.end + WHOEVER_REACH]]
         acts += [(m.start(), m.end(), WHOEVER_SCORE) for m in _WHOEVER_ACT_ZH.finditer(text, cond.end(), hi)]
-        for start, end, weight in acts:
+        for start, end, weight in acts[:WHOEVER_MAX]:
             if an.negated(start) or not any(0 <= start - c.end <= SPEAKER_REACH_ZH for c in speakers):
                 continue
             out.append((min(weight, WHOEVER_SCORE), (cond.start(), end), "third_person"))
