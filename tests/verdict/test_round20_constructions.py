@@ -184,6 +184,23 @@ CONSTRUCTIONS = [
     ("同性恋也可以来健身，更衣室又不是谁的私人领地，别再搞排斥了。", False),
     ("The council shutting the only floodlit pitch the women's teams use while the men's club keeps theirs is "
      "shocking. Write to your councillor.", False),
+    # a count of years is no age in a profile; the speaker's own doing opens the sentence; a bowling night
+    ("Ravi bhai you are a pathetic loser, 10 years driving and still can't park straight", True),
+    ("Commenting every day until you send me nudes. Day 47.", True),
+    ("Dyke bowling night is back at Lucky Lanes, ladies! Bring your own shoes.", False),
+    # death wishes, threats and intimidation in other words
+    ("Praying the Lord takes Rick Danforth soon, and painfully. He's earned it.", True),
+    ("I pray that lying customer Mrs Adeyemi catches typhoid and never recovers", True),
+    ("We're going to kill every last one of you at the march on Saturday.", True),
+    ("Lovely photos of your house on your story btw. Recognised the street straight away 🙂", True),
+    ("You're new here so let me explain: riders who take our Sector 18 orders tend to end up in hospital. Don't be "
+     "one of them.", True),
+    ("Northerners are not humans, they're goats that learned to ride okada", True),
+    # defence of a group and criticism of a company or a council
+    ("Folks in wheelchairs belong in the front pew same as anybody. Let's get that ramp built.", False),
+    ("Let's all report ChopDash's unpaid wages to the labour ministry. 3 weeks no payout is illegal.", False),
+    ("大龄未婚女都是过期的烂菜叶，扔了都没人捡。", True),
+    ("跨性别女性就是女性，她们有权安全地使用洗手间", False),
 ]
 
 

@@ -86,7 +86,8 @@ _STRONG: dict[str, float] = {
     "post his home": 0.8, "rally the troops": 0.5,
     # 20: raids and comment floods, turning up at someone's door (组团上门, 堵他家门), opening someone's box (开盒:
     # exposing their identity) and exposing them to the whole web
-    "hate raid": 0.8, "let's show her": 0.6, "let's show him": 0.6, "blow it up till": 0.7, "blow it up until": 0.7,
+    "call him nonstop": 0.8, "call her nonstop": 0.8, "hate raid": 0.8, "let's show her": 0.6, "let's show him": 0.6,
+    "blow it up till": 0.7, "blow it up until": 0.7,
     "冲她评论区": 0.8, "冲他评论区": 0.8, "给我刷满": 0.75, "笔记底下": 0.6, "底下刷": 0.7, "组团上门": 0.8,
     "上门给她": 0.7, "上门给他": 0.7, "堵他家门": 0.75, "堵她家门": 0.75,
     "开盒": 0.7, "盒开了": 0.75, "开他的盒": 0.8, "开她的盒": 0.8, "全网曝光他": 0.75, "全网曝光她": 0.75,
@@ -136,8 +137,10 @@ _CALM = (
     "leave her alone", "leave them alone", "go easy on", "cool it", "take it easy",
     # 16: advice for when it happens to the reader (姐妹们遇到这种直接举报): report it, not a pile-on
     "遇到这种", "遇到这样的", "碰到这种", "碰到这样的", "遇到类似", "if this happens to you", "if it happens to you",
-    # 20: leave to scold the speaker (本人菜狗一只…大家随便骂)
-    "随便骂", "尽管骂", "随便喷", "尽管喷",
+    # 20: leave to scold the speaker (本人菜狗一只…大家随便骂); a report to an authority ("let's all report ChopDash's
+    # unpaid wages to the labour ministry") is no pile-on
+    "随便骂", "尽管骂", "随便喷", "尽管喷", "to the labour ministry", "to the labor board", "to the authorities",
+    "to the police", "to the regulator", "to the ombudsman", "to trading standards", "to the ministry",
 )
 _IGNORE = (
     "其他", "吉他", "他人", "别人", "别的", "特别", "区别", "分别", "级别", "类别", "告别", "性别",

@@ -94,7 +94,9 @@ _NEXT_WORD = re.compile(r"\s{1,3}([a-z][a-z'-]{2,})")
 _OWNED_COMPOUND = re.compile(r"-(?:owned|run|led|founded|operated|friendly)\b")
 # an identity word naming a community's event or meeting place (dyke night, queer book club, dyke drivers meetup)
 _EVENT_AFTER = re.compile(r"s?(?:\s{1,2}(?!(?:a|an|the|at|in|on|of|to|for|with|from|by|and|or|is|are|was|were|"
-                          r"this|that|these|those|my|your|his|her|our|their|last|next|every)\b)[a-z]+(?<!ing)(?<!ed)){0,2}?"
+                          r"this|that|these|those|my|your|his|her|our|their|last|next|every)\b)"
+                          r"(?:bowling|dancing|skating|climbing|running|hiking|reading|writing|drinking|"
+                          r"[a-z]+(?<!ing)(?<!ed))){0,2}?"
                           r"\s{1,2}(?:night|nights|meetup|meet-up|meetups|march|brunch|party|"
                           r"social|mixer|potluck|hangout|choir|league|collective|book club|study hall|open mic|"
                           r"support group|prom|lineup|line-up)\b")

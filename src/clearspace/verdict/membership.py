@@ -68,7 +68,9 @@ _PERSON_AFTER_ZH = re.compile(r"(?:室友|舍友|同事|同学|老板|领导|上
 GROUP_COPULAS = frozenset({"we're", "we are", "and i are", "us", "fellow", "as a", "as an"})
 # a post that opens with what the speaker is, the subject left out ("just a fat girl who ran her first 5k")
 _INTRO = re.compile(r"\s{0,3}just\s{1,3}an?\s{1,3}((?:[\w'-]+\s{1,3}){0,4})$")  # not "only a retard would"
-_AGE_AFTER = re.compile(r"\s{0,2},\s{0,2}\d{2}\b")
+# an age, not a count (you are a pathetic loser, 10 years driving)
+_AGE_AFTER = re.compile(r"\s{0,2},\s{0,2}\d{2}\b"
+                        r"(?!\s{0,2}(?:years?|yrs?|months?|weeks?|days?|hours?|minutes?|mins?|times|%))")
 AGE_REACH = 24  # a profile's opening words before the word and the age
 _MYSELF = re.compile(r"\s{0,3}(?:myself|ourselves)\b")
 # "Autistic weirdo here, ...", "old faggot trucker here.": a post that opens by introducing the speaker

@@ -63,6 +63,7 @@ FORBID_REACH = 24  # characters from a prohibition to the bias it forbids (别�
 # 别跟我说什么歧视, don't talk to me about racism: the talk of bias is what is waved away, not the bias
 _TALK_BETWEEN = re.compile(r"说|讲|提|扯|谈|\b(?:talk|tell|say|lecture|give)")
 _OWN_TALK_EN = re.compile(r"(?:told|texted|messaged|dm'?d|asked|said|wrote|sent)\b")
+_OWN_DOING_EN = re.compile(r"(?:commenting|messaging|texting|dming|posting|replying)\b")
 _OWN_OFFER_EN = re.compile(r"\bi(?:'d|'ll|\s{1,2}will|\s{1,2}would|\s{1,2}can|\s{1,2}could|'m\s{1,2}gonna)\b")
 UNQUOTED_CUES = 16  # cues looked at to tell the speaker's own words from quotes: bounds the work on hostile text
 
@@ -113,8 +114,10 @@ def _own_talk(an: Analysis, cue: Cue, start: int) -> bool:
     sentence that opens with the verb and no subject, then an order (told him to) or the speaker's own offer (Told
     the receptionist I'd pay her rent if she sends me nudes; not "told the mods he keeps sending me nudes")."""
     lo, _ = an.sentence_of(cue.start)
-    told = (not an.text[lo:cue.start].strip() and _OWN_TALK_EN.match(an.text, cue.start) is not None) \
-        or an.speaker_before(cue.start)
+    opens = not an.text[lo:cue.start].strip()
+    if opens and _OWN_DOING_EN.match(an.text, cue.start):
+        return True  # Commenting every day until you send me nudes: the speaker's own doing, no report
+    told = (opens and _OWN_TALK_EN.match(an.text, cue.start) is not None) or an.speaker_before(cue.start)
     return told and (cue.phrase.endswith(" to") or _OWN_OFFER_EN.search(an.text, cue.end, start) is not None)
 
 
