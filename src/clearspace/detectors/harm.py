@@ -23,7 +23,7 @@ text quotes, reports or condemns such words is decided later, by the verdict
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
@@ -70,14 +70,17 @@ class HarmDetector:
 
     def detect_analysed(self, doc: Document, an: Analysis) -> list[Signal]:
         """The signals of ``doc`` from an analysis already made (the engine shares one per text)."""
-        if not an.has(*_TRIGGERS) and "谁" not in an.text and "see what happens" not in an.text:
-            return []  # nothing to find (谁 and "see what happens" open patterns of their own)
+        combinations: tuple[Combination, ...] = _COMBINATIONS
+        if not an.has(*_TRIGGERS):  # most texts: only 谁再… and "see what happens" open patterns of their own
+            combinations = tuple(c for c, marker in _MARKED if marker in an.text)
+            if not combinations:
+                return []
         hits: dict[str, list[tuple[float, Span, str]]] = {}
         for cue in an.of_type("threat", "implied", "death", "harass"):
             kind = _PHRASE_KIND[cue.type]
             score, target = _phrase_score(an, cue)
             hits.setdefault(kind, []).append((score, (cue.start, cue.end), target))
-        for kind, finder in _COMBINATIONS:
+        for kind, finder in combinations:
             for score, span, target in finder(an):
                 hits.setdefault(kind, []).append((score, span, target))
         return [self._signal(doc, kind, items) for kind, items in hits.items() if items]
@@ -351,6 +354,10 @@ def _sexual_advances(an: Analysis) -> list[tuple[float, Span, str]]:
 
 _TRIGGERS = ("threat", "implied", "death", "harass", "verb", "dehumanize", "dieact", "hurtact", "menace", "private",
              "sexual")
+Combination = tuple[str, Callable[[Analysis], list[tuple[float, Span, str]]]]
+# the combinations that open a pattern with a marker of their own, tried on a text without any trigger cue
+_MARKED: tuple[tuple[Combination, str], ...] = ((("threat", _whoever_threats), "谁"),
+                                                (("threat", _implied_threats), "see what happens"))
 _COMBINATIONS = (
     ("threat", _verb_threats),
     ("threat", _harm_threats),
