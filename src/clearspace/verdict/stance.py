@@ -172,7 +172,7 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
     """Against discrimination, or for a person, with no direct attack outside quotes."""
     if any(target in ("addressee", "third_person", "group") and not an.quoted(*span) for span, target in attacks):
         return False
-    if any(c.phrase not in RHETORICAL_WHY for c in an.of_type("contrast")):
+    if an.has("contrast") and any(c.phrase not in RHETORICAL_WHY for c in an.of_type("contrast")):
         return False  # 不是歧视，但是…, I'm not racist but…: the second half is the point (凭什么 only asks why)
     prohibitions = _prohibitions(an)
     for bias in an.of_type("bias")[:UNQUOTED_CUES]:
@@ -183,12 +183,12 @@ def _defends(an: Analysis, attacks: Sequence[tuple[Span, str]]) -> bool:
             return True  # 别动不动就排外, don't be racist: forbidding the bias
     if prohibitions and any(_WHATS_WRONG_ZH.match(an.text, c.end) for c in an.of_type("group")[:UNQUOTED_CUES]):
         return True  # 胖子点炸鸡怎么了？…别拿身材评判人
-    if any(_WHY_NOT_ZH.match(an.text, c.end) for c in an.of_type("group")[:UNQUOTED_CUES]):
+    if "不能" in an.text and any(_WHY_NOT_ZH.match(an.text, c.end) for c in an.of_type("group")[:UNQUOTED_CUES]):
         return True  # 女人怎么就不能搞电商了？: asking why the group may not is standing up for it
     strong_objection = any(c.weight >= 1.0 for c in an.of_type("condemn"))
     if strong_objection and an.has("group", "support"):
         return True  # immigrants built half the businesses here, stop blaming them
-    return an.weight("support") >= SUPPORT_MIN or _group_supported(an)
+    return an.weight("support") >= SUPPORT_MIN or (an.has("group") and _group_supported(an))
 
 
 def _belongs(an: Analysis) -> bool:
@@ -205,9 +205,10 @@ def _group_supported(an: Analysis) -> bool:
         return True
     groups = an.of_type("group")[:UNQUOTED_CUES]
     return bool(groups) and any(
-        c.phrase not in BARE_SUPPORT and c.phrase.isascii() and not an.negated(c.start)
+        c.phrase not in BARE_SUPPORT and c.phrase.isascii()
         and any(0 <= c.start - g.end <= GROUP_SUPPORT_REACH and an.clause_of(g.start) == an.clause_of(c.start)
                 for g in groups)
+        and not an.negated(c.start)
         for c in an.of_type("support")[:UNQUOTED_CUES])
 
 

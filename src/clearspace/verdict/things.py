@@ -113,6 +113,7 @@ def in_a_name(original: str, span: Span) -> bool:
     return m is not None and m.group(1) not in NOT_A_NAME
 
 
+_OATH_KEYS = ("son", "mother", "hell", "christ", "god")  # a word each oath holds
 _OATH_OPENS = re.compile(r"(?:^|[.!?]\s{1,2})(" + "|".join(sorted(INTERJECTIONS, key=len, reverse=True)) +
                          r")(?=\s{0,2}(?:,|!|\.\.\.|…))")
 
@@ -120,7 +121,10 @@ _OATH_OPENS = re.compile(r"(?:^|[.!?]\s{1,2})(" + "|".join(sorted(INTERJECTIONS,
 def opens_with_oath(an: Analysis) -> bool:
     """Whether a sentence of the text opens with an oath on its own (son of a bitch, a creeper just blew up my
     farm) that names no addressee (:func:`interjects`)."""
-    return any(interjects(an, m.start(1), m.end(1)) for m in _OATH_OPENS.finditer(an.text))
+    text = an.text
+    if not any(key in text for key in _OATH_KEYS):
+        return False  # most texts: no oath to look for
+    return any(interjects(an, m.start(1), m.end(1)) for m in _OATH_OPENS.finditer(text))
 
 
 def interjects(an: Analysis, start: int, end: int) -> bool:
